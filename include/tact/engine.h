@@ -1,0 +1,149 @@
+// tact: customer-service decisions from a policy.
+//
+// A support lead writes a policy (protobuf text format, JSON or binary; see
+// proto/tact/v1/policy.proto). tact compiles it once into an immutable
+// Engine; the host then asks the Engine for a Decision on each customer
+// context: ranked recommended actions with reasons, the actions held back
+// and why, the effects to record, and optionally a per-rule trace.
+//
+// Example:
+//
+//   absl::StatusOr<std::unique_ptr<const tact::Engine>> engine =
+//       tact::Engine::FromFile("examples/policies/support.textproto");
+//   if (!engine.ok()) return engine.status();  // every load error, 1/line
+//   absl::StatusOr<tact::v1::Context> context =
+//       tact::ContextFromJson(R"({"now": "2026-01-05T10:00:00Z",
+//                                 "customer": {"tier": "gold"}})");
+//   if (!context.ok()) return context.status();
+//   absl::StatusOr<tact::v1::Decision> decision = (*engine)->Decide(*context);
+//   for (const auto& action : decision->actions()) { ... }
+//
+// Semantics (README, "How rules combine"): every rule whose condition holds
+// contributes its actions; a `final` rule that fires stops rules of strictly
+// lower priority. Vetoes then hold actions back; duplicates merge, keeping
+// every reason; the rest rank by priority, then score, then action id.
+//
+// Two error channels: Decide returns a non-OK Status only when it cannot
+// decide at all (a malformed context). A condition that fails on this input
+// (a missing attribute, division by zero) makes its rule not fire and is
+// recorded in the decision's trace; it never aborts the decision.
+//
+// tact does not persist history or read the clock: the host supplies both
+// in the context, so a recorded context replays to the same decision.
+#ifndef TACT_ENGINE_H_
+#define TACT_ENGINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "tact/diagnostic.h"
+#include "tact/v1/context.pb.h"
+#include "tact/v1/decision.pb.h"
+#include "tact/v1/policy.pb.h"
+
+namespace tact {
+
+enum class PolicyFormat {
+  kAuto,    // from the file extension: .textproto/.txtpb/.pbtxt, .json, .binpb/.pb
+  kText,    // protobuf text format
+  kJson,    // proto3 JSON mapping
+  kBinary,  // protobuf wire format
+};
+
+struct CompileOptions {
+  // --- Limits (hostile or absurd policies fail to load, never hang) ---
+  // Most rules accepted. Default: 100000.
+  int max_rules = 100000;
+  // Longest expression source, in bytes. Default: 64 KiB.
+  int max_expression_bytes = 64 * 1024;
+  // Deepest expression nesting. Default: 64.
+  int max_nesting_depth = 64;
+  // Memory budget of each regex in matches(). Default: 1 MiB.
+  int64_t max_regex_memory = 1 << 20;
+  // Largest policy file read by FromFile. Default: 64 MiB.
+  int64_t max_policy_bytes = 64 << 20;
+};
+
+struct DecideOptions {
+  // Record, for every rule, whether it fired and if not the first condition
+  // that failed. Costs one entry per rule. Default: false.
+  bool trace = false;
+};
+
+// The outcome of compiling a policy: an Engine when there were no errors,
+// and every diagnostic (errors and warnings) either way.
+struct CompileResult {
+  std::unique_ptr<const class Engine> engine;
+  std::vector<Diagnostic> diagnostics;
+};
+
+// A compiled policy. Immutable; Decide is safe for concurrent use by multiple
+// threads. Not copyable: share it as std::shared_ptr<const Engine> and swap
+// that pointer to reload a policy; in-flight decisions finish on the old one.
+class Engine {
+ public:
+  // Reads, parses and compiles a policy file. Returns InvalidArgument listing
+  // every error as "file:line:col: error: ..." lines, NotFound when the file
+  // cannot be read, ResourceExhausted when it exceeds max_policy_bytes.
+  static absl::StatusOr<std::unique_ptr<const Engine>> FromFile(
+      absl::string_view path, const CompileOptions& options = {});
+
+  // As FromFile, for policy text already in memory. `source_name` names it
+  // in diagnostics. kAuto means text format.
+  static absl::StatusOr<std::unique_ptr<const Engine>> FromText(
+      absl::string_view text, PolicyFormat format,
+      absl::string_view source_name = "<policy>",
+      const CompileOptions& options = {});
+
+  // Compiles a policy message. Diagnostics have no line numbers.
+  static absl::StatusOr<std::unique_ptr<const Engine>> FromPolicy(
+      const v1::Policy& policy, const CompileOptions& options = {});
+
+  // Like FromFile/FromText but returns the structured diagnostics instead of
+  // folding them into a Status. Never fails: a file that cannot be read is an
+  // error diagnostic.
+  static CompileResult Compile(absl::string_view path,
+                               const CompileOptions& options = {});
+  static CompileResult CompileText(absl::string_view text, PolicyFormat format,
+                                   absl::string_view source_name,
+                                   const CompileOptions& options = {});
+
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Decides on one context. Returns InvalidArgument when the context is
+  // malformed (no `now`, an attribute of the wrong type), naming the field.
+  // Identical inputs give byte-identical decisions.
+  absl::StatusOr<v1::Decision> Decide(const v1::Context& context,
+                                      const DecideOptions& options = {}) const;
+
+  // The compiled policy, as loaded.
+  const v1::Policy& policy() const;
+  // "sha256:<hex>" of the policy's deterministic serialization.
+  const std::string& policy_hash() const;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Parses a context from the proto3 JSON mapping. Unknown fields are errors.
+// Returns InvalidArgument naming the offending field or position.
+absl::StatusOr<v1::Context> ContextFromJson(absl::string_view json);
+
+// Parses a context from protobuf wire format. Returns InvalidArgument.
+absl::StatusOr<v1::Context> ContextFromBinary(absl::string_view bytes);
+
+// The decision in the proto3 JSON mapping, fields in schema order, two-space
+// indented when `pretty`. Deterministic.
+std::string DecisionToJson(const v1::Decision& decision, bool pretty = true);
+
+}  // namespace tact
+
+#endif  // TACT_ENGINE_H_
