@@ -1,0 +1,85 @@
+// Reading a policy from text format, JSON or binary, remembering where each
+// field came from so later stages can report file:line:col.
+#ifndef TACT_SRC_IO_POLICY_SOURCE_H_
+#define TACT_SRC_IO_POLICY_SOURCE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "tact/diagnostic.h"
+#include "tact/engine.h"
+#include "tact/v1/policy.pb.h"
+
+namespace tact::internal {
+
+// A position in the policy file. 1-based; 0 means unknown.
+struct FileLocation {
+  int line = 0;
+  int column = 0;
+};
+
+// Where each field of a loaded policy came from. Paths name fields the way
+// the policy proto does, with indices and map keys in brackets:
+//   "rules[2].when", "actions[0].id", "rules[1].recommend[0].params[amount]".
+// Thread-compatible; immutable after loading.
+class SourceMap {
+ public:
+  SourceMap();
+  ~SourceMap();
+  SourceMap(SourceMap&&) noexcept;
+  SourceMap& operator=(SourceMap&&) noexcept;
+
+  // The position of the field named by `path`, or {0, 0} when unknown
+  // (JSON and binary policies, or a field that was not in the file).
+  FileLocation Field(absl::string_view path) const;
+
+  // The position in the file of the character at 1-based (`line`, `column`)
+  // inside the string value of the field named by `path`: follows escapes
+  // and adjacent string literals, so a diagnostic inside an expression
+  // points at the exact byte in the file. Falls back to Field(path) when
+  // the mapping is unknown.
+  FileLocation InString(absl::string_view path, int line, int column) const;
+
+ private:
+  friend class SourceMapBuilder;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct LoadedPolicy {
+  v1::Policy policy;
+  // The file name used in diagnostics.
+  std::string file;
+  SourceMap source_map;
+};
+
+// Parses policy text. kAuto means text format here. Parse errors (syntax,
+// unknown field, wrong type) are appended to `diagnostics` with their
+// position, and the result is InvalidArgument. Never half-applies.
+absl::StatusOr<LoadedPolicy> ParsePolicy(absl::string_view text,
+                                         PolicyFormat format,
+                                         absl::string_view file,
+                                         std::vector<Diagnostic>* diagnostics);
+
+// Reads and parses a policy file; kAuto picks the format from the extension
+// (.textproto/.txtpb/.pbtxt/.txt -> text, .json -> JSON, .binpb/.pb/.bin ->
+// binary). A missing or unreadable file, or one larger than `max_bytes`, is
+// a diagnostic too (NotFound / ResourceExhausted).
+absl::StatusOr<LoadedPolicy> ReadPolicyFile(absl::string_view path,
+                                            PolicyFormat format,
+                                            int64_t max_bytes,
+                                            std::vector<Diagnostic>* diagnostics);
+
+// "sha256:<64 hex digits>" of the policy's deterministic wire serialization.
+std::string PolicyHash(const v1::Policy& policy);
+
+// SHA-256 of `bytes`, as 64 lowercase hex digits.
+std::string Sha256Hex(absl::string_view bytes);
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_IO_POLICY_SOURCE_H_
