@@ -46,6 +46,9 @@
 #include "tact/v1/policy.pb.h"
 
 namespace tact {
+namespace internal {
+class EngineBuilder;
+}  // namespace internal
 
 enum class PolicyFormat {
   kAuto,    // from the file extension: .textproto/.txtpb/.pbtxt, .json, .binpb/.pb
@@ -128,6 +131,7 @@ class Engine {
   const std::string& policy_hash() const;
 
  private:
+  friend class internal::EngineBuilder;
   struct Impl;
   explicit Engine(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -1,0 +1,17 @@
+// Rejecting malformed contexts before deciding.
+#ifndef TACT_SRC_RUNTIME_CONTEXT_CHECK_H_
+#define TACT_SRC_RUNTIME_CONTEXT_CHECK_H_
+
+#include "absl/status/status.h"
+#include "tact/v1/context.pb.h"
+
+namespace tact::internal {
+
+// Returns InvalidArgument naming the field when `now` is missing or any
+// timestamp or duration is outside the range protobuf defines (years 1 to
+// 9999; nanos in [0, 1e9)). Everything else in a context is acceptable.
+absl::Status CheckContext(const v1::Context& context);
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_RUNTIME_CONTEXT_CHECK_H_

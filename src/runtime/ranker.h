@@ -1,0 +1,33 @@
+// Turning an Outcome into the ranked part of a Decision.
+#ifndef TACT_SRC_RUNTIME_RANKER_H_
+#define TACT_SRC_RUNTIME_RANKER_H_
+
+#include <vector>
+
+#include "src/runtime/outcome.h"
+#include "src/runtime/plan.h"
+#include "tact/v1/decision.pb.h"
+
+namespace tact::internal {
+
+// Applies holds, merges duplicate candidates and orders the rest into
+// `decision` (actions, blocked, effects).
+//
+// - An action with any Hold is blocked: listed once in `blocked` with the
+//   first hold as `blocked_by` and every candidate's reason as `wanted_by`.
+//   Holds on actions nobody wanted are dropped.
+// - Candidates for the same action merge: priority is the highest, stage
+//   the lowest, score the sum of weights times `factors[action]`,
+//   parameters those of the first candidate of the highest priority, and
+//   every reason is kept in contribution order.
+// - Order: stage, then priority (high first), then score (high first), then
+//   action id. Equal inputs give identical output.
+void Rank(const PolicyPlan& plan, const std::vector<double>& factors,
+          Outcome outcome, v1::Decision* decision);
+
+// The wire form of an expression value.
+v1::Value ToProtoValue(const Value& value);
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_RUNTIME_RANKER_H_

@@ -1,0 +1,32 @@
+// Running a policy's rules over one context: collect semantics with
+// optional `final` rules.
+#ifndef TACT_SRC_RUNTIME_RULES_H_
+#define TACT_SRC_RUNTIME_RULES_H_
+
+#include <vector>
+
+#include "src/compiler/program.h"
+#include "src/runtime/outcome.h"
+#include "src/runtime/plan.h"
+#include "tact/v1/decision.pb.h"
+
+namespace tact::internal {
+
+// Evaluates every rule in plan order (priority descending, then policy
+// order). Each rule whose condition holds adds a Candidate per recommended
+// action and a Hold per vetoed action to `outcome`. Once a `final` rule has
+// fired at priority p, rules of priority < p are skipped ("shadowed").
+//
+// When `trace` is not null, appends one RuleTrace per rule in policy order.
+void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
+              google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace);
+
+// The score factor of each action (index-aligned with plan.actions): the
+// product of the factors of every score modifier that applies to it and
+// whose condition holds. A modifier whose condition or factor fails to
+// evaluate, or whose factor is negative or not finite, does not apply.
+std::vector<double> ScoreFactors(const PolicyPlan& plan, Frame& frame);
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_RUNTIME_RULES_H_
