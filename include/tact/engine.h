@@ -75,6 +75,12 @@ struct DecideOptions {
   // Record, for every rule, whether it fired and if not the first condition
   // that failed. Costs one entry per rule. Default: false.
   bool trace = false;
+  // The authority the caller acts with, one of the policy's `authorities`
+  // (e.g. "bot" for a chatbot). Actions needing more, or granting more money
+  // than this authority's limit, come back in `needs_approval` instead of
+  // `actions`. Empty means unrestricted (a caller with every authority).
+  // Default: "".
+  std::string authority;
 };
 
 // The outcome of compiling a policy: an Engine when there were no errors,

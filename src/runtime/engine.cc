@@ -1,13 +1,17 @@
 #include "tact/engine.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "src/compiler/program.h"
 #include "src/internal/status_macros.h"
 #include "src/io/policy_source.h"
+#include "src/runtime/constructs/constructs.h"
 #include "src/runtime/context_check.h"
 #include "src/runtime/outcome.h"
 #include "src/runtime/plan.h"
@@ -121,11 +125,29 @@ absl::StatusOr<v1::Decision> Engine::Decide(const v1::Context& context,
   decision.set_policy_hash(impl_->hash);
   *decision.mutable_now() = context.now();
 
+  int caller = -1;
+  if (!options.authority.empty()) {
+    auto it = std::find(plan.authorities.begin(), plan.authorities.end(),
+                        options.authority);
+    if (it == plan.authorities.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown authority \"", options.authority, "\"; the policy's are: ",
+          absl::StrJoin(plan.authorities, ", ")));
+    }
+    caller = static_cast<int>(it - plan.authorities.begin());
+  }
+
   internal::Outcome outcome;
+  internal::DecideState state{plan, context, *frame,
+                              internal::ToTime(context.now())};
   internal::RunRules(plan, *frame, &outcome,
                      options.trace ? decision.mutable_trace() : nullptr);
+  internal::RunStrikeLimits(state, &outcome);
+  internal::RunLadders(state, &outcome);
+  internal::RunPlaybooks(state, &outcome);
+  internal::RunBudget(state, &outcome);
   std::vector<double> factors = internal::ScoreFactors(plan, *frame);
-  internal::Rank(plan, factors, std::move(outcome), &decision);
+  internal::Rank(plan, context, factors, caller, std::move(outcome), &decision);
   return decision;
 }
 

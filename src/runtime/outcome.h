@@ -8,6 +8,8 @@
 #define TACT_SRC_RUNTIME_OUTCOME_H_
 
 #include <climits>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +31,8 @@ struct Candidate {
   double weight = 1.0;
   int stage = kUnstaged;
   v1::Reason reason;
+  // Recorded only if the action ends up recommended (e.g. rung_offered).
+  std::vector<v1::Effect> effects;
 };
 
 // Something that keeps an action from being recommended.
@@ -39,10 +43,25 @@ struct Hold {
   v1::Reason by;
 };
 
+// What the goodwill budget has left for this decision.
+struct BudgetState {
+  std::string id;
+  int64_t remaining = 0;
+  // For reasons: the caps and what was already granted.
+  int64_t window_cap = 0;
+  int64_t granted_in_window = 0;
+  int64_t case_cap = -1;  // -1: none
+  int64_t granted_in_case = 0;
+};
+
 struct Outcome {
   std::vector<Candidate> candidates;
   std::vector<Hold> holds;
+  // Recorded whatever is recommended (e.g. strike).
   std::vector<v1::Effect> effects;
+  std::vector<v1::Flag> flags;
+  // Set when the policy has a goodwill budget.
+  std::optional<BudgetState> budget;
 };
 
 }  // namespace tact::internal

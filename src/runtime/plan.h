@@ -1,8 +1,7 @@
-// The compiled form of a policy's rules, actions and score modifiers.
+// The compiled form of a policy: actions, rules, score modifiers and the
+// constructs, all referring to one shared expression Program.
 //
-// PolicyPlan is what an Engine runs: every expression is an ExprId into one
-// shared Program, every action reference an index into `actions`. It is
-// built once at load (BuildPlan) and immutable afterwards.
+// Built once at load (BuildPlan) and immutable afterwards.
 #ifndef TACT_SRC_RUNTIME_PLAN_H_
 #define TACT_SRC_RUNTIME_PLAN_H_
 
@@ -12,50 +11,13 @@
 
 #include "src/compiler/program.h"
 #include "src/io/policy_source.h"
-#include "src/runtime/template.h"
+#include "src/runtime/calendar.h"
+#include "src/runtime/constructs/construct_plans.h"
+#include "src/runtime/plan_parts.h"
 #include "tact/diagnostic.h"
 #include "tact/engine.h"
-#include "tact/v1/policy.pb.h"
 
 namespace tact::internal {
-
-struct ActionPlan {
-  std::string id;
-  std::string title;
-  Template text;
-  std::vector<std::string> tags;
-};
-
-struct ParamPlan {
-  std::string name;
-  ExprId expr = -1;
-};
-
-struct RecommendationPlan {
-  int action = -1;                // index into PolicyPlan::actions
-  std::vector<ParamPlan> params;  // sorted by name
-};
-
-struct RulePlan {
-  std::string id;
-  int index = 0;  // position in the policy's rule list
-  std::vector<Conjunct> when;
-  std::vector<RecommendationPlan> recommend;
-  std::vector<int> veto;  // action indices
-  int priority = 0;
-  double weight = 1.0;
-  bool final = false;
-  Template reason;
-};
-
-struct ModifierPlan {
-  std::string id;
-  std::vector<Conjunct> when;
-  ExprId factor = -1;
-  // Indices of the actions it applies to (every action when the policy
-  // lists no tags).
-  std::vector<int> actions;
-};
 
 struct PolicyPlan {
   std::string currency;
@@ -63,6 +25,15 @@ struct PolicyPlan {
   // In evaluation order: priority descending, then policy order.
   std::vector<RulePlan> rules;
   std::vector<ModifierPlan> modifiers;
+  std::vector<LadderPlan> ladders;
+  std::vector<StrikePlan> strikes;
+  // At most one: every monetary action draws from it.
+  std::vector<BudgetPlan> budgets;
+  std::vector<PlaybookPlan> playbooks;
+  EntitlementPlan entitlements;
+  // Authority names, lowest first.
+  std::vector<std::string> authorities;
+  std::vector<BusinessCalendar> calendars;
   std::unique_ptr<const Program> program;
 };
 

@@ -2,18 +2,18 @@
 
 #include <algorithm>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "src/runtime/constructs/constructs.h"
+#include "src/runtime/ranked.h"
 #include "src/runtime/template.h"
 
 namespace tact::internal {
 namespace {
 
-// All candidates for one action, merged.
+// All candidates for one action, before ranking.
 struct Merged {
-  int action = -1;
   int priority = 0;
   int stage = kUnstaged;
   double weight = 0;
@@ -31,6 +31,28 @@ void SetTimestamp(int64_t nanos, google::protobuf::Timestamp* out) {
   }
   out->set_seconds(seconds);
   out->set_nanos(static_cast<int32_t>(rest));
+}
+
+void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
+                 v1::RecommendedAction* out) {
+  const ActionPlan& action = plan.actions[r.action];
+  out->set_rank(rank);
+  out->set_action(action.id);
+  out->set_title(action.title);
+  for (const auto& [name, value] : r.params) {
+    v1::Param* param = out->add_params();
+    param->set_name(name);
+    *param->mutable_value() = ToProtoValue(value);
+  }
+  out->set_priority(r.priority);
+  out->set_score(r.score);
+  out->set_text(RenderTemplate(action.text, r.params, plan.currency));
+  for (const v1::Reason& reason : r.reasons) *out->add_reasons() = reason;
+  for (const std::string& tag : action.tags) out->add_tags(tag);
+  if (r.required_authority >= 0) {
+    out->set_required_authority(plan.authorities[r.required_authority]);
+  }
+  out->set_beyond_contract(r.beyond_contract);
 }
 
 }  // namespace
@@ -59,16 +81,24 @@ v1::Value ToProtoValue(const Value& value) {
   return out;
 }
 
-void Rank(const PolicyPlan& plan, const std::vector<double>& factors,
+void SortRanked(const std::vector<ActionPlan>& actions,
+                std::vector<RankedAction>* ranked) {
+  std::sort(ranked->begin(), ranked->end(),
+            [&](const RankedAction& a, const RankedAction& b) {
+              if (a.stage != b.stage) return a.stage < b.stage;
+              if (a.priority != b.priority) return a.priority > b.priority;
+              if (a.score != b.score) return a.score > b.score;
+              return actions[a.action].id < actions[b.action].id;
+            });
+}
+
+void Rank(const PolicyPlan& plan, const v1::Context& context,
+          const std::vector<double>& factors, int caller_authority,
           Outcome outcome, v1::Decision* decision) {
   std::vector<Merged> by_action(plan.actions.size());
   for (const Candidate& c : outcome.candidates) {
     Merged& m = by_action[c.action];
-    if (m.sources.empty()) {
-      m.action = c.action;
-      m.priority = c.priority;
-      m.params_from = &c;
-    } else if (c.priority > m.priority) {
+    if (m.sources.empty() || c.priority > m.priority) {
       m.priority = c.priority;
       m.params_from = &c;
     }
@@ -81,46 +111,47 @@ void Rank(const PolicyPlan& plan, const std::vector<double>& factors,
     if (m.hold == nullptr) m.hold = &h;
   }
 
-  std::vector<const Merged*> ranked;
-  for (const Merged& m : by_action) {
+  std::vector<RankedAction> ranked;
+  for (int a = 0; a < static_cast<int>(by_action.size()); ++a) {
+    const Merged& m = by_action[a];
     if (m.sources.empty()) continue;
     if (m.hold != nullptr) {
       v1::BlockedAction* blocked = decision->add_blocked();
-      blocked->set_action(plan.actions[m.action].id);
+      blocked->set_action(plan.actions[a].id);
       blocked->set_code(m.hold->code);
       *blocked->mutable_blocked_by() = m.hold->by;
       for (const Candidate* c : m.sources) *blocked->add_wanted_by() = c->reason;
       continue;
     }
-    ranked.push_back(&m);
+    RankedAction r;
+    r.action = a;
+    r.priority = m.priority;
+    r.stage = m.stage;
+    r.score = m.weight * factors[a];
+    r.params = m.params_from->params;
+    for (const Candidate* c : m.sources) {
+      r.reasons.push_back(c->reason);
+      for (const v1::Effect& e : c->effects) r.effects.push_back(e);
+    }
+    ranked.push_back(std::move(r));
   }
-  auto score = [&](const Merged* m) { return m->weight * factors[m->action]; };
-  std::sort(ranked.begin(), ranked.end(), [&](const Merged* a, const Merged* b) {
-    double sa = score(a), sb = score(b);
-    if (a->stage != b->stage) return a->stage < b->stage;
-    if (a->priority != b->priority) return a->priority > b->priority;
-    if (sa != sb) return sa > sb;
-    return plan.actions[a->action].id < plan.actions[b->action].id;
-  });
+
+  ApplyEntitlements(plan, context, &ranked, decision);
+  SortRanked(plan.actions, &ranked);
+  if (outcome.budget.has_value()) {
+    ApplyBudget(plan, *outcome.budget, &ranked, decision);
+  }
+  ApplyAuthority(plan, caller_authority, &ranked);
 
   int rank = 0;
-  for (const Merged* m : ranked) {
-    const ActionPlan& action = plan.actions[m->action];
-    v1::RecommendedAction* out = decision->add_actions();
-    out->set_rank(++rank);
-    out->set_action(action.id);
-    out->set_title(action.title);
-    for (const auto& [name, value] : m->params_from->params) {
-      v1::Param* param = out->add_params();
-      param->set_name(name);
-      *param->mutable_value() = ToProtoValue(value);
+  int pending = 0;
+  for (const RankedAction& r : ranked) {
+    if (r.required_authority >= 0) {
+      WriteAction(plan, r, ++pending, decision->add_needs_approval());
+      continue;
     }
-    out->set_priority(m->priority);
-    out->set_score(score(m));
-    out->set_text(RenderTemplate(action.text, m->params_from->params,
-                                 plan.currency));
-    for (const Candidate* c : m->sources) *out->add_reasons() = c->reason;
-    for (const std::string& tag : action.tags) out->add_tags(tag);
+    WriteAction(plan, r, ++rank, decision->add_actions());
+    for (const v1::Effect& e : r.effects) *decision->add_effects() = e;
   }
   // Blocked actions list in action id order, independent of catalogue order.
   std::sort(decision->mutable_blocked()->begin(),
@@ -131,6 +162,7 @@ void Rank(const PolicyPlan& plan, const std::vector<double>& factors,
   for (v1::Effect& effect : outcome.effects) {
     *decision->add_effects() = std::move(effect);
   }
+  for (v1::Flag& flag : outcome.flags) *decision->add_flags() = std::move(flag);
 }
 
 }  // namespace tact::internal

@@ -6,12 +6,14 @@
 
 #include "src/runtime/outcome.h"
 #include "src/runtime/plan.h"
+#include "tact/v1/context.pb.h"
 #include "tact/v1/decision.pb.h"
 
 namespace tact::internal {
 
-// Applies holds, merges duplicate candidates and orders the rest into
-// `decision` (actions, blocked, effects).
+// Applies holds, merges duplicate candidates, runs the ranking passes
+// (entitlements, goodwill budget, authority) and writes `decision`'s
+// actions, needs_approval, blocked, effects and flags.
 //
 // - An action with any Hold is blocked: listed once in `blocked` with the
 //   first hold as `blocked_by` and every candidate's reason as `wanted_by`.
@@ -22,7 +24,9 @@ namespace tact::internal {
 //   every reason is kept in contribution order.
 // - Order: stage, then priority (high first), then score (high first), then
 //   action id. Equal inputs give identical output.
-void Rank(const PolicyPlan& plan, const std::vector<double>& factors,
+// - `caller_authority` indexes plan.authorities; -1 means unrestricted.
+void Rank(const PolicyPlan& plan, const v1::Context& context,
+          const std::vector<double>& factors, int caller_authority,
           Outcome outcome, v1::Decision* decision);
 
 // The wire form of an expression value.

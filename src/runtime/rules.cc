@@ -7,58 +7,32 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "src/runtime/candidates.h"
 #include "src/runtime/condition.h"
 #include "src/runtime/template.h"
 
 namespace tact::internal {
 namespace {
 
-v1::Reason RuleReason(const PolicyPlan& plan, const RulePlan& rule,
-                      const std::vector<std::pair<std::string, Value>>& params) {
-  v1::Reason reason;
-  reason.set_source_kind("rule");
-  reason.set_source_id(rule.id);
-  if (rule.reason.empty()) {
-    reason.set_text(absl::StrCat("Rule \"", rule.id, "\" matched."));
-  } else {
-    reason.set_text(RenderTemplate(rule.reason, params, plan.currency));
-  }
-  return reason;
-}
-
 // Adds the rule's contributions. Returns the first parameter error, if any;
 // a recommendation whose parameter fails is dropped, the others stand.
 std::string Contribute(const PolicyPlan& plan, const RulePlan& rule,
                        Frame& frame, Outcome* outcome) {
+  std::string fallback = absl::StrCat("Rule \"", rule.id, "\" matched.");
+  Proposer proposer{"rule", rule.id, &rule.reason, fallback, rule.priority,
+                    rule.weight, kUnstaged};
   std::string first_error;
   for (const RecommendationPlan& rec : rule.recommend) {
-    Candidate candidate;
-    candidate.action = rec.action;
-    candidate.priority = rule.priority;
-    candidate.weight = rule.weight;
-    bool ok = true;
-    for (const ParamPlan& param : rec.params) {
-      Value v = plan.program->Evaluate(param.expr, frame);
-      if (v.is_error()) {
-        if (first_error.empty()) {
-          first_error = absl::StrCat("parameter ", param.name, " of ",
-                                     plan.actions[rec.action].id, ": ",
-                                     v.string_value);
-        }
-        ok = false;
-        break;
-      }
-      candidate.params.emplace_back(param.name, v);
-    }
-    if (!ok) continue;
-    candidate.reason = RuleReason(plan, rule, candidate.params);
-    outcome->candidates.push_back(std::move(candidate));
+    std::string error = Propose(plan, rec, proposer, frame, outcome);
+    if (first_error.empty()) first_error = std::move(error);
   }
   for (int action : rule.veto) {
     Hold hold;
     hold.action = action;
     hold.code = "vetoed";
-    hold.by = RuleReason(plan, rule, {});
+    hold.by = MakeReason("rule", rule.id,
+                         rule.reason.empty() ? fallback
+                                             : RenderTemplate(rule.reason, {}, plan.currency));
     outcome->holds.push_back(std::move(hold));
   }
   return first_error;

@@ -1,0 +1,39 @@
+// Building candidates from action references: the one path by which rules
+// and constructs turn a RecommendationPlan into a Candidate.
+#ifndef TACT_SRC_RUNTIME_CANDIDATES_H_
+#define TACT_SRC_RUNTIME_CANDIDATES_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "src/compiler/program.h"
+#include "src/runtime/outcome.h"
+#include "src/runtime/plan.h"
+#include "tact/v1/decision.pb.h"
+
+namespace tact::internal {
+
+// Who proposes a candidate, and how it ranks.
+struct Proposer {
+  absl::string_view kind;  // "rule", "ladder", "strike_limit", "playbook"
+  absl::string_view id;
+  const Template* reason = nullptr;  // null or empty: `fallback`
+  absl::string_view fallback;
+  int priority = 0;
+  double weight = 1.0;
+  int stage = kUnstaged;
+};
+
+// Evaluates the parameters of `rec` and appends a Candidate with the
+// proposer's reason rendered from them. On a parameter error appends
+// nothing and returns "parameter <name> of <action>: <message>"; otherwise
+// returns "".
+std::string Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
+                    const Proposer& proposer, Frame& frame, Outcome* outcome);
+
+v1::Reason MakeReason(absl::string_view kind, absl::string_view id,
+                      std::string text);
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_RUNTIME_CANDIDATES_H_

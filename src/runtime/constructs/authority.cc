@@ -1,0 +1,65 @@
+// Authority: what a caller (a chatbot, an agent) may do alone. Hard rails
+// the host enforces through tact: an action above the caller's authority is
+// returned as needing approval, never dropped and never as if allowed.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "src/runtime/candidates.h"
+#include "src/runtime/constructs/constructs.h"
+#include "src/runtime/plan.h"
+#include "src/runtime/template.h"
+
+namespace tact::internal {
+namespace {
+
+// The lowest authority that may take `r` alone.
+int RequiredAuthority(const PolicyPlan& plan, const RankedAction& r,
+                      int64_t* amount_out) {
+  const ActionPlan& action = plan.actions[r.action];
+  int needed = std::max(action.authority, 0);
+  if (!action.monetary() || action.limits.empty()) return needed;
+  int64_t amount = 0;
+  for (const auto& [name, value] : r.params) {
+    if (name == action.amount_param && value.type == ValueType::kInt) {
+      amount = value.int_value;
+    }
+  }
+  *amount_out = amount;
+  // An authority with no listed limit has none; find the lowest authority
+  // at or above `needed` whose limit covers the amount.
+  int top = static_cast<int>(plan.authorities.size()) - 1;
+  for (int a = needed; a <= top; ++a) {
+    auto limit = std::find_if(action.limits.begin(), action.limits.end(),
+                              [&](const AuthorityLimitPlan& l) { return l.authority == a; });
+    if (limit == action.limits.end() || limit->max_amount >= amount) return a;
+  }
+  return top;  // nobody's limit covers it: the highest authority decides
+}
+
+}  // namespace
+
+void ApplyAuthority(const PolicyPlan& plan, int caller,
+                    std::vector<RankedAction>* ranked) {
+  if (caller < 0 || plan.authorities.empty()) return;
+  for (RankedAction& r : *ranked) {
+    int64_t amount = 0;
+    int needed = RequiredAuthority(plan, r, &amount);
+    if (needed <= caller) continue;
+    r.required_authority = needed;
+    const ActionPlan& action = plan.actions[r.action];
+    std::string why =
+        amount > 0 && !action.limits.empty()
+            ? absl::StrCat("Needs approval from a ", plan.authorities[needed],
+                           ": ", FormatMoney(amount, plan.currency),
+                           " is above what a ", plan.authorities[caller],
+                           " may grant alone.")
+            : absl::StrCat("Needs approval from a ", plan.authorities[needed],
+                           ": a ", plan.authorities[caller],
+                           " may not take this action alone.");
+    r.reasons.push_back(MakeReason("authority", plan.authorities[needed], why));
+  }
+}
+
+}  // namespace tact::internal

@@ -1,0 +1,83 @@
+// The constructs: escalation ladders, strike limits, goodwill budgets,
+// recovery playbooks, entitlements and authority. Each compiles through the
+// PolicyCompiler and, at decision time, adds candidates, holds, effects and
+// flags to the one Outcome that the ranker turns into the Decision.
+#ifndef TACT_SRC_RUNTIME_CONSTRUCTS_CONSTRUCTS_H_
+#define TACT_SRC_RUNTIME_CONSTRUCTS_CONSTRUCTS_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
+#include "src/compiler/program.h"
+#include "src/runtime/outcome.h"
+#include "src/runtime/ranked.h"
+#include "tact/v1/decision.pb.h"
+#include "tact/v1/context.pb.h"
+
+namespace tact::internal {
+
+class PolicyCompiler;
+struct PolicyPlan;
+
+// Everything a construct reads while deciding.
+struct DecideState {
+  const PolicyPlan& plan;
+  const v1::Context& context;
+  Frame& frame;
+  absl::Time now;
+};
+
+// --- Load time: each reports its mistakes through the compiler. ---
+void CompileLadders(PolicyCompiler& c);
+void CompileStrikeLimits(PolicyCompiler& c);
+void CompileBudgets(PolicyCompiler& c);
+void CompilePlaybooks(PolicyCompiler& c);
+void CompileEntitlements(PolicyCompiler& c);
+
+// --- Decision time, in this order. ---
+
+// Strike limits: warning and at-limit candidates, suppression holds, the
+// `strike` effect when the current case is a strike.
+void RunStrikeLimits(const DecideState& state, Outcome* outcome);
+
+// Recovery playbooks: staged apology, fix, surprise and compensation; the
+// `recovery_window_missed` flag past the fix deadline. Also restages the
+// compensation ladder's candidates (call after RunLadders).
+void RunPlaybooks(const DecideState& state, Outcome* outcome);
+
+// Ladders: the next rung (or the exhausted outcome) of every ladder whose
+// situation holds, with the `rung_offered` effect; a "wait" hold while the
+// next rung is not yet due.
+void RunLadders(const DecideState& state, Outcome* outcome);
+
+// Goodwill budget: what remains for this customer and case.
+void RunBudget(const DecideState& state, Outcome* outcome);
+
+// --- Ranking passes, over merged actions in rank order. ---
+
+// Entitlements: marks actions beyond the customer's contract (WARN) or
+// moves them to `blocked` (SUPPRESS).
+void ApplyEntitlements(const PolicyPlan& plan, const v1::Context& context,
+                       std::vector<RankedAction>* ranked, v1::Decision* decision);
+
+// Clips monetary amounts, in rank order, to what the budget has left; an
+// amount below the action's minimum is blocked as `budget_exhausted` and its
+// alternative added. REQUIRES: `ranked` sorted. Leaves it sorted.
+void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
+                 std::vector<RankedAction>* ranked, v1::Decision* decision);
+
+// Sets required_authority on actions the caller (`caller`, an index into
+// plan.authorities; -1 = unrestricted) may not take alone.
+void ApplyAuthority(const PolicyPlan& plan, int caller,
+                    std::vector<RankedAction>* ranked);
+
+// A stable 64-bit FNV-1a hash, for deterministic per-customer choices.
+uint64_t StableHash(absl::string_view text);
+
+// The context's timestamp as absl::Time.
+absl::Time ToTime(const google::protobuf::Timestamp& t);
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_RUNTIME_CONSTRUCTS_CONSTRUCTS_H_

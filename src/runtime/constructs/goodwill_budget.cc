@@ -1,0 +1,237 @@
+// Goodwill budgets: reward customers without "throwing the bank at every
+// customer" (seed 002), in integer minor units, never above what remains.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "src/runtime/candidates.h"
+#include "src/runtime/constructs/constructs.h"
+#include "src/runtime/plan.h"
+#include "src/runtime/policy_compiler.h"
+#include "src/runtime/template.h"
+
+namespace tact::internal {
+namespace {
+
+constexpr absl::string_view kDefaultGrantedKind = "goodwill";
+
+// A cap expression's value in minor units; doubles round down. Negative or
+// failed caps count as 0: no money rather than unbounded money.
+int64_t CapValue(const Value& v) {
+  if (v.type == ValueType::kInt) return std::max<int64_t>(0, v.int_value);
+  if (v.type == ValueType::kDouble && std::isfinite(v.double_value)) {
+    double floored = std::floor(v.double_value);
+    if (floored <= 0) return 0;
+    if (floored >= 9.2e18) return std::numeric_limits<int64_t>::max();
+    return static_cast<int64_t>(floored);
+  }
+  return 0;
+}
+
+// Saturating addition of non-negative amounts.
+int64_t AddClamped(int64_t a, int64_t b) {
+  if (b > 0 && a > std::numeric_limits<int64_t>::max() - b) {
+    return std::numeric_limits<int64_t>::max();
+  }
+  return a + b;
+}
+
+absl::Time WindowStart(const BudgetPlan& budget, const PolicyPlan& plan,
+                       absl::Time now) {
+  const absl::TimeZone zone = budget.calendar >= 0
+                                  ? plan.calendars[budget.calendar].time_zone()
+                                  : absl::UTCTimeZone();
+  absl::CivilMonth month = absl::ToCivilMonth(now, zone);
+  switch (budget.period) {
+    case v1::GoodwillBudget::CALENDAR_MONTH:
+      return absl::FromCivil(month, zone);
+    case v1::GoodwillBudget::CALENDAR_QUARTER: {
+      int first = static_cast<int>((month.month() - 1) / 3 * 3 + 1);
+      return absl::FromCivil(absl::CivilMonth(month.year(), first), zone);
+    }
+    case v1::GoodwillBudget::CALENDAR_YEAR:
+      return absl::FromCivil(absl::CivilYear(month.year()), zone);
+    default:
+      return now - budget.window.length;
+  }
+}
+
+int64_t AmountOf(const Value& v) {
+  if (v.type == ValueType::kInt) return v.int_value;
+  if (v.type == ValueType::kDouble && std::isfinite(v.double_value)) {
+    return static_cast<int64_t>(std::floor(
+        std::clamp(v.double_value, -9.2e18, 9.2e18)));
+  }
+  return 0;
+}
+
+}  // namespace
+
+void CompileBudgets(PolicyCompiler& c) {
+  const v1::Policy& policy = c.policy();
+  if (policy.budgets_size() > 1) {
+    c.Error("budgets[1]", "",
+            "a policy has at most one goodwill budget; every monetary action "
+            "draws from it");
+  }
+  for (int i = 0; i < policy.budgets_size(); ++i) {
+    const v1::GoodwillBudget& b = policy.budgets(i);
+    std::string path = absl::StrCat("budgets[", i, "]");
+    std::string element = absl::StrCat("budget \"", b.id(), "\"");
+    BudgetPlan budget;
+    budget.id = b.id().empty() ? "goodwill" : b.id();
+    budget.period = b.period();
+    budget.granted_kind = b.granted_kind().empty() ? std::string(kDefaultGrantedKind)
+                                                   : b.granted_kind();
+    budget.calendar = c.Calendar(b.calendar(), path + ".calendar", element);
+    if (b.period() == v1::GoodwillBudget::ROLLING) {
+      if (b.window().empty()) {
+        c.Error(path + ".window", element,
+                "a rolling budget needs a window, e.g. \"30d\"");
+      } else {
+        budget.window = c.Duration(b.window(), path + ".window", element);
+        if (budget.window.business) {
+          c.Error(path + ".window", element, "a budget window is calendar time");
+        }
+      }
+    }
+    if (b.per_window().empty()) {
+      c.Error(path + ".per_window", element,
+              "a budget needs a cap per window in minor units, e.g. "
+              "\"min(20000, customer.spend_12m / 20)\"");
+    } else {
+      budget.per_window =
+          c.Expression(b.per_window(), nullptr, path + ".per_window", element);
+    }
+    if (!b.per_case().empty()) {
+      budget.per_case = c.Expression(b.per_case(), nullptr, path + ".per_case", element);
+    }
+    for (ExprId id : {budget.per_window, budget.per_case}) {
+      if (id < 0) continue;
+      ValueType t = c.program().TypeOf(id);
+      if (t != ValueType::kInt && t != ValueType::kDouble) {
+        c.Error(path, element,
+                absl::StrCat("a budget cap must be a number of minor units, "
+                             "got ", TypeName(t)));
+      }
+    }
+    // A literal negative cap is a mistake worth catching at load.
+    for (const std::string* cap : {&b.per_window(), &b.per_case()}) {
+      if (!cap->empty() && (*cap)[0] == '-') {
+        c.Error(cap == &b.per_window() ? path + ".per_window" : path + ".per_case",
+                element, absl::StrCat("the cap \"", *cap,
+                                      "\" is negative; a cap is at least 0"));
+      }
+    }
+    c.plan().budgets.push_back(std::move(budget));
+  }
+}
+
+void RunBudget(const DecideState& state, Outcome* outcome) {
+  const PolicyPlan& plan = state.plan;
+  if (plan.budgets.empty()) return;
+  const BudgetPlan& budget = plan.budgets.front();
+  BudgetState result;
+  result.id = budget.id;
+  result.window_cap = CapValue(plan.program->Evaluate(budget.per_window, state.frame));
+  if (budget.per_case >= 0) {
+    result.case_cap = CapValue(plan.program->Evaluate(budget.per_case, state.frame));
+  }
+  absl::Time start = WindowStart(budget, plan, state.now);
+  const std::string& case_id = state.context.case_().id();
+  for (const v1::Event& e : state.context.history()) {
+    if (e.kind() != budget.granted_kind || e.amount() <= 0) continue;
+    absl::Time at = ToTime(e.at());
+    if (at >= start && at <= state.now) {
+      result.granted_in_window = AddClamped(result.granted_in_window, e.amount());
+    }
+    if (!case_id.empty() && e.case_id() == case_id) {
+      result.granted_in_case = AddClamped(result.granted_in_case, e.amount());
+    }
+  }
+  int64_t remaining = std::max<int64_t>(0, result.window_cap - result.granted_in_window);
+  if (result.case_cap >= 0) {
+    remaining = std::min(
+        remaining, std::max<int64_t>(0, result.case_cap - result.granted_in_case));
+  }
+  result.remaining = remaining;
+  outcome->budget = std::move(result);
+}
+
+void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
+                 std::vector<RankedAction>* ranked, v1::Decision* decision) {
+  int64_t remaining = budget.remaining;
+  std::vector<RankedAction> kept;
+  std::vector<RankedAction> alternatives;
+  std::vector<bool> present(plan.actions.size(), false);
+  for (const RankedAction& r : *ranked) present[r.action] = true;
+  for (RankedAction& r : *ranked) {
+    const ActionPlan& action = plan.actions[r.action];
+    if (!action.monetary()) {
+      kept.push_back(std::move(r));
+      continue;
+    }
+    auto param = std::find_if(r.params.begin(), r.params.end(),
+                              [&](const auto& p) { return p.first == action.amount_param; });
+    int64_t wanted = param == r.params.end() ? 0 : std::max<int64_t>(0, AmountOf(param->second));
+    int64_t granted = std::min(wanted, remaining);
+    if (granted < std::max<int64_t>(1, action.min_amount)) {
+      v1::BlockedAction* blocked = decision->add_blocked();
+      blocked->set_action(action.id);
+      blocked->set_code("budget_exhausted");
+      *blocked->mutable_blocked_by() = MakeReason(
+          "budget", budget.id,
+          absl::StrCat("The goodwill budget has ", FormatMoney(remaining, plan.currency),
+                       " left for this customer (", FormatMoney(budget.window_cap, plan.currency),
+                       " per window, ", FormatMoney(budget.granted_in_window, plan.currency),
+                       " already granted); ",
+                       action.min_amount > 0
+                           ? absl::StrCat("below the ", FormatMoney(action.min_amount, plan.currency),
+                                          " that makes this gesture meaningful.")
+                           : "nothing left to give."));
+      for (const v1::Reason& reason : r.reasons) *blocked->add_wanted_by() = reason;
+      if (action.alternative >= 0 && !present[action.alternative]) {
+        present[action.alternative] = true;
+        RankedAction alt;
+        alt.action = action.alternative;
+        alt.priority = r.priority;
+        alt.stage = r.stage;
+        alt.score = r.score;
+        alt.reasons.push_back(MakeReason(
+            "budget", budget.id,
+            absl::StrCat("Offered instead of \"", action.id,
+                         "\": the goodwill budget is used up, so a non-monetary "
+                         "gesture keeps the relationship warm.")));
+        alternatives.push_back(std::move(alt));
+      }
+      continue;
+    }
+    if (granted < wanted) {
+      param->second = Value::Int(granted);
+      r.reasons.push_back(MakeReason(
+          "budget", budget.id,
+          absl::StrCat("Reduced from ", FormatMoney(wanted, plan.currency), " to ",
+                       FormatMoney(granted, plan.currency),
+                       ": that is what the goodwill budget has left.")));
+    }
+    remaining -= granted;
+    v1::Effect effect;
+    effect.set_kind("goodwill");
+    effect.set_ref(budget.id);
+    effect.set_amount(granted);
+    r.effects.push_back(std::move(effect));
+    kept.push_back(std::move(r));
+  }
+  for (RankedAction& alt : alternatives) kept.push_back(std::move(alt));
+  *ranked = std::move(kept);
+  SortRanked(plan.actions, ranked);
+}
+
+}  // namespace tact::internal

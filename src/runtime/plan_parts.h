@@ -1,0 +1,69 @@
+// The compiled pieces rules and constructs share: actions, action
+// references with parameters, rules and score modifiers.
+#ifndef TACT_SRC_RUNTIME_PLAN_PARTS_H_
+#define TACT_SRC_RUNTIME_PLAN_PARTS_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "src/compiler/program.h"
+#include "src/runtime/template.h"
+
+namespace tact::internal {
+
+struct AuthorityLimitPlan {
+  int authority = 0;  // index into PolicyPlan::authorities
+  int64_t max_amount = 0;
+};
+
+struct ActionPlan {
+  std::string id;
+  std::string title;
+  Template text;
+  std::vector<std::string> tags;  // sorted
+  // Monetary actions: the parameter holding the amount; empty otherwise.
+  std::string amount_param;
+  int64_t min_amount = 0;
+  int alternative = -1;  // action index offered when the budget is exhausted
+  int authority = -1;    // lowest authority index that may act alone
+  std::vector<AuthorityLimitPlan> limits;
+  std::vector<std::string> requires_features;  // sorted
+
+  bool monetary() const { return !amount_param.empty(); }
+};
+
+struct ParamPlan {
+  std::string name;
+  ExprId expr = -1;
+};
+
+struct RecommendationPlan {
+  int action = -1;                // index into PolicyPlan::actions
+  std::vector<ParamPlan> params;  // sorted by name
+};
+
+struct RulePlan {
+  std::string id;
+  int index = 0;  // position in the policy's rule list
+  std::vector<Conjunct> when;
+  std::vector<RecommendationPlan> recommend;
+  std::vector<int> veto;  // action indices
+  int priority = 0;
+  double weight = 1.0;
+  bool final = false;
+  Template reason;
+};
+
+struct ModifierPlan {
+  std::string id;
+  std::vector<Conjunct> when;
+  ExprId factor = -1;
+  // Indices of the actions it applies to.
+  std::vector<int> actions;
+};
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_RUNTIME_PLAN_PARTS_H_
