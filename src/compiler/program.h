@@ -73,7 +73,8 @@ class ProgramBuilder {
   // Registers a named sub-expression. It is compiled when first referenced
   // (or by CompileDefinitions), so definitions may refer to each other in
   // any order. Returns InvalidArgument for a duplicate or reserved name.
-  absl::Status DeclareDefinition(absl::string_view name, absl::string_view source);
+  absl::Status DeclareDefinition(absl::string_view name,
+                                 absl::string_view source);
 
   // Compiles every declared definition, reporting diagnostics keyed by the
   // definition name, including cycles ("cycle in definitions: a -> b -> a").
@@ -88,12 +89,16 @@ class ProgramBuilder {
   // Compiles an expression of any type except list. When `expected` is not
   // null, the result must be of that type (int is accepted where double is
   // expected and is converted).
-  absl::StatusOr<ExprId> AddExpression(absl::string_view source,
-                                       const ValueType* expected,
-                                       std::vector<ExprDiagnostic>* diagnostics);
+  absl::StatusOr<ExprId> AddExpression(
+      absl::string_view source, const ValueType* expected,
+      std::vector<ExprDiagnostic>* diagnostics);
 
   // The static type of a compiled expression.
   ValueType TypeOf(ExprId id) const;
+
+  // Planned nodes so far. Identical sub-expressions share one node, so
+  // adding an expression already compiled adds none.
+  size_t node_count() const;
 
   // REQUIRES: called once, after the last Add*. Returns the program.
   std::unique_ptr<const Program> Build() &&;
@@ -134,6 +139,9 @@ class Program {
   Value Evaluate(ExprId id, Frame& frame) const;
 
   ValueType TypeOf(ExprId id) const;
+
+  // Number of planned nodes (shared sub-expressions count once).
+  size_t node_count() const;
 
  private:
   friend class ProgramBuilder;

@@ -60,8 +60,8 @@ TEST(PlanTest, TemplateParameterWithoutValueIsAnError) {
   CompileResult r = CompileString(R"pb(actions { id: "credit" template: "Credit {amount:money}" }
 rules { id: "r" recommend { action: "credit" } })pb");
   EXPECT_THAT(Errors(r), Contains(HasSubstr(
-                             "uses {amount} in its template but this rule gives "
-                             "no parameter \"amount\"")));
+                             "action \"credit\" needs parameter \"amount\" but "
+                             "this reference gives none")));
 }
 
 TEST(PlanTest, MalformedTemplateIsAnError) {
@@ -137,6 +137,108 @@ TEST(PlanTest, FromTextFoldsErrorsIntoOneStatus) {
   EXPECT_EQ(engine.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(engine.status().message()),
               HasSubstr("x.textproto:1:"));
+}
+
+// --- Construct mistakes ---
+
+TEST(PlanTest, LadderWithoutRungsIsAnError) {
+  CompileResult r = CompileString(R"pb(actions { id: "a" }
+ladders { id: "unhappy" })pb");
+  EXPECT_THAT(Errors(r), Contains(AllOf(HasSubstr("p.textproto:2:"),
+                                        HasSubstr("ladder \"unhappy\": a ladder has no rungs"))));
+}
+
+TEST(PlanTest, LadderRungWithUnknownActionIsAnError) {
+  CompileResult r = CompileString(R"pb(actions { id: "explain" }
+ladders { id: "l" rungs { action { action: "explian" } } })pb");
+  EXPECT_THAT(Errors(r), Contains(AllOf(HasSubstr("unknown action \"explian\""),
+                                        HasSubstr("did you mean \"explain\"?"))));
+}
+
+TEST(PlanTest, MalformedWaitIsAnError) {
+  CompileResult r = CompileString(R"pb(actions { id: "a" }
+ladders { id: "l" rungs { action { action: "a" } min_wait: "soon" } })pb");
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("malformed duration \"soon\"")));
+}
+
+TEST(PlanTest, BudgetWithNegativeCapIsAnError) {
+  CompileResult r = CompileString(R"pb(budgets { id: "g" window: "30d" per_window: "-500" })pb");
+  EXPECT_THAT(Errors(r), Contains(AllOf(HasSubstr("p.textproto:1:"),
+                                        HasSubstr("the cap \"-500\" is negative"))));
+}
+
+TEST(PlanTest, BudgetCapMustBeANumber) {
+  CompileResult r = CompileString(R"pb(budgets { id: "g" window: "30d" per_window: "customer.tier" })pb");
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("a budget cap must be a number of minor units, got string")));
+}
+
+TEST(PlanTest, RollingBudgetNeedsAWindow) {
+  CompileResult r = CompileString(R"pb(budgets { id: "g" per_window: "500" })pb");
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("a rolling budget needs a window")));
+}
+
+TEST(PlanTest, MonetaryAlternativeIsAnError) {
+  CompileResult r = CompileString(R"pb(
+actions { id: "credit" amount_param: "amount" alternative: "refund" }
+actions { id: "refund" amount_param: "amount" })pb");
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("the alternative \"refund\" is monetary")));
+}
+
+TEST(PlanTest, MonetaryActionNeedsItsAmount) {
+  CompileResult r = CompileString(R"pb(actions { id: "credit" amount_param: "amount" }
+rules { id: "r" recommend { action: "credit" } })pb");
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("needs parameter \"amount\"")));
+}
+
+TEST(PlanTest, StrikeLimitMistakesAreErrors) {
+  CompileResult r = CompileString(R"pb(actions { id: "a" }
+strike_limits { id: "s" limit: 0 suppress: "b" })pb");
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("limit must be at least 1")));
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("needs a window")));
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("say which history events are strikes")));
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("unknown action \"b\"")));
+}
+
+TEST(PlanTest, StrikeCountErrorPointsIntoTheUsersExpression) {
+  // The field name `knd` is at column 36 of line 2, whatever tact wraps
+  // around the user's expression.
+  CompileResult r = CompileString(R"pb(actions { id: "a" }
+strike_limits { id: "s" counts: "e.knd == 'x'" window: "90d" limit: 3 })pb");
+  std::vector<std::string> errors = Errors(r);
+  ASSERT_FALSE(errors.empty());
+  EXPECT_THAT(errors, Contains(HasSubstr("p.textproto:2:36:")));
+}
+
+TEST(PlanTest, PlaybookNeedsAnApologyAndAServiceFailure) {
+  CompileResult r = CompileString(R"pb(playbooks { id: "p" })pb");
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("a recovery begins with the apology")));
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("say when the case is a service failure")));
+}
+
+TEST(PlanTest, UnknownAuthorityIsAnError) {
+  CompileResult r = CompileString(R"pb(authorities: "bot" authorities: "agent"
+actions { id: "a" authority: "superviser" })pb");
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("unknown authority \"superviser\"")));
+}
+
+TEST(PlanTest, CalendarMistakesAreErrors) {
+  CompileResult r = CompileString(R"pb(
+calendars { id: "c" time_zone: "Mars/Olympus" hours { weekday: 1 start: "09:00" end: "17:00" } }
+calendars { id: "d" hours { weekday: 8 start: "09:00" end: "17:00" } }
+calendars { id: "e" hours { weekday: 1 start: "18:00" end: "09:00" } }
+calendars { id: "f" })pb");
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("unknown time zone \"Mars/Olympus\"")));
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("weekday 8 is not 1 (Monday) to 7 (Sunday)")));
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("start 18:00 is not before end 09:00")));
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("no working hours")));
+}
+
+TEST(PlanTest, DefinitionCycleIsAnError) {
+  CompileResult r = CompileString(R"pb(actions { id: "a" }
+definitions { name: "x" expr: "y" }
+definitions { name: "y" expr: "x" }
+rules { id: "r" when: "x" recommend { action: "a" } })pb");
+  EXPECT_THAT(Errors(r), Contains(HasSubstr("cycle in definitions")));
 }
 
 TEST(PlanTest, MissingFileIsNotFound) {

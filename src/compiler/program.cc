@@ -1,0 +1,889 @@
+// ProgramBuilder (parse -> check -> plan), Frame (slot extraction) and
+// Program (evaluation of planned nodes).
+#include "src/compiler/program.h"
+
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "re2/re2.h"
+#include "src/compiler/ast.h"
+#include "src/compiler/checker.h"
+#include "src/compiler/context_schema.h"
+#include "src/compiler/parser.h"
+#include "src/compiler/planner.h"
+
+namespace tact::internal {
+namespace {
+
+bool IsIdentifier(absl::string_view name) {
+  if (name.empty()) return false;
+  if (!absl::ascii_isalpha(static_cast<unsigned char>(name[0])) &&
+      name[0] != '_') {
+    return false;
+  }
+  for (char c : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsReserved(absl::string_view name) {
+  static constexpr absl::string_view kReserved[] = {
+      "customer", "case",  "now", "history", "attributes",
+      "true",     "false", "in",  "null",
+  };
+  for (absl::string_view r : kReserved) {
+    if (name == r) return true;
+  }
+  return false;
+}
+
+absl::Status FirstError(const std::vector<ExprDiagnostic>& diagnostics,
+                        size_t from) {
+  const ExprDiagnostic& d = diagnostics[from];
+  return absl::InvalidArgumentError(
+      absl::StrCat(d.location.line, ":", d.location.column, ": ", d.message));
+}
+
+// The 1-based line and byte column of `offset` in `source`.
+ExprLocation LocationOf(absl::string_view source, size_t offset) {
+  ExprLocation loc;
+  for (size_t i = 0; i < offset && i < source.size(); ++i) {
+    if (source[i] == '\n') {
+      ++loc.line;
+      loc.column = 1;
+    } else {
+      ++loc.column;
+    }
+  }
+  return loc;
+}
+
+absl::string_view Article(ValueType t) {
+  return t == ValueType::kInt ? "an" : "a";
+}
+
+}  // namespace
+
+// --- ProgramBuilder ----------------------------------------------------------
+
+struct ProgramBuilder::Impl : public DefinitionResolver {
+  enum class State { kPending, kCompiling, kDone, kFailed };
+  struct Definition {
+    std::string name;
+    std::string source;
+    State state = State::kPending;
+    ValueType type = ValueType::kError;
+    int32_t index = -1;
+    std::vector<ExprDiagnostic> diagnostics;
+  };
+
+  explicit Impl(ProgramLimits l)
+      : limits(l),
+        program(std::make_unique<CompiledProgram>()),
+        planner(program.get()) {}
+
+  CheckerEnv Env() {
+    CheckerEnv env;
+    env.attributes = program->attributes;
+    env.definitions = this;
+    env.max_regex_memory = limits.max_regex_memory;
+    return env;
+  }
+
+  // Parses and checks `source`, appending diagnostics. Returns null on error.
+  std::unique_ptr<Expr> Compile(absl::string_view source,
+                                std::vector<ExprDiagnostic>* diagnostics) {
+    ExprDiagnostic d;
+    std::unique_ptr<Expr> expr = Parse(source, limits, &d);
+    if (expr == nullptr) {
+      diagnostics->push_back(std::move(d));
+      return nullptr;
+    }
+    if (!CheckExpr(expr.get(), Env(), false, diagnostics)) return nullptr;
+    return expr;
+  }
+
+  void CompileDefinition(Definition& def) {
+    def.state = State::kCompiling;
+    compiling.push_back(def.name);
+    std::unique_ptr<Expr> expr = Compile(def.source, &def.diagnostics);
+    compiling.pop_back();
+    if (expr == nullptr) {
+      def.state = State::kFailed;
+      return;
+    }
+    def.type = expr->type;
+    def.index = next_definition_index++;
+    planner.SetDefinitionBody(def.index, planner.Plan(*expr));
+    def.state = State::kDone;
+  }
+
+  std::vector<std::string> DefinitionNames() const override {
+    std::vector<std::string> names;
+    for (const Definition& d : definitions) names.push_back(d.name);
+    return names;
+  }
+
+  bool IsDefinition(absl::string_view name) const override {
+    return definitions_by_name.contains(name);
+  }
+
+  bool Resolve(absl::string_view name, ValueType* type, int32_t* index,
+               std::string* error) override {
+    Definition& def = definitions[definitions_by_name.at(name)];
+    if (def.state == State::kCompiling) {
+      auto it = std::find(compiling.begin(), compiling.end(), def.name);
+      std::vector<std::string> cycle(it, compiling.end());
+      cycle.push_back(def.name);
+      *error =
+          absl::StrCat("cycle in definitions: ", absl::StrJoin(cycle, " -> "));
+      return false;
+    }
+    if (def.state == State::kPending) CompileDefinition(def);
+    if (def.state == State::kFailed) {
+      const std::string& first = def.diagnostics.front().message;
+      *error =
+          absl::StartsWith(first, "cycle in definitions: ")
+              ? first
+              : absl::StrCat("definition '", def.name, "' has errors: ", first);
+      return false;
+    }
+    *type = def.type;
+    *index = def.index;
+    return true;
+  }
+
+  ProgramLimits limits;
+  std::unique_ptr<CompiledProgram> program;
+  Planner planner;
+  std::vector<Definition> definitions;
+  absl::flat_hash_map<std::string, size_t> definitions_by_name;
+  std::vector<std::string> compiling;
+  int32_t next_definition_index = 0;
+};
+
+ProgramBuilder::ProgramBuilder(ProgramLimits limits)
+    : impl_(std::make_unique<Impl>(limits)) {}
+ProgramBuilder::~ProgramBuilder() = default;
+
+absl::Status ProgramBuilder::DeclareAttribute(absl::string_view name,
+                                              ValueType type) {
+  if (name.empty() || name.size() > 128) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed attribute name '", name, "'"));
+  }
+  for (char c : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' &&
+        c != '-' && c != '.') {
+      return absl::InvalidArgumentError(
+          absl::StrCat("malformed attribute name '", name,
+                       "'; use letters, digits, '_', '-' and '.'"));
+    }
+  }
+  if (type == ValueType::kError || type == ValueType::kEventList) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "attribute '", name, "' cannot have type ", TypeName(type)));
+  }
+  for (const AttributeDecl& a : impl_->program->attributes) {
+    if (a.name == name) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("attribute '", name, "' is declared twice"));
+    }
+  }
+  impl_->program->attributes.push_back({std::string(name), type});
+  impl_->program->attribute_missing.push_back(
+      absl::StrCat("attribute '", name, "' is not set"));
+  return absl::OkStatus();
+}
+
+absl::Status ProgramBuilder::DeclareDefinition(absl::string_view name,
+                                               absl::string_view source) {
+  if (!IsIdentifier(name)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed definition name '", name, "'"));
+  }
+  if (IsReserved(name)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("definition name '", name, "' is reserved"));
+  }
+  if (impl_->definitions_by_name.contains(name)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("definition '", name, "' is declared twice"));
+  }
+  impl_->definitions_by_name.emplace(std::string(name),
+                                     impl_->definitions.size());
+  Impl::Definition def;
+  def.name = std::string(name);
+  def.source = std::string(source);
+  impl_->definitions.push_back(std::move(def));
+  return absl::OkStatus();
+}
+
+std::vector<std::pair<std::string, ExprDiagnostic>>
+ProgramBuilder::CompileDefinitions() {
+  std::vector<std::pair<std::string, ExprDiagnostic>> result;
+  for (Impl::Definition& def : impl_->definitions) {
+    if (def.state == Impl::State::kPending) impl_->CompileDefinition(def);
+    if (def.state == Impl::State::kFailed) {
+      for (const ExprDiagnostic& d : def.diagnostics) {
+        result.emplace_back(def.name, d);
+      }
+    }
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<Conjunct>> ProgramBuilder::AddCondition(
+    absl::string_view source, std::vector<ExprDiagnostic>* diagnostics) {
+  std::vector<ExprDiagnostic> local;
+  if (diagnostics == nullptr) diagnostics = &local;
+  if (absl::StripAsciiWhitespace(source).empty()) {
+    Node n;
+    n.op = Op::kConst;
+    n.type = ValueType::kBool;
+    n.constant = Value::Bool(true);
+    Conjunct c;
+    c.expr = impl_->planner.Intern(n);
+    c.source = "true";
+    return std::vector<Conjunct>{c};
+  }
+  const size_t first = diagnostics->size();
+  std::unique_ptr<Expr> expr = impl_->Compile(source, diagnostics);
+  if (expr == nullptr) return FirstError(*diagnostics, first);
+  if (expr->type != ValueType::kBool) {
+    diagnostics->push_back(
+        {expr->location,
+         absl::StrCat("condition must be bool, got ", TypeName(expr->type))});
+    return FirstError(*diagnostics, first);
+  }
+  // Flatten the top-level `&&` chain, keeping source order.
+  std::vector<const Expr*> parts;
+  std::vector<const Expr*> stack = {expr.get()};
+  while (!stack.empty()) {
+    const Expr* e = stack.back();
+    stack.pop_back();
+    if (e->kind == ExprKind::kBinary && e->name == "&&") {
+      stack.push_back(e->children[1].get());
+      stack.push_back(e->children[0].get());
+    } else {
+      parts.push_back(e);
+    }
+  }
+  std::vector<Conjunct> conjuncts;
+  for (const Expr* part : parts) {
+    Conjunct c;
+    c.expr = impl_->planner.Plan(*part);
+    c.source = std::string(source.substr(part->begin, part->end - part->begin));
+    c.location = LocationOf(source, part->begin);
+    conjuncts.push_back(std::move(c));
+  }
+  return conjuncts;
+}
+
+absl::StatusOr<ExprId> ProgramBuilder::AddExpression(
+    absl::string_view source, const ValueType* expected,
+    std::vector<ExprDiagnostic>* diagnostics) {
+  std::vector<ExprDiagnostic> local;
+  if (diagnostics == nullptr) diagnostics = &local;
+  const size_t first = diagnostics->size();
+  std::unique_ptr<Expr> expr = impl_->Compile(source, diagnostics);
+  if (expr == nullptr) return FirstError(*diagnostics, first);
+  ValueType type = expr->type;
+  if (expected != nullptr && *expected != type &&
+      !(*expected == ValueType::kDouble && type == ValueType::kInt)) {
+    diagnostics->push_back(
+        {expr->location,
+         absl::StrCat("expression must be ", TypeName(*expected), ", got ",
+                      TypeName(type))});
+    return FirstError(*diagnostics, first);
+  }
+  int32_t id = impl_->planner.Plan(*expr);
+  if (expected != nullptr) id = impl_->planner.Coerce(id, type, *expected);
+  return id;
+}
+
+ValueType ProgramBuilder::TypeOf(ExprId id) const {
+  const auto& nodes = impl_->program->nodes;
+  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) {
+    return ValueType::kError;
+  }
+  return nodes[id].type;
+}
+
+size_t ProgramBuilder::node_count() const {
+  return impl_->program->nodes.size();
+}
+
+// --- Program and Frame -------------------------------------------------------
+
+struct Program::Impl {
+  std::unique_ptr<CompiledProgram> program;
+};
+
+// A frame's state, visible to the evaluator (Frame::Impl is private).
+struct FrameState {
+  const CompiledProgram* program = nullptr;
+  const v1::Context* context = nullptr;
+  std::vector<Value> slots;
+  std::vector<Value> definition_values;
+  std::vector<uint8_t> definition_done;
+  // The history index each loop variable currently denotes.
+  std::vector<int32_t> loop;
+  // Strings made during evaluation (concatenation, conversions, messages).
+  std::deque<std::string> arena;
+
+  absl::string_view Keep(std::string s) {
+    arena.push_back(std::move(s));
+    return arena.back();
+  }
+};
+
+struct Frame::Impl : FrameState {};
+
+std::unique_ptr<const Program> ProgramBuilder::Build() && {
+  auto impl = std::make_unique<Program::Impl>();
+  impl->program = std::move(impl_->program);
+  return std::unique_ptr<const Program>(new Program(std::move(impl)));
+}
+
+Program::Program(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Program::~Program() = default;
+Frame::Frame(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Frame::~Frame() = default;
+
+ValueType Program::TypeOf(ExprId id) const {
+  const auto& nodes = impl_->program->nodes;
+  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) {
+    return ValueType::kError;
+  }
+  return nodes[id].type;
+}
+
+size_t Program::node_count() const { return impl_->program->nodes.size(); }
+
+namespace {
+
+// Reads a context attribute as the declared type. Returns false with a
+// message when present with another kind.
+bool ReadAttribute(const v1::Value& v, ValueType declared, Value* out,
+                   ValueType* actual) {
+  switch (v.kind_case()) {
+    case v1::Value::kBoolValue:
+      *actual = ValueType::kBool;
+      *out = Value::Bool(v.bool_value());
+      break;
+    case v1::Value::kIntValue:
+      *actual = ValueType::kInt;
+      *out = declared == ValueType::kDouble
+                 ? Value::Double(static_cast<double>(v.int_value()))
+                 : Value::Int(v.int_value());
+      if (declared == ValueType::kDouble) return true;
+      break;
+    case v1::Value::kDoubleValue:
+      *actual = ValueType::kDouble;
+      *out = Value::Double(v.double_value());
+      break;
+    case v1::Value::kStringValue:
+      *actual = ValueType::kString;
+      *out = Value::String(v.string_value());
+      break;
+    case v1::Value::kTimestampValue: {
+      *actual = ValueType::kTimestamp;
+      int64_t nanos;
+      *out = TimestampToNanos(v.timestamp_value(), &nanos)
+                 ? Value::Timestamp(nanos)
+                 : Value::Error("attribute timestamp is out of range");
+      break;
+    }
+    case v1::Value::kDurationValue: {
+      *actual = ValueType::kDuration;
+      int64_t nanos;
+      *out = DurationToNanos(v.duration_value(), &nanos)
+                 ? Value::Duration(nanos)
+                 : Value::Error("attribute duration is out of range");
+      break;
+    }
+    case v1::Value::KIND_NOT_SET:
+      *actual = ValueType::kError;
+      return true;
+  }
+  return *actual == declared;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Frame>> Frame::Create(
+    const Program& program, const tact::v1::Context& context) {
+  const CompiledProgram& p = *program.impl_->program;
+  auto impl = std::make_unique<Impl>();
+  impl->program = &p;
+  impl->context = &context;
+  // Every declared attribute is validated (one lookup each), so a context
+  // with a mistyped attribute is rejected whichever rules read it.
+  std::vector<Value> attributes(p.attributes.size());
+  for (size_t i = 0; i < p.attributes.size(); ++i) {
+    const AttributeDecl& decl = p.attributes[i];
+    attributes[i] = Value::Error(p.attribute_missing[i]);
+    auto it = context.attributes().find(decl.name);
+    if (it == context.attributes().end()) continue;
+    ValueType actual = ValueType::kError;
+    Value v;
+    if (!ReadAttribute(it->second, decl.type, &v, &actual)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "attribute '", decl.name, "' is ", Article(actual), " ",
+          TypeName(actual), "; the policy declares ", TypeName(decl.type)));
+    }
+    if (actual != ValueType::kError) attributes[i] = v;
+  }
+  impl->slots.reserve(p.slots.size());
+  for (const SlotSource& s : p.slots) {
+    impl->slots.push_back(s.is_attribute
+                              ? attributes[s.index]
+                              : ContextFields()[s.index].get(context));
+  }
+  impl->definition_values.resize(p.definition_count);
+  impl->definition_done.assign(p.definition_count, 0);
+  impl->loop.assign(std::max<int32_t>(p.loop_depth, 1), -1);
+  return std::unique_ptr<Frame>(new Frame(std::move(impl)));
+}
+
+// --- Evaluation --------------------------------------------------------------
+
+namespace {
+
+constexpr absl::string_view kIntOverflow = "int overflow";
+constexpr absl::string_view kDurationOverflow = "duration overflow";
+constexpr absl::string_view kTimestampOverflow = "timestamp overflow";
+
+class Evaluator {
+ public:
+  Evaluator(const CompiledProgram& p, FrameState& f) : p_(p), f_(f) {}
+
+  Value Eval(int32_t id) {
+    const Node& n = p_.nodes[id];
+    switch (n.op) {
+      case Op::kConst:
+        return n.constant;
+      case Op::kSlot:
+        return f_.slots[n.a];
+      case Op::kEventField:
+        return EventFields()[n.b].get(f_.context->history(f_.loop[n.a]));
+      case Op::kHistory:
+        return Value::Error("list(event) has no scalar value");
+      case Op::kDefinition: {
+        if (f_.definition_done[n.a]) return f_.definition_values[n.a];
+        Value v = Eval(n.b);
+        f_.definition_values[n.a] = v;
+        f_.definition_done[n.a] = 1;
+        return v;
+      }
+      case Op::kNot: {
+        Value v = Eval(n.a);
+        return v.is_error() ? v : Value::Bool(!v.bool_value);
+      }
+      case Op::kNegInt: {
+        Value v = Eval(n.a);
+        if (v.is_error()) return v;
+        if (v.int_value == std::numeric_limits<int64_t>::min()) {
+          return Value::Error(kIntOverflow);
+        }
+        return Value::Int(-v.int_value);
+      }
+      case Op::kNegDouble: {
+        Value v = Eval(n.a);
+        return v.is_error() ? v : Value::Double(-v.double_value);
+      }
+      case Op::kNegDuration: {
+        Value v = Eval(n.a);
+        if (v.is_error()) return v;
+        if (v.int_value == std::numeric_limits<int64_t>::min()) {
+          return Value::Error(kDurationOverflow);
+        }
+        return Value::Duration(-v.int_value);
+      }
+      case Op::kAnd:
+      case Op::kOr: {
+        // CEL: a decisive operand wins over an error on the other side.
+        const bool decisive = n.op == Op::kOr;
+        Value l = Eval(n.a);
+        if (!l.is_error() && l.bool_value == decisive) return l;
+        Value r = Eval(n.b);
+        if (!r.is_error() && r.bool_value == decisive) return r;
+        if (l.is_error()) return l;
+        return r;
+      }
+      case Op::kTernary: {
+        Value c = Eval(n.a);
+        if (c.is_error()) return c;
+        return Eval(c.bool_value ? n.b : n.c);
+      }
+      case Op::kIn: {
+        Value needle = Eval(n.a);
+        if (needle.is_error()) return needle;
+        Value error;
+        bool has_error = false;
+        for (int32_t k = 0; k < n.c; ++k) {
+          Value item = Eval(p_.args[n.b + k]);
+          if (item.is_error()) {
+            if (!has_error) error = item, has_error = true;
+            continue;
+          }
+          if (Compare(Op::kEq, needle, item).bool_value) {
+            return Value::Bool(true);
+          }
+        }
+        return has_error ? error : Value::Bool(false);
+      }
+      case Op::kEq:
+      case Op::kNe:
+      case Op::kLt:
+      case Op::kLe:
+      case Op::kGt:
+      case Op::kGe: {
+        Value l = Eval(n.a);
+        if (l.is_error()) return l;
+        Value r = Eval(n.b);
+        if (r.is_error()) return r;
+        return Compare(n.op, l, r);
+      }
+      case Op::kMin:
+      case Op::kMax: {
+        Value best;
+        for (int32_t k = 0; k < n.c; ++k) {
+          Value v = Eval(p_.args[n.b + k]);
+          if (v.is_error()) return v;
+          if (k == 0 || Compare(n.op == Op::kMin ? Op::kLt : Op::kGt, v, best)
+                            .bool_value) {
+            best = v;
+          }
+        }
+        return best;
+      }
+      case Op::kHas: {
+        Value v = Eval(n.a);
+        if (v.is_error()) return Value::Bool(false);
+        if (n.c == 1) return Value::Bool(true);  // presence semantics
+        switch (v.type) {
+          case ValueType::kBool:
+            return Value::Bool(v.bool_value);
+          case ValueType::kDouble:
+            return Value::Bool(v.double_value != 0);
+          case ValueType::kString:
+            return Value::Bool(!v.string_value.empty());
+          default:
+            return Value::Bool(v.int_value != 0);
+        }
+      }
+      case Op::kSizeList: {
+        int64_t count = 0;
+        Value err = ForEach(n.a, [&](int32_t) {
+          ++count;
+          return true;
+        });
+        return err.is_error() ? err : Value::Int(count);
+      }
+      case Op::kExists:
+      case Op::kAll:
+      case Op::kExistsOne:
+      case Op::kCount:
+      case Op::kFilter:
+        return Macro(n);
+      default:
+        break;
+    }
+    return EvalStrict(n);
+  }
+
+  // Calls `fn(index)` for each history index of list node `list` until it
+  // returns false. Returns an error when a filter predicate fails, else a
+  // non-error value.
+  Value ForEach(int32_t list, absl::FunctionRef<bool(int32_t)> fn) {
+    const Node& n = p_.nodes[list];
+    if (n.op == Op::kHistory) {
+      const int size = f_.context->history_size();
+      for (int32_t i = 0; i < size; ++i) {
+        if (!fn(i)) break;
+      }
+      return Value::Bool(true);
+    }
+    // kFilter
+    const int32_t depth = n.c;
+    const int32_t saved = f_.loop[depth];
+    Value error = Value::Bool(true);
+    Value inner = ForEach(n.a, [&](int32_t i) {
+      f_.loop[depth] = i;
+      Value keep = Eval(n.b);
+      if (keep.is_error()) {
+        error = keep;
+        return false;
+      }
+      return keep.bool_value ? fn(i) : true;
+    });
+    f_.loop[depth] = saved;
+    return inner.is_error() ? inner : error;
+  }
+
+ private:
+  Value Macro(const Node& n) {
+    if (n.op == Op::kFilter) {
+      return Value::Error("list(event) has no scalar value");
+    }
+    const int32_t depth = n.c;
+    const int32_t saved = f_.loop[depth];
+    int64_t hits = 0;
+    bool decided = false;
+    Value error;
+    bool has_error = false;
+    const bool absorb = n.op == Op::kExists || n.op == Op::kAll;
+    Value failed = ForEach(n.a, [&](int32_t i) {
+      f_.loop[depth] = i;
+      Value v = Eval(n.b);
+      if (v.is_error()) {
+        if (!has_error) error = v, has_error = true;
+        // exists/all may still be decided by another element (CEL).
+        return absorb;
+      }
+      if (n.op == Op::kExists && v.bool_value) {
+        decided = true;
+        return false;
+      }
+      if (n.op == Op::kAll && !v.bool_value) {
+        decided = true;
+        return false;
+      }
+      if (v.bool_value) ++hits;
+      return true;
+    });
+    f_.loop[depth] = saved;
+    if (failed.is_error()) return failed;
+    switch (n.op) {
+      case Op::kExists:
+        if (decided) return Value::Bool(true);
+        return has_error ? error : Value::Bool(false);
+      case Op::kAll:
+        if (decided) return Value::Bool(false);
+        return has_error ? error : Value::Bool(true);
+      case Op::kExistsOne:
+        return has_error ? error : Value::Bool(hits == 1);
+      default:  // kCount
+        return has_error ? error : Value::Int(hits);
+    }
+  }
+
+  static Value Compare(Op op, const Value& l, const Value& r) {
+    if (l.type == ValueType::kDouble) {
+      const double a = l.double_value, b = r.double_value;
+      switch (op) {
+        case Op::kEq:
+          return Value::Bool(a == b);
+        case Op::kNe:
+          return Value::Bool(a != b);
+        case Op::kLt:
+          return Value::Bool(a < b);
+        case Op::kLe:
+          return Value::Bool(a <= b);
+        case Op::kGt:
+          return Value::Bool(a > b);
+        default:
+          return Value::Bool(a >= b);
+      }
+    }
+    int c;
+    if (l.type == ValueType::kString) {
+      int k = l.string_value.compare(r.string_value);
+      c = k < 0 ? -1 : k > 0 ? 1 : 0;
+    } else if (l.type == ValueType::kBool) {
+      c = static_cast<int>(l.bool_value) - static_cast<int>(r.bool_value);
+    } else {
+      c = l.int_value < r.int_value ? -1 : l.int_value > r.int_value ? 1 : 0;
+    }
+    switch (op) {
+      case Op::kEq:
+        return Value::Bool(c == 0);
+      case Op::kNe:
+        return Value::Bool(c != 0);
+      case Op::kLt:
+        return Value::Bool(c < 0);
+      case Op::kLe:
+        return Value::Bool(c <= 0);
+      case Op::kGt:
+        return Value::Bool(c > 0);
+      default:
+        return Value::Bool(c >= 0);
+    }
+  }
+
+  // Operators whose every operand is evaluated and any error propagates.
+  Value EvalStrict(const Node& n) {
+    Value a = Eval(n.a);
+    if (a.is_error()) return a;
+    Value b;
+    if (n.b >= 0) {
+      b = Eval(n.b);
+      if (b.is_error()) return b;
+    }
+    int64_t out;
+    switch (n.op) {
+      case Op::kAddInt:
+        if (__builtin_add_overflow(a.int_value, b.int_value, &out)) {
+          return Value::Error(kIntOverflow);
+        }
+        return Value::Int(out);
+      case Op::kSubInt:
+        if (__builtin_sub_overflow(a.int_value, b.int_value, &out)) {
+          return Value::Error(kIntOverflow);
+        }
+        return Value::Int(out);
+      case Op::kMulInt:
+        if (__builtin_mul_overflow(a.int_value, b.int_value, &out)) {
+          return Value::Error(kIntOverflow);
+        }
+        return Value::Int(out);
+      case Op::kDivInt:
+      case Op::kModInt:
+        if (b.int_value == 0) {
+          return Value::Error(n.op == Op::kDivInt ? "division by zero"
+                                                  : "modulus by zero");
+        }
+        if (b.int_value == -1 &&
+            a.int_value == std::numeric_limits<int64_t>::min()) {
+          return n.op == Op::kDivInt ? Value::Error(kIntOverflow)
+                                     : Value::Int(0);
+        }
+        return Value::Int(n.op == Op::kDivInt ? a.int_value / b.int_value
+                                              : a.int_value % b.int_value);
+      case Op::kAddDouble:
+        return Value::Double(a.double_value + b.double_value);
+      case Op::kSubDouble:
+        return Value::Double(a.double_value - b.double_value);
+      case Op::kMulDouble:
+        return Value::Double(a.double_value * b.double_value);
+      case Op::kDivDouble:
+        return Value::Double(a.double_value / b.double_value);
+      case Op::kConcat:
+        return Value::String(
+            f_.Keep(absl::StrCat(a.string_value, b.string_value)));
+      case Op::kAddTimestampDuration:
+      case Op::kSubTimestampDuration:
+        if (n.op == Op::kAddTimestampDuration
+                ? __builtin_add_overflow(a.int_value, b.int_value, &out)
+                : __builtin_sub_overflow(a.int_value, b.int_value, &out)) {
+          return Value::Error(kTimestampOverflow);
+        }
+        return Value::Timestamp(out);
+      case Op::kSubTimestampTimestamp:
+      case Op::kAddDurationDuration:
+      case Op::kSubDurationDuration:
+        if (n.op == Op::kAddDurationDuration
+                ? __builtin_add_overflow(a.int_value, b.int_value, &out)
+                : __builtin_sub_overflow(a.int_value, b.int_value, &out)) {
+          return Value::Error(kDurationOverflow);
+        }
+        return Value::Duration(out);
+      case Op::kSizeString: {
+        // Code points, as CEL: count the bytes that start a sequence.
+        int64_t count = 0;
+        for (char c : a.string_value) {
+          if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+        }
+        return Value::Int(count);
+      }
+      case Op::kContains:
+        return Value::Bool(absl::StrContains(a.string_value, b.string_value));
+      case Op::kStartsWith:
+        return Value::Bool(absl::StartsWith(a.string_value, b.string_value));
+      case Op::kEndsWith:
+        return Value::Bool(absl::EndsWith(a.string_value, b.string_value));
+      case Op::kMatches:
+        return Value::Bool(RE2::PartialMatch(
+            re2::StringPiece(a.string_value.data(), a.string_value.size()),
+            *n.regex));
+      case Op::kLowerAscii:
+        return Value::String(
+            f_.Keep(absl::AsciiStrToLower(std::string(a.string_value))));
+      case Op::kAbsInt:
+        if (a.int_value == std::numeric_limits<int64_t>::min()) {
+          return Value::Error(kIntOverflow);
+        }
+        return Value::Int(a.int_value < 0 ? -a.int_value : a.int_value);
+      case Op::kAbsDouble:
+        return Value::Double(std::fabs(a.double_value));
+      case Op::kAbsDuration:
+        if (a.int_value == std::numeric_limits<int64_t>::min()) {
+          return Value::Error(kDurationOverflow);
+        }
+        return Value::Duration(a.int_value < 0 ? -a.int_value : a.int_value);
+      case Op::kIntToDouble:
+        return Value::Double(static_cast<double>(a.int_value));
+      case Op::kDoubleToInt: {
+        const double d = a.double_value;
+        // 2^63 is exactly representable; every double below it fits.
+        if (!(d > -9223372036854775808.0 - 1024 && d < 9223372036854775808.0) ||
+            std::isnan(d)) {
+          return Value::Error("double out of int range");
+        }
+        double t = std::trunc(d);
+        if (t < -9223372036854775808.0)
+          return Value::Error("double out of int range");
+        return Value::Int(static_cast<int64_t>(t));
+      }
+      case Op::kStringToInt: {
+        int64_t i;
+        if (!absl::SimpleAtoi(a.string_value, &i)) {
+          return Value::Error(f_.Keep(
+              absl::StrCat("cannot convert '", a.string_value, "' to int")));
+        }
+        return Value::Int(i);
+      }
+      case Op::kTimestampToInt: {
+        int64_t s = a.int_value / 1000000000;
+        if (a.int_value % 1000000000 < 0) --s;  // floor, as Unix seconds
+        return Value::Int(s);
+      }
+      case Op::kStringToDouble: {
+        double d;
+        if (!absl::SimpleAtod(a.string_value, &d)) {
+          return Value::Error(f_.Keep(
+              absl::StrCat("cannot convert '", a.string_value, "' to double")));
+        }
+        return Value::Double(d);
+      }
+      case Op::kToString:
+        return Value::String(f_.Keep(FormatValue(a)));
+      default:
+        return Value::Error("internal error: unknown operation");
+    }
+  }
+
+  const CompiledProgram& p_;
+  FrameState& f_;
+};
+
+}  // namespace
+
+Value Program::Evaluate(ExprId id, Frame& frame) const {
+  const CompiledProgram& p = *impl_->program;
+  if (id < 0 || static_cast<size_t>(id) >= p.nodes.size() ||
+      frame.impl_->program != &p) {
+    return Value::Error("expression does not belong to this program");
+  }
+  Evaluator evaluator(p, *frame.impl_);
+  return evaluator.Eval(id);
+}
+
+}  // namespace tact::internal
