@@ -1,0 +1,170 @@
+#include "src/cli/decide_command.h"
+
+#include <fstream>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "src/cli/command_line.h"
+#include "src/cli/decision_printer.h"
+#include "src/cli/exit_codes.h"
+#include "tact/diagnostic.h"
+#include "tact/engine.h"
+
+ABSL_FLAG(std::string, policy, "", "Policy file to decide with.");
+ABSL_FLAG(std::string, context, "",
+          "Context file: proto3 JSON, or wire format for .binpb/.pb.");
+ABSL_FLAG(std::string, format, "text", "Output format: text or json.");
+ABSL_FLAG(bool, explain, false,
+          "Text: add what to do and why, and the rule trace.");
+ABSL_FLAG(bool, trace, false, "Record and print the per-rule trace.");
+ABSL_FLAG(std::string, authority, "",
+          "The authority the caller acts with, e.g. bot; empty: unrestricted.");
+
+namespace tact::cli {
+
+const char kDecideUsage[] =
+    R"usage(Usage: tact decide --policy=POLICY --context=CONTEXT [options]
+
+Decides on one case: loads the policy, reads the context (the customer, the
+case, its history and the time now) and prints the ranked actions with their
+reasons, the actions held back and why, and the effects to record.
+
+Flags:
+  --policy=FILE      The policy (.textproto/.txtpb/.pbtxt, .json, .binpb/.pb).
+                     Required.
+  --context=FILE     The context in proto3 JSON (tact.v1.Context), or in
+                     protobuf wire format when it ends in .binpb or .pb.
+                     Required.
+  --format=FORMAT    text (default): a table for people.
+                     json: the tact.v1.Decision in proto3 JSON, for programs.
+  --explain          Text: for each action, what to do and why in full
+                     sentences, and for each rule whether it fired and, if
+                     not, the first condition that was false.
+  --trace            Record the per-rule trace (in JSON too) and print it.
+  --authority=NAME   Decide as this authority, one of the policy's
+                     `authorities` (e.g. bot). Actions that need more, or
+                     grant more money than NAME may alone, are listed under
+                     "Needs approval" instead of being recommended.
+                     Default: unrestricted.
+  --help             Show this text.
+
+The decision depends only on the policy and the context (`now` comes from the
+context, never from the clock), so the same files print the same bytes.
+
+Exit status: 0 on a decision, 1 when the policy has errors or the context
+cannot be read, 2 on a usage error.
+
+Examples:
+  tact decide --policy=examples/policies/support.textproto \
+      --context=examples/contexts/late_delivery_vip.json --explain
+  tact decide --policy=examples/policies/support.textproto \
+      --context=examples/contexts/outage_critical.json --format=json
+)usage";
+
+namespace {
+
+constexpr absl::string_view kFlags[] = {"policy",  "context", "format",
+                                        "explain", "trace",   "authority"};
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError("cannot open file");
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  if (in.bad()) return absl::DataLossError("cannot read file");
+  return contents.str();
+}
+
+absl::StatusOr<v1::Context> ReadContext(const std::string& path) {
+  absl::StatusOr<std::string> bytes = ReadFile(path);
+  if (!bytes.ok()) return bytes.status();
+  if (absl::EndsWith(path, ".binpb") || absl::EndsWith(path, ".pb")) {
+    return ContextFromBinary(*bytes);
+  }
+  return ContextFromJson(*bytes);
+}
+
+int UsageError(absl::string_view message, std::ostream& err) {
+  err << "tact decide: " << message << "\n"
+      << "Run 'tact decide --help' for usage.\n";
+  return kExitUsage;
+}
+
+}  // namespace
+
+int RunDecide(const std::vector<std::string>& args, std::ostream& out,
+              std::ostream& err) {
+  absl::StatusOr<ParsedArgs> parsed = ParseArgs(args, kFlags);
+  if (!parsed.ok()) return UsageError(parsed.status().message(), err);
+  if (parsed->help) {
+    out << kDecideUsage;
+    return kExitOk;
+  }
+  if (!parsed->positional.empty()) {
+    return UsageError(
+        absl::StrCat("unexpected argument '", parsed->positional[0], "'"), err);
+  }
+  const std::string policy_path = absl::GetFlag(FLAGS_policy);
+  const std::string context_path = absl::GetFlag(FLAGS_context);
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (policy_path.empty()) return UsageError("--policy is required", err);
+  if (context_path.empty()) return UsageError("--context is required", err);
+  if (format != "text" && format != "json") {
+    return UsageError(
+        absl::StrCat("--format must be text or json, not '", format, "'"), err);
+  }
+
+  CompileResult compiled = Engine::Compile(policy_path);
+  for (const Diagnostic& diagnostic : compiled.diagnostics) {
+    err << diagnostic.ToString() << "\n";
+  }
+  if (HasErrors(compiled.diagnostics) || compiled.engine == nullptr) {
+    if (!HasErrors(compiled.diagnostics)) {
+      err << policy_path << ": error: the policy did not compile\n";
+    }
+    return kExitFailure;
+  }
+
+  absl::StatusOr<v1::Context> context = ReadContext(context_path);
+  if (!context.ok()) {
+    err << context_path << ": error: " << context.status().message() << "\n";
+    return kExitFailure;
+  }
+
+  const bool explain = absl::GetFlag(FLAGS_explain);
+  const bool trace = absl::GetFlag(FLAGS_trace);
+  DecideOptions options;
+  options.trace = explain || trace;
+  options.authority = absl::GetFlag(FLAGS_authority);
+  absl::StatusOr<v1::Decision> decision =
+      compiled.engine->Decide(*context, options);
+  if (!decision.ok()) {
+    err << context_path << ": error: " << decision.status().message() << "\n";
+    return kExitFailure;
+  }
+
+  if (format == "json") {
+    std::string json = DecisionToJson(*decision, /*pretty=*/true);
+    if (!absl::EndsWith(json, "\n")) json.push_back('\n');
+    out << json;
+    return kExitOk;
+  }
+  TextOptions text;
+  text.policy_path = policy_path;
+  text.context_path = context_path;
+  text.authority = options.authority;
+  text.explain = explain;
+  text.trace = trace;
+  PrintDecisionText(*decision, text, out);
+  return kExitOk;
+}
+
+}  // namespace tact::cli

@@ -1,0 +1,269 @@
+#include "src/cli/decision_printer.h"
+
+#include <algorithm>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace tact::cli {
+namespace {
+
+using ::google::protobuf::util::TimeUtil;
+
+// "sha256:3f2a9c1d0b7e" from "sha256:<64 hex digits>": enough to tell
+// versions apart on screen; the JSON output carries the full hash.
+std::string ShortHash(absl::string_view hash) {
+  constexpr size_t kHexDigits = 12;
+  size_t colon = hash.find(':');
+  size_t digits_start = colon == absl::string_view::npos ? 0 : colon + 1;
+  return std::string(hash.substr(0, digits_start + kHexDigits));
+}
+
+// Who a reason comes from: the rule id for rules, "<kind> <id>" otherwise.
+std::string Source(const v1::Reason& reason) {
+  if (reason.source_kind().empty() || reason.source_kind() == "rule") {
+    return reason.source_id();
+  }
+  return absl::StrCat(reason.source_kind(), " ", reason.source_id());
+}
+
+std::string FormatParams(const v1::RecommendedAction& action) {
+  std::vector<std::string> parts;
+  parts.reserve(action.params_size());
+  for (const v1::Param& param : action.params()) {
+    parts.push_back(
+        absl::StrCat(param.name(), "=", FormatValue(param.value())));
+  }
+  return absl::StrJoin(parts, " ");
+}
+
+std::string FormatEffect(const v1::Effect& effect) {
+  std::string line = effect.kind();
+  if (!effect.ref().empty()) absl::StrAppend(&line, " ref=", effect.ref());
+  if (effect.amount() != 0) absl::StrAppend(&line, " amount=", effect.amount());
+  if (effect.step() != 0) absl::StrAppend(&line, " step=", effect.step());
+  return line;
+}
+
+void PrintHeader(const v1::Decision& decision, const TextOptions& options,
+                 std::ostream& out) {
+  out << "policy   " << decision.policy_name() << "@"
+      << decision.policy_version() << "  " << ShortHash(decision.policy_hash());
+  if (!options.policy_path.empty()) out << "  (" << options.policy_path << ")";
+  out << "\n";
+  if (!options.context_path.empty()) {
+    out << "context  " << options.context_path << "\n";
+  }
+  if (!options.authority.empty()) {
+    out << "as       " << options.authority << "\n";
+  }
+  out << "now      "
+      << (decision.has_now() ? TimeUtil::ToString(decision.now()) : "unset")
+      << "\n";
+}
+
+// The lines under an action's row: a beyond-contract warning, then one
+// reason per contributing rule or construct.
+void PrintActionNotes(const v1::RecommendedAction& action, std::ostream& out) {
+  if (action.beyond_contract()) {
+    out << "        ! beyond the customer's contract\n";
+  }
+  for (const v1::Reason& reason : action.reasons()) {
+    out << "        - " << Source(reason) << ": " << reason.text() << "\n";
+  }
+}
+
+void PrintActions(const v1::Decision& decision, std::ostream& out) {
+  out << "\nRecommended actions: " << decision.actions_size() << "\n";
+  if (decision.actions_size() == 0) return;
+
+  size_t action_width = std::string("ACTION").size();
+  for (const v1::RecommendedAction& action : decision.actions()) {
+    action_width = std::max(action_width, action.action().size());
+  }
+  const int width = static_cast<int>(action_width);
+  out << absl::StrFormat("  %4s  %-*s  %8s  %6s  %s\n", "RANK", width, "ACTION",
+                         "PRIORITY", "SCORE", "PARAMS");
+  for (const v1::RecommendedAction& action : decision.actions()) {
+    std::string row = absl::StrFormat(
+        "  %4d  %-*s  %8d  %6.2f  %s", action.rank(), width, action.action(),
+        action.priority(), action.score(), FormatParams(action));
+    // No trailing blanks when there are no params.
+    row.erase(row.find_last_not_of(' ') + 1);
+    out << row << "\n";
+    PrintActionNotes(action, out);
+  }
+}
+
+void PrintNeedsApproval(const v1::Decision& decision, std::ostream& out) {
+  if (decision.needs_approval_size() == 0) return;
+  out << "\nNeeds approval: " << decision.needs_approval_size() << "\n";
+  for (const v1::RecommendedAction& action : decision.needs_approval()) {
+    std::string row =
+        absl::StrFormat("  %s  needs %s  %s", action.action(),
+                        action.required_authority(), FormatParams(action));
+    row.erase(row.find_last_not_of(' ') + 1);
+    out << row << "\n";
+    PrintActionNotes(action, out);
+  }
+}
+
+void PrintFlags(const v1::Decision& decision, std::ostream& out) {
+  if (decision.flags_size() == 0) return;
+  out << "\nFlags: " << decision.flags_size() << "\n";
+  for (const v1::Flag& flag : decision.flags()) {
+    out << "  " << flag.code();
+    if (!flag.source().source_id().empty()) {
+      out << "  from " << Source(flag.source());
+    }
+    out << "\n";
+    if (!flag.source().text().empty()) {
+      out << "        - " << flag.source().text() << "\n";
+    }
+  }
+}
+
+void PrintBlocked(const v1::Decision& decision, std::ostream& out) {
+  out << "\nBlocked actions: " << decision.blocked_size() << "\n";
+  for (const v1::BlockedAction& blocked : decision.blocked()) {
+    out << "  " << blocked.action() << "  " << blocked.code() << " by "
+        << Source(blocked.blocked_by()) << "\n";
+    if (!blocked.blocked_by().text().empty()) {
+      out << "        - " << Source(blocked.blocked_by()) << ": "
+          << blocked.blocked_by().text() << "\n";
+    }
+    if (blocked.wanted_by_size() > 0) {
+      std::vector<std::string> wanted;
+      for (const v1::Reason& reason : blocked.wanted_by()) {
+        wanted.push_back(Source(reason));
+      }
+      out << "        wanted by " << absl::StrJoin(wanted, ", ") << "\n";
+    }
+  }
+}
+
+void PrintEffects(const v1::Decision& decision, std::ostream& out) {
+  out << "\nEffects: " << decision.effects_size() << "\n";
+  for (const v1::Effect& effect : decision.effects()) {
+    out << "  " << FormatEffect(effect) << "\n";
+  }
+}
+
+// One action in the agent's register: its title, the filled template and
+// every reason, as sentences.
+void PrintDoAndWhy(const v1::RecommendedAction& action,
+                   absl::string_view heading, std::ostream& out) {
+  out << "  " << heading
+      << (action.title().empty() ? action.action() : action.title()) << "\n";
+  if (!action.text().empty()) out << "     Do:  " << action.text() << "\n";
+  const char* label = "     Why: ";
+  for (const v1::Reason& reason : action.reasons()) {
+    out << label << reason.text() << "\n";
+    label = "          ";
+  }
+}
+
+// The agent's register: what to do and why, in the policy's own sentences.
+void PrintExplanation(const v1::Decision& decision, std::ostream& out) {
+  out << "\nWhat to do, and why\n";
+  if (decision.actions_size() == 0) {
+    out << "  Nothing in the policy recommends an action for this case.\n";
+  }
+  for (const v1::RecommendedAction& action : decision.actions()) {
+    PrintDoAndWhy(action, absl::StrCat(action.rank(), ". "), out);
+  }
+  for (const v1::RecommendedAction& action : decision.needs_approval()) {
+    PrintDoAndWhy(action,
+                  absl::StrCat("Only with approval (",
+                               action.required_authority(), "): "),
+                  out);
+  }
+  for (const v1::BlockedAction& blocked : decision.blocked()) {
+    out << "  Not now: " << blocked.action() << "\n";
+    if (!blocked.blocked_by().text().empty()) {
+      out << "     Why: " << blocked.blocked_by().text() << "\n";
+    }
+  }
+}
+
+// The developer's register: every rule, and why it did or did not fire.
+void PrintTrace(const v1::Decision& decision, std::ostream& out) {
+  int fired = 0;
+  size_t id_width = 0;
+  for (const v1::RuleTrace& rule : decision.trace()) {
+    if (rule.fired()) ++fired;
+    id_width = std::max(id_width, rule.rule_id().size());
+  }
+  out << "\nRule trace: " << decision.trace_size() << " rules, " << fired
+      << " fired\n";
+  const int width = static_cast<int>(id_width);
+  for (const v1::RuleTrace& rule : decision.trace()) {
+    absl::string_view status;
+    std::string detail;
+    if (rule.shadowed_by_final()) {
+      status = "shadowed";
+      detail = "stopped: a final rule of higher priority fired";
+    } else if (!rule.error().empty()) {
+      status = "error";
+      detail = absl::StrCat("error: ", rule.error());
+    } else if (rule.fired()) {
+      status = "fired";
+    } else {
+      status = "not fired";
+      if (!rule.failed_condition().empty()) {
+        detail = absl::StrCat("false: ", rule.failed_condition());
+      }
+    }
+    std::string row = absl::StrFormat("  %-9s  %-*s  %s", status, width,
+                                      rule.rule_id(), detail);
+    row.erase(row.find_last_not_of(' ') + 1);
+    out << row << "\n";
+  }
+}
+
+}  // namespace
+
+std::string FormatValue(const v1::Value& value) {
+  switch (value.kind_case()) {
+    case v1::Value::kBoolValue:
+      return value.bool_value() ? "true" : "false";
+    case v1::Value::kIntValue:
+      return absl::StrCat(value.int_value());
+    case v1::Value::kDoubleValue:
+      return absl::StrCat(value.double_value());
+    case v1::Value::kStringValue:
+      return absl::StrCat("\"", absl::Utf8SafeCEscape(value.string_value()),
+                          "\"");
+    case v1::Value::kTimestampValue:
+      return TimeUtil::ToString(value.timestamp_value());
+    case v1::Value::kDurationValue:
+      return absl::FormatDuration(
+          absl::Seconds(value.duration_value().seconds()) +
+          absl::Nanoseconds(value.duration_value().nanos()));
+    case v1::Value::KIND_NOT_SET:
+      break;
+  }
+  return "null";
+}
+
+void PrintDecisionText(const v1::Decision& decision, const TextOptions& options,
+                       std::ostream& out) {
+  PrintHeader(decision, options, out);
+  PrintActions(decision, out);
+  PrintNeedsApproval(decision, out);
+  PrintBlocked(decision, out);
+  PrintFlags(decision, out);
+  PrintEffects(decision, out);
+  if (options.explain) PrintExplanation(decision, out);
+  if (options.explain || options.trace) PrintTrace(decision, out);
+}
+
+}  // namespace tact::cli

@@ -1,0 +1,17 @@
+// Exit codes of the `tact` command-line tool.
+#ifndef TACT_SRC_CLI_EXIT_CODES_H_
+#define TACT_SRC_CLI_EXIT_CODES_H_
+
+namespace tact::cli {
+
+// The command did what was asked: the policy is valid, a decision printed.
+inline constexpr int kExitOk = 0;
+// The input was bad: a policy with errors, an unreadable or malformed
+// context. The reasons are on stderr.
+inline constexpr int kExitFailure = 1;
+// The command line was bad: unknown subcommand or flag, missing argument.
+inline constexpr int kExitUsage = 2;
+
+}  // namespace tact::cli
+
+#endif  // TACT_SRC_CLI_EXIT_CODES_H_

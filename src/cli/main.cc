@@ -1,0 +1,72 @@
+// `tact`: check policies and decide on cases from the command line.
+//
+// Dispatches to one subcommand per file (check_command.cc,
+// decide_command.cc); each parses its own flags and owns its usage text.
+
+#include <iostream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "src/cli/check_command.h"
+#include "src/cli/decide_command.h"
+#include "src/cli/exit_codes.h"
+
+namespace tact::cli {
+namespace {
+
+constexpr char kUsage[] =
+    R"usage(Usage: tact COMMAND [options]
+
+tact decides what a customer-service team should do next on a case, from a
+policy written by the support lead.
+
+Commands:
+  check POLICY...                       Load and type-check policies; report
+                                        every problem as FILE:LINE:COL.
+  decide --policy=P --context=C [...]   Decide on one case and print the
+                                        ranked actions, the actions held back
+                                        and why, as a table or as JSON.
+
+Run 'tact COMMAND --help' for a command's options.
+
+Exit status: 0 on success, 1 when the input has errors, 2 on a usage error.
+)usage";
+
+int Run(const std::vector<std::string>& args, std::ostream& out,
+        std::ostream& err) {
+  if (args.empty()) {
+    err << kUsage;
+    return kExitUsage;
+  }
+  const std::string& command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "--help" || command == "-help" || command == "-h" ||
+      command == "help") {
+    if (command == "help" && !rest.empty()) {
+      return Run({rest[0], "--help"}, out, err);
+    }
+    out << kUsage;
+    return kExitOk;
+  }
+  if (command == "--version" || command == "version") {
+    out << "tact " << TACT_VERSION << "\n";
+    return kExitOk;
+  }
+  if (command == "check") return RunCheck(rest, out, err);
+  if (command == "decide") return RunDecide(rest, out, err);
+
+  err << "tact: unknown command '" << command << "'\n"
+      << "Run 'tact --help' for usage.\n";
+  return kExitUsage;
+}
+
+}  // namespace
+}  // namespace tact::cli
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  int exit_code = tact::cli::Run(args, std::cout, std::cerr);
+  std::cout.flush();
+  return exit_code;
+}

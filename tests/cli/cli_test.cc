@@ -1,0 +1,433 @@
+// Behaviour of the `tact` tool that goldens alone would not pin down: exit
+// codes, where diagnostics point, determinism, and that the example cases
+// rank actions the way the example policy intends.
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tact/engine.h"
+#include "tact/v1/decision.pb.h"
+#include "tests/cli/run_tact.h"
+
+namespace tact::cli::testing {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+constexpr char kPolicyPath[] = "examples/policies/support.textproto";
+constexpr int kOk = 0;
+constexpr int kFailure = 1;
+constexpr int kUsage = 2;
+
+std::string DecideArgs(const std::string& context_path,
+                       const std::string& flags) {
+  return std::string("decide --policy=") + kPolicyPath +
+         " --context=" + context_path + " " + flags;
+}
+
+std::string ExampleContext(const std::string& name) {
+  return "examples/contexts/" + name + ".json";
+}
+
+// Decides on an example context through the CLI and parses the JSON output.
+v1::Decision DecideExample(const std::string& name) {
+  TactRun run = RunTact(DecideArgs(ExampleContext(name), "--format=json"));
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  v1::Decision decision;
+  auto status = google::protobuf::util::JsonStringToMessage(run.out, &decision);
+  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << run.out;
+  return decision;
+}
+
+std::vector<std::string> ActionIds(const v1::Decision& decision) {
+  std::vector<std::string> ids;
+  for (const auto& action : decision.actions()) ids.push_back(action.action());
+  return ids;
+}
+
+const v1::BlockedAction* FindBlocked(const v1::Decision& decision,
+                                     const std::string& action) {
+  for (const auto& blocked : decision.blocked()) {
+    if (blocked.action() == action) return &blocked;
+  }
+  return nullptr;
+}
+
+// --- Usage -------------------------------------------------------------------
+
+TEST(CliUsageTest, HelpOnTheBinaryPrintsUsageAndExitsZero) {
+  TactRun run = RunTact("--help");
+  EXPECT_EQ(run.exit_code, kOk);
+  EXPECT_THAT(run.out, StartsWith("Usage: tact COMMAND"));
+  EXPECT_THAT(run.err, IsEmpty());
+}
+
+TEST(CliUsageTest, HelpOnEachSubcommandPrintsItsOwnUsage) {
+  TactRun check = RunTact("check --help");
+  EXPECT_EQ(check.exit_code, kOk);
+  EXPECT_THAT(check.out, StartsWith("Usage: tact check POLICY..."));
+  TactRun decide = RunTact("decide --help");
+  EXPECT_EQ(decide.exit_code, kOk);
+  EXPECT_THAT(decide.out, StartsWith("Usage: tact decide --policy="));
+  // --help wins over otherwise invalid arguments.
+  TactRun mixed = RunTact("decide --bogus --help");
+  EXPECT_EQ(mixed.exit_code, kOk);
+  EXPECT_THAT(mixed.out, StartsWith("Usage: tact decide"));
+}
+
+TEST(CliUsageTest, NoCommandIsAUsageError) {
+  TactRun run = RunTact("");
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, StartsWith("Usage: tact COMMAND"));
+}
+
+TEST(CliUsageTest, UnknownCommandIsAUsageError) {
+  TactRun run = RunTact("simulat");
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, HasSubstr("unknown command 'simulat'"));
+}
+
+TEST(CliUsageTest, UnknownFlagIsAUsageError) {
+  TactRun run =
+      RunTact(DecideArgs(ExampleContext("infrequent_buyer"), "--explian"));
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, HasSubstr("unknown flag '--explian'"));
+  EXPECT_THAT(run.out, IsEmpty());
+}
+
+TEST(CliUsageTest, FlagOfAnotherSubcommandIsAUsageError) {
+  TactRun run = RunTact(std::string("check --format=json ") + kPolicyPath);
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, HasSubstr("unknown flag '--format=json'"));
+}
+
+TEST(CliUsageTest, DecideWithoutPolicyIsAUsageError) {
+  TactRun run = RunTact("decide --context=" + ExampleContext("legal_hold"));
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, HasSubstr("--policy is required"));
+}
+
+TEST(CliUsageTest, DecideWithoutContextIsAUsageError) {
+  TactRun run = RunTact(std::string("decide --policy=") + kPolicyPath);
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, HasSubstr("--context is required"));
+}
+
+TEST(CliUsageTest, UnknownFormatIsAUsageError) {
+  TactRun run =
+      RunTact(DecideArgs(ExampleContext("legal_hold"), "--format=xml"));
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, HasSubstr("--format must be text or json, not 'xml'"));
+}
+
+TEST(CliUsageTest, BadBoolValueIsAUsageError) {
+  TactRun run =
+      RunTact(DecideArgs(ExampleContext("legal_hold"), "--explain=maybe"));
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, HasSubstr("--explain"));
+}
+
+TEST(CliUsageTest, CheckWithoutPolicyIsAUsageError) {
+  TactRun run = RunTact("check");
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, HasSubstr("no policy given"));
+}
+
+TEST(CliUsageTest, FlagValueMayBeTheNextArgument) {
+  TactRun separate =
+      RunTact(std::string("decide --policy ") + kPolicyPath + " --context " +
+              ExampleContext("legal_hold") + " --format json");
+  TactRun joined =
+      RunTact(DecideArgs(ExampleContext("legal_hold"), "--format=json"));
+  EXPECT_EQ(separate.exit_code, kOk) << separate.err;
+  EXPECT_EQ(separate.out, joined.out);
+}
+
+// --- check -------------------------------------------------------------------
+
+TEST(CliCheckTest, ValidPolicyReportsRuleAndActionCounts) {
+  TactRun run = RunTact(std::string("check ") + kPolicyPath);
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.out, ContainsRegex(std::string("^") + kPolicyPath +
+                                     ": ok \\([0-9]+ rules, [0-9]+ actions"));
+}
+
+TEST(CliCheckTest, MisspeltFieldNamesPositionAndSuggestsTheField) {
+  TactRun run = RunTact("check tests/data/cli/misspelt_field.textproto");
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.out, IsEmpty());
+  // Line 9 holds `when: "customer.teir == ...`; the path starts at column 10
+  // and the misspelt part ends at column 22.
+  EXPECT_THAT(run.err,
+              AllOf(ContainsRegex("tests/data/cli/misspelt_field\\.textproto:9:"
+                                  "(1[0-9]|2[0-2]): error: "),
+                    HasSubstr("vip-late"), HasSubstr("customer.teir"),
+                    HasSubstr("did you mean customer.tier?")));
+}
+
+TEST(CliCheckTest, ExpressionSyntaxErrorNamesPosition) {
+  TactRun run =
+      RunTact("check tests/data/cli/expression_syntax_error.textproto");
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(
+      run.err,
+      AllOf(ContainsRegex("expression_syntax_error\\.textproto:8:[0-9]+: "
+                          "error: "),
+            HasSubstr("unfinished")));
+}
+
+TEST(CliCheckTest, TextFormatSyntaxErrorNamesPosition) {
+  TactRun run =
+      RunTact("check tests/data/cli/textproto_syntax_error.textproto");
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.err,
+              ContainsRegex("textproto_syntax_error\\.textproto:[5-9]:[0-9]+: "
+                            "error: "));
+}
+
+TEST(CliCheckTest, BadRegexIsALoadError) {
+  TactRun run = RunTact("check tests/data/cli/bad_regex.textproto");
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.err,
+              AllOf(ContainsRegex("bad_regex\\.textproto:9:[0-9]+: error: "),
+                    HasSubstr("angry-words"), ContainsRegex("[Rr]eg")));
+}
+
+TEST(CliCheckTest, MissingFileIsAnErrorNamingIt) {
+  TactRun run = RunTact("check tests/data/cli/no_such_policy.textproto");
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.err, HasSubstr("no_such_policy.textproto"));
+}
+
+TEST(CliCheckTest, ChecksEveryPolicyAndFailsIfAnyFails) {
+  TactRun run = RunTact(std::string("check ") + kPolicyPath +
+                        " tests/data/cli/misspelt_field.textproto");
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.out, HasSubstr(std::string(kPolicyPath) + ": ok"));
+  EXPECT_THAT(run.err, HasSubstr("misspelt_field.textproto:9:"));
+}
+
+// --- decide ------------------------------------------------------------------
+
+TEST(CliDecideTest, JsonOutputIsByteIdenticalAcrossRuns) {
+  const std::string args =
+      DecideArgs(ExampleContext("outage_critical"), "--format=json --trace");
+  TactRun first = RunTact(args);
+  TactRun second = RunTact(args);
+  ASSERT_EQ(first.exit_code, kOk) << first.err;
+  EXPECT_FALSE(first.out.empty());
+  EXPECT_EQ(first.out, second.out);
+}
+
+TEST(CliDecideTest, TextOutputIsByteIdenticalAcrossRuns) {
+  const std::string args =
+      DecideArgs(ExampleContext("demanding_low_spender"), "--explain");
+  TactRun first = RunTact(args);
+  TactRun second = RunTact(args);
+  ASSERT_EQ(first.exit_code, kOk) << first.err;
+  EXPECT_EQ(first.out, second.out);
+}
+
+TEST(CliDecideTest, JsonOutputIsADecisionOfThePolicy) {
+  v1::Decision decision = DecideExample("late_delivery_vip");
+  EXPECT_EQ(decision.policy_name(), "support");
+  EXPECT_EQ(decision.policy_version(), "2026.03");
+  EXPECT_THAT(decision.policy_hash(), StartsWith("sha256:"));
+  ASSERT_GT(decision.actions_size(), 0);
+  for (int i = 0; i < decision.actions_size(); ++i) {
+    EXPECT_EQ(decision.actions(i).rank(), i + 1);
+  }
+  EXPECT_EQ(decision.trace_size(), 0) << "trace only when asked";
+}
+
+TEST(CliDecideTest, TraceFlagAddsOneTraceEntryPerRule) {
+  TactRun run = RunTact(
+      DecideArgs(ExampleContext("legal_hold"), "--format=json --trace"));
+  ASSERT_EQ(run.exit_code, kOk) << run.err;
+  v1::Decision decision;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(run.out, &decision).ok());
+  absl::StatusOr<std::unique_ptr<const Engine>> engine =
+      Engine::FromFile(kPolicyPath);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  EXPECT_EQ(decision.trace_size(), (*engine)->policy().rules_size());
+}
+
+TEST(CliDecideTest, BinaryContextDecidesLikeItsJson) {
+  const std::string json_path = ExampleContext("outage_critical");
+  std::ifstream json_file(json_path);
+  std::string json((std::istreambuf_iterator<char>(json_file)),
+                   std::istreambuf_iterator<char>());
+  absl::StatusOr<v1::Context> context = ContextFromJson(json);
+  ASSERT_TRUE(context.ok()) << context.status();
+  const std::string binary_path =
+      ::testing::TempDir() + "outage_critical_context.binpb";
+  {
+    std::ofstream out(binary_path, std::ios::binary);
+    ASSERT_TRUE(context->SerializeToOstream(&out));
+  }
+  TactRun from_json = RunTact(DecideArgs(json_path, "--format=json"));
+  TactRun from_binary = RunTact(DecideArgs(binary_path, "--format=json"));
+  EXPECT_EQ(from_binary.exit_code, kOk) << from_binary.err;
+  EXPECT_EQ(from_binary.out, from_json.out);
+}
+
+TEST(CliDecideTest, PolicyErrorsAreReportedAndExitOne) {
+  TactRun run = RunTact(
+      "decide --policy=tests/data/cli/misspelt_field.textproto --context=" +
+      ExampleContext("late_delivery_vip"));
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.out, IsEmpty());
+  EXPECT_THAT(run.err, HasSubstr("did you mean customer.tier?"));
+}
+
+TEST(CliDecideTest, MissingContextFileExitsOne) {
+  TactRun run = RunTact(DecideArgs("tests/data/cli/no_such_context.json", ""));
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.err,
+              HasSubstr("tests/data/cli/no_such_context.json: error:"));
+}
+
+TEST(CliDecideTest, ContextWithUnknownFieldExitsOne) {
+  TactRun run =
+      RunTact(DecideArgs("tests/data/cli/context_unknown_field.json", ""));
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.err, AllOf(HasSubstr("context_unknown_field.json: error:"),
+                             HasSubstr("loyalty")));
+  EXPECT_THAT(run.out, IsEmpty());
+}
+
+TEST(CliDecideTest, ContextWithoutNowExitsOne) {
+  TactRun run =
+      RunTact(DecideArgs("tests/data/cli/context_without_now.json", ""));
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.err, AllOf(HasSubstr("context_without_now.json: error:"),
+                             HasSubstr("now")));
+}
+
+TEST(CliDecideTest, UnknownAuthorityExitsOne) {
+  TactRun run = RunTact(
+      DecideArgs(ExampleContext("late_delivery_vip"), "--authority=intern"));
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.err, HasSubstr("intern"));
+  EXPECT_THAT(run.out, IsEmpty());
+}
+
+TEST(CliDecideTest, ExplainAddsSentencesAndRuleTrace) {
+  TactRun plain = RunTact(DecideArgs(ExampleContext("legal_hold"), ""));
+  TactRun explained =
+      RunTact(DecideArgs(ExampleContext("legal_hold"), "--explain"));
+  ASSERT_EQ(explained.exit_code, kOk) << explained.err;
+  EXPECT_THAT(plain.out, Not(HasSubstr("Rule trace")));
+  EXPECT_THAT(explained.out,
+              AllOf(StartsWith(plain.out), HasSubstr("What to do, and why"),
+                    HasSubstr("Rule trace: "),
+                    ContainsRegex("fired +legal-or-fraud-hold"),
+                    ContainsRegex("shadowed +apology-first")));
+}
+
+// --- The example cases rank as the policy intends ----------------------------
+
+TEST(CliExamplesTest, ServiceFailureStartsWithTheApology) {
+  for (const char* name : {"late_delivery_vip", "outage_critical"}) {
+    v1::Decision decision = DecideExample(name);
+    ASSERT_GT(decision.actions_size(), 0) << name;
+    EXPECT_EQ(decision.actions(0).action(), "apologize") << name;
+  }
+}
+
+TEST(CliExamplesTest, BigSpenderLetDownGetsCappedCreditAndCallback) {
+  v1::Decision decision = DecideExample("late_delivery_vip");
+  EXPECT_THAT(
+      ActionIds(decision),
+      ::testing::IsSupersetOf({"apologize", "expedite_fix", "surprise_gesture",
+                               "goodwill_credit", "callback"}));
+  for (const auto& action : decision.actions()) {
+    if (action.action() != "goodwill_credit") continue;
+    ASSERT_EQ(action.params_size(), 1);
+    EXPECT_EQ(action.params(0).name(), "amount");
+    EXPECT_EQ(action.params(0).value().int_value(), 5000);  // the 50.00 cap
+  }
+}
+
+TEST(CliExamplesTest, BotNeedsApprovalForTheCreditAndTheCallback) {
+  TactRun run = RunTact(DecideArgs(ExampleContext("late_delivery_vip"),
+                                   "--format=json --authority=bot"));
+  ASSERT_EQ(run.exit_code, kOk) << run.err;
+  v1::Decision decision;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(run.out, &decision).ok());
+  EXPECT_THAT(ActionIds(decision), Not(::testing::Contains("goodwill_credit")));
+  EXPECT_THAT(ActionIds(decision), Not(::testing::Contains("callback")));
+  ASSERT_EQ(decision.needs_approval_size(), 2);
+  for (const auto& action : decision.needs_approval()) {
+    EXPECT_EQ(action.required_authority(), "agent") << action.action();
+  }
+}
+
+TEST(CliExamplesTest, OutagePastTheWindowEscalates) {
+  v1::Decision decision = DecideExample("outage_critical");
+  EXPECT_THAT(ActionIds(decision),
+              ::testing::IsSupersetOf({"expedite_fix", "escalate_to_supervisor",
+                                       "status_updates"}));
+}
+
+TEST(CliExamplesTest, ProspectIsAskedToBuyAndGetsNoGoodwill) {
+  v1::Decision decision = DecideExample("prospect_many_questions");
+  EXPECT_THAT(ActionIds(decision), ::testing::Contains("ask_for_purchase"));
+  EXPECT_THAT(ActionIds(decision), Not(::testing::Contains("goodwill_credit")));
+  const v1::BlockedAction* blocked = FindBlocked(decision, "goodwill_credit");
+  ASSERT_NE(blocked, nullptr);
+  EXPECT_EQ(blocked->blocked_by().source_id(), "no-goodwill-for-prospects");
+}
+
+TEST(CliExamplesTest, DemandingLowSpenderIsOfferedPremiumNotAFreeCallback) {
+  v1::Decision decision = DecideExample("demanding_low_spender");
+  EXPECT_THAT(
+      ActionIds(decision),
+      ::testing::IsSupersetOf({"offer_premium_plan", "set_expectations"}));
+  EXPECT_THAT(ActionIds(decision), Not(::testing::Contains("callback")));
+  const v1::BlockedAction* blocked = FindBlocked(decision, "callback");
+  ASSERT_NE(blocked, nullptr);
+  EXPECT_EQ(blocked->blocked_by().source_id(), "no-free-special-treatment");
+}
+
+TEST(CliExamplesTest, ThirdStrikeDeclinesAndReviewsOnly) {
+  v1::Decision decision = DecideExample("repeat_complainer");
+  EXPECT_THAT(ActionIds(decision), ::testing::UnorderedElementsAre(
+                                       "polite_decline", "account_review"));
+}
+
+TEST(CliExamplesTest, InfrequentBuyerIsOfferedASchedule) {
+  v1::Decision decision = DecideExample("infrequent_buyer");
+  EXPECT_THAT(ActionIds(decision), ::testing::Contains("offer_order_schedule"));
+}
+
+TEST(CliExamplesTest, ConnectorInPublicGetsAPublicReplyFirst) {
+  v1::Decision decision = DecideExample("connector_social_complaint");
+  ASSERT_GT(decision.actions_size(), 0);
+  EXPECT_THAT(
+      ActionIds(decision),
+      ::testing::IsSupersetOf({"public_reply", "callback", "explain_policy"}));
+  EXPECT_THAT(ActionIds(decision), Not(::testing::Contains("goodwill_credit")));
+}
+
+TEST(CliExamplesTest, LegalHoldStopsEverythingElse) {
+  v1::Decision decision = DecideExample("legal_hold");
+  EXPECT_THAT(ActionIds(decision), ::testing::ElementsAre("risk_review"));
+}
+
+}  // namespace
+}  // namespace tact::cli::testing

@@ -1,0 +1,116 @@
+// Golden tests of the `tact` tool: each case runs the built binary and
+// compares its exit status, stdout and stderr with tests/golden/NAME.golden.
+//
+// To regenerate after an intended change, run tests/golden/update.sh and
+// review the diff: ranked actions must still make sense for each case.
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "tests/cli/run_tact.h"
+
+namespace tact::cli::testing {
+namespace {
+
+constexpr char kPolicy[] = "--policy=examples/policies/support.textproto";
+
+struct GoldenCase {
+  std::string name;
+  std::string args;
+};
+
+std::string Decide(const std::string& context, const std::string& flags = "") {
+  std::string args = std::string("decide ") + kPolicy +
+                     " --context=examples/contexts/" + context + ".json";
+  if (!flags.empty()) args += " " + flags;
+  return args;
+}
+
+std::vector<GoldenCase> Cases() {
+  std::vector<GoldenCase> cases = {
+      {"help", "--help"},
+      {"check_help", "check --help"},
+      {"decide_help", "decide --help"},
+      {"check_support_ok", "check examples/policies/support.textproto"},
+      {"check_misspelt_field", "check tests/data/cli/misspelt_field.textproto"},
+      {"check_expression_syntax_error",
+       "check tests/data/cli/expression_syntax_error.textproto"},
+      {"check_textproto_syntax_error",
+       "check tests/data/cli/textproto_syntax_error.textproto"},
+      {"check_bad_regex", "check tests/data/cli/bad_regex.textproto"},
+  };
+  for (const char* context :
+       {"late_delivery_vip", "connector_social_complaint",
+        "prospect_many_questions", "infrequent_buyer", "demanding_low_spender",
+        "repeat_complainer", "outage_critical", "legal_hold"}) {
+    cases.push_back({std::string("decide_") + context, Decide(context)});
+  }
+  for (const char* context : {"late_delivery_vip", "demanding_low_spender",
+                              "repeat_complainer", "legal_hold"}) {
+    cases.push_back({std::string("decide_explain_") + context,
+                     Decide(context, "--explain")});
+  }
+  cases.push_back({"decide_as_bot_late_delivery_vip",
+                   Decide("late_delivery_vip", "--authority=bot --explain")});
+  cases.push_back({"decide_trace_prospect_many_questions",
+                   Decide("prospect_many_questions", "--trace")});
+  cases.push_back({"decide_json_outage_critical",
+                   Decide("outage_critical", "--format=json")});
+  cases.push_back({"decide_json_trace_prospect_many_questions",
+                   Decide("prospect_many_questions", "--format=json --trace")});
+  return cases;
+}
+
+// What a golden file holds: the command, its exit status, stdout, stderr.
+std::string Render(const GoldenCase& golden, const TactRun& run) {
+  std::ostringstream text;
+  text << "$ tact " << golden.args << "\n"
+       << "exit: " << run.exit_code << "\n"
+       << "--- stdout\n"
+       << run.out << "--- stderr\n"
+       << run.err;
+  return text.str();
+}
+
+std::string GoldenPath(const GoldenCase& golden) {
+  return "tests/golden/" + golden.name + ".golden";
+}
+
+bool UpdateMode() {
+  const char* update = std::getenv("TACT_UPDATE_GOLDENS");
+  return update != nullptr && std::string(update) == "1";
+}
+
+class GoldenTest : public ::testing::TestWithParam<GoldenCase> {};
+
+TEST_P(GoldenTest, OutputMatchesGoldenFile) {
+  const GoldenCase& golden = GetParam();
+  const std::string actual = Render(golden, RunTact(golden.args));
+  const std::string path = GoldenPath(golden);
+
+  if (UpdateMode()) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    ASSERT_TRUE(out) << "cannot write " << path;
+    out << actual;
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path << " is missing; run tests/golden/update.sh";
+  std::ostringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(actual, expected.str())
+      << "output differs from " << path
+      << "; if the change is intended, run tests/golden/update.sh and review "
+         "the diff";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, GoldenTest, ::testing::ValuesIn(Cases()),
+    [](const ::testing::TestParamInfo<GoldenCase>& case_info) {
+      return case_info.param.name;
+    });
+
+}  // namespace
+}  // namespace tact::cli::testing
