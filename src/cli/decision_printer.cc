@@ -73,6 +73,10 @@ void PrintHeader(const v1::Decision& decision, const TextOptions& options,
 // The lines under an action's row: a beyond-contract warning, then one
 // reason per contributing rule or construct.
 void PrintActionNotes(const v1::RecommendedAction& action, std::ostream& out) {
+  if (!action.playbook_stage().empty()) {
+    out << "        * recovery step: " << action.playbook_stage()
+        << " (recovery steps rank first, in a fixed order)\n";
+  }
   if (action.beyond_contract()) {
     out << "        ! beyond the customer's contract\n";
   }

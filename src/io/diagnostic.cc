@@ -31,7 +31,8 @@ bool HasErrors(const std::vector<Diagnostic>& diagnostics) {
 absl::Status DiagnosticsToStatus(const std::vector<Diagnostic>& diagnostics) {
   std::vector<std::string> lines;
   for (const Diagnostic& d : diagnostics) {
-    if (d.severity == Diagnostic::Severity::kError) lines.push_back(d.ToString());
+    if (d.severity == Diagnostic::Severity::kError)
+      lines.push_back(d.ToString());
   }
   if (lines.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));

@@ -16,7 +16,9 @@
 
 namespace tact::internal {
 
-// A position in the policy file. 1-based; 0 means unknown.
+// A position in the policy file. 1-based; 0 means unknown. Columns count
+// bytes, so a tab is one column (protobuf's own tab-expanded columns are
+// converted).
 struct FileLocation {
   int line = 0;
   int column = 0;
@@ -40,8 +42,10 @@ class SourceMap {
   // The position in the file of the character at 1-based (`line`, `column`)
   // inside the string value of the field named by `path`: follows escapes
   // and adjacent string literals, so a diagnostic inside an expression
-  // points at the exact byte in the file. Falls back to Field(path) when
-  // the mapping is unknown.
+  // points at the exact byte in the file. `line`/`column` count lines ('\n')
+  // and bytes of the decoded value; the position just past its end maps to
+  // the closing quote. Falls back to Field(path) when the mapping is unknown
+  // (binary policies, a non-string field, a position outside the value).
   FileLocation InString(absl::string_view path, int line, int column) const;
 
  private:
@@ -69,10 +73,9 @@ absl::StatusOr<LoadedPolicy> ParsePolicy(absl::string_view text,
 // (.textproto/.txtpb/.pbtxt/.txt -> text, .json -> JSON, .binpb/.pb/.bin ->
 // binary). A missing or unreadable file, or one larger than `max_bytes`, is
 // a diagnostic too (NotFound / ResourceExhausted).
-absl::StatusOr<LoadedPolicy> ReadPolicyFile(absl::string_view path,
-                                            PolicyFormat format,
-                                            int64_t max_bytes,
-                                            std::vector<Diagnostic>* diagnostics);
+absl::StatusOr<LoadedPolicy> ReadPolicyFile(
+    absl::string_view path, PolicyFormat format, int64_t max_bytes,
+    std::vector<Diagnostic>* diagnostics);
 
 // "sha256:<64 hex digits>" of the policy's deterministic wire serialization.
 std::string PolicyHash(const v1::Policy& policy);

@@ -131,8 +131,11 @@ absl::StatusOr<v1::Decision> Engine::Decide(const v1::Context& context,
                         options.authority);
     if (it == plan.authorities.end()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "unknown authority \"", options.authority, "\"; the policy's are: ",
-          absl::StrJoin(plan.authorities, ", ")));
+          "unknown authority \"", options.authority, "\"; ",
+          plan.authorities.empty()
+              ? "the policy declares no authorities"
+              : absl::StrCat("the policy's are: ",
+                             absl::StrJoin(plan.authorities, ", "))));
     }
     caller = static_cast<int>(it - plan.authorities.begin());
   }

@@ -53,6 +53,9 @@ void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
     out->set_required_authority(plan.authorities[r.required_authority]);
   }
   out->set_beyond_contract(r.beyond_contract);
+  static constexpr const char* kStageNames[] = {"apology", "fix", "surprise",
+                                                "compensation"};
+  if (r.stage >= 0 && r.stage < 4) out->set_playbook_stage(kStageNames[r.stage]);
 }
 
 }  // namespace

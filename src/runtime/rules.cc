@@ -47,12 +47,16 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
   for (const RulePlan& rule : plan.rules) {
     v1::RuleTrace* entry = trace == nullptr ? nullptr : &entries[rule.index];
     if (entry != nullptr) entry->set_rule_id(rule.id);
-    if (rule.priority < shadow_below) {
-      if (entry != nullptr) entry->set_shadowed_by_final(true);
-      continue;
-    }
+    bool shadowed = rule.priority < shadow_below;
+    // A shadowed rule contributes nothing; it is only evaluated for the
+    // trace, so that the trace says whether it held.
+    if (shadowed && entry == nullptr) continue;
     ConditionResult result =
         EvaluateCondition(*plan.program, rule.when, frame);
+    if (shadowed && result.holds()) {
+      entry->set_shadowed_by_final(true);
+      continue;
+    }
     if (!result.holds()) {
       if (entry == nullptr) continue;
       if (result.failed != nullptr) {

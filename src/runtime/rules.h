@@ -15,7 +15,9 @@ namespace tact::internal {
 // Evaluates every rule in plan order (priority descending, then policy
 // order). Each rule whose condition holds adds a Candidate per recommended
 // action and a Hold per vetoed action to `outcome`. Once a `final` rule has
-// fired at priority p, rules of priority < p are skipped ("shadowed").
+// fired at priority p, rules of priority < p contribute nothing
+// ("shadowed"); they are evaluated only when tracing, so that the trace
+// says whether they held.
 //
 // When `trace` is not null, appends one RuleTrace per rule in policy order.
 void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,

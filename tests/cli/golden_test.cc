@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <ostream>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -20,6 +21,9 @@ struct GoldenCase {
   std::string name;
   std::string args;
 };
+
+// Names the case in test output (and in ctest's list) instead of its bytes.
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.name; }
 
 std::string Decide(const std::string& context, const std::string& flags = "") {
   std::string args = std::string("decide ") + kPolicy +

@@ -89,6 +89,20 @@ TEST(EngineTest, FinalRuleShadowsOnlyLowerPriorities) {
   EXPECT_TRUE(d.trace(2).fired());
 }
 
+TEST(EngineTest, TraceOfALowerRuleThatWouldNotHaveFiredSaysWhy) {
+  auto engine = MustCompile(R"pb(
+    rules { id: "low" priority: 1 when: "case.channel == 'phone'" recommend { action: "explain" } }
+    rules { id: "hold" priority: 5 final: true recommend { action: "callback" } }
+  )pb");
+  ASSERT_NE(engine, nullptr);
+  DecideOptions options;
+  options.trace = true;
+  TACT_ASSERT_OK_AND_ASSIGN(v1::Decision d,
+                            engine->Decide(MustContext(kGoldCustomer), options));
+  EXPECT_FALSE(d.trace(0).shadowed_by_final());
+  EXPECT_EQ(d.trace(0).failed_condition(), "case.channel == 'phone'");
+}
+
 TEST(EngineTest, FinalRuleThatDoesNotFireShadowsNothing) {
   auto engine = MustCompile(R"pb(
     rules { id: "low" priority: 1 recommend { action: "explain" } }

@@ -2,9 +2,13 @@
 // the host enforces through tact: an action above the caller's authority is
 // returned as needing approval, never dropped and never as if allowed.
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "src/runtime/candidates.h"
 #include "src/runtime/constructs/constructs.h"
@@ -14,6 +18,12 @@
 namespace tact::internal {
 namespace {
 
+// "a bot", "an agent".
+std::string WithArticle(absl::string_view noun) {
+  bool vowel = !noun.empty() && absl::StrContains("aeiouAEIOU", noun[0]);
+  return absl::StrCat(vowel ? "an " : "a ", noun);
+}
+
 // The lowest authority that may take `r` alone.
 int RequiredAuthority(const PolicyPlan& plan, const RankedAction& r,
                       int64_t* amount_out) {
@@ -22,8 +32,16 @@ int RequiredAuthority(const PolicyPlan& plan, const RankedAction& r,
   if (!action.monetary() || action.limits.empty()) return needed;
   int64_t amount = 0;
   for (const auto& [name, value] : r.params) {
-    if (name == action.amount_param && value.type == ValueType::kInt) {
+    if (name != action.amount_param) continue;
+    if (value.type == ValueType::kInt) {
       amount = value.int_value;
+    } else if (value.type == ValueType::kDouble) {
+      // A computed amount (no budget rounded it): round up, so a fraction
+      // of a minor unit never slips under a limit; NaN needs the top.
+      double v = value.double_value;
+      amount = !(v == v) || v >= 9.2e18 ? std::numeric_limits<int64_t>::max()
+               : v <= 0 ? 0
+                        : static_cast<int64_t>(std::ceil(v));
     }
   }
   *amount_out = amount;
@@ -51,12 +69,14 @@ void ApplyAuthority(const PolicyPlan& plan, int caller,
     const ActionPlan& action = plan.actions[r.action];
     std::string why =
         amount > 0 && !action.limits.empty()
-            ? absl::StrCat("Needs approval from a ", plan.authorities[needed],
-                           ": ", FormatMoney(amount, plan.currency),
-                           " is above what a ", plan.authorities[caller],
+            ? absl::StrCat("Needs approval from ",
+                           WithArticle(plan.authorities[needed]), ": ",
+                           FormatMoney(amount, plan.currency),
+                           " is above what ", WithArticle(plan.authorities[caller]),
                            " may grant alone.")
-            : absl::StrCat("Needs approval from a ", plan.authorities[needed],
-                           ": a ", plan.authorities[caller],
+            : absl::StrCat("Needs approval from ",
+                           WithArticle(plan.authorities[needed]), ": ",
+                           WithArticle(plan.authorities[caller]),
                            " may not take this action alone.");
     r.reasons.push_back(MakeReason("authority", plan.authorities[needed], why));
   }

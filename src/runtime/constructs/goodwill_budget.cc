@@ -213,8 +213,10 @@ void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
       }
       continue;
     }
+    // Money is whole minor units: a computed (double) amount rounds down,
+    // so the authority pass and the host see the amount actually granted.
+    param->second = Value::Int(granted);
     if (granted < wanted) {
-      param->second = Value::Int(granted);
       r.reasons.push_back(MakeReason(
           "budget", budget.id,
           absl::StrCat("Reduced from ", FormatMoney(wanted, plan.currency), " to ",

@@ -1,0 +1,60 @@
+// tact::ContextFromJson and tact::ContextFromBinary: contexts from hosts.
+#include <climits>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/util/json_util.h"
+#include "src/io/json_depth.h"
+#include "src/io/json_source_map.h"
+#include "tact/engine.h"
+#include "tact/v1/context.pb.h"
+
+namespace tact {
+namespace {
+
+// A context nests at most a few levels (context > case > opened_at); this
+// leaves room for any real document and stops hostile ones before
+// protobuf's parser sees them.
+constexpr int kMaxContextNesting = 32;
+
+}  // namespace
+
+absl::StatusOr<v1::Context> ContextFromJson(absl::string_view json) {
+  if (internal::JsonNestingDepth(json) > kMaxContextNesting) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid context JSON: nested more than ",
+                     kMaxContextNesting, " levels deep"));
+  }
+  v1::Context context;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(json.data(), json.size()), &context,
+      options);
+  if (status.ok()) return context;
+
+  // protobuf's message says what is wrong; the scan says where.
+  const internal::JsonError error = internal::LocateJsonError(
+      internal::ScanJson(json, *v1::Context::descriptor()),
+      std::string(status.message()));
+  std::string message = absl::StrCat("invalid context JSON: ", error.message);
+  if (error.location.line > 0) {
+    absl::StrAppend(&message, " (at line ", error.location.line, ", column ",
+                    error.location.column, ")");
+  }
+  return absl::InvalidArgumentError(message);
+}
+
+absl::StatusOr<v1::Context> ContextFromBinary(absl::string_view bytes) {
+  v1::Context context;
+  if (bytes.size() > static_cast<size_t>(INT_MAX) ||
+      !context.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InvalidArgumentError("not a valid binary context");
+  }
+  return context;
+}
+
+}  // namespace tact
