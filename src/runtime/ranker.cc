@@ -141,6 +141,7 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
 
   ApplyEntitlements(plan, context, &ranked, decision);
   SortRanked(plan.actions, &ranked);
+  NormalizeAmounts(plan, &ranked);
   if (outcome.budget.has_value()) {
     ApplyBudget(plan, *outcome.budget, &ranked, decision);
   }

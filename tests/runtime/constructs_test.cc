@@ -323,6 +323,35 @@ TEST(BudgetTest, CalendarPeriodStartsAtTheMonth) {
   EXPECT_THAT(Ids(this_month.actions()), ElementsAre("note"));
 }
 
+TEST(BudgetTest, AlternativeReplacingARungStillAdvancesTheLadder) {
+  auto engine = MustCompile(R"pb(
+    currency: "USD"
+    actions { id: "explain" }
+    actions { id: "credit" amount_param: "amount" alternative: "note" }
+    actions { id: "note" }
+    budgets { id: "goodwill" window: "30d" per_window: "1000" }
+    ladders { id: "unhappy"
+      rungs { action { action: "explain" } }
+      rungs { action { action: "credit" params { key: "amount" value: "500" } } } }
+  )pb");
+  v1::Decision d = MustDecide(
+      *engine, Context("case { id: \"k1\" } " + Granted(1000, kNow - kDay) +
+                       Rung(1, kNow - kDay)));
+  EXPECT_THAT(Ids(d.actions()), ElementsAre("note"));
+  EXPECT_THAT(Effects(d), ElementsAre("rung_offered:unhappy:0:2"));
+}
+
+TEST(BudgetTest, ComputedAmountsBecomeWholeMinorUnits) {
+  auto engine = MustCompile(R"pb(
+    actions { id: "credit" amount_param: "amount" }
+    rules { id: "r" recommend { action: "credit" params { key: "amount" value: "customer.spend_12m * 0.0333" } } }
+  )pb");
+  v1::Decision d = MustDecide(*engine, Context("customer { spend_12m: 1000 }"));
+  ASSERT_EQ(d.actions_size(), 1);
+  ASSERT_EQ(d.actions(0).params(0).value().kind_case(), v1::Value::kIntValue);
+  EXPECT_EQ(d.actions(0).params(0).value().int_value(), 33);  // 33.3 rounds down
+}
+
 // --- Recovery playbooks -------------------------------------------------------
 
 constexpr absl::string_view kPlaybook = R"pb(

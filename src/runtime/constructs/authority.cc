@@ -32,17 +32,8 @@ int RequiredAuthority(const PolicyPlan& plan, const RankedAction& r,
   if (!action.monetary() || action.limits.empty()) return needed;
   int64_t amount = 0;
   for (const auto& [name, value] : r.params) {
-    if (name != action.amount_param) continue;
-    if (value.type == ValueType::kInt) {
-      amount = value.int_value;
-    } else if (value.type == ValueType::kDouble) {
-      // A computed amount (no budget rounded it): round up, so a fraction
-      // of a minor unit never slips under a limit; NaN needs the top.
-      double v = value.double_value;
-      amount = !(v == v) || v >= 9.2e18 ? std::numeric_limits<int64_t>::max()
-               : v <= 0 ? 0
-                        : static_cast<int64_t>(std::ceil(v));
-    }
+    // NormalizeAmounts made every amount a non-negative int.
+    if (name == action.amount_param) amount = value.int_value;
   }
   *amount_out = amount;
   // An authority with no listed limit has none; find the lowest authority

@@ -61,6 +61,11 @@ void RunBudget(const DecideState& state, Outcome* outcome);
 void ApplyEntitlements(const PolicyPlan& plan, const v1::Context& context,
                        std::vector<RankedAction>* ranked, v1::Decision* decision);
 
+// Makes every monetary amount whole, non-negative minor units (doubles round
+// down, NaN and negatives become 0), so later passes and the host never see
+// a fraction of a cent.
+void NormalizeAmounts(const PolicyPlan& plan, std::vector<RankedAction>* ranked);
+
 // Clips monetary amounts, in rank order, to what the budget has left; an
 // amount below the action's minimum is blocked as `budget_exhausted` and its
 // alternative added. REQUIRES: `ranked` sorted. Leaves it sorted.

@@ -63,13 +63,13 @@ absl::Time WindowStart(const BudgetPlan& budget, const PolicyPlan& plan,
   }
 }
 
-int64_t AmountOf(const Value& v) {
-  if (v.type == ValueType::kInt) return v.int_value;
-  if (v.type == ValueType::kDouble && std::isfinite(v.double_value)) {
-    return static_cast<int64_t>(std::floor(
-        std::clamp(v.double_value, -9.2e18, 9.2e18)));
-  }
-  return 0;
+// Whole minor units: doubles round down; negative and NaN become 0, huge
+// values saturate (and so need every limit and budget to allow them).
+int64_t ToMinorUnits(const Value& v) {
+  if (v.type == ValueType::kInt) return std::max<int64_t>(0, v.int_value);
+  if (v.type != ValueType::kDouble || !(v.double_value > 0)) return 0;
+  if (v.double_value >= 9.2e18) return std::numeric_limits<int64_t>::max();
+  return static_cast<int64_t>(std::floor(v.double_value));
 }
 
 }  // namespace
@@ -152,7 +152,7 @@ void RunBudget(const DecideState& state, Outcome* outcome) {
     if (at >= start && at <= state.now) {
       result.granted_in_window = AddClamped(result.granted_in_window, e.amount());
     }
-    if (!case_id.empty() && e.case_id() == case_id) {
+    if (!case_id.empty() && e.case_id() == case_id && at <= state.now) {
       result.granted_in_case = AddClamped(result.granted_in_case, e.amount());
     }
   }
@@ -163,6 +163,16 @@ void RunBudget(const DecideState& state, Outcome* outcome) {
   }
   result.remaining = remaining;
   outcome->budget = std::move(result);
+}
+
+void NormalizeAmounts(const PolicyPlan& plan, std::vector<RankedAction>* ranked) {
+  for (RankedAction& r : *ranked) {
+    const ActionPlan& action = plan.actions[r.action];
+    if (!action.monetary()) continue;
+    for (auto& [name, value] : r.params) {
+      if (name == action.amount_param) value = Value::Int(ToMinorUnits(value));
+    }
+  }
 }
 
 void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
@@ -180,7 +190,8 @@ void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
     }
     auto param = std::find_if(r.params.begin(), r.params.end(),
                               [&](const auto& p) { return p.first == action.amount_param; });
-    int64_t wanted = param == r.params.end() ? 0 : std::max<int64_t>(0, AmountOf(param->second));
+    // NormalizeAmounts made every amount a non-negative int.
+    int64_t wanted = param == r.params.end() ? 0 : param->second.int_value;
     int64_t granted = std::min(wanted, remaining);
     if (granted < std::max<int64_t>(1, action.min_amount)) {
       v1::BlockedAction* blocked = decision->add_blocked();
@@ -204,6 +215,9 @@ void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
         alt.priority = r.priority;
         alt.stage = r.stage;
         alt.score = r.score;
+        // The alternative stands in for the gesture: a ladder rung it
+        // replaces still counts as offered, so the next decision moves on.
+        alt.effects = r.effects;
         alt.reasons.push_back(MakeReason(
             "budget", budget.id,
             absl::StrCat("Offered instead of \"", action.id,
@@ -213,10 +227,8 @@ void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
       }
       continue;
     }
-    // Money is whole minor units: a computed (double) amount rounds down,
-    // so the authority pass and the host see the amount actually granted.
-    param->second = Value::Int(granted);
     if (granted < wanted) {
+      param->second = Value::Int(granted);
       r.reasons.push_back(MakeReason(
           "budget", budget.id,
           absl::StrCat("Reduced from ", FormatMoney(wanted, plan.currency), " to ",
