@@ -12,6 +12,7 @@ PACKAGES=(
   libabsl-dev libre2-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-pytest python3-protobuf
+  python3-setuptools python3-wheel python3-venv python3-pip
   tzdata
   "$@"
 )

@@ -9,8 +9,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BUILD_DIR="${1:-build/ci}"
 JOBS=2
-# Python is always this one (it has the Debian python3-* packages).
-PYTHON=/usr/bin/python3
 
 bash scripts/bootstrap.sh
 
@@ -35,9 +33,9 @@ if [[ "${TACT_BAZEL:-0}" == "1" ]]; then
   bash scripts/bazel_test.sh
 fi
 
-# --- Python suite -------------------------------------------------------------
-# TODO(python): run the bindings' tests here once python/ exists, e.g.
-#   PYTHONPATH="${BUILD_DIR}/python" "${PYTHON}" -m pytest -q python/tests
-# -----------------------------------------------------------------------------
+# --- Python -------------------------------------------------------------------
+# The pytest suite runs inside ctest above (test `python_tests`, with
+# /usr/bin/python3). Here: the packaging, `pip install .` into a fresh venv.
+bash scripts/python_package_test.sh "${BUILD_DIR}"
 
 echo "test.sh: all tests passed"

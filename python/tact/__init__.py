@@ -1,0 +1,28 @@
+"""tact: customer-service decisions from a policy.
+
+    import tact
+
+    engine = tact.Engine.from_file("examples/policies/support.textproto")
+    decision = engine.decide({"now": "2026-01-05T10:00:00Z", ...}, authority="bot")
+    for action in decision.actions:
+        print(action.rank, action.action, action.text)
+
+A compiled Engine is immutable and safe to share between threads; decide()
+and decide_many() release the GIL. See README.md, "Python".
+"""
+
+# The extension module first: it links the C++ descriptors of tact.v1, which
+# the generated *_pb2 modules then reuse under protobuf's C++ runtime.
+from . import _tact  # noqa: F401  (imported for its side effect too)
+from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
+                       RecommendedAction, RuleTrace)
+from .engine import Engine
+from .errors import ContextError, Diagnostic, PolicyError, TactError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BlockedAction", "ContextError", "Decision", "Diagnostic", "Effect",
+    "Engine", "Flag", "PolicyError", "Reason", "RecommendedAction",
+    "RuleTrace", "TactError",
+]

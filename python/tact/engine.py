@@ -1,0 +1,202 @@
+"""tact.Engine: a compiled policy that decides on contexts."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable, List, Optional, Sequence, Union
+
+from . import _convert
+from . import _tact
+from .decision import Decision
+from .errors import ContextError, Diagnostic, PolicyError
+
+__all__ = ["Engine"]
+
+_FORMATS = {"text": 1, "json": 2, "binary": 3}
+
+Context = Union[dict, str, bytes, Any]  # Any: a tact.v1.Context message
+
+
+def _diagnostics(raw: Sequence[dict]) -> List[Diagnostic]:
+    return [Diagnostic(**d) for d in raw]
+
+
+class Engine:
+    """A compiled policy. Immutable; decide() and decide_many() are safe for
+    concurrent use by multiple threads and release the GIL while deciding.
+
+    Build one with from_file(), from_text() or from_proto(); every load or
+    type error raises PolicyError listing all of them.
+
+    Example:
+
+        engine = tact.Engine.from_file("examples/policies/support.textproto")
+        decision = engine.decide({"now": "2026-01-05T10:00:00Z",
+                                  "customer": {"tier": "gold"}},
+                                 authority="bot")
+        print(decision.actions[0].text)
+    """
+
+    __slots__ = ("_impl", "warnings")
+
+    def __init__(self, impl: "_tact.Engine", warnings: Sequence[Diagnostic] = ()):
+        """Internal: use from_file(), from_text() or from_proto()."""
+        if not isinstance(impl, _tact.Engine):
+            raise TypeError("use Engine.from_file(), from_text() or from_proto()")
+        self._impl = impl
+        # Diagnostics of severity "warning" found while loading.
+        self.warnings: List[Diagnostic] = list(warnings)
+
+    # --- Loading -------------------------------------------------------------
+
+    @classmethod
+    def _from_result(cls, result) -> "Engine":
+        impl, raw = result
+        diagnostics = _diagnostics(raw)
+        if impl is None:
+            raise PolicyError(diagnostics)
+        return cls(impl, [d for d in diagnostics if d.severity != "error"])
+
+    @classmethod
+    def from_file(cls, path: Union[str, "os.PathLike[str]"]) -> "Engine":
+        """Loads a policy file; the format comes from its extension
+        (.textproto/.txtpb/.pbtxt, .json, .binpb/.pb).
+
+        Raises PolicyError (with .errors) when it cannot be read, parsed or
+        type-checked.
+        """
+        return cls._from_result(_tact.compile_file(os.fspath(path)))
+
+    @classmethod
+    def from_text(cls, text: Union[str, bytes], format: str = "text", *,
+                  source_name: str = "<policy>") -> "Engine":
+        """Compiles a policy held in memory: `format` is "text" (protobuf
+        text format), "json" (proto3 JSON) or "binary" (wire format, bytes).
+        `source_name` names it in diagnostics.
+
+        Raises PolicyError on any load or type error, ValueError for an
+        unknown format, TypeError for str given as binary.
+        """
+        if format not in _FORMATS:
+            raise ValueError(f"format must be one of {sorted(_FORMATS)}, not {format!r}")
+        if isinstance(text, str):
+            if format == "binary":
+                raise TypeError("a binary policy is bytes, not str")
+            data = text.encode("utf-8", "surrogateescape")
+        elif isinstance(text, (bytes, bytearray, memoryview)):
+            data = bytes(text)
+        else:
+            raise TypeError(f"policy text must be str or bytes, not {type(text).__name__}")
+        return cls._from_result(_tact.compile_text(data, _FORMATS[format], source_name))
+
+    @classmethod
+    def from_proto(cls, policy: Any) -> "Engine":
+        """Compiles a generated tact.v1.Policy message (tact.v1.policy_pb2).
+        Diagnostics have no line numbers."""
+        name = getattr(getattr(policy, "DESCRIPTOR", None), "full_name", None)
+        if name != "tact.v1.Policy":
+            raise TypeError(f"expected a tact.v1.Policy message, not {type(policy).__name__}")
+        return cls.from_text(policy.SerializeToString(), "binary")
+
+    # --- The policy ----------------------------------------------------------
+
+    @property
+    def policy_name(self) -> str:
+        return self._impl.policy_name
+
+    @property
+    def policy_version(self) -> str:
+        return self._impl.policy_version
+
+    @property
+    def policy_hash(self) -> str:
+        """"sha256:<hex>" of the policy; every decision carries it."""
+        return self._impl.policy_hash
+
+    @property
+    def authorities(self) -> List[str]:
+        """The policy's authority levels, lowest first."""
+        return list(self._impl.authorities)
+
+    @property
+    def policy(self):  # -> tact.v1.policy_pb2.Policy
+        """The compiled policy as a generated tact.v1.Policy message."""
+        from .v1 import policy_pb2
+        return policy_pb2.Policy.FromString(self._impl.policy_bytes())
+
+    def __repr__(self) -> str:
+        return (f"<tact.Engine policy={self.policy_name!r} "
+                f"version={self.policy_version!r} {self.policy_hash[:19]}>")
+
+    # --- Deciding ------------------------------------------------------------
+
+    def _authority(self, authority: Optional[str]) -> str:
+        if authority is None or authority == "":
+            return ""
+        if not isinstance(authority, str):
+            raise TypeError(f"authority must be a str, not {type(authority).__name__}")
+        if authority not in self._impl.authorities:
+            raise ValueError(f"unknown authority {authority!r}; the policy's are: "
+                             f"{', '.join(self._impl.authorities) or '(none)'}")
+        return authority
+
+    def decide(self, context: Context, *, authority: Optional[str] = None,
+               trace: bool = False) -> Decision:
+        """Decides on one context.
+
+        `context` is a dict (the proto3 JSON shape; snake_case or camelCase
+        keys; datetime and timedelta values allowed), a JSON str,
+        wire-format bytes, or a tact.v1.Context message. `authority` is the
+        one the caller acts with, e.g. "bot": actions above it come back in
+        `needs_approval`. `trace` records for every rule whether it fired.
+
+        Raises ContextError when the context is malformed (no `now`, unknown
+        field, bad JSON or bytes), ValueError for an unknown authority,
+        TypeError for a context of an unsupported type.
+        """
+        encoding, payload = _convert.context_payload(context)
+        ok, out = self._impl.decide(encoding, payload, self._authority(authority),
+                                    bool(trace))
+        if not ok:
+            raise ContextError(out)
+        return Decision(out)
+
+    def decide_many(self, contexts: Iterable[Context], *,
+                    authority: Optional[str] = None, trace: bool = False,
+                    threads: Optional[int] = None,
+                    return_exceptions: bool = False) -> List[Any]:
+        """Decides on many contexts in parallel on C++ threads, with the GIL
+        released; returns the decisions in input order, equal to calling
+        decide() on each.
+
+        `threads`: how many threads (default: one per core, at most one per
+        context). A malformed context raises ContextError (with `.index`)
+        after the whole batch ran, unless `return_exceptions`, in which case
+        its ContextError takes its place in the list.
+        """
+        if threads is not None:
+            if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+                raise ValueError("threads must be a positive int or None")
+        inputs = []
+        errors = {}
+        for i, context in enumerate(contexts):
+            try:
+                inputs.append(_convert.context_payload(context))
+            except ContextError as e:
+                if not return_exceptions:
+                    raise ContextError(e.message, i) from None
+                errors[i] = ContextError(e.message, i)
+                inputs.append((_convert.JSON, b""))  # placeholder, replaced below
+        outcomes = self._impl.decide_many(inputs, self._authority(authority),
+                                          bool(trace), threads or 0)
+        results: List[Any] = []
+        for i, (ok, out) in enumerate(outcomes):
+            if i in errors:
+                results.append(errors[i])
+            elif ok:
+                results.append(Decision(out))
+            elif return_exceptions:
+                results.append(ContextError(out, i))
+            else:
+                raise ContextError(out, i)
+        return results
