@@ -876,6 +876,81 @@ class Evaluator {
 
 }  // namespace
 
+bool Program::AsStringEquality(ExprId id, ExprId* field,
+                               std::string* literal) const {
+  const std::vector<Node>& nodes = impl_->program->nodes;
+  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) return false;
+  // Look through definitions: `is_gold` may stand for `customer.tier == 'gold'`.
+  while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
+  const Node& eq = nodes[id];
+  if (eq.op != Op::kEq) return false;
+  const Node& a = nodes[eq.a];
+  const Node& b = nodes[eq.b];
+  auto is_field = [](const Node& n) {
+    return n.op == Op::kSlot && n.type == ValueType::kString;
+  };
+  auto is_literal = [](const Node& n) {
+    return n.op == Op::kConst && n.type == ValueType::kString;
+  };
+  if (is_field(a) && is_literal(b)) {
+    *field = eq.a;
+    *literal = std::string(b.constant.string_value);
+    return true;
+  }
+  if (is_literal(a) && is_field(b)) {
+    *field = eq.b;
+    *literal = std::string(a.constant.string_value);
+    return true;
+  }
+  return false;
+}
+
+bool Program::IsCostly(ExprId id) const {
+  const CompiledProgram& program = *impl_->program;
+  if (id < 0 || static_cast<size_t>(id) >= program.nodes.size()) return false;
+  std::vector<int32_t> stack = {id};
+  std::vector<bool> seen(program.nodes.size(), false);
+  while (!stack.empty()) {
+    int32_t n = stack.back();
+    stack.pop_back();
+    if (n < 0 || seen[n]) continue;
+    seen[n] = true;
+    const Node& node = program.nodes[n];
+    switch (node.op) {
+      case Op::kMatches:
+      case Op::kHistory:
+      case Op::kExists:
+      case Op::kAll:
+      case Op::kExistsOne:
+      case Op::kCount:
+      case Op::kFilter:
+        return true;
+      case Op::kConst:
+      case Op::kSlot:
+      case Op::kEventField:
+        continue;
+      case Op::kDefinition:
+        stack.push_back(node.b);
+        continue;
+      case Op::kHas:  // c is a flag, not a node
+        stack.push_back(node.a);
+        continue;
+      case Op::kIn:
+      case Op::kMin:
+      case Op::kMax:
+        stack.push_back(node.a);
+        for (int32_t k = 0; k < node.c; ++k) stack.push_back(program.args[node.b + k]);
+        continue;
+      default:  // a, b and c are operand nodes or -1
+        stack.push_back(node.a);
+        stack.push_back(node.b);
+        stack.push_back(node.c);
+        continue;
+    }
+  }
+  return false;
+}
+
 Value Program::Evaluate(ExprId id, Frame& frame) const {
   const CompiledProgram& p = *impl_->program;
   if (id < 0 || static_cast<size_t>(id) >= p.nodes.size() ||

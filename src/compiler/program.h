@@ -143,6 +143,18 @@ class Program {
   // Number of planned nodes (shared sub-expressions count once).
   size_t node_count() const;
 
+  // --- Load-time queries for planning (never on the decision path) ---
+
+  // When `id` is `<context or attribute field> == '<string literal>'` (either
+  // order, possibly through a definition), sets `*field` to the id of the
+  // field read and `*literal` to the literal, and returns true. Rules are
+  // indexed by such tests.
+  bool AsStringEquality(ExprId id, ExprId* field, std::string* literal) const;
+
+  // True when evaluating `id` may cost more than a few node visits: it
+  // matches a regex or iterates the history. Such conjuncts run last.
+  bool IsCostly(ExprId id) const;
+
  private:
   friend class ProgramBuilder;
   friend class Frame;

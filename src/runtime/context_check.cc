@@ -1,6 +1,8 @@
 #include "src/runtime/context_check.h"
 
+#include <cmath>
 #include <cstdint>
+#include <utility>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -39,9 +41,86 @@ absl::Status CheckDuration(const google::protobuf::Duration& d,
   return absl::OkStatus();
 }
 
+absl::Status CheckDouble(double value, absl::string_view field) {
+  if (std::isfinite(value)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "context.", field, ": ", std::isnan(value) ? "NaN" : "an infinity",
+      " is not a number tact decides on; send a finite value or leave the "
+      "field unset"));
+}
+
+absl::Status CheckString(const std::string& value, absl::string_view field,
+                         int64_t max_bytes) {
+  if (static_cast<int64_t>(value.size()) <= max_bytes) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "context.", field, ": a string of ", value.size(),
+      " bytes exceeds max_string_bytes (", max_bytes, ")"));
+}
+
+// Sizes and numbers, checked before any timestamp is read.
+absl::Status CheckLimits(const v1::Context& context,
+                         const DecideOptions& options) {
+  if (context.history_size() > options.max_history_events) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "context.history: ", context.history_size(),
+        " events exceed max_history_events (", options.max_history_events,
+        ")"));
+  }
+  if (static_cast<int64_t>(context.attributes().size()) >
+      options.max_attributes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "context.attributes: ", context.attributes().size(),
+        " attributes exceed max_attributes (", options.max_attributes, ")"));
+  }
+  const int64_t max = options.max_string_bytes;
+  const v1::Customer& customer = context.customer();
+  const v1::Case& c = context.case_();
+  using Field = std::pair<const std::string*, absl::string_view>;
+  for (const Field& f : {Field{&customer.id(), "customer.id"},
+                         Field{&customer.tier(), "customer.tier"},
+                         Field{&c.id(), "case.id"},
+                         Field{&c.channel(), "case.channel"},
+                         Field{&c.category(), "case.category"},
+                         Field{&c.severity(), "case.severity"},
+                         Field{&c.message(), "case.message"}}) {
+    absl::Status status = CheckString(*f.first, f.second, max);
+    if (!status.ok()) return status;
+  }
+  absl::Status status = CheckDouble(customer.influence(), "customer.influence");
+  if (!status.ok()) return status;
+  status = CheckDouble(c.sentiment(), "case.sentiment");
+  if (!status.ok()) return status;
+  for (int i = 0; i < context.history_size(); ++i) {
+    const v1::Event& e = context.history(i);
+    for (const Field& f : {Field{&e.kind(), "kind"}, Field{&e.case_id(), "case_id"},
+                           Field{&e.ref(), "ref"}}) {
+      if (static_cast<int64_t>(f.first->size()) <= max) continue;
+      return CheckString(*f.first, absl::StrCat("history[", i, "].", f.second),
+                         max);
+    }
+  }
+  for (const auto& [name, value] : context.attributes()) {
+    status = CheckString(name, "attributes (a name)", max);
+    if (!status.ok()) return status;
+    if (value.has_double_value()) {
+      status = CheckDouble(value.double_value(),
+                           absl::StrCat("attributes[", name, "]"));
+    } else if (value.has_string_value() &&
+               static_cast<int64_t>(value.string_value().size()) > max) {
+      status = CheckString(value.string_value(),
+                           absl::StrCat("attributes[", name, "]"), max);
+    }
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::Status CheckContext(const v1::Context& context) {
+absl::Status CheckContext(const v1::Context& context,
+                          const DecideOptions& options) {
+  absl::Status limits = CheckLimits(context, options);
+  if (!limits.ok()) return limits;
   if (!context.has_now()) {
     return absl::InvalidArgumentError(
         "context.now is not set; tact never reads the clock, so every "

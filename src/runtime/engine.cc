@@ -67,6 +67,17 @@ CompileResult Engine::CompileText(absl::string_view text, PolicyFormat format,
                                   absl::string_view source_name,
                                   const CompileOptions& options) {
   std::vector<Diagnostic> diagnostics;
+  // The same size limit FromFile applies, before any parsing.
+  if (static_cast<int64_t>(text.size()) > options.max_policy_bytes) {
+    Diagnostic d;
+    d.file = std::string(source_name);
+    d.message = absl::StrCat("policy is ", text.size(),
+                             " bytes, more than the limit of ",
+                             options.max_policy_bytes);
+    diagnostics.push_back(std::move(d));
+    return CompileLoaded(absl::ResourceExhaustedError(diagnostics[0].message),
+                         options, std::move(diagnostics));
+  }
   absl::StatusOr<internal::LoadedPolicy> loaded =
       internal::ParsePolicy(text, format, source_name, &diagnostics);
   return CompileLoaded(std::move(loaded), options, std::move(diagnostics));
@@ -115,7 +126,7 @@ absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromPolicy(
 
 absl::StatusOr<v1::Decision> Engine::Decide(const v1::Context& context,
                                             const DecideOptions& options) const {
-  TACT_RETURN_IF_ERROR(internal::CheckContext(context));
+  TACT_RETURN_IF_ERROR(internal::CheckContext(context, options));
   const internal::PolicyPlan& plan = *impl_->plan;
   TACT_ASSIGN_OR_RETURN(std::unique_ptr<internal::Frame> frame,
                         internal::Frame::Create(*plan.program, context));

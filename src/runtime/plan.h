@@ -14,6 +14,7 @@
 #include "src/runtime/calendar.h"
 #include "src/runtime/constructs/construct_plans.h"
 #include "src/runtime/plan_parts.h"
+#include "src/runtime/rule_index.h"
 #include "tact/diagnostic.h"
 #include "tact/engine.h"
 
@@ -35,6 +36,8 @@ struct PolicyPlan {
   std::vector<std::string> authorities;
   std::vector<BusinessCalendar> calendars;
   std::unique_ptr<const Program> program;
+  // Which rules can fire for a context, from their equality tests.
+  RuleIndex rule_index;
 };
 
 // Compiles `loaded` into a plan. Every problem is appended to `diagnostics`

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "src/runtime/candidates.h"
 #include "src/runtime/condition.h"
+#include "src/runtime/rule_index.h"
 #include "src/runtime/template.h"
 
 namespace tact::internal {
@@ -42,11 +43,32 @@ std::string Contribute(const PolicyPlan& plan, const RulePlan& rule,
 
 void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
               google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace) {
+  const RuleIndex::FieldValues values =
+      plan.rule_index.ReadFields(*plan.program, frame);
+  std::vector<int> candidates;
+  plan.rule_index.Candidates(values, &candidates);
+
   std::vector<v1::RuleTrace> entries(trace == nullptr ? 0 : plan.rules.size());
+  if (trace != nullptr) {
+    // Rules the index left out have a false equality test: say which.
+    size_t next = 0;
+    for (int r = 0; r < static_cast<int>(plan.rules.size()); ++r) {
+      const RulePlan& rule = plan.rules[r];
+      v1::RuleTrace& entry = entries[rule.index];
+      entry.set_rule_id(rule.id);
+      if (next < candidates.size() && candidates[next] == r) {
+        ++next;
+        continue;
+      }
+      entry.set_failed_condition(
+          rule.when[plan.rule_index.FalseConjunct(r, values)].source);
+    }
+  }
+
   int shadow_below = INT_MIN;  // rules with priority < this are shadowed
-  for (const RulePlan& rule : plan.rules) {
+  for (int r : candidates) {
+    const RulePlan& rule = plan.rules[r];
     v1::RuleTrace* entry = trace == nullptr ? nullptr : &entries[rule.index];
-    if (entry != nullptr) entry->set_rule_id(rule.id);
     bool shadowed = rule.priority < shadow_below;
     // A shadowed rule contributes nothing; it is only evaluated for the
     // trace, so that the trace says whether it held.
