@@ -1,102 +1,125 @@
-// Decision and load cost. Figures and the command that produces them are in
-// benchmarks/README.md.
+// tact's benchmark suite on the generated workload (benchmarks/workload.h).
+// Figures and the command that produces them: benchmarks/README.md.
+#include <malloc.h>
+
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
-#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
+#include "benchmarks/workload.h"
 #include "tact/engine.h"
 
 namespace {
 
-// A policy of `rules` rules over a 12-action catalogue: equality tests on
-// tier/channel/category, numeric thresholds, a definition shared by all.
-std::string SyntheticPolicy(int rules) {
-  static constexpr const char* kTiers[] = {"standard", "gold", "platinum", "prospect"};
-  static constexpr const char* kChannels[] = {"email", "chat", "phone", "social"};
-  std::string text = "name: 'synthetic' version: '1' currency: 'USD'\n";
-  for (int a = 0; a < 12; ++a) absl::StrAppend(&text, "actions { id: 'a", a, "' }\n");
-  absl::StrAppend(&text,
-                  "definitions { name: 'unhappy' expr: 'case.sentiment < -0.3' }\n");
-  for (int r = 0; r < rules; ++r) {
-    absl::StrAppend(&text, "rules { id: 'r", r, "' priority: ", r % 5, " when: \"",
-                    "customer.tier == '", kTiers[r % 4], "' && case.channel == '",
-                    kChannels[(r / 4) % 4], "' && customer.spend_12m > ", (r % 7) * 1000,
-                    " && unhappy\" recommend { action: 'a", r % 12, "' } }\n");
-  }
-  return text;
+constexpr int kContexts = 10000;
+
+const std::vector<tact::v1::Context>& Contexts() {
+  static const auto* contexts =
+      new std::vector<tact::v1::Context>(tact::bench::GenerateContexts(kContexts));
+  return *contexts;
 }
 
-tact::v1::Context SampleContext() {
-  tact::v1::Context context;
-  google::protobuf::TextFormat::ParseFromString(R"pb(
-    now { seconds: 1767607200 }
-    customer { id: "c1" tier: "gold" spend_12m: 120000 influence: 0.4 }
-    case { id: "k1" channel: "chat" category: "delivery" sentiment: -0.6
-           opened_at { seconds: 1767520800 } }
-    history { at { seconds: 1767000000 } kind: "complaint" case_id: "k0" }
-    history { at { seconds: 1767100000 } kind: "goodwill" amount: 500 case_id: "k0" }
-  )pb", &context);
-  return context;
+// Compiled once per size and shared by every benchmark and thread.
+const tact::Engine* EngineFor(int rules) {
+  static auto* engines = new std::vector<std::pair<int, std::unique_ptr<const tact::Engine>>>();
+  for (const auto& [size, engine] : *engines) {
+    if (size == rules) return engine.get();
+  }
+  auto engine = tact::Engine::FromText(tact::bench::GeneratePolicy(rules),
+                                       tact::PolicyFormat::kText, "generated");
+  if (!engine.ok()) return nullptr;
+  engines->emplace_back(rules, *std::move(engine));
+  return engines->back().second.get();
 }
 
-void BM_DecideSynthetic(benchmark::State& state) {
-  auto engine = tact::Engine::FromText(SyntheticPolicy(static_cast<int>(state.range(0))),
-                                       tact::PolicyFormat::kText);
-  if (!engine.ok()) {
-    state.SkipWithError(std::string(engine.status().message()).c_str());
-    return;
-  }
-  tact::v1::Context context = SampleContext();
+// Decision latency on a parsed context, cycling through the contexts so the
+// mix of tiers, channels and histories is the realistic one.
+void BM_Decide(benchmark::State& state) {
+  const tact::Engine* engine = EngineFor(static_cast<int>(state.range(0)));
+  if (engine == nullptr) return state.SkipWithError("policy failed to compile");
+  const auto& contexts = Contexts();
+  size_t i = static_cast<size_t>(state.thread_index()) * 997;
+  int64_t actions = 0;
   for (auto _ : state) {
-    auto decision = (*engine)->Decide(context);
+    auto decision = engine->Decide(contexts[i++ % contexts.size()]);
+    actions += decision->actions_size();
     benchmark::DoNotOptimize(decision);
   }
   state.SetItemsProcessed(state.iterations());
+  state.counters["actions/decision"] =
+      benchmark::Counter(static_cast<double>(actions) / state.iterations());
 }
-BENCHMARK(BM_DecideSynthetic)->Arg(10)->Arg(100)->Arg(1000);
+BENCHMARK(BM_Decide)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 
-void BM_DecideSyntheticTraced(benchmark::State& state) {
-  auto engine = tact::Engine::FromText(SyntheticPolicy(static_cast<int>(state.range(0))),
-                                       tact::PolicyFormat::kText);
-  if (!engine.ok()) {
-    state.SkipWithError(std::string(engine.status().message()).c_str());
-    return;
-  }
-  tact::v1::Context context = SampleContext();
+// Decisions per second on one shared engine from 1 and 2 threads.
+BENCHMARK(BM_Decide)->Name("BM_DecideShared")->Arg(1000)->Threads(1)->Threads(2)
+    ->UseRealTime();
+
+void BM_DecideTraced(benchmark::State& state) {
+  const tact::Engine* engine = EngineFor(static_cast<int>(state.range(0)));
+  if (engine == nullptr) return state.SkipWithError("policy failed to compile");
+  const auto& contexts = Contexts();
   tact::DecideOptions options;
   options.trace = true;
+  size_t i = 0;
   for (auto _ : state) {
-    auto decision = (*engine)->Decide(context, options);
+    auto decision = engine->Decide(contexts[i++ % contexts.size()], options);
     benchmark::DoNotOptimize(decision);
   }
 }
-BENCHMARK(BM_DecideSyntheticTraced)->Arg(100);
+BENCHMARK(BM_DecideTraced)->Arg(1000);
 
-void BM_Compile(benchmark::State& state) {
-  std::string text = SyntheticPolicy(static_cast<int>(state.range(0)));
+// The same decision from JSON text (parse + decide).
+void BM_DecideFromJson(benchmark::State& state) {
+  const tact::Engine* engine = EngineFor(static_cast<int>(state.range(0)));
+  if (engine == nullptr) return state.SkipWithError("policy failed to compile");
+  std::vector<std::string> json;
+  for (int k = 0; k < 1000; ++k) {
+    std::string text;
+    google::protobuf::util::MessageToJsonString(Contexts()[k], &text);
+    json.push_back(std::move(text));
+  }
+  size_t i = 0;
   for (auto _ : state) {
-    auto engine = tact::Engine::FromText(text, tact::PolicyFormat::kText);
+    auto context = tact::ContextFromJson(json[i++ % json.size()]);
+    auto decision = engine->Decide(*context);
+    benchmark::DoNotOptimize(decision);
+  }
+}
+BENCHMARK(BM_DecideFromJson)->Arg(100)->Arg(1000);
+
+// The same from protobuf wire bytes (parse + decide).
+void BM_DecideFromBytes(benchmark::State& state) {
+  const tact::Engine* engine = EngineFor(static_cast<int>(state.range(0)));
+  if (engine == nullptr) return state.SkipWithError("policy failed to compile");
+  std::vector<std::string> bytes;
+  for (int k = 0; k < 1000; ++k) bytes.push_back(Contexts()[k].SerializeAsString());
+  size_t i = 0;
+  for (auto _ : state) {
+    auto context = tact::ContextFromBinary(bytes[i++ % bytes.size()]);
+    auto decision = engine->Decide(*context);
+    benchmark::DoNotOptimize(decision);
+  }
+}
+BENCHMARK(BM_DecideFromBytes)->Arg(100)->Arg(1000);
+
+// Policy compile time (parse text, type-check, plan, index), and the heap
+// a compiled engine keeps.
+void BM_Compile(benchmark::State& state) {
+  std::string text = tact::bench::GeneratePolicy(static_cast<int>(state.range(0)));
+  size_t retained = 0;
+  for (auto _ : state) {
+    size_t before = mallinfo2().uordblks;
+    auto engine = tact::Engine::FromText(text, tact::PolicyFormat::kText, "generated");
+    retained = mallinfo2().uordblks - before;
     benchmark::DoNotOptimize(engine);
   }
+  state.counters["engine_MiB"] = benchmark::Counter(retained / 1048576.0);
 }
-BENCHMARK(BM_Compile)->Arg(100)->Arg(1000);
-
-void BM_DecideExamplePolicy(benchmark::State& state) {
-  auto engine = tact::Engine::FromFile(
-      absl::StrCat(TACT_SOURCE_DIR, "/examples/policies/support.textproto"));
-  if (!engine.ok()) {
-    state.SkipWithError(std::string(engine.status().message()).c_str());
-    return;
-  }
-  tact::v1::Context context = SampleContext();
-  for (auto _ : state) {
-    auto decision = (*engine)->Decide(context);
-    benchmark::DoNotOptimize(decision);
-  }
-}
-BENCHMARK(BM_DecideExamplePolicy);
+BENCHMARK(BM_Compile)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -74,9 +74,9 @@ CompileResult Engine::CompileText(absl::string_view text, PolicyFormat format,
     d.message = absl::StrCat("policy is ", text.size(),
                              " bytes, more than the limit of ",
                              options.max_policy_bytes);
+    absl::Status too_large = absl::ResourceExhaustedError(d.message);
     diagnostics.push_back(std::move(d));
-    return CompileLoaded(absl::ResourceExhaustedError(diagnostics[0].message),
-                         options, std::move(diagnostics));
+    return CompileLoaded(std::move(too_large), options, std::move(diagnostics));
   }
   absl::StatusOr<internal::LoadedPolicy> loaded =
       internal::ParsePolicy(text, format, source_name, &diagnostics);

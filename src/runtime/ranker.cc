@@ -17,8 +17,8 @@ struct Merged {
   int priority = 0;
   int stage = kUnstaged;
   double weight = 0;
-  const Candidate* params_from = nullptr;
-  std::vector<const Candidate*> sources;
+  Candidate* params_from = nullptr;
+  std::vector<Candidate*> sources;
   const Hold* hold = nullptr;
 };
 
@@ -33,7 +33,7 @@ void SetTimestamp(int64_t nanos, google::protobuf::Timestamp* out) {
   out->set_nanos(static_cast<int32_t>(rest));
 }
 
-void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
+void WriteAction(const PolicyPlan& plan, RankedAction& r, int rank,
                  v1::RecommendedAction* out) {
   const ActionPlan& action = plan.actions[r.action];
   out->set_rank(rank);
@@ -47,7 +47,8 @@ void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
   out->set_priority(r.priority);
   out->set_score(r.score);
   out->set_text(RenderTemplate(action.text, r.params, plan.currency));
-  for (const v1::Reason& reason : r.reasons) *out->add_reasons() = reason;
+  out->mutable_reasons()->Reserve(static_cast<int>(r.reasons.size()));
+  for (v1::Reason& reason : r.reasons) *out->add_reasons() = std::move(reason);
   for (const std::string& tag : action.tags) out->add_tags(tag);
   if (r.required_authority >= 0) {
     out->set_required_authority(plan.authorities[r.required_authority]);
@@ -99,7 +100,7 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
           const std::vector<double>& factors, int caller_authority,
           Outcome outcome, v1::Decision* decision) {
   std::vector<Merged> by_action(plan.actions.size());
-  for (const Candidate& c : outcome.candidates) {
+  for (Candidate& c : outcome.candidates) {
     Merged& m = by_action[c.action];
     if (m.sources.empty() || c.priority > m.priority) {
       m.priority = c.priority;
@@ -131,10 +132,11 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
     r.priority = m.priority;
     r.stage = m.stage;
     r.score = m.weight * factors[a];
-    r.params = m.params_from->params;
-    for (const Candidate* c : m.sources) {
-      r.reasons.push_back(c->reason);
-      for (const v1::Effect& e : c->effects) r.effects.push_back(e);
+    r.params = std::move(m.params_from->params);
+    r.reasons.reserve(m.sources.size());
+    for (Candidate* c : m.sources) {
+      r.reasons.push_back(std::move(c->reason));
+      for (v1::Effect& e : c->effects) r.effects.push_back(std::move(e));
     }
     ranked.push_back(std::move(r));
   }
@@ -149,13 +151,13 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
 
   int rank = 0;
   int pending = 0;
-  for (const RankedAction& r : ranked) {
+  for (RankedAction& r : ranked) {
     if (r.required_authority >= 0) {
       WriteAction(plan, r, ++pending, decision->add_needs_approval());
       continue;
     }
     WriteAction(plan, r, ++rank, decision->add_actions());
-    for (const v1::Effect& e : r.effects) *decision->add_effects() = e;
+    for (v1::Effect& e : r.effects) *decision->add_effects() = std::move(e);
   }
   // Blocked actions list in action id order, independent of catalogue order.
   std::sort(decision->mutable_blocked()->begin(),

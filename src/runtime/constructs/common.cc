@@ -1,7 +1,10 @@
 // Small helpers every construct uses.
 #include <cstdint>
+#include <string>
 
+#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "src/runtime/constructs/constructs.h"
 
@@ -14,6 +17,14 @@ uint64_t StableHash(absl::string_view text) {
     hash *= 1099511628211ull;
   }
   return hash;
+}
+
+std::string FormatUtc(absl::Time t) {
+  if (t == absl::InfiniteFuture()) return "never";
+  if (t == absl::InfinitePast()) return "the beginning of time";
+  absl::CivilSecond s = absl::ToCivilSecond(t, absl::UTCTimeZone());
+  return absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02dZ", s.year(), s.month(),
+                         s.day(), s.hour(), s.minute(), s.second());
 }
 
 absl::Time ToTime(const google::protobuf::Timestamp& t) {

@@ -159,8 +159,7 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
                        "\" ladder is not due yet: it waits ",
                        rung.min_wait.ToString(),
                        last.step > 0 ? " after the previous rung" : " after the case opened",
-                       ", until ", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", due,
-                                                    absl::UTCTimeZone()),
+                       ", until ", FormatUtc(due),
                        "."));
       outcome->holds.push_back(std::move(hold));
       continue;

@@ -102,8 +102,7 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
                                            ? plan.calendars[playbook.calendar]
                                            : BusinessCalendar::AlwaysOpen();
     absl::Time deadline = playbook.fix_within.After(from, calendar);
-    std::string due = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", deadline,
-                                       absl::UTCTimeZone());
+    std::string due = FormatUtc(deadline);
     bool missed = state.now > deadline;
     if (playbook.fix.action >= 0) {
       propose(playbook.fix, kStageFix,

@@ -1,0 +1,46 @@
+// The generated workload is valid and deterministic, so the benchmarks
+// measure what they claim.
+#include "benchmarks/workload.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tact/engine.h"
+
+namespace tact::bench {
+namespace {
+
+TEST(WorkloadTest, PoliciesCompileWithoutDiagnostics) {
+  for (int rules : {10, 1000}) {
+    CompileResult result = Engine::CompileText(GeneratePolicy(rules), PolicyFormat::kText,
+                                               "generated");
+    for (const Diagnostic& d : result.diagnostics) ADD_FAILURE() << d.ToString();
+    ASSERT_NE(result.engine, nullptr);
+    EXPECT_EQ(result.engine->policy().rules_size(), rules);
+  }
+}
+
+TEST(WorkloadTest, IsDeterministic) {
+  EXPECT_EQ(GeneratePolicy(100), GeneratePolicy(100));
+  EXPECT_NE(GeneratePolicy(100, 1), GeneratePolicy(100, 2));
+  EXPECT_EQ(GenerateContexts(50)[49].SerializeAsString(),
+            GenerateContexts(50)[49].SerializeAsString());
+}
+
+TEST(WorkloadTest, ContextsDecideAndExerciseTheConstructs) {
+  auto engine = Engine::FromText(GeneratePolicy(1000), PolicyFormat::kText, "generated");
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  int with_actions = 0, recoveries = 0;
+  for (const v1::Context& context : GenerateContexts(500)) {
+    auto decision = (*engine)->Decide(context);
+    ASSERT_TRUE(decision.ok()) << decision.status();
+    with_actions += decision->actions_size() > 0;
+    recoveries += decision->actions_size() > 0 && decision->actions(0).action() == "apologize";
+  }
+  EXPECT_GT(with_actions, 250);
+  EXPECT_GT(recoveries, 50);
+}
+
+}  // namespace
+}  // namespace tact::bench
