@@ -2,7 +2,11 @@
 // Figures and the command that produces them: benchmarks/README.md.
 #include <malloc.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -120,6 +124,35 @@ void BM_Compile(benchmark::State& state) {
   state.counters["engine_MiB"] = benchmark::Counter(retained / 1048576.0);
 }
 BENCHMARK(BM_Compile)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// The shipped service playbook on its example cases: the C++ baseline that
+// benchmarks/python_overhead.py compares Python's decide() against.
+void BM_ServicePlaybook(benchmark::State& state) {
+  auto engine = tact::Engine::FromFile(
+      absl::StrCat(TACT_SOURCE_DIR, "/examples/policies/service_playbook.textproto"));
+  if (!engine.ok()) return state.SkipWithError("service_playbook failed to compile");
+  std::vector<tact::v1::Context> contexts;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           absl::StrCat(TACT_SOURCE_DIR, "/examples/contexts"))) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind("playbook_", 0) != 0) continue;
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    auto context = tact::ContextFromJson(text.str());
+    if (context.ok()) contexts.push_back(*std::move(context));
+  }
+  std::sort(contexts.begin(), contexts.end(), [](const auto& a, const auto& b) {
+    return a.case_().id() < b.case_().id();
+  });
+  if (contexts.empty()) return state.SkipWithError("no example contexts");
+  size_t i = 0;
+  for (auto _ : state) {
+    auto decision = (*engine)->Decide(contexts[i++ % contexts.size()]);
+    benchmark::DoNotOptimize(decision);
+  }
+}
+BENCHMARK(BM_ServicePlaybook);
 
 }  // namespace
 

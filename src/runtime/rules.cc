@@ -48,13 +48,15 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
   std::vector<int> candidates;
   plan.rule_index.Candidates(values, &candidates);
 
-  std::vector<v1::RuleTrace> entries(trace == nullptr ? 0 : plan.rules.size());
   if (trace != nullptr) {
+    // One entry per rule, in policy order, written in place.
+    trace->Reserve(static_cast<int>(plan.rules.size()));
+    for (size_t r = 0; r < plan.rules.size(); ++r) trace->Add();
     // Rules the index left out have a false equality test: say which.
     size_t next = 0;
     for (int r = 0; r < static_cast<int>(plan.rules.size()); ++r) {
       const RulePlan& rule = plan.rules[r];
-      v1::RuleTrace& entry = entries[rule.index];
+      v1::RuleTrace& entry = *trace->Mutable(rule.index);
       entry.set_rule_id(rule.id);
       if (next < candidates.size() && candidates[next] == r) {
         ++next;
@@ -68,7 +70,7 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
   int shadow_below = INT_MIN;  // rules with priority < this are shadowed
   for (int r : candidates) {
     const RulePlan& rule = plan.rules[r];
-    v1::RuleTrace* entry = trace == nullptr ? nullptr : &entries[rule.index];
+    v1::RuleTrace* entry = trace == nullptr ? nullptr : trace->Mutable(rule.index);
     bool shadowed = rule.priority < shadow_below;
     // A shadowed rule contributes nothing; it is only evaluated for the
     // trace, so that the trace says whether it held.
@@ -94,10 +96,6 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
       if (!error.empty()) entry->set_error(error);
     }
     if (rule.final) shadow_below = rule.priority;
-  }
-  if (trace != nullptr) {
-    trace->Reserve(static_cast<int>(entries.size()));
-    for (v1::RuleTrace& entry : entries) *trace->Add() = std::move(entry);
   }
 }
 
