@@ -14,6 +14,9 @@ PACKAGES=(
   pybind11-dev python3-dev python3-pytest python3-protobuf
   python3-setuptools python3-wheel python3-venv python3-pip
   tzdata
+  libsqlite3-dev make
+  bazel-bootstrap bazel-rules-java bazel-rules-proto bazel-skylib
+  chromium fonts-dejavu-core
   "$@"
 )
 

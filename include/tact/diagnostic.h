@@ -12,10 +12,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "tact/export.h"
 
 namespace tact {
 
-struct Diagnostic {
+struct TACT_EXPORT Diagnostic {
   enum class Severity { kError, kWarning };
 
   Severity severity = Severity::kError;
@@ -37,11 +38,12 @@ struct Diagnostic {
 };
 
 // True when any diagnostic is an error (warnings never fail a load).
-bool HasErrors(const std::vector<Diagnostic>& diagnostics);
+TACT_EXPORT bool HasErrors(const std::vector<Diagnostic>& diagnostics);
 
 // InvalidArgument joining every error's ToString() with newlines, or OK
 // when there are no errors.
-absl::Status DiagnosticsToStatus(const std::vector<Diagnostic>& diagnostics);
+TACT_EXPORT absl::Status DiagnosticsToStatus(
+    const std::vector<Diagnostic>& diagnostics);
 
 }  // namespace tact
 

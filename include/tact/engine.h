@@ -41,6 +41,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "tact/diagnostic.h"
+#include "tact/export.h"
 #include "tact/v1/context.pb.h"
 #include "tact/v1/decision.pb.h"
 #include "tact/v1/policy.pb.h"
@@ -67,7 +68,8 @@ struct CompileOptions {
   int max_nesting_depth = 64;
   // Memory budget of each regex in matches(). Default: 1 MiB.
   int64_t max_regex_memory = 1 << 20;
-  // Largest policy file read by FromFile. Default: 64 MiB.
+  // Largest policy, in bytes: a file read by FromFile/Compile, or text given
+  // to FromText/CompileText. Default: 64 MiB.
   int64_t max_policy_bytes = 64 << 20;
 };
 
@@ -81,6 +83,17 @@ struct DecideOptions {
   // `actions`. Empty means unrestricted (a caller with every authority).
   // Default: "".
   std::string authority;
+
+  // --- Limits (hostile or absurd contexts fail fast, never hang) ---
+  // Decide returns InvalidArgument naming the field when a context exceeds
+  // one. Evaluation is linear in the history and the strings it reads.
+  // Most history events. Default: 100000.
+  int64_t max_history_events = 100000;
+  // Most attributes. Default: 10000.
+  int64_t max_attributes = 10000;
+  // Longest string anywhere in the context (ids, message, attribute names
+  // and values), in bytes. Default: 1 MiB.
+  int64_t max_string_bytes = 1 << 20;
 };
 
 // The outcome of compiling a policy: an Engine when there were no errors,
@@ -93,7 +106,7 @@ struct CompileResult {
 // A compiled policy. Immutable; Decide is safe for concurrent use by multiple
 // threads. Not copyable: share it as std::shared_ptr<const Engine> and swap
 // that pointer to reload a policy; in-flight decisions finish on the old one.
-class Engine {
+class TACT_EXPORT Engine {
  public:
   // Reads, parses and compiles a policy file. Returns InvalidArgument listing
   // every error as "file:line:col: error: ..." lines, NotFound when the file
@@ -126,8 +139,11 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Decides on one context. Returns InvalidArgument when the context is
-  // malformed (no `now`, an attribute of the wrong type), naming the field.
-  // Identical inputs give byte-identical decisions.
+  // malformed, naming the field: no `now`; a timestamp or duration outside
+  // years 1..9999; a NaN or infinite double (customer.influence,
+  // case.sentiment, a double attribute); more history events, attributes or
+  // string bytes than `options` allows; an attribute of the wrong type.
+  // Identical inputs give byte-identical decisions. Never throws.
   absl::StatusOr<v1::Decision> Decide(const v1::Context& context,
                                       const DecideOptions& options = {}) const;
 
@@ -145,14 +161,17 @@ class Engine {
 
 // Parses a context from the proto3 JSON mapping. Unknown fields are errors.
 // Returns InvalidArgument naming the offending field or position.
-absl::StatusOr<v1::Context> ContextFromJson(absl::string_view json);
+TACT_EXPORT absl::StatusOr<v1::Context> ContextFromJson(
+    absl::string_view json);
 
 // Parses a context from protobuf wire format. Returns InvalidArgument.
-absl::StatusOr<v1::Context> ContextFromBinary(absl::string_view bytes);
+TACT_EXPORT absl::StatusOr<v1::Context> ContextFromBinary(
+    absl::string_view bytes);
 
 // The decision in the proto3 JSON mapping, fields in schema order, two-space
 // indented when `pretty`. Deterministic.
-std::string DecisionToJson(const v1::Decision& decision, bool pretty = true);
+TACT_EXPORT std::string DecisionToJson(const v1::Decision& decision,
+                                       bool pretty = true);
 
 }  // namespace tact
 

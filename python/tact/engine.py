@@ -200,3 +200,16 @@ class Engine:
             else:
                 raise ContextError(out, i)
         return results
+
+    def simulate(self, cases: Iterable[Context], *,
+                 authority: Optional[str] = None, threads: Optional[int] = None,
+                 max_listed_errors: int = 20) -> dict:
+        """Decides every case (on C++ threads, through decide_many()) and
+        totals what the policy would do and cost: the same dict as
+        `tact simulate --json` prints, {"lines", "errors", "summary"}.
+        Cases that cannot be decided are counted and listed by their 1-based
+        position; blank strings are skipped. See tact.simulation.
+        """
+        from .simulation import simulate
+        return simulate(self, cases, authority=authority, threads=threads,
+                        max_listed_errors=max_listed_errors)

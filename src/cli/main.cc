@@ -1,7 +1,9 @@
-// `tact`: check policies and decide on cases from the command line.
+// `tact`: check policies, decide on cases and simulate many cases from the
+// command line.
 //
 // Dispatches to one subcommand per file (check_command.cc,
-// decide_command.cc); each parses its own flags and owns its usage text.
+// decide_command.cc, simulate_command.cc); each parses its own flags and
+// owns its usage text.
 
 #include <iostream>
 #include <ostream>
@@ -11,6 +13,7 @@
 #include "src/cli/check_command.h"
 #include "src/cli/decide_command.h"
 #include "src/cli/exit_codes.h"
+#include "src/cli/simulate_command.h"
 
 namespace tact::cli {
 namespace {
@@ -27,6 +30,10 @@ Commands:
   decide --policy=P --context=C [...]   Decide on one case and print the
                                         ranked actions, the actions held back
                                         and why, as a table or as JSON.
+  simulate --policy=P --cases=C [...]   Replay many cases (JSON Lines) and
+                                        total what the policy would do and
+                                        cost; compare with a baseline policy;
+                                        write an HTML report.
 
 Run 'tact COMMAND --help' for a command's options.
 
@@ -55,6 +62,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out,
   }
   if (command == "check") return RunCheck(rest, out, err);
   if (command == "decide") return RunDecide(rest, out, err);
+  if (command == "simulate") return RunSimulate(rest, out, err);
 
   err << "tact: unknown command '" << command << "'\n"
       << "Run 'tact --help' for usage.\n";

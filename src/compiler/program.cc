@@ -154,11 +154,22 @@ struct ProgramBuilder::Impl : public DefinitionResolver {
           absl::StrCat("cycle in definitions: ", absl::StrJoin(cycle, " -> "));
       return false;
     }
-    if (def.state == State::kPending) CompileDefinition(def);
+    if (def.state == State::kPending) {
+      // Definitions compile (and evaluate) recursively: bound the chain so a
+      // hostile policy cannot overflow the stack.
+      if (compiling.size() >= kMaxDefinitionDepth) {
+        *error = absl::StrCat("definitions nest more than ", kMaxDefinitionDepth,
+                              " deep (", compiling.front(), " -> ... -> ",
+                              def.name, "); flatten the chain");
+        return false;
+      }
+      CompileDefinition(def);
+    }
     if (def.state == State::kFailed) {
       const std::string& first = def.diagnostics.front().message;
       *error =
-          absl::StartsWith(first, "cycle in definitions: ")
+          absl::StartsWith(first, "cycle in definitions: ") ||
+                  absl::StartsWith(first, "definitions nest more than ")
               ? first
               : absl::StrCat("definition '", def.name, "' has errors: ", first);
       return false;
@@ -167,6 +178,9 @@ struct ProgramBuilder::Impl : public DefinitionResolver {
     *index = def.index;
     return true;
   }
+
+  // Deepest chain of definitions using definitions.
+  static constexpr size_t kMaxDefinitionDepth = 32;
 
   ProgramLimits limits;
   std::unique_ptr<CompiledProgram> program;

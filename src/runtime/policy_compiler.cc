@@ -168,6 +168,17 @@ RecommendationPlan PolicyCompiler::Recommendation(const v1::ActionRef& ref,
                          "\" but this reference gives none"));
     }
   }
+  // Money is a number of minor units; a string or bool amount would decide
+  // as 0 and block the action at every decision instead of failing here.
+  for (const ParamPlan& p : out.params) {
+    if (!action.monetary() || p.name != action.amount_param || p.expr < 0) continue;
+    ValueType t = program_.TypeOf(p.expr);
+    if (t != ValueType::kInt && t != ValueType::kDouble && t != ValueType::kError) {
+      Error(absl::StrCat(path, ".params[", p.name, "]"), element,
+            absl::StrCat("the amount of action \"", action.id,
+                         "\" must be a number of minor units, got ", TypeName(t)));
+    }
+  }
   return out;
 }
 

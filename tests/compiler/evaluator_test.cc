@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "re2/re2.h"
 #include "src/compiler/program.h"
 #include "src/compiler/value.h"
 
@@ -159,6 +160,33 @@ TEST_F(EvaluatorTest, WronglyTypedAttributeRejectsFrame) {
   EXPECT_EQ(Eval("true"),
             "frame error: attribute 'seats' is a double; the policy declares "
             "int");
+}
+
+// Several matches() over one context field (sharing interned nodes and
+// regexes): every result equals RE2's own partial match.
+TEST_F(EvaluatorTest, RegexesOverOneFieldAgreeWithSingleMatches) {
+  const std::vector<std::string> patterns = {
+      "LATE", "^My", "^parcel", "(?i)late again$", "(?i)PARCEL", "x{2,}",
+      "[0-9]+", "again", "(?i)^my parcel"};
+  ProgramBuilder b;
+  Declare(b);
+  std::vector<ExprId> ids;
+  for (const std::string& p : patterns) {
+    std::vector<ExprDiagnostic> diags;
+    auto id = b.AddExpression(absl::StrCat("case.message.matches('", p, "')"),
+                              nullptr, &diags);
+    ASSERT_TRUE(id.ok()) << p;
+    ids.push_back(*id);
+  }
+  auto program = std::move(b).Build();
+  auto frame = Frame::Create(*program, context_);
+  ASSERT_TRUE(frame.ok());
+  for (size_t k = 0; k < patterns.size(); ++k) {
+    bool expected = RE2::PartialMatch(context_.case_().message(), patterns[k]);
+    EXPECT_EQ(Show(program->Evaluate(ids[k], **frame)),
+              expected ? "bool:true" : "bool:false")
+        << patterns[k];
+  }
 }
 
 TEST_F(EvaluatorTest, IntArithmetic) {

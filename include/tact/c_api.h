@@ -1,0 +1,234 @@
+/* tact C API: decisions from any language with a C FFI (Go, Rust, Python
+   ctypes, Node, C#).
+
+   Conventions (as leveldb's c.h):
+   (1) Opaque handles: a tact_engine_t is a compiled policy, a
+       tact_decision_t one decision, a tact_decide_options_t the options of
+       a decision. Each is created by a tact_*_create* call and released by
+       the matching tact_*_destroy call, which accepts NULL.
+   (2) Every fallible call returns a tact_status_t: TACT_OK (0) on success,
+       otherwise a code with the numbering of absl::StatusCode (and gRPC).
+       Its last argument `char** errptr` may be NULL; when it is not, on
+       failure the library frees the old *errptr (which must be NULL or a
+       string it returned) and stores a NUL-terminated message that the
+       caller releases with tact_free(). On success *errptr is untouched.
+   (3) Bytes go in and out as pointer and length pairs; they need not be
+       NUL-terminated and may hold NUL bytes (proto wire format). Buffers the
+       library returns are allocated by it and released with tact_free();
+       JSON output is also NUL-terminated.
+   (4) All pointer arguments must be non-NULL unless a comment says
+       otherwise; a NULL where one is required returns
+       TACT_INVALID_ARGUMENT instead of crashing.
+   (5) No C++ exception and no abort crosses this API: an out-of-memory
+       condition returns TACT_RESOURCE_EXHAUSTED, anything unexpected
+       TACT_INTERNAL, each with a message.
+   (6) Threading: a tact_engine_t is immutable and safe for concurrent use by
+       multiple threads (decide on one engine from as many threads as you
+       like). tact_decision_t and tact_decide_options_t are
+       thread-compatible: const calls may run concurrently, the others need
+       external synchronization.
+
+   The context, policy and decision formats are the tact.v1 protobuf messages
+   (tact/v1/context.proto, policy.proto, decision.proto, installed beside this
+   header), as JSON in the proto3 JSON mapping or as wire-format bytes. The C
+   API never reads the clock and never persists anything: the host supplies
+   `now` and the history in the context, and records the decision's effects.
+
+   Example:
+
+     char* err = NULL;
+     tact_engine_t* engine = NULL;
+     if (tact_engine_create_from_file("support.textproto", &engine, &err)
+         != TACT_OK) {
+       fprintf(stderr, "%s\n", err);
+       tact_free(err);
+       return 1;
+     }
+     const char* ctx = "{\"now\": \"2026-01-05T10:00:00Z\"}";
+     tact_decision_t* decision = NULL;
+     if (tact_engine_decide_json(engine, NULL, ctx, strlen(ctx), &decision,
+                                 &err) == TACT_OK) {
+       char* json = NULL;
+       size_t json_len = 0;
+       if (tact_decision_to_json(decision, 1, &json, &json_len, &err)
+           == TACT_OK) {
+         puts(json);
+         tact_free(json);
+       }
+     }
+     tact_free(err);  // NULL when nothing failed
+     tact_decision_destroy(decision);
+     tact_engine_destroy(engine);
+*/
+#ifndef TACT_C_API_H_
+#define TACT_C_API_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tact/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Types ---- */
+
+typedef struct tact_engine_t tact_engine_t;
+typedef struct tact_decision_t tact_decision_t;
+typedef struct tact_decide_options_t tact_decide_options_t;
+
+/* The result of every fallible call. The values are those of
+   absl::StatusCode; they are part of the ABI and never renumbered. */
+typedef enum tact_status_t {
+  TACT_OK = 0,
+  TACT_CANCELLED = 1,
+  TACT_UNKNOWN = 2,
+  /* A malformed policy or context, an unknown authority, a NULL argument. */
+  TACT_INVALID_ARGUMENT = 3,
+  TACT_DEADLINE_EXCEEDED = 4,
+  /* A policy file that cannot be read. */
+  TACT_NOT_FOUND = 5,
+  TACT_ALREADY_EXISTS = 6,
+  TACT_PERMISSION_DENIED = 7,
+  /* A configured limit exceeded (policy size), or out of memory. */
+  TACT_RESOURCE_EXHAUSTED = 8,
+  TACT_FAILED_PRECONDITION = 9,
+  TACT_ABORTED = 10,
+  TACT_OUT_OF_RANGE = 11,
+  TACT_UNIMPLEMENTED = 12,
+  /* A bug in tact; please report it with the message. */
+  TACT_INTERNAL = 13,
+  TACT_UNAVAILABLE = 14,
+  TACT_DATA_LOSS = 15,
+  TACT_UNAUTHENTICATED = 16
+} tact_status_t;
+
+/* How policy bytes are encoded. The values are part of the ABI. Parameters
+   take them as `int` (as leveldb's c.h does for its enums), so that any
+   value a caller passes is well defined: unknown ones are an error. */
+typedef enum tact_policy_format_t {
+  TACT_POLICY_AUTO = 0,  /* text format (files: from the extension) */
+  TACT_POLICY_TEXT = 1,  /* protobuf text format */
+  TACT_POLICY_JSON = 2,  /* proto3 JSON mapping */
+  TACT_POLICY_BINARY = 3 /* protobuf wire format */
+} tact_policy_format_t;
+
+/* ---- Library ---- */
+
+/* Returns tact's version, e.g. "0.1.0". The string is static: do not free. */
+TACT_EXPORT const char* tact_version(void);
+
+/* Releases a string or buffer returned by the library (error messages, JSON,
+   proto bytes). NULL is a no-op. */
+TACT_EXPORT void tact_free(void* ptr);
+
+/* Returns a static, human-readable name for `status` ("INVALID_ARGUMENT"),
+   a tact_status_t ("UNKNOWN_STATUS" for other values). Do not free. */
+TACT_EXPORT const char* tact_status_name(int status);
+
+/* ---- Engine: a compiled policy ---- */
+
+/* Compiles the policy in policy[0, policy_len) into *engine.
+   `format` is a tact_policy_format_t. `source_name` (may be NULL:
+   "<policy>") names it in error messages.
+   Returns TACT_INVALID_ARGUMENT listing every load or type error, one per
+   line as "source:line:col: error: ...". On failure *engine is set to NULL.
+   Release the engine with tact_engine_destroy(). */
+TACT_EXPORT tact_status_t tact_engine_create(const char* policy,
+                                             size_t policy_len, int format,
+                                             const char* source_name,
+                                             tact_engine_t** engine,
+                                             char** errptr);
+
+/* Reads and compiles the policy file at the NUL-terminated `path`; the
+   format comes from the extension (.textproto/.txtpb/.pbtxt, .json,
+   .binpb/.pb). Returns TACT_NOT_FOUND when the file cannot be read,
+   TACT_RESOURCE_EXHAUSTED when it is larger than 64 MiB,
+   TACT_INVALID_ARGUMENT for load and type errors. */
+TACT_EXPORT tact_status_t tact_engine_create_from_file(const char* path,
+                                                       tact_engine_t** engine,
+                                                       char** errptr);
+
+/* Releases an engine. NULL is a no-op. REQUIRES: no decide call on it is
+   running. Decisions made by the engine stay valid. */
+TACT_EXPORT void tact_engine_destroy(tact_engine_t* engine);
+
+/* The policy's name, version and content hash ("sha256:<hex>").
+   NUL-terminated, valid while the engine lives; do not free. */
+TACT_EXPORT const char* tact_engine_policy_name(const tact_engine_t* engine);
+TACT_EXPORT const char* tact_engine_policy_version(const tact_engine_t* engine);
+TACT_EXPORT const char* tact_engine_policy_hash(const tact_engine_t* engine);
+
+/* ---- Decide options ---- */
+
+/* Returns new options with the defaults (no authority restriction, no
+   trace), or NULL when out of memory. */
+TACT_EXPORT tact_decide_options_t* tact_decide_options_create(void);
+TACT_EXPORT void tact_decide_options_destroy(tact_decide_options_t* options);
+
+/* The authority the caller acts with, one of the policy's `authorities`
+   (e.g. "bot" for a chatbot): actions needing more, or granting more money
+   than its limit, come back in `needs_approval` instead of `actions`.
+   authority[0, len), copied. Empty (len 0) means unrestricted.
+   Default: "". Should the copy fail (out of memory), every decide with
+   these options returns TACT_RESOURCE_EXHAUSTED: a failed restriction never
+   leaves a caller with more authority than it asked for. */
+TACT_EXPORT void tact_decide_options_set_authority(
+    tact_decide_options_t* options, const char* authority, size_t len);
+
+/* Non-zero records, for every rule, whether it fired and if not the first
+   condition that failed. Default: 0. */
+TACT_EXPORT void tact_decide_options_set_trace(tact_decide_options_t* options,
+                                               uint8_t trace);
+
+/* ---- Decide ---- */
+
+/* Decides on the context given as JSON (proto3 JSON mapping of
+   tact.v1.Context) in context_json[0, len). `options` may be NULL (the
+   defaults). Returns TACT_INVALID_ARGUMENT when the context is malformed
+   (naming the field) or the authority is not one of the policy's. On
+   failure *decision is set to NULL. Release it with tact_decision_destroy().
+   Identical inputs give byte-identical decisions. */
+TACT_EXPORT tact_status_t tact_engine_decide_json(
+    const tact_engine_t* engine, const tact_decide_options_t* options,
+    const char* context_json, size_t len, tact_decision_t** decision,
+    char** errptr);
+
+/* As tact_engine_decide_json, for a context in protobuf wire format. */
+TACT_EXPORT tact_status_t tact_engine_decide_proto(
+    const tact_engine_t* engine, const tact_decide_options_t* options,
+    const char* context_proto, size_t len, tact_decision_t** decision,
+    char** errptr);
+
+/* Releases a decision. NULL is a no-op. */
+TACT_EXPORT void tact_decision_destroy(tact_decision_t* decision);
+
+/* ---- Reading a decision ---- */
+
+/* Stores in *json the decision as JSON (proto3 JSON mapping of
+   tact.v1.Decision, fields in schema order; two-space indented when `pretty`
+   is non-zero), NUL-terminated, and its length without the NUL in *len.
+   Byte for byte the output of `tact decide --format=json`. Release *json
+   with tact_free(). */
+TACT_EXPORT tact_status_t tact_decision_to_json(const tact_decision_t* decision,
+                                                uint8_t pretty, char** json,
+                                                size_t* len, char** errptr);
+
+/* Stores in *bytes the decision in protobuf wire format (deterministic
+   serialization) and its length in *len. Release *bytes with tact_free(). */
+TACT_EXPORT tact_status_t tact_decision_to_proto(
+    const tact_decision_t* decision, char** bytes, size_t* len, char** errptr);
+
+/* The number of recommended actions, and the id of the one at `index`
+   (0 = best); NULL when index is out of range. The string is valid while the
+   decision lives; do not free. */
+TACT_EXPORT size_t tact_decision_action_count(const tact_decision_t* decision);
+TACT_EXPORT const char* tact_decision_action_id(const tact_decision_t* decision,
+                                                size_t index);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* TACT_C_API_H_ */

@@ -1,0 +1,214 @@
+#include "src/cli/simulate_command.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "src/cli/command_line.h"
+#include "src/cli/exit_codes.h"
+#include "src/cli/report_html.h"
+#include "src/cli/simulation.h"
+#include "src/cli/simulation_printer.h"
+#include "tact/diagnostic.h"
+#include "tact/engine.h"
+
+// Shared with `tact decide` (defined in decide_command.cc).
+ABSL_DECLARE_FLAG(std::string, policy);
+ABSL_DECLARE_FLAG(std::string, authority);
+
+ABSL_FLAG(std::string, cases, "",
+          "Cases to simulate: one tact.v1.Context in JSON per line.");
+ABSL_FLAG(std::string, baseline, "",
+          "A policy to compare with: the one in force today.");
+ABSL_FLAG(int, threads, 0, "Worker threads; 0: one per core.");
+ABSL_FLAG(std::string, report, "", "Write a self-contained HTML report here.");
+ABSL_FLAG(std::string, json, "", "Write the summary as JSON here.");
+
+namespace tact::cli {
+
+const char kSimulateUsage[] =
+    R"usage(Usage: tact simulate --policy=POLICY --cases=CASES.jsonl [options]
+
+Replays many cases through a policy and totals what it would do and cost:
+decisions per action (recommended, needing approval, blocked and why),
+goodwill recommended in total, by tier and by customer lifetime-value band,
+how often the goodwill budget ran out, strike warnings and strike-outs, how
+far the escalation ladders went, recovery steps and missed recovery windows,
+and actions beyond the contract with their cost.
+
+Flags:
+  --policy=FILE      The policy to simulate. Required.
+  --cases=FILE       One tact.v1.Context in proto3 JSON per line (JSON
+                     Lines). Lines that do not parse or cannot be decided are
+                     counted and listed by line number; the rest still count.
+                     Required.
+  --baseline=FILE    A second policy (e.g. the one in force today): both are
+                     totalled side by side, and every case whose recommended
+                     actions changed is listed with what was added or removed
+                     and which rule or construct did it.
+  --threads=N        Worker threads sharing one engine. Default: 0, one per
+                     core. The output does not depend on N.
+  --report=FILE      Also write a self-contained HTML report (inline SVG
+                     charts, sortable tables; opens offline).
+  --json=FILE        Also write the summary as JSON.
+  --authority=NAME   Decide as this authority (e.g. bot). Default:
+                     unrestricted.
+  --help             Show this text.
+
+A progress bar is drawn on stderr when it is a terminal.
+
+Exit status: 0 when the simulation ran (undecidable cases are listed, not
+fatal), 1 when a policy has errors or a file cannot be read or written, 2 on
+a usage error.
+
+Example:
+  tact simulate --policy=examples/policies/service_playbook.textproto \
+      --cases=examples/cases/sample_cases.jsonl --report=report.html
+)usage";
+
+namespace {
+
+constexpr absl::string_view kFlags[] = {
+    "policy", "cases", "baseline", "threads", "report", "json", "authority"};
+
+int UsageError(absl::string_view message, std::ostream& err) {
+  err << "tact simulate: " << message << "\n"
+      << "Run 'tact simulate --help' for usage.\n";
+  return kExitUsage;
+}
+
+std::unique_ptr<const Engine> Load(const std::string& path, std::ostream& err) {
+  CompileResult compiled = Engine::Compile(path);
+  for (const Diagnostic& diagnostic : compiled.diagnostics) {
+    err << diagnostic.ToString() << "\n";
+  }
+  if (HasErrors(compiled.diagnostics) || compiled.engine == nullptr) {
+    if (!HasErrors(compiled.diagnostics)) {
+      err << path << ": error: the policy did not compile\n";
+    }
+    return nullptr;
+  }
+  return std::move(compiled.engine);
+}
+
+bool WriteFile(const std::string& path, const std::string& contents,
+               std::ostream& err) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << contents;
+  file.close();
+  if (!file) {
+    err << path << ": error: cannot write file\n";
+    return false;
+  }
+  return true;
+}
+
+// Draws "[#####.....]  1234/5000 cases" over itself on stderr.
+void DrawProgress(int64_t done, int64_t total) {
+  constexpr int kWidth = 40;
+  int filled = total == 0 ? kWidth : static_cast<int>(kWidth * done / total);
+  std::string bar(static_cast<size_t>(filled), '#');
+  bar.append(static_cast<size_t>(kWidth - filled), '.');
+  std::fprintf(stderr, "\r[%s] %lld/%lld cases", bar.c_str(),
+               static_cast<long long>(done), static_cast<long long>(total));
+  if (done == total) std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
+                std::ostream& err) {
+  absl::StatusOr<ParsedArgs> parsed = ParseArgs(args, kFlags);
+  if (!parsed.ok()) return UsageError(parsed.status().message(), err);
+  if (parsed->help) {
+    out << kSimulateUsage;
+    return kExitOk;
+  }
+  if (!parsed->positional.empty()) {
+    return UsageError(
+        absl::StrCat("unexpected argument '", parsed->positional[0], "'"), err);
+  }
+  const std::string policy_path = absl::GetFlag(FLAGS_policy);
+  const std::string cases_path = absl::GetFlag(FLAGS_cases);
+  const std::string baseline_path = absl::GetFlag(FLAGS_baseline);
+  int threads = absl::GetFlag(FLAGS_threads);
+  if (policy_path.empty()) return UsageError("--policy is required", err);
+  if (cases_path.empty()) return UsageError("--cases is required", err);
+  if (threads < 0) return UsageError("--threads must be 0 or more", err);
+  if (threads == 0) {
+    threads = static_cast<int>(std::thread::hardware_concurrency());
+    if (threads < 1) threads = 1;
+  }
+
+  std::unique_ptr<const Engine> policy = Load(policy_path, err);
+  if (policy == nullptr) return kExitFailure;
+  std::unique_ptr<const Engine> baseline;
+  if (!baseline_path.empty()) {
+    baseline = Load(baseline_path, err);
+    if (baseline == nullptr) return kExitFailure;
+  }
+  SimulationOptions options;
+  options.threads = threads;
+  options.authority = absl::GetFlag(FLAGS_authority);
+  if (!options.authority.empty()) {
+    for (const Engine* engine : {policy.get(), baseline.get()}) {
+      if (engine == nullptr) continue;
+      const auto& known = engine->policy().authorities();
+      if (std::find(known.begin(), known.end(), options.authority) ==
+          known.end()) {
+        err << "tact simulate: error: authority '" << options.authority
+            << "' is not one of policy " << engine->policy().name()
+            << "'s authorities\n";
+        return kExitFailure;
+      }
+    }
+  }
+
+  std::ifstream cases(cases_path, std::ios::binary);
+  if (!cases) {
+    err << cases_path << ": error: cannot open file\n";
+    return kExitFailure;
+  }
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(cases, line);) {
+    lines.push_back(std::move(line));
+  }
+  if (cases.bad()) {
+    err << cases_path << ": error: cannot read file\n";
+    return kExitFailure;
+  }
+
+  if (isatty(STDERR_FILENO)) options.progress = DrawProgress;
+  Simulation sim = Simulate(*policy, baseline.get(), lines, options);
+
+  PrintSimulationText(sim, out);
+  const std::string json_path = absl::GetFlag(FLAGS_json);
+  if (!json_path.empty() && !WriteFile(json_path, SimulationToJson(sim), err)) {
+    return kExitFailure;
+  }
+  const std::string report_path = absl::GetFlag(FLAGS_report);
+  if (!report_path.empty()) {
+    ReportSources sources{policy_path, baseline_path, cases_path};
+    if (!WriteFile(report_path, RenderHtmlReport(sim, sources), err)) {
+      return kExitFailure;
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace tact::cli

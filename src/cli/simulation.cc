@@ -1,0 +1,354 @@
+#include "src/cli/simulation.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "tact/engine.h"
+
+namespace tact::cli {
+namespace {
+
+// What the totals and the change list need from one decision; kept instead
+// of the Decision so 100,000 cases fit in memory.
+struct DecisionFacts {
+  std::vector<std::string> actions;  // rank order
+  std::vector<std::string> sources;  // per action: "rule x, ladder y"
+  std::vector<std::string> needs_approval;
+  std::vector<std::pair<std::string, std::string>> blocked;  // action, code
+  std::vector<std::string> blocked_by;  // "budget goodwill"
+  int64_t goodwill = 0;
+  bool budget_exhausted = false;
+  bool strike_warning = false;
+  bool strike_out = false;
+  bool strike_recorded = false;
+  std::vector<std::pair<std::string, int64_t>> rungs;  // ladder, step
+  std::vector<std::string> stages;
+  bool window_missed = false;
+  std::vector<std::pair<std::string, int64_t>> beyond;  // action, cost
+};
+
+struct CaseRecord {
+  bool decided = false;
+  std::string error;
+  std::string case_id;
+  std::string tier;
+  int64_t lifetime_value = 0;
+  DecisionFacts main;
+  DecisionFacts base;
+};
+
+// Load-time facts about one policy used to classify its decisions.
+struct PolicyFacts {
+  std::set<std::string> strike_warning_actions;
+  std::set<std::string> strike_limit_actions;
+  std::map<std::string, std::string> amount_param;  // action -> param
+  std::string currency;
+};
+
+PolicyFacts FactsOf(const v1::Policy& policy) {
+  PolicyFacts facts;
+  facts.currency = policy.currency();
+  for (const auto& strike : policy.strike_limits()) {
+    for (const auto& rec : strike.warning()) {
+      facts.strike_warning_actions.insert(rec.action());
+    }
+    for (const auto& rec : strike.at_limit()) {
+      facts.strike_limit_actions.insert(rec.action());
+    }
+  }
+  for (const auto& action : policy.actions()) {
+    if (!action.amount_param().empty()) {
+      facts.amount_param[action.id()] = action.amount_param();
+    }
+  }
+  return facts;
+}
+
+std::string SourceOf(const v1::Reason& reason) {
+  return absl::StrCat(reason.source_kind(), " ", reason.source_id());
+}
+
+DecisionFacts Extract(const v1::Decision& decision, const PolicyFacts& policy) {
+  DecisionFacts f;
+  for (const v1::RecommendedAction& a : decision.actions()) {
+    f.actions.push_back(a.action());
+    std::vector<std::string> sources;
+    for (const v1::Reason& r : a.reasons()) {
+      std::string source = SourceOf(r);
+      if (std::find(sources.begin(), sources.end(), source) == sources.end()) {
+        sources.push_back(std::move(source));
+      }
+      if (r.source_kind() == "strike_limit") {
+        if (policy.strike_limit_actions.count(a.action())) {
+          f.strike_out = true;
+        } else if (policy.strike_warning_actions.count(a.action())) {
+          f.strike_warning = true;
+        }
+      }
+    }
+    f.sources.push_back(absl::StrJoin(sources, ", "));
+    if (!a.playbook_stage().empty()) f.stages.push_back(a.playbook_stage());
+    if (a.beyond_contract()) {
+      int64_t cost = 0;
+      auto param = policy.amount_param.find(a.action());
+      if (param != policy.amount_param.end()) {
+        for (const v1::Param& p : a.params()) {
+          if (p.name() == param->second &&
+              p.value().kind_case() == v1::Value::kIntValue) {
+            cost = p.value().int_value();
+          }
+        }
+      }
+      f.beyond.emplace_back(a.action(), cost);
+    }
+  }
+  for (const v1::RecommendedAction& a : decision.needs_approval()) {
+    f.needs_approval.push_back(a.action());
+  }
+  for (const v1::BlockedAction& b : decision.blocked()) {
+    f.blocked.emplace_back(b.action(), b.code());
+    f.blocked_by.push_back(SourceOf(b.blocked_by()));
+    if (b.code() == "budget_exhausted") f.budget_exhausted = true;
+    if (b.code() == "strike_limit") f.strike_out = true;
+  }
+  if (f.strike_out) f.strike_warning = false;
+  for (const v1::Effect& e : decision.effects()) {
+    if (e.kind() == "goodwill") f.goodwill += e.amount();
+    if (e.kind() == "strike") f.strike_recorded = true;
+    if (e.kind() == "rung_offered") f.rungs.emplace_back(e.ref(), e.step());
+  }
+  for (const v1::Flag& flag : decision.flags()) {
+    if (flag.code() == "recovery_window_missed") f.window_missed = true;
+  }
+  return f;
+}
+
+const char* BandOf(int64_t lifetime_value) {
+  const char* key = kValueBands[0].key;
+  for (const ValueBand& band : kValueBands) {
+    if (lifetime_value >= band.lower) key = band.key;
+  }
+  return key;
+}
+
+void Add(const CaseRecord& c, const DecisionFacts& f, Summary* s) {
+  ++s->cases;
+  for (const std::string& a : f.actions) ++s->actions[a].recommended;
+  for (const std::string& a : f.needs_approval) ++s->actions[a].needs_approval;
+  for (const auto& [action, code] : f.blocked)
+    ++s->actions[action].blocked[code];
+  s->goodwill_total += f.goodwill;
+  if (f.goodwill != 0) {
+    ++s->cases_with_goodwill;
+    s->goodwill_by_tier[c.tier.empty() ? "(none)" : c.tier] += f.goodwill;
+    s->goodwill_by_value_band[BandOf(c.lifetime_value)] += f.goodwill;
+  }
+  if (f.budget_exhausted) ++s->budget_exhausted_cases;
+  if (f.strike_warning) ++s->strike_warnings;
+  if (f.strike_out) ++s->strike_outs;
+  if (f.strike_recorded) ++s->strikes_recorded;
+  for (const auto& [ladder, step] : f.rungs) ++s->rungs[ladder][step];
+  if (!f.stages.empty()) ++s->recovery_cases;
+  for (const std::string& stage : f.stages) ++s->recovery_steps[stage];
+  if (f.window_missed) ++s->recovery_window_missed;
+  for (const auto& [action, cost] : f.beyond) {
+    ++s->beyond_contract_actions;
+    s->beyond_contract_cost += cost;
+    ++s->beyond_contract_by_action[action];
+  }
+}
+
+bool Changed(const DecisionFacts& before, const DecisionFacts& after) {
+  return before.actions != after.actions ||
+         before.needs_approval != after.needs_approval;
+}
+
+// Why `after` differs from `before`: actions added (and who added them),
+// removed (and what held them back, if anything did), sent for approval.
+std::vector<std::string> ChangeReasons(const DecisionFacts& before,
+                                       const DecisionFacts& after) {
+  std::vector<std::string> reasons;
+  auto index = [](const std::vector<std::string>& v, const std::string& a) {
+    return static_cast<int>(std::find(v.begin(), v.end(), a) - v.begin());
+  };
+  for (size_t i = 0; i < after.actions.size(); ++i) {
+    if (index(before.actions, after.actions[i]) ==
+        static_cast<int>(before.actions.size())) {
+      reasons.push_back(
+          absl::StrCat("+", after.actions[i], " (", after.sources[i], ")"));
+    }
+  }
+  for (size_t i = 0; i < before.actions.size(); ++i) {
+    const std::string& a = before.actions[i];
+    if (index(after.actions, a) != static_cast<int>(after.actions.size())) {
+      continue;
+    }
+    std::string why =
+        absl::StrCat("no longer recommended; was ", before.sources[i]);
+    for (size_t j = 0; j < after.blocked.size(); ++j) {
+      if (after.blocked[j].first == a) {
+        why = absl::StrCat("blocked ", after.blocked[j].second, " by ",
+                           after.blocked_by[j]);
+        break;
+      }
+    }
+    if (index(after.needs_approval, a) !=
+        static_cast<int>(after.needs_approval.size())) {
+      why = "needs approval";
+    }
+    reasons.push_back(absl::StrCat("-", a, " (", why, ")"));
+  }
+  if (reasons.empty() && before.actions != after.actions) {
+    reasons.push_back("same actions, new order");
+  }
+  if (before.needs_approval != after.needs_approval) {
+    reasons.push_back(absl::StrCat(
+        "needs approval: [", absl::StrJoin(before.needs_approval, ", "),
+        "] -> [", absl::StrJoin(after.needs_approval, ", "), "]"));
+  }
+  return reasons;
+}
+
+std::string FirstLine(absl::string_view message) {
+  size_t end = message.find('\n');
+  return std::string(message.substr(0, end));
+}
+
+}  // namespace
+
+std::string FormatMinorUnits(int64_t minor_units, const std::string& currency) {
+  const char* sign = minor_units < 0 ? "-" : "";
+  uint64_t abs_units = minor_units < 0 ? 0 - static_cast<uint64_t>(minor_units)
+                                       : static_cast<uint64_t>(minor_units);
+  std::string out =
+      absl::StrFormat("%s%d.%02d", sign, abs_units / 100, abs_units % 100);
+  if (!currency.empty()) absl::StrAppend(&out, " ", currency);
+  return out;
+}
+
+Simulation Simulate(const Engine& policy, const Engine* baseline,
+                    const std::vector<std::string>& lines,
+                    const SimulationOptions& options) {
+  const PolicyFacts main_facts = FactsOf(policy.policy());
+  const PolicyFacts base_facts =
+      baseline != nullptr ? FactsOf(baseline->policy()) : PolicyFacts{};
+  DecideOptions decide_options;
+  decide_options.authority = options.authority;
+
+  std::vector<CaseRecord> records(lines.size());
+  std::atomic<size_t> next{0};
+  std::atomic<int64_t> done{0};
+  constexpr size_t kChunk = 64;
+
+  auto decide_one = [&](size_t i) {
+    const std::string& line = lines[i];
+    CaseRecord& record = records[i];
+    if (line.find_first_not_of(" \t\r") == std::string::npos) return;
+    absl::StatusOr<v1::Context> context = ContextFromJson(line);
+    if (!context.ok()) {
+      record.error =
+          absl::StrCat("cannot parse: ", FirstLine(context.status().message()));
+      return;
+    }
+    absl::StatusOr<v1::Decision> decision =
+        policy.Decide(*context, decide_options);
+    if (!decision.ok()) {
+      record.error = absl::StrCat("cannot decide: ",
+                                  FirstLine(decision.status().message()));
+      return;
+    }
+    record.main = Extract(*decision, main_facts);
+    if (baseline != nullptr) {
+      absl::StatusOr<v1::Decision> before =
+          baseline->Decide(*context, decide_options);
+      if (!before.ok()) {
+        record.error = absl::StrCat("baseline cannot decide: ",
+                                    FirstLine(before.status().message()));
+        return;
+      }
+      record.base = Extract(*before, base_facts);
+    }
+    record.decided = true;
+    record.case_id = context->case_().id();
+    record.tier = context->customer().tier();
+    record.lifetime_value = context->customer().lifetime_value();
+  };
+  auto worker = [&] {
+    for (;;) {
+      size_t begin = next.fetch_add(kChunk);
+      if (begin >= lines.size()) return;
+      size_t end = std::min(lines.size(), begin + kChunk);
+      for (size_t i = begin; i < end; ++i) decide_one(i);
+      done.fetch_add(static_cast<int64_t>(end - begin));
+    }
+  };
+
+  const int threads = std::max(1, options.threads);
+  const int64_t total = static_cast<int64_t>(lines.size());
+  std::vector<std::thread> pool;
+  // With a progress callback the calling thread only reports while
+  // `threads` workers decide; without one it is one of the workers.
+  const int spawned = options.progress ? threads : threads - 1;
+  for (int t = 0; t < spawned; ++t) pool.emplace_back(worker);
+  if (options.progress) {
+    while (done.load() < total) {
+      options.progress(done.load(), total);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  } else {
+    worker();
+  }
+  for (std::thread& t : pool) t.join();
+  if (options.progress) options.progress(total, total);
+
+  Simulation sim;
+  sim.summary.policy_name = policy.policy().name();
+  sim.summary.policy_version = policy.policy().version();
+  sim.summary.currency = main_facts.currency;
+  sim.has_baseline = baseline != nullptr;
+  if (baseline != nullptr) {
+    sim.baseline.policy_name = baseline->policy().name();
+    sim.baseline.policy_version = baseline->policy().version();
+    sim.baseline.currency = base_facts.currency;
+  }
+  for (size_t i = 0; i < records.size(); ++i) {
+    const CaseRecord& c = records[i];
+    const int64_t line = static_cast<int64_t>(i) + 1;
+    if (!c.decided && c.error.empty()) continue;  // empty line
+    ++sim.lines;
+    if (!c.decided) {
+      ++sim.error_count;
+      if (static_cast<int>(sim.errors.size()) < options.max_listed_errors) {
+        sim.errors.push_back({line, c.error});
+      }
+      continue;
+    }
+    Add(c, c.main, &sim.summary);
+    if (baseline == nullptr) continue;
+    Add(c, c.base, &sim.baseline);
+    if (Changed(c.base, c.main)) {
+      ++sim.changed_count;
+      if (static_cast<int>(sim.changed.size()) < options.max_listed_changes) {
+        sim.changed.push_back({line, c.case_id, c.base.actions, c.main.actions,
+                               ChangeReasons(c.base, c.main)});
+      }
+    }
+  }
+  return sim;
+}
+
+}  // namespace tact::cli

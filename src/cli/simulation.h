@@ -1,0 +1,144 @@
+// Replaying many cases through a policy and totalling what it would do and
+// cost: the model behind `tact simulate`.
+//
+// Example:
+//
+//   std::unique_ptr<const Engine> engine = ...;
+//   std::vector<std::string> lines = ...;  // one Context JSON per line
+//   SimulationOptions options;
+//   options.threads = 2;
+//   Simulation sim = Simulate(*engine, /*baseline=*/nullptr, lines, options);
+//   std::cout << sim.summary.goodwill_total;
+//
+// The result depends only on the engines and the lines, never on the number
+// of threads: every case is decided into its own slot, and the slots are
+// folded into the totals in line order.
+#ifndef TACT_SRC_CLI_SIMULATION_H_
+#define TACT_SRC_CLI_SIMULATION_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tact/engine.h"
+#include "tact/v1/decision.pb.h"
+#include "tact/v1/policy.pb.h"
+
+namespace tact::cli {
+
+// Customer value bands over `customer.lifetime_value` (minor units): a case
+// falls in the last band whose lower bound it reaches.
+struct ValueBand {
+  int64_t lower;    // inclusive, minor units
+  const char* key;  // stable key used in JSON and Python
+};
+inline constexpr ValueBand kValueBands[] = {
+    {0, "0-19999"},
+    {20000, "20000-99999"},
+    {100000, "100000-499999"},
+    {500000, "500000+"},
+};
+
+// Per action: how often it was recommended, sent for approval, blocked.
+struct ActionTally {
+  int64_t recommended = 0;
+  int64_t needs_approval = 0;
+  std::map<std::string, int64_t> blocked;  // by code
+};
+
+// What one policy did over all the cases that could be decided.
+struct Summary {
+  std::string policy_name;
+  std::string policy_version;
+  std::string currency;
+  int64_t cases = 0;  // decided
+  std::map<std::string, ActionTally> actions;
+  // Sum of `goodwill` effects, minor units.
+  int64_t goodwill_total = 0;
+  std::map<std::string, int64_t> goodwill_by_tier;
+  std::map<std::string, int64_t> goodwill_by_value_band;
+  int64_t cases_with_goodwill = 0;
+  // Cases where a monetary action was blocked as budget_exhausted.
+  int64_t budget_exhausted_cases = 0;
+  // Cases given a strike limit's warning actions (at limit - 1).
+  int64_t strike_warnings = 0;
+  // Cases at or over a strike limit: its at-limit actions or a strike_limit
+  // block.
+  int64_t strike_outs = 0;
+  // Cases whose decision records a strike (`strike` effect).
+  int64_t strikes_recorded = 0;
+  // rung_offered effects: ladder id -> step -> cases.
+  std::map<std::string, std::map<int64_t, int64_t>> rungs;
+  // Cases with at least one recovery-playbook step, steps by stage, and
+  // cases flagged recovery_window_missed.
+  int64_t recovery_cases = 0;
+  std::map<std::string, int64_t> recovery_steps;
+  int64_t recovery_window_missed = 0;
+  // Recommended actions tagged beyond_contract, by action, and their money
+  // (the action's amount parameter, when it has one).
+  int64_t beyond_contract_actions = 0;
+  int64_t beyond_contract_cost = 0;
+  std::map<std::string, int64_t> beyond_contract_by_action;
+};
+
+// A case that could not be decided: its line (1-based) and why.
+struct CaseError {
+  int64_t line = 0;
+  std::string message;
+};
+
+// A case whose decision differs between the baseline and the policy.
+struct ChangedCase {
+  int64_t line = 0;
+  std::string case_id;
+  std::vector<std::string> before;  // recommended action ids, in rank order
+  std::vector<std::string> after;
+  // e.g. "+goodwill_credit (ladder unhappy_customer)",
+  // "-larger_credit (blocked budget_exhausted by budget goodwill)".
+  std::vector<std::string> reasons;
+};
+
+struct Simulation {
+  int64_t lines = 0;  // non-empty lines read
+  Summary summary;
+  bool has_baseline = false;
+  Summary baseline;
+  int64_t error_count = 0;
+  std::vector<CaseError> errors;  // the first max_listed_errors, by line
+  int64_t changed_count = 0;
+  std::vector<ChangedCase> changed;  // the first max_listed_changes, by line
+};
+
+struct SimulationOptions {
+  // Worker threads sharing the engines. Values < 1 mean 1. Default: 1.
+  int threads = 1;
+  // Decide as this authority (DecideOptions::authority). Default: "".
+  std::string authority;
+  // How many undecidable cases to list (all are counted). Default: 20.
+  int max_listed_errors = 20;
+  // How many changed cases to list (all are counted). Default: 1000.
+  int max_listed_changes = 1000;
+  // Called now and then from the calling thread with (done, total) while
+  // the workers run, and once at the end. Default: none.
+  std::function<void(int64_t, int64_t)> progress;
+};
+
+// Decides every non-empty line of `lines` (a tact.v1.Context in proto3 JSON)
+// with `policy` and, when not null, `baseline`, and totals the decisions.
+// A line that does not parse or cannot be decided is counted and listed in
+// `errors` and otherwise skipped; empty lines are ignored. Never fails.
+// The engines are shared by the workers (Engine::Decide is safe for
+// concurrent use); Simulate itself is thread-compatible.
+Simulation Simulate(const Engine& policy, const Engine* baseline,
+                    const std::vector<std::string>& lines,
+                    const SimulationOptions& options = {});
+
+// Formats minor units in `currency` as "1234.50 USD" (two decimals).
+std::string FormatMinorUnits(int64_t minor_units, const std::string& currency);
+
+}  // namespace tact::cli
+
+#endif  // TACT_SRC_CLI_SIMULATION_H_

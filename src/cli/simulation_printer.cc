@@ -1,0 +1,345 @@
+#include "src/cli/simulation_printer.h"
+
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace tact::cli {
+namespace {
+
+std::string Percent(int64_t part, int64_t whole) {
+  if (whole == 0) return "0.0%";
+  return absl::StrFormat(
+      "%.1f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
+std::string Rate(int64_t part, int64_t whole) {
+  return absl::StrCat(part, " (", Percent(part, whole), ")");
+}
+
+std::string TopActions(const std::vector<std::string>& actions) {
+  if (actions.empty()) return "(none)";
+  std::vector<std::string> top(
+      actions.begin(), actions.begin() + std::min<size_t>(3, actions.size()));
+  std::string s = absl::StrJoin(top, ", ");
+  if (actions.size() > 3) absl::StrAppend(&s, ", ...");
+  return s;
+}
+
+// One row: the label, then `a` and, when given, `b`.
+void Line(std::ostream& out, const std::string& label, const std::string& a,
+          const std::string* b) {
+  out << absl::StrFormat("  %-34s %18s", label, a);
+  if (b != nullptr) out << absl::StrFormat("  %18s", *b);
+  out << "\n";
+}
+
+int64_t Get(const std::map<std::string, int64_t>& m, const std::string& k) {
+  auto it = m.find(k);
+  return it == m.end() ? 0 : it->second;
+}
+
+std::set<std::string> Keys(const std::map<std::string, int64_t>& a,
+                           const std::map<std::string, int64_t>& b) {
+  std::set<std::string> keys;
+  for (const auto& [k, v] : a) keys.insert(k);
+  for (const auto& [k, v] : b) keys.insert(k);
+  return keys;
+}
+
+std::string BlockedText(const ActionTally& t) {
+  if (t.blocked.empty()) return "0";
+  std::vector<std::string> parts;
+  for (const auto& [code, n] : t.blocked)
+    parts.push_back(absl::StrCat(n, " ", code));
+  return absl::StrJoin(parts, ", ");
+}
+
+// Prints the totals of `s`, and of `b` beside them when not null.
+void PrintTotals(const Summary& s, const Summary* b, std::ostream& out) {
+  const std::string& cur = s.currency;
+  auto money = [&](const Summary& x, int64_t v) {
+    return FormatMinorUnits(v, x.currency.empty() ? cur : x.currency);
+  };
+  auto row = [&](const std::string& label, auto value_of) {
+    std::string a = value_of(s);
+    if (b == nullptr) {
+      Line(out, label, a, nullptr);
+    } else {
+      std::string bv = value_of(*b);
+      Line(out, label, bv, &a);  // baseline first: before -> after
+    }
+  };
+  if (b != nullptr) {
+    const std::string after =
+        absl::StrCat(s.policy_name, "@", s.policy_version);
+    Line(out, "", absl::StrCat(b->policy_name, "@", b->policy_version), &after);
+  }
+  row("cases decided", [](const Summary& x) { return absl::StrCat(x.cases); });
+
+  out << "\nActions (recommended / needs approval / blocked)\n";
+  std::set<std::string> actions;
+  for (const auto& [k, v] : s.actions) actions.insert(k);
+  if (b != nullptr) {
+    for (const auto& [k, v] : b->actions) actions.insert(k);
+  }
+  for (const std::string& a : actions) {
+    row(a, [&](const Summary& x) {
+      auto it = x.actions.find(a);
+      ActionTally t = it == x.actions.end() ? ActionTally{} : it->second;
+      return absl::StrCat(t.recommended, " / ", t.needs_approval, " / ",
+                          BlockedText(t));
+    });
+  }
+
+  out << "\nGoodwill recommended\n";
+  row("total", [&](const Summary& x) { return money(x, x.goodwill_total); });
+  row("cases with goodwill",
+      [](const Summary& x) { return Rate(x.cases_with_goodwill, x.cases); });
+  for (const std::string& tier :
+       Keys(s.goodwill_by_tier, b ? b->goodwill_by_tier : s.goodwill_by_tier)) {
+    row(absl::StrCat("tier ", tier), [&](const Summary& x) {
+      return money(x, Get(x.goodwill_by_tier, tier));
+    });
+  }
+  for (const ValueBand& band : kValueBands) {
+    row(absl::StrCat("lifetime value ", band.key), [&](const Summary& x) {
+      return money(x, Get(x.goodwill_by_value_band, band.key));
+    });
+  }
+  row("budget exhausted (cases)",
+      [](const Summary& x) { return Rate(x.budget_exhausted_cases, x.cases); });
+
+  out << "\nStrikes\n";
+  row("strikes recorded",
+      [](const Summary& x) { return absl::StrCat(x.strikes_recorded); });
+  row("warnings (limit - 1)",
+      [](const Summary& x) { return Rate(x.strike_warnings, x.cases); });
+  row("strike-outs (at limit)",
+      [](const Summary& x) { return Rate(x.strike_outs, x.cases); });
+
+  out << "\nEscalation ladders (rung offered)\n";
+  std::set<std::pair<std::string, int64_t>> rungs;
+  for (const auto& [ladder, steps] : s.rungs) {
+    for (const auto& [step, n] : steps) rungs.insert({ladder, step});
+  }
+  if (b != nullptr) {
+    for (const auto& [ladder, steps] : b->rungs) {
+      for (const auto& [step, n] : steps) rungs.insert({ladder, step});
+    }
+  }
+  if (rungs.empty()) out << "  (none)\n";
+  for (const auto& [ladder, step] : rungs) {
+    row(absl::StrCat(ladder, " rung ", step),
+        [&, l = ladder, st = step](const Summary& x) {
+          auto it = x.rungs.find(l);
+          if (it == x.rungs.end()) return std::string("0");
+          auto jt = it->second.find(st);
+          return absl::StrCat(jt == it->second.end() ? 0 : jt->second);
+        });
+  }
+
+  out << "\nRecovery playbooks\n";
+  row("cases in recovery",
+      [](const Summary& x) { return Rate(x.recovery_cases, x.cases); });
+  for (const std::string& stage :
+       Keys(s.recovery_steps, b ? b->recovery_steps : s.recovery_steps)) {
+    row(absl::StrCat("step ", stage), [&](const Summary& x) {
+      return absl::StrCat(Get(x.recovery_steps, stage));
+    });
+  }
+  row("recovery window missed", [](const Summary& x) {
+    return Rate(x.recovery_window_missed, x.recovery_cases);
+  });
+
+  out << "\nBeyond the contract\n";
+  row("actions",
+      [](const Summary& x) { return absl::StrCat(x.beyond_contract_actions); });
+  row("cost",
+      [&](const Summary& x) { return money(x, x.beyond_contract_cost); });
+  for (const std::string& a :
+       Keys(s.beyond_contract_by_action,
+            b ? b->beyond_contract_by_action : s.beyond_contract_by_action)) {
+    row(a, [&](const Summary& x) {
+      return absl::StrCat(Get(x.beyond_contract_by_action, a));
+    });
+  }
+}
+
+void AppendMap(std::string* out, const std::map<std::string, int64_t>& m) {
+  out->append("{");
+  bool first = true;
+  for (const auto& [k, v] : m) {
+    absl::StrAppend(out, first ? "" : ", ", JsonString(k), ": ", v);
+    first = false;
+  }
+  out->append("}");
+}
+
+std::string SummaryJson(const Summary& s) {
+  std::string j = "{";
+  absl::StrAppend(&j, "\"policy\": ", JsonString(s.policy_name),
+                  ", \"version\": ", JsonString(s.policy_version),
+                  ", \"currency\": ", JsonString(s.currency),
+                  ", \"cases\": ", s.cases, ", \"actions\": {");
+  bool first = true;
+  for (const auto& [action, t] : s.actions) {
+    absl::StrAppend(&j, first ? "" : ", ", JsonString(action),
+                    ": {\"recommended\": ", t.recommended,
+                    ", \"needs_approval\": ", t.needs_approval,
+                    ", \"blocked\": ");
+    AppendMap(&j, t.blocked);
+    j.append("}");
+    first = false;
+  }
+  absl::StrAppend(&j, "}, \"goodwill_total\": ", s.goodwill_total,
+                  ", \"goodwill_by_tier\": ");
+  AppendMap(&j, s.goodwill_by_tier);
+  j.append(", \"goodwill_by_value_band\": ");
+  AppendMap(&j, s.goodwill_by_value_band);
+  absl::StrAppend(&j, ", \"cases_with_goodwill\": ", s.cases_with_goodwill,
+                  ", \"budget_exhausted_cases\": ", s.budget_exhausted_cases,
+                  ", \"strikes_recorded\": ", s.strikes_recorded,
+                  ", \"strike_warnings\": ", s.strike_warnings,
+                  ", \"strike_outs\": ", s.strike_outs, ", \"rungs\": {");
+  first = true;
+  for (const auto& [ladder, steps] : s.rungs) {
+    absl::StrAppend(&j, first ? "" : ", ", JsonString(ladder), ": {");
+    bool first_step = true;
+    for (const auto& [step, n] : steps) {
+      absl::StrAppend(&j, first_step ? "" : ", ", "\"", step, "\": ", n);
+      first_step = false;
+    }
+    j.append("}");
+    first = false;
+  }
+  absl::StrAppend(&j, "}, \"recovery_cases\": ", s.recovery_cases,
+                  ", \"recovery_steps\": ");
+  AppendMap(&j, s.recovery_steps);
+  absl::StrAppend(&j,
+                  ", \"recovery_window_missed\": ", s.recovery_window_missed,
+                  ", \"beyond_contract_actions\": ", s.beyond_contract_actions,
+                  ", \"beyond_contract_cost\": ", s.beyond_contract_cost,
+                  ", \"beyond_contract_by_action\": ");
+  AppendMap(&j, s.beyond_contract_by_action);
+  j.append("}");
+  return j;
+}
+
+std::string StringList(const std::vector<std::string>& v) {
+  std::vector<std::string> quoted;
+  for (const std::string& s : v) quoted.push_back(JsonString(s));
+  return absl::StrCat("[", absl::StrJoin(quoted, ", "), "]");
+}
+
+}  // namespace
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += absl::StrFormat("\\u%04x", static_cast<int>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += "\"";
+  return out;
+}
+
+void PrintSimulationText(const Simulation& sim, std::ostream& out,
+                         int max_changes) {
+  const Summary& s = sim.summary;
+  out << "Simulated " << sim.lines << " cases with " << s.policy_name << "@"
+      << s.policy_version;
+  if (sim.has_baseline) {
+    out << " against baseline " << sim.baseline.policy_name << "@"
+        << sim.baseline.policy_version;
+  }
+  out << ": " << s.cases << " decided, " << sim.error_count
+      << " could not be decided.\n\n";
+  PrintTotals(s, sim.has_baseline ? &sim.baseline : nullptr, out);
+  if (sim.has_baseline) {
+    out << "\nChanged decisions: " << Rate(sim.changed_count, s.cases) << "\n";
+    int shown = 0;
+    for (const ChangedCase& c : sim.changed) {
+      if (shown++ == max_changes) {
+        out << "  ... " << (sim.changed_count - max_changes)
+            << " more (see --json or --report)\n";
+        break;
+      }
+      out << "  line " << c.line << " case "
+          << (c.case_id.empty() ? "-" : c.case_id) << ": "
+          << TopActions(c.before) << " -> " << TopActions(c.after) << "\n";
+      for (const std::string& r : c.reasons) out << "      " << r << "\n";
+    }
+  }
+  if (sim.error_count > 0) {
+    out << "\nCases that could not be decided: " << sim.error_count << "\n";
+    for (const CaseError& e : sim.errors) {
+      out << "  line " << e.line << ": " << e.message << "\n";
+    }
+    if (sim.error_count > static_cast<int64_t>(sim.errors.size())) {
+      out << "  ... "
+          << (sim.error_count - static_cast<int64_t>(sim.errors.size()))
+          << " more\n";
+    }
+  }
+}
+
+std::string SimulationToJson(const Simulation& sim) {
+  std::string j = absl::StrCat("{\n  \"lines\": ", sim.lines,
+                               ",\n  \"errors\": {\"count\": ", sim.error_count,
+                               ", \"first\": [");
+  bool first = true;
+  for (const CaseError& e : sim.errors) {
+    absl::StrAppend(&j, first ? "" : ", ", "{\"line\": ", e.line,
+                    ", \"message\": ", JsonString(e.message), "}");
+    first = false;
+  }
+  absl::StrAppend(&j, "]},\n  \"summary\": ", SummaryJson(sim.summary));
+  if (sim.has_baseline) {
+    absl::StrAppend(&j, ",\n  \"baseline\": ", SummaryJson(sim.baseline),
+                    ",\n  \"changed\": {\"count\": ", sim.changed_count,
+                    ", \"first\": [");
+    first = true;
+    for (const ChangedCase& c : sim.changed) {
+      absl::StrAppend(&j, first ? "\n    " : ",\n    ", "{\"line\": ", c.line,
+                      ", \"case_id\": ", JsonString(c.case_id),
+                      ", \"before\": ", StringList(c.before),
+                      ", \"after\": ", StringList(c.after),
+                      ", \"reasons\": ", StringList(c.reasons), "}");
+      first = false;
+    }
+    j.append("]}");
+  }
+  j.append("\n}\n");
+  return j;
+}
+
+}  // namespace tact::cli

@@ -1,0 +1,31 @@
+// Renderings of a Simulation: readable text for `tact simulate` and JSON for
+// programs (--json). The JSON keys are those of python/tact/simulation.py.
+#ifndef TACT_SRC_CLI_SIMULATION_PRINTER_H_
+#define TACT_SRC_CLI_SIMULATION_PRINTER_H_
+
+#include <ostream>
+#include <string>
+
+#include "src/cli/simulation.h"
+
+namespace tact::cli {
+
+// Writes the totals as text: per action recommended / needs approval /
+// blocked by code, goodwill (total, by tier, by value band), budget
+// exhaustion, strikes, ladder rungs, recovery steps, beyond-contract actions;
+// with a baseline, both policies side by side and the changed cases (at most
+// `max_changes` listed). Then the cases that could not be decided.
+void PrintSimulationText(const Simulation& sim, std::ostream& out,
+                         int max_changes = 50);
+
+// The simulation as a JSON object: {"lines", "errors": {"count", "first"},
+// "summary": {...}, "baseline": {...}, "changed": {"count", "first"}};
+// "baseline" and "changed" only with a baseline. Deterministic bytes.
+std::string SimulationToJson(const Simulation& sim);
+
+// `s` as a JSON string literal, quotes included.
+std::string JsonString(const std::string& s);
+
+}  // namespace tact::cli
+
+#endif  // TACT_SRC_CLI_SIMULATION_PRINTER_H_

@@ -1,0 +1,277 @@
+// The C API's contract from C++: status codes, error messages and their
+// ownership, NULL arguments, bytes round trips and concurrent use. The C
+// compile-and-run check is c_api_test.c.
+#include "tact/c_api.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tact/engine.h"
+#include "tact/v1/context.pb.h"
+#include "tact/v1/decision.pb.h"
+
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr char kPolicyPath[] = "examples/policies/support.textproto";
+constexpr char kContextPath[] = "examples/contexts/late_delivery_vip.json";
+
+std::string ReadFile(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Owns an error message returned through errptr.
+struct Error {
+  char* message = nullptr;
+  ~Error() { tact_free(message); }
+  std::string str() const { return message == nullptr ? "" : message; }
+};
+
+class CApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Error error;
+    ASSERT_EQ(
+        tact_engine_create_from_file(kPolicyPath, &engine_, &error.message),
+        TACT_OK)
+        << error.str();
+    context_json_ = ReadFile(kContextPath);
+    ASSERT_FALSE(context_json_.empty());
+  }
+  void TearDown() override { tact_engine_destroy(engine_); }
+
+  std::string DecideToJson(const tact_decide_options_t* options) {
+    Error error;
+    tact_decision_t* decision = nullptr;
+    EXPECT_EQ(tact_engine_decide_json(engine_, options, context_json_.data(),
+                                      context_json_.size(), &decision,
+                                      &error.message),
+              TACT_OK)
+        << error.str();
+    char* json = nullptr;
+    size_t len = 0;
+    EXPECT_EQ(tact_decision_to_json(decision, 1, &json, &len, &error.message),
+              TACT_OK);
+    std::string out(json, len);
+    tact_free(json);
+    tact_decision_destroy(decision);
+    return out;
+  }
+
+  tact_engine_t* engine_ = nullptr;
+  std::string context_json_;
+};
+
+TEST(CApi, VersionIsTheProjectVersion) {
+  EXPECT_THAT(tact_version(), StartsWith("0."));
+}
+
+TEST(CApi, StatusCodesMatchAbsl) {
+  EXPECT_EQ(TACT_INVALID_ARGUMENT,
+            static_cast<int>(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(TACT_NOT_FOUND, static_cast<int>(absl::StatusCode::kNotFound));
+  EXPECT_EQ(TACT_RESOURCE_EXHAUSTED,
+            static_cast<int>(absl::StatusCode::kResourceExhausted));
+  EXPECT_EQ(TACT_INTERNAL, static_cast<int>(absl::StatusCode::kInternal));
+  EXPECT_STREQ(tact_status_name(TACT_NOT_FOUND), "NOT_FOUND");
+}
+
+TEST(CApi, PolicyTypeErrorIsInvalidArgumentWithLocation) {
+  const std::string policy =
+      "name: \"p\"\nrules { id: \"vip\" when: \"customer.teir == 'gold'\" }\n";
+  Error error;
+  tact_engine_t* engine = reinterpret_cast<tact_engine_t*>(&error);  // junk
+  EXPECT_EQ(tact_engine_create(policy.data(), policy.size(), TACT_POLICY_TEXT,
+                               "p.textproto", &engine, &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(engine, nullptr);
+  EXPECT_THAT(error.str(), HasSubstr("p.textproto:2:"));
+  EXPECT_THAT(error.str(), HasSubstr("did you mean customer.tier?"));
+}
+
+TEST(CApi, UnknownPolicyFormatIsInvalidArgument) {
+  Error error;
+  tact_engine_t* engine = nullptr;
+  EXPECT_EQ(tact_engine_create("", 0, 42, nullptr, &engine, &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_THAT(error.str(), HasSubstr("unknown policy format 42"));
+}
+
+TEST(CApi, JsonPolicyLoads) {
+  const std::string policy =
+      R"({"name": "json", "version": "1", "currency": "USD",
+          "actions": [{"id": "apologize", "title": "Apologize"}],
+          "rules": [{"id": "r", "when": "true",
+                     "recommend": [{"action": "apologize"}]}]})";
+  Error error;
+  tact_engine_t* engine = nullptr;
+  ASSERT_EQ(tact_engine_create(policy.data(), policy.size(), TACT_POLICY_JSON,
+                               nullptr, &engine, &error.message),
+            TACT_OK)
+      << error.str();
+  EXPECT_STREQ(tact_engine_policy_name(engine), "json");
+  EXPECT_STREQ(tact_engine_policy_version(engine), "1");
+  tact_engine_destroy(engine);
+}
+
+TEST(CApi, MissingFileIsNotFound) {
+  Error error;
+  tact_engine_t* engine = nullptr;
+  EXPECT_EQ(tact_engine_create_from_file("no/such/policy.textproto", &engine,
+                                         &error.message),
+            TACT_NOT_FOUND);
+  EXPECT_EQ(engine, nullptr);
+  EXPECT_THAT(error.str(), HasSubstr("no/such/policy.textproto"));
+}
+
+TEST(CApi, NullRequiredArgumentsAreInvalidArgumentNotCrashes) {
+  Error error;
+  EXPECT_EQ(tact_engine_create_from_file(nullptr, nullptr, &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_THAT(error.str(), HasSubstr("`engine` must not be NULL"));
+  tact_decision_t* decision = nullptr;
+  EXPECT_EQ(tact_engine_decide_json(nullptr, nullptr, "{}", 2, &decision,
+                                    &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_THAT(error.str(), HasSubstr("`engine` must not be NULL"));
+  char* json = nullptr;
+  size_t len = 0;
+  EXPECT_EQ(tact_decision_to_json(nullptr, 1, &json, &len, &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(json, nullptr);
+}
+
+TEST(CApi, ErrptrMayBeNull) {
+  tact_engine_t* engine = nullptr;
+  EXPECT_EQ(tact_engine_create_from_file("no/such.textproto", &engine, nullptr),
+            TACT_NOT_FOUND);
+}
+
+TEST_F(CApiTest, ASecondErrorReplacesTheFirstMessage) {
+  Error error;
+  tact_decision_t* decision = nullptr;
+  EXPECT_EQ(tact_engine_decide_json(engine_, nullptr, "{", 1, &decision,
+                                    &error.message),
+            TACT_INVALID_ARGUMENT);
+  const std::string first = error.str();
+  EXPECT_EQ(tact_engine_decide_json(engine_, nullptr, "{\"now\": 5}", 10,
+                                    &decision, &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_NE(error.str(), first);  // the old message was freed (ASan checks)
+  EXPECT_EQ(decision, nullptr);
+}
+
+TEST_F(CApiTest, UnknownFieldInContextNamesIt) {
+  Error error;
+  tact_decision_t* decision = nullptr;
+  const std::string context =
+      R"({"now": "2026-01-05T10:00:00Z", "customer": {"teir": "gold"}})";
+  EXPECT_EQ(tact_engine_decide_json(engine_, nullptr, context.data(),
+                                    context.size(), &decision, &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_THAT(error.str(), HasSubstr("teir"));
+  EXPECT_THAT(error.str(), StartsWith("tact_engine_decide_json: "));
+}
+
+TEST_F(CApiTest, UnknownAuthorityIsInvalidArgument) {
+  tact_decide_options_t* options = tact_decide_options_create();
+  tact_decide_options_set_authority(options, "janitor", 7);
+  Error error;
+  tact_decision_t* decision = nullptr;
+  EXPECT_EQ(
+      tact_engine_decide_json(engine_, options, context_json_.data(),
+                              context_json_.size(), &decision, &error.message),
+      TACT_INVALID_ARGUMENT);
+  EXPECT_THAT(error.str(), HasSubstr("unknown authority \"janitor\""));
+  tact_decide_options_destroy(options);
+}
+
+TEST_F(CApiTest, JsonOutputIsTheCppDecisionToJson) {
+  std::unique_ptr<const tact::Engine> engine =
+      *tact::Engine::FromFile(kPolicyPath);
+  absl::StatusOr<tact::v1::Context> context =
+      tact::ContextFromJson(context_json_);
+  ASSERT_TRUE(context.ok());
+  absl::StatusOr<tact::v1::Decision> expected = engine->Decide(*context);
+  ASSERT_TRUE(expected.ok());
+  EXPECT_EQ(DecideToJson(nullptr), tact::DecisionToJson(*expected));
+}
+
+TEST_F(CApiTest, BotAuthorityMovesActionsToNeedsApproval) {
+  tact_decide_options_t* options = tact_decide_options_create();
+  tact_decide_options_set_authority(options, "bot", 3);
+  const std::string as_bot = DecideToJson(options);
+  tact_decide_options_destroy(options);
+  EXPECT_THAT(as_bot, HasSubstr("\"needsApproval\""));
+  EXPECT_THAT(DecideToJson(nullptr),
+              ::testing::Not(HasSubstr("\"needsApproval\"")));
+}
+
+TEST_F(CApiTest, TraceOptionAddsTheTrace) {
+  tact_decide_options_t* options = tact_decide_options_create();
+  tact_decide_options_set_trace(options, 1);
+  EXPECT_THAT(DecideToJson(options), HasSubstr("\"trace\""));
+  tact_decide_options_destroy(options);
+  EXPECT_THAT(DecideToJson(nullptr), ::testing::Not(HasSubstr("\"trace\"")));
+}
+
+TEST_F(CApiTest, ProtoContextAndDecisionRoundTrip) {
+  absl::StatusOr<tact::v1::Context> context =
+      tact::ContextFromJson(context_json_);
+  ASSERT_TRUE(context.ok());
+  const std::string wire = context->SerializeAsString();
+  Error error;
+  tact_decision_t* decision = nullptr;
+  ASSERT_EQ(tact_engine_decide_proto(engine_, nullptr, wire.data(), wire.size(),
+                                     &decision, &error.message),
+            TACT_OK)
+      << error.str();
+  char* bytes = nullptr;
+  size_t len = 0;
+  ASSERT_EQ(tact_decision_to_proto(decision, &bytes, &len, &error.message),
+            TACT_OK);
+  tact::v1::Decision parsed;
+  ASSERT_TRUE(parsed.ParseFromArray(bytes, static_cast<int>(len)));
+  tact_free(bytes);
+  EXPECT_EQ(tact::DecisionToJson(parsed), DecideToJson(nullptr));
+  ASSERT_GT(tact_decision_action_count(decision), 0u);
+  EXPECT_EQ(tact_decision_action_id(decision, 0), parsed.actions(0).action());
+  tact_decision_destroy(decision);
+}
+
+TEST_F(CApiTest, GarbageProtoIsInvalidArgument) {
+  Error error;
+  tact_decision_t* decision = nullptr;
+  const std::string garbage("\xff\xff\xff\xff", 4);
+  EXPECT_EQ(tact_engine_decide_proto(engine_, nullptr, garbage.data(),
+                                     garbage.size(), &decision, &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(decision, nullptr);
+}
+
+TEST_F(CApiTest, OneEngineDecidesFromManyThreadsIdentically) {
+  const std::string expected = DecideToJson(nullptr);
+  std::vector<std::string> results(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < results.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) results[t] = DecideToJson(nullptr);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const std::string& result : results) EXPECT_EQ(result, expected);
+}
+
+}  // namespace
