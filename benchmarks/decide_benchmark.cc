@@ -12,8 +12,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
-#include "google/protobuf/util/json_util.h"
 #include "benchmarks/workload.h"
+#include "google/protobuf/util/json_util.h"
 #include "tact/engine.h"
 
 namespace {
@@ -21,14 +21,15 @@ namespace {
 constexpr int kContexts = 10000;
 
 const std::vector<tact::v1::Context>& Contexts() {
-  static const auto* contexts =
-      new std::vector<tact::v1::Context>(tact::bench::GenerateContexts(kContexts));
+  static const auto* contexts = new std::vector<tact::v1::Context>(
+      tact::bench::GenerateContexts(kContexts));
   return *contexts;
 }
 
 // Compiled once per size and shared by every benchmark and thread.
 const tact::Engine* EngineFor(int rules) {
-  static auto* engines = new std::vector<std::pair<int, std::unique_ptr<const tact::Engine>>>();
+  static auto* engines =
+      new std::vector<std::pair<int, std::unique_ptr<const tact::Engine>>>();
   for (const auto& [size, engine] : *engines) {
     if (size == rules) return engine.get();
   }
@@ -59,7 +60,11 @@ void BM_Decide(benchmark::State& state) {
 BENCHMARK(BM_Decide)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 
 // Decisions per second on one shared engine from 1 and 2 threads.
-BENCHMARK(BM_Decide)->Name("BM_DecideShared")->Arg(1000)->Threads(1)->Threads(2)
+BENCHMARK(BM_Decide)
+    ->Name("BM_DecideShared")
+    ->Arg(1000)
+    ->Threads(1)
+    ->Threads(2)
     ->UseRealTime();
 
 void BM_DecideTraced(benchmark::State& state) {
@@ -100,7 +105,8 @@ void BM_DecideFromBytes(benchmark::State& state) {
   const tact::Engine* engine = EngineFor(static_cast<int>(state.range(0)));
   if (engine == nullptr) return state.SkipWithError("policy failed to compile");
   std::vector<std::string> bytes;
-  for (int k = 0; k < 1000; ++k) bytes.push_back(Contexts()[k].SerializeAsString());
+  for (int k = 0; k < 1000; ++k)
+    bytes.push_back(Contexts()[k].SerializeAsString());
   size_t i = 0;
   for (auto _ : state) {
     auto context = tact::ContextFromBinary(bytes[i++ % bytes.size()]);
@@ -113,24 +119,31 @@ BENCHMARK(BM_DecideFromBytes)->Arg(100)->Arg(1000);
 // Policy compile time (parse text, type-check, plan, index), and the heap
 // a compiled engine keeps.
 void BM_Compile(benchmark::State& state) {
-  std::string text = tact::bench::GeneratePolicy(static_cast<int>(state.range(0)));
+  std::string text =
+      tact::bench::GeneratePolicy(static_cast<int>(state.range(0)));
   size_t retained = 0;
   for (auto _ : state) {
     size_t before = mallinfo2().uordblks;
-    auto engine = tact::Engine::FromText(text, tact::PolicyFormat::kText, "generated");
+    auto engine =
+        tact::Engine::FromText(text, tact::PolicyFormat::kText, "generated");
     retained = mallinfo2().uordblks - before;
     benchmark::DoNotOptimize(engine);
   }
   state.counters["engine_MiB"] = benchmark::Counter(retained / 1048576.0);
 }
-BENCHMARK(BM_Compile)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Compile)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Unit(benchmark::kMillisecond);
 
 // The shipped service playbook on its example cases: the C++ baseline that
 // benchmarks/python_overhead.py compares Python's decide() against.
 void BM_ServicePlaybook(benchmark::State& state) {
-  auto engine = tact::Engine::FromFile(
-      absl::StrCat(TACT_SOURCE_DIR, "/examples/policies/service_playbook.textproto"));
-  if (!engine.ok()) return state.SkipWithError("service_playbook failed to compile");
+  auto engine = tact::Engine::FromFile(absl::StrCat(
+      TACT_SOURCE_DIR, "/examples/policies/service_playbook.textproto"));
+  if (!engine.ok())
+    return state.SkipWithError("service_playbook failed to compile");
   std::vector<tact::v1::Context> contexts;
   for (const auto& entry : std::filesystem::directory_iterator(
            absl::StrCat(TACT_SOURCE_DIR, "/examples/contexts"))) {

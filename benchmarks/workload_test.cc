@@ -13,9 +13,10 @@ namespace {
 
 TEST(WorkloadTest, PoliciesCompileWithoutDiagnostics) {
   for (int rules : {10, 1000}) {
-    CompileResult result = Engine::CompileText(GeneratePolicy(rules), PolicyFormat::kText,
-                                               "generated");
-    for (const Diagnostic& d : result.diagnostics) ADD_FAILURE() << d.ToString();
+    CompileResult result = Engine::CompileText(
+        GeneratePolicy(rules), PolicyFormat::kText, "generated");
+    for (const Diagnostic& d : result.diagnostics)
+      ADD_FAILURE() << d.ToString();
     ASSERT_NE(result.engine, nullptr);
     EXPECT_EQ(result.engine->policy().rules_size(), rules);
   }
@@ -29,14 +30,16 @@ TEST(WorkloadTest, IsDeterministic) {
 }
 
 TEST(WorkloadTest, ContextsDecideAndExerciseTheConstructs) {
-  auto engine = Engine::FromText(GeneratePolicy(1000), PolicyFormat::kText, "generated");
+  auto engine =
+      Engine::FromText(GeneratePolicy(1000), PolicyFormat::kText, "generated");
   ASSERT_TRUE(engine.ok()) << engine.status();
   int with_actions = 0, recoveries = 0;
   for (const v1::Context& context : GenerateContexts(500)) {
     auto decision = (*engine)->Decide(context);
     ASSERT_TRUE(decision.ok()) << decision.status();
     with_actions += decision->actions_size() > 0;
-    recoveries += decision->actions_size() > 0 && decision->actions(0).action() == "apologize";
+    recoveries += decision->actions_size() > 0 &&
+                  decision->actions(0).action() == "apologize";
   }
   EXPECT_GT(with_actions, 250);
   EXPECT_GT(recoveries, 50);

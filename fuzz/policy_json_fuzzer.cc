@@ -9,8 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::string_view text(reinterpret_cast<const char*>(data), size);
-  tact::CompileResult result = tact::Engine::CompileText(
-      text, tact::PolicyFormat::kJson, "fuzz.json");
+  tact::CompileResult result =
+      tact::Engine::CompileText(text, tact::PolicyFormat::kJson, "fuzz.json");
   for (const tact::Diagnostic& d : result.diagnostics) (void)d.ToString();
   if (result.engine != nullptr) {
     tact::fuzz::DecideEveryWay(*result.engine, tact::fuzz::SampleContext());

@@ -57,14 +57,15 @@ class PyEngine {
                            const DecideOptions& options) const {
     Outcome outcome;
     try {
-      absl::StatusOr<v1::Context> context =
-          encoding == ContextEncoding::kJson ? ContextFromJson(payload)
-                                             : ContextFromBinary(payload);
+      absl::StatusOr<v1::Context> context = encoding == ContextEncoding::kJson
+                                                ? ContextFromJson(payload)
+                                                : ContextFromBinary(payload);
       if (!context.ok()) {
         outcome.payload = std::string(context.status().message());
         return outcome;
       }
-      absl::StatusOr<v1::Decision> decision = engine_->Decide(*context, options);
+      absl::StatusOr<v1::Decision> decision =
+          engine_->Decide(*context, options);
       if (!decision.ok()) {
         outcome.payload = std::string(decision.status().message());
         return outcome;
@@ -165,8 +166,9 @@ py::list DecideMany(const PyEngine& self,
   {
     py::gil_scoped_release release;
     const size_t n = inputs.size();
-    size_t workers = threads > 0 ? static_cast<size_t>(threads)
-                                 : std::max(1u, std::thread::hardware_concurrency());
+    size_t workers = threads > 0
+                         ? static_cast<size_t>(threads)
+                         : std::max(1u, std::thread::hardware_concurrency());
     workers = std::min({workers, n, static_cast<size_t>(kMaxThreads)});
     std::atomic<size_t> next{0};
     auto work = [&] {
@@ -190,7 +192,8 @@ py::list DecideMany(const PyEngine& self,
     for (std::thread& t : pool) t.join();
   }
   py::list results;
-  for (Outcome& outcome : outcomes) results.append(ToPython(std::move(outcome)));
+  for (Outcome& outcome : outcomes)
+    results.append(ToPython(std::move(outcome)));
   return results;
 }
 
@@ -210,7 +213,8 @@ PYBIND11_MODULE(_tact, m) {
           [](const PyEngine& self, int encoding, const std::string& payload,
              const std::string& authority, bool trace) {
             const tp::ContextEncoding e = tp::ToEncoding(encoding);
-            const tact::DecideOptions options = tp::MakeOptions(authority, trace);
+            const tact::DecideOptions options =
+                tp::MakeOptions(authority, trace);
             tp::Outcome outcome;
             {
               py::gil_scoped_release release;
@@ -240,14 +244,13 @@ PYBIND11_MODULE(_tact, m) {
       .def_property_readonly(
           "policy_hash",
           [](const PyEngine& self) { return self.engine().policy_hash(); })
-      .def_property_readonly(
-          "authorities",
-          [](const PyEngine& self) {
-            std::vector<std::string> out(
-                self.engine().policy().authorities().begin(),
-                self.engine().policy().authorities().end());
-            return out;
-          })
+      .def_property_readonly("authorities",
+                             [](const PyEngine& self) {
+                               std::vector<std::string> out(
+                                   self.engine().policy().authorities().begin(),
+                                   self.engine().policy().authorities().end());
+                               return out;
+                             })
       .def(
           "policy_bytes",
           [](const PyEngine& self) {

@@ -52,7 +52,8 @@ class EngineBuilder;
 }  // namespace internal
 
 enum class PolicyFormat {
-  kAuto,    // from the file extension: .textproto/.txtpb/.pbtxt, .json, .binpb/.pb
+  kAuto,    // from the file extension: .textproto/.txtpb/.pbtxt, .json,
+            // .binpb/.pb
   kText,    // protobuf text format
   kJson,    // proto3 JSON mapping
   kBinary,  // protobuf wire format
@@ -161,8 +162,7 @@ class TACT_EXPORT Engine {
 
 // Parses a context from the proto3 JSON mapping. Unknown fields are errors.
 // Returns InvalidArgument naming the offending field or position.
-TACT_EXPORT absl::StatusOr<v1::Context> ContextFromJson(
-    absl::string_view json);
+TACT_EXPORT absl::StatusOr<v1::Context> ContextFromJson(absl::string_view json);
 
 // Parses a context from protobuf wire format. Returns InvalidArgument.
 TACT_EXPORT absl::StatusOr<v1::Context> ContextFromBinary(

@@ -56,15 +56,16 @@ class TACT_EXPORT EngineHandle {
   // InvalidArgument listing every error as "file:line:col: error: ..." (a
   // missing or oversized file is one such error). `diagnostics`, when not
   // null, receives every diagnostic (errors and warnings) either way.
-  absl::Status Reload(absl::string_view path, const CompileOptions& options = {},
+  absl::Status Reload(absl::string_view path,
+                      const CompileOptions& options = {},
                       std::vector<Diagnostic>* diagnostics = nullptr) noexcept;
 
   // As Reload(path), for policy text already in memory, named `source_name`
   // in diagnostics. kAuto means text format.
   absl::Status Reload(absl::string_view text, PolicyFormat format,
-                          absl::string_view source_name = "<policy>",
-                          const CompileOptions& options = {},
-                          std::vector<Diagnostic>* diagnostics = nullptr) noexcept;
+                      absl::string_view source_name = "<policy>",
+                      const CompileOptions& options = {},
+                      std::vector<Diagnostic>* diagnostics = nullptr) noexcept;
 
   // Makes `engine` current. REQUIRES: engine != nullptr.
   void Swap(std::shared_ptr<const Engine> engine) noexcept;
@@ -76,7 +77,8 @@ class TACT_EXPORT EngineHandle {
   // Get()->Decide(context, options) on the engine current at the call.
   // Returns FailedPrecondition when no policy has been loaded yet.
   absl::StatusOr<v1::Decision> Decide(
-      const v1::Context& context, const DecideOptions& options = {}) const noexcept;
+      const v1::Context& context,
+      const DecideOptions& options = {}) const noexcept;
 
  private:
   absl::Status Install(CompileResult result,

@@ -158,9 +158,9 @@ struct ProgramBuilder::Impl : public DefinitionResolver {
       // Definitions compile (and evaluate) recursively: bound the chain so a
       // hostile policy cannot overflow the stack.
       if (compiling.size() >= kMaxDefinitionDepth) {
-        *error = absl::StrCat("definitions nest more than ", kMaxDefinitionDepth,
-                              " deep (", compiling.front(), " -> ... -> ",
-                              def.name, "); flatten the chain");
+        *error = absl::StrCat("definitions nest more than ",
+                              kMaxDefinitionDepth, " deep (", compiling.front(),
+                              " -> ... -> ", def.name, "); flatten the chain");
         return false;
       }
       CompileDefinition(def);
@@ -894,7 +894,8 @@ bool Program::AsStringEquality(ExprId id, ExprId* field,
                                std::string* literal) const {
   const std::vector<Node>& nodes = impl_->program->nodes;
   if (id < 0 || static_cast<size_t>(id) >= nodes.size()) return false;
-  // Look through definitions: `is_gold` may stand for `customer.tier == 'gold'`.
+  // Look through definitions: `is_gold` may stand for `customer.tier ==
+  // 'gold'`.
   while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
   const Node& eq = nodes[id];
   if (eq.op != Op::kEq) return false;
@@ -953,7 +954,8 @@ bool Program::IsCostly(ExprId id) const {
       case Op::kMin:
       case Op::kMax:
         stack.push_back(node.a);
-        for (int32_t k = 0; k < node.c; ++k) stack.push_back(program.args[node.b + k]);
+        for (int32_t k = 0; k < node.c; ++k)
+          stack.push_back(program.args[node.b + k]);
         continue;
       default:  // a, b and c are operand nodes or -1
         stack.push_back(node.a);

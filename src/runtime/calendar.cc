@@ -19,7 +19,8 @@ absl::StatusOr<int> ParseClock(absl::string_view text) {
   if (text.size() == 5 && text[2] == ':' &&
       absl::SimpleAtoi(text.substr(0, 2), &hours) &&
       absl::SimpleAtoi(text.substr(3, 2), &minutes) && hours >= 0 &&
-      minutes >= 0 && minutes < 60 && (hours < 24 || (hours == 24 && minutes == 0))) {
+      minutes >= 0 && minutes < 60 &&
+      (hours < 24 || (hours == 24 && minutes == 0))) {
     return hours * 60 + minutes;
   }
   return absl::InvalidArgumentError(
@@ -29,13 +30,20 @@ absl::StatusOr<int> ParseClock(absl::string_view text) {
 // Monday = 0 ... Sunday = 6.
 int WeekdayIndex(absl::CivilDay day) {
   switch (absl::GetWeekday(day)) {
-    case absl::Weekday::monday: return 0;
-    case absl::Weekday::tuesday: return 1;
-    case absl::Weekday::wednesday: return 2;
-    case absl::Weekday::thursday: return 3;
-    case absl::Weekday::friday: return 4;
-    case absl::Weekday::saturday: return 5;
-    case absl::Weekday::sunday: return 6;
+    case absl::Weekday::monday:
+      return 0;
+    case absl::Weekday::tuesday:
+      return 1;
+    case absl::Weekday::wednesday:
+      return 2;
+    case absl::Weekday::thursday:
+      return 3;
+    case absl::Weekday::friday:
+      return 4;
+    case absl::Weekday::saturday:
+      return 5;
+    case absl::Weekday::sunday:
+      return 6;
   }
   return 0;
 }
@@ -48,14 +56,16 @@ absl::StatusOr<BusinessCalendar> BusinessCalendar::Create(
   calendar.id_ = proto.id();
   std::string zone = proto.time_zone().empty() ? "UTC" : proto.time_zone();
   if (!absl::LoadTimeZone(zone, &calendar.zone_)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown time zone \"", zone, "\"; use an IANA name like Europe/London"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown time zone \"", zone,
+                     "\"; use an IANA name like Europe/London"));
   }
   for (int i = 0; i < proto.hours_size(); ++i) {
     const v1::WorkingHours& h = proto.hours(i);
     if (h.weekday() < 1 || h.weekday() > 7) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "hours[", i, "]: weekday ", h.weekday(), " is not 1 (Monday) to 7 (Sunday)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("hours[", i, "]: weekday ", h.weekday(),
+                       " is not 1 (Monday) to 7 (Sunday)"));
     }
     absl::StatusOr<int> start = ParseClock(h.start());
     absl::StatusOr<int> end = ParseClock(h.end());
@@ -77,7 +87,8 @@ absl::StatusOr<BusinessCalendar> BusinessCalendar::Create(
               });
     for (size_t k = 1; k < windows.size(); ++k) {
       if (windows[k].start_minute < windows[k - 1].end_minute) {
-        return absl::InvalidArgumentError("working hours overlap on one weekday");
+        return absl::InvalidArgumentError(
+            "working hours overlap on one weekday");
       }
     }
     any = any || !windows.empty();
@@ -89,9 +100,9 @@ absl::StatusOr<BusinessCalendar> BusinessCalendar::Create(
   for (int i = 0; i < proto.holidays_size(); ++i) {
     absl::CivilDay day;
     if (!absl::ParseCivilTime(proto.holidays(i), &day)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "holidays[", i, "]: malformed date \"", proto.holidays(i),
-          "\"; expected YYYY-MM-DD"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("holidays[", i, "]: malformed date \"",
+                       proto.holidays(i), "\"; expected YYYY-MM-DD"));
     }
     calendar.holidays_.insert(day);
   }
@@ -102,7 +113,8 @@ const BusinessCalendar& BusinessCalendar::AlwaysOpen() {
   static const BusinessCalendar* const kAlwaysOpen = [] {
     auto* calendar = new BusinessCalendar();
     calendar->zone_ = absl::UTCTimeZone();
-    for (auto& windows : calendar->hours_) windows.push_back({0, kMinutesPerDay});
+    for (auto& windows : calendar->hours_)
+      windows.push_back({0, kMinutesPerDay});
     return calendar;
   }();
   return *kAlwaysOpen;
@@ -130,7 +142,8 @@ absl::Time BusinessCalendar::AddBusinessTime(absl::Time start,
   return absl::InfiniteFuture();
 }
 
-absl::Time Span::After(absl::Time start, const BusinessCalendar& calendar) const {
+absl::Time Span::After(absl::Time start,
+                       const BusinessCalendar& calendar) const {
   return business ? calendar.AddBusinessTime(start, length) : start + length;
 }
 
@@ -148,10 +161,11 @@ absl::StatusOr<Span> ParseSpan(absl::string_view text) {
   if (absl::ConsumePrefix(&inner, "business_hours(") &&
       absl::ConsumeSuffix(&inner, ")")) {
     double hours = 0;
-    if (!absl::SimpleAtod(inner, &hours) || !(hours >= 0) || hours > 24 * 3660) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "malformed business time \"", text,
-          "\"; expected business_hours(N) with 0 <= N"));
+    if (!absl::SimpleAtod(inner, &hours) || !(hours >= 0) ||
+        hours > 24 * 3660) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("malformed business time \"", text,
+                       "\"; expected business_hours(N) with 0 <= N"));
     }
     span.business = true;
     span.length = absl::Hours(hours);

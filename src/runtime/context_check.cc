@@ -2,8 +2,8 @@
 
 #include <cmath>
 #include <cstdint>
-#include <utility>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/duration.pb.h"
@@ -52,19 +52,19 @@ absl::Status CheckDouble(double value, absl::string_view field) {
 absl::Status CheckString(const std::string& value, absl::string_view field,
                          int64_t max_bytes) {
   if (static_cast<int64_t>(value.size()) <= max_bytes) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "context.", field, ": a string of ", value.size(),
-      " bytes exceeds max_string_bytes (", max_bytes, ")"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("context.", field, ": a string of ", value.size(),
+                   " bytes exceeds max_string_bytes (", max_bytes, ")"));
 }
 
 // Sizes and numbers, checked before any timestamp is read.
 absl::Status CheckLimits(const v1::Context& context,
                          const DecideOptions& options) {
   if (context.history_size() > options.max_history_events) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "context.history: ", context.history_size(),
-        " events exceed max_history_events (", options.max_history_events,
-        ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("context.history: ", context.history_size(),
+                     " events exceed max_history_events (",
+                     options.max_history_events, ")"));
   }
   if (static_cast<int64_t>(context.attributes().size()) >
       options.max_attributes) {
@@ -76,13 +76,13 @@ absl::Status CheckLimits(const v1::Context& context,
   const v1::Customer& customer = context.customer();
   const v1::Case& c = context.case_();
   using Field = std::pair<const std::string*, absl::string_view>;
-  for (const Field& f : {Field{&customer.id(), "customer.id"},
-                         Field{&customer.tier(), "customer.tier"},
-                         Field{&c.id(), "case.id"},
-                         Field{&c.channel(), "case.channel"},
-                         Field{&c.category(), "case.category"},
-                         Field{&c.severity(), "case.severity"},
-                         Field{&c.message(), "case.message"}}) {
+  for (const Field& f :
+       {Field{&customer.id(), "customer.id"},
+        Field{&customer.tier(), "customer.tier"}, Field{&c.id(), "case.id"},
+        Field{&c.channel(), "case.channel"},
+        Field{&c.category(), "case.category"},
+        Field{&c.severity(), "case.severity"},
+        Field{&c.message(), "case.message"}}) {
     absl::Status status = CheckString(*f.first, f.second, max);
     if (!status.ok()) return status;
   }
@@ -92,8 +92,9 @@ absl::Status CheckLimits(const v1::Context& context,
   if (!status.ok()) return status;
   for (int i = 0; i < context.history_size(); ++i) {
     const v1::Event& e = context.history(i);
-    for (const Field& f : {Field{&e.kind(), "kind"}, Field{&e.case_id(), "case_id"},
-                           Field{&e.ref(), "ref"}}) {
+    for (const Field& f :
+         {Field{&e.kind(), "kind"}, Field{&e.case_id(), "case_id"},
+          Field{&e.ref(), "ref"}}) {
       if (static_cast<int64_t>(f.first->size()) <= max) continue;
       return CheckString(*f.first, absl::StrCat("history[", i, "].", f.second),
                          max);

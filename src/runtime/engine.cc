@@ -88,7 +88,8 @@ namespace {
 absl::StatusOr<std::unique_ptr<const Engine>> ToStatusOr(CompileResult result) {
   if (result.engine == nullptr) {
     absl::Status status = DiagnosticsToStatus(result.diagnostics);
-    if (status.ok()) status = absl::InternalError("compilation failed silently");
+    if (status.ok())
+      status = absl::InternalError("compilation failed silently");
     return status;
   }
   return std::move(result.engine);
@@ -101,9 +102,9 @@ absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromFile(
   std::vector<Diagnostic> diagnostics;
   absl::StatusOr<internal::LoadedPolicy> loaded = internal::ReadPolicyFile(
       path, PolicyFormat::kAuto, options.max_policy_bytes, &diagnostics);
-  if (!loaded.ok() && (loaded.status().code() == absl::StatusCode::kNotFound ||
-                       loaded.status().code() ==
-                           absl::StatusCode::kResourceExhausted)) {
+  if (!loaded.ok() &&
+      (loaded.status().code() == absl::StatusCode::kNotFound ||
+       loaded.status().code() == absl::StatusCode::kResourceExhausted)) {
     return loaded.status();
   }
   return ToStatusOr(
@@ -124,8 +125,8 @@ absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromPolicy(
   return ToStatusOr(CompileLoaded(std::move(loaded), options, {}));
 }
 
-absl::StatusOr<v1::Decision> Engine::Decide(const v1::Context& context,
-                                            const DecideOptions& options) const {
+absl::StatusOr<v1::Decision> Engine::Decide(
+    const v1::Context& context, const DecideOptions& options) const {
   TACT_RETURN_IF_ERROR(internal::CheckContext(context, options));
   const internal::PolicyPlan& plan = *impl_->plan;
   TACT_ASSIGN_OR_RETURN(std::unique_ptr<internal::Frame> frame,

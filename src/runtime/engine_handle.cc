@@ -10,24 +10,24 @@ namespace tact {
 EngineHandle::EngineHandle(std::shared_ptr<const Engine> engine) noexcept
     : current_(std::move(engine)) {}
 
-absl::Status EngineHandle::Reload(absl::string_view path,
-                                  const CompileOptions& options,
-                                  std::vector<Diagnostic>* diagnostics) noexcept {
+absl::Status EngineHandle::Reload(
+    absl::string_view path, const CompileOptions& options,
+    std::vector<Diagnostic>* diagnostics) noexcept {
   std::lock_guard<std::mutex> reload(reload_mu_);
   return Install(Engine::Compile(path, options), diagnostics);
 }
 
-absl::Status EngineHandle::Reload(absl::string_view text, PolicyFormat format,
-                                  absl::string_view source_name,
-                                  const CompileOptions& options,
-                                  std::vector<Diagnostic>* diagnostics) noexcept {
+absl::Status EngineHandle::Reload(
+    absl::string_view text, PolicyFormat format, absl::string_view source_name,
+    const CompileOptions& options,
+    std::vector<Diagnostic>* diagnostics) noexcept {
   std::lock_guard<std::mutex> reload(reload_mu_);
   return Install(Engine::CompileText(text, format, source_name, options),
                  diagnostics);
 }
 
-absl::Status EngineHandle::Install(CompileResult result,
-                                   std::vector<Diagnostic>* diagnostics) noexcept {
+absl::Status EngineHandle::Install(
+    CompileResult result, std::vector<Diagnostic>* diagnostics) noexcept {
   absl::Status status = DiagnosticsToStatus(result.diagnostics);
   if (result.engine == nullptr && status.ok()) {
     status = absl::InternalError("compilation failed without a diagnostic");

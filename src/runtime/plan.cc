@@ -28,13 +28,20 @@ bool IsValidId(absl::string_view id) {
 
 ValueType ToValueType(v1::AttributeDeclaration::Type type) {
   switch (type) {
-    case v1::AttributeDeclaration::BOOL: return ValueType::kBool;
-    case v1::AttributeDeclaration::INT: return ValueType::kInt;
-    case v1::AttributeDeclaration::DOUBLE: return ValueType::kDouble;
-    case v1::AttributeDeclaration::STRING: return ValueType::kString;
-    case v1::AttributeDeclaration::TIMESTAMP: return ValueType::kTimestamp;
-    case v1::AttributeDeclaration::DURATION: return ValueType::kDuration;
-    default: return ValueType::kError;
+    case v1::AttributeDeclaration::BOOL:
+      return ValueType::kBool;
+    case v1::AttributeDeclaration::INT:
+      return ValueType::kInt;
+    case v1::AttributeDeclaration::DOUBLE:
+      return ValueType::kDouble;
+    case v1::AttributeDeclaration::STRING:
+      return ValueType::kString;
+    case v1::AttributeDeclaration::TIMESTAMP:
+      return ValueType::kTimestamp;
+    case v1::AttributeDeclaration::DURATION:
+      return ValueType::kDuration;
+    default:
+      return ValueType::kError;
   }
 }
 
@@ -57,7 +64,8 @@ void OrderConjuncts(PolicyPlan& plan) {
     OrderConjuncts(program, &l.when);
     for (RungPlan& rung : l.rungs) OrderConjuncts(program, &rung.entry);
   }
-  for (StrikePlan& s : plan.strikes) OrderConjuncts(program, &s.current_is_strike);
+  for (StrikePlan& s : plan.strikes)
+    OrderConjuncts(program, &s.current_is_strike);
   for (PlaybookPlan& p : plan.playbooks) OrderConjuncts(program, &p.when);
 }
 
@@ -69,7 +77,9 @@ class PlanBuilder {
  public:
   PlanBuilder(const LoadedPolicy& loaded, const CompileOptions& options,
               std::vector<Diagnostic>* diagnostics)
-      : policy_(loaded.policy), options_(options), c_(loaded, options, diagnostics) {}
+      : policy_(loaded.policy),
+        options_(options),
+        c_(loaded, options, diagnostics) {}
 
   std::unique_ptr<const PolicyPlan> Build() && {
     PolicyPlan& plan = c_.plan();
@@ -142,8 +152,10 @@ class PlanBuilder {
     auto it = std::find(all.begin(), all.end(), name);
     if (it != all.end()) return static_cast<int>(it - all.begin());
     c_.Error(path, element,
-             absl::StrCat("unknown authority \"", name, "\"; the policy's "
-                          "authorities are: ", absl::StrJoin(all, ", ")));
+             absl::StrCat("unknown authority \"", name,
+                          "\"; the policy's "
+                          "authorities are: ",
+                          absl::StrJoin(all, ", ")));
     return -1;
   }
 
@@ -195,7 +207,8 @@ class PlanBuilder {
         c_.Error(path + ".min_amount", element, "min_amount must be >= 0");
       }
       if (!a.authority().empty()) {
-        action.authority = AuthorityIndex(a.authority(), path + ".authority", element);
+        action.authority =
+            AuthorityIndex(a.authority(), path + ".authority", element);
       }
       for (int k = 0; k < a.limits_size(); ++k) {
         std::string limit_path = absl::StrCat(path, ".limits[", k, "]");
@@ -212,7 +225,8 @@ class PlanBuilder {
         if (who >= 0) action.limits.push_back({who, a.limits(k).max_amount()});
       }
       action.requires_features.assign(a.requires().begin(), a.requires().end());
-      std::sort(action.requires_features.begin(), action.requires_features.end());
+      std::sort(action.requires_features.begin(),
+                action.requires_features.end());
       plan.actions.push_back(std::move(action));
     }
     // Alternatives may name any action, so resolve them once all are known.
@@ -269,7 +283,8 @@ class PlanBuilder {
                  "a score modifier needs a factor expression");
       } else {
         ValueType dbl = ValueType::kDouble;
-        modifier.factor = c_.Expression(m.factor(), &dbl, path + ".factor", element);
+        modifier.factor =
+            c_.Expression(m.factor(), &dbl, path + ".factor", element);
       }
       for (int a = 0; a < static_cast<int>(plan.actions.size()); ++a) {
         const std::vector<std::string>& tags = plan.actions[a].tags;
@@ -308,24 +323,27 @@ class PlanBuilder {
       rule.priority = r.priority();
       rule.final = r.final();
       if (!std::isfinite(r.weight()) || r.weight() < 0) {
-        c_.Error(path + ".weight", element, "weight must be a finite number >= 0");
+        c_.Error(path + ".weight", element,
+                 "weight must be a finite number >= 0");
       }
       rule.weight = r.weight() == 0 ? 1.0 : r.weight();
       c_.Condition(r.when(), path + ".when", element, &rule.when);
       if (r.recommend().empty() && r.veto().empty()) {
-        c_.Warning(path, element, "the rule neither recommends nor vetoes any action");
+        c_.Warning(path, element,
+                   "the rule neither recommends nor vetoes any action");
       }
       for (int k = 0; k < r.recommend_size(); ++k) {
         rule.recommend.push_back(c_.Recommendation(
-            r.recommend(k), absl::StrCat(path, ".recommend[", k, "]"), element));
+            r.recommend(k), absl::StrCat(path, ".recommend[", k, "]"),
+            element));
       }
       for (int k = 0; k < r.veto_size(); ++k) {
         int a = c_.ActionIndex(r.veto(k), absl::StrCat(path, ".veto[", k, "]"),
                                element);
         if (a >= 0) rule.veto.push_back(a);
       }
-      rule.reason = c_.Reason(r.reason(), path + ".reason", element,
-                                   rule.recommend);
+      rule.reason =
+          c_.Reason(r.reason(), path + ".reason", element, rule.recommend);
       plan.rules.push_back(std::move(rule));
     }
     std::stable_sort(plan.rules.begin(), plan.rules.end(),
@@ -339,9 +357,9 @@ class PlanBuilder {
   PolicyCompiler c_;
 };
 
-std::unique_ptr<const PolicyPlan> BuildPlan(const LoadedPolicy& loaded,
-                                            const CompileOptions& options,
-                                            std::vector<Diagnostic>* diagnostics) {
+std::unique_ptr<const PolicyPlan> BuildPlan(
+    const LoadedPolicy& loaded, const CompileOptions& options,
+    std::vector<Diagnostic>* diagnostics) {
   return PlanBuilder(loaded, options, diagnostics).Build();
 }
 

@@ -42,9 +42,9 @@ struct PolicyPlan {
 
 // Compiles `loaded` into a plan. Every problem is appended to `diagnostics`
 // with its file position; returns nullptr when any of them is an error.
-std::unique_ptr<const PolicyPlan> BuildPlan(const LoadedPolicy& loaded,
-                                            const CompileOptions& options,
-                                            std::vector<Diagnostic>* diagnostics);
+std::unique_ptr<const PolicyPlan> BuildPlan(
+    const LoadedPolicy& loaded, const CompileOptions& options,
+    std::vector<Diagnostic>* diagnostics);
 
 }  // namespace tact::internal
 

@@ -105,7 +105,8 @@ bool PolicyCompiler::Condition(absl::string_view source, absl::string_view path,
       program_.AddCondition(source, &diagnostics);
   if (!conjuncts.ok()) {
     if (diagnostics.empty()) {
-      diagnostics.push_back({{1, 1}, std::string(conjuncts.status().message())});
+      diagnostics.push_back(
+          {{1, 1}, std::string(conjuncts.status().message())});
     }
     ExprErrors(path, element, diagnostics, 0);
     return false;
@@ -147,7 +148,8 @@ RecommendationPlan PolicyCompiler::Recommendation(const v1::ActionRef& ref,
                                                   absl::string_view path,
                                                   absl::string_view element) {
   RecommendationPlan out;
-  out.action = ActionIndex(ref.action(), absl::StrCat(path, ".action"), element);
+  out.action =
+      ActionIndex(ref.action(), absl::StrCat(path, ".action"), element);
   // Map iteration order is unspecified: sort by name for determinism.
   std::vector<std::string> names;
   for (const auto& [name, expr] : ref.params()) names.push_back(name);
@@ -171,12 +173,15 @@ RecommendationPlan PolicyCompiler::Recommendation(const v1::ActionRef& ref,
   // Money is a number of minor units; a string or bool amount would decide
   // as 0 and block the action at every decision instead of failing here.
   for (const ParamPlan& p : out.params) {
-    if (!action.monetary() || p.name != action.amount_param || p.expr < 0) continue;
+    if (!action.monetary() || p.name != action.amount_param || p.expr < 0)
+      continue;
     ValueType t = program_.TypeOf(p.expr);
-    if (t != ValueType::kInt && t != ValueType::kDouble && t != ValueType::kError) {
+    if (t != ValueType::kInt && t != ValueType::kDouble &&
+        t != ValueType::kError) {
       Error(absl::StrCat(path, ".params[", p.name, "]"), element,
             absl::StrCat("the amount of action \"", action.id,
-                         "\" must be a number of minor units, got ", TypeName(t)));
+                         "\" must be a number of minor units, got ",
+                         TypeName(t)));
     }
   }
   return out;
@@ -192,8 +197,9 @@ Template PolicyCompiler::Reason(
   }
   for (const std::string& used : TemplateParams(*reason)) {
     for (const RecommendationPlan& rec : recommendations) {
-      bool found = std::any_of(rec.params.begin(), rec.params.end(),
-                               [&](const ParamPlan& p) { return p.name == used; });
+      bool found =
+          std::any_of(rec.params.begin(), rec.params.end(),
+                      [&](const ParamPlan& p) { return p.name == used; });
       if (!found) {
         Error(path, element,
               absl::StrCat("the reason uses {", used,

@@ -92,7 +92,6 @@ class PolicyCompiler {
   absl::flat_hash_map<std::string, int> calendar_index_;
 
   friend class PlanBuilder;
-
 };
 
 }  // namespace tact::internal

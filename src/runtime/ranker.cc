@@ -56,7 +56,8 @@ void WriteAction(const PolicyPlan& plan, RankedAction& r, int rank,
   out->set_beyond_contract(r.beyond_contract);
   static constexpr const char* kStageNames[] = {"apology", "fix", "surprise",
                                                 "compensation"};
-  if (r.stage >= 0 && r.stage < 4) out->set_playbook_stage(kStageNames[r.stage]);
+  if (r.stage >= 0 && r.stage < 4)
+    out->set_playbook_stage(kStageNames[r.stage]);
 }
 
 }  // namespace
@@ -64,9 +65,15 @@ void WriteAction(const PolicyPlan& plan, RankedAction& r, int rank,
 v1::Value ToProtoValue(const Value& value) {
   v1::Value out;
   switch (value.type) {
-    case ValueType::kBool: out.set_bool_value(value.bool_value); break;
-    case ValueType::kInt: out.set_int_value(value.int_value); break;
-    case ValueType::kDouble: out.set_double_value(value.double_value); break;
+    case ValueType::kBool:
+      out.set_bool_value(value.bool_value);
+      break;
+    case ValueType::kInt:
+      out.set_int_value(value.int_value);
+      break;
+    case ValueType::kDouble:
+      out.set_double_value(value.double_value);
+      break;
     case ValueType::kString:
       out.set_string_value(std::string(value.string_value));
       break;
@@ -124,7 +131,8 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
       blocked->set_action(plan.actions[a].id);
       blocked->set_code(m.hold->code);
       *blocked->mutable_blocked_by() = m.hold->by;
-      for (const Candidate* c : m.sources) *blocked->add_wanted_by() = c->reason;
+      for (const Candidate* c : m.sources)
+        *blocked->add_wanted_by() = c->reason;
       continue;
     }
     RankedAction r;

@@ -57,8 +57,8 @@ RuleIndex RuleIndex::Build(const std::vector<RulePlan>& rules,
     for (const Found& f : found[r]) {
       auto it = std::find(index.fields_.begin(), index.fields_.end(), f.field);
       if (it == index.fields_.end()) continue;
-      index.tests_[r].push_back(
-          {static_cast<int>(it - index.fields_.begin()), f.conjunct, f.literal});
+      index.tests_[r].push_back({static_cast<int>(it - index.fields_.begin()),
+                                 f.conjunct, f.literal});
     }
     std::vector<Test>& tests = index.tests_[r];
     if (tests.empty()) {

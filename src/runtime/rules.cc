@@ -20,8 +20,8 @@ namespace {
 std::string Contribute(const PolicyPlan& plan, const RulePlan& rule,
                        Frame& frame, Outcome* outcome) {
   std::string fallback = absl::StrCat("Rule \"", rule.id, "\" matched.");
-  Proposer proposer{"rule", rule.id, &rule.reason, fallback, rule.priority,
-                    rule.weight, kUnstaged};
+  Proposer proposer{"rule",        rule.id,     &rule.reason, fallback,
+                    rule.priority, rule.weight, kUnstaged};
   std::string first_error;
   for (const RecommendationPlan& rec : rule.recommend) {
     std::string error = Propose(plan, rec, proposer, frame, outcome);
@@ -32,8 +32,9 @@ std::string Contribute(const PolicyPlan& plan, const RulePlan& rule,
     hold.action = action;
     hold.code = "vetoed";
     hold.by = MakeReason("rule", rule.id,
-                         rule.reason.empty() ? fallback
-                                             : RenderTemplate(rule.reason, {}, plan.currency));
+                         rule.reason.empty()
+                             ? fallback
+                             : RenderTemplate(rule.reason, {}, plan.currency));
     outcome->holds.push_back(std::move(hold));
   }
   return first_error;
@@ -70,13 +71,13 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
   int shadow_below = INT_MIN;  // rules with priority < this are shadowed
   for (int r : candidates) {
     const RulePlan& rule = plan.rules[r];
-    v1::RuleTrace* entry = trace == nullptr ? nullptr : trace->Mutable(rule.index);
+    v1::RuleTrace* entry =
+        trace == nullptr ? nullptr : trace->Mutable(rule.index);
     bool shadowed = rule.priority < shadow_below;
     // A shadowed rule contributes nothing; it is only evaluated for the
     // trace, so that the trace says whether it held.
     if (shadowed && entry == nullptr) continue;
-    ConditionResult result =
-        EvaluateCondition(*plan.program, rule.when, frame);
+    ConditionResult result = EvaluateCondition(*plan.program, rule.when, frame);
     if (shadowed && result.holds()) {
       entry->set_shadowed_by_final(true);
       continue;
@@ -106,9 +107,8 @@ std::vector<double> ScoreFactors(const PolicyPlan& plan, Frame& frame) {
       continue;
     }
     Value v = plan.program->Evaluate(modifier.factor, frame);
-    double factor = v.type == ValueType::kInt
-                        ? static_cast<double>(v.int_value)
-                        : v.double_value;
+    double factor = v.type == ValueType::kInt ? static_cast<double>(v.int_value)
+                                              : v.double_value;
     if (v.is_error() || !std::isfinite(factor) || factor < 0) continue;
     for (int action : modifier.actions) factors[action] *= factor;
   }

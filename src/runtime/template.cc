@@ -20,11 +20,9 @@ bool IsParamChar(char c) {
 }
 
 int CurrencyExponent(absl::string_view currency) {
-  static constexpr absl::string_view kZero[] = {"BIF", "CLP", "DJF", "GNF",
-                                                "ISK", "JPY", "KMF", "KRW",
-                                                "PYG", "RWF", "UGX", "UYI",
-                                                "VND", "VUV", "XAF", "XOF",
-                                                "XPF"};
+  static constexpr absl::string_view kZero[] = {
+      "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG",
+      "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"};
   static constexpr absl::string_view kThree[] = {"BHD", "IQD", "JOD", "KWD",
                                                  "LYD", "OMR", "TND"};
   for (absl::string_view c : kZero) {
@@ -73,10 +71,11 @@ absl::StatusOr<Template> ParseTemplate(absl::string_view text) {
     absl::string_view inside = text.substr(i + 1, close - i - 1);
     bool money = false;
     if (absl::ConsumeSuffix(&inside, ":money")) money = true;
-    if (inside.empty() || !std::all_of(inside.begin(), inside.end(), IsParamChar)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "malformed placeholder '", text.substr(i, close - i + 1),
-          "' at offset ", i, "; expected {name} or {name:money}"));
+    if (inside.empty() ||
+        !std::all_of(inside.begin(), inside.end(), IsParamChar)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("malformed placeholder '", text.substr(i, close - i + 1),
+                       "' at offset ", i, "; expected {name} or {name:money}"));
     }
     flush();
     out.push_back({std::string(inside), true, money});

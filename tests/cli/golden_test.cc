@@ -5,8 +5,8 @@
 // review the diff: ranked actions must still make sense for each case.
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <ostream>
+#include <sstream>
 #include <string>
 
 #include "gtest/gtest.h"

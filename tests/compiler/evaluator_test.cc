@@ -166,8 +166,8 @@ TEST_F(EvaluatorTest, WronglyTypedAttributeRejectsFrame) {
 // regexes): every result equals RE2's own partial match.
 TEST_F(EvaluatorTest, RegexesOverOneFieldAgreeWithSingleMatches) {
   const std::vector<std::string> patterns = {
-      "LATE", "^My", "^parcel", "(?i)late again$", "(?i)PARCEL", "x{2,}",
-      "[0-9]+", "again", "(?i)^my parcel"};
+      "LATE",  "^My",    "^parcel", "(?i)late again$", "(?i)PARCEL",
+      "x{2,}", "[0-9]+", "again",   "(?i)^my parcel"};
   ProgramBuilder b;
   Declare(b);
   std::vector<ExprId> ids;

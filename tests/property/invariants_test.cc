@@ -82,10 +82,11 @@ Generated Generate(std::mt19937_64& rng, int i) {
 
   v1::Customer* customer = c.mutable_customer();
   customer->set_id(absl::StrCat("cus_p", i % 97));  // repeats: same surprise
-  customer->set_tier(Pick(rng, std::vector<std::string>{
-                                   "prospect", "standard", "standard",
-                                   "premium", "enterprise", ""}));
-  customer->set_spend_12m(Uniform(rng, 0, 3) == 0 ? 0 : Uniform(rng, 0, 400000));
+  customer->set_tier(
+      Pick(rng, std::vector<std::string>{"prospect", "standard", "standard",
+                                         "premium", "enterprise", ""}));
+  customer->set_spend_12m(Uniform(rng, 0, 3) == 0 ? 0
+                                                  : Uniform(rng, 0, 400000));
   customer->set_lifetime_value(Uniform(rng, 0, 1000000));
   customer->set_tenure_days(Uniform(rng, 0, 3000));
   customer->set_influence(static_cast<double>(Uniform(rng, 0, 100)) / 100.0);
@@ -93,16 +94,18 @@ Generated Generate(std::mt19937_64& rng, int i) {
 
   v1::Case* kase = c.mutable_case_();
   kase->set_id(absl::StrCat("case_", i % 13));
-  kase->set_channel(Pick(rng, std::vector<std::string>{"email", "chat", "phone", "social"}));
-  kase->set_category(Pick(rng, std::vector<std::string>{
-                                   "delivery", "billing", "time_wasting"}));
-  kase->set_severity(Pick(rng, std::vector<std::string>{
-                                   "low", "medium", "high", "critical"}));
+  kase->set_channel(
+      Pick(rng, std::vector<std::string>{"email", "chat", "phone", "social"}));
+  kase->set_category(Pick(
+      rng, std::vector<std::string>{"delivery", "billing", "time_wasting"}));
+  kase->set_severity(
+      Pick(rng, std::vector<std::string>{"low", "medium", "high", "critical"}));
   kase->set_sentiment(static_cast<double>(Uniform(rng, -100, 100)) / 100.0);
-  kase->set_message(Pick(rng, std::vector<std::string>{
-      "", "Where is my order?", "I want special treatment, I'm a VIP.",
-      "Please call me back.", "This is unacceptable.",
-      "Can I speak to your manager?"}));
+  kase->set_message(Pick(
+      rng, std::vector<std::string>{
+               "", "Where is my order?", "I want special treatment, I'm a VIP.",
+               "Please call me back.", "This is unacceptable.",
+               "Can I speak to your manager?"}));
   kase->mutable_opened_at()->set_seconds(now - Uniform(rng, 0, 4 * kDay));
   if (Uniform(rng, 0, 1) == 1) {
     kase->mutable_incident_at()->set_seconds(now - Uniform(rng, 0, 3 * kDay));
@@ -114,10 +117,17 @@ Generated Generate(std::mt19937_64& rng, int i) {
     v1::Event* e = c.add_history();
     int64_t at = now - Uniform(rng, 0, 200 * kDay);
     switch (Uniform(rng, 0, 9)) {
-      case 0: at = now - kWindow; break;      // exactly at the window edge
-      case 1: at = now - kWindow - 1; break;  // one second outside it
-      case 2: at = now; break;
-      default: break;
+      case 0:
+        at = now - kWindow;
+        break;  // exactly at the window edge
+      case 1:
+        at = now - kWindow - 1;
+        break;  // one second outside it
+      case 2:
+        at = now;
+        break;
+      default:
+        break;
     }
     e->mutable_at()->set_seconds(at);
     const std::string own_case = kase->id();
@@ -146,7 +156,8 @@ Generated Generate(std::mt19937_64& rng, int i) {
         break;
     }
   }
-  g.authority = Pick(rng, std::vector<std::string>{"", "bot", "agent", "supervisor"});
+  g.authority =
+      Pick(rng, std::vector<std::string>{"", "bot", "agent", "supervisor"});
   return g;
 }
 
@@ -207,7 +218,8 @@ TEST_F(InvariantsTest, HoldOverGeneratedContexts) {
   }
   std::map<std::string, std::set<std::string>> rung_actions;  // ladder -> ids
   for (const v1::EscalationLadder& l : policy.ladders()) {
-    for (const v1::Rung& r : l.rungs()) rung_actions[l.id()].insert(r.action().action());
+    for (const v1::Rung& r : l.rungs())
+      rung_actions[l.id()].insert(r.action().action());
   }
   ASSERT_FALSE(amount_param.empty());
   ASSERT_FALSE(rung_actions.empty());
@@ -290,13 +302,15 @@ TEST_F(InvariantsTest, HoldOverGeneratedContexts) {
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(Serialize(*again), bytes) << "deciding twice differs";
     v1::Context shuffled = context;
-    std::vector<v1::Event> events(shuffled.history().begin(), shuffled.history().end());
+    std::vector<v1::Event> events(shuffled.history().begin(),
+                                  shuffled.history().end());
     std::shuffle(events.begin(), events.end(), rng);
     shuffled.clear_history();
     for (const v1::Event& e : events) *shuffled.add_history() = e;
     absl::StatusOr<v1::Decision> reordered = engine_->Decide(shuffled, options);
     ASSERT_TRUE(reordered.ok());
-    EXPECT_EQ(Serialize(*reordered), bytes) << "history order changes the decision";
+    EXPECT_EQ(Serialize(*reordered), bytes)
+        << "history order changes the decision";
 
     // 5. Hard rails.
     if (g.authority.empty()) {
@@ -308,8 +322,10 @@ TEST_F(InvariantsTest, HoldOverGeneratedContexts) {
     }
     if (StrikeCount(context) >= 3) {
       ++struck_out;
-      for (const auto& a : d.actions()) EXPECT_EQ(amount_param.count(a.action()), 0u) << a.action();
-      for (const auto& a : d.needs_approval()) EXPECT_EQ(amount_param.count(a.action()), 0u) << a.action();
+      for (const auto& a : d.actions())
+        EXPECT_EQ(amount_param.count(a.action()), 0u) << a.action();
+      for (const auto& a : d.needs_approval())
+        EXPECT_EQ(amount_param.count(a.action()), 0u) << a.action();
     }
     if (HasFailure()) break;  // one printed counterexample is enough
   }
@@ -319,10 +335,11 @@ TEST_F(InvariantsTest, HoldOverGeneratedContexts) {
   EXPECT_GT(clipped_or_blocked, 5);
   EXPECT_GT(struck_out, 10);
   EXPECT_GT(pending_cases, 10);
-  std::printf("contexts %d: playbook %d, monetary %d, budget_exhausted %d, "
-              "struck out %d, pending approval %d\n",
-              kContexts, playbook_cases, monetary_cases, clipped_or_blocked,
-              struck_out, pending_cases);
+  std::printf(
+      "contexts %d: playbook %d, monetary %d, budget_exhausted %d, "
+      "struck out %d, pending approval %d\n",
+      kContexts, playbook_cases, monetary_cases, clipped_or_blocked, struck_out,
+      pending_cases);
 }
 
 }  // namespace

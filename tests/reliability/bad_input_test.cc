@@ -25,10 +25,16 @@ using ::testing::HasSubstr;
 
 // The policy every handle serves before a bad reload.
 constexpr absl::string_view kGoodPolicy = R"pb(
-  name: "good" version: "1" currency: "USD"
+  name: "good"
+  version: "1"
+  currency: "USD"
   actions { id: "apologize" }
   attributes { name: "nps" type: INT }
-  rules { id: "gold" when: "customer.tier == 'gold'" recommend { action: "apologize" } }
+  rules {
+    id: "gold"
+    when: "customer.tier == 'gold'"
+    recommend { action: "apologize" }
+  }
 )pb";
 
 constexpr absl::string_view kGoodContext = R"({
@@ -49,8 +55,9 @@ constexpr absl::string_view kBase =
 class Serving {
  public:
   Serving() {
-    EXPECT_THAT(handle_.Reload(kGoodPolicy, PolicyFormat::kText, "good.textproto"),
-                IsOk());
+    EXPECT_THAT(
+        handle_.Reload(kGoodPolicy, PolicyFormat::kText, "good.textproto"),
+        IsOk());
     engine_ = handle_.Get();
     baseline_ = DecideGood();
   }
@@ -73,7 +80,8 @@ class Serving {
   std::string baseline_;
 };
 
-// --- Policies ------------------------------------------------------------------
+// --- Policies
+// ------------------------------------------------------------------
 
 struct PolicyCase {
   std::string name;
@@ -112,30 +120,38 @@ std::vector<PolicyCase> PolicyCases() {
   const std::string t = "bad.textproto";
   std::vector<PolicyCase> cases = {
       // Text format syntax and schema.
-      {"TextSyntaxError", PolicyFormat::kText, "rules { id: \"a\" when: \"true\"\n",
-       kInvalid, "Expected identifier", t + ":5:1"},
+      {"TextSyntaxError", PolicyFormat::kText,
+       "rules { id: \"a\" when: \"true\"\n", kInvalid, "Expected identifier",
+       t + ":5:1"},
       {"UnknownField", PolicyFormat::kText, "rulez { id: \"a\" }\n", kInvalid,
        "has no field named \"rulez\". Did you mean \"rules\"?", t + ":4:1"},
-      {"WrongFieldType", PolicyFormat::kText, "rules { id: \"a\" priority: \"high\" }\n",
-       kInvalid, "Expected integer, got: \"high\"", t + ":4:27"},
-      {"BadStringEscape", PolicyFormat::kText, "rules { id: \"a\" when: \"\\xZZ\" }\n",
-       kInvalid, "Expected hex digits for escape sequence", t + ":4:26"},
+      {"WrongFieldType", PolicyFormat::kText,
+       "rules { id: \"a\" priority: \"high\" }\n", kInvalid,
+       "Expected integer, got: \"high\"", t + ":4:27"},
+      {"BadStringEscape", PolicyFormat::kText,
+       "rules { id: \"a\" when: \"\\xZZ\" }\n", kInvalid,
+       "Expected hex digits for escape sequence", t + ":4:26"},
       // Ids and references.
       {"DuplicateRuleId", PolicyFormat::kText,
        "rules { id: \"a\" recommend { action: \"apologize\" } }\n"
        "rules { id: \"a\" recommend { action: \"apologize\" } }\n",
        kInvalid, "rule \"a\": duplicate rule id", t + ":5:9"},
-      {"DuplicateActionId", PolicyFormat::kText, "actions { id: \"apologize\" }\n",
-       kInvalid, "action \"apologize\": duplicate action id", t + ":4:11"},
-      {"BadRuleId", PolicyFormat::kText, "rules { id: \"Bad Id!\" }\n", kInvalid,
-       "a rule id must be 1-128 characters of [a-z0-9_.-]", t + ":4:9"},
+      {"DuplicateActionId", PolicyFormat::kText,
+       "actions { id: \"apologize\" }\n", kInvalid,
+       "action \"apologize\": duplicate action id", t + ":4:11"},
+      {"BadRuleId", PolicyFormat::kText, "rules { id: \"Bad Id!\" }\n",
+       kInvalid, "a rule id must be 1-128 characters of [a-z0-9_.-]",
+       t + ":4:9"},
       {"UnknownRecommendedAction", PolicyFormat::kText,
        "rules { id: \"a\" recommend { action: \"refund\" } }\n", kInvalid,
-       "unknown action \"refund\"; it is not in the action catalogue", t + ":4:29"},
-      {"UnknownVetoedAction", PolicyFormat::kText, "rules { id: \"a\" veto: \"refnd\" }\n",
-       kInvalid, "unknown action \"refnd\"", t + ":4:17"},
-      {"UnknownAuthority", PolicyFormat::kText, "actions { id: \"x\" authority: \"boss\" }\n",
-       kInvalid, "action \"x\": unknown authority \"boss\"", t + ":4:19"},
+       "unknown action \"refund\"; it is not in the action catalogue",
+       t + ":4:29"},
+      {"UnknownVetoedAction", PolicyFormat::kText,
+       "rules { id: \"a\" veto: \"refnd\" }\n", kInvalid,
+       "unknown action \"refnd\"", t + ":4:17"},
+      {"UnknownAuthority", PolicyFormat::kText,
+       "actions { id: \"x\" authority: \"boss\" }\n", kInvalid,
+       "action \"x\": unknown authority \"boss\"", t + ":4:19"},
       {"UnknownPlaybookApology", PolicyFormat::kText,
        "playbooks { id: \"p\" when: \"true\" apology: \"nope\" }\n", kInvalid,
        "playbook \"p\": unknown action \"nope\"", t + ":4:34"},
@@ -146,42 +162,50 @@ std::vector<PolicyCase> PolicyCases() {
       {"MissingTemplateParameter", PolicyFormat::kText,
        "actions { id: \"x\" template: \"Hi {who}\" }\n"
        "rules { id: \"a\" recommend { action: \"x\" } }\n",
-       kInvalid, "action \"x\" needs parameter \"who\" but this reference gives none",
+       kInvalid,
+       "action \"x\" needs parameter \"who\" but this reference gives none",
        t + ":5:29"},
       // Expressions.
       {"ExpressionSyntaxError", PolicyFormat::kText,
        "rules { id: \"a\" when: \"customer.tier ==\" }\n", kInvalid,
        "rule \"a\": unexpected end of expression", t + ":4:40"},
       {"ParameterExpressionSyntaxError", PolicyFormat::kText,
-       "rules { id: \"a\" recommend { action: \"credit\" params { key: \"amount\" "
+       "rules { id: \"a\" recommend { action: \"credit\" params { key: "
+       "\"amount\" "
        "value: \"1 +\" } } }\n",
        kInvalid, "rule \"a\": unexpected end of expression", t + ":4:80"},
       {"UnknownContextField", PolicyFormat::kText,
        "rules { id: \"a\" when: \"customer.teir == 'gold'\" }\n", kInvalid,
        "unknown field customer.teir; did you mean customer.tier?", t + ":4:33"},
       {"UnknownEventField", PolicyFormat::kText,
-       "strike_limits { id: \"s\" counts: \"e.knd == 'x'\" window: \"90d\" limit: 3 }\n",
+       "strike_limits { id: \"s\" counts: \"e.knd == 'x'\" window: \"90d\" "
+       "limit: 3 }\n",
        kInvalid, "unknown field e.knd; did you mean e.kind?", t + ":4:36"},
       {"UndeclaredAttribute", PolicyFormat::kText,
        "rules { id: \"a\" when: \"attributes.nps > 5\" }\n", kInvalid,
        "unknown attribute 'nps'", t + ":4:35"},
-      {"TypeMismatch", PolicyFormat::kText, "rules { id: \"a\" when: \"customer.tier > 3\" }\n",
-       kInvalid, "operator '>' cannot compare string with int", t + ":4:38"},
-      {"UnknownFunction", PolicyFormat::kText, "rules { id: \"a\" when: \"frobnicate(1)\" }\n",
-       kInvalid, "unknown function 'frobnicate'", t + ":4:24"},
+      {"TypeMismatch", PolicyFormat::kText,
+       "rules { id: \"a\" when: \"customer.tier > 3\" }\n", kInvalid,
+       "operator '>' cannot compare string with int", t + ":4:38"},
+      {"UnknownFunction", PolicyFormat::kText,
+       "rules { id: \"a\" when: \"frobnicate(1)\" }\n", kInvalid,
+       "unknown function 'frobnicate'", t + ":4:24"},
       {"ConditionNotBool", PolicyFormat::kText,
        "rules { id: \"a\" when: \"customer.spend_12m\" }\n", kInvalid,
        "condition must be bool, got int", t + ":4:33"},
       {"BadRegex", PolicyFormat::kText,
-       "rules { id: \"a\" when: \"case.message.matches('(')\" recommend { action: "
+       "rules { id: \"a\" when: \"case.message.matches('(')\" recommend { "
+       "action: "
        "\"apologize\" } }\n",
        kInvalid, "invalid regex '(': missing ): (", t + ":4:45"},
       {"RegexRepetitionTooLarge", PolicyFormat::kText,
-       "rules { id: \"a\" when: \"case.message.matches('((((a{100}){100}){100}){100})')\" "
+       "rules { id: \"a\" when: "
+       "\"case.message.matches('((((a{100}){100}){100}){100})')\" "
        "recommend { action: \"apologize\" } }\n",
        kInvalid, "invalid repetition size", t + ":4:45"},
       {"RegexOverMemoryBudget", PolicyFormat::kText,
-       "rules { id: \"a\" when: \"case.message.matches('\\\\\\\\pL{1000}\\\\\\\\pN{1000}"
+       "rules { id: \"a\" when: "
+       "\"case.message.matches('\\\\\\\\pL{1000}\\\\\\\\pN{1000}"
        "\\\\\\\\pL{1000}')\" recommend { action: \"apologize\" } }\n",
        kInvalid, "pattern too large - compile failed", t + ":4:45"},
       {"DeepNesting", PolicyFormat::kText,
@@ -193,57 +217,71 @@ std::vector<PolicyCase> PolicyCases() {
                     "\" }\n"),
        kInvalid, "expression is 112004 bytes; the limit is 65536", t + ":4:24"},
       {"DefinitionCycle", PolicyFormat::kText,
-       "definitions { name: \"x\" expr: \"y\" }\ndefinitions { name: \"y\" expr: \"x\" }\n"
+       "definitions { name: \"x\" expr: \"y\" }\ndefinitions { name: \"y\" "
+       "expr: \"x\" }\n"
        "rules { id: \"a\" when: \"x\" }\n",
-       kInvalid, "definition \"x\": cycle in definitions: x -> y -> x", t + ":4:32"},
+       kInvalid, "definition \"x\": cycle in definitions: x -> y -> x",
+       t + ":4:32"},
       {"WeightNaN", PolicyFormat::kText,
-       "rules { id: \"a\" weight: nan recommend { action: \"apologize\" } }\n", kInvalid,
-       "weight must be a finite number >= 0", t + ":4:17"},
+       "rules { id: \"a\" weight: nan recommend { action: \"apologize\" } }\n",
+       kInvalid, "weight must be a finite number >= 0", t + ":4:17"},
       {"WeightInfinity", PolicyFormat::kText,
-       "rules { id: \"a\" weight: inf recommend { action: \"apologize\" } }\n", kInvalid,
-       "weight must be a finite number >= 0", t + ":4:17"},
+       "rules { id: \"a\" weight: inf recommend { action: \"apologize\" } }\n",
+       kInvalid, "weight must be a finite number >= 0", t + ":4:17"},
       {"MonetaryAmountNotANumber", PolicyFormat::kText,
-       "rules { id: \"a\" recommend { action: \"credit\" params { key: \"amount\" "
+       "rules { id: \"a\" recommend { action: \"credit\" params { key: "
+       "\"amount\" "
        "value: \"'ten'\" } } }\n",
-       kInvalid, "the amount of action \"credit\" must be a number of minor units, got string",
+       kInvalid,
+       "the amount of action \"credit\" must be a number of minor units, got "
+       "string",
        t + ":4:69"},
       // Durations, templates, calendars, caps.
       {"BadDuration", PolicyFormat::kText,
-       "strike_limits { id: \"s\" counts: \"e.kind == 'complaint'\" window: \"3 "
+       "strike_limits { id: \"s\" counts: \"e.kind == 'complaint'\" window: "
+       "\"3 "
        "fortnights\" limit: 3 }\n",
        kInvalid, "malformed duration \"3 fortnights\"", t + ":4:57"},
       {"NegativeDuration", PolicyFormat::kText,
-       "ladders { id: \"l\" when: \"true\" rungs { action { action: \"apologize\" } "
+       "ladders { id: \"l\" when: \"true\" rungs { action { action: "
+       "\"apologize\" } "
        "min_wait: \"-5h\" } }\n",
        kInvalid, "ladder \"l\": malformed duration \"-5h\"", t + ":4:71"},
       {"BadFixDeadline", PolicyFormat::kText,
-       "playbooks { id: \"p\" when: \"true\" apology: \"apologize\" fix_within: \"soon\" }\n",
+       "playbooks { id: \"p\" when: \"true\" apology: \"apologize\" "
+       "fix_within: \"soon\" }\n",
        kInvalid, "playbook \"p\": malformed duration \"soon\"", t + ":4:55"},
       {"BusinessTimeBudgetWindow", PolicyFormat::kText,
-       "budgets { id: \"g\" window: \"business_hours(8)\" per_window: \"100\" }\n", kInvalid,
-       "a budget window is calendar time", t + ":4:19"},
-      {"BadTemplate", PolicyFormat::kText, "actions { id: \"note\" template: \"Hello {name\" }\n",
-       kInvalid, "action \"note\": unterminated '{' at offset 6", t + ":4:22"},
+       "budgets { id: \"g\" window: \"business_hours(8)\" per_window: \"100\" "
+       "}\n",
+       kInvalid, "a budget window is calendar time", t + ":4:19"},
+      {"BadTemplate", PolicyFormat::kText,
+       "actions { id: \"note\" template: \"Hello {name\" }\n", kInvalid,
+       "action \"note\": unterminated '{' at offset 6", t + ":4:22"},
       {"UnknownTimeZone", PolicyFormat::kText,
        "calendars { id: \"office\" time_zone: \"Mars/Olympus\" }\n", kInvalid,
        "unknown time zone \"Mars/Olympus\"", t + ":4:1"},
       {"BadWorkingHours", PolicyFormat::kText,
-       "calendars { id: \"office\" time_zone: \"UTC\" hours { weekday: 1 start: \"25:00\" "
+       "calendars { id: \"office\" time_zone: \"UTC\" hours { weekday: 1 "
+       "start: \"25:00\" "
        "end: \"17:00\" } }\n",
        kInvalid, "hours[0]: malformed time of day \"25:00\"", t + ":4:1"},
       {"BadWeekday", PolicyFormat::kText,
-       "calendars { id: \"office\" time_zone: \"UTC\" hours { weekday: 9 start: \"09:00\" "
+       "calendars { id: \"office\" time_zone: \"UTC\" hours { weekday: 9 "
+       "start: \"09:00\" "
        "end: \"17:00\" } }\n",
        kInvalid, "weekday 9 is not 1 (Monday) to 7 (Sunday)", t + ":4:1"},
       {"BadHoliday", PolicyFormat::kText,
-       "calendars { id: \"office\" time_zone: \"UTC\" hours { weekday: 1 start: \"09:00\" "
+       "calendars { id: \"office\" time_zone: \"UTC\" hours { weekday: 1 "
+       "start: \"09:00\" "
        "end: \"17:00\" } holidays: \"2026-13-45\" }\n",
        kInvalid, "holidays[0]: malformed date \"2026-13-45\"", t + ":4:1"},
       {"CalendarWithoutHours", PolicyFormat::kText,
        "calendars { id: \"office\" time_zone: \"UTC\" }\n", kInvalid,
        "the calendar has no working hours", t + ":4:1"},
       {"UnknownCalendar", PolicyFormat::kText,
-       "budgets { id: \"g\" window: \"30d\" per_window: \"1000\" calendar: \"nope\" }\n",
+       "budgets { id: \"g\" window: \"30d\" per_window: \"1000\" calendar: "
+       "\"nope\" }\n",
        kInvalid, "budget \"g\": unknown calendar \"nope\"", t + ":4:52"},
       {"NegativeCap", PolicyFormat::kText,
        "budgets { id: \"g\" window: \"30d\" per_window: \"-100\" }\n", kInvalid,
@@ -256,11 +294,13 @@ std::vector<PolicyCase> PolicyCases() {
        "budgets { id: \"h\" window: \"30d\" per_window: \"100\" }\n",
        kInvalid, "a policy has at most one goodwill budget", t + ":5:1"},
       {"StrikeLimitZero", PolicyFormat::kText,
-       "strike_limits { id: \"s\" counts: \"e.kind == 'complaint'\" window: \"90d\" "
+       "strike_limits { id: \"s\" counts: \"e.kind == 'complaint'\" window: "
+       "\"90d\" "
        "limit: 0 }\n",
        kInvalid, "limit must be at least 1", t + ":4:71"},
-      {"LadderWithoutRungs", PolicyFormat::kText, "ladders { id: \"l\" when: \"true\" }\n",
-       kInvalid, "a ladder has no rungs", t + ":4:1"},
+      {"LadderWithoutRungs", PolicyFormat::kText,
+       "ladders { id: \"l\" when: \"true\" }\n", kInvalid,
+       "a ladder has no rungs", t + ":4:1"},
       // Limits.
       {"TooManyRules", PolicyFormat::kText,
        "rules { id: \"a\" recommend { action: \"apologize\" } }\n"
@@ -272,19 +312,22 @@ std::vector<PolicyCase> PolicyCases() {
       // JSON and binary policies.
       {"JsonNotJson", PolicyFormat::kJson, "{\"name\": ", kInvalid,
        "invalid JSON policy: Unexpected end of string", "bad.json:1:10"},
-      {"JsonUnknownField", PolicyFormat::kJson, "{\"name\": \"x\", \"rulez\": []}", kInvalid,
+      {"JsonUnknownField", PolicyFormat::kJson,
+       "{\"name\": \"x\", \"rulez\": []}", kInvalid,
        "invalid JSON policy: rulez: Cannot find field", "bad.json:1:15"},
-      {"JsonWrongType", PolicyFormat::kJson, "{\"name\": \"x\", \"rules\": 5}", kInvalid,
-       "invalid value 5 for type type.googleapis.com/tact.v1.Rule", "bad.json:1:15"},
+      {"JsonWrongType", PolicyFormat::kJson, "{\"name\": \"x\", \"rules\": 5}",
+       kInvalid, "invalid value 5 for type type.googleapis.com/tact.v1.Rule",
+       "bad.json:1:15"},
       {"JsonDeepNesting", PolicyFormat::kJson,
        absl::StrCat("{\"description\": ", std::string(5000, '['),
                     std::string(5000, ']'), "}"),
        kInvalid, "description: Proto field is not repeating, cannot start list",
        "bad.json:1:117"},
-      {"BinaryGarbage", PolicyFormat::kBinary, std::string("\xff\xff\xff\xff\x0f\x01", 6),
-       kInvalid, "", "bad.binpb"},
-      {"TextBinaryGarbage", PolicyFormat::kText, std::string("\x00\x01\xfe\xff", 4),
-       kInvalid, "Invalid control characters encountered in text", t + ":1:1"},
+      {"BinaryGarbage", PolicyFormat::kBinary,
+       std::string("\xff\xff\xff\xff\x0f\x01", 6), kInvalid, "", "bad.binpb"},
+      {"TextBinaryGarbage", PolicyFormat::kText,
+       std::string("\x00\x01\xfe\xff", 4), kInvalid,
+       "Invalid control characters encountered in text", t + ":1:1"},
   };
   return cases;
 }
@@ -306,16 +349,19 @@ TEST_P(BadPolicyTest, FailsWithExactErrorAndKeepsTheServingEngine) {
       serving.handle().Reload(text, c.format, file, c.options, &diagnostics);
   EXPECT_EQ(status.code(), c.code) << status;
   EXPECT_THAT(std::string(status.message()), HasSubstr(c.message));
-  EXPECT_THAT(std::string(status.message()), HasSubstr(absl::StrCat(c.location, ": error: ")));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr(absl::StrCat(c.location, ": error: ")));
   EXPECT_TRUE(HasErrors(diagnostics));
   serving.ExpectUnchanged();
   // The one-shot API agrees.
   EXPECT_EQ(Engine::FromText(text, c.format, file, c.options).status(), status);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Catalogue, BadPolicyTest, ::testing::ValuesIn(PolicyCases()),
-    [](const ::testing::TestParamInfo<PolicyCase>& param) { return param.param.name; });
+INSTANTIATE_TEST_SUITE_P(Catalogue, BadPolicyTest,
+                         ::testing::ValuesIn(PolicyCases()),
+                         [](const ::testing::TestParamInfo<PolicyCase>& param) {
+                           return param.param.name;
+                         });
 
 // Found by hand while fuzzing: 100000 definitions each naming the next
 // overflowed the stack (compiling definitions recursed once per link).
@@ -324,15 +370,19 @@ TEST(BadPolicyTest, LongDefinitionChainFailsInsteadOfOverflowingTheStack) {
   std::string text(kBase);
   constexpr int kLinks = 100000;
   for (int i = 0; i < kLinks; ++i) {
-    absl::StrAppend(&text, "definitions { name: \"d", i, "\" expr: \"d", i + 1, "\" }\n");
+    absl::StrAppend(&text, "definitions { name: \"d", i, "\" expr: \"d", i + 1,
+                    "\" }\n");
   }
-  absl::StrAppend(&text, "definitions { name: \"d", kLinks, "\" expr: \"true\" }\n",
-                  "rules { id: \"r\" when: \"d0\" recommend { action: \"apologize\" } }\n");
-  absl::Status status = serving.handle().Reload(text, PolicyFormat::kText, "bad.textproto");
+  absl::StrAppend(
+      &text, "definitions { name: \"d", kLinks, "\" expr: \"true\" }\n",
+      "rules { id: \"r\" when: \"d0\" recommend { action: \"apologize\" } }\n");
+  absl::Status status =
+      serving.handle().Reload(text, PolicyFormat::kText, "bad.textproto");
   EXPECT_EQ(status.code(), kInvalid);
   // Every link reports; the first line is enough (and keeps a failure short).
   EXPECT_EQ(status.message().substr(0, status.message().find('\n')),
-            "bad.textproto:4:33: error: definition \"d0\": definitions nest more than 32 "
+            "bad.textproto:4:33: error: definition \"d0\": definitions nest "
+            "more than 32 "
             "deep (d0 -> ... -> d32); flatten the chain");
   serving.ExpectUnchanged();
 }
@@ -343,21 +393,27 @@ TEST(BadPolicyFileTest, OversizedFileIsResourceExhausted) {
   absl::Status status =
       Engine::FromFile("examples/policies/support.textproto", options).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
-  EXPECT_THAT(std::string(status.message()), HasSubstr("more than the limit of 100"));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("more than the limit of 100"));
 }
 
 TEST(BadPolicyFileTest, MissingFileIsNotFoundAndKeepsTheServingEngine) {
   Serving serving;
-  EXPECT_EQ(Engine::FromFile("tests/reliability/no_such.textproto").status().code(),
-            absl::StatusCode::kNotFound);
-  absl::Status status = serving.handle().Reload("tests/reliability/no_such.textproto");
+  EXPECT_EQ(
+      Engine::FromFile("tests/reliability/no_such.textproto").status().code(),
+      absl::StatusCode::kNotFound);
+  absl::Status status =
+      serving.handle().Reload("tests/reliability/no_such.textproto");
   EXPECT_EQ(status.code(), kInvalid);
-  EXPECT_THAT(std::string(status.message()), HasSubstr("tests/reliability/no_such.textproto"));
-  EXPECT_THAT(std::string(status.message()), HasSubstr("cannot read policy file"));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("tests/reliability/no_such.textproto"));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("cannot read policy file"));
   serving.ExpectUnchanged();
 }
 
-// --- Contexts ------------------------------------------------------------------
+// --- Contexts
+// ------------------------------------------------------------------
 
 // A context that fails to parse from JSON.
 struct JsonContextCase {
@@ -373,26 +429,34 @@ std::ostream& operator<<(std::ostream& os, const JsonContextCase& c) {
 
 std::vector<JsonContextCase> JsonContextCases() {
   return {
-      {"NotJson", "now: tomorrow", "invalid context JSON: Unexpected token", "(at line 1, column 1)"},
+      {"NotJson", "now: tomorrow", "invalid context JSON: Unexpected token",
+       "(at line 1, column 1)"},
       {"Empty", "", "invalid context JSON: Unexpected end of string", ""},
-      {"BinaryGarbage", std::string("\x00\xff\xfe{\x01", 5), "invalid context JSON: Encountered non UTF-8 code points", ""},
-      {"UnknownField", "{\"now\": \"2026-01-05T10:00:00Z\", \"custmer\": {}}", "custmer: Cannot find field", "(at line 1, column 33)"},
-      {"WrongType", "{\"now\": \"2026-01-05T10:00:00Z\", \"customer\": {\"influence\": \"high\"}}",
+      {"BinaryGarbage", std::string("\x00\xff\xfe{\x01", 5),
+       "invalid context JSON: Encountered non UTF-8 code points", ""},
+      {"UnknownField", "{\"now\": \"2026-01-05T10:00:00Z\", \"custmer\": {}}",
+       "custmer: Cannot find field", "(at line 1, column 33)"},
+      {"WrongType",
+       "{\"now\": \"2026-01-05T10:00:00Z\", \"customer\": {\"influence\": "
+       "\"high\"}}",
        "(customer.influence): invalid value \"high\" for type TYPE_DOUBLE",
        "(at line 1, column 46)"},
       {"WrongTypeNested",
-       "{\"now\": \"2026-01-05T10:00:00Z\",\n \"history\": [{\"amount\": \"lots\"}]}",
+       "{\"now\": \"2026-01-05T10:00:00Z\",\n \"history\": [{\"amount\": "
+       "\"lots\"}]}",
        "(history[0].amount): invalid value \"lots\" for type TYPE_INT64",
        "(at line 2, column 15)"},
-      {"BadTimestamp", "{\"now\": \"yesterday\"}", "Invalid time format: yesterday",
-       "(at line 1, column 2)"},
+      {"BadTimestamp", "{\"now\": \"yesterday\"}",
+       "Invalid time format: yesterday", "(at line 1, column 2)"},
       {"TimestampYear10000", "{\"now\": \"10000-01-01T00:00:00Z\"}",
        "Invalid time format: 10000-01-01T00:00:00Z", "(at line 1, column 2)"},
-      {"DeepNesting", absl::StrCat("{\"attributes\": ", std::string(100, '['),
-                                   std::string(100, ']'), "}"),
+      {"DeepNesting",
+       absl::StrCat("{\"attributes\": ", std::string(100, '['),
+                    std::string(100, ']'), "}"),
        "invalid context JSON: nested more than 32 levels deep", ""},
-      {"AttributeWithoutKind", "{\"now\": \"2026-01-05T10:00:00Z\", \"attributes\": "
-                               "{\"nps\": {\"textValue\": \"9\"}}}",
+      {"AttributeWithoutKind",
+       "{\"now\": \"2026-01-05T10:00:00Z\", \"attributes\": "
+       "{\"nps\": {\"textValue\": \"9\"}}}",
        "(attributes[0].value) textValue: Cannot find field",
        "(at line 1, column 56)"},
   };
@@ -431,7 +495,8 @@ std::ostream& operator<<(std::ostream& os, const DecideContextCase& c) {
   return os << c.name;
 }
 
-DecideOptions Limits(int64_t history, int64_t attributes, int64_t string_bytes) {
+DecideOptions Limits(int64_t history, int64_t attributes,
+                     int64_t string_bytes) {
   DecideOptions o;
   o.max_history_events = history;
   o.max_attributes = attributes;
@@ -443,11 +508,13 @@ std::vector<DecideContextCase> DecideContextCases() {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   constexpr double kInf = std::numeric_limits<double>::infinity();
   return {
-      {"MissingNow", [](v1::Context* c) { c->clear_now(); }, "context.now is not set"},
+      {"MissingNow", [](v1::Context* c) { c->clear_now(); },
+       "context.now is not set"},
       {"NowAfterYear9999",
        [](v1::Context* c) { c->mutable_now()->set_seconds(253402300800); },
        "context.now: timestamp out of range"},
-      {"NowNegativeNanos", [](v1::Context* c) { c->mutable_now()->set_nanos(-1); },
+      {"NowNegativeNanos",
+       [](v1::Context* c) { c->mutable_now()->set_nanos(-1); },
        "context.now: timestamp out of range"},
       {"OpenedAtBeforeYear1",
        [](v1::Context* c) {
@@ -457,25 +524,32 @@ std::vector<DecideContextCase> DecideContextCases() {
       {"HistoryTimestampOutOfRange",
        [](v1::Context* c) {
          c->add_history();
-         c->add_history()->mutable_at()->set_seconds(std::numeric_limits<int64_t>::max());
+         c->add_history()->mutable_at()->set_seconds(
+             std::numeric_limits<int64_t>::max());
        },
        "context.history[1].at: timestamp out of range"},
       {"DurationAttributeOutOfRange",
        [](v1::Context* c) {
-         (*c->mutable_attributes())["wait"].mutable_duration_value()->set_seconds(
-             std::numeric_limits<int64_t>::min());
+         (*c->mutable_attributes())["wait"]
+             .mutable_duration_value()
+             ->set_seconds(std::numeric_limits<int64_t>::min());
        },
        "context.attributes[wait]: duration out of range"},
-      {"InfluenceNaN", [](v1::Context* c) { c->mutable_customer()->set_influence(kNaN); },
+      {"InfluenceNaN",
+       [](v1::Context* c) { c->mutable_customer()->set_influence(kNaN); },
        "context.customer.influence: NaN is not a number tact decides on"},
       {"SentimentInfinity",
        [](v1::Context* c) { c->mutable_case_()->set_sentiment(-kInf); },
        "context.case.sentiment: an infinity is not a number tact decides on"},
       {"DoubleAttributeNaN",
-       [](v1::Context* c) { (*c->mutable_attributes())["score"].set_double_value(kNaN); },
+       [](v1::Context* c) {
+         (*c->mutable_attributes())["score"].set_double_value(kNaN);
+       },
        "context.attributes[score]: NaN"},
       {"AttributeOfWrongType",
-       [](v1::Context* c) { (*c->mutable_attributes())["nps"].set_string_value("nine"); },
+       [](v1::Context* c) {
+         (*c->mutable_attributes())["nps"].set_string_value("nine");
+       },
        "attribute 'nps' is a string; the policy declares int"},
       {"HugeHistory",
        [](v1::Context* c) {
@@ -486,30 +560,39 @@ std::vector<DecideContextCase> DecideContextCases() {
       {"TooManyAttributes",
        [](v1::Context* c) {
          for (int i = 0; i < 5; ++i) {
-           (*c->mutable_attributes())[absl::StrCat("a", i)].set_bool_value(true);
+           (*c->mutable_attributes())[absl::StrCat("a", i)].set_bool_value(
+               true);
          }
        },
        "context.attributes: 6 attributes exceed max_attributes (3)",
        Limits(10, 3, 1 << 20)},
       {"HugeMessage",
-       [](v1::Context* c) { c->mutable_case_()->set_message(std::string(65, 'x')); },
-       "context.case.message: a string of 65 bytes exceeds max_string_bytes (64)",
+       [](v1::Context* c) {
+         c->mutable_case_()->set_message(std::string(65, 'x'));
+       },
+       "context.case.message: a string of 65 bytes exceeds max_string_bytes "
+       "(64)",
        Limits(10, 100, 64)},
       {"HugeHistoryKind",
        [](v1::Context* c) { c->add_history()->set_kind(std::string(65, 'k')); },
        "context.history[0].kind: a string of 65 bytes", Limits(10, 100, 64)},
       {"HugeStringAttribute",
        [](v1::Context* c) {
-         (*c->mutable_attributes())["note"].set_string_value(std::string(100, 'n'));
+         (*c->mutable_attributes())["note"].set_string_value(
+             std::string(100, 'n'));
        },
        "context.attributes[note]: a string of 100 bytes", Limits(10, 100, 64)},
       {"HugeDefaultLimitString",
-       [](v1::Context* c) { c->mutable_customer()->set_id(std::string((1 << 20) + 1, 'i')); },
-       "context.customer.id: a string of 1048577 bytes exceeds max_string_bytes (1048576)"},
+       [](v1::Context* c) {
+         c->mutable_customer()->set_id(std::string((1 << 20) + 1, 'i'));
+       },
+       "context.customer.id: a string of 1048577 bytes exceeds "
+       "max_string_bytes (1048576)"},
   };
 }
 
-class BadContextDecideTest : public ::testing::TestWithParam<DecideContextCase> {};
+class BadContextDecideTest
+    : public ::testing::TestWithParam<DecideContextCase> {};
 
 TEST_P(BadContextDecideTest, DecideFailsNamingTheFieldAndReturnsNoDecision) {
   const DecideContextCase& c = GetParam();
@@ -519,7 +602,8 @@ TEST_P(BadContextDecideTest, DecideFailsNamingTheFieldAndReturnsNoDecision) {
   // The unspoiled context decides under the same options.
   ASSERT_THAT(serving.handle().Decide(*context, c.options).status(), IsOk());
   c.spoil(&*context);
-  absl::StatusOr<v1::Decision> decision = serving.handle().Decide(*context, c.options);
+  absl::StatusOr<v1::Decision> decision =
+      serving.handle().Decide(*context, c.options);
   ASSERT_FALSE(decision.ok());
   EXPECT_EQ(decision.status().code(), kInvalid) << decision.status();
   EXPECT_THAT(std::string(decision.status().message()), HasSubstr(c.message));
@@ -540,8 +624,10 @@ TEST(BadContextTest, UnknownAuthorityIsRejectedNamingTheChoices) {
   options.authority = "bot";
   absl::StatusOr<v1::Decision> d = serving.handle().Decide(*context, options);
   EXPECT_EQ(d.status().code(), kInvalid);
-  EXPECT_THAT(std::string(d.status().message()),
-              HasSubstr("unknown authority \"bot\"; the policy declares no authorities"));
+  EXPECT_THAT(
+      std::string(d.status().message()),
+      HasSubstr(
+          "unknown authority \"bot\"; the policy declares no authorities"));
   serving.ExpectUnchanged();
 }
 
@@ -549,7 +635,8 @@ TEST(BadContextTest, BinaryGarbageIsInvalidArgument) {
   absl::StatusOr<v1::Context> context =
       ContextFromBinary(std::string("\xff\xff\xff\xff\xff\x01", 6));
   EXPECT_EQ(context.status().code(), kInvalid);
-  EXPECT_THAT(std::string(context.status().message()), HasSubstr("not a valid binary context"));
+  EXPECT_THAT(std::string(context.status().message()),
+              HasSubstr("not a valid binary context"));
 }
 
 // A condition that fails on this input (division by zero, int overflow) is
@@ -560,7 +647,8 @@ TEST(BadContextTest, DivisionByZeroAtDecisionTimeOnlyStopsItsRule) {
                    "attributes { name: \"d\" type: INT }\n"
                    "rules { id: \"div\" when: \"100 / attributes.d > 1\" "
                    "recommend { action: \"apologize\" } }\n"
-                   "rules { id: \"ovf\" when: \"customer.spend_12m * 9223372036854775807 > 0\" "
+                   "rules { id: \"ovf\" when: \"customer.spend_12m * "
+                   "9223372036854775807 > 0\" "
                    "recommend { action: \"apologize\" } }\n"),
       PolicyFormat::kText, "bad.textproto");
   ASSERT_THAT(engine.status(), IsOk());

@@ -26,14 +26,13 @@ using ::testing::HasSubstr;
 // decision mixing them is detectable from its actions alone.
 std::string PolicyVersion(absl::string_view version, absl::string_view a,
                           absl::string_view b) {
-  return absl::StrCat(R"pb(name: "reload" currency: "USD")pb", " version: \"",
-                      version, "\"\n", "actions { id: \"", a, "\" }\n",
-                      "actions { id: \"", b, "\" }\n",
-                      "rules { id: \"r1\" when: \"customer.tier == 'gold'\" "
-                      "recommend { action: \"",
-                      a, "\" } }\n",
-                      "rules { id: \"r2\" recommend { action: \"", b,
-                      "\" } }\n");
+  return absl::StrCat(
+      R"pb(name: "reload" currency: "USD")pb", " version: \"", version, "\"\n",
+      "actions { id: \"", a, "\" }\n", "actions { id: \"", b, "\" }\n",
+      "rules { id: \"r1\" when: \"customer.tier == 'gold'\" "
+      "recommend { action: \"",
+      a, "\" } }\n", "rules { id: \"r2\" recommend { action: \"", b,
+      "\" } }\n");
 }
 
 const std::string& V1() {
@@ -50,7 +49,8 @@ const std::string& V2() {
 v1::Context GoldContext() {
   v1::Context context;
   EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
-      R"pb(now { seconds: 1767607200 } customer { id: "c1" tier: "gold" })pb",
+      R"pb(now { seconds: 1767607200 }
+           customer { id: "c1" tier: "gold" })pb",
       &context));
   return context;
 }
@@ -83,7 +83,8 @@ TEST(EngineHandleTest, FailedReloadKeepsTheOldEngineAndReportsWhy) {
   std::shared_ptr<const Engine> before = handle.Get();
   std::vector<Diagnostic> diagnostics;
   absl::Status status = handle.Reload(
-      "name: \"x\" version: \"v3\"\nrules { id: \"r\" when: \"customer.teir == 'a'\" }\n",
+      "name: \"x\" version: \"v3\"\nrules { id: \"r\" when: \"customer.teir == "
+      "'a'\" }\n",
       PolicyFormat::kText, "v3.textproto", {}, &diagnostics);
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
                                HasSubstr("v3.textproto:2:")));
@@ -114,7 +115,8 @@ TEST(EngineHandleTest, ReloadFromFileLoadsTheExamplePolicy) {
 // Many deciders race one reloader flipping between v1 and v2 (and failing
 // every third time). Every decision must be whole from one version: its
 // policy_version and its actions agree.
-TEST(EngineHandleConcurrentTest, DecisionsRacingReloadsComeWholeFromOneVersion) {
+TEST(EngineHandleConcurrentTest,
+     DecisionsRacingReloadsComeWholeFromOneVersion) {
   EngineHandle handle;
   ASSERT_THAT(handle.Reload(V1(), PolicyFormat::kText, "v1.textproto"), IsOk());
   const v1::Context context = GoldContext();
@@ -151,11 +153,12 @@ TEST(EngineHandleConcurrentTest, DecisionsRacingReloadsComeWholeFromOneVersion) 
   std::thread reloader([&] {
     for (int i = 0; i < kReloads; ++i) {
       if (i % 3 == 2) {
-        EXPECT_FALSE(handle.Reload("rules { when: \"(\" }", PolicyFormat::kText)
-                         .ok());
+        EXPECT_FALSE(
+            handle.Reload("rules { when: \"(\" }", PolicyFormat::kText).ok());
       } else {
-        EXPECT_THAT(handle.Reload(i % 2 == 0 ? V2() : V1(), PolicyFormat::kText),
-                    IsOk());
+        EXPECT_THAT(
+            handle.Reload(i % 2 == 0 ? V2() : V1(), PolicyFormat::kText),
+            IsOk());
       }
     }
     done.store(true, std::memory_order_release);

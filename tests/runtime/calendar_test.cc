@@ -12,20 +12,24 @@ namespace {
 using ::testing::HasSubstr;
 
 absl::Time Utc(int y, int m, int d, int hh, int mm) {
-  return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), absl::UTCTimeZone());
+  return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm),
+                         absl::UTCTimeZone());
 }
 
 BusinessCalendar London() {
   v1::BusinessCalendar proto;
-  google::protobuf::TextFormat::ParseFromString(R"pb(
-    id: "uk" time_zone: "Europe/London"
-    hours { weekday: 1 start: "09:00" end: "17:00" }
-    hours { weekday: 2 start: "09:00" end: "17:00" }
-    hours { weekday: 3 start: "09:00" end: "17:00" }
-    hours { weekday: 4 start: "09:00" end: "17:00" }
-    hours { weekday: 5 start: "09:00" end: "17:00" }
-    holidays: "2026-12-25"
-  )pb", &proto);
+  google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        id: "uk"
+        time_zone: "Europe/London"
+        hours { weekday: 1 start: "09:00" end: "17:00" }
+        hours { weekday: 2 start: "09:00" end: "17:00" }
+        hours { weekday: 3 start: "09:00" end: "17:00" }
+        hours { weekday: 4 start: "09:00" end: "17:00" }
+        hours { weekday: 5 start: "09:00" end: "17:00" }
+        holidays: "2026-12-25"
+      )pb",
+      &proto);
   absl::StatusOr<BusinessCalendar> calendar = BusinessCalendar::Create(proto);
   EXPECT_TRUE(calendar.ok()) << calendar.status();
   return *calendar;
@@ -63,8 +67,8 @@ TEST(CalendarTest, UsesTheCalendarsTimeZone) {
 }
 
 TEST(CalendarTest, AlwaysOpenIsCalendarTime) {
-  EXPECT_EQ(BusinessCalendar::AlwaysOpen().AddBusinessTime(Utc(2026, 1, 10, 23, 0),
-                                                           absl::Hours(2)),
+  EXPECT_EQ(BusinessCalendar::AlwaysOpen().AddBusinessTime(
+                Utc(2026, 1, 10, 23, 0), absl::Hours(2)),
             Utc(2026, 1, 11, 1, 0));
 }
 
@@ -77,17 +81,22 @@ TEST(CalendarTest, RejectsMalformedHours) {
 
 TEST(CalendarTest, RejectsOverlappingHours) {
   v1::BusinessCalendar proto;
-  google::protobuf::TextFormat::ParseFromString(R"pb(
-    hours { weekday: 1 start: "09:00" end: "13:00" }
-    hours { weekday: 1 start: "12:00" end: "17:00" })pb", &proto);
+  google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        hours { weekday: 1 start: "09:00" end: "13:00" }
+        hours { weekday: 1 start: "12:00" end: "17:00" })pb",
+      &proto);
   EXPECT_THAT(std::string(BusinessCalendar::Create(proto).status().message()),
               HasSubstr("overlap"));
 }
 
 TEST(CalendarTest, RejectsMalformedHoliday) {
   v1::BusinessCalendar proto;
-  google::protobuf::TextFormat::ParseFromString(R"pb(
-    hours { weekday: 1 start: "09:00" end: "13:00" } holidays: "25/12/2026")pb", &proto);
+  google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        hours { weekday: 1 start: "09:00" end: "13:00" }
+        holidays: "25/12/2026")pb",
+      &proto);
   EXPECT_THAT(std::string(BusinessCalendar::Create(proto).status().message()),
               HasSubstr("malformed date \"25/12/2026\""));
 }
@@ -116,9 +125,11 @@ TEST(SpanTest, RejectsMalformedAndNegative) {
 
 TEST(SpanTest, BusinessSpanUsesTheCalendar) {
   Span span = *ParseSpan("business_hours(4)");
-  EXPECT_EQ(span.After(Utc(2026, 1, 9, 15, 0), London()), Utc(2026, 1, 12, 11, 0));
+  EXPECT_EQ(span.After(Utc(2026, 1, 9, 15, 0), London()),
+            Utc(2026, 1, 12, 11, 0));
   Span plain = *ParseSpan("4h");
-  EXPECT_EQ(plain.After(Utc(2026, 1, 9, 15, 0), London()), Utc(2026, 1, 9, 19, 0));
+  EXPECT_EQ(plain.After(Utc(2026, 1, 9, 15, 0), London()),
+            Utc(2026, 1, 9, 19, 0));
 }
 
 }  // namespace

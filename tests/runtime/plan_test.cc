@@ -6,6 +6,9 @@
 #include "gtest/gtest.h"
 #include "tact/engine.h"
 
+// The policies below are test inputs whose line:column positions the tests
+// assert: keep clang-format from reflowing them.
+// clang-format off
 namespace tact {
 namespace {
 
@@ -248,3 +251,4 @@ TEST(PlanTest, MissingFileIsNotFound) {
 
 }  // namespace
 }  // namespace tact
+// clang-format on

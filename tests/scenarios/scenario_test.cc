@@ -25,7 +25,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kDefaultPolicy[] = "examples/policies/service_playbook.textproto";
+constexpr char kDefaultPolicy[] =
+    "examples/policies/service_playbook.textproto";
 
 // The source root: the working directory when it holds the scenarios (ctest
 // runs tests there), else the configured source directory.
@@ -69,7 +70,8 @@ std::vector<Case> LoadScenarios() {
   }
   std::sort(files.begin(), files.end());
   for (const fs::path& path : files) {
-    std::string relative = absl::StrCat("tests/scenarios/", path.filename().string());
+    std::string relative =
+        absl::StrCat("tests/scenarios/", path.filename().string());
     testing::ScenarioSet set;
     if (!google::protobuf::TextFormat::ParseFromString(ReadFile(path), &set)) {
       Case broken;
@@ -98,7 +100,8 @@ const std::vector<Case>& AllScenarios() {
 // One engine per policy path, compiled once.
 const Engine* EngineFor(const std::string& policy, std::string* error) {
   static auto* engines =
-      new std::map<std::string, absl::StatusOr<std::unique_ptr<const Engine>>>();
+      new std::map<std::string,
+                   absl::StatusOr<std::unique_ptr<const Engine>>>();
   auto it = engines->find(policy);
   if (it == engines->end()) {
     it = engines
@@ -124,11 +127,16 @@ std::vector<std::string> Strings(const Container& c) {
 
 std::string ValueString(const v1::Value& v) {
   switch (v.kind_case()) {
-    case v1::Value::kIntValue: return absl::StrCat(v.int_value());
-    case v1::Value::kStringValue: return absl::StrCat("\"", v.string_value(), "\"");
-    case v1::Value::kDoubleValue: return absl::StrCat(v.double_value());
-    case v1::Value::kBoolValue: return v.bool_value() ? "true" : "false";
-    default: return v.ShortDebugString();
+    case v1::Value::kIntValue:
+      return absl::StrCat(v.int_value());
+    case v1::Value::kStringValue:
+      return absl::StrCat("\"", v.string_value(), "\"");
+    case v1::Value::kDoubleValue:
+      return absl::StrCat(v.double_value());
+    case v1::Value::kBoolValue:
+      return v.bool_value() ? "true" : "false";
+    default:
+      return v.ShortDebugString();
   }
 }
 
@@ -142,7 +150,8 @@ TEST_P(ScenarioTest, Decides) {
   const Case& c = GetParam();
   ASSERT_TRUE(c.load_error.empty()) << c.load_error;
   const testing::Scenario& s = c.scenario;
-  SCOPED_TRACE(absl::StrCat(c.file, ": scenario ", s.name(), ": ", s.description()));
+  SCOPED_TRACE(
+      absl::StrCat(c.file, ": scenario ", s.name(), ": ", s.description()));
 
   std::string policy = s.policy().empty() ? kDefaultPolicy : s.policy();
   std::string error;
@@ -165,25 +174,30 @@ TEST_P(ScenarioTest, Decides) {
   // needs_approval, exactly and in order.
   std::vector<std::string> pending;
   for (const auto& a : d.needs_approval()) pending.push_back(a.action());
-  EXPECT_EQ(Join(pending), Join(Strings(s.needs_approval()))) << "needs_approval";
+  EXPECT_EQ(Join(pending), Join(Strings(s.needs_approval())))
+      << "needs_approval";
 
   // Blocked, exactly.
   std::vector<std::string> blocked, want_blocked;
-  for (const auto& b : d.blocked()) blocked.push_back(absl::StrCat(b.action(), ":", b.code()));
-  for (const auto& b : s.blocked()) want_blocked.push_back(absl::StrCat(b.action(), ":", b.code()));
+  for (const auto& b : d.blocked())
+    blocked.push_back(absl::StrCat(b.action(), ":", b.code()));
+  for (const auto& b : s.blocked())
+    want_blocked.push_back(absl::StrCat(b.action(), ":", b.code()));
   EXPECT_EQ(Join(blocked), Join(want_blocked)) << "blocked";
 
   // Effects, exactly and in order.
   auto effect_string = [](absl::string_view kind, absl::string_view ref,
                           int64_t amount, int64_t step) {
-    return absl::StrCat(kind, "(", ref, ", amount=", amount, ", step=", step, ")");
+    return absl::StrCat(kind, "(", ref, ", amount=", amount, ", step=", step,
+                        ")");
   };
   std::vector<std::string> effects, want_effects;
   for (const auto& e : d.effects()) {
     effects.push_back(effect_string(e.kind(), e.ref(), e.amount(), e.step()));
   }
   for (const auto& e : s.effects()) {
-    want_effects.push_back(effect_string(e.kind(), e.ref(), e.amount(), e.step()));
+    want_effects.push_back(
+        effect_string(e.kind(), e.ref(), e.amount(), e.step()));
   }
   EXPECT_EQ(Join(effects), Join(want_effects)) << "effects";
 
@@ -194,9 +208,12 @@ TEST_P(ScenarioTest, Decides) {
 
   // beyond_contract, exactly.
   std::vector<std::string> beyond;
-  for (const auto& a : d.actions()) if (a.beyond_contract()) beyond.push_back(a.action());
-  for (const auto& a : d.needs_approval()) if (a.beyond_contract()) beyond.push_back(a.action());
-  EXPECT_EQ(Join(beyond), Join(Strings(s.beyond_contract()))) << "beyond_contract";
+  for (const auto& a : d.actions())
+    if (a.beyond_contract()) beyond.push_back(a.action());
+  for (const auto& a : d.needs_approval())
+    if (a.beyond_contract()) beyond.push_back(a.action());
+  EXPECT_EQ(Join(beyond), Join(Strings(s.beyond_contract())))
+      << "beyond_contract";
 
   // Every needs_approval action names who may approve it; listed ones match.
   for (const auto& a : d.needs_approval()) {
@@ -215,9 +232,12 @@ TEST_P(ScenarioTest, Decides) {
   }
 
   // Listed parameters.
-  auto find_action = [&](const std::string& id) -> const v1::RecommendedAction* {
-    for (const auto& a : d.actions()) if (a.action() == id) return &a;
-    for (const auto& a : d.needs_approval()) if (a.action() == id) return &a;
+  auto find_action =
+      [&](const std::string& id) -> const v1::RecommendedAction* {
+    for (const auto& a : d.actions())
+      if (a.action() == id) return &a;
+    for (const auto& a : d.needs_approval())
+      if (a.action() == id) return &a;
     return nullptr;
   };
   for (const auto& want : s.params()) {
@@ -227,8 +247,9 @@ TEST_P(ScenarioTest, Decides) {
                     << " is not recommended";
       continue;
     }
-    auto p = std::find_if(a->params().begin(), a->params().end(),
-                          [&](const v1::Param& param) { return param.name() == want.name(); });
+    auto p = std::find_if(
+        a->params().begin(), a->params().end(),
+        [&](const v1::Param& param) { return param.name() == want.name(); });
     if (p == a->params().end()) {
       ADD_FAILURE() << want.action() << " has no parameter " << want.name();
       continue;
@@ -260,7 +281,8 @@ TEST_P(ScenarioTest, Decides) {
   // Every recommended action carries at least one reason a person can read.
   for (const auto& a : d.actions()) {
     ASSERT_GT(a.reasons_size(), 0) << a.action();
-    for (const auto& r : a.reasons()) EXPECT_FALSE(r.text().empty()) << a.action();
+    for (const auto& r : a.reasons())
+      EXPECT_FALSE(r.text().empty()) << a.action();
   }
 }
 
@@ -284,7 +306,8 @@ TEST(ScenarioFilesTest, NamesAreUniqueAndThereAreEnough) {
 
 // The service playbook compiles without a single warning.
 TEST(ExampleContextsTest, PlaybookPolicyIsClean) {
-  CompileResult result = Engine::Compile((SourceRoot() / kDefaultPolicy).string());
+  CompileResult result =
+      Engine::Compile((SourceRoot() / kDefaultPolicy).string());
   ASSERT_NE(result.engine, nullptr);
   for (const Diagnostic& d : result.diagnostics) {
     ADD_FAILURE() << d.line << ":" << d.column << ": " << d.message;
@@ -302,7 +325,8 @@ TEST(ExampleContextsTest, PlaybookContextsDecide) {
   for (const auto& entry :
        fs::directory_iterator(SourceRoot() / "examples" / "contexts")) {
     std::string name = entry.path().filename().string();
-    if (name.rfind("playbook_", 0) == 0 && entry.path().extension() == ".json") {
+    if (name.rfind("playbook_", 0) == 0 &&
+        entry.path().extension() == ".json") {
       files.push_back(entry.path());
     }
   }

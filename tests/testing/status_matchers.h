@@ -30,14 +30,13 @@ MATCHER_P2(StatusIs, code, message_matcher, "") {
   const absl::Status& status = GetStatus(arg);
   *result_listener << "status is " << status;
   return status.code() == code &&
-         ::testing::ExplainMatchResult(message_matcher,
-                                       std::string(status.message()),
-                                       result_listener);
+         ::testing::ExplainMatchResult(
+             message_matcher, std::string(status.message()), result_listener);
 }
 
 }  // namespace tact::testing
 
-#define TACT_ASSERT_OK_AND_ASSIGN(lhs, expr)                           \
+#define TACT_ASSERT_OK_AND_ASSIGN(lhs, expr)                               \
   TACT_ASSERT_OK_AND_ASSIGN_IMPL(TACT_TESTING_CONCAT(statusor_, __LINE__), \
                                  lhs, expr)
 #define TACT_TESTING_CONCAT_IMPL(a, b) a##b

@@ -40,8 +40,9 @@ int RequiredAuthority(const PolicyPlan& plan, const RankedAction& r,
   // at or above `needed` whose limit covers the amount.
   int top = static_cast<int>(plan.authorities.size()) - 1;
   for (int a = needed; a <= top; ++a) {
-    auto limit = std::find_if(action.limits.begin(), action.limits.end(),
-                              [&](const AuthorityLimitPlan& l) { return l.authority == a; });
+    auto limit = std::find_if(
+        action.limits.begin(), action.limits.end(),
+        [&](const AuthorityLimitPlan& l) { return l.authority == a; });
     if (limit == action.limits.end() || limit->max_amount >= amount) return a;
   }
   return top;  // nobody's limit covers it: the highest authority decides
@@ -60,11 +61,10 @@ void ApplyAuthority(const PolicyPlan& plan, int caller,
     const ActionPlan& action = plan.actions[r.action];
     std::string why =
         amount > 0 && !action.limits.empty()
-            ? absl::StrCat("Needs approval from ",
-                           WithArticle(plan.authorities[needed]), ": ",
-                           FormatMoney(amount, plan.currency),
-                           " is above what ", WithArticle(plan.authorities[caller]),
-                           " may grant alone.")
+            ? absl::StrCat(
+                  "Needs approval from ", WithArticle(plan.authorities[needed]),
+                  ": ", FormatMoney(amount, plan.currency), " is above what ",
+                  WithArticle(plan.authorities[caller]), " may grant alone.")
             : absl::StrCat("Needs approval from ",
                            WithArticle(plan.authorities[needed]), ": ",
                            WithArticle(plan.authorities[caller]),

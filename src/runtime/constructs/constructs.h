@@ -12,8 +12,8 @@
 #include "src/compiler/program.h"
 #include "src/runtime/outcome.h"
 #include "src/runtime/ranked.h"
-#include "tact/v1/decision.pb.h"
 #include "tact/v1/context.pb.h"
+#include "tact/v1/decision.pb.h"
 
 namespace tact::internal {
 
@@ -59,12 +59,14 @@ void RunBudget(const DecideState& state, Outcome* outcome);
 // Entitlements: marks actions beyond the customer's contract (WARN) or
 // moves them to `blocked` (SUPPRESS).
 void ApplyEntitlements(const PolicyPlan& plan, const v1::Context& context,
-                       std::vector<RankedAction>* ranked, v1::Decision* decision);
+                       std::vector<RankedAction>* ranked,
+                       v1::Decision* decision);
 
 // Makes every monetary amount whole, non-negative minor units (doubles round
 // down, NaN and negatives become 0), so later passes and the host never see
 // a fraction of a cent.
-void NormalizeAmounts(const PolicyPlan& plan, std::vector<RankedAction>* ranked);
+void NormalizeAmounts(const PolicyPlan& plan,
+                      std::vector<RankedAction>* ranked);
 
 // Clips monetary amounts, in rank order, to what the budget has left; an
 // amount below the action's minimum is blocked as `budget_exhausted` and its

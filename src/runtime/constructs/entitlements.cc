@@ -17,12 +17,14 @@ namespace tact::internal {
 void CompileEntitlements(PolicyCompiler& c) {
   const v1::Policy& policy = c.policy();
   EntitlementPlan& plan = c.plan().entitlements;
-  plan.suppress = policy.beyond_contract().mode() == v1::BeyondContract::SUPPRESS;
+  plan.suppress =
+      policy.beyond_contract().mode() == v1::BeyondContract::SUPPRESS;
   for (int i = 0; i < policy.entitlements_size(); ++i) {
     const v1::Entitlement& e = policy.entitlements(i);
     std::string path = absl::StrCat("entitlements[", i, "]");
     if (e.tier().empty()) {
-      c.Error(path + ".tier", "", "an entitlement names the tier it applies to");
+      c.Error(path + ".tier", "",
+              "an entitlement names the tier it applies to");
       continue;
     }
     std::vector<std::string> includes(e.includes().begin(), e.includes().end());
@@ -35,7 +37,8 @@ void CompileEntitlements(PolicyCompiler& c) {
 }
 
 void ApplyEntitlements(const PolicyPlan& plan, const v1::Context& context,
-                       std::vector<RankedAction>* ranked, v1::Decision* decision) {
+                       std::vector<RankedAction>* ranked,
+                       v1::Decision* decision) {
   const std::string& tier = context.customer().tier();
   auto contract = plan.entitlements.includes.find(tier);
   // A tier without an entitlement entry has no stated contract to exceed.
@@ -64,7 +67,8 @@ void ApplyEntitlements(const PolicyPlan& plan, const v1::Context& context,
       blocked->set_action(action.id);
       blocked->set_code("beyond_contract");
       *blocked->mutable_blocked_by() = MakeReason("entitlement", tier, why);
-      for (const v1::Reason& reason : r.reasons) *blocked->add_wanted_by() = reason;
+      for (const v1::Reason& reason : r.reasons)
+        *blocked->add_wanted_by() = reason;
       continue;
     }
     r.beyond_contract = true;

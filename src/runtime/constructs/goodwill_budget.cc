@@ -88,8 +88,9 @@ void CompileBudgets(PolicyCompiler& c) {
     BudgetPlan budget;
     budget.id = b.id().empty() ? "goodwill" : b.id();
     budget.period = b.period();
-    budget.granted_kind = b.granted_kind().empty() ? std::string(kDefaultGrantedKind)
-                                                   : b.granted_kind();
+    budget.granted_kind = b.granted_kind().empty()
+                              ? std::string(kDefaultGrantedKind)
+                              : b.granted_kind();
     budget.calendar = c.Calendar(b.calendar(), path + ".calendar", element);
     if (b.period() == v1::GoodwillBudget::ROLLING) {
       if (b.window().empty()) {
@@ -98,7 +99,8 @@ void CompileBudgets(PolicyCompiler& c) {
       } else {
         budget.window = c.Duration(b.window(), path + ".window", element);
         if (budget.window.business) {
-          c.Error(path + ".window", element, "a budget window is calendar time");
+          c.Error(path + ".window", element,
+                  "a budget window is calendar time");
         }
       }
     }
@@ -111,7 +113,8 @@ void CompileBudgets(PolicyCompiler& c) {
           c.Expression(b.per_window(), nullptr, path + ".per_window", element);
     }
     if (!b.per_case().empty()) {
-      budget.per_case = c.Expression(b.per_case(), nullptr, path + ".per_case", element);
+      budget.per_case =
+          c.Expression(b.per_case(), nullptr, path + ".per_case", element);
     }
     for (ExprId id : {budget.per_window, budget.per_case}) {
       if (id < 0) continue;
@@ -119,15 +122,18 @@ void CompileBudgets(PolicyCompiler& c) {
       if (t != ValueType::kInt && t != ValueType::kDouble) {
         c.Error(path, element,
                 absl::StrCat("a budget cap must be a number of minor units, "
-                             "got ", TypeName(t)));
+                             "got ",
+                             TypeName(t)));
       }
     }
     // A literal negative cap is a mistake worth catching at load.
     for (const std::string* cap : {&b.per_window(), &b.per_case()}) {
       if (!cap->empty() && (*cap)[0] == '-') {
-        c.Error(cap == &b.per_window() ? path + ".per_window" : path + ".per_case",
-                element, absl::StrCat("the cap \"", *cap,
-                                      "\" is negative; a cap is at least 0"));
+        c.Error(
+            cap == &b.per_window() ? path + ".per_window" : path + ".per_case",
+            element,
+            absl::StrCat("the cap \"", *cap,
+                         "\" is negative; a cap is at least 0"));
       }
     }
     c.plan().budgets.push_back(std::move(budget));
@@ -140,9 +146,11 @@ void RunBudget(const DecideState& state, Outcome* outcome) {
   const BudgetPlan& budget = plan.budgets.front();
   BudgetState result;
   result.id = budget.id;
-  result.window_cap = CapValue(plan.program->Evaluate(budget.per_window, state.frame));
+  result.window_cap =
+      CapValue(plan.program->Evaluate(budget.per_window, state.frame));
   if (budget.per_case >= 0) {
-    result.case_cap = CapValue(plan.program->Evaluate(budget.per_case, state.frame));
+    result.case_cap =
+        CapValue(plan.program->Evaluate(budget.per_case, state.frame));
   }
   absl::Time start = WindowStart(budget, plan, state.now);
   const std::string& case_id = state.context.case_().id();
@@ -150,22 +158,26 @@ void RunBudget(const DecideState& state, Outcome* outcome) {
     if (e.kind() != budget.granted_kind || e.amount() <= 0) continue;
     absl::Time at = ToTime(e.at());
     if (at >= start && at <= state.now) {
-      result.granted_in_window = AddClamped(result.granted_in_window, e.amount());
+      result.granted_in_window =
+          AddClamped(result.granted_in_window, e.amount());
     }
     if (!case_id.empty() && e.case_id() == case_id && at <= state.now) {
       result.granted_in_case = AddClamped(result.granted_in_case, e.amount());
     }
   }
-  int64_t remaining = std::max<int64_t>(0, result.window_cap - result.granted_in_window);
+  int64_t remaining =
+      std::max<int64_t>(0, result.window_cap - result.granted_in_window);
   if (result.case_cap >= 0) {
     remaining = std::min(
-        remaining, std::max<int64_t>(0, result.case_cap - result.granted_in_case));
+        remaining,
+        std::max<int64_t>(0, result.case_cap - result.granted_in_case));
   }
   result.remaining = remaining;
   outcome->budget = std::move(result);
 }
 
-void NormalizeAmounts(const PolicyPlan& plan, std::vector<RankedAction>* ranked) {
+void NormalizeAmounts(const PolicyPlan& plan,
+                      std::vector<RankedAction>* ranked) {
   for (RankedAction& r : *ranked) {
     const ActionPlan& action = plan.actions[r.action];
     if (!action.monetary()) continue;
@@ -188,8 +200,9 @@ void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
       kept.push_back(std::move(r));
       continue;
     }
-    auto param = std::find_if(r.params.begin(), r.params.end(),
-                              [&](const auto& p) { return p.first == action.amount_param; });
+    auto param = std::find_if(
+        r.params.begin(), r.params.end(),
+        [&](const auto& p) { return p.first == action.amount_param; });
     // NormalizeAmounts made every amount a non-negative int.
     int64_t wanted = param == r.params.end() ? 0 : param->second.int_value;
     int64_t granted = std::min(wanted, remaining);
@@ -199,15 +212,19 @@ void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
       blocked->set_code("budget_exhausted");
       *blocked->mutable_blocked_by() = MakeReason(
           "budget", budget.id,
-          absl::StrCat("The goodwill budget has ", FormatMoney(remaining, plan.currency),
-                       " left for this customer (", FormatMoney(budget.window_cap, plan.currency),
-                       " per window, ", FormatMoney(budget.granted_in_window, plan.currency),
-                       " already granted); ",
-                       action.min_amount > 0
-                           ? absl::StrCat("below the ", FormatMoney(action.min_amount, plan.currency),
-                                          " that makes this gesture meaningful.")
-                           : "nothing left to give."));
-      for (const v1::Reason& reason : r.reasons) *blocked->add_wanted_by() = reason;
+          absl::StrCat(
+              "The goodwill budget has ", FormatMoney(remaining, plan.currency),
+              " left for this customer (",
+              FormatMoney(budget.window_cap, plan.currency), " per window, ",
+              FormatMoney(budget.granted_in_window, plan.currency),
+              " already granted); ",
+              action.min_amount > 0
+                  ? absl::StrCat("below the ",
+                                 FormatMoney(action.min_amount, plan.currency),
+                                 " that makes this gesture meaningful.")
+                  : "nothing left to give."));
+      for (const v1::Reason& reason : r.reasons)
+        *blocked->add_wanted_by() = reason;
       if (action.alternative >= 0 && !present[action.alternative]) {
         present[action.alternative] = true;
         RankedAction alt;
@@ -220,9 +237,10 @@ void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
         alt.effects = r.effects;
         alt.reasons.push_back(MakeReason(
             "budget", budget.id,
-            absl::StrCat("Offered instead of \"", action.id,
-                         "\": the goodwill budget is used up, so a non-monetary "
-                         "gesture keeps the relationship warm.")));
+            absl::StrCat(
+                "Offered instead of \"", action.id,
+                "\": the goodwill budget is used up, so a non-monetary "
+                "gesture keeps the relationship warm.")));
         alternatives.push_back(std::move(alt));
       }
       continue;
@@ -231,8 +249,8 @@ void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
       param->second = Value::Int(granted);
       r.reasons.push_back(MakeReason(
           "budget", budget.id,
-          absl::StrCat("Reduced from ", FormatMoney(wanted, plan.currency), " to ",
-                       FormatMoney(granted, plan.currency),
+          absl::StrCat("Reduced from ", FormatMoney(wanted, plan.currency),
+                       " to ", FormatMoney(granted, plan.currency),
                        ": that is what the goodwill budget has left.")));
     }
     remaining -= granted;

@@ -37,35 +37,39 @@ void CompileLadders(PolicyCompiler& c) {
     c.Condition(l.when(), path + ".when", element, &ladder.when);
     ladder.calendar = c.Calendar(l.calendar(), path + ".calendar", element);
     if (l.rungs().empty()) {
-      c.Error(path, element,
-              "a ladder has no rungs; give it at least one offer, lowest first");
+      c.Error(
+          path, element,
+          "a ladder has no rungs; give it at least one offer, lowest first");
     }
     for (int k = 0; k < l.rungs_size(); ++k) {
       const v1::Rung& r = l.rungs(k);
       std::string rung_path = absl::StrCat(path, ".rungs[", k, "]");
       RungPlan rung;
       if (!r.has_action()) {
-        c.Error(rung_path, element, absl::StrCat("rung ", k + 1, " has no action"));
+        c.Error(rung_path, element,
+                absl::StrCat("rung ", k + 1, " has no action"));
       } else {
-        rung.action = c.Recommendation(r.action(), rung_path + ".action", element);
+        rung.action =
+            c.Recommendation(r.action(), rung_path + ".action", element);
       }
       if (!r.entry().empty()) {
         c.Condition(r.entry(), rung_path + ".entry", element, &rung.entry);
       }
       if (!r.min_wait().empty()) {
-        rung.min_wait = c.Duration(r.min_wait(), rung_path + ".min_wait", element);
+        rung.min_wait =
+            c.Duration(r.min_wait(), rung_path + ".min_wait", element);
       }
-      rung.reason = c.Reason(r.reason(), rung_path + ".reason", element,
-                             {rung.action});
+      rung.reason =
+          c.Reason(r.reason(), rung_path + ".reason", element, {rung.action});
       ladder.rungs.push_back(std::move(rung));
     }
     for (int k = 0; k < l.exhausted_size(); ++k) {
       ladder.exhausted.push_back(c.Recommendation(
           l.exhausted(k), absl::StrCat(path, ".exhausted[", k, "]"), element));
     }
-    ladder.exhausted_reason = c.Reason(l.exhausted_reason(),
-                                       path + ".exhausted_reason", element,
-                                       ladder.exhausted);
+    ladder.exhausted_reason =
+        c.Reason(l.exhausted_reason(), path + ".exhausted_reason", element,
+                 ladder.exhausted);
     c.plan().ladders.push_back(std::move(ladder));
   }
 }
@@ -110,8 +114,9 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
       std::string fallback = absl::StrCat(
           "Every rung of the \"", ladder.id,
           "\" ladder has been offered in this case; nothing more to offer.");
-      Proposer proposer{"ladder", ladder.id, &ladder.exhausted_reason, fallback,
-                        ladder.priority, ladder.weight, kUnstaged};
+      Proposer proposer{"ladder", ladder.id,       &ladder.exhausted_reason,
+                        fallback, ladder.priority, ladder.weight,
+                        kUnstaged};
       for (const RecommendationPlan& rec : ladder.exhausted) {
         Propose(plan, rec, proposer, state.frame, outcome);
       }
@@ -128,9 +133,10 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
       }
     }
     const RungPlan& rung = ladder.rungs[next - 1];
-    std::string fallback = absl::StrCat("Rung ", next, " of ", top, " of the \"",
-                                        ladder.id, "\" ladder: one step at a time.");
-    Proposer proposer{"ladder", ladder.id, &rung.reason, fallback,
+    std::string fallback =
+        absl::StrCat("Rung ", next, " of ", top, " of the \"", ladder.id,
+                     "\" ladder: one step at a time.");
+    Proposer proposer{"ladder",        ladder.id,     &rung.reason, fallback,
                       ladder.priority, ladder.weight, kUnstaged};
     size_t before = outcome->candidates.size();
     Propose(plan, rung.action, proposer, state.frame, outcome);
@@ -143,9 +149,9 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
                        : state.context.case_().has_opened_at()
                            ? ToTime(state.context.case_().opened_at())
                            : absl::InfinitePast();
-    const BusinessCalendar& calendar =
-        ladder.calendar >= 0 ? plan.calendars[ladder.calendar]
-                             : BusinessCalendar::AlwaysOpen();
+    const BusinessCalendar& calendar = ladder.calendar >= 0
+                                           ? plan.calendars[ladder.calendar]
+                                           : BusinessCalendar::AlwaysOpen();
     absl::Time due = since == absl::InfinitePast()
                          ? since
                          : rung.min_wait.After(since, calendar);
@@ -153,14 +159,14 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
       Hold hold;
       hold.action = candidate.action;
       hold.code = "wait";
-      hold.by = MakeReason(
-          "ladder", ladder.id,
-          absl::StrCat("Rung ", next, " of the \"", ladder.id,
-                       "\" ladder is not due yet: it waits ",
-                       rung.min_wait.ToString(),
-                       last.step > 0 ? " after the previous rung" : " after the case opened",
-                       ", until ", FormatUtc(due),
-                       "."));
+      hold.by =
+          MakeReason("ladder", ladder.id,
+                     absl::StrCat("Rung ", next, " of the \"", ladder.id,
+                                  "\" ladder is not due yet: it waits ",
+                                  rung.min_wait.ToString(),
+                                  last.step > 0 ? " after the previous rung"
+                                                : " after the case opened",
+                                  ", until ", FormatUtc(due), "."));
       outcome->holds.push_back(std::move(hold));
       continue;
     }

@@ -29,8 +29,9 @@ void CompilePlaybooks(PolicyCompiler& c) {
     playbook.id = p.id();
     playbook.priority = p.priority();
     if (p.when().empty()) {
-      c.Error(path + ".when", element,
-              "say when the case is a service failure, e.g. \"case.our_fault\"");
+      c.Error(
+          path + ".when", element,
+          "say when the case is a service failure, e.g. \"case.our_fault\"");
     } else {
       c.Condition(p.when(), path + ".when", element, &playbook.when);
     }
@@ -43,8 +44,9 @@ void CompilePlaybooks(PolicyCompiler& c) {
     if (p.has_fix()) {
       playbook.fix = c.Recommendation(p.fix(), path + ".fix", element);
     }
-    playbook.fix_within = c.Duration(p.fix_within().empty() ? "24h" : p.fix_within(),
-                                     path + ".fix_within", element);
+    playbook.fix_within =
+        c.Duration(p.fix_within().empty() ? "24h" : p.fix_within(),
+                   path + ".fix_within", element);
     playbook.calendar = c.Calendar(p.calendar(), path + ".calendar", element);
     for (int k = 0; k < p.surprise_size(); ++k) {
       playbook.surprise.push_back(c.Recommendation(
@@ -52,7 +54,8 @@ void CompilePlaybooks(PolicyCompiler& c) {
     }
     for (int k = 0; k < p.compensation_size(); ++k) {
       playbook.compensation.push_back(c.Recommendation(
-          p.compensation(k), absl::StrCat(path, ".compensation[", k, "]"), element));
+          p.compensation(k), absl::StrCat(path, ".compensation[", k, "]"),
+          element));
     }
     if (!p.compensation_ladder().empty()) {
       for (int k = 0; k < static_cast<int>(c.plan().ladders.size()); ++k) {
@@ -61,8 +64,9 @@ void CompilePlaybooks(PolicyCompiler& c) {
         }
       }
       if (playbook.compensation_ladder < 0) {
-        c.Error(path + ".compensation_ladder", element,
-                absl::StrCat("unknown ladder \"", p.compensation_ladder(), "\""));
+        c.Error(
+            path + ".compensation_ladder", element,
+            absl::StrCat("unknown ladder \"", p.compensation_ladder(), "\""));
       }
     }
     playbook.reason = c.Reason(p.reason(), path + ".reason", element, {});
@@ -83,16 +87,17 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
             : RenderTemplate(playbook.reason, {}, plan.currency);
     auto propose = [&](const RecommendationPlan& rec, int stage,
                        std::string text) {
-      Proposer proposer{"playbook", playbook.id, nullptr, text,
-                        playbook.priority, 1.0, stage};
+      Proposer proposer{"playbook",        playbook.id, nullptr, text,
+                        playbook.priority, 1.0,         stage};
       Propose(plan, rec, proposer, state.frame, outcome);
     };
 
     RecommendationPlan apology;
     apology.action = playbook.apology;
     propose(apology, kStageApology,
-            absl::StrCat(intro, " Recovery begins with \"I'm sorry\", whoever's "
-                                "fault it feels like: apologize first."));
+            absl::StrCat(intro,
+                         " Recovery begins with \"I'm sorry\", whoever's "
+                         "fault it feels like: apologize first."));
 
     // Fix it fast: due fix_within after the incident (or the case opening).
     absl::Time from = kase.has_incident_at() ? ToTime(kase.incident_at())
@@ -106,7 +111,8 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
     bool missed = state.now > deadline;
     if (playbook.fix.action >= 0) {
       propose(playbook.fix, kStageFix,
-              missed ? absl::StrCat("Fix it now: the ", playbook.fix_within.ToString(),
+              missed ? absl::StrCat("Fix it now: the ",
+                                    playbook.fix_within.ToString(),
                                     " recovery window closed at ", due,
                                     ", so loyalty is harder to win back.")
                      : absl::StrCat("Fix it fast: within ",
@@ -126,8 +132,8 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
 
     // Something unexpected, the same gesture for the same customer.
     if (!playbook.surprise.empty()) {
-      uint64_t pick = StableHash(absl::StrCat(state.context.customer().id(), "/",
-                                              playbook.id)) %
+      uint64_t pick = StableHash(absl::StrCat(state.context.customer().id(),
+                                              "/", playbook.id)) %
                       playbook.surprise.size();
       propose(playbook.surprise[pick], kStageSurprise,
               "Then do something the customer does not expect: a fix alone "
@@ -141,7 +147,8 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
     if (playbook.compensation_ladder >= 0) {
       const std::string& ladder = plan.ladders[playbook.compensation_ladder].id;
       for (Candidate& c : outcome->candidates) {
-        if (c.reason.source_kind() == "ladder" && c.reason.source_id() == ladder) {
+        if (c.reason.source_kind() == "ladder" &&
+            c.reason.source_id() == ladder) {
           c.stage = std::min(c.stage, kStageCompensation);
         }
       }

@@ -33,17 +33,20 @@ void CompileStrikeLimits(PolicyCompiler& c) {
       c.Error(path + ".limit", element, "limit must be at least 1");
     }
     if (s.window().empty()) {
-      c.Error(path + ".window", element, "a strike limit needs a window, e.g. \"90d\"");
+      c.Error(path + ".window", element,
+              "a strike limit needs a window, e.g. \"90d\"");
     } else {
       strike.window = c.Duration(s.window(), path + ".window", element);
       if (strike.window.business) {
         c.Error(path + ".window", element,
-                "a strike window is calendar time, e.g. \"90d\", not business time");
+                "a strike window is calendar time, e.g. \"90d\", not business "
+                "time");
       }
     }
     if (s.counts().empty()) {
-      c.Error(path + ".counts", element,
-              "say which history events are strikes, e.g. \"e.kind == 'no_show'\"");
+      c.Error(
+          path + ".counts", element,
+          "say which history events are strikes, e.g. \"e.kind == 'no_show'\"");
     } else {
       // One compiled count over the history. The window is inclusive at both
       // ends: now - window <= e.at <= now.
@@ -68,12 +71,12 @@ void CompileStrikeLimits(PolicyCompiler& c) {
           s.at_limit(k), absl::StrCat(path, ".at_limit[", k, "]"), element));
     }
     for (int k = 0; k < s.suppress_size(); ++k) {
-      int a = c.ActionIndex(s.suppress(k), absl::StrCat(path, ".suppress[", k, "]"),
-                            element);
+      int a = c.ActionIndex(s.suppress(k),
+                            absl::StrCat(path, ".suppress[", k, "]"), element);
       if (a >= 0) strike.suppress.push_back(a);
     }
-    strike.warning_reason = c.Reason(s.warning_reason(), path + ".warning_reason",
-                                     element, strike.warning);
+    strike.warning_reason = c.Reason(
+        s.warning_reason(), path + ".warning_reason", element, strike.warning);
     strike.limit_reason = c.Reason(s.limit_reason(), path + ".limit_reason",
                                    element, strike.at_limit);
     c.plan().strikes.push_back(std::move(strike));
@@ -101,8 +104,9 @@ void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
       std::string fallback = absl::StrCat(
           count, " of ", strike.limit, " strikes in ", window,
           ": set expectations now, the next one reaches the limit.");
-      Proposer proposer{"strike_limit", strike.id, &strike.warning_reason,
-                        fallback, strike.priority, 1.0, kUnstaged};
+      Proposer proposer{"strike_limit", strike.id,       &strike.warning_reason,
+                        fallback,       strike.priority, 1.0,
+                        kUnstaged};
       for (const RecommendationPlan& rec : strike.warning) {
         Propose(plan, rec, proposer, state.frame, outcome);
       }
@@ -110,8 +114,9 @@ void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
       std::string fallback =
           absl::StrCat(count, " strikes in ", window, " (limit ", strike.limit,
                        "): three strikes and you're out.");
-      Proposer proposer{"strike_limit", strike.id, &strike.limit_reason,
-                        fallback, strike.priority, 1.0, kUnstaged};
+      Proposer proposer{"strike_limit", strike.id,       &strike.limit_reason,
+                        fallback,       strike.priority, 1.0,
+                        kUnstaged};
       for (const RecommendationPlan& rec : strike.at_limit) {
         Propose(plan, rec, proposer, state.frame, outcome);
       }
@@ -122,7 +127,8 @@ void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
         hold.by = MakeReason(
             "strike_limit", strike.id,
             absl::StrCat("Held back: the customer has ", count, " strikes in ",
-                         window, ", at or over the limit of ", strike.limit, "."));
+                         window, ", at or over the limit of ", strike.limit,
+                         "."));
         outcome->holds.push_back(std::move(hold));
       }
     }
