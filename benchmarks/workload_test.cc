@@ -45,5 +45,25 @@ TEST(WorkloadTest, ContextsDecideAndExerciseTheConstructs) {
   EXPECT_GT(recoveries, 50);
 }
 
+// A traced decision evaluates every rule; an untraced one only the rules
+// the index keeps. Both must decide the same.
+TEST(WorkloadTest, TheRuleIndexChangesNoDecision) {
+  auto engine =
+      Engine::FromText(GeneratePolicy(1000), PolicyFormat::kText, "generated");
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  DecideOptions traced;
+  traced.trace = true;
+  int fired = 0;
+  for (const v1::Context& context : GenerateContexts(300, 11)) {
+    auto indexed = (*engine)->Decide(context);
+    auto full = (*engine)->Decide(context, traced);
+    ASSERT_TRUE(indexed.ok() && full.ok());
+    for (const v1::RuleTrace& t : full->trace()) fired += t.fired();
+    full->clear_trace();
+    EXPECT_EQ(indexed->SerializeAsString(), full->SerializeAsString());
+  }
+  EXPECT_GT(fired, 300);
+}
+
 }  // namespace
 }  // namespace tact::bench

@@ -890,38 +890,40 @@ class Evaluator {
 
 }  // namespace
 
-bool Program::AsStringEquality(ExprId id, ExprId* field,
-                               std::string* literal) const {
-  const std::vector<Node>& nodes = impl_->program->nodes;
-  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) return false;
-  // Look through definitions: `is_gold` may stand for `customer.tier ==
-  // 'gold'`.
-  while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
-  const Node& eq = nodes[id];
-  if (eq.op != Op::kEq) return false;
-  const Node& a = nodes[eq.a];
-  const Node& b = nodes[eq.b];
-  auto is_field = [](const Node& n) {
-    return n.op == Op::kSlot && n.type == ValueType::kString;
-  };
-  auto is_literal = [](const Node& n) {
-    return n.op == Op::kConst && n.type == ValueType::kString;
-  };
-  if (is_field(a) && is_literal(b)) {
-    *field = eq.a;
-    *literal = std::string(b.constant.string_value);
-    return true;
+namespace {
+
+// The value of a node that is constant: a literal, a negated literal (not
+// the one int whose negation overflows) or an int literal made double.
+bool FoldConstant(const CompiledProgram& program, int32_t id, Value* out) {
+  const Node& n = program.nodes[id];
+  switch (n.op) {
+    case Op::kConst:
+      *out = n.constant;
+      return true;
+    case Op::kIntToDouble:
+    case Op::kNegInt:
+    case Op::kNegDouble: {
+      Value v;
+      if (!FoldConstant(program, n.a, &v)) return false;
+      if (n.op == Op::kIntToDouble) {
+        *out = Value::Double(static_cast<double>(v.int_value));
+      } else if (n.op == Op::kNegDouble) {
+        *out = Value::Double(-v.double_value);
+      } else if (v.int_value == std::numeric_limits<int64_t>::min()) {
+        return false;
+      } else {
+        *out = Value::Int(-v.int_value);
+      }
+      return true;
+    }
+    default:
+      return false;
   }
-  if (is_literal(a) && is_field(b)) {
-    *field = eq.b;
-    *literal = std::string(a.constant.string_value);
-    return true;
-  }
-  return false;
 }
 
-bool Program::IsCostly(ExprId id) const {
-  const CompiledProgram& program = *impl_->program;
+// Whether any node reachable from `id` satisfies `pred`.
+template <typename Pred>
+bool Reaches(const CompiledProgram& program, int32_t id, Pred pred) {
   if (id < 0 || static_cast<size_t>(id) >= program.nodes.size()) return false;
   std::vector<int32_t> stack = {id};
   std::vector<bool> seen(program.nodes.size(), false);
@@ -931,18 +933,12 @@ bool Program::IsCostly(ExprId id) const {
     if (n < 0 || seen[n]) continue;
     seen[n] = true;
     const Node& node = program.nodes[n];
+    if (pred(node)) return true;
     switch (node.op) {
-      case Op::kMatches:
-      case Op::kHistory:
-      case Op::kExists:
-      case Op::kAll:
-      case Op::kExistsOne:
-      case Op::kCount:
-      case Op::kFilter:
-        return true;
       case Op::kConst:
       case Op::kSlot:
       case Op::kEventField:
+      case Op::kHistory:
         continue;
       case Op::kDefinition:
         stack.push_back(node.b);
@@ -957,6 +953,14 @@ bool Program::IsCostly(ExprId id) const {
         for (int32_t k = 0; k < node.c; ++k)
           stack.push_back(program.args[node.b + k]);
         continue;
+      case Op::kExists:
+      case Op::kAll:
+      case Op::kExistsOne:
+      case Op::kCount:
+      case Op::kFilter:  // c is a loop depth, not a node
+        stack.push_back(node.a);
+        stack.push_back(node.b);
+        continue;
       default:  // a, b and c are operand nodes or -1
         stack.push_back(node.a);
         stack.push_back(node.b);
@@ -965,6 +969,97 @@ bool Program::IsCostly(ExprId id) const {
     }
   }
   return false;
+}
+
+}  // namespace
+
+bool Program::AsComparison(ExprId id, Comparison* out) const {
+  const CompiledProgram& program = *impl_->program;
+  const std::vector<Node>& nodes = program.nodes;
+  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) return false;
+  // Look through definitions: `is_gold` may stand for `customer.tier ==
+  // 'gold'`.
+  while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
+  const Node& cmp = nodes[id];
+  CompareOp op;
+  switch (cmp.op) {
+    case Op::kEq:
+      op = CompareOp::kEq;
+      break;
+    case Op::kNe:
+      op = CompareOp::kNe;
+      break;
+    case Op::kLt:
+      op = CompareOp::kLt;
+      break;
+    case Op::kLe:
+      op = CompareOp::kLe;
+      break;
+    case Op::kGt:
+      op = CompareOp::kGt;
+      break;
+    case Op::kGe:
+      op = CompareOp::kGe;
+      break;
+    default:
+      return false;
+  }
+  Value constant;
+  int32_t operand;
+  if (FoldConstant(program, cmp.b, &constant)) {
+    operand = cmp.a;
+  } else if (FoldConstant(program, cmp.a, &constant)) {
+    operand = cmp.b;
+    // `c < x` is `x > c`.
+    static constexpr CompareOp kFlipped[] = {CompareOp::kEq, CompareOp::kNe,
+                                             CompareOp::kGt, CompareOp::kGe,
+                                             CompareOp::kLt, CompareOp::kLe};
+    op = kFlipped[static_cast<int>(op)];
+  } else {
+    return false;
+  }
+  Value ignored;
+  if (FoldConstant(program, operand, &ignored)) return false;
+  const ValueType type = nodes[operand].type;
+  switch (type) {
+    case ValueType::kInt:
+    case ValueType::kDouble:
+    case ValueType::kTimestamp:
+    case ValueType::kDuration:
+      break;
+    case ValueType::kString:
+      if (op != CompareOp::kEq) return false;
+      break;
+    default:
+      return false;
+  }
+  if (constant.type != type) return false;
+  out->operand = operand;
+  out->op = op;
+  out->constant = constant;
+  return true;
+}
+
+bool Program::IsCostly(ExprId id) const {
+  return Reaches(*impl_->program, id, [](const Node& node) {
+    switch (node.op) {
+      case Op::kMatches:
+      case Op::kHistory:
+      case Op::kExists:
+      case Op::kAll:
+      case Op::kExistsOne:
+      case Op::kCount:
+      case Op::kFilter:
+        return true;
+      default:
+        return false;
+    }
+  });
+}
+
+bool Program::MatchesRegex(ExprId id) const {
+  return Reaches(*impl_->program, id,
+                 [](const Node& node) { return node.op == Op::kMatches; });
 }
 
 Value Program::Evaluate(ExprId id, Frame& frame) const {

@@ -145,15 +145,30 @@ class Program {
 
   // --- Load-time queries for planning (never on the decision path) ---
 
-  // When `id` is `<context or attribute field> == '<string literal>'` (either
-  // order, possibly through a definition), sets `*field` to the id of the
-  // field read and `*literal` to the literal, and returns true. Rules are
-  // indexed by such tests.
-  bool AsStringEquality(ExprId id, ExprId* field, std::string* literal) const;
+  // A comparison operator, as AsComparison reports it.
+  enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
+
+  // `operand op constant`: a test rules can be indexed by.
+  struct Comparison {
+    ExprId operand = -1;  // the side that is not constant
+    CompareOp op = CompareOp::kEq;
+    // Of the operand's type: int, double, timestamp, duration or string
+    // (strings only with kEq). A string constant views the program.
+    Value constant;
+  };
+
+  // When `id` compares an expression of one of the types above with a
+  // constant (either order, possibly through a definition), fills `*out`
+  // with the constant on the right and returns true. Constants folded
+  // here: literals, negated literals and ints converted to double.
+  bool AsComparison(ExprId id, Comparison* out) const;
 
   // True when evaluating `id` may cost more than a few node visits: it
   // matches a regex or iterates the history. Such conjuncts run last.
   bool IsCostly(ExprId id) const;
+
+  // True when evaluating `id` may run a regex.
+  bool MatchesRegex(ExprId id) const;
 
  private:
   friend class ProgramBuilder;

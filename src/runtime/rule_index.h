@@ -1,12 +1,23 @@
-// Indexing rules by their equality tests, so a decision evaluates only the
-// rules that can fire for this context's tier, channel, category, ...
+// Indexing rules by their comparisons with constants, so a decision
+// evaluates only the rules that can fire for this context.
 //
 // A rule whose condition has a top-level conjunct `customer.tier == 'gold'`
-// cannot fire for a silver customer: that conjunct is false, and a false
+// or `hours_open > 48` cannot fire when that conjunct is false: a false
 // conjunct makes the whole condition false whatever the others do (even
-// when they err). So the index is exact: it only skips rules that would not
-// have fired. Rules are grouped by the set of indexed fields they test and
-// keyed by the literals; a decision does one hash lookup per group.
+// when they err). Each expression compared with constants by enough rules
+// (a "fact": `customer.tier`, the definition `hours_open`, ...) is
+// evaluated once per decision, and a precomputed bitset per range of its
+// values says which rules none of its tests exclude. ANDing those bitsets
+// leaves the candidates. Rules are only ever left out when a conjunct is
+// false, so the index never changes a decision: the candidates' conditions
+// are evaluated in full.
+//
+// For a fact compared with m distinct constants the value line splits into
+// 2m + 1 ranges (below the first constant, the constant itself, between
+// two constants, ...), on each of which every test is constantly true or
+// false, so the bitsets are exact. A fact with more constants than
+// kMaxBoundaries gets coarser ranges on which a test may be true somewhere;
+// its rule stays a candidate there.
 #ifndef TACT_SRC_RUNTIME_RULE_INDEX_H_
 #define TACT_SRC_RUNTIME_RULE_INDEX_H_
 
@@ -21,51 +32,71 @@
 
 namespace tact::internal {
 
+// A set of rule positions; room for 16,384 rules without a heap allocation.
+using RuleBits = absl::InlinedVector<uint64_t, 256>;
+
 // Immutable after Build; Candidates is safe for concurrent use.
 class RuleIndex {
  public:
-  // The most fields an index keys on.
-  static constexpr int kMaxFields = 4;
+  // At most this many facts are indexed (the ones most rules test).
+  static constexpr int kMaxFacts = 64;
+  // At most this many distinct constants per numeric fact keep exact
+  // ranges; more are merged.
+  static constexpr int kMaxBoundaries = 256;
+  // At most this many distinct string constants per fact; a fact compared
+  // with more is not indexed.
+  static constexpr int kMaxLiterals = 1024;
 
   // REQUIRES: `rules` in evaluation order; their conjuncts compiled into
   // `program`.
   static RuleIndex Build(const std::vector<RulePlan>& rules,
                          const Program& program);
 
-  // The field values of this decision, read once.
-  using FieldValues = absl::InlinedVector<absl::string_view, kMaxFields>;
-  FieldValues ReadFields(const Program& program, Frame& frame) const;
+  // Sets `*out` to the rules (positions into the rules Build saw) that may
+  // fire for the context of `frame`. Evaluates each fact once (memoized
+  // definitions stay memoized in `frame` for the rules).
+  void Candidates(const Program& program, Frame& frame, RuleBits* out) const;
 
-  // Positions (into the rules Build saw) of the rules that may fire, in
-  // ascending order.
-  void Candidates(const FieldValues& values, std::vector<int>* out) const;
+  // Calls `fn(position)` for each rule in `bits`, in ascending order.
+  template <typename Fn>
+  static void ForEach(const RuleBits& bits, Fn fn) {
+    for (size_t w = 0; w < bits.size(); ++w) {
+      for (uint64_t word = bits[w]; word != 0; word &= word - 1) {
+        fn(static_cast<int>(w * 64 + __builtin_ctzll(word)));
+      }
+    }
+  }
 
-  // For a rule Candidates left out: the index (into its `when`) of an
-  // indexed conjunct that is false for `values`.
-  int FalseConjunct(int rule, const FieldValues& values) const;
-
-  // How many fields are indexed and how many rules are not indexed (stats
-  // for benchmarks and tests).
-  int field_count() const { return static_cast<int>(fields_.size()); }
-  int unindexed_count() const { return static_cast<int>(unindexed_.size()); }
+  // Stats for benchmarks and tests: facts indexed, and rules with no
+  // indexed test (always candidates).
+  int fact_count() const { return static_cast<int>(facts_.size()); }
+  int unindexed_count() const { return unindexed_; }
 
  private:
-  struct Test {
-    int field;     // index into fields_
-    int conjunct;  // index into the rule's `when`
-    std::string literal;
-  };
-  struct Group {
-    uint32_t mask = 0;  // bit i: the rules test fields_[i]
-    // Literals of the tested fields in field order, length-prefixed.
-    absl::flat_hash_map<std::string, std::vector<int>> rules;
+  struct Fact {
+    ExprId expr = -1;
+    bool is_string = false;
+    bool is_double = false;
+    // Numeric facts: sorted distinct boundaries; range 2i + 1 is the
+    // boundary i itself, range 2i the values between boundary i - 1 and i.
+    std::vector<int64_t> int_bounds;
+    std::vector<double> double_bounds;
+    // String facts: the range of each literal; any other value is range
+    // `literals.size()`.
+    absl::flat_hash_map<std::string, int> literals;
+    // Offset of range 0's bitset in `rows_`.
+    size_t first_row = 0;
   };
 
-  std::vector<ExprId> fields_;
-  std::vector<Group> groups_;
-  std::vector<int> unindexed_;
-  // Per rule: its indexed tests (empty when unindexed).
-  std::vector<std::vector<Test>> tests_;
+  // The range of `value` for `fact`, or -1 when it cannot be placed (an
+  // error, NaN): then the fact excludes nothing.
+  int RangeOf(const Fact& fact, const Value& value) const;
+
+  size_t rule_count_ = 0;
+  size_t words_ = 0;  // 64-bit words per bitset
+  int unindexed_ = 0;
+  std::vector<Fact> facts_;
+  std::vector<uint64_t> rows_;
 };
 
 }  // namespace tact::internal

@@ -44,52 +44,47 @@ std::string Contribute(const PolicyPlan& plan, const RulePlan& rule,
 
 void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
               google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace) {
-  const RuleIndex::FieldValues values =
-      plan.rule_index.ReadFields(*plan.program, frame);
-  std::vector<int> candidates;
-  plan.rule_index.Candidates(values, &candidates);
-
+  // A trace says of every rule whether it held and which conjunct failed,
+  // so it evaluates them all; otherwise the index leaves out rules with a
+  // false indexed test.
+  RuleBits candidates;
   if (trace != nullptr) {
+    candidates.assign((plan.rules.size() + 63) / 64, ~uint64_t{0});
+    if (plan.rules.size() % 64 != 0) {
+      candidates.back() = (uint64_t{1} << (plan.rules.size() % 64)) - 1;
+    }
     // One entry per rule, in policy order, written in place.
     trace->Reserve(static_cast<int>(plan.rules.size()));
     for (size_t r = 0; r < plan.rules.size(); ++r) trace->Add();
-    // Rules the index left out have a false equality test: say which.
-    size_t next = 0;
-    for (int r = 0; r < static_cast<int>(plan.rules.size()); ++r) {
-      const RulePlan& rule = plan.rules[r];
-      v1::RuleTrace& entry = *trace->Mutable(rule.index);
-      entry.set_rule_id(rule.id);
-      if (next < candidates.size() && candidates[next] == r) {
-        ++next;
-        continue;
-      }
-      entry.set_failed_condition(
-          rule.when[plan.rule_index.FalseConjunct(r, values)].source);
+    for (const RulePlan& rule : plan.rules) {
+      trace->Mutable(rule.index)->set_rule_id(rule.id);
     }
+  } else {
+    plan.rule_index.Candidates(*plan.program, frame, &candidates);
   }
 
   int shadow_below = INT_MIN;  // rules with priority < this are shadowed
-  for (int r : candidates) {
+  RuleIndex::ForEach(candidates, [&](int r) {
     const RulePlan& rule = plan.rules[r];
     v1::RuleTrace* entry =
         trace == nullptr ? nullptr : trace->Mutable(rule.index);
     bool shadowed = rule.priority < shadow_below;
     // A shadowed rule contributes nothing; it is only evaluated for the
     // trace, so that the trace says whether it held.
-    if (shadowed && entry == nullptr) continue;
+    if (shadowed && entry == nullptr) return;
     ConditionResult result = EvaluateCondition(*plan.program, rule.when, frame);
     if (shadowed && result.holds()) {
       entry->set_shadowed_by_final(true);
-      continue;
+      return;
     }
     if (!result.holds()) {
-      if (entry == nullptr) continue;
+      if (entry == nullptr) return;
       if (result.failed != nullptr) {
         entry->set_failed_condition(result.failed->source);
       } else {
         entry->set_error(result.error);
       }
-      continue;
+      return;
     }
     std::string error = Contribute(plan, rule, frame, outcome);
     if (entry != nullptr) {
@@ -97,7 +92,7 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
       if (!error.empty()) entry->set_error(error);
     }
     if (rule.final) shadow_below = rule.priority;
-  }
+  });
 }
 
 std::vector<double> ScoreFactors(const PolicyPlan& plan, Frame& frame) {
