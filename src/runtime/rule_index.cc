@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "src/runtime/condition.h"
+
 namespace tact::internal {
 namespace {
 
@@ -42,33 +44,35 @@ bool Holds(CompareOp op, T value, T constant) {
   return true;
 }
 
-// Whether `x op c` holds for some real x with lo < x < hi. For ints this
-// may say yes for a range holding no int: the index stays conservative.
+// Whether `x op c` holds for some real x with lo < x < hi, where a null
+// bound is infinite. For ints this may say yes for a range holding no int:
+// no value falls there, so that does not matter.
 template <typename T>
-bool MayHoldBetween(CompareOp op, T lo, T hi, T c) {
+bool MayHoldBetween(CompareOp op, const T* lo, const T* hi, T c) {
   switch (op) {
     case CompareOp::kEq:
-      return lo < c && c < hi;
+      return (lo == nullptr || *lo < c) && (hi == nullptr || c < *hi);
     case CompareOp::kNe:
       return true;
     case CompareOp::kLt:
     case CompareOp::kLe:
-      return lo < c;
+      return lo == nullptr || *lo < c;
     case CompareOp::kGt:
     case CompareOp::kGe:
-      return hi > c;
+      return hi == nullptr || *hi > c;
   }
   return true;
 }
 
 // For a numeric fact: the sorted distinct constants its tests use, thinned
-// to at most `limit` boundaries.
+// to at most `limit` boundaries; `*exact` says whether none was dropped.
 template <typename T>
-std::vector<T> Boundaries(std::vector<T> constants, size_t limit) {
+std::vector<T> Boundaries(std::vector<T> constants, size_t limit, bool* exact) {
   std::sort(constants.begin(), constants.end());
   constants.erase(std::unique(constants.begin(), constants.end()),
                   constants.end());
-  if (constants.size() <= limit) return constants;
+  *exact = constants.size() <= limit;
+  if (*exact) return constants;
   std::vector<T> thinned;
   thinned.reserve(limit);
   for (size_t i = 0; i < limit; ++i) {
@@ -77,33 +81,15 @@ std::vector<T> Boundaries(std::vector<T> constants, size_t limit) {
   return thinned;
 }
 
-// Whether `test` may hold for a value in range `range` of `bounds` (see
-// RuleIndex::Fact).
+// Whether `x op c` may hold for an x in range `range` of `bounds` (see
+// RuleIndex::Fact). Exact when `c` is one of the bounds.
 template <typename T>
 bool MayHoldIn(CompareOp op, T c, const std::vector<T>& bounds, size_t range) {
   const size_t i = range / 2;
   if (range % 2 == 1) return Holds(op, bounds[i], c);
-  const T lo = i == 0 ? -std::numeric_limits<T>::infinity() : bounds[i - 1];
-  const T hi =
-      i == bounds.size() ? std::numeric_limits<T>::infinity() : bounds[i];
+  const T* lo = i == 0 ? nullptr : &bounds[i - 1];
+  const T* hi = i == bounds.size() ? nullptr : &bounds[i];
   return MayHoldBetween(op, lo, hi, c);
-}
-
-// int64 has no infinity; the extremes serve (no value lies beyond them).
-template <>
-bool MayHoldIn<int64_t>(CompareOp op, int64_t c,
-                        const std::vector<int64_t>& bounds, size_t range) {
-  const size_t i = range / 2;
-  if (range % 2 == 1) return Holds(op, bounds[i], c);
-  // Compare as long double: lo and hi may be the int64 extremes, and an
-  // open range below INT64_MIN or above INT64_MAX must stay empty.
-  using Wide = long double;
-  const Wide lo = i == 0 ? Wide(std::numeric_limits<int64_t>::min()) - 1
-                         : Wide(bounds[i - 1]);
-  const Wide hi = i == bounds.size()
-                      ? Wide(std::numeric_limits<int64_t>::max()) + 1
-                      : Wide(bounds[i]);
-  return MayHoldBetween<Wide>(op, lo, hi, Wide(c));
 }
 
 }  // namespace
@@ -157,12 +143,14 @@ RuleIndex RuleIndex::Build(const std::vector<RulePlan>& rules,
     } else if (fact.is_double) {
       std::vector<double> constants;
       for (const Test& t : list) constants.push_back(t.constant.double_value);
-      fact.double_bounds = Boundaries(std::move(constants), kMaxBoundaries);
+      fact.double_bounds =
+          Boundaries(std::move(constants), kMaxBoundaries, &fact.exact);
       ranges = 2 * fact.double_bounds.size() + 1;
     } else {
       std::vector<int64_t> constants;
       for (const Test& t : list) constants.push_back(t.constant.int_value);
-      fact.int_bounds = Boundaries(std::move(constants), kMaxBoundaries);
+      fact.int_bounds =
+          Boundaries(std::move(constants), kMaxBoundaries, &fact.exact);
       ranges = 2 * fact.int_bounds.size() + 1;
     }
     if (index.rows_.size() + ranges * index.words_ > kMaxRowWords) continue;
@@ -196,6 +184,30 @@ RuleIndex RuleIndex::Build(const std::vector<RulePlan>& rules,
   }
   index.unindexed_ =
       static_cast<int>(std::count(indexed.begin(), indexed.end(), false));
+
+  // What is left to evaluate of each rule when its facts placed the context.
+  absl::flat_hash_map<ExprId, int> exact_facts;
+  for (size_t f = 0; f < index.facts_.size(); ++f) {
+    if (index.facts_[f].exact) exact_facts[index.facts_[f].expr] = f;
+  }
+  index.proven_.assign(rules.size(), 0);
+  for (size_t r = 0; r < rules.size(); ++r) {
+    index.residual_begin_.push_back(
+        static_cast<uint32_t>(index.residual_.size()));
+    for (const Conjunct& conjunct : rules[r].when) {
+      Program::Comparison c;
+      if (program.AsComparison(conjunct.expr, &c)) {
+        auto it = exact_facts.find(c.operand);
+        if (it != exact_facts.end()) {
+          index.proven_[r] |= uint64_t{1} << it->second;
+          continue;
+        }
+      }
+      index.residual_.push_back(conjunct.expr);
+    }
+  }
+  index.residual_begin_.push_back(
+      static_cast<uint32_t>(index.residual_.size()));
   return index;
 }
 
@@ -226,19 +238,38 @@ int RuleIndex::RangeOf(const Fact& fact, const Value& value) const {
                           (i < b.size() && b[i] == value.int_value ? 1 : 0));
 }
 
-void RuleIndex::Candidates(const Program& program, Frame& frame,
-                           RuleBits* out) const {
+bool RuleIndex::Holds(int rule, const std::vector<Conjunct>& when,
+                      uint64_t unplaced, const Program& program,
+                      Frame& frame) const {
+  if ((proven_[rule] & unplaced) != 0) {
+    return EvaluateCondition(program, when, frame).holds();
+  }
+  for (uint32_t k = residual_begin_[rule]; k < residual_begin_[rule + 1]; ++k) {
+    const Value v = program.Evaluate(residual_[k], frame);
+    if (v.is_error() || !v.bool_value) return false;
+  }
+  return true;
+}
+
+uint64_t RuleIndex::Candidates(const Program& program, Frame& frame,
+                               RuleBits* out) const {
   out->assign(words_, ~uint64_t{0});
   if (rule_count_ % 64 != 0) {
     out->back() = (uint64_t{1} << (rule_count_ % 64)) - 1;
   }
   uint64_t* bits = out->data();
-  for (const Fact& fact : facts_) {
+  uint64_t unplaced = 0;
+  for (size_t f = 0; f < facts_.size(); ++f) {
+    const Fact& fact = facts_[f];
     const int range = RangeOf(fact, program.Evaluate(fact.expr, frame));
-    if (range < 0) continue;  // an error or NaN: this fact excludes nothing
+    if (range < 0) {  // an error or NaN: this fact excludes nothing
+      unplaced |= uint64_t{1} << f;
+      continue;
+    }
     const uint64_t* row = rows_.data() + fact.first_row + range * words_;
     for (size_t w = 0; w < words_; ++w) bits[w] &= row[w];
   }
+  return unplaced;
 }
 
 }  // namespace tact::internal

@@ -54,8 +54,16 @@ class RuleIndex {
 
   // Sets `*out` to the rules (positions into the rules Build saw) that may
   // fire for the context of `frame`. Evaluates each fact once (memoized
-  // definitions stay memoized in `frame` for the rules).
-  void Candidates(const Program& program, Frame& frame, RuleBits* out) const;
+  // definitions stay memoized in `frame` for the rules). Returns the facts
+  // that could not place the context (bit i: fact i), for Holds.
+  uint64_t Candidates(const Program& program, Frame& frame,
+                      RuleBits* out) const;
+
+  // Whether candidate `rule`, with conjuncts `when`, holds. Conjuncts the
+  // index has proven true for this context (tests of facts it placed
+  // exactly) are not evaluated again. `unplaced`: what Candidates returned.
+  bool Holds(int rule, const std::vector<Conjunct>& when, uint64_t unplaced,
+             const Program& program, Frame& frame) const;
 
   // Calls `fn(position)` for each rule in `bits`, in ascending order.
   template <typename Fn>
@@ -86,6 +94,9 @@ class RuleIndex {
     absl::flat_hash_map<std::string, int> literals;
     // Offset of range 0's bitset in `rows_`.
     size_t first_row = 0;
+    // Every range is one on which each test is constantly true or false
+    // (no boundaries were merged).
+    bool exact = true;
   };
 
   // The range of `value` for `fact`, or -1 when it cannot be placed (an
@@ -97,6 +108,12 @@ class RuleIndex {
   int unindexed_ = 0;
   std::vector<Fact> facts_;
   std::vector<uint64_t> rows_;
+  // Per rule: the facts whose tests it need not evaluate when they placed
+  // the context (bit i: fact i), and the conjuncts left to evaluate then,
+  // residual_[residual_begin_[r] .. residual_begin_[r + 1]).
+  std::vector<uint64_t> proven_;
+  std::vector<uint32_t> residual_begin_;
+  std::vector<ExprId> residual_;
 };
 
 }  // namespace tact::internal

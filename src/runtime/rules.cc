@@ -48,6 +48,7 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
   // so it evaluates them all; otherwise the index leaves out rules with a
   // false indexed test.
   RuleBits candidates;
+  uint64_t unplaced = 0;
   if (trace != nullptr) {
     candidates.assign((plan.rules.size() + 63) / 64, ~uint64_t{0});
     if (plan.rules.size() % 64 != 0) {
@@ -60,7 +61,7 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
       trace->Mutable(rule.index)->set_rule_id(rule.id);
     }
   } else {
-    plan.rule_index.Candidates(*plan.program, frame, &candidates);
+    unplaced = plan.rule_index.Candidates(*plan.program, frame, &candidates);
   }
 
   int shadow_below = INT_MIN;  // rules with priority < this are shadowed
@@ -72,13 +73,22 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
     // A shadowed rule contributes nothing; it is only evaluated for the
     // trace, so that the trace says whether it held.
     if (shadowed && entry == nullptr) return;
+    if (entry == nullptr) {
+      // Not traced: whether it holds is all that matters.
+      if (!plan.rule_index.Holds(r, rule.when, unplaced, *plan.program,
+                                 frame)) {
+        return;
+      }
+      Contribute(plan, rule, frame, outcome);
+      if (rule.final) shadow_below = rule.priority;
+      return;
+    }
     ConditionResult result = EvaluateCondition(*plan.program, rule.when, frame);
     if (shadowed && result.holds()) {
       entry->set_shadowed_by_final(true);
       return;
     }
     if (!result.holds()) {
-      if (entry == nullptr) return;
       if (result.failed != nullptr) {
         entry->set_failed_condition(result.failed->source);
       } else {
@@ -87,10 +97,8 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
       return;
     }
     std::string error = Contribute(plan, rule, frame, outcome);
-    if (entry != nullptr) {
-      entry->set_fired(true);
-      if (!error.empty()) entry->set_error(error);
-    }
+    entry->set_fired(true);
+    if (!error.empty()) entry->set_error(error);
     if (rule.final) shadow_below = rule.priority;
   });
 }

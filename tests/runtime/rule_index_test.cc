@@ -51,8 +51,9 @@ std::vector<int> Positions(const RuleBits& bits) {
   return out;
 }
 
-// For every context: each rule that holds is a candidate, and each rule
-// left out is false (not merely erring). Returns how many were left out.
+// For every context: each rule that holds is a candidate, each rule left
+// out is false (not merely erring), and Holds agrees with evaluating the
+// whole condition. Returns how many were left out.
 int CheckExact(const Indexed& indexed,
                const std::vector<v1::Context>& contexts) {
   int left_out = 0;
@@ -60,11 +61,21 @@ int CheckExact(const Indexed& indexed,
     auto frame = Frame::Create(*indexed.program, contexts[i]);
     EXPECT_TRUE(frame.ok());
     RuleBits bits;
-    indexed.index.Candidates(*indexed.program, **frame, &bits);
+    const uint64_t unplaced =
+        indexed.index.Candidates(*indexed.program, **frame, &bits);
     std::vector<bool> candidate(indexed.rules.size(), false);
     for (int r : Positions(bits)) {
-      EXPECT_LT(r, static_cast<int>(indexed.rules.size()));
+      if (r >= static_cast<int>(indexed.rules.size())) {
+        ADD_FAILURE() << "position " << r << " is not a rule";
+        continue;
+      }
       candidate[r] = true;
+      // Skipping the conjuncts the index proved changes nothing.
+      const std::vector<Conjunct>& when = indexed.rules[r].when;
+      EXPECT_EQ(
+          indexed.index.Holds(r, when, unplaced, *indexed.program, **frame),
+          EvaluateCondition(*indexed.program, when, **frame).holds())
+          << "rule " << r << " for context " << i;
     }
     for (size_t r = 0; r < indexed.rules.size(); ++r) {
       if (candidate[r]) continue;
@@ -161,6 +172,8 @@ TEST(RuleIndexTest, AnErringOrNanFactExcludesNothing) {
   RuleBits bits;
   indexed.index.Candidates(*indexed.program, **frame, &bits);
   EXPECT_EQ(Positions(bits), (std::vector<int>{0, 1, 2, 3, 4, 5}));
+  // And none of them holds: their facts err, so nothing counts as proven.
+  EXPECT_EQ(CheckExact(indexed, {Context("gold", 5, 0.0, 0)}), 0);
 
   // With the attribute sent and no division by zero, each pair loses one.
   v1::Context c = Context("gold", 6, 2.0, 0);
