@@ -1,16 +1,17 @@
 // tact._tact: the thin pybind11 layer under the pure-Python `tact` package.
 //
-// Everything crosses this boundary as serialized data: policies as text,
-// JSON or wire-format bytes; contexts as proto3 JSON or wire-format bytes;
-// decisions as wire-format bytes (and JSON on request). Errors come back as
-// values (diagnostics, or an (ok, payload) pair), never as C++ exceptions;
-// the `tact` package turns them into Python exceptions. So the Python side
-// never depends on how protobuf's Python runtime is implemented, and this
-// file stays small.
+// Policies cross this boundary as text, JSON or wire-format bytes; contexts
+// as proto3 JSON, wire-format bytes or, on the fast path, a Python dict
+// walked in C++ (dict_context.h); decisions come back as tact.Decision
+// objects built from the C++ message (decision_objects.h), which print their
+// JSON only when asked. Errors come back as values (diagnostics, a message
+// str, or an (ok, payload) pair), never as C++ exceptions; the `tact` package
+// turns them into Python exceptions. The Python side never depends on how
+// protobuf's Python runtime is implemented.
 //
 // Engine is an immutable std::shared_ptr<const tact::Engine>: safe for
 // concurrent use by multiple threads. decide() and decide_many() release the
-// GIL while parsing the context and deciding.
+// GIL while parsing JSON or bytes and deciding; dicts are read with it held.
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -26,6 +27,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "decision_objects.h"
+#include "dict_context.h"
 #include "tact/tact.h"
 
 namespace py = pybind11;
@@ -37,12 +40,19 @@ namespace {
 constexpr int kMaxThreads = 256;
 
 // How a context payload is encoded.
-enum class ContextEncoding { kJson = 0, kBinary = 1 };
+enum class ContextEncoding { kJson = 0, kBinary = 1, kParsed = 2 };
 
-// A decision as wire-format bytes, or the reason there is none.
+// A decision, or the reason there is none.
 struct Outcome {
   bool ok = false;
-  std::string payload;  // Decision bytes when ok, else the error message.
+  v1::Decision decision;  // When ok.
+  std::string error;      // When not ok.
+};
+
+// A context already converted from a dict (context_from_dict()), handed to
+// decide_many() as encoding 2. Immutable.
+struct ParsedContext {
+  v1::Context context;
 };
 
 // A compiled policy, shared and immutable.
@@ -61,23 +71,32 @@ class PyEngine {
                                                 ? ContextFromJson(payload)
                                                 : ContextFromBinary(payload);
       if (!context.ok()) {
-        outcome.payload = std::string(context.status().message());
+        outcome.error = std::string(context.status().message());
         return outcome;
       }
-      absl::StatusOr<v1::Decision> decision =
-          engine_->Decide(*context, options);
+      return DecideWithoutGil(*context, options);
+    } catch (const std::exception& e) {  // e.g. std::bad_alloc
+      outcome.ok = false;
+      outcome.error = e.what();
+    }
+    return outcome;
+  }
+
+  // Decides on a parsed context. REQUIRES: the GIL is released.
+  Outcome DecideWithoutGil(const v1::Context& context,
+                           const DecideOptions& options) const {
+    Outcome outcome;
+    try {
+      absl::StatusOr<v1::Decision> decision = engine_->Decide(context, options);
       if (!decision.ok()) {
-        outcome.payload = std::string(decision.status().message());
+        outcome.error = std::string(decision.status().message());
         return outcome;
       }
-      if (!decision->SerializeToString(&outcome.payload)) {
-        outcome.payload = "the decision could not be serialized";
-        return outcome;
-      }
+      outcome.decision = *std::move(decision);
       outcome.ok = true;
     } catch (const std::exception& e) {  // e.g. std::bad_alloc
       outcome.ok = false;
-      outcome.payload = e.what();
+      outcome.error = e.what();
     }
     return outcome;
   }
@@ -95,18 +114,22 @@ DecideOptions MakeOptions(const std::string& authority, bool trace) {
   return options;
 }
 
-py::tuple ToPython(Outcome outcome) {
-  if (outcome.ok) return py::make_tuple(true, py::bytes(outcome.payload));
-  // Messages may quote arbitrary input bytes; never fail on bad UTF-8.
-  py::str message = py::reinterpret_steal<py::str>(PyUnicode_DecodeUTF8(
-      outcome.payload.data(), static_cast<Py_ssize_t>(outcome.payload.size()),
-      "replace"));
-  return py::make_tuple(false, message);
-}
-
 py::str DecodeReplacing(const std::string& text) {
   return py::reinterpret_steal<py::str>(PyUnicode_DecodeUTF8(
       text.data(), static_cast<Py_ssize_t>(text.size()), "replace"));
+}
+
+// A decision as a tact.Decision object, an error as its message.
+py::object ToPython(Outcome outcome) {
+  if (outcome.ok) return DecisionToPython(std::move(outcome.decision));
+  // Messages may quote arbitrary input bytes; never fail on bad UTF-8.
+  return DecodeReplacing(outcome.error);
+}
+
+// (ok, tact.Decision or error message), as decide() returns.
+py::tuple ToPythonPair(Outcome outcome) {
+  const bool ok = outcome.ok;
+  return py::make_tuple(ok, ToPython(std::move(outcome)));
 }
 
 py::dict DiagnosticToPython(const Diagnostic& d) {
@@ -150,22 +173,70 @@ PolicyFormat ToPolicyFormat(int format) {
 ContextEncoding ToEncoding(int encoding) {
   if (encoding == 0) return ContextEncoding::kJson;
   if (encoding == 1) return ContextEncoding::kBinary;
-  throw py::value_error("encoding must be 0 (json) or 1 (binary)");
+  if (encoding == 2) return ContextEncoding::kParsed;
+  throw py::value_error("encoding must be 0 (json), 1 (binary) or 2 (parsed)");
 }
 
-py::list DecideMany(const PyEngine& self,
-                    std::vector<std::pair<int, std::string>> inputs,
-                    const std::string& authority, bool trace, int threads) {
-  // Copied out of Python objects above (the GIL is held for the arguments);
-  // from here on no Python object is touched until the results are built.
-  std::vector<ContextEncoding> encodings;
-  encodings.reserve(inputs.size());
-  for (const auto& input : inputs) encodings.push_back(ToEncoding(input.first));
+// decide() on a dict: the tact.Decision, the error message (str), or None
+// when only the JSON path defines the dict's meaning (see dict_context.h).
+py::object DecideDict(const PyEngine& self, py::handle dict,
+                      const std::string& authority, bool trace) {
+  v1::Context context;
+  std::string error;
+  switch (ContextFromDict(dict.ptr(), &context, &error)) {
+    case DictConversion::kUnsupported:
+      return py::none();
+    case DictConversion::kInvalid:
+      return DecodeReplacing(error);
+    case DictConversion::kOk:
+      break;
+  }
   const DecideOptions options = MakeOptions(authority, trace);
-  std::vector<Outcome> outcomes(inputs.size());
+  Outcome outcome;
   {
     py::gil_scoped_release release;
-    const size_t n = inputs.size();
+    outcome = self.DecideWithoutGil(context, options);
+  }
+  return ToPython(std::move(outcome));
+}
+
+// context_from_dict(): a ParsedContext, the error message, or None.
+py::object ParseDict(py::handle dict) {
+  auto parsed = std::make_shared<ParsedContext>();
+  std::string error;
+  switch (ContextFromDict(dict.ptr(), &parsed->context, &error)) {
+    case DictConversion::kUnsupported:
+      return py::none();
+    case DictConversion::kInvalid:
+      return DecodeReplacing(error);
+    case DictConversion::kOk:
+      break;
+  }
+  return py::cast(std::move(parsed));
+}
+
+py::list DecideMany(const PyEngine& self, py::list inputs,
+                    const std::string& authority, bool trace, int threads) {
+  // Everything is read out of the Python objects here, with the GIL held
+  // (the list keeps the parsed contexts alive); from there on no Python
+  // object is touched until the results are built.
+  const size_t n = inputs.size();
+  std::vector<ContextEncoding> encodings(n);
+  std::vector<std::string> payloads(n);
+  std::vector<const v1::Context*> parsed(n, nullptr);
+  for (size_t i = 0; i < n; ++i) {
+    auto [encoding, payload] = inputs[i].cast<std::pair<int, py::object>>();
+    encodings[i] = ToEncoding(encoding);
+    if (encodings[i] == ContextEncoding::kParsed) {
+      parsed[i] = &payload.cast<const ParsedContext&>().context;
+    } else {
+      payloads[i] = payload.cast<std::string>();
+    }
+  }
+  const DecideOptions options = MakeOptions(authority, trace);
+  std::vector<Outcome> outcomes(n);
+  {
+    py::gil_scoped_release release;
     size_t workers = threads > 0
                          ? static_cast<size_t>(threads)
                          : std::max(1u, std::thread::hardware_concurrency());
@@ -174,7 +245,9 @@ py::list DecideMany(const PyEngine& self,
     auto work = [&] {
       for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
         outcomes[i] =
-            self.DecideWithoutGil(encodings[i], inputs[i].second, options);
+            parsed[i] != nullptr
+                ? self.DecideWithoutGil(*parsed[i], options)
+                : self.DecideWithoutGil(encodings[i], payloads[i], options);
       }
     };
     std::vector<std::thread> pool;
@@ -191,9 +264,11 @@ py::list DecideMany(const PyEngine& self,
     work();
     for (std::thread& t : pool) t.join();
   }
-  py::list results;
-  for (Outcome& outcome : outcomes)
-    results.append(ToPython(std::move(outcome)));
+  py::list results(n);
+  for (size_t i = 0; i < n; ++i) {
+    PyList_SET_ITEM(results.ptr(), static_cast<Py_ssize_t>(i),
+                    ToPythonPair(std::move(outcomes[i])).release().ptr());
+  }
   return results;
 }
 
@@ -215,22 +290,31 @@ PYBIND11_MODULE(_tact, m) {
             const tp::ContextEncoding e = tp::ToEncoding(encoding);
             const tact::DecideOptions options =
                 tp::MakeOptions(authority, trace);
+            if (e == tp::ContextEncoding::kParsed) {
+              throw py::value_error("decide() takes encoding 0 or 1");
+            }
             tp::Outcome outcome;
             {
               py::gil_scoped_release release;
               outcome = self.DecideWithoutGil(e, payload, options);
             }
-            return tp::ToPython(std::move(outcome));
+            return tp::ToPythonPair(std::move(outcome));
           },
           py::arg("encoding"), py::arg("payload"), py::arg("authority"),
           py::arg("trace"),
-          "Decides on one context. Returns (True, decision bytes) or "
+          "Decides on one context. Returns (True, tact.Decision) or "
           "(False, error message).")
+      .def("decide_dict", &tp::DecideDict, py::arg("context"),
+           py::arg("authority"), py::arg("trace"),
+           "Decides on a context dict without JSON. Returns a tact.Decision, "
+           "the error message (str), or None when the dict must go through "
+           "the JSON path.")
       .def("decide_many", &tp::DecideMany, py::arg("inputs"),
            py::arg("authority"), py::arg("trace"), py::arg("threads"),
            "Decides on [(encoding, payload)] across `threads` C++ threads "
-           "(0: one per core) with the GIL released. Returns a list of "
-           "(ok, payload) as decide().")
+           "(0: one per core) with the GIL released; encoding 2 takes a "
+           "ParsedContext from context_from_dict(). Returns a list of "
+           "(ok, tact.Decision or error message).")
       .def_property_readonly(
           "policy_name",
           [](const PyEngine& self) {
@@ -286,6 +370,45 @@ PYBIND11_MODULE(_tact, m) {
       py::arg("text"), py::arg("format"), py::arg("source_name"),
       "Compiles policy text (1 text, 2 json, 3 binary). Returns (Engine or "
       "None, [diagnostic dict]).");
+  py::class_<tp::ParsedContext, std::shared_ptr<tp::ParsedContext>>(
+      m, "ParsedContext",
+      "A tact.v1.Context converted from a dict by context_from_dict().")
+      .def(
+          "to_bytes",
+          [](const tp::ParsedContext& self) {
+            std::string bytes;
+            self.context.SerializeToString(&bytes);
+            return py::bytes(bytes);
+          },
+          "The context in protobuf wire format.");
+  py::class_<tp::DecisionMessage, std::shared_ptr<tp::DecisionMessage>>(
+      m, "DecisionMessage", "The C++ tact.v1.Decision behind a tact.Decision.")
+      .def("to_json", &tp::DecisionMessage::ToJson, py::arg("pretty"),
+           "tact::DecisionToJson(decision, pretty).")
+      .def("to_bytes", &tp::DecisionMessage::ToBytes,
+           "The decision in protobuf wire format.");
+
+  m.def("context_from_dict", &tp::ParseDict, py::arg("context"),
+        "Converts a context dict without JSON. Returns a ParsedContext, the "
+        "error message (str), or None when the dict must go through the "
+        "JSON path.");
+  m.def("register_decision_types", &tp::RegisterDecisionTypes,
+        py::arg("decision"), py::arg("reason"), py::arg("recommended_action"),
+        py::arg("blocked_action"), py::arg("effect"), py::arg("flag"),
+        py::arg("rule_trace"),
+        "Called once by tact.decision: the classes decisions are built from.");
+  m.def(
+      "fill_decision",
+      [](py::handle self, const std::string& decision_bytes) {
+        tact::v1::Decision decision;
+        if (!decision.ParseFromString(decision_bytes)) return false;
+        tp::FillDecision(
+            self, std::make_shared<tp::DecisionMessage>(std::move(decision)));
+        return true;
+      },
+      py::arg("self"), py::arg("decision"),
+      "Fills a tact.Decision from wire-format decision bytes. False if they "
+      "do not parse.");
   m.def(
       "decision_to_json",
       [](const std::string& decision_bytes, bool pretty) -> py::object {
@@ -300,13 +423,14 @@ PYBIND11_MODULE(_tact, m) {
       "context_from_json",
       [](const std::string& json) {
         absl::StatusOr<tact::v1::Context> context = tact::ContextFromJson(json);
-        tp::Outcome outcome;
-        if (context.ok()) {
-          outcome.ok = context->SerializeToString(&outcome.payload);
-        } else {
-          outcome.payload = std::string(context.status().message());
+        if (!context.ok()) {
+          return py::make_tuple(
+              false,
+              tp::DecodeReplacing(std::string(context.status().message())));
         }
-        return tp::ToPython(std::move(outcome));
+        std::string bytes;
+        context->SerializeToString(&bytes);
+        return py::make_tuple(true, py::bytes(bytes));
       },
       py::arg("json"),
       "Parses a proto3 JSON context. Returns (True, context bytes) or "

@@ -14,6 +14,7 @@ from .errors import ContextError
 # Context encodings understood by _tact.
 JSON = 0
 BINARY = 1
+PARSED = 2  # a _tact.ParsedContext from _tact.context_from_dict()
 
 _CONTEXT_MESSAGE = "tact.v1.Context"
 _UTC = _dt.timezone.utc

@@ -1,18 +1,19 @@
 """A decision, as plain read-only Python objects.
 
-Built from tact's own proto3 JSON of the tact.v1.Decision (so to_json() is
-byte for byte what the C++ tact::DecisionToJson prints), with snake_case
-attributes and the schema's defaults filled in: every field is always
-there, even when proto3 JSON leaves it out. See proto/tact/v1/decision.proto
-for what each field means.
+The binding builds these objects straight from the C++ tact.v1.Decision
+(python/decision_objects.cc), with snake_case attributes and the schema's
+defaults filled in: every field is always there, even when proto3 JSON
+leaves it out. A Decision keeps the C++ message: to_json() is printed from
+it by tact::DecisionToJson, on first use, so it is byte for byte what the
+C++ API and `tact decide` print. See proto/tact/v1/decision.proto for what
+each field means.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
 import json
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Optional
 
 from . import _convert
 from . import _tact
@@ -28,11 +29,6 @@ class Reason:
     source_kind: str = ""  # "rule", "ladder", "strike_limit", "budget", ...
     source_id: str = ""    # the rule or construct id
     text: str = ""         # a sentence a support agent can read
-
-    @classmethod
-    def _from_json(cls, d: Optional[Mapping[str, Any]]) -> "Reason":
-        d = d or {}
-        return cls(d.get("sourceKind", ""), d.get("sourceId", ""), d.get("text", ""))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,23 +49,6 @@ class RecommendedAction:
     required_authority: str = ""
     beyond_contract: bool = False
 
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> "RecommendedAction":
-        return cls(
-            rank=int(d.get("rank", 0)),
-            action=d.get("action", ""),
-            title=d.get("title", ""),
-            params={p.get("name", ""): _convert.param_value(p.get("value", {}))
-                    for p in d.get("params", [])},
-            priority=int(d.get("priority", 0)),
-            score=float(d.get("score", 0.0)),
-            text=d.get("text", ""),
-            reasons=[Reason._from_json(r) for r in d.get("reasons", [])],
-            tags=list(d.get("tags", [])),
-            required_authority=d.get("requiredAuthority", ""),
-            beyond_contract=bool(d.get("beyondContract", False)),
-        )
-
 
 @dataclasses.dataclass(frozen=True)
 class BlockedAction:
@@ -80,12 +59,6 @@ class BlockedAction:
     code: str = ""
     blocked_by: Reason = dataclasses.field(default_factory=Reason)
     wanted_by: List[Reason] = dataclasses.field(default_factory=list)
-
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> "BlockedAction":
-        return cls(d.get("action", ""), d.get("code", ""),
-                   Reason._from_json(d.get("blockedBy")),
-                   [Reason._from_json(r) for r in d.get("wantedBy", [])])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,11 +71,6 @@ class Effect:
     amount: int = 0
     step: int = 0
 
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> "Effect":
-        return cls(d.get("kind", ""), d.get("ref", ""), int(d.get("amount", 0)),
-                   int(d.get("step", 0)))
-
 
 @dataclasses.dataclass(frozen=True)
 class Flag:
@@ -110,10 +78,6 @@ class Flag:
 
     code: str = ""
     source: Reason = dataclasses.field(default_factory=Reason)
-
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> "Flag":
-        return cls(d.get("code", ""), Reason._from_json(d.get("source")))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,12 +90,6 @@ class RuleTrace:
     error: str = ""
     shadowed_by_final: bool = False
 
-    @classmethod
-    def _from_json(cls, d: Mapping[str, Any]) -> "RuleTrace":
-        return cls(d.get("ruleId", ""), bool(d.get("fired", False)),
-                   d.get("failedCondition", ""), d.get("error", ""),
-                   bool(d.get("shadowedByFinal", False)))
-
 
 class Decision:
     """What tact decided on one context. Immutable.
@@ -142,30 +100,27 @@ class Decision:
     Two decisions are equal when their JSON is.
     """
 
-    __slots__ = ("_bytes", "_json", "policy_name", "policy_version",
+    # _message: the C++ decision (_tact.DecisionMessage); _json_text: its
+    # compact JSON once printed, else None.
+    __slots__ = ("_message", "_json_text", "policy_name", "policy_version",
                  "policy_hash", "now", "actions", "blocked", "effects",
                  "trace", "needs_approval", "flags")
 
     def __init__(self, serialized: bytes):
-        """From tact.v1.Decision wire-format bytes (as decide() returns)."""
-        text = _tact.decision_to_json(serialized, False)
-        if text is None:
+        """From tact.v1.Decision wire-format bytes (decide() builds its
+        decisions directly)."""
+        if isinstance(serialized, (bytearray, memoryview)):
+            serialized = bytes(serialized)
+        if not _tact.fill_decision(self, serialized):
             raise ValueError("not a tact.v1.Decision in wire format")
-        d = json.loads(text)
-        set_ = object.__setattr__
-        set_(self, "_bytes", bytes(serialized))
-        set_(self, "_json", text)
-        set_(self, "policy_name", d.get("policyName", ""))
-        set_(self, "policy_version", d.get("policyVersion", ""))
-        set_(self, "policy_hash", d.get("policyHash", ""))
-        set_(self, "now", _convert.parse_timestamp(d.get("now", "")))
-        set_(self, "actions", tuple(RecommendedAction._from_json(a) for a in d.get("actions", [])))
-        set_(self, "blocked", tuple(BlockedAction._from_json(b) for b in d.get("blocked", [])))
-        set_(self, "effects", tuple(Effect._from_json(e) for e in d.get("effects", [])))
-        set_(self, "trace", tuple(RuleTrace._from_json(t) for t in d.get("trace", [])))
-        set_(self, "needs_approval",
-             tuple(RecommendedAction._from_json(a) for a in d.get("needsApproval", [])))
-        set_(self, "flags", tuple(Flag._from_json(f) for f in d.get("flags", [])))
+
+    @property
+    def _json(self) -> str:
+        text = self._json_text
+        if text is None:
+            text = self._message.to_json(False)
+            object.__setattr__(self, "_json_text", text)
+        return text
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Decision is immutable")
@@ -183,7 +138,7 @@ class Decision:
         C++ tact::DecisionToJson (and `tact decide --format=json`) print it."""
         if not pretty:
             return self._json
-        return _tact.decision_to_json(self._bytes, True)
+        return self._message.to_json(True)
 
     def to_dict(self) -> Dict[str, Any]:
         """json.loads(to_json()): proto3 JSON field names (camelCase), int64
@@ -192,12 +147,12 @@ class Decision:
 
     def to_bytes(self) -> bytes:
         """The tact.v1.Decision in protobuf wire format."""
-        return self._bytes
+        return self._message.to_bytes()
 
     def to_proto(self):  # -> tact.v1.decision_pb2.Decision
         """The decision as a generated tact.v1.Decision message."""
         from .v1 import decision_pb2
-        return decision_pb2.Decision.FromString(self._bytes)
+        return decision_pb2.Decision.FromString(self._message.to_bytes())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Decision):
@@ -213,3 +168,7 @@ class Decision:
         return (f"<tact.Decision policy={self.policy_name!r} now={self.now} "
                 f"actions=[{top}{more}] blocked={len(self.blocked)} "
                 f"effects={len(self.effects)}>")
+
+
+_tact.register_decision_types(Decision, Reason, RecommendedAction,
+                              BlockedAction, Effect, Flag, RuleTrace)

@@ -154,12 +154,22 @@ class Engine:
         field, bad JSON or bytes), ValueError for an unknown authority,
         TypeError for a context of an unsupported type.
         """
+        authority = self._authority(authority)
+        trace = bool(trace)
+        if type(context) is dict:
+            # The fast path: the dict is read in C++, no JSON either way.
+            out = self._impl.decide_dict(context, authority, trace)
+            if out is not None:
+                if type(out) is str:
+                    raise ContextError(out)
+                return out
+            # None: a value only the JSON path reads exactly (see
+            # python/dict_context.h); that path gives the same decision.
         encoding, payload = _convert.context_payload(context)
-        ok, out = self._impl.decide(encoding, payload, self._authority(authority),
-                                    bool(trace))
+        ok, out = self._impl.decide(encoding, payload, authority, trace)
         if not ok:
             raise ContextError(out)
-        return Decision(out)
+        return out
 
     def decide_many(self, contexts: Iterable[Context], *,
                     authority: Optional[str] = None, trace: bool = False,
@@ -181,6 +191,13 @@ class Engine:
         errors = {}
         for i, context in enumerate(contexts):
             try:
+                if type(context) is dict:
+                    parsed = _tact.context_from_dict(context)
+                    if type(parsed) is str:
+                        raise ContextError(parsed)
+                    if parsed is not None:
+                        inputs.append((_convert.PARSED, parsed))
+                        continue
                 inputs.append(_convert.context_payload(context))
             except ContextError as e:
                 if not return_exceptions:
@@ -194,7 +211,7 @@ class Engine:
             if i in errors:
                 results.append(errors[i])
             elif ok:
-                results.append(Decision(out))
+                results.append(out)
             elif return_exceptions:
                 results.append(ContextError(out, i))
             else:

@@ -1,0 +1,368 @@
+// tact::python::DecisionToPython: see decision_objects.h for the contract.
+//
+// What decision.py used to do from the JSON, field by field: strings as
+// str, int32 and int64 as int, doubles as float, a Timestamp as an aware UTC
+// datetime truncated to microseconds, a Duration as a timedelta truncated to
+// microseconds, an unset Value as None, a missing Reason as Reason(). The
+// dataclasses get their __dict__ in one step (they are frozen, so their
+// __init__ costs a setattr per field); Decision's slots are set directly.
+
+#include "decision_objects.h"
+
+// clang-format off
+#include <Python.h>
+#include <datetime.h>  // after Python.h
+// clang-format on
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "google/protobuf/duration.pb.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "tact/engine.h"
+
+namespace py = pybind11;
+
+namespace tact::python {
+namespace {
+
+constexpr int64_t kMicrosPerSecond = 1000000;
+constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
+// google.protobuf.Timestamp's range, 0001-01-01 to 9999-12-31.
+constexpr int64_t kMinTimestampSeconds = -62135596800LL;
+constexpr int64_t kMaxTimestampSeconds = 253402300799LL;
+
+// The registered classes and interned attribute names. Created once and
+// never freed: they must outlive the interpreter's teardown order.
+struct Registry {
+  py::object decision, reason, recommended_action, blocked_action, effect, flag,
+      rule_trace;
+  py::object empty_tuple = py::tuple();
+#define TACT_NAME(n) \
+  py::object n =     \
+      py::reinterpret_steal<py::object>(PyUnicode_InternFromString(#n))
+  TACT_NAME(_message);
+  TACT_NAME(_json_text);
+  TACT_NAME(policy_name);
+  TACT_NAME(policy_version);
+  TACT_NAME(policy_hash);
+  TACT_NAME(now);
+  TACT_NAME(actions);
+  TACT_NAME(blocked);
+  TACT_NAME(effects);
+  TACT_NAME(trace);
+  TACT_NAME(needs_approval);
+  TACT_NAME(flags);
+  TACT_NAME(source_kind);
+  TACT_NAME(source_id);
+  TACT_NAME(text);
+  TACT_NAME(rank);
+  TACT_NAME(action);
+  TACT_NAME(title);
+  TACT_NAME(params);
+  TACT_NAME(priority);
+  TACT_NAME(score);
+  TACT_NAME(reasons);
+  TACT_NAME(tags);
+  TACT_NAME(required_authority);
+  TACT_NAME(beyond_contract);
+  TACT_NAME(code);
+  TACT_NAME(blocked_by);
+  TACT_NAME(wanted_by);
+  TACT_NAME(kind);
+  TACT_NAME(ref);
+  TACT_NAME(amount);
+  TACT_NAME(step);
+  TACT_NAME(source);
+  TACT_NAME(rule_id);
+  TACT_NAME(fired);
+  TACT_NAME(failed_condition);
+  TACT_NAME(error);
+  TACT_NAME(shadowed_by_final);
+#undef TACT_NAME
+};
+
+Registry* registry = nullptr;
+
+const Registry& Types() {
+  if (registry == nullptr || !registry->decision) {
+    throw std::logic_error("tact.decision has not registered its types");
+  }
+  return *registry;
+}
+
+py::object Check(PyObject* o) {
+  if (o == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(o);
+}
+
+py::object Str(const std::string& s) {
+  // Decisions quote input text; never fail on bad UTF-8.
+  return Check(PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()),
+                                    "replace"));
+}
+
+py::object Int(int64_t n) { return Check(PyLong_FromLongLong(n)); }
+
+py::object Bool(bool b) {
+  return py::reinterpret_borrow<py::object>(b ? Py_True : Py_False);
+}
+
+// (days since 1970-01-01) -> y, m, d (H. Hinnant's civil_from_days).
+void CivilFromDays(int64_t z, int* y, int* m, int* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  *y = static_cast<int>(yoe + era * 400 + (*m <= 2 ? 1 : 0));
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  const int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+// tact._convert.parse_timestamp of the RFC 3339 text protobuf prints.
+py::object DateTime(const google::protobuf::Timestamp& t) {
+  if (t.seconds() < kMinTimestampSeconds ||
+      t.seconds() > kMaxTimestampSeconds || t.nanos() < 0 ||
+      t.nanos() > 999999999) {
+    return py::none();
+  }
+  const int64_t days = FloorDiv(t.seconds(), 86400);
+  const int64_t second_of_day = t.seconds() - days * 86400;
+  int y = 0, m = 0, d = 0;
+  CivilFromDays(days, &y, &m, &d);
+  return Check(PyDateTimeAPI->DateTime_FromDateAndTime(
+      y, m, d, static_cast<int>(second_of_day / 3600),
+      static_cast<int>(second_of_day / 60 % 60),
+      static_cast<int>(second_of_day % 60), t.nanos() / 1000,
+      PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType));
+}
+
+// tact._convert.parse_duration of the text protobuf prints: the sign, then
+// |seconds| and |nanos| truncated to microseconds.
+py::object TimeDelta(const google::protobuf::Duration& duration) {
+  const int64_t s =
+      duration.seconds() < 0 ? -duration.seconds() : duration.seconds();
+  const int64_t n = duration.nanos() < 0 ? -duration.nanos() : duration.nanos();
+  int64_t micros = s * kMicrosPerSecond + n / 1000;
+  if (duration.seconds() < 0 || duration.nanos() < 0) micros = -micros;
+  const int64_t days = FloorDiv(micros, kMicrosPerDay);
+  const int64_t rest = micros - days * kMicrosPerDay;
+  return Check(PyDelta_FromDSU(static_cast<int>(days),
+                               static_cast<int>(rest / kMicrosPerSecond),
+                               static_cast<int>(rest % kMicrosPerSecond)));
+}
+
+py::object ParamValue(const v1::Value& value) {
+  switch (value.kind_case()) {
+    case v1::Value::kBoolValue:
+      return Bool(value.bool_value());
+    case v1::Value::kIntValue:
+      return Int(value.int_value());
+    case v1::Value::kDoubleValue:
+      return Check(PyFloat_FromDouble(value.double_value()));
+    case v1::Value::kStringValue:
+      return Str(value.string_value());
+    case v1::Value::kTimestampValue:
+      return DateTime(value.timestamp_value());
+    case v1::Value::kDurationValue:
+      return TimeDelta(value.duration_value());
+    case v1::Value::KIND_NOT_SET:
+      break;
+  }
+  return py::none();
+}
+
+// An instance of a registered dataclass whose __dict__ is `fields`.
+py::object Instance(const py::object& cls, py::dict fields) {
+  const Registry& r = Types();
+  py::object self =
+      Check(PyBaseObject_Type.tp_new(reinterpret_cast<PyTypeObject*>(cls.ptr()),
+                                     r.empty_tuple.ptr(), nullptr));
+  if (PyObject_GenericSetDict(self.ptr(), fields.ptr(), nullptr) != 0) {
+    throw py::error_already_set();
+  }
+  return self;
+}
+
+void Set(py::dict& d, const py::object& name, py::object value) {
+  if (PyDict_SetItem(d.ptr(), name.ptr(), value.ptr()) != 0) {
+    throw py::error_already_set();
+  }
+}
+
+py::object ReasonObject(const Registry& r, const v1::Reason& reason) {
+  py::dict d;
+  Set(d, r.source_kind, Str(reason.source_kind()));
+  Set(d, r.source_id, Str(reason.source_id()));
+  Set(d, r.text, Str(reason.text()));
+  return Instance(r.reason, std::move(d));
+}
+
+template <typename Repeated>
+py::list ReasonList(const Registry& r, const Repeated& reasons) {
+  py::list out(reasons.size());
+  for (int i = 0; i < reasons.size(); ++i) {
+    PyList_SET_ITEM(out.ptr(), i,
+                    ReasonObject(r, reasons.Get(i)).release().ptr());
+  }
+  return out;
+}
+
+py::object ActionObject(const Registry& r, const v1::RecommendedAction& a) {
+  py::dict params;
+  for (const v1::Param& p : a.params()) {
+    if (PyDict_SetItem(params.ptr(), Str(p.name()).ptr(),
+                       ParamValue(p.value()).ptr()) != 0) {
+      throw py::error_already_set();
+    }
+  }
+  py::list tags(a.tags_size());
+  for (int i = 0; i < a.tags_size(); ++i) {
+    PyList_SET_ITEM(tags.ptr(), i, Str(a.tags(i)).release().ptr());
+  }
+  py::dict d;
+  Set(d, r.rank, Int(a.rank()));
+  Set(d, r.action, Str(a.action()));
+  Set(d, r.title, Str(a.title()));
+  Set(d, r.params, std::move(params));
+  Set(d, r.priority, Int(a.priority()));
+  Set(d, r.score, Check(PyFloat_FromDouble(a.score())));
+  Set(d, r.text, Str(a.text()));
+  Set(d, r.reasons, ReasonList(r, a.reasons()));
+  Set(d, r.tags, std::move(tags));
+  Set(d, r.required_authority, Str(a.required_authority()));
+  Set(d, r.beyond_contract, Bool(a.beyond_contract()));
+  return Instance(r.recommended_action, std::move(d));
+}
+
+py::object BlockedObject(const Registry& r, const v1::BlockedAction& b) {
+  py::dict d;
+  Set(d, r.action, Str(b.action()));
+  Set(d, r.code, Str(b.code()));
+  Set(d, r.blocked_by, ReasonObject(r, b.blocked_by()));
+  Set(d, r.wanted_by, ReasonList(r, b.wanted_by()));
+  return Instance(r.blocked_action, std::move(d));
+}
+
+py::object EffectObject(const Registry& r, const v1::Effect& e) {
+  py::dict d;
+  Set(d, r.kind, Str(e.kind()));
+  Set(d, r.ref, Str(e.ref()));
+  Set(d, r.amount, Int(e.amount()));
+  Set(d, r.step, Int(e.step()));
+  return Instance(r.effect, std::move(d));
+}
+
+py::object FlagObject(const Registry& r, const v1::Flag& f) {
+  py::dict d;
+  Set(d, r.code, Str(f.code()));
+  Set(d, r.source, ReasonObject(r, f.source()));
+  return Instance(r.flag, std::move(d));
+}
+
+py::object TraceObject(const Registry& r, const v1::RuleTrace& t) {
+  py::dict d;
+  Set(d, r.rule_id, Str(t.rule_id()));
+  Set(d, r.fired, Bool(t.fired()));
+  Set(d, r.failed_condition, Str(t.failed_condition()));
+  Set(d, r.error, Str(t.error()));
+  Set(d, r.shadowed_by_final, Bool(t.shadowed_by_final()));
+  return Instance(r.rule_trace, std::move(d));
+}
+
+template <typename Repeated, typename Build>
+py::tuple Tuple(const Registry& r, const Repeated& items, Build build) {
+  py::tuple out(items.size());
+  for (int i = 0; i < items.size(); ++i) {
+    PyTuple_SET_ITEM(out.ptr(), i, build(r, items.Get(i)).release().ptr());
+  }
+  return out;
+}
+
+void SetSlot(py::handle self, const py::object& name, const py::object& value) {
+  // Decision.__setattr__ refuses every write; slots are set generically.
+  if (PyObject_GenericSetAttr(self.ptr(), name.ptr(), value.ptr()) != 0) {
+    throw py::error_already_set();
+  }
+}
+
+}  // namespace
+
+py::str DecisionMessage::ToJson(bool pretty) const {
+  return py::reinterpret_steal<py::str>(
+      Str(DecisionToJson(decision_, pretty)).release());
+}
+
+py::bytes DecisionMessage::ToBytes() const {
+  std::string bytes;
+  decision_.SerializeToString(&bytes);
+  return py::bytes(bytes);
+}
+
+void RegisterDecisionTypes(py::handle decision, py::handle reason,
+                           py::handle recommended_action,
+                           py::handle blocked_action, py::handle effect,
+                           py::handle flag, py::handle rule_trace) {
+  for (py::handle t : {decision, reason, recommended_action, blocked_action,
+                       effect, flag, rule_trace}) {
+    // Instances are made by object.__new__ (see Instance()), which is only
+    // right for classes that inherit it.
+    if (!PyType_Check(t.ptr()) ||
+        reinterpret_cast<PyTypeObject*>(t.ptr())->tp_new !=
+            PyBaseObject_Type.tp_new) {
+      throw std::invalid_argument(
+          "register_decision_types takes classes built by object.__new__");
+    }
+  }
+  if (PyDateTimeAPI == nullptr) {
+    PyDateTime_IMPORT;
+    if (PyDateTimeAPI == nullptr) throw py::error_already_set();
+  }
+  if (registry == nullptr) registry = new Registry();
+  auto borrow = [](py::handle h) {
+    return py::reinterpret_borrow<py::object>(h);
+  };
+  registry->decision = borrow(decision);
+  registry->reason = borrow(reason);
+  registry->recommended_action = borrow(recommended_action);
+  registry->blocked_action = borrow(blocked_action);
+  registry->effect = borrow(effect);
+  registry->flag = borrow(flag);
+  registry->rule_trace = borrow(rule_trace);
+}
+
+void FillDecision(py::handle self, std::shared_ptr<DecisionMessage> message) {
+  const Registry& r = Types();
+  const v1::Decision& d = message->decision();
+  SetSlot(self, r._message, py::cast(std::move(message)));
+  SetSlot(self, r._json_text, py::none());
+  SetSlot(self, r.policy_name, Str(d.policy_name()));
+  SetSlot(self, r.policy_version, Str(d.policy_version()));
+  SetSlot(self, r.policy_hash, Str(d.policy_hash()));
+  SetSlot(self, r.now, d.has_now() ? DateTime(d.now()) : py::none());
+  SetSlot(self, r.actions, Tuple(r, d.actions(), ActionObject));
+  SetSlot(self, r.blocked, Tuple(r, d.blocked(), BlockedObject));
+  SetSlot(self, r.effects, Tuple(r, d.effects(), EffectObject));
+  SetSlot(self, r.trace, Tuple(r, d.trace(), TraceObject));
+  SetSlot(self, r.needs_approval, Tuple(r, d.needs_approval(), ActionObject));
+  SetSlot(self, r.flags, Tuple(r, d.flags(), FlagObject));
+}
+
+py::object DecisionToPython(v1::Decision decision) {
+  const Registry& r = Types();
+  py::object self = Check(PyBaseObject_Type.tp_new(
+      reinterpret_cast<PyTypeObject*>(r.decision.ptr()), r.empty_tuple.ptr(),
+      nullptr));
+  FillDecision(self, std::make_shared<DecisionMessage>(std::move(decision)));
+  return self;
+}
+
+}  // namespace tact::python

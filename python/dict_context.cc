@@ -1,0 +1,709 @@
+// tact::python::ContextFromDict: see dict_context.h for the contract.
+//
+// The walk mirrors protobuf 3.21's proto3 JSON parser (JsonStringToMessage,
+// as tact::ContextFromJson calls it) on the output of tact._convert's
+// json.dumps: a field is found under its JSON or its proto name; int64
+// fields take a JSON number or a decimal string; Timestamp and Duration
+// fields take their RFC 3339 / "<seconds>[.<fraction>]s" strings.
+// python/tests/test_dict_context.py checks every case against that path.
+
+#include "dict_context.h"
+
+// clang-format off
+#include <datetime.h>  // after Python.h
+// clang-format on
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "google/protobuf/duration.pb.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace tact::python {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// The RFC 3339 text tact._convert writes for a datetime has a four-digit
+// year; outside [1000, 9999) its strftime and astimezone do things only
+// that path reproduces, so such datetimes go there.
+constexpr int kMinNativeYear = 1000;
+constexpr int kMaxNativeYear = 9998;
+// Integers a double holds exactly; beyond, protobuf's rounding decides.
+constexpr int64_t kMaxExactDouble = int64_t{1} << 53;
+constexpr int64_t kMicrosPerSecond = 1000000;
+// -2^63 - 2^12: below it, no JSON literal rounds to an int64 double.
+constexpr double kMinLenientInt64 = -9223372036854779904.0;
+
+// proto3 JSON accepts a field under its lowerCamelCase JSON name and under
+// its proto name.
+struct FieldName {
+  std::string_view json;
+  std::string_view proto;
+};
+
+template <size_t N>
+int FindField(std::string_view key, const FieldName (&names)[N]) {
+  for (size_t i = 0; i < N; ++i) {
+    if (key == names[i].json || key == names[i].proto) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+// days_from_civil).
+int64_t DaysFromCivil(int64_t y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  const int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+// Holds a new reference for the scope of one dict or list item, so that a
+// callback (a tzinfo's utcoffset) mutating the container cannot free it.
+class Ref {
+ public:
+  explicit Ref(PyObject* o) : o_(o) { Py_INCREF(o_); }
+  ~Ref() { Py_DECREF(o_); }
+  Ref(const Ref&) = delete;
+  Ref& operator=(const Ref&) = delete;
+  PyObject* get() const { return o_; }
+
+ private:
+  PyObject* o_;
+};
+
+// True for what json.dumps, with tact._convert's default, can write.
+bool JsonWritable(PyObject* v) {
+  return v == Py_None || PyUnicode_Check(v) || PyLong_Check(v) ||
+         PyFloat_Check(v) || PyDict_Check(v) || PyList_Check(v) ||
+         PyTuple_Check(v) || PyDateTime_Check(v) || PyDelta_Check(v);
+}
+
+// True for values whose JSON text is not what their exact builtin type
+// would write, or that protobuf's parser may read leniently: None,
+// subclasses of the builtins.
+bool LeftToJsonPath(PyObject* v) {
+  if (v == Py_None || PyBool_Check(v)) return v == Py_None;
+  return (PyUnicode_Check(v) && !PyUnicode_CheckExact(v)) ||
+         (PyLong_Check(v) && !PyLong_CheckExact(v)) ||
+         (PyFloat_Check(v) && !PyFloat_CheckExact(v)) ||
+         (PyDict_Check(v) && !PyDict_CheckExact(v)) ||
+         (PyList_Check(v) && !PyList_CheckExact(v)) ||
+         (PyTuple_Check(v) && !PyTuple_CheckExact(v)) ||
+         (PyDateTime_Check(v) && !PyDateTime_CheckExact(v)) ||
+         (PyDelta_Check(v) && !PyDelta_CheckExact(v));
+}
+
+// "bool", "list", ... as Python names the type.
+std::string TypeName(PyObject* v) { return Py_TYPE(v)->tp_name; }
+
+// The dict walk. One instance per conversion.
+class Walker {
+ public:
+  DictConversion Convert(PyObject* dict, v1::Context* context) {
+    return ContextMessage(dict, context);
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  using R = DictConversion;
+
+  // Appends `.key` (or `[index]`) to the path for the scope of one field.
+  class Field {
+   public:
+    Field(Walker* w, std::string_view key) : w_(w), mark_(w->path_.size()) {
+      if (!w_->path_.empty()) w_->path_.push_back('.');
+      w_->path_.append(key);
+    }
+    Field(Walker* w, Py_ssize_t index) : w_(w), mark_(w->path_.size()) {
+      w_->path_.append("[").append(std::to_string(index)).append("]");
+    }
+    ~Field() { w_->path_.resize(mark_); }
+    Field(const Field&) = delete;
+    Field& operator=(const Field&) = delete;
+
+   private:
+    Walker* w_;
+    size_t mark_;
+  };
+
+  R Invalid(std::string_view what) {
+    error_ = "invalid context: ";
+    if (!path_.empty()) error_.append(path_).append(": ");
+    error_.append(what);
+    return R::kInvalid;
+  }
+
+  // The answer for a value of a type the field never takes.
+  R WrongType(PyObject* v, std::string_view expected) {
+    if (!JsonWritable(v)) {
+      return Invalid(TypeName(v) + " is not JSON serializable");
+    }
+    if (LeftToJsonPath(v)) return R::kUnsupported;
+    return Invalid(std::string("expected ")
+                       .append(expected)
+                       .append(", got ")
+                       .append(TypeName(v)));
+  }
+
+  // Calls `on_item(key, value)` for every item of an exact dict, stopping
+  // at the first result other than kOk.
+  template <typename OnItem>
+  R Items(PyObject* dict, OnItem on_item) {
+    Py_ssize_t pos = 0;
+    PyObject* key;
+    PyObject* value;
+    while (PyDict_Next(dict, &pos, &key, &value)) {
+      Ref key_ref(key);
+      Ref value_ref(value);
+      if (!PyUnicode_CheckExact(key)) {
+        // json.dumps writes int, float, bool and None keys as strings.
+        if (key == Py_None || PyLong_Check(key) || PyFloat_Check(key)) {
+          return R::kUnsupported;
+        }
+        return Invalid("a key of type " + TypeName(key) +
+                       " is not JSON serializable; keys are strings");
+      }
+      Py_ssize_t size = 0;
+      const char* text = PyUnicode_AsUTF8AndSize(key, &size);
+      if (text == nullptr) {
+        PyErr_Clear();
+        return Invalid("a key is not valid Unicode (lone surrogate)");
+      }
+      const R r =
+          on_item(std::string_view(text, static_cast<size_t>(size)), value);
+      if (r != R::kOk) return r;
+    }
+    return R::kOk;
+  }
+
+  R Unknown(std::string_view key) {
+    Field f(this, key);
+    return Invalid("unknown field");
+  }
+
+  // A field met twice (as "spend12m" and "spend_12m"): protobuf decides.
+  static bool Repeated(uint32_t* seen, int field) {
+    const uint32_t bit = uint32_t{1} << field;
+    if (*seen & bit) return true;
+    *seen |= bit;
+    return false;
+  }
+
+  // --- Scalars ---------------------------------------------------------------
+
+  R String(PyObject* v, std::string* out) {
+    if (!PyUnicode_CheckExact(v)) {
+      if (PyDateTime_CheckExact(v) || PyDelta_CheckExact(v)) {
+        return R::kUnsupported;  // json.dumps writes them as strings
+      }
+      return WrongType(v, "a string");
+    }
+    Py_ssize_t size = 0;
+    const char* text = PyUnicode_AsUTF8AndSize(v, &size);
+    if (text == nullptr) {
+      PyErr_Clear();
+      return Invalid("not valid Unicode (lone surrogate)");
+    }
+    out->assign(text, static_cast<size_t>(size));
+    return R::kOk;
+  }
+
+  R Int64(PyObject* v, int64_t* out) {
+    if (PyLong_CheckExact(v)) {
+      int overflow = 0;
+      const long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+      if (overflow > 0) return Invalid("out of range for a 64-bit integer");
+      if (overflow < 0) {
+        // protobuf reads a long JSON literal as a double and takes it when
+        // that double is an int64: a little below INT64_MIN still passes.
+        const double d = PyLong_AsDouble(v);
+        if (d == -1.0 && PyErr_Occurred()) PyErr_Clear();
+        if (d >= kMinLenientInt64) return R::kUnsupported;
+        return Invalid("out of range for a 64-bit integer");
+      }
+      if (x == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return R::kUnsupported;
+      }
+      *out = x;
+      return R::kOk;
+    }
+    if (PyFloat_CheckExact(v)) {
+      if (!std::isfinite(PyFloat_AS_DOUBLE(v))) {
+        return Invalid("NaN and infinity are not JSON numbers");
+      }
+      return R::kUnsupported;  // protobuf reads integral JSON numbers
+    }
+    if (PyUnicode_CheckExact(v)) {
+      Py_ssize_t size = 0;
+      const char* text = PyUnicode_AsUTF8AndSize(v, &size);
+      if (text == nullptr) {
+        PyErr_Clear();
+        return Invalid("not valid Unicode (lone surrogate)");
+      }
+      return DecimalString(std::string_view(text, static_cast<size_t>(size)),
+                           out);
+    }
+    if (PyBool_Check(v)) {
+      return Invalid("expected an integer, got bool");
+    }
+    return WrongType(v, "an integer or a decimal string");
+  }
+
+  // int64 in proto3 JSON's string form: "-?[0-9]+" converts here; other
+  // numeric-looking text goes to protobuf; anything else is an error.
+  R DecimalString(std::string_view s, int64_t* out) {
+    const bool negative = !s.empty() && s[0] == '-';
+    std::string_view digits = s.substr(negative ? 1 : 0);
+    bool all_digits = !digits.empty();
+    bool numeric_looking = !s.empty();
+    for (char c : s) {
+      if (c < '0' || c > '9') all_digits = false;
+      if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
+            c == 'e' || c == 'E' || c == ' ')) {
+        numeric_looking = false;
+      }
+    }
+    if (negative) {
+      all_digits = !digits.empty();
+      for (char c : digits) all_digits = all_digits && c >= '0' && c <= '9';
+    }
+    if (!all_digits) {
+      if (numeric_looking) return R::kUnsupported;
+      return Invalid("expected an integer, got the string \"" +
+                     std::string(s.substr(0, 40)) + "\"");
+    }
+    // Accumulate negatively so that INT64_MIN fits.
+    int64_t value = 0;
+    for (char c : digits) {
+      const int d = c - '0';
+      if (value < (INT64_MIN + d) / 10) {
+        return Invalid("out of range for a 64-bit integer");
+      }
+      value = value * 10 - d;
+    }
+    if (!negative) {
+      if (value == INT64_MIN) {
+        return Invalid("out of range for a 64-bit integer");
+      }
+      value = -value;
+    }
+    *out = value;
+    return R::kOk;
+  }
+
+  R Double(PyObject* v, double* out) {
+    if (PyFloat_CheckExact(v)) {
+      const double x = PyFloat_AS_DOUBLE(v);
+      if (!std::isfinite(x)) {
+        return Invalid("NaN and infinity are not JSON numbers");
+      }
+      *out = x;
+      return R::kOk;
+    }
+    if (PyLong_CheckExact(v)) {
+      int overflow = 0;
+      const long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+      if (overflow != 0 || x > kMaxExactDouble || x < -kMaxExactDouble) {
+        return R::kUnsupported;  // protobuf's rounding of long literals
+      }
+      *out = static_cast<double>(x);
+      return R::kOk;
+    }
+    if (PyUnicode_CheckExact(v)) return R::kUnsupported;  // "1.5", "NaN"
+    if (PyBool_Check(v)) return Invalid("expected a number, got bool");
+    return WrongType(v, "a number");
+  }
+
+  R Bool(PyObject* v, bool* out) {
+    if (PyBool_Check(v)) {
+      *out = v == Py_True;
+      return R::kOk;
+    }
+    if (PyUnicode_CheckExact(v) || PyLong_CheckExact(v) ||
+        PyFloat_CheckExact(v)) {
+      return R::kUnsupported;  // protobuf may read "true", 1
+    }
+    return WrongType(v, "a bool");
+  }
+
+  R Timestamp(PyObject* v, google::protobuf::Timestamp* out) {
+    if (PyUnicode_CheckExact(v)) {
+      Py_ssize_t size = 0;
+      const char* text = PyUnicode_AsUTF8AndSize(v, &size);
+      if (text == nullptr) {
+        PyErr_Clear();
+        return Invalid("not valid Unicode (lone surrogate)");
+      }
+      if (!TimeUtil::FromString(std::string(text, static_cast<size_t>(size)),
+                                out)) {
+        return Invalid("\"" + std::string(text, std::min<size_t>(size, 40)) +
+                       "\" is not an RFC 3339 timestamp such as "
+                       "\"2026-01-05T10:00:00Z\"");
+      }
+      return R::kOk;
+    }
+    if (PyDateTime_CheckExact(v)) return DateTime(v, out);
+    // protobuf also reads {"seconds": ..., "nanos": ...}.
+    if (PyDict_CheckExact(v)) return R::kUnsupported;
+    if (PyDelta_CheckExact(v)) {
+      return Invalid("expected a timestamp, got timedelta");
+    }
+    if (PyBool_Check(v) || PyLong_CheckExact(v) || PyFloat_CheckExact(v)) {
+      if (PyFloat_CheckExact(v) && !std::isfinite(PyFloat_AS_DOUBLE(v))) {
+        return Invalid("NaN and infinity are not JSON numbers");
+      }
+      return Invalid("expected an RFC 3339 string or a datetime, got " +
+                     TypeName(v));
+    }
+    return WrongType(v, "an RFC 3339 string or a datetime");
+  }
+
+  // As tact._convert: naive datetimes are UTC; aware ones are converted.
+  R DateTime(PyObject* v, google::protobuf::Timestamp* out) {
+    const int year = PyDateTime_GET_YEAR(v);
+    if (year < kMinNativeYear || year > kMaxNativeYear) return R::kUnsupported;
+    int64_t offset_micros = 0;
+    PyObject* tz = PyDateTime_DATE_GET_TZINFO(v);
+    if (tz != Py_None) {
+      PyObject* offset = PyObject_CallMethod(v, "utcoffset", nullptr);
+      if (offset == nullptr) {
+        PyErr_Clear();
+        return R::kUnsupported;  // the JSON path raises the same
+      }
+      Ref offset_ref(offset);
+      Py_DECREF(offset);  // Ref holds the one reference now
+      if (!PyDelta_CheckExact(offset)) return R::kUnsupported;
+      offset_micros = (int64_t{PyDateTime_DELTA_GET_DAYS(offset)} * 86400 +
+                       PyDateTime_DELTA_GET_SECONDS(offset)) *
+                          kMicrosPerSecond +
+                      PyDateTime_DELTA_GET_MICROSECONDS(offset);
+    }
+    const int64_t local_seconds =
+        DaysFromCivil(year, PyDateTime_GET_MONTH(v), PyDateTime_GET_DAY(v)) *
+            86400 +
+        PyDateTime_DATE_GET_HOUR(v) * 3600 +
+        PyDateTime_DATE_GET_MINUTE(v) * 60 + PyDateTime_DATE_GET_SECOND(v);
+    const int64_t utc_micros = local_seconds * kMicrosPerSecond +
+                               PyDateTime_DATE_GET_MICROSECOND(v) -
+                               offset_micros;
+    const int64_t seconds = FloorDiv(utc_micros, kMicrosPerSecond);
+    if (seconds < DaysFromCivil(kMinNativeYear, 1, 1) * 86400 ||
+        seconds >= DaysFromCivil(kMaxNativeYear + 1, 1, 1) * 86400) {
+      return R::kUnsupported;
+    }
+    out->set_seconds(seconds);
+    out->set_nanos(
+        static_cast<int32_t>((utc_micros - seconds * kMicrosPerSecond) * 1000));
+    return R::kOk;
+  }
+
+  R Duration(PyObject* v, google::protobuf::Duration* out) {
+    int64_t micros = 0;
+    if (PyDelta_CheckExact(v)) {
+      micros = (int64_t{PyDateTime_DELTA_GET_DAYS(v)} * 86400 +
+                PyDateTime_DELTA_GET_SECONDS(v)) *
+                   kMicrosPerSecond +
+               PyDateTime_DELTA_GET_MICROSECONDS(v);
+      const int64_t magnitude = micros < 0 ? -micros : micros;
+      const int64_t sign = micros < 0 ? -1 : 1;
+      if (magnitude / kMicrosPerSecond > TimeUtil::kDurationMaxSeconds) {
+        return R::kUnsupported;
+      }
+      out->set_seconds(sign * (magnitude / kMicrosPerSecond));
+      out->set_nanos(
+          static_cast<int32_t>(sign * (magnitude % kMicrosPerSecond) * 1000));
+      return R::kOk;
+    }
+    if (PyUnicode_CheckExact(v)) return R::kUnsupported;  // "1.5s"
+    if (PyDateTime_CheckExact(v)) {
+      return Invalid("expected a duration, got datetime");
+    }
+    if (PyBool_Check(v) || PyLong_CheckExact(v) || PyFloat_CheckExact(v)) {
+      if (PyFloat_CheckExact(v) && !std::isfinite(PyFloat_AS_DOUBLE(v))) {
+        return Invalid("NaN and infinity are not JSON numbers");
+      }
+      return Invalid(
+          "expected a duration string such as \"3600s\" or a "
+          "timedelta, got " +
+          TypeName(v));
+    }
+    return WrongType(v, "a duration string or a timedelta");
+  }
+
+  // --- Messages --------------------------------------------------------------
+
+  // The dict of a message field, or the reason there is none.
+  R Object(PyObject* v) {
+    if (PyDict_CheckExact(v)) return R::kOk;
+    if (PyBool_Check(v) || PyLong_CheckExact(v) || PyFloat_CheckExact(v) ||
+        PyUnicode_CheckExact(v) || PyList_CheckExact(v) ||
+        PyTuple_CheckExact(v)) {
+      if (PyFloat_CheckExact(v) && !std::isfinite(PyFloat_AS_DOUBLE(v))) {
+        return Invalid("NaN and infinity are not JSON numbers");
+      }
+      return Invalid("expected an object (dict), got " + TypeName(v));
+    }
+    return WrongType(v, "an object (dict)");
+  }
+
+  R Customer(PyObject* v, v1::Customer* out) {
+    static constexpr FieldName kNames[] = {
+        {"id", "id"},
+        {"tier", "tier"},
+        {"spend12m", "spend_12m"},
+        {"lifetimeValue", "lifetime_value"},
+        {"tenureDays", "tenure_days"},
+        {"influence", "influence"},
+        {"orders12m", "orders_12m"},
+    };
+    if (R r = Object(v); r != R::kOk) return r;
+    uint32_t seen = 0;
+    return Items(v, [&](std::string_view key, PyObject* value) -> R {
+      const int field = FindField(key, kNames);
+      if (field < 0) return Unknown(key);
+      if (Repeated(&seen, field)) return R::kUnsupported;
+      Field f(this, key);
+      int64_t n = 0;
+      double x = 0;
+      R r = R::kOk;
+      switch (field) {
+        case 0:
+          return String(value, out->mutable_id());
+        case 1:
+          return String(value, out->mutable_tier());
+        case 2:
+          if ((r = Int64(value, &n)) == R::kOk) out->set_spend_12m(n);
+          return r;
+        case 3:
+          if ((r = Int64(value, &n)) == R::kOk) out->set_lifetime_value(n);
+          return r;
+        case 4:
+          if ((r = Int64(value, &n)) == R::kOk) out->set_tenure_days(n);
+          return r;
+        case 5:
+          if ((r = Double(value, &x)) == R::kOk) out->set_influence(x);
+          return r;
+        default:
+          if ((r = Int64(value, &n)) == R::kOk) out->set_orders_12m(n);
+          return r;
+      }
+    });
+  }
+
+  R Case(PyObject* v, v1::Case* out) {
+    static constexpr FieldName kNames[] = {
+        {"id", "id"},
+        {"channel", "channel"},
+        {"category", "category"},
+        {"severity", "severity"},
+        {"sentiment", "sentiment"},
+        {"message", "message"},
+        {"openedAt", "opened_at"},
+        {"incidentAt", "incident_at"},
+        {"ourFault", "our_fault"},
+    };
+    if (R r = Object(v); r != R::kOk) return r;
+    uint32_t seen = 0;
+    return Items(v, [&](std::string_view key, PyObject* value) -> R {
+      const int field = FindField(key, kNames);
+      if (field < 0) return Unknown(key);
+      if (Repeated(&seen, field)) return R::kUnsupported;
+      Field f(this, key);
+      double x = 0;
+      bool b = false;
+      R r = R::kOk;
+      switch (field) {
+        case 0:
+          return String(value, out->mutable_id());
+        case 1:
+          return String(value, out->mutable_channel());
+        case 2:
+          return String(value, out->mutable_category());
+        case 3:
+          return String(value, out->mutable_severity());
+        case 4:
+          if ((r = Double(value, &x)) == R::kOk) out->set_sentiment(x);
+          return r;
+        case 5:
+          return String(value, out->mutable_message());
+        case 6:
+          return Timestamp(value, out->mutable_opened_at());
+        case 7:
+          return Timestamp(value, out->mutable_incident_at());
+        default:
+          if ((r = Bool(value, &b)) == R::kOk) out->set_our_fault(b);
+          return r;
+      }
+    });
+  }
+
+  R Event(PyObject* v, v1::Event* out) {
+    static constexpr FieldName kNames[] = {
+        {"at", "at"},          {"kind", "kind"}, {"amount", "amount"},
+        {"caseId", "case_id"}, {"ref", "ref"},   {"step", "step"},
+    };
+    if (R r = Object(v); r != R::kOk) return r;
+    uint32_t seen = 0;
+    return Items(v, [&](std::string_view key, PyObject* value) -> R {
+      const int field = FindField(key, kNames);
+      if (field < 0) return Unknown(key);
+      if (Repeated(&seen, field)) return R::kUnsupported;
+      Field f(this, key);
+      int64_t n = 0;
+      R r = R::kOk;
+      switch (field) {
+        case 0:
+          return Timestamp(value, out->mutable_at());
+        case 1:
+          return String(value, out->mutable_kind());
+        case 2:
+          if ((r = Int64(value, &n)) == R::kOk) out->set_amount(n);
+          return r;
+        case 3:
+          return String(value, out->mutable_case_id());
+        case 4:
+          return String(value, out->mutable_ref());
+        default:
+          if ((r = Int64(value, &n)) == R::kOk) out->set_step(n);
+          return r;
+      }
+    });
+  }
+
+  R Value(PyObject* v, v1::Value* out) {
+    static constexpr FieldName kNames[] = {
+        {"boolValue", "bool_value"},
+        {"intValue", "int_value"},
+        {"doubleValue", "double_value"},
+        {"stringValue", "string_value"},
+        {"timestampValue", "timestamp_value"},
+        {"durationValue", "duration_value"},
+    };
+    if (R r = Object(v); r != R::kOk) return r;
+    uint32_t seen = 0;
+    return Items(v, [&](std::string_view key, PyObject* value) -> R {
+      const int field = FindField(key, kNames);
+      if (field < 0) return Unknown(key);
+      // A second member of the oneof: protobuf decides.
+      if (seen != 0) return R::kUnsupported;
+      seen = 1;
+      Field f(this, key);
+      int64_t n = 0;
+      double x = 0;
+      bool b = false;
+      R r = R::kOk;
+      switch (field) {
+        case 0:
+          if ((r = Bool(value, &b)) == R::kOk) out->set_bool_value(b);
+          return r;
+        case 1:
+          if ((r = Int64(value, &n)) == R::kOk) out->set_int_value(n);
+          return r;
+        case 2:
+          if ((r = Double(value, &x)) == R::kOk) out->set_double_value(x);
+          return r;
+        case 3:
+          return String(value, out->mutable_string_value());
+        case 4:
+          return Timestamp(value, out->mutable_timestamp_value());
+        default:
+          return Duration(value, out->mutable_duration_value());
+      }
+    });
+  }
+
+  R History(PyObject* v, v1::Context* out) {
+    if (!PyList_CheckExact(v) && !PyTuple_CheckExact(v)) {
+      // protobuf reads a lone object as a one-element list.
+      if (PyDict_CheckExact(v)) return R::kUnsupported;
+      if (PyBool_Check(v) || PyLong_CheckExact(v) || PyFloat_CheckExact(v) ||
+          PyUnicode_CheckExact(v)) {
+        if (PyFloat_CheckExact(v) && !std::isfinite(PyFloat_AS_DOUBLE(v))) {
+          return Invalid("NaN and infinity are not JSON numbers");
+        }
+        return Invalid("expected a list of events, got " + TypeName(v));
+      }
+      return WrongType(v, "a list of events");
+    }
+    const bool is_list = PyList_CheckExact(v);
+    for (Py_ssize_t i = 0;
+         i < (is_list ? PyList_GET_SIZE(v) : PyTuple_GET_SIZE(v)); ++i) {
+      Ref item(is_list ? PyList_GET_ITEM(v, i) : PyTuple_GET_ITEM(v, i));
+      Field f(this, i);
+      if (R r = Event(item.get(), out->add_history()); r != R::kOk) return r;
+    }
+    return R::kOk;
+  }
+
+  R Attributes(PyObject* v, v1::Context* out) {
+    if (R r = Object(v); r != R::kOk) return r;
+    auto* attributes = out->mutable_attributes();
+    return Items(v, [&](std::string_view key, PyObject* value) -> R {
+      Field f(this, key);
+      return Value(value, &(*attributes)[std::string(key)]);
+    });
+  }
+
+  R ContextMessage(PyObject* v, v1::Context* out) {
+    static constexpr FieldName kNames[] = {
+        {"customer", "customer"},     {"case", "case"},
+        {"history", "history"},       {"now", "now"},
+        {"attributes", "attributes"},
+    };
+    if (!PyDict_CheckExact(v)) return R::kUnsupported;
+    return Items(v, [&](std::string_view key, PyObject* value) -> R {
+      const int field = FindField(key, kNames);
+      if (field < 0) return Unknown(key);
+      Field f(this, key);
+      switch (field) {
+        case 0:
+          return Customer(value, out->mutable_customer());
+        case 1:
+          return Case(value, out->mutable_case_());
+        case 2:
+          return History(value, out);
+        case 3:
+          return Timestamp(value, out->mutable_now());
+        default:
+          return Attributes(value, out);
+      }
+    });
+  }
+
+  std::string path_;
+  std::string error_;
+};
+
+}  // namespace
+
+DictConversion ContextFromDict(PyObject* dict, v1::Context* context,
+                               std::string* error) {
+  if (PyDateTimeAPI == nullptr) {
+    PyDateTime_IMPORT;
+    if (PyDateTimeAPI == nullptr) {
+      PyErr_Clear();
+      return DictConversion::kUnsupported;
+    }
+  }
+  Walker walker;
+  const DictConversion result = walker.Convert(dict, context);
+  if (result == DictConversion::kInvalid) *error = walker.error();
+  return result;
+}
+
+}  // namespace tact::python
