@@ -13,37 +13,19 @@
 #include "absl/time/time.h"
 #include "re2/re2.h"
 #include "src/compiler/context_schema.h"
+#include "src/internal/edit_distance.h"
 
 namespace tact::internal {
 
 std::string ClosestMatch(absl::string_view name,
                          const std::vector<std::string>& candidates) {
-  // Optimal string alignment distance: Levenshtein plus adjacent swaps, so
-  // "teir" is one edit from "tier".
-  auto distance = [](absl::string_view a, absl::string_view b) {
-    std::vector<std::vector<size_t>> d(a.size() + 1,
-                                       std::vector<size_t>(b.size() + 1));
-    for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-    for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-      for (size_t j = 1; j <= b.size(); ++j) {
-        size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-        d[i][j] = std::min(
-            {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.size()][b.size()];
-  };
   // Names are short; very long inputs are not typos of them.
   if (name.size() > 256) return "";
   const size_t threshold = std::max<size_t>(2, name.size() / 3);
   std::string best;
   size_t best_distance = threshold + 1;
   for (const std::string& c : candidates) {
-    size_t dist = distance(name, c);
+    size_t dist = EditDistance(name, c);
     if (dist < best_distance) {
       best_distance = dist;
       best = c;

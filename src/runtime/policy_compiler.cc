@@ -6,26 +6,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "src/internal/edit_distance.h"
 
 namespace tact::internal {
 namespace {
-
-// Levenshtein distance, for "did you mean" suggestions on ids.
-size_t EditDistance(absl::string_view a, absl::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string Suggest(absl::string_view wrong,
                     const std::vector<ActionPlan>& actions) {
