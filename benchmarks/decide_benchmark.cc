@@ -59,6 +59,27 @@ void BM_Decide(benchmark::State& state) {
 }
 BENCHMARK(BM_Decide)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
 
+// As BM_Decide, into one reused Decision: the allocation-free path.
+void BM_DecideInto(benchmark::State& state) {
+  const tact::Engine* engine = EngineFor(static_cast<int>(state.range(0)));
+  if (engine == nullptr) return state.SkipWithError("policy failed to compile");
+  const auto& contexts = Contexts();
+  const tact::DecideOptions options;
+  tact::v1::Decision decision;
+  size_t i = static_cast<size_t>(state.thread_index()) * 997;
+  int64_t actions = 0;
+  for (auto _ : state) {
+    absl::Status status =
+        engine->DecideInto(contexts[i++ % contexts.size()], options, &decision);
+    actions += decision.actions_size();
+    benchmark::DoNotOptimize(status);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["actions/decision"] =
+      benchmark::Counter(static_cast<double>(actions) / state.iterations());
+}
+BENCHMARK(BM_DecideInto)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+
 // Decisions per second on one shared engine from 1 and 2 threads.
 BENCHMARK(BM_Decide)
     ->Name("BM_DecideShared")

@@ -367,7 +367,10 @@ struct FrameState {
   }
 };
 
-struct Frame::Impl : FrameState {};
+struct Frame::Impl : FrameState {
+  // Declared attributes as read from the context (scratch for Reset).
+  std::vector<Value> attributes;
+};
 
 std::unique_ptr<const Program> ProgramBuilder::Build() && {
   auto impl = std::make_unique<Program::Impl>();
@@ -378,6 +381,7 @@ std::unique_ptr<const Program> ProgramBuilder::Build() && {
 Program::Program(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Program::~Program() = default;
 Frame::Frame(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Frame::Frame() : impl_(std::make_unique<Impl>()) {}
 Frame::~Frame() = default;
 
 ValueType Program::TypeOf(ExprId id) const {
@@ -443,16 +447,27 @@ bool ReadAttribute(const v1::Value& v, ValueType declared, Value* out,
 
 absl::StatusOr<std::unique_ptr<Frame>> Frame::Create(
     const Program& program, const tact::v1::Context& context) {
+  auto frame = std::make_unique<Frame>();
+  absl::Status status = frame->Reset(program, context);
+  if (!status.ok()) return status;
+  return frame;
+}
+
+absl::Status Frame::Reset(const Program& program,
+                          const tact::v1::Context& context) {
   const CompiledProgram& p = *program.impl_->program;
-  auto impl = std::make_unique<Impl>();
-  impl->program = &p;
-  impl->context = &context;
+  Impl& impl = *impl_;
+  impl.program = &p;
+  impl.context = &context;
+  impl.arena.clear();
   // Every declared attribute is validated (one lookup each), so a context
   // with a mistyped attribute is rejected whichever rules read it.
-  std::vector<Value> attributes(p.attributes.size());
+  std::vector<Value>& attributes = impl.attributes;
+  attributes.resize(p.attributes.size());
   for (size_t i = 0; i < p.attributes.size(); ++i) {
     const AttributeDecl& decl = p.attributes[i];
     attributes[i] = Value::Error(p.attribute_missing[i]);
+    if (context.attributes().empty()) continue;
     auto it = context.attributes().find(decl.name);
     if (it == context.attributes().end()) continue;
     ValueType actual = ValueType::kError;
@@ -464,16 +479,16 @@ absl::StatusOr<std::unique_ptr<Frame>> Frame::Create(
     }
     if (actual != ValueType::kError) attributes[i] = v;
   }
-  impl->slots.reserve(p.slots.size());
+  impl.slots.clear();
   for (const SlotSource& s : p.slots) {
-    impl->slots.push_back(s.is_attribute
-                              ? attributes[s.index]
-                              : ContextFields()[s.index].get(context));
+    impl.slots.push_back(s.is_attribute
+                             ? attributes[s.index]
+                             : ContextFields()[s.index].get(context));
   }
-  impl->definition_values.resize(p.definition_count);
-  impl->definition_done.assign(p.definition_count, 0);
-  impl->loop.assign(std::max<int32_t>(p.loop_depth, 1), -1);
-  return std::unique_ptr<Frame>(new Frame(std::move(impl)));
+  impl.definition_values.resize(p.definition_count);
+  impl.definition_done.assign(p.definition_count, 0);
+  impl.loop.assign(std::max<int32_t>(p.loop_depth, 1), -1);
+  return absl::OkStatus();
 }
 
 // --- Evaluation --------------------------------------------------------------

@@ -117,7 +117,17 @@ class Frame {
   // the context ("attribute 'plan' is an int; the policy declares string").
   static absl::StatusOr<std::unique_ptr<Frame>> Create(
       const Program& program, const tact::v1::Context& context);
+  // An empty frame, for Reset.
+  Frame();
   ~Frame();
+  Frame(const Frame&) = delete;
+  Frame& operator=(const Frame&) = delete;
+
+  // Makes this the frame of `context` under `program`, as Create would,
+  // reusing the storage of any previous decision (no allocation once it has
+  // grown to the program's size). On error the frame must be Reset again
+  // before use.
+  absl::Status Reset(const Program& program, const tact::v1::Context& context);
 
  private:
   friend class Program;

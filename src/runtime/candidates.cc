@@ -8,37 +8,54 @@
 
 namespace tact::internal {
 
-v1::Reason MakeReason(absl::string_view kind, absl::string_view id,
-                      std::string text) {
-  v1::Reason reason;
-  reason.set_source_kind(std::string(kind));
-  reason.set_source_id(std::string(id));
-  reason.set_text(std::move(text));
-  return reason;
+void ReasonRef::WriteTo(v1::Reason* out) const {
+  out->mutable_source_kind()->assign(kind.data(), kind.size());
+  out->mutable_source_id()->assign(id.data(), id.size());
+  absl::string_view t = text();
+  out->mutable_text()->assign(t.data(), t.size());
 }
 
-std::string Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
-                    const Proposer& proposer, Frame& frame, Outcome* outcome) {
-  Candidate candidate;
+void EffectRef::WriteTo(v1::Effect* out) const {
+  out->mutable_kind()->assign(kind.data(), kind.size());
+  out->mutable_ref()->assign(ref.data(), ref.size());
+  out->set_amount(amount);
+  out->set_step(step);
+}
+
+bool Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
+             const Proposer& proposer, Frame& frame, Outcome* outcome,
+             std::string* error) {
+  Candidate& candidate = outcome->candidates.Add();
   candidate.action = rec.action;
   candidate.priority = proposer.priority;
   candidate.weight = proposer.weight;
   candidate.stage = proposer.stage;
+  candidate.params.clear();
+  candidate.effects.clear();
   for (const ParamPlan& param : rec.params) {
     Value v = plan.program->Evaluate(param.expr, frame);
     if (v.is_error()) {
-      return absl::StrCat("parameter ", param.name, " of ",
-                          plan.actions[rec.action].id, ": ", v.string_value);
+      outcome->candidates.PopBack();
+      if (error != nullptr && error->empty()) {
+        *error =
+            absl::StrCat("parameter ", param.name, " of ",
+                         plan.actions[rec.action].id, ": ", v.string_value);
+      }
+      return false;
     }
     candidate.params.emplace_back(param.name, v);
   }
-  std::string text =
-      proposer.reason != nullptr && !proposer.reason->empty()
-          ? RenderTemplate(*proposer.reason, candidate.params, plan.currency)
-          : std::string(proposer.fallback);
-  candidate.reason = MakeReason(proposer.kind, proposer.id, std::move(text));
-  outcome->candidates.push_back(std::move(candidate));
-  return "";
+  if (proposer.reason != nullptr && !proposer.reason->empty()) {
+    RenderTemplateTo(
+        *proposer.reason, candidate.params, plan.currency,
+        candidate.reason.StartRendered(proposer.kind, proposer.id));
+  } else if (proposer.fallback_is_stable) {
+    candidate.reason.SetLiteral(proposer.kind, proposer.id, proposer.fallback);
+  } else {
+    candidate.reason.StartRendered(proposer.kind, proposer.id)
+        ->append(proposer.fallback.data(), proposer.fallback.size());
+  }
+  return true;
 }
 
 }  // namespace tact::internal

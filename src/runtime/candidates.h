@@ -22,17 +22,18 @@ struct Proposer {
   int priority = 0;
   double weight = 1.0;
   int stage = kUnstaged;
+  // True when `fallback` lives as long as the plan (it is then viewed, not
+  // copied).
+  bool fallback_is_stable = false;
 };
 
 // Evaluates the parameters of `rec` and appends a Candidate with the
 // proposer's reason rendered from them. On a parameter error appends
-// nothing and returns "parameter <name> of <action>: <message>"; otherwise
-// returns "".
-std::string Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
-                    const Proposer& proposer, Frame& frame, Outcome* outcome);
-
-v1::Reason MakeReason(absl::string_view kind, absl::string_view id,
-                      std::string text);
+// nothing and returns false, setting `*error` (when not null and empty) to
+// "parameter <name> of <action>: <message>".
+bool Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
+             const Proposer& proposer, Frame& frame, Outcome* outcome,
+             std::string* error = nullptr);
 
 }  // namespace tact::internal
 

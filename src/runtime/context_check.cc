@@ -116,10 +116,74 @@ absl::Status CheckLimits(const v1::Context& context,
   return absl::OkStatus();
 }
 
+bool TimestampOk(const google::protobuf::Timestamp& t) {
+  return t.seconds() >= kMinSeconds && t.seconds() <= kMaxSeconds &&
+         t.nanos() >= 0 && t.nanos() <= 999999999;
+}
+
+bool DurationOk(const google::protobuf::Duration& d) {
+  bool sign_ok = d.seconds() == 0 || d.nanos() == 0 ||
+                 (d.seconds() > 0) == (d.nanos() > 0);
+  return d.seconds() >= -kMaxDurationSeconds &&
+         d.seconds() <= kMaxDurationSeconds && d.nanos() >= -999999999 &&
+         d.nanos() <= 999999999 && sign_ok;
+}
+
+// One pass that says whether the context passes every check; only when it
+// does not do the checks below run, in their order, to name the field.
+bool Acceptable(const v1::Context& context, const DecideOptions& options) {
+  if (context.history_size() > options.max_history_events ||
+      static_cast<int64_t>(context.attributes().size()) >
+          options.max_attributes ||
+      !context.has_now() || !TimestampOk(context.now())) {
+    return false;
+  }
+  const uint64_t max = options.max_string_bytes < 0
+                           ? 0
+                           : static_cast<uint64_t>(options.max_string_bytes);
+  const v1::Customer& customer = context.customer();
+  const v1::Case& c = context.case_();
+  if ((customer.id().size() | customer.tier().size() | c.id().size() |
+       c.channel().size() | c.category().size() | c.severity().size()) > max ||
+      c.message().size() > max || !std::isfinite(customer.influence()) ||
+      !std::isfinite(c.sentiment()) ||
+      (c.has_opened_at() && !TimestampOk(c.opened_at())) ||
+      (c.has_incident_at() && !TimestampOk(c.incident_at()))) {
+    return false;
+  }
+  for (const v1::Event& e : context.history()) {
+    if (e.kind().size() > max || e.case_id().size() > max ||
+        e.ref().size() > max || (e.has_at() && !TimestampOk(e.at()))) {
+      return false;
+    }
+  }
+  for (const auto& [name, value] : context.attributes()) {
+    if (name.size() > max) return false;
+    switch (value.kind_case()) {
+      case v1::Value::kDoubleValue:
+        if (!std::isfinite(value.double_value())) return false;
+        break;
+      case v1::Value::kStringValue:
+        if (value.string_value().size() > max) return false;
+        break;
+      case v1::Value::kTimestampValue:
+        if (!TimestampOk(value.timestamp_value())) return false;
+        break;
+      case v1::Value::kDurationValue:
+        if (!DurationOk(value.duration_value())) return false;
+        break;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::Status CheckContext(const v1::Context& context,
                           const DecideOptions& options) {
+  if (Acceptable(context, options)) return absl::OkStatus();
   absl::Status limits = CheckLimits(context, options);
   if (!limits.ok()) return limits;
   if (!context.has_now()) {

@@ -15,6 +15,7 @@
 #include "src/runtime/context_check.h"
 #include "src/runtime/outcome.h"
 #include "src/runtime/plan.h"
+#include "src/runtime/ranked.h"
 #include "src/runtime/ranker.h"
 #include "src/runtime/rules.h"
 
@@ -125,45 +126,105 @@ absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromPolicy(
   return ToStatusOr(CompileLoaded(std::move(loaded), options, {}));
 }
 
+namespace {
+
+// Per-thread working storage of DecideInto, reused so that a steady stream
+// of decisions does not allocate.
+struct DecideScratch {
+  internal::Frame frame;
+  internal::Outcome outcome;
+  internal::RankScratch rank;
+  std::vector<double> factors;  // all 1.0 between decisions
+  std::vector<int> touched;
+  bool in_use = false;
+};
+
+// Marks a scratch as in use (a decision nested in another, e.g. from a
+// callback, gets its own).
+class ScratchLease {
+ public:
+  ScratchLease() {
+    thread_local DecideScratch shared;
+    if (!shared.in_use) {
+      scratch_ = &shared;
+    } else {
+      owned_ = std::make_unique<DecideScratch>();
+      scratch_ = owned_.get();
+    }
+    scratch_->in_use = true;
+  }
+  ~ScratchLease() { scratch_->in_use = false; }
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+  DecideScratch* operator->() { return scratch_; }
+
+ private:
+  DecideScratch* scratch_ = nullptr;
+  std::unique_ptr<DecideScratch> owned_;
+};
+
+void Assign(std::string* out, const std::string& text) {
+  out->assign(text.data(), text.size());
+}
+
+}  // namespace
+
 absl::StatusOr<v1::Decision> Engine::Decide(
     const v1::Context& context, const DecideOptions& options) const {
-  TACT_RETURN_IF_ERROR(internal::CheckContext(context, options));
-  const internal::PolicyPlan& plan = *impl_->plan;
-  TACT_ASSIGN_OR_RETURN(std::unique_ptr<internal::Frame> frame,
-                        internal::Frame::Create(*plan.program, context));
   v1::Decision decision;
-  decision.set_policy_name(impl_->policy.name());
-  decision.set_policy_version(impl_->policy.version());
-  decision.set_policy_hash(impl_->hash);
-  *decision.mutable_now() = context.now();
+  TACT_RETURN_IF_ERROR(DecideInto(context, options, &decision));
+  return decision;
+}
 
+absl::Status Engine::DecideInto(const v1::Context& context,
+                                const DecideOptions& options,
+                                v1::Decision* out) const {
+  const internal::PolicyPlan& plan = *impl_->plan;
+  ScratchLease scratch;
+  absl::Status status = internal::CheckContext(context, options);
+  if (status.ok()) status = scratch->frame.Reset(*plan.program, context);
   int caller = -1;
-  if (!options.authority.empty()) {
+  if (status.ok() && !options.authority.empty()) {
     auto it = std::find(plan.authorities.begin(), plan.authorities.end(),
                         options.authority);
     if (it == plan.authorities.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
+      status = absl::InvalidArgumentError(absl::StrCat(
           "unknown authority \"", options.authority, "\"; ",
           plan.authorities.empty()
               ? "the policy declares no authorities"
               : absl::StrCat("the policy's are: ",
                              absl::StrJoin(plan.authorities, ", "))));
+    } else {
+      caller = static_cast<int>(it - plan.authorities.begin());
     }
-    caller = static_cast<int>(it - plan.authorities.begin());
   }
+  if (!status.ok()) {
+    out->Clear();
+    return status;
+  }
+  internal::Frame& frame = scratch->frame;
+  Assign(out->mutable_policy_name(), impl_->policy.name());
+  Assign(out->mutable_policy_version(), impl_->policy.version());
+  Assign(out->mutable_policy_hash(), impl_->hash);
+  *out->mutable_now() = context.now();
+  // RunRules appends one entry per rule; cleared entries keep their strings.
+  out->mutable_trace()->Clear();
 
-  internal::Outcome outcome;
-  internal::DecideState state{plan, context, *frame,
+  internal::Outcome& outcome = scratch->outcome;
+  outcome.Clear();
+  internal::DecideState state{plan, context, frame,
                               internal::ToTime(context.now())};
-  internal::RunRules(plan, *frame, &outcome,
-                     options.trace ? decision.mutable_trace() : nullptr);
+  internal::RunRules(plan, frame, &outcome,
+                     options.trace ? out->mutable_trace() : nullptr);
   internal::RunStrikeLimits(state, &outcome);
   internal::RunLadders(state, &outcome);
   internal::RunPlaybooks(state, &outcome);
   internal::RunBudget(state, &outcome);
-  std::vector<double> factors = internal::ScoreFactors(plan, *frame);
-  internal::Rank(plan, context, factors, caller, std::move(outcome), &decision);
-  return decision;
+  internal::ScoreFactors(plan, frame, &scratch->factors, &scratch->touched);
+  internal::Rank(plan, context, scratch->factors, caller, outcome,
+                 &scratch->rank, out);
+  internal::ResetScoreFactors(&scratch->factors, &scratch->touched);
+  return absl::OkStatus();
 }
 
 namespace internal {

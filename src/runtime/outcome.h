@@ -4,16 +4,22 @@
 // Every producer appends to one Outcome; the ranker alone turns it into the
 // Decision. This is the single candidate/suppression pipeline every
 // construct plugs into.
+//
+// Nothing here owns compiled-plan text: kinds, ids and codes view the
+// PolicyPlan (or string literals), so an Outcome reused across decisions
+// (Outcome::Clear keeps every buffer) allocates nothing in steady state.
 #ifndef TACT_SRC_RUNTIME_OUTCOME_H_
 #define TACT_SRC_RUNTIME_OUTCOME_H_
 
 #include <climits>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "src/compiler/value.h"
 #include "tact/v1/decision.pb.h"
 
@@ -22,30 +28,106 @@ namespace tact::internal {
 // Ranks before any other ordering key when set; lower stages rank first.
 inline constexpr int kUnstaged = INT_MAX;
 
+// A v1::Reason before it is written: kind and id view the plan (or
+// literals); the text is a view too unless it had to be rendered.
+struct ReasonRef {
+  absl::string_view kind;
+  absl::string_view id;
+  // The text when `rendered` is not used. Must outlive the decision.
+  absl::string_view literal;
+  bool use_rendered = false;
+  std::string rendered;  // capacity kept across decisions
+
+  absl::string_view text() const {
+    return use_rendered ? absl::string_view(rendered) : literal;
+  }
+  // A text that lives as long as the plan.
+  void SetLiteral(absl::string_view k, absl::string_view i,
+                  absl::string_view text) {
+    kind = k;
+    id = i;
+    literal = text;
+    use_rendered = false;
+  }
+  // Starts a rendered text; append to the returned string.
+  std::string* StartRendered(absl::string_view k, absl::string_view i) {
+    kind = k;
+    id = i;
+    use_rendered = true;
+    rendered.clear();
+    return &rendered;
+  }
+  void WriteTo(v1::Reason* out) const;
+};
+
+// A v1::Effect before it is written; kind and ref view the plan.
+struct EffectRef {
+  absl::string_view kind;
+  absl::string_view ref;
+  int64_t amount = 0;
+  int64_t step = 0;
+  void WriteTo(v1::Effect* out) const;
+};
+
+// Append-only storage whose elements (and their buffers) survive Clear, so
+// a reused pool stops allocating once it has grown to its working size.
+// Add returns a recycled element: the caller resets what it uses.
+template <typename T>
+class Pool {
+ public:
+  T& Add() {
+    if (size_ == items_.size()) items_.emplace_back();
+    return items_[size_++];
+  }
+  void PopBack() { --size_; }
+  void Clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  T& operator[](size_t i) { return items_[i]; }
+  const T& operator[](size_t i) const { return items_[i]; }
+  T& back() { return items_[size_ - 1]; }
+  T* begin() { return items_.data(); }
+  T* end() { return items_.data() + size_; }
+  const T* begin() const { return items_.data(); }
+  const T* end() const { return items_.data() + size_; }
+
+ private:
+  std::vector<T> items_;
+  size_t size_ = 0;
+};
+
+// (name, value), sorted by name. Names view the plan; string values view
+// the decision's Frame.
+using Params = std::vector<std::pair<absl::string_view, Value>>;
+
 // One producer's wish to recommend an action.
 struct Candidate {
   int action = -1;  // index into PolicyPlan::actions
-  // (name, value), sorted by name. Strings view the decision's Frame.
-  std::vector<std::pair<std::string, Value>> params;
+  Params params;
   int priority = 0;
   double weight = 1.0;
   int stage = kUnstaged;
-  v1::Reason reason;
+  ReasonRef reason;
   // Recorded only if the action ends up recommended (e.g. rung_offered).
-  std::vector<v1::Effect> effects;
+  std::vector<EffectRef> effects;
 };
 
 // Something that keeps an action from being recommended.
 struct Hold {
   int action = -1;
   // Machine-readable cause, e.g. "vetoed".
-  std::string code;
-  v1::Reason by;
+  absl::string_view code;
+  ReasonRef by;
+};
+
+struct FlagRef {
+  absl::string_view code;
+  ReasonRef source;
 };
 
 // What the goodwill budget has left for this decision.
 struct BudgetState {
-  std::string id;
+  absl::string_view id;  // views the plan
   int64_t remaining = 0;
   // For reasons: the caps and what was already granted.
   int64_t window_cap = 0;
@@ -55,13 +137,22 @@ struct BudgetState {
 };
 
 struct Outcome {
-  std::vector<Candidate> candidates;
-  std::vector<Hold> holds;
+  Pool<Candidate> candidates;
+  Pool<Hold> holds;
   // Recorded whatever is recommended (e.g. strike).
-  std::vector<v1::Effect> effects;
-  std::vector<v1::Flag> flags;
+  std::vector<EffectRef> effects;
+  Pool<FlagRef> flags;
   // Set when the policy has a goodwill budget.
   std::optional<BudgetState> budget;
+
+  // Empties the outcome, keeping its storage.
+  void Clear() {
+    candidates.Clear();
+    holds.Clear();
+    effects.clear();
+    flags.Clear();
+    budget.reset();
+  }
 };
 
 }  // namespace tact::internal

@@ -344,6 +344,10 @@ class PlanBuilder {
       }
       rule.reason =
           c_.Reason(r.reason(), path + ".reason", element, rule.recommend);
+      rule.fallback_reason = absl::StrCat("Rule \"", rule.id, "\" matched.");
+      rule.veto_reason = rule.reason.empty()
+                             ? rule.fallback_reason
+                             : RenderTemplate(rule.reason, {}, plan.currency);
       plan.rules.push_back(std::move(rule));
     }
     std::stable_sort(plan.rules.begin(), plan.rules.end(),

@@ -54,6 +54,11 @@ struct RulePlan {
   double weight = 1.0;
   bool final = false;
   Template reason;
+  // Reason texts fixed at load: "Rule \"<id>\" matched." for a rule
+  // without a reason, and what a veto says (the reason rendered without
+  // parameters, or that fallback).
+  std::string fallback_reason;
+  std::string veto_reason;
 };
 
 struct ModifierPlan {

@@ -1,10 +1,12 @@
 #include "src/runtime/ranker.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "src/runtime/constructs/constructs.h"
 #include "src/runtime/ranked.h"
 #include "src/runtime/template.h"
@@ -12,15 +14,26 @@
 namespace tact::internal {
 namespace {
 
-// All candidates for one action, before ranking.
-struct Merged {
-  int priority = 0;
-  int stage = kUnstaged;
-  double weight = 0;
-  Candidate* params_from = nullptr;
-  std::vector<Candidate*> sources;
-  const Hold* hold = nullptr;
-};
+using google::protobuf::RepeatedPtrField;
+
+// The element `*used` of `field`, reusing one a previous decision left
+// (every field of it must then be written or cleared); counts it as used.
+template <typename T>
+T* Next(RepeatedPtrField<T>* field, int* used) {
+  if (*used < field->size()) return field->Mutable((*used)++);
+  ++*used;
+  return field->Add();
+}
+
+// Drops the elements past `used`; protobuf keeps them, cleared, for reuse.
+template <typename T>
+void Truncate(RepeatedPtrField<T>* field, int used) {
+  while (field->size() > used) field->RemoveLast();
+}
+
+void Assign(std::string* out, absl::string_view text) {
+  out->assign(text.data(), text.size());
+}
 
 void SetTimestamp(int64_t nanos, google::protobuf::Timestamp* out) {
   int64_t seconds = nanos / 1000000000;
@@ -33,63 +46,124 @@ void SetTimestamp(int64_t nanos, google::protobuf::Timestamp* out) {
   out->set_nanos(static_cast<int32_t>(rest));
 }
 
-void WriteAction(const PolicyPlan& plan, RankedAction& r, int rank,
-                 v1::RecommendedAction* out) {
-  const ActionPlan& action = plan.actions[r.action];
-  out->set_rank(rank);
-  out->set_action(action.id);
-  out->set_title(action.title);
-  for (const auto& [name, value] : r.params) {
-    v1::Param* param = out->add_params();
-    param->set_name(name);
-    *param->mutable_value() = ToProtoValue(value);
+// Writes every reason of `r`: its sources' (unless it stands in for another
+// action) and then its notes.
+void WriteReasons(const RankedAction& r, const RankScratch& scratch,
+                  RepeatedPtrField<v1::Reason>* out) {
+  int used = 0;
+  if (r.reasons_from_sources) {
+    for (int k = 0; k < r.source_count; ++k) {
+      r.sources[k]->reason.WriteTo(Next(out, &used));
+    }
   }
+  for (int k = 0; k < r.note_count; ++k) {
+    scratch.notes[r.notes[k]].WriteTo(Next(out, &used));
+  }
+  Truncate(out, used);
+}
+
+void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
+                 const RankScratch& scratch, v1::RecommendedAction* out) {
+  const ActionPlan& action = plan.actions[r.action];
+  static const Params* const kNoParams = new Params();
+  const Params& params = r.params != nullptr ? *r.params : *kNoParams;
+  out->set_rank(rank);
+  Assign(out->mutable_action(), action.id);
+  Assign(out->mutable_title(), action.title);
+  int used = 0;
+  for (const auto& [name, value] : params) {
+    v1::Param* param = Next(out->mutable_params(), &used);
+    Assign(param->mutable_name(), name);
+    WriteProtoValue(value, param->mutable_value());
+  }
+  Truncate(out->mutable_params(), used);
   out->set_priority(r.priority);
   out->set_score(r.score);
-  out->set_text(RenderTemplate(action.text, r.params, plan.currency));
-  out->mutable_reasons()->Reserve(static_cast<int>(r.reasons.size()));
-  for (v1::Reason& reason : r.reasons) *out->add_reasons() = std::move(reason);
-  for (const std::string& tag : action.tags) out->add_tags(tag);
+  out->mutable_text()->clear();
+  RenderTemplateTo(action.text, params, plan.currency, out->mutable_text());
+  WriteReasons(r, scratch, out->mutable_reasons());
+  used = 0;
+  for (const std::string& tag : action.tags) {
+    Assign(Next(out->mutable_tags(), &used), tag);
+  }
+  Truncate(out->mutable_tags(), used);
   if (r.required_authority >= 0) {
-    out->set_required_authority(plan.authorities[r.required_authority]);
+    Assign(out->mutable_required_authority(),
+           plan.authorities[r.required_authority]);
+  } else {
+    out->clear_required_authority();
   }
   out->set_beyond_contract(r.beyond_contract);
   static constexpr const char* kStageNames[] = {"apology", "fix", "surprise",
                                                 "compensation"};
-  if (r.stage >= 0 && r.stage < 4)
-    out->set_playbook_stage(kStageNames[r.stage]);
+  if (r.stage >= 0 && r.stage < 4) {
+    Assign(out->mutable_playbook_stage(), kStageNames[r.stage]);
+  } else {
+    out->clear_playbook_stage();
+  }
+}
+
+void WriteBlocked(const PolicyPlan& plan, const BlockedRef& b,
+                  const RankScratch& scratch, v1::BlockedAction* out) {
+  Assign(out->mutable_action(), plan.actions[b.action].id);
+  Assign(out->mutable_code(), b.code);
+  const ReasonRef& by =
+      b.by_hold != nullptr ? *b.by_hold : scratch.notes[b.by_note];
+  by.WriteTo(out->mutable_blocked_by());
+  WriteReasons(b.wanted, scratch, out->mutable_wanted_by());
 }
 
 }  // namespace
 
-v1::Value ToProtoValue(const Value& value) {
-  v1::Value out;
+void WriteProtoValue(const Value& value, v1::Value* out) {
   switch (value.type) {
     case ValueType::kBool:
-      out.set_bool_value(value.bool_value);
+      out->set_bool_value(value.bool_value);
       break;
     case ValueType::kInt:
-      out.set_int_value(value.int_value);
+      out->set_int_value(value.int_value);
       break;
     case ValueType::kDouble:
-      out.set_double_value(value.double_value);
+      out->set_double_value(value.double_value);
       break;
     case ValueType::kString:
-      out.set_string_value(std::string(value.string_value));
+      Assign(out->mutable_string_value(), value.string_value);
       break;
     case ValueType::kTimestamp:
-      SetTimestamp(value.int_value, out.mutable_timestamp_value());
+      SetTimestamp(value.int_value, out->mutable_timestamp_value());
       break;
     case ValueType::kDuration:
-      out.mutable_duration_value()->set_seconds(value.int_value / 1000000000);
-      out.mutable_duration_value()->set_nanos(
+      out->mutable_duration_value()->set_seconds(value.int_value / 1000000000);
+      out->mutable_duration_value()->set_nanos(
           static_cast<int32_t>(value.int_value % 1000000000));
       break;
     case ValueType::kError:
     case ValueType::kEventList:
+      out->clear_kind();
       break;
   }
-  return out;
+}
+
+Value* FindParam(Params* params, absl::string_view name) {
+  if (params == nullptr) return nullptr;
+  for (auto& [param, value] : *params) {
+    if (param == name) return &value;
+  }
+  return nullptr;
+}
+
+const Hold* RankScratch::HoldOn(int action) const {
+  auto it =
+      std::lower_bound(holds.begin(), holds.end(), action,
+                       [](const Hold* h, int a) { return h->action < a; });
+  return it != holds.end() && (*it)->action == action ? *it : nullptr;
+}
+
+bool RankScratch::IsBlocked(int action) const {
+  for (const BlockedRef& b : blocked) {
+    if (b.action == action) return true;
+  }
+  return false;
 }
 
 void SortRanked(const std::vector<ActionPlan>& actions,
@@ -105,78 +179,109 @@ void SortRanked(const std::vector<ActionPlan>& actions,
 
 void Rank(const PolicyPlan& plan, const v1::Context& context,
           const std::vector<double>& factors, int caller_authority,
-          Outcome outcome, v1::Decision* decision) {
-  std::vector<Merged> by_action(plan.actions.size());
-  for (Candidate& c : outcome.candidates) {
-    Merged& m = by_action[c.action];
-    if (m.sources.empty() || c.priority > m.priority) {
-      m.priority = c.priority;
-      m.params_from = &c;
-    }
-    m.stage = std::min(m.stage, c.stage);
-    m.weight += c.weight;
-    m.sources.push_back(&c);
-  }
-  for (const Hold& h : outcome.holds) {
-    Merged& m = by_action[h.action];
-    if (m.hold == nullptr) m.hold = &h;
-  }
+          Outcome& outcome, RankScratch* scratch, v1::Decision* decision) {
+  scratch->Clear();
+  // Group candidates and holds by action, keeping contribution order within
+  // an action: the cost follows the candidates, not the catalogue.
+  std::vector<Candidate*>& candidates = scratch->candidates;
+  for (Candidate& c : outcome.candidates) candidates.push_back(&c);
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate* a, const Candidate* b) {
+              return a->action != b->action ? a->action < b->action : a < b;
+            });
+  std::vector<const Hold*>& holds = scratch->holds;
+  for (const Hold& h : outcome.holds) holds.push_back(&h);
+  std::sort(holds.begin(), holds.end(), [](const Hold* a, const Hold* b) {
+    return a->action != b->action ? a->action < b->action : a < b;
+  });
 
-  std::vector<RankedAction> ranked;
-  for (int a = 0; a < static_cast<int>(by_action.size()); ++a) {
-    const Merged& m = by_action[a];
-    if (m.sources.empty()) continue;
-    if (m.hold != nullptr) {
-      v1::BlockedAction* blocked = decision->add_blocked();
-      blocked->set_action(plan.actions[a].id);
-      blocked->set_code(m.hold->code);
-      *blocked->mutable_blocked_by() = m.hold->by;
-      for (const Candidate* c : m.sources)
-        *blocked->add_wanted_by() = c->reason;
-      continue;
-    }
+  for (size_t begin = 0; begin < candidates.size();) {
+    const int a = candidates[begin]->action;
+    size_t end = begin;
     RankedAction r;
     r.action = a;
-    r.priority = m.priority;
-    r.stage = m.stage;
-    r.score = m.weight * factors[a];
-    r.params = std::move(m.params_from->params);
-    r.reasons.reserve(m.sources.size());
-    for (Candidate* c : m.sources) {
-      r.reasons.push_back(std::move(c->reason));
-      for (v1::Effect& e : c->effects) r.effects.push_back(std::move(e));
+    double weight = 0;
+    for (; end < candidates.size() && candidates[end]->action == a; ++end) {
+      Candidate* c = candidates[end];
+      if (end == begin || c->priority > r.priority) {
+        r.priority = c->priority;
+        r.params = &c->params;
+      }
+      r.stage = std::min(r.stage, c->stage);
+      weight += c->weight;
     }
-    ranked.push_back(std::move(r));
-  }
-
-  ApplyEntitlements(plan, context, &ranked, decision);
-  SortRanked(plan.actions, &ranked);
-  NormalizeAmounts(plan, &ranked);
-  if (outcome.budget.has_value()) {
-    ApplyBudget(plan, *outcome.budget, &ranked, decision);
-  }
-  ApplyAuthority(plan, caller_authority, &ranked);
-
-  int rank = 0;
-  int pending = 0;
-  for (RankedAction& r : ranked) {
-    if (r.required_authority >= 0) {
-      WriteAction(plan, r, ++pending, decision->add_needs_approval());
+    r.sources = candidates.data() + begin;
+    r.source_count = static_cast<int>(end - begin);
+    begin = end;
+    if (const Hold* hold = scratch->HoldOn(a); hold != nullptr) {
+      BlockedRef& blocked = scratch->blocked.emplace_back();
+      blocked.action = a;
+      blocked.code = hold->code;
+      blocked.by_hold = &hold->by;
+      blocked.wanted = r;
       continue;
     }
-    WriteAction(plan, r, ++rank, decision->add_actions());
-    for (v1::Effect& e : r.effects) *decision->add_effects() = std::move(e);
+    r.score = weight * factors[a];
+    scratch->ranked.push_back(r);
   }
+
+  ApplyEntitlements(plan, context, scratch);
+  SortRanked(plan.actions, &scratch->ranked);
+  NormalizeAmounts(plan, &scratch->ranked);
+  if (outcome.budget.has_value()) {
+    ApplyBudget(plan, context, *outcome.budget, scratch);
+  }
+  ApplyAuthority(plan, caller_authority, scratch);
+
+  int rank = 0;     // actions written, also the last rank given
+  int pending = 0;  // needs_approval written
+  int effects = 0;
+  for (const RankedAction& r : scratch->ranked) {
+    if (r.required_authority >= 0) {
+      v1::RecommendedAction* out =
+          Next(decision->mutable_needs_approval(), &pending);
+      WriteAction(plan, r, pending, *scratch, out);
+      continue;
+    }
+    v1::RecommendedAction* out = Next(decision->mutable_actions(), &rank);
+    WriteAction(plan, r, rank, *scratch, out);
+    for (int k = 0; k < r.source_count; ++k) {
+      for (const EffectRef& e : r.sources[k]->effects) {
+        e.WriteTo(Next(decision->mutable_effects(), &effects));
+      }
+    }
+    if (r.goodwill >= 0) {
+      EffectRef goodwill{"goodwill", outcome.budget->id, r.goodwill, 0};
+      goodwill.WriteTo(Next(decision->mutable_effects(), &effects));
+    }
+  }
+  Truncate(decision->mutable_actions(), rank);
+  Truncate(decision->mutable_needs_approval(), pending);
+
   // Blocked actions list in action id order, independent of catalogue order.
-  std::sort(decision->mutable_blocked()->begin(),
-            decision->mutable_blocked()->end(),
-            [](const v1::BlockedAction& a, const v1::BlockedAction& b) {
-              return a.action() < b.action();
+  std::vector<BlockedRef>& blocked = scratch->blocked;
+  std::sort(blocked.begin(), blocked.end(),
+            [&](const BlockedRef& a, const BlockedRef& b) {
+              return plan.actions[a.action].id < plan.actions[b.action].id;
             });
-  for (v1::Effect& effect : outcome.effects) {
-    *decision->add_effects() = std::move(effect);
+  int written = 0;
+  for (const BlockedRef& b : blocked) {
+    WriteBlocked(plan, b, *scratch,
+                 Next(decision->mutable_blocked(), &written));
   }
-  for (v1::Flag& flag : outcome.flags) *decision->add_flags() = std::move(flag);
+  Truncate(decision->mutable_blocked(), written);
+
+  for (const EffectRef& e : outcome.effects) {
+    e.WriteTo(Next(decision->mutable_effects(), &effects));
+  }
+  Truncate(decision->mutable_effects(), effects);
+  int flags = 0;
+  for (const FlagRef& f : outcome.flags) {
+    v1::Flag* out = Next(decision->mutable_flags(), &flags);
+    Assign(out->mutable_code(), f.code);
+    f.source.WriteTo(out->mutable_source());
+  }
+  Truncate(decision->mutable_flags(), flags);
 }
 
 }  // namespace tact::internal

@@ -6,6 +6,7 @@
 
 #include "src/runtime/outcome.h"
 #include "src/runtime/plan.h"
+#include "src/runtime/ranked.h"
 #include "tact/v1/context.pb.h"
 #include "tact/v1/decision.pb.h"
 
@@ -25,12 +26,19 @@ namespace tact::internal {
 // - Order: stage, then priority (high first), then score (high first), then
 //   action id. Equal inputs give identical output.
 // - `caller_authority` indexes plan.authorities; -1 means unrestricted.
+//
+// Writes in place: `decision`'s actions, needs_approval, blocked, effects
+// and flags are overwritten, reusing the elements (and string capacity) a
+// previous decision left there, then cut to length. The Decision views
+// nothing afterwards; `outcome` and `scratch` are working storage (the
+// budget clips amounts in the candidates' parameters).
 void Rank(const PolicyPlan& plan, const v1::Context& context,
           const std::vector<double>& factors, int caller_authority,
-          Outcome outcome, v1::Decision* decision);
+          Outcome& outcome, RankScratch* scratch, v1::Decision* decision);
 
-// The wire form of an expression value.
-v1::Value ToProtoValue(const Value& value);
+// Writes the wire form of an expression value into `*out` (the oneof set,
+// or cleared for a value with no wire form).
+void WriteProtoValue(const Value& value, v1::Value* out);
 
 }  // namespace tact::internal
 

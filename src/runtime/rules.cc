@@ -19,23 +19,18 @@ namespace {
 // a recommendation whose parameter fails is dropped, the others stand.
 std::string Contribute(const PolicyPlan& plan, const RulePlan& rule,
                        Frame& frame, Outcome* outcome) {
-  std::string fallback = absl::StrCat("Rule \"", rule.id, "\" matched.");
-  Proposer proposer{"rule",        rule.id,     &rule.reason, fallback,
-                    rule.priority, rule.weight, kUnstaged};
+  Proposer proposer{
+      "rule",        rule.id,     &rule.reason, rule.fallback_reason,
+      rule.priority, rule.weight, kUnstaged,    /*fallback_is_stable=*/true};
   std::string first_error;
   for (const RecommendationPlan& rec : rule.recommend) {
-    std::string error = Propose(plan, rec, proposer, frame, outcome);
-    if (first_error.empty()) first_error = std::move(error);
+    Propose(plan, rec, proposer, frame, outcome, &first_error);
   }
   for (int action : rule.veto) {
-    Hold hold;
+    Hold& hold = outcome->holds.Add();
     hold.action = action;
     hold.code = "vetoed";
-    hold.by = MakeReason("rule", rule.id,
-                         rule.reason.empty()
-                             ? fallback
-                             : RenderTemplate(rule.reason, {}, plan.currency));
-    outcome->holds.push_back(std::move(hold));
+    hold.by.SetLiteral("rule", rule.id, rule.veto_reason);
   }
   return first_error;
 }
@@ -103,8 +98,11 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
   });
 }
 
-std::vector<double> ScoreFactors(const PolicyPlan& plan, Frame& frame) {
-  std::vector<double> factors(plan.actions.size(), 1.0);
+void ScoreFactors(const PolicyPlan& plan, Frame& frame,
+                  std::vector<double>* factors, std::vector<int>* touched) {
+  if (factors->size() < plan.actions.size()) {
+    factors->resize(plan.actions.size(), 1.0);
+  }
   for (const ModifierPlan& modifier : plan.modifiers) {
     if (!EvaluateCondition(*plan.program, modifier.when, frame).holds()) {
       continue;
@@ -113,9 +111,17 @@ std::vector<double> ScoreFactors(const PolicyPlan& plan, Frame& frame) {
     double factor = v.type == ValueType::kInt ? static_cast<double>(v.int_value)
                                               : v.double_value;
     if (v.is_error() || !std::isfinite(factor) || factor < 0) continue;
-    for (int action : modifier.actions) factors[action] *= factor;
+    for (int action : modifier.actions) {
+      (*factors)[action] *= factor;
+      touched->push_back(action);
+    }
   }
-  return factors;
+}
+
+void ResetScoreFactors(std::vector<double>* factors,
+                       std::vector<int>* touched) {
+  for (int action : *touched) (*factors)[action] = 1.0;
+  touched->clear();
 }
 
 }  // namespace tact::internal

@@ -27,7 +27,14 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
 // product of the factors of every score modifier that applies to it and
 // whose condition holds. A modifier whose condition or factor fails to
 // evaluate, or whose factor is negative or not finite, does not apply.
-std::vector<double> ScoreFactors(const PolicyPlan& plan, Frame& frame);
+//
+// REQUIRES: every entry of `*factors` is 1.0 (it is grown to the
+// catalogue's size with 1.0). Multiplies in the factors, appending each
+// action it changes to `*touched`; ResetScoreFactors restores the 1.0s, so
+// the work is proportional to the modifiers, not the catalogue.
+void ScoreFactors(const PolicyPlan& plan, Frame& frame,
+                  std::vector<double>* factors, std::vector<int>* touched);
+void ResetScoreFactors(std::vector<double>* factors, std::vector<int>* touched);
 
 }  // namespace tact::internal
 

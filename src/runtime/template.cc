@@ -96,30 +96,53 @@ std::vector<std::string> TemplateParams(const Template& tmpl) {
   return names;
 }
 
+namespace {
+
+template <typename Name>
+void RenderInto(const Template& tmpl,
+                const std::vector<std::pair<Name, Value>>& params,
+                absl::string_view currency, std::string* out) {
+  for (const TemplatePart& part : tmpl) {
+    if (!part.is_param) {
+      out->append(part.text);
+      continue;
+    }
+    auto it = std::lower_bound(
+        params.begin(), params.end(), part.text,
+        [](const std::pair<Name, Value>& p, const std::string& name) {
+          return absl::string_view(p.first) < name;
+        });
+    if (it == params.end() || absl::string_view(it->first) != part.text) {
+      absl::StrAppend(out, "{", part.text, "}");
+    } else if (part.as_money && it->second.type == ValueType::kInt) {
+      out->append(FormatMoney(it->second.int_value, currency));
+    } else if (it->second.type == ValueType::kString) {
+      out->append(it->second.string_value.data(),
+                  it->second.string_value.size());
+    } else if (it->second.type == ValueType::kInt) {
+      absl::StrAppend(out, it->second.int_value);
+    } else {
+      out->append(FormatValue(it->second));
+    }
+  }
+}
+
+}  // namespace
+
 std::string RenderTemplate(
     const Template& tmpl,
     const std::vector<std::pair<std::string, Value>>& params,
     absl::string_view currency) {
   std::string out;
-  for (const TemplatePart& part : tmpl) {
-    if (!part.is_param) {
-      out += part.text;
-      continue;
-    }
-    auto it = std::lower_bound(
-        params.begin(), params.end(), part.text,
-        [](const std::pair<std::string, Value>& p, const std::string& name) {
-          return p.first < name;
-        });
-    if (it == params.end() || it->first != part.text) {
-      absl::StrAppend(&out, "{", part.text, "}");
-    } else if (part.as_money && it->second.type == ValueType::kInt) {
-      out += FormatMoney(it->second.int_value, currency);
-    } else {
-      out += FormatValue(it->second);
-    }
-  }
+  RenderInto(tmpl, params, currency, &out);
   return out;
+}
+
+void RenderTemplateTo(
+    const Template& tmpl,
+    const std::vector<std::pair<absl::string_view, Value>>& params,
+    absl::string_view currency, std::string* out) {
+  RenderInto(tmpl, params, currency, out);
 }
 
 std::string FormatMoney(int64_t minor_units, absl::string_view currency) {

@@ -37,6 +37,13 @@ std::string RenderTemplate(
     const std::vector<std::pair<std::string, Value>>& params,
     absl::string_view currency);
 
+// As RenderTemplate, appending to `*out` (whose capacity it reuses), with
+// parameter names as views.
+void RenderTemplateTo(
+    const Template& tmpl,
+    const std::vector<std::pair<absl::string_view, Value>>& params,
+    absl::string_view currency, std::string* out);
+
 // Formats minor units as a decimal amount in `currency`: 1250, "USD" ->
 // "12.50 USD"; 1250, "JPY" -> "1250 JPY". Uses the ISO 4217 exponent of the
 // few currencies that do not have two decimals.

@@ -433,6 +433,96 @@ TEST(BudgetTest, AlternativeReplacingARungStillAdvancesTheLadder) {
   EXPECT_THAT(Effects(d), ElementsAre("rung_offered:unhappy:0:2"));
 }
 
+// The budget offers an alternative like any candidate: the holds and the
+// entitlements see it too (issue 6).
+constexpr absl::string_view kExhaustedCredit = R"pb(
+  currency: "USD"
+  actions {
+    id: "credit"
+    amount_param: "amount"
+    min_amount: 500
+    alternative: "note"
+  }
+  actions { id: "note" requires: "notes" }
+  budgets { id: "goodwill" window: "30d" per_window: "0" }
+  rules {
+    id: "give"
+    recommend {
+      action: "credit"
+      params { key: "amount" value: "2000" }
+    }
+  }
+)pb";
+
+TEST(BudgetTest, VetoedAlternativeIsNotOfferedEvenIfNobodyWantedIt) {
+  auto engine = MustCompile(absl::StrCat(kExhaustedCredit, R"pb(
+    rules { id: "no_notes" veto: "note" reason: "Notes are paused." }
+  )pb"));
+  v1::Decision d = MustDecide(*engine, Context("case { id: \"k1\" }"));
+  EXPECT_THAT(Ids(d.actions()), IsEmpty());
+  EXPECT_THAT(Blocked(d),
+              ElementsAre("credit:budget_exhausted", "note:vetoed"));
+  ASSERT_EQ(d.blocked_size(), 2);
+  EXPECT_EQ(d.blocked(1).blocked_by().source_id(), "no_notes");
+  EXPECT_EQ(d.blocked(1).blocked_by().text(), "Notes are paused.");
+  ASSERT_EQ(d.blocked(1).wanted_by_size(), 1);
+  EXPECT_EQ(d.blocked(1).wanted_by(0).source_kind(), "budget");
+  EXPECT_THAT(d.blocked(1).wanted_by(0).text(),
+              HasSubstr("Offered instead of \"credit\""));
+  EXPECT_THAT(Effects(d), IsEmpty());
+}
+
+TEST(BudgetTest, AlternativeBlockedAlreadyIsNotOfferedAgain) {
+  auto engine = MustCompile(absl::StrCat(kExhaustedCredit, R"pb(
+    rules {
+      id: "want_note"
+      recommend { action: "note" }
+    }
+    rules { id: "no_notes" veto: "note" }
+  )pb"));
+  v1::Decision d = MustDecide(*engine, Context("case { id: \"k1\" }"));
+  EXPECT_THAT(Ids(d.actions()), IsEmpty());
+  EXPECT_THAT(Blocked(d),
+              ElementsAre("credit:budget_exhausted", "note:vetoed"));
+  ASSERT_EQ(d.blocked_size(), 2);
+  ASSERT_EQ(d.blocked(1).wanted_by_size(), 1);
+  EXPECT_EQ(d.blocked(1).wanted_by(0).source_id(), "want_note");
+}
+
+TEST(BudgetTest, AlternativeBeyondTheContractIsSuppressed) {
+  auto engine = MustCompile(absl::StrCat(kExhaustedCredit, R"pb(
+    entitlements { tier: "standard" includes: "email" }
+    beyond_contract { mode: SUPPRESS }
+  )pb"));
+  v1::Decision d = MustDecide(
+      *engine, Context("customer { tier: \"standard\" } case { id: \"k1\" }"));
+  EXPECT_THAT(Ids(d.actions()), IsEmpty());
+  EXPECT_THAT(Blocked(d),
+              ElementsAre("credit:budget_exhausted", "note:beyond_contract"));
+  ASSERT_EQ(d.blocked_size(), 2);
+  EXPECT_EQ(d.blocked(1).blocked_by().source_kind(), "entitlement");
+  ASSERT_EQ(d.blocked(1).wanted_by_size(), 1);
+  EXPECT_EQ(d.blocked(1).wanted_by(0).source_kind(), "budget");
+}
+
+TEST(BudgetTest, AlternativeBeyondTheContractIsMarkedWhenWarning) {
+  auto engine = MustCompile(absl::StrCat(kExhaustedCredit, R"pb(
+    entitlements { tier: "standard" includes: "email" }
+  )pb"));
+  v1::Decision d = MustDecide(
+      *engine, Context("customer { tier: \"standard\" } case { id: \"k1\" }"));
+  ASSERT_THAT(Ids(d.actions()), ElementsAre("note"));
+  EXPECT_TRUE(d.actions(0).beyond_contract());
+  ASSERT_EQ(d.actions(0).reasons_size(), 2);
+  EXPECT_EQ(d.actions(0).reasons(0).source_kind(), "budget");
+  EXPECT_EQ(d.actions(0).reasons(1).source_kind(), "entitlement");
+  // Within the contract it is offered as before.
+  v1::Decision premium = MustDecide(
+      *engine, Context("customer { tier: \"premium\" } case { id: \"k1\" }"));
+  ASSERT_THAT(Ids(premium.actions()), ElementsAre("note"));
+  EXPECT_FALSE(premium.actions(0).beyond_contract());
+}
+
 TEST(BudgetTest, ComputedAmountsBecomeWholeMinorUnits) {
   auto engine = MustCompile(R"pb(
     actions { id: "credit" amount_param: "amount" }

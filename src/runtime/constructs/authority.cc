@@ -31,9 +31,9 @@ int RequiredAuthority(const PolicyPlan& plan, const RankedAction& r,
   int needed = std::max(action.authority, 0);
   if (!action.monetary() || action.limits.empty()) return needed;
   int64_t amount = 0;
-  for (const auto& [name, value] : r.params) {
-    // NormalizeAmounts made every amount a non-negative int.
-    if (name == action.amount_param) amount = value.int_value;
+  // NormalizeAmounts made every amount a non-negative int.
+  if (const Value* v = FindParam(r.params, action.amount_param); v != nullptr) {
+    amount = v->int_value;
   }
   *amount_out = amount;
   // An authority with no listed limit has none; find the lowest authority
@@ -50,26 +50,27 @@ int RequiredAuthority(const PolicyPlan& plan, const RankedAction& r,
 
 }  // namespace
 
-void ApplyAuthority(const PolicyPlan& plan, int caller,
-                    std::vector<RankedAction>* ranked) {
+void ApplyAuthority(const PolicyPlan& plan, int caller, RankScratch* scratch) {
   if (caller < 0 || plan.authorities.empty()) return;
-  for (RankedAction& r : *ranked) {
+  for (RankedAction& r : scratch->ranked) {
     int64_t amount = 0;
     int needed = RequiredAuthority(plan, r, &amount);
     if (needed <= caller) continue;
     r.required_authority = needed;
     const ActionPlan& action = plan.actions[r.action];
-    std::string why =
-        amount > 0 && !action.limits.empty()
-            ? absl::StrCat(
-                  "Needs approval from ", WithArticle(plan.authorities[needed]),
-                  ": ", FormatMoney(amount, plan.currency), " is above what ",
-                  WithArticle(plan.authorities[caller]), " may grant alone.")
-            : absl::StrCat("Needs approval from ",
-                           WithArticle(plan.authorities[needed]), ": ",
-                           WithArticle(plan.authorities[caller]),
-                           " may not take this action alone.");
-    r.reasons.push_back(MakeReason("authority", plan.authorities[needed], why));
+    std::string* why = scratch->AddNote(&r).StartRendered(
+        "authority", plan.authorities[needed]);
+    if (amount > 0 && !action.limits.empty()) {
+      absl::StrAppend(
+          why, "Needs approval from ", WithArticle(plan.authorities[needed]),
+          ": ", FormatMoney(amount, plan.currency), " is above what ",
+          WithArticle(plan.authorities[caller]), " may grant alone.");
+    } else {
+      absl::StrAppend(why, "Needs approval from ",
+                      WithArticle(plan.authorities[needed]), ": ",
+                      WithArticle(plan.authorities[caller]),
+                      " may not take this action alone.");
+    }
   }
 }
 

@@ -19,12 +19,14 @@ uint64_t StableHash(absl::string_view text) {
   return hash;
 }
 
-std::string FormatUtc(absl::Time t) {
-  if (t == absl::InfiniteFuture()) return "never";
-  if (t == absl::InfinitePast()) return "the beginning of time";
+void AppendUtc(absl::Time t, std::string* out) {
+  if (t == absl::InfiniteFuture()) return out->append("never"), void();
+  if (t == absl::InfinitePast()) {
+    return out->append("the beginning of time"), void();
+  }
   absl::CivilSecond s = absl::ToCivilSecond(t, absl::UTCTimeZone());
-  return absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02dZ", s.year(), s.month(),
-                         s.day(), s.hour(), s.minute(), s.second());
+  absl::StrAppendFormat(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", s.year(),
+                        s.month(), s.day(), s.hour(), s.minute(), s.second());
 }
 
 absl::Time ToTime(const google::protobuf::Timestamp& t) {

@@ -56,11 +56,16 @@ void RunBudget(const DecideState& state, Outcome* outcome);
 
 // --- Ranking passes, over merged actions in rank order. ---
 
-// Entitlements: marks actions beyond the customer's contract (WARN) or
-// moves them to `blocked` (SUPPRESS).
+// Entitlements: marks actions of scratch->ranked beyond the customer's
+// contract (WARN, with a note) or moves them to scratch->blocked (SUPPRESS).
 void ApplyEntitlements(const PolicyPlan& plan, const v1::Context& context,
-                       std::vector<RankedAction>* ranked,
-                       v1::Decision* decision);
+                       RankScratch* scratch);
+
+// The entitlement check of one action: returns false when it is suppressed
+// (and then listed in scratch->blocked), true when it stays (marked and
+// noted when beyond the contract).
+bool Entitle(const PolicyPlan& plan, const v1::Context& context,
+             RankedAction* r, RankScratch* scratch);
 
 // Makes every monetary amount whole, non-negative minor units (doubles round
 // down, NaN and negatives become 0), so later passes and the host never see
@@ -68,23 +73,28 @@ void ApplyEntitlements(const PolicyPlan& plan, const v1::Context& context,
 void NormalizeAmounts(const PolicyPlan& plan,
                       std::vector<RankedAction>* ranked);
 
-// Clips monetary amounts, in rank order, to what the budget has left; an
-// amount below the action's minimum is blocked as `budget_exhausted` and its
-// alternative added. REQUIRES: `ranked` sorted. Leaves it sorted.
-void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
-                 std::vector<RankedAction>* ranked, v1::Decision* decision);
+// Clips monetary amounts of scratch->ranked, in rank order, to what the
+// budget has left; an amount below the action's minimum is blocked as
+// `budget_exhausted` and its alternative offered instead, unless the
+// alternative is already recommended or blocked. An offered alternative is
+// a candidate like any other: a hold on it (even one nobody else's
+// candidate met) blocks it, and it passes the entitlement check.
+// REQUIRES: scratch->ranked sorted, scratch->holds grouped by action.
+// Leaves it sorted.
+void ApplyBudget(const PolicyPlan& plan, const v1::Context& context,
+                 const BudgetState& budget, RankScratch* scratch);
 
 // Sets required_authority on actions the caller (`caller`, an index into
 // plan.authorities; -1 = unrestricted) may not take alone.
-void ApplyAuthority(const PolicyPlan& plan, int caller,
-                    std::vector<RankedAction>* ranked);
+void ApplyAuthority(const PolicyPlan& plan, int caller, RankScratch* scratch);
 
 // A stable 64-bit FNV-1a hash, for deterministic per-customer choices.
 uint64_t StableHash(absl::string_view text);
 
 // "2026-03-10T15:00:00Z": RFC 3339 in UTC to the second, for reasons.
 // Cheaper than absl::FormatTime, which matters on the decision path.
-std::string FormatUtc(absl::Time t);
+// Appended to `*out`, reusing its capacity.
+void AppendUtc(absl::Time t, std::string* out);
 
 // The context's timestamp as absl::Time.
 absl::Time ToTime(const google::protobuf::Timestamp& t);

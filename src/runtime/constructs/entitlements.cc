@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "src/runtime/candidates.h"
 #include "src/runtime/constructs/constructs.h"
 #include "src/runtime/plan.h"
@@ -36,46 +35,61 @@ void CompileEntitlements(PolicyCompiler& c) {
   }
 }
 
-void ApplyEntitlements(const PolicyPlan& plan, const v1::Context& context,
-                       std::vector<RankedAction>* ranked,
-                       v1::Decision* decision) {
+bool Entitle(const PolicyPlan& plan, const v1::Context& context,
+             RankedAction* r, RankScratch* scratch) {
   const std::string& tier = context.customer().tier();
   auto contract = plan.entitlements.includes.find(tier);
   // A tier without an entitlement entry has no stated contract to exceed.
-  if (contract == plan.entitlements.includes.end()) return;
+  if (contract == plan.entitlements.includes.end()) return true;
   const std::vector<std::string>& includes = contract->second;
-  std::vector<RankedAction> kept;
-  for (RankedAction& r : *ranked) {
-    const ActionPlan& action = plan.actions[r.action];
-    std::vector<std::string> missing;
-    for (const std::string& feature : action.requires_features) {
-      if (!std::binary_search(includes.begin(), includes.end(), feature)) {
-        missing.push_back(feature);
-      }
-    }
-    if (missing.empty()) {
-      kept.push_back(std::move(r));
-      continue;
-    }
-    std::string why = absl::StrCat(
-        "Beyond the \"", tier, "\" contract, which does not include ",
-        absl::StrJoin(missing, ", "),
-        ": giving it once sets a standard the customer will then expect every "
-        "time.");
-    if (plan.entitlements.suppress) {
-      v1::BlockedAction* blocked = decision->add_blocked();
-      blocked->set_action(action.id);
-      blocked->set_code("beyond_contract");
-      *blocked->mutable_blocked_by() = MakeReason("entitlement", tier, why);
-      for (const v1::Reason& reason : r.reasons)
-        *blocked->add_wanted_by() = reason;
-      continue;
-    }
-    r.beyond_contract = true;
-    r.reasons.push_back(MakeReason("entitlement", tier, std::move(why)));
-    kept.push_back(std::move(r));
+  const ActionPlan& action = plan.actions[r->action];
+  auto included = [&](const std::string& feature) {
+    return std::binary_search(includes.begin(), includes.end(), feature);
+  };
+  if (std::all_of(action.requires_features.begin(),
+                  action.requires_features.end(), included)) {
+    return true;
   }
-  *ranked = std::move(kept);
+  ReasonRef& why = scratch->notes.Add();
+  int why_index = static_cast<int>(scratch->notes.size()) - 1;
+  std::string* text = why.StartRendered("entitlement", contract->first);
+  absl::StrAppend(text, "Beyond the \"", tier,
+                  "\" contract, which does not include ");
+  bool first = true;
+  for (const std::string& feature : action.requires_features) {
+    if (included(feature)) continue;
+    if (!first) text->append(", ");
+    text->append(feature);
+    first = false;
+  }
+  text->append(
+      ": giving it once sets a standard the customer will then expect every "
+      "time.");
+  if (plan.entitlements.suppress) {
+    BlockedRef& blocked = scratch->blocked.emplace_back();
+    blocked.action = r->action;
+    blocked.code = "beyond_contract";
+    blocked.by_note = why_index;
+    blocked.wanted = *r;
+    return false;
+  }
+  r->beyond_contract = true;
+  if (r->note_count < RankedAction::kMaxNotes) {
+    r->notes[r->note_count++] = why_index;
+  }
+  return true;
+}
+
+void ApplyEntitlements(const PolicyPlan& plan, const v1::Context& context,
+                       RankScratch* scratch) {
+  if (plan.entitlements.includes.empty()) return;
+  std::vector<RankedAction>& ranked = scratch->ranked;
+  size_t kept = 0;
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    RankedAction r = ranked[i];
+    if (Entitle(plan, context, &r, scratch)) ranked[kept++] = r;
+  }
+  ranked.resize(kept);
 }
 
 }  // namespace tact::internal

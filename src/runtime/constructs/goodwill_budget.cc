@@ -146,6 +146,7 @@ void RunBudget(const DecideState& state, Outcome* outcome) {
   const BudgetPlan& budget = plan.budgets.front();
   BudgetState result;
   result.id = budget.id;
+  const std::string& granted_kind = budget.granted_kind;
   result.window_cap =
       CapValue(plan.program->Evaluate(budget.per_window, state.frame));
   if (budget.per_case >= 0) {
@@ -155,7 +156,7 @@ void RunBudget(const DecideState& state, Outcome* outcome) {
   absl::Time start = WindowStart(budget, plan, state.now);
   const std::string& case_id = state.context.case_().id();
   for (const v1::Event& e : state.context.history()) {
-    if (e.kind() != budget.granted_kind || e.amount() <= 0) continue;
+    if (e.amount() <= 0 || e.kind() != granted_kind) continue;
     absl::Time at = ToTime(e.at());
     if (at >= start && at <= state.now) {
       result.granted_in_window =
@@ -173,7 +174,7 @@ void RunBudget(const DecideState& state, Outcome* outcome) {
         std::max<int64_t>(0, result.case_cap - result.granted_in_case));
   }
   result.remaining = remaining;
-  outcome->budget = std::move(result);
+  outcome->budget = result;
 }
 
 void NormalizeAmounts(const PolicyPlan& plan,
@@ -181,52 +182,65 @@ void NormalizeAmounts(const PolicyPlan& plan,
   for (RankedAction& r : *ranked) {
     const ActionPlan& action = plan.actions[r.action];
     if (!action.monetary()) continue;
-    for (auto& [name, value] : r.params) {
-      if (name == action.amount_param) value = Value::Int(ToMinorUnits(value));
-    }
+    Value* amount = FindParam(r.params, action.amount_param);
+    if (amount != nullptr) *amount = Value::Int(ToMinorUnits(*amount));
   }
 }
 
-void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
-                 std::vector<RankedAction>* ranked, v1::Decision* decision) {
+void ApplyBudget(const PolicyPlan& plan, const v1::Context& context,
+                 const BudgetState& budget, RankScratch* scratch) {
   int64_t remaining = budget.remaining;
-  std::vector<RankedAction> kept;
-  std::vector<RankedAction> alternatives;
-  std::vector<bool> present(plan.actions.size(), false);
-  for (const RankedAction& r : *ranked) present[r.action] = true;
-  for (RankedAction& r : *ranked) {
+  std::vector<RankedAction>& ranked = scratch->ranked;
+  std::vector<RankedAction>& alternatives = scratch->alternatives;
+  alternatives.clear();
+  // Whether `a` is recommended, blocked or already offered as an
+  // alternative: an alternative is offered at most once, and never past a
+  // decision already made about it.
+  auto decided = [&](int a) {
+    for (const RankedAction& r : ranked) {
+      if (r.action == a) return true;
+    }
+    for (const RankedAction& r : alternatives) {
+      if (r.action == a) return true;
+    }
+    return scratch->IsBlocked(a);
+  };
+  size_t kept = 0;
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    RankedAction& r = ranked[i];
     const ActionPlan& action = plan.actions[r.action];
     if (!action.monetary()) {
-      kept.push_back(std::move(r));
+      ranked[kept++] = r;
       continue;
     }
-    auto param = std::find_if(
-        r.params.begin(), r.params.end(),
-        [&](const auto& p) { return p.first == action.amount_param; });
+    Value* param = FindParam(r.params, action.amount_param);
     // NormalizeAmounts made every amount a non-negative int.
-    int64_t wanted = param == r.params.end() ? 0 : param->second.int_value;
+    int64_t wanted = param == nullptr ? 0 : param->int_value;
     int64_t granted = std::min(wanted, remaining);
     if (granted < std::max<int64_t>(1, action.min_amount)) {
-      v1::BlockedAction* blocked = decision->add_blocked();
-      blocked->set_action(action.id);
-      blocked->set_code("budget_exhausted");
-      *blocked->mutable_blocked_by() = MakeReason(
-          "budget", budget.id,
-          absl::StrCat(
-              "The goodwill budget has ", FormatMoney(remaining, plan.currency),
-              " left for this customer (",
-              FormatMoney(budget.window_cap, plan.currency), " per window, ",
-              FormatMoney(budget.granted_in_window, plan.currency),
-              " already granted); ",
-              action.min_amount > 0
-                  ? absl::StrCat("below the ",
-                                 FormatMoney(action.min_amount, plan.currency),
-                                 " that makes this gesture meaningful.")
-                  : "nothing left to give."));
-      for (const v1::Reason& reason : r.reasons)
-        *blocked->add_wanted_by() = reason;
-      if (action.alternative >= 0 && !present[action.alternative]) {
-        present[action.alternative] = true;
+      ReasonRef& why = scratch->notes.Add();
+      int why_index = static_cast<int>(scratch->notes.size()) - 1;
+      std::string* text = why.StartRendered("budget", budget.id);
+      absl::StrAppend(
+          text, "The goodwill budget has ",
+          FormatMoney(remaining, plan.currency), " left for this customer (",
+          FormatMoney(budget.window_cap, plan.currency), " per window, ",
+          FormatMoney(budget.granted_in_window, plan.currency),
+          " already granted); ");
+      if (action.min_amount > 0) {
+        absl::StrAppend(text, "below the ",
+                        FormatMoney(action.min_amount, plan.currency),
+                        " that makes this gesture meaningful.");
+      } else {
+        text->append("nothing left to give.");
+      }
+      BlockedRef blocked;
+      blocked.action = r.action;
+      blocked.code = "budget_exhausted";
+      blocked.by_note = why_index;
+      blocked.wanted = r;
+      scratch->blocked.push_back(blocked);
+      if (action.alternative >= 0 && !decided(action.alternative)) {
         RankedAction alt;
         alt.action = action.alternative;
         alt.priority = r.priority;
@@ -234,36 +248,43 @@ void ApplyBudget(const PolicyPlan& plan, const BudgetState& budget,
         alt.score = r.score;
         // The alternative stands in for the gesture: a ladder rung it
         // replaces still counts as offered, so the next decision moves on.
-        alt.effects = r.effects;
-        alt.reasons.push_back(MakeReason(
-            "budget", budget.id,
-            absl::StrCat(
-                "Offered instead of \"", action.id,
-                "\": the goodwill budget is used up, so a non-monetary "
-                "gesture keeps the relationship warm.")));
-        alternatives.push_back(std::move(alt));
+        alt.sources = r.sources;
+        alt.source_count = r.source_count;
+        alt.reasons_from_sources = false;
+        absl::StrAppend(
+            scratch->AddNote(&alt).StartRendered("budget", budget.id),
+            "Offered instead of \"", action.id,
+            "\": the goodwill budget is used up, so a non-monetary "
+            "gesture keeps the relationship warm.");
+        // Offered by the budget, it meets the same holds and entitlements
+        // as any candidate.
+        if (const Hold* hold = scratch->HoldOn(alt.action); hold != nullptr) {
+          BlockedRef held;
+          held.action = alt.action;
+          held.code = hold->code;
+          held.by_hold = &hold->by;
+          held.wanted = alt;
+          scratch->blocked.push_back(held);
+        } else if (Entitle(plan, context, &alt, scratch)) {
+          alternatives.push_back(alt);
+        }
       }
       continue;
     }
     if (granted < wanted) {
-      param->second = Value::Int(granted);
-      r.reasons.push_back(MakeReason(
-          "budget", budget.id,
-          absl::StrCat("Reduced from ", FormatMoney(wanted, plan.currency),
-                       " to ", FormatMoney(granted, plan.currency),
-                       ": that is what the goodwill budget has left.")));
+      *param = Value::Int(granted);
+      absl::StrAppend(scratch->AddNote(&r).StartRendered("budget", budget.id),
+                      "Reduced from ", FormatMoney(wanted, plan.currency),
+                      " to ", FormatMoney(granted, plan.currency),
+                      ": that is what the goodwill budget has left.");
     }
     remaining -= granted;
-    v1::Effect effect;
-    effect.set_kind("goodwill");
-    effect.set_ref(budget.id);
-    effect.set_amount(granted);
-    r.effects.push_back(std::move(effect));
-    kept.push_back(std::move(r));
+    r.goodwill = granted;
+    ranked[kept++] = r;
   }
-  for (RankedAction& alt : alternatives) kept.push_back(std::move(alt));
-  *ranked = std::move(kept);
-  SortRanked(plan.actions, ranked);
+  ranked.resize(kept);
+  ranked.insert(ranked.end(), alternatives.begin(), alternatives.end());
+  SortRanked(plan.actions, &ranked);
 }
 
 }  // namespace tact::internal

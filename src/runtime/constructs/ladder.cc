@@ -84,9 +84,10 @@ struct LastRung {
 
 LastRung FindLastRung(const LadderPlan& ladder, const v1::Context& context) {
   LastRung last;
+  const std::string& case_id = context.case_().id();
   for (const v1::Event& e : context.history()) {
     if (e.kind() != "rung_offered" || e.ref() != ladder.id ||
-        e.case_id() != context.case_().id()) {
+        e.case_id() != case_id) {
       continue;
     }
     int step = static_cast<int>(std::clamp<int64_t>(e.step(), 0, 1 << 30));
@@ -102,6 +103,8 @@ LastRung FindLastRung(const LadderPlan& ladder, const v1::Context& context) {
 }  // namespace
 
 void RunLadders(const DecideState& state, Outcome* outcome) {
+  // Kept across decisions; Propose copies it.
+  thread_local std::string fallback;
   const PolicyPlan& plan = state.plan;
   for (const LadderPlan& ladder : plan.ladders) {
     if (ladder.rungs.empty() ||
@@ -111,8 +114,9 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
     LastRung last = FindLastRung(ladder, state.context);
     int top = static_cast<int>(ladder.rungs.size());
     if (last.step >= top) {
-      std::string fallback = absl::StrCat(
-          "Every rung of the \"", ladder.id,
+      fallback.clear();
+      absl::StrAppend(
+          &fallback, "Every rung of the \"", ladder.id,
           "\" ladder has been offered in this case; nothing more to offer.");
       Proposer proposer{"ladder", ladder.id,       &ladder.exhausted_reason,
                         fallback, ladder.priority, ladder.weight,
@@ -133,9 +137,11 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
       }
     }
     const RungPlan& rung = ladder.rungs[next - 1];
-    std::string fallback =
-        absl::StrCat("Rung ", next, " of ", top, " of the \"", ladder.id,
-                     "\" ladder: one step at a time.");
+    fallback.clear();
+    if (rung.reason.empty()) {
+      absl::StrAppend(&fallback, "Rung ", next, " of ", top, " of the \"",
+                      ladder.id, "\" ladder: one step at a time.");
+    }
     Proposer proposer{"ladder",        ladder.id,     &rung.reason, fallback,
                       ladder.priority, ladder.weight, kUnstaged};
     size_t before = outcome->candidates.size();
@@ -156,25 +162,21 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
                          ? since
                          : rung.min_wait.After(since, calendar);
     if (rung.min_wait.length > absl::ZeroDuration() && state.now < due) {
-      Hold hold;
-      hold.action = candidate.action;
+      int action = candidate.action;
+      Hold& hold = outcome->holds.Add();
+      hold.action = action;
       hold.code = "wait";
-      hold.by =
-          MakeReason("ladder", ladder.id,
-                     absl::StrCat("Rung ", next, " of the \"", ladder.id,
-                                  "\" ladder is not due yet: it waits ",
-                                  rung.min_wait.ToString(),
-                                  last.step > 0 ? " after the previous rung"
-                                                : " after the case opened",
-                                  ", until ", FormatUtc(due), "."));
-      outcome->holds.push_back(std::move(hold));
+      std::string* why = hold.by.StartRendered("ladder", ladder.id);
+      absl::StrAppend(
+          why, "Rung ", next, " of the \"", ladder.id,
+          "\" ladder is not due yet: it waits ", rung.min_wait.ToString(),
+          last.step > 0 ? " after the previous rung" : " after the case opened",
+          ", until ");
+      AppendUtc(due, why);
+      why->append(".");
       continue;
     }
-    v1::Effect effect;
-    effect.set_kind("rung_offered");
-    effect.set_ref(ladder.id);
-    effect.set_step(next);
-    candidate.effects.push_back(std::move(effect));
+    candidate.effects.push_back(EffectRef{"rung_offered", ladder.id, 0, next});
   }
 }
 

@@ -77,16 +77,21 @@ void CompilePlaybooks(PolicyCompiler& c) {
 void RunPlaybooks(const DecideState& state, Outcome* outcome) {
   const PolicyPlan& plan = state.plan;
   const v1::Case& kase = state.context.case_();
+  // Texts are built in buffers kept across decisions (Propose copies them).
+  thread_local std::string intro;
+  thread_local std::string due;
+  thread_local std::string text;
   for (const PlaybookPlan& playbook : plan.playbooks) {
     if (!EvaluateCondition(*plan.program, playbook.when, state.frame).holds()) {
       continue;
     }
-    std::string intro =
-        playbook.reason.empty()
-            ? std::string("We let this customer down.")
-            : RenderTemplate(playbook.reason, {}, plan.currency);
-    auto propose = [&](const RecommendationPlan& rec, int stage,
-                       std::string text) {
+    intro.clear();
+    if (playbook.reason.empty()) {
+      intro.append("We let this customer down.");
+    } else {
+      RenderTemplateTo(playbook.reason, {}, plan.currency, &intro);
+    }
+    auto propose = [&](const RecommendationPlan& rec, int stage) {
       Proposer proposer{"playbook",        playbook.id, nullptr, text,
                         playbook.priority, 1.0,         stage};
       Propose(plan, rec, proposer, state.frame, outcome);
@@ -94,10 +99,11 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
 
     RecommendationPlan apology;
     apology.action = playbook.apology;
-    propose(apology, kStageApology,
-            absl::StrCat(intro,
-                         " Recovery begins with \"I'm sorry\", whoever's "
-                         "fault it feels like: apologize first."));
+    text.clear();
+    absl::StrAppend(&text, intro,
+                    " Recovery begins with \"I'm sorry\", whoever's "
+                    "fault it feels like: apologize first.");
+    propose(apology, kStageApology);
 
     // Fix it fast: due fix_within after the incident (or the case opening).
     absl::Time from = kase.has_incident_at() ? ToTime(kase.incident_at())
@@ -107,48 +113,52 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
                                            ? plan.calendars[playbook.calendar]
                                            : BusinessCalendar::AlwaysOpen();
     absl::Time deadline = playbook.fix_within.After(from, calendar);
-    std::string due = FormatUtc(deadline);
+    due.clear();
+    AppendUtc(deadline, &due);
     bool missed = state.now > deadline;
     if (playbook.fix.action >= 0) {
-      propose(playbook.fix, kStageFix,
-              missed ? absl::StrCat("Fix it now: the ",
-                                    playbook.fix_within.ToString(),
-                                    " recovery window closed at ", due,
-                                    ", so loyalty is harder to win back.")
-                     : absl::StrCat("Fix it fast: within ",
-                                    playbook.fix_within.ToString(),
-                                    " of the incident, by ", due, "."));
+      text.clear();
+      if (missed) {
+        absl::StrAppend(&text, "Fix it now: the ",
+                        playbook.fix_within.ToString(),
+                        " recovery window closed at ", due,
+                        ", so loyalty is harder to win back.");
+      } else {
+        absl::StrAppend(&text, "Fix it fast: within ",
+                        playbook.fix_within.ToString(), " of the incident, by ",
+                        due, ".");
+      }
+      propose(playbook.fix, kStageFix);
     }
     if (missed) {
-      v1::Flag flag;
-      flag.set_code("recovery_window_missed");
-      *flag.mutable_source() = MakeReason(
-          "playbook", playbook.id,
-          absl::StrCat("The fix was due by ", due, " (",
-                       playbook.fix_within.ToString(),
-                       " after the incident) and that time has passed."));
-      outcome->flags.push_back(std::move(flag));
+      FlagRef& flag = outcome->flags.Add();
+      flag.code = "recovery_window_missed";
+      absl::StrAppend(flag.source.StartRendered("playbook", playbook.id),
+                      "The fix was due by ", due, " (",
+                      playbook.fix_within.ToString(),
+                      " after the incident) and that time has passed.");
     }
 
     // Something unexpected, the same gesture for the same customer.
     if (!playbook.surprise.empty()) {
-      uint64_t pick = StableHash(absl::StrCat(state.context.customer().id(),
-                                              "/", playbook.id)) %
-                      playbook.surprise.size();
-      propose(playbook.surprise[pick], kStageSurprise,
-              "Then do something the customer does not expect: a fix alone "
-              "only meets expectations.");
+      text.clear();
+      absl::StrAppend(&text, state.context.customer().id(), "/", playbook.id);
+      uint64_t pick = StableHash(text) % playbook.surprise.size();
+      text.assign(
+          "Then do something the customer does not expect: a fix alone "
+          "only meets expectations.");
+      propose(playbook.surprise[pick], kStageSurprise);
     }
+    text.assign(
+        "Compensation comes after the apology and the fix, within the "
+        "goodwill budget.");
     for (const RecommendationPlan& rec : playbook.compensation) {
-      propose(rec, kStageCompensation,
-              "Compensation comes after the apology and the fix, within the "
-              "goodwill budget.");
+      propose(rec, kStageCompensation);
     }
     if (playbook.compensation_ladder >= 0) {
       const std::string& ladder = plan.ladders[playbook.compensation_ladder].id;
       for (Candidate& c : outcome->candidates) {
-        if (c.reason.source_kind() == "ladder" &&
-            c.reason.source_id() == ladder) {
+        if (c.reason.kind == "ladder" && c.reason.id == ladder) {
           c.stage = std::min(c.stage, kStageCompensation);
         }
       }

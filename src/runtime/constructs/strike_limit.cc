@@ -84,6 +84,8 @@ void CompileStrikeLimits(PolicyCompiler& c) {
 }
 
 void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
+  // Kept across decisions; Propose copies it.
+  thread_local std::string fallback;
   const PolicyPlan& plan = state.plan;
   for (const StrikePlan& strike : plan.strikes) {
     Value counted = plan.program->Evaluate(strike.count, state.frame);
@@ -93,17 +95,16 @@ void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
         EvaluateCondition(*plan.program, strike.current_is_strike, state.frame)
             .holds()) {
       ++count;
-      v1::Effect effect;
-      effect.set_kind("strike");
-      effect.set_ref(strike.id);
-      effect.set_step(count);
-      outcome->effects.push_back(std::move(effect));
+      outcome->effects.push_back(EffectRef{"strike", strike.id, 0, count});
     }
-    std::string window = strike.window.ToString();
     if (count == strike.limit - 1) {
-      std::string fallback = absl::StrCat(
-          count, " of ", strike.limit, " strikes in ", window,
-          ": set expectations now, the next one reaches the limit.");
+      fallback.clear();
+      if (strike.warning_reason.empty()) {
+        absl::StrAppend(
+            &fallback, count, " of ", strike.limit, " strikes in ",
+            strike.window.ToString(),
+            ": set expectations now, the next one reaches the limit.");
+      }
       Proposer proposer{"strike_limit", strike.id,       &strike.warning_reason,
                         fallback,       strike.priority, 1.0,
                         kUnstaged};
@@ -111,9 +112,10 @@ void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
         Propose(plan, rec, proposer, state.frame, outcome);
       }
     } else if (count >= strike.limit) {
-      std::string fallback =
-          absl::StrCat(count, " strikes in ", window, " (limit ", strike.limit,
-                       "): three strikes and you're out.");
+      std::string window = strike.window.ToString();
+      fallback.clear();
+      absl::StrAppend(&fallback, count, " strikes in ", window, " (limit ",
+                      strike.limit, "): three strikes and you're out.");
       Proposer proposer{"strike_limit", strike.id,       &strike.limit_reason,
                         fallback,       strike.priority, 1.0,
                         kUnstaged};
@@ -121,15 +123,13 @@ void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
         Propose(plan, rec, proposer, state.frame, outcome);
       }
       for (int action : strike.suppress) {
-        Hold hold;
+        Hold& hold = outcome->holds.Add();
         hold.action = action;
         hold.code = "strike_limit";
-        hold.by = MakeReason(
-            "strike_limit", strike.id,
-            absl::StrCat("Held back: the customer has ", count, " strikes in ",
-                         window, ", at or over the limit of ", strike.limit,
-                         "."));
-        outcome->holds.push_back(std::move(hold));
+        absl::StrAppend(hold.by.StartRendered("strike_limit", strike.id),
+                        "Held back: the customer has ", count, " strikes in ",
+                        window, ", at or over the limit of ", strike.limit,
+                        ".");
       }
     }
   }
