@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/util/json_util.h"
+#include "src/io/context_json_reader.h"
 #include "src/io/json_depth.h"
 #include "src/io/json_source_map.h"
 #include "tact/engine.h"
@@ -23,6 +24,15 @@ constexpr int kMaxContextNesting = 32;
 }  // namespace
 
 absl::StatusOr<v1::Context> ContextFromJson(absl::string_view json) {
+  // The schema-driven reader takes the common forms in a few microseconds;
+  // whatever it is not certain about (every error included) goes to
+  // protobuf's parser below, so messages and accepted inputs are protobuf's.
+  // It never nests deeper than the schema, so the depth guard need only
+  // stand before protobuf.
+  {
+    v1::Context context;
+    if (internal::ReadContextJson(json, &context)) return context;
+  }
   if (internal::JsonNestingDepth(json) > kMaxContextNesting) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid context JSON: nested more than ",
