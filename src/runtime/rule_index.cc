@@ -121,7 +121,13 @@ RuleIndex RuleIndex::Build(const std::vector<RulePlan>& rules,
     if (distinct_rules < 2 || program.MatchesRegex(expr)) continue;
     ranked.push_back({-distinct_rules, expr});
   }
-  std::sort(ranked.begin(), ranked.end());  // ties: lower id first
+  // Most tested first (ties: lower id), then the cheap ones before the
+  // costly ones among those that make the cut.
+  std::sort(ranked.begin(), ranked.end());
+  if (ranked.size() > static_cast<size_t>(kMaxFacts)) ranked.resize(kMaxFacts);
+  std::stable_partition(ranked.begin(), ranked.end(), [&](const auto& r) {
+    return !program.IsCostly(r.second);
+  });
 
   std::vector<bool> indexed(rules.size(), false);
   for (const auto& [negated_count, expr] : ranked) {
@@ -179,7 +185,13 @@ RuleIndex RuleIndex::Build(const std::vector<RulePlan>& rules,
         }
       }
     }
-    for (const Test& t : list) indexed[t.rule] = true;
+    fact.tested_by = index.tested_by_.size();
+    index.tested_by_.resize(fact.tested_by + index.words_, 0);
+    for (const Test& t : list) {
+      indexed[t.rule] = true;
+      index.tested_by_[fact.tested_by + t.rule / 64] |= uint64_t{1}
+                                                         << (t.rule % 64);
+    }
     index.facts_.push_back(std::move(fact));
   }
   index.unindexed_ =
@@ -261,6 +273,14 @@ uint64_t RuleIndex::Candidates(const Program& program, Frame& frame,
   uint64_t unplaced = 0;
   for (size_t f = 0; f < facts_.size(); ++f) {
     const Fact& fact = facts_[f];
+    // No candidate left tests this fact: it can exclude nothing more.
+    const uint64_t* tested_by = tested_by_.data() + fact.tested_by;
+    uint64_t tested = 0;
+    for (size_t w = 0; w < words_; ++w) tested |= bits[w] & tested_by[w];
+    if (tested == 0) {
+      unplaced |= uint64_t{1} << f;
+      continue;
+    }
     const int range = RangeOf(fact, program.Evaluate(fact.expr, frame));
     if (range < 0) {  // an error or NaN: this fact excludes nothing
       unplaced |= uint64_t{1} << f;

@@ -92,8 +92,10 @@ class RuleIndex {
     // String facts: the range of each literal; any other value is range
     // `literals.size()`.
     absl::flat_hash_map<std::string, int> literals;
-    // Offset of range 0's bitset in `rows_`.
+    // Offset of range 0's bitset in `rows_`, and of the bitset of the
+    // rules testing the fact in `tested_by_`.
     size_t first_row = 0;
+    size_t tested_by = 0;
     // Every range is one on which each test is constantly true or false
     // (no boundaries were merged).
     bool exact = true;
@@ -106,8 +108,11 @@ class RuleIndex {
   size_t rule_count_ = 0;
   size_t words_ = 0;  // 64-bit words per bitset
   int unindexed_ = 0;
+  // Cheap facts first, then those that run history scans: a costly fact is
+  // only evaluated while some candidate still tests it.
   std::vector<Fact> facts_;
   std::vector<uint64_t> rows_;
+  std::vector<uint64_t> tested_by_;
   // Per rule: the facts whose tests it need not evaluate when they placed
   // the context (bit i: fact i), and the conjuncts left to evaluate then,
   // residual_[residual_begin_[r] .. residual_begin_[r + 1]).
