@@ -229,6 +229,15 @@ class PlanBuilder {
                 action.requires_features.end());
       plan.actions.push_back(std::move(action));
     }
+    // Ranking breaks ties by action id; compare precomputed positions.
+    std::vector<int> by_id(plan.actions.size());
+    for (size_t i = 0; i < by_id.size(); ++i) by_id[i] = static_cast<int>(i);
+    std::sort(by_id.begin(), by_id.end(), [&](int a, int b) {
+      return plan.actions[a].id < plan.actions[b].id;
+    });
+    for (size_t k = 0; k < by_id.size(); ++k) {
+      plan.actions[by_id[k]].id_order = static_cast<int>(k);
+    }
     // Alternatives may name any action, so resolve them once all are known.
     for (int i = 0; i < policy_.actions_size(); ++i) {
       const v1::Action& a = policy_.actions(i);

@@ -20,6 +20,7 @@ struct AuthorityLimitPlan {
 
 struct ActionPlan {
   std::string id;
+  int id_order = 0;  // position among the policy's actions sorted by id
   std::string title;
   Template text;
   std::vector<std::string> tags;  // sorted

@@ -173,7 +173,7 @@ void SortRanked(const std::vector<ActionPlan>& actions,
               if (a.stage != b.stage) return a.stage < b.stage;
               if (a.priority != b.priority) return a.priority > b.priority;
               if (a.score != b.score) return a.score > b.score;
-              return actions[a.action].id < actions[b.action].id;
+              return actions[a.action].id_order < actions[b.action].id_order;
             });
 }
 
