@@ -15,54 +15,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "benchmarks/heap_peak.h"
 #include "benchmarks/workload.h"
 #include "google/protobuf/util/json_util.h"
 #include "tact/engine.h"
-
-// The most heap in use at once while compiling, above what was in use
-// when it started: every operator new and delete is counted while a
-// measurement runs (a relaxed flag test otherwise).
-class HeapPeak {
- public:
-  static void Start() {
-    live_ = 0;
-    peak_ = 0;
-    on_.store(true);
-  }
-  static size_t Stop() {
-    on_.store(false);
-    return static_cast<size_t>(std::max<int64_t>(peak_.load(), 0));
-  }
-  static void Allocated(void* p) {
-    if (p == nullptr || !on_.load(std::memory_order_relaxed)) return;
-    int64_t now = live_.fetch_add(malloc_usable_size(p)) +
-                  static_cast<int64_t>(malloc_usable_size(p));
-    int64_t peak = peak_.load(std::memory_order_relaxed);
-    while (now > peak && !peak_.compare_exchange_weak(peak, now)) {
-    }
-  }
-  static void Freed(void* p) {
-    if (p == nullptr || !on_.load(std::memory_order_relaxed)) return;
-    live_.fetch_sub(malloc_usable_size(p));
-  }
-
- private:
-  static inline std::atomic<bool> on_{false};
-  static inline std::atomic<int64_t> live_{0};
-  static inline std::atomic<int64_t> peak_{0};
-};
-
-void* operator new(size_t size) {
-  void* p = std::malloc(size == 0 ? 1 : size);
-  if (p == nullptr) throw std::bad_alloc();
-  HeapPeak::Allocated(p);
-  return p;
-}
-void operator delete(void* p) noexcept {
-  HeapPeak::Freed(p);
-  std::free(p);
-}
-void operator delete(void* p, size_t) noexcept { operator delete(p); }
 
 namespace {
 
@@ -201,10 +157,10 @@ void BM_Compile(benchmark::State& state) {
   size_t peak = 0;
   for (auto _ : state) {
     size_t before = mallinfo2().uordblks;
-    HeapPeak::Start();
+    tact::bench::HeapPeak::Start();
     auto engine =
         tact::Engine::FromText(text, tact::PolicyFormat::kText, "generated");
-    peak = HeapPeak::Stop();
+    peak = tact::bench::HeapPeak::Stop();
     retained = mallinfo2().uordblks - before;
     benchmark::DoNotOptimize(engine);
   }

@@ -58,7 +58,10 @@ struct BlockedRef {
 // Reusable working storage of one ranking (and its passes).
 struct RankScratch {
   std::vector<Candidate*> candidates;  // grouped by action, in order
-  std::vector<const Hold*> holds;      // grouped by action, in order
+  // Per action, where its group of `candidates` starts (counting sort);
+  // all zero between decisions.
+  std::vector<int> group_start;
+  std::vector<const Hold*> holds;  // grouped by action, in order
   std::vector<RankedAction> ranked;
   std::vector<RankedAction> alternatives;
   std::vector<BlockedRef> blocked;

@@ -113,6 +113,32 @@ void WriteBlocked(const PolicyPlan& plan, const BlockedRef& b,
   WriteReasons(b.wanted, scratch, out->mutable_wanted_by());
 }
 
+// Fills scratch->candidates with the outcome's candidates grouped by
+// action (ascending), in contribution order within a group. A counting
+// sort when there are many candidates for the catalogue, else a sort.
+void GroupByAction(const PolicyPlan& plan, Outcome& outcome,
+                   RankScratch* scratch) {
+  std::vector<Candidate*>& out = scratch->candidates;
+  const size_t n = outcome.candidates.size();
+  const size_t actions = plan.actions.size();
+  if (n * 4 < actions) {
+    for (Candidate& c : outcome.candidates) out.push_back(&c);
+    // Pool elements are contiguous: address order is contribution order.
+    std::sort(out.begin(), out.end(),
+              [](const Candidate* a, const Candidate* b) {
+                return a->action != b->action ? a->action < b->action : a < b;
+              });
+    return;
+  }
+  std::vector<int>& start = scratch->group_start;
+  start.resize(actions + 1, 0);
+  for (const Candidate& c : outcome.candidates) ++start[c.action + 1];
+  for (size_t a = 1; a <= actions; ++a) start[a] += start[a - 1];
+  out.resize(n);
+  for (Candidate& c : outcome.candidates) out[start[c.action]++] = &c;
+  std::fill(start.begin(), start.end(), 0);
+}
+
 }  // namespace
 
 void WriteProtoValue(const Value& value, v1::Value* out) {
@@ -183,12 +209,8 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
   scratch->Clear();
   // Group candidates and holds by action, keeping contribution order within
   // an action: the cost follows the candidates, not the catalogue.
+  GroupByAction(plan, outcome, scratch);
   std::vector<Candidate*>& candidates = scratch->candidates;
-  for (Candidate& c : outcome.candidates) candidates.push_back(&c);
-  std::sort(candidates.begin(), candidates.end(),
-            [](const Candidate* a, const Candidate* b) {
-              return a->action != b->action ? a->action < b->action : a < b;
-            });
   std::vector<const Hold*>& holds = scratch->holds;
   for (const Hold& h : outcome.holds) holds.push_back(&h);
   std::sort(holds.begin(), holds.end(), [](const Hold* a, const Hold* b) {
