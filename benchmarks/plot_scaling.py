@@ -4,8 +4,10 @@
 Usage: benchmarks/plot_scaling.py BENCHMARK_JSON OUT_SVG
 
 BENCHMARK_JSON is Google Benchmark's --benchmark_out (JSON format) of
-decide_benchmark run with repetitions; the median of BM_Decide/<rules> is
-plotted on log-log axes with the issue's targets for comparison. Standard
+decide_benchmark run with repetitions; the medians of BM_DecideInto/<rules>
+(one reused Decision, the embedding fast path) and BM_Decide/<rules> (a new
+Decision each time) are plotted on log-log axes with the issue's targets
+for comparison. Standard
 library only, so it runs on any machine that ran the benchmark.
 """
 import json
@@ -15,13 +17,17 @@ import sys
 TARGETS_US = {100: 2.0, 1000: 10.0, 10000: 50.0}
 
 
-def medians(path):
+SERIES = (("BM_DecideInto", "DecideInto (reused Decision)", "#1f77b4"),
+          ("BM_Decide", "Decide (new Decision)", "#7f7f7f"))
+
+
+def medians(path, prefix):
     with open(path) as f:
         data = json.load(f)
     out = {}
     for b in data["benchmarks"]:
         name = b["name"]
-        if not name.startswith("BM_Decide/") or not name.endswith("_median"):
+        if not name.startswith(prefix + "/") or not name.endswith("_median"):
             continue
         rules = int(name.split("/")[1].split("_")[0])
         scale = {"ns": 1e-3, "us": 1.0, "ms": 1e3}[b["time_unit"]]
@@ -29,10 +35,11 @@ def medians(path):
     return dict(sorted(out.items()))
 
 
-def svg(points):
+def svg(series):
     width, height, left, right, top, bottom = 640, 400, 70, 20, 40, 50
-    xs = [math.log10(r) for r in points] + [math.log10(r) for r in TARGETS_US]
-    ys = [math.log10(v) for v in points.values()] + [math.log10(v) for v in TARGETS_US.values()]
+    every = [p for _, _, points in series for p in points.items()] + list(TARGETS_US.items())
+    xs = [math.log10(r) for r, _ in every]
+    ys = [math.log10(v) for _, v in every]
     x0, x1 = math.floor(min(xs)), math.ceil(max(xs))
     y0, y1 = math.floor(min(ys)), math.ceil(max(ys))
 
@@ -58,17 +65,19 @@ def svg(points):
         parts.append(f'<line x1="{left}" y1="{y}" x2="{width - right}" y2="{y}" stroke="#ddd"/>')
         parts.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end">{10 ** e:g} µs</text>')
     parts.append(f'<text x="{width / 2}" y="{height - 12}" text-anchor="middle">rules in the policy</text>')
-    line = " ".join(f"{px(math.log10(r))},{py(math.log10(v))}" for r, v in points.items())
-    parts.append(f'<polyline points="{line}" fill="none" stroke="#1f77b4" stroke-width="2"/>')
-    for r, v in points.items():
-        x, y = px(math.log10(r)), py(math.log10(v))
-        parts.append(f'<circle cx="{x}" cy="{y}" r="4" fill="#1f77b4"/>')
-        parts.append(f'<text x="{x + 6}" y="{y - 6}">{v:.1f} µs</text>')
+    for k, (label, color, points) in enumerate(series):
+        line = " ".join(f"{px(math.log10(r))},{py(math.log10(v))}" for r, v in points.items())
+        parts.append(f'<polyline points="{line}" fill="none" stroke="{color}" stroke-width="2"/>')
+        for r, v in points.items():
+            x, y = px(math.log10(r)), py(math.log10(v))
+            parts.append(f'<circle cx="{x}" cy="{y}" r="4" fill="{color}"/>')
+            dy = -6 if k == 0 else 16
+            parts.append(f'<text x="{x + 6}" y="{y + dy}" fill="{color}">{v:.1f} µs</text>')
+        parts.append(f'<text x="{left + 10}" y="{top + 14 + 16 * k}" fill="{color}">{label}</text>')
     for r, v in TARGETS_US.items():
         x, y = px(math.log10(r)), py(math.log10(v))
         parts.append(f'<rect x="{x - 4}" y="{y - 4}" width="8" height="8" fill="none" stroke="#d62728" stroke-width="2"/>')
-    parts.append(f'<text x="{left + 10}" y="{top + 14}" fill="#1f77b4">measured</text>')
-    parts.append(f'<text x="{left + 10}" y="{top + 30}" fill="#d62728">target (issue 6)</text>')
+    parts.append(f'<text x="{left + 10}" y="{top + 14 + 16 * len(series)}" fill="#d62728">target (issue 6)</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -76,11 +85,12 @@ def svg(points):
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    points = medians(sys.argv[1])
-    if not points:
-        sys.exit("no BM_Decide/<rules>_median entries; run with --benchmark_repetitions")
+    series = [(label, color, medians(sys.argv[1], prefix)) for prefix, label, color in SERIES]
+    series = [s for s in series if s[2]]
+    if not series:
+        sys.exit("no BM_Decide*/<rules>_median entries; run with --benchmark_repetitions")
     with open(sys.argv[2], "w") as f:
-        f.write(svg(points))
+        f.write(svg(series))
 
 
 if __name__ == "__main__":
