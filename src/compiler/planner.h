@@ -88,6 +88,16 @@ enum class Op : uint8_t {
   kExistsOne,
   kCount,
   kFilter,
+  // Fused forms chosen when a Program is built (CompiledProgram::exec only;
+  // never in `nodes`, so load-time queries see the general shapes). Each
+  // computes exactly what the general node it replaces would.
+  // `operand <op> constant`: c: the comparison (kEq .. kGe), `constant`.
+  kCmpConst,       // a: operand node; b: 1 when EvalStrict computes it
+  kCmpSlotConst,   // a: slot index
+  kCmpEventConst,  // a: loop depth, b: EventFields() index
+  // A string field of the event (b: EventString code) ==/!= `constant`.
+  kEqEventString,  // a: loop depth
+  kNeEventString,  // a: loop depth
 };
 
 struct Node {
@@ -110,6 +120,9 @@ struct SlotSource {
 // Everything evaluation needs; immutable once built.
 struct CompiledProgram {
   std::vector<Node> nodes;
+  // `nodes` with fused forms substituted, index for index; what evaluation
+  // runs. Filled by ProgramBuilder::Build().
+  std::vector<Node> exec;
   std::vector<int32_t> args;
   std::vector<SlotSource> slots;
   std::vector<AttributeDecl> attributes;

@@ -10,7 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -189,6 +191,7 @@ struct ProgramBuilder::Impl : public DefinitionResolver {
   absl::flat_hash_map<std::string, size_t> definitions_by_name;
   std::vector<std::string> compiling;
   int32_t next_definition_index = 0;
+  bool specialize = true;
 };
 
 ProgramBuilder::ProgramBuilder(ProgramLimits limits)
@@ -355,7 +358,10 @@ struct FrameState {
   const v1::Context* context = nullptr;
   std::vector<Value> slots;
   std::vector<Value> definition_values;
-  std::vector<uint8_t> definition_done;
+  // definition_values[i] is this decision's when definition_epoch[i] ==
+  // epoch (so Reset need not clear it).
+  std::vector<uint32_t> definition_epoch;
+  uint32_t epoch = 0;
   // The history index each loop variable currently denotes.
   std::vector<int32_t> loop;
   // Strings made during evaluation (concatenation, conversions, messages).
@@ -372,9 +378,18 @@ struct Frame::Impl : FrameState {
   std::vector<Value> attributes;
 };
 
+namespace {
+void Specialize(CompiledProgram& program, bool fuse);
+}  // namespace
+
+void ProgramBuilder::DisableSpecializationForTesting() {
+  impl_->specialize = false;
+}
+
 std::unique_ptr<const Program> ProgramBuilder::Build() && {
   auto impl = std::make_unique<Program::Impl>();
   impl->program = std::move(impl_->program);
+  Specialize(*impl->program, impl_->specialize);
   return std::unique_ptr<const Program>(new Program(std::move(impl)));
 }
 
@@ -486,7 +501,11 @@ absl::Status Frame::Reset(const Program& program,
                              : ContextFields()[s.index].get(context));
   }
   impl.definition_values.resize(p.definition_count);
-  impl.definition_done.assign(p.definition_count, 0);
+  if (++impl.epoch == 0) {  // wrapped: forget every stored epoch
+    impl.definition_epoch.assign(impl.definition_epoch.size(), 0);
+    impl.epoch = 1;
+  }
+  impl.definition_epoch.resize(p.definition_count, 0);
   impl.loop.assign(std::max<int32_t>(p.loop_depth, 1), -1);
   return absl::OkStatus();
 }
@@ -504,27 +523,114 @@ class Evaluator {
   Evaluator(const CompiledProgram& p, FrameState& f) : p_(p), f_(f) {}
 
   Value Eval(int32_t id) {
-    const Node& n = p_.nodes[id];
+    const Node& n = p_.exec[id];
     switch (n.op) {
       case Op::kConst:
         return n.constant;
       case Op::kSlot:
         return f_.slots[n.a];
       case Op::kEventField:
-        return EventFields()[n.b].get(f_.context->history(f_.loop[n.a]));
-      case Op::kHistory:
-        return Value::Error("list(event) has no scalar value");
+        return EventFields()[n.b].get(CurrentEvent(n.a));
+      case Op::kCmpConst: {
+        Value v = n.b == 1 ? EvalStrict(p_.exec[n.a]) : Operand(n.a);
+        if (v.is_error()) return v;
+        return Compare(static_cast<Op>(n.c), v, n.constant);
+      }
+      case Op::kCmpSlotConst: {
+        const Value& v = f_.slots[n.a];
+        if (v.is_error()) return v;
+        return Compare(static_cast<Op>(n.c), v, n.constant);
+      }
+      case Op::kCmpEventConst: {
+        Value v = EventFields()[n.b].get(CurrentEvent(n.a));
+        if (v.is_error()) return v;
+        return Compare(static_cast<Op>(n.c), v, n.constant);
+      }
+      case Op::kEqEventString:
+        return Value::Bool(EventString(CurrentEvent(n.a), n.b) ==
+                           n.constant.string_value);
+      case Op::kNeEventString:
+        return Value::Bool(EventString(CurrentEvent(n.a), n.b) !=
+                           n.constant.string_value);
       case Op::kDefinition: {
-        if (f_.definition_done[n.a]) return f_.definition_values[n.a];
+        if (f_.definition_epoch[n.a] == f_.epoch) {
+          return f_.definition_values[n.a];
+        }
         Value v = Eval(n.b);
         f_.definition_values[n.a] = v;
-        f_.definition_done[n.a] = 1;
+        f_.definition_epoch[n.a] = f_.epoch;
         return v;
       }
       case Op::kNot: {
         Value v = Eval(n.a);
         return v.is_error() ? v : Value::Bool(!v.bool_value);
       }
+      case Op::kAnd:
+      case Op::kOr: {
+        // CEL: a decisive operand wins over an error on the other side.
+        const bool decisive = n.op == Op::kOr;
+        Value l = Eval(n.a);
+        if (!l.is_error() && l.bool_value == decisive) return l;
+        Value r = Eval(n.b);
+        if (!r.is_error() && r.bool_value == decisive) return r;
+        if (l.is_error()) return l;
+        return r;
+      }
+      case Op::kTernary: {
+        Value c = Operand(n.a);
+        if (c.is_error()) return c;
+        return Operand(c.bool_value ? n.b : n.c);
+      }
+      case Op::kEq:
+      case Op::kNe:
+      case Op::kLt:
+      case Op::kLe:
+      case Op::kGt:
+      case Op::kGe: {
+        Value l = Operand(n.a);
+        if (l.is_error()) return l;
+        Value r = Operand(n.b);
+        if (r.is_error()) return r;
+        return Compare(n.op, l, r);
+      }
+      case Op::kHistory:
+      case Op::kNegInt:
+      case Op::kNegDouble:
+      case Op::kNegDuration:
+      case Op::kIn:
+      case Op::kMin:
+      case Op::kMax:
+      case Op::kHas:
+      case Op::kSizeList:
+      case Op::kExists:
+      case Op::kAll:
+      case Op::kExistsOne:
+      case Op::kCount:
+      case Op::kFilter:
+        return EvalCold(n);
+      default:
+        return EvalStrict(n);
+    }
+  }
+
+ private:
+  // Eval, reading constants and slots in place (no call).
+  ABSL_ATTRIBUTE_ALWAYS_INLINE Value Operand(int32_t id) {
+    const Node& n = p_.exec[id];
+    if (n.op == Op::kSlot) return f_.slots[n.a];
+    if (n.op == Op::kConst) return n.constant;
+    if (n.op == Op::kEventField) {
+      return EventFields()[n.b].get(CurrentEvent(n.a));
+    }
+    return Eval(id);
+  }
+
+  // The operations Eval does not handle in place; out of line so that
+  // Eval's own frame stays small.
+  ABSL_ATTRIBUTE_NOINLINE Value EvalCold(const Node& n) {
+    switch (n.op) {
+      case Op::kHistory:
+        return Value::Error("list(event) has no scalar value");
       case Op::kNegInt: {
         Value v = Eval(n.a);
         if (v.is_error()) return v;
@@ -545,22 +651,6 @@ class Evaluator {
         }
         return Value::Duration(-v.int_value);
       }
-      case Op::kAnd:
-      case Op::kOr: {
-        // CEL: a decisive operand wins over an error on the other side.
-        const bool decisive = n.op == Op::kOr;
-        Value l = Eval(n.a);
-        if (!l.is_error() && l.bool_value == decisive) return l;
-        Value r = Eval(n.b);
-        if (!r.is_error() && r.bool_value == decisive) return r;
-        if (l.is_error()) return l;
-        return r;
-      }
-      case Op::kTernary: {
-        Value c = Eval(n.a);
-        if (c.is_error()) return c;
-        return Eval(c.bool_value ? n.b : n.c);
-      }
       case Op::kIn: {
         Value needle = Eval(n.a);
         if (needle.is_error()) return needle;
@@ -577,18 +667,6 @@ class Evaluator {
           }
         }
         return has_error ? error : Value::Bool(false);
-      }
-      case Op::kEq:
-      case Op::kNe:
-      case Op::kLt:
-      case Op::kLe:
-      case Op::kGt:
-      case Op::kGe: {
-        Value l = Eval(n.a);
-        if (l.is_error()) return l;
-        Value r = Eval(n.b);
-        if (r.is_error()) return r;
-        return Compare(n.op, l, r);
       }
       case Op::kMin:
       case Op::kMax: {
@@ -638,37 +716,71 @@ class Evaluator {
     return EvalStrict(n);
   }
 
+ public:
   // Calls `fn(index)` for each history index of list node `list` until it
   // returns false. Returns an error when a filter predicate fails, else a
-  // non-error value.
-  Value ForEach(int32_t list, absl::FunctionRef<bool(int32_t)> fn) {
-    const Node& n = p_.nodes[list];
-    if (n.op == Op::kHistory) {
-      const int size = f_.context->history_size();
+  // non-error value. Loop variables of the filters are restored after.
+  template <typename Fn>
+  Value ForEach(int32_t list, Fn fn) {
+    const int size = f_.context->history_size();
+    if (p_.exec[list].op == Op::kHistory) {
       for (int32_t i = 0; i < size; ++i) {
         if (!fn(i)) break;
       }
       return Value::Bool(true);
     }
-    // kFilter
-    const int32_t depth = n.c;
-    const int32_t saved = f_.loop[depth];
-    Value error = Value::Bool(true);
-    Value inner = ForEach(n.a, [&](int32_t i) {
-      f_.loop[depth] = i;
-      Value keep = Eval(n.b);
-      if (keep.is_error()) {
-        error = keep;
-        return false;
+    // A chain of kFilter nodes over the history.
+    absl::InlinedVector<std::pair<int32_t, int32_t>, 4> saved;
+    for (int32_t l = list; p_.exec[l].op != Op::kHistory; l = p_.exec[l].a) {
+      saved.emplace_back(p_.exec[l].c, f_.loop[p_.exec[l].c]);
+    }
+    Value result = Value::Bool(true);
+    for (int32_t i = 0; i < size; ++i) {
+      if (!Keep(list, i, &result)) {
+        if (result.is_error()) break;
+        continue;
       }
-      return keep.bool_value ? fn(i) : true;
-    });
-    f_.loop[depth] = saved;
-    return inner.is_error() ? inner : error;
+      if (!fn(i)) break;
+    }
+    for (auto it = saved.rbegin(); it != saved.rend(); ++it) {
+      f_.loop[it->first] = it->second;
+    }
+    return result;
   }
 
  private:
-  Value Macro(const Node& n) {
+  const v1::Event& CurrentEvent(int32_t depth) const {
+    return f_.context->history(f_.loop[depth]);
+  }
+
+  // The string event field `code` (see EventStringCode) of `e`.
+  static absl::string_view EventString(const v1::Event& e, int32_t code) {
+    switch (code) {
+      case 0:
+        return e.kind();
+      case 1:
+        return e.case_id();
+      default:
+        return e.ref();
+    }
+  }
+
+  // Whether history event `i` passes every filter of list node `list`
+  // (innermost first). False with `*error` set when a predicate fails.
+  bool Keep(int32_t list, int32_t i, Value* error) {
+    const Node& n = p_.exec[list];
+    if (n.op == Op::kHistory) return true;
+    if (!Keep(n.a, i, error)) return false;
+    f_.loop[n.c] = i;
+    Value keep = Eval(n.b);
+    if (keep.is_error()) {
+      *error = keep;
+      return false;
+    }
+    return keep.bool_value;
+  }
+
+  ABSL_ATTRIBUTE_NOINLINE Value Macro(const Node& n) {
     if (n.op == Op::kFilter) {
       return Value::Error("list(event) has no scalar value");
     }
@@ -678,20 +790,22 @@ class Evaluator {
     bool decided = false;
     Value error;
     bool has_error = false;
-    const bool absorb = n.op == Op::kExists || n.op == Op::kAll;
+    const Op op = n.op;
+    const int32_t predicate = n.b;
+    const bool absorb = op == Op::kExists || op == Op::kAll;
     Value failed = ForEach(n.a, [&](int32_t i) {
       f_.loop[depth] = i;
-      Value v = Eval(n.b);
+      Value v = Eval(predicate);
       if (v.is_error()) {
         if (!has_error) error = v, has_error = true;
         // exists/all may still be decided by another element (CEL).
         return absorb;
       }
-      if (n.op == Op::kExists && v.bool_value) {
+      if (op == Op::kExists && v.bool_value) {
         decided = true;
         return false;
       }
-      if (n.op == Op::kAll && !v.bool_value) {
+      if (op == Op::kAll && !v.bool_value) {
         decided = true;
         return false;
       }
@@ -700,7 +814,7 @@ class Evaluator {
     });
     f_.loop[depth] = saved;
     if (failed.is_error()) return failed;
-    switch (n.op) {
+    switch (op) {
       case Op::kExists:
         if (decided) return Value::Bool(true);
         return has_error ? error : Value::Bool(false);
@@ -734,6 +848,8 @@ class Evaluator {
     }
     int c;
     if (l.type == ValueType::kString) {
+      if (op == Op::kEq) return Value::Bool(l.string_value == r.string_value);
+      if (op == Op::kNe) return Value::Bool(l.string_value != r.string_value);
       int k = l.string_value.compare(r.string_value);
       c = k < 0 ? -1 : k > 0 ? 1 : 0;
     } else if (l.type == ValueType::kBool) {
@@ -758,12 +874,12 @@ class Evaluator {
   }
 
   // Operators whose every operand is evaluated and any error propagates.
-  Value EvalStrict(const Node& n) {
-    Value a = Eval(n.a);
+  ABSL_ATTRIBUTE_NOINLINE Value EvalStrict(const Node& n) {
+    Value a = Operand(n.a);
     if (a.is_error()) return a;
     Value b;
     if (n.b >= 0) {
-      b = Eval(n.b);
+      b = Operand(n.b);
       if (b.is_error()) return b;
     }
     int64_t out;
@@ -933,6 +1049,94 @@ bool FoldConstant(const CompiledProgram& program, int32_t id, Value* out) {
     }
     default:
       return false;
+  }
+}
+
+// EventString's code of string event field `field`, or -1.
+int32_t EventStringCode(int32_t field) {
+  const absl::string_view name = EventFields()[field].name;
+  if (name == "kind") return 0;
+  if (name == "case_id") return 1;
+  if (name == "ref") return 2;
+  return -1;
+}
+
+// Whether Evaluator::Eval hands `op` to EvalStrict.
+bool IsStrict(Op op) {
+  switch (op) {
+    case Op::kAddInt:
+    case Op::kSubInt:
+    case Op::kMulInt:
+    case Op::kDivInt:
+    case Op::kModInt:
+    case Op::kAddDouble:
+    case Op::kSubDouble:
+    case Op::kMulDouble:
+    case Op::kDivDouble:
+    case Op::kAddTimestampDuration:
+    case Op::kSubTimestampDuration:
+    case Op::kSubTimestampTimestamp:
+    case Op::kAddDurationDuration:
+    case Op::kSubDurationDuration:
+    case Op::kSizeString:
+    case Op::kIntToDouble:
+    case Op::kDoubleToInt:
+    case Op::kTimestampToInt:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Fills program.exec: `nodes` with comparisons against a constant fused
+// into one node (when `fuse`). Folded constants never fail, so evaluating
+// only the other operand is equivalent; a constant on the left flips the
+// comparison, which is exact for ints, strings and doubles (NaN included).
+void Specialize(CompiledProgram& program, bool fuse) {
+  program.exec = program.nodes;
+  if (!fuse) return;
+  for (size_t id = 0; id < program.nodes.size(); ++id) {
+    const Node& n = program.nodes[id];
+    if (n.op < Op::kEq || n.op > Op::kGe) continue;
+    Value constant;
+    int32_t operand;
+    Op op = n.op;
+    if (FoldConstant(program, n.b, &constant)) {
+      operand = n.a;
+    } else if (FoldConstant(program, n.a, &constant)) {
+      operand = n.b;
+      static constexpr Op kFlipped[] = {Op::kEq, Op::kNe, Op::kGt,
+                                        Op::kGe, Op::kLt, Op::kLe};
+      op = kFlipped[static_cast<int>(n.op) - static_cast<int>(Op::kEq)];
+    } else {
+      continue;
+    }
+    const Node& o = program.nodes[operand];
+    Node fused = n;
+    fused.constant = constant;
+    fused.b = -1;
+    fused.c = static_cast<int32_t>(op);
+    if (o.op == Op::kSlot) {
+      fused.op = Op::kCmpSlotConst;
+      fused.a = o.a;
+    } else if (o.op == Op::kEventField) {
+      const int32_t code = EventStringCode(o.b);
+      if (code >= 0 && (op == Op::kEq || op == Op::kNe)) {
+        fused.op = op == Op::kEq ? Op::kEqEventString : Op::kNeEventString;
+        fused.b = code;
+      } else {
+        fused.op = Op::kCmpEventConst;
+        fused.b = o.b;
+      }
+      fused.a = o.a;
+    } else {
+      fused.op = Op::kCmpConst;
+      fused.a = operand;
+      // b: 1 when the operand is an operation EvalStrict computes, which
+      // kCmpConst then calls directly.
+      fused.b = IsStrict(o.op) ? 1 : 0;
+    }
+    program.exec[id] = fused;
   }
 }
 

@@ -100,6 +100,10 @@ class ProgramBuilder {
   // adding an expression already compiled adds none.
   size_t node_count() const;
 
+  // Makes Build() keep every node in its general form (no fused fast
+  // paths), so tests can check the fast paths against it.
+  void DisableSpecializationForTesting();
+
   // REQUIRES: called once, after the last Add*. Returns the program.
   std::unique_ptr<const Program> Build() &&;
 

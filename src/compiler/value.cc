@@ -33,49 +33,6 @@ absl::string_view TypeName(ValueType type) {
   return "error";
 }
 
-Value Value::Bool(bool b) {
-  Value v;
-  v.type = ValueType::kBool;
-  v.bool_value = b;
-  return v;
-}
-Value Value::Int(int64_t i) {
-  Value v;
-  v.type = ValueType::kInt;
-  v.int_value = i;
-  return v;
-}
-Value Value::Double(double d) {
-  Value v;
-  v.type = ValueType::kDouble;
-  v.double_value = d;
-  return v;
-}
-Value Value::String(absl::string_view s) {
-  Value v;
-  v.type = ValueType::kString;
-  v.string_value = s;
-  return v;
-}
-Value Value::Timestamp(int64_t n) {
-  Value v;
-  v.type = ValueType::kTimestamp;
-  v.int_value = n;
-  return v;
-}
-Value Value::Duration(int64_t n) {
-  Value v;
-  v.type = ValueType::kDuration;
-  v.int_value = n;
-  return v;
-}
-Value Value::Error(absl::string_view m) {
-  Value v;
-  v.type = ValueType::kError;
-  v.string_value = m;
-  return v;
-}
-
 namespace {
 
 // The shortest "%.*g" rendering that parses back to exactly `d`.

@@ -32,15 +32,48 @@ struct Value {
   double double_value = 0;
   absl::string_view string_value;  // kString; kError: the message
 
-  static Value Bool(bool b);
-  static Value Int(int64_t i);
-  static Value Double(double d);
-  static Value String(absl::string_view s);
-  static Value Timestamp(int64_t nanos);
-  static Value Duration(int64_t nanos);
-  static Value Error(absl::string_view message);
+  // Inline: evaluation builds one per node visited.
+  static Value Bool(bool b) {
+    Value v;
+    v.type = ValueType::kBool;
+    v.bool_value = b;
+    return v;
+  }
+  static Value Int(int64_t i) { return OfInt(ValueType::kInt, i); }
+  static Value Double(double d) {
+    Value v;
+    v.type = ValueType::kDouble;
+    v.double_value = d;
+    return v;
+  }
+  static Value String(absl::string_view s) {
+    return OfString(ValueType::kString, s);
+  }
+  static Value Timestamp(int64_t nanos) {
+    return OfInt(ValueType::kTimestamp, nanos);
+  }
+  static Value Duration(int64_t nanos) {
+    return OfInt(ValueType::kDuration, nanos);
+  }
+  static Value Error(absl::string_view message) {
+    return OfString(ValueType::kError, message);
+  }
 
   bool is_error() const { return type == ValueType::kError; }
+
+ private:
+  static Value OfInt(ValueType t, int64_t i) {
+    Value v;
+    v.type = t;
+    v.int_value = i;
+    return v;
+  }
+  static Value OfString(ValueType t, absl::string_view s) {
+    Value v;
+    v.type = t;
+    v.string_value = s;
+    return v;
+  }
 };
 
 // A stable rendering for traces and parameters: ints as digits, doubles in

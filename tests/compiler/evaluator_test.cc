@@ -1,5 +1,6 @@
 // Evaluation semantics of every operator, function and macro, over frames
 // built from a context.
+#include <cmath>
 #include <memory>
 #include <string>
 #include <thread>
@@ -597,6 +598,165 @@ TEST_F(EvaluatorTest, EvaluationIsDeterministicAcrossFramesAndThreads) {
     EXPECT_EQ(c[i], a[0]);
   }
   EXPECT_EQ(a[0], "string:gold120000;int:2;duration:129600s;bool:true;");
+}
+
+// The fused nodes Build() substitutes (comparisons with a constant, event
+// string fields, filter chains, memoized definitions) must compute exactly
+// what the general nodes compute: values, errors and their messages.
+TEST_F(EvaluatorTest, FastPathsMatchGeneralEvaluation) {
+  struct Operand {
+    const char* expr;
+    std::vector<const char*> constants;
+  };
+  const std::vector<Operand> scalars = {
+      {"customer.tier", {"'gold'", "'silver'", "''", "'golden'"}},
+      {"case.id", {"'k-9'", "'k-1'"}},
+      {"customer.spend_12m", {"120000", "-5", "0", "9223372036854775807"}},
+      {"customer.influence", {"0.5", "-0.5", "1e300", "0.0"}},
+      {"case.sentiment", {"-0.25", "0.0", "-1.0"}},
+      {"case.our_fault", {"true", "false"}},
+      {"now",
+       {"timestamp('2026-01-02T12:00:00Z')",
+        "timestamp('1970-01-01T00:00:00Z')"}},
+      {"case.incident_at", {"timestamp('2026-01-02T12:00:00Z')"}},
+      {"attributes.seats", {"12", "13"}},
+      {"attributes.ratio", {"3.0", "2.5"}},
+      {"attributes.missing", {"'x'", "''"}},
+      {"attributes.plan", {"'pro'", "'pr'"}},
+      {"customer.spend_12m / 0", {"1"}},
+      {"now - case.opened_at", {"duration('90d')", "duration('36h')"}},
+      {"-customer.spend_12m", {"-120000", "5"}},
+      {"customer.spend_12m * 2.0", {"240000.0", "-1.5"}},
+  };
+  const std::vector<Operand> events = {
+      {"e.kind", {"'complaint'", "'goodwill'", "''", "'goodwil'"}},
+      {"e.ref", {"'ladder'", "''"}},
+      {"e.case_id", {"'k-1'", "'k-9'"}},
+      {"e.amount", {"500", "0", "-1"}},
+      {"e.step", {"1", "2"}},
+      {"e.at", {"timestamp('2026-01-01T00:00:00Z')"}},
+      {"now - e.at", {"duration('90d')", "duration('1d')", "duration('0s')"}},
+      {"e.amount * 2", {"1000", "3000"}},
+      {"double(e.amount)", {"500.0", "-2.0"}},
+  };
+  const char* ops[] = {"==", "!=", "<", "<=", ">", ">="};
+  std::vector<std::string> sources;
+  auto comparisons = [&](const Operand& o) {
+    std::vector<std::string> out;
+    for (const char* k : o.constants) {
+      for (const char* op : ops) {
+        out.push_back(absl::StrCat(o.expr, " ", op, " ", k));
+        out.push_back(absl::StrCat(k, " ", op, " ", o.expr));
+      }
+    }
+    return out;
+  };
+  for (const Operand& o : scalars) {
+    for (const std::string& c : comparisons(o)) {
+      sources.push_back(c);
+      sources.push_back(
+          absl::StrCat("(", c, ") || customer.spend_12m / 0 == 1"));
+      sources.push_back(
+          absl::StrCat("(", c, ") && now - case.incident_at > duration('1h')"));
+      sources.push_back(absl::StrCat("(", c, ") ? customer.tier : case.id"));
+    }
+  }
+  for (const Operand& o : events) {
+    for (const std::string& c : comparisons(o)) {
+      for (const char* macro : {"exists", "all", "exists_one", "count"}) {
+        sources.push_back(absl::StrCat("history.", macro, "(e, ", c, ")"));
+      }
+      sources.push_back(absl::StrCat("history.filter(e, ", c, ").size()"));
+      sources.push_back(absl::StrCat(
+          "history.filter(e, e.kind != 'note').filter(e, ", c, ").size()"));
+      sources.push_back(
+          absl::StrCat("history.count(e, e.kind == 'goodwill' && (", c, "))"));
+      sources.push_back(absl::StrCat("history.exists(x, history.filter(e, (", c,
+                                     ") && e.kind == x.kind).size() > 1)"));
+    }
+  }
+  sources.push_back(
+      "history.count(e, e.kind == 'complaint' && now - e.at <= "
+      "duration('90d'))");
+  sources.push_back("complaints + goodwill");
+  sources.push_back("rank == 3 ? complaints : goodwill");
+
+  auto build = [&](bool specialize, std::vector<ExprId>* ids) {
+    ProgramBuilder b;
+    Declare(b);
+    EXPECT_TRUE(b.DeclareDefinition("complaints",
+                                    "history.count(e, e.kind == 'complaint')")
+                    .ok());
+    EXPECT_TRUE(b.DeclareDefinition(
+                     "goodwill",
+                     "history.filter(e, e.kind == 'goodwill' && now - e.at <= "
+                     "duration('90d')).size() * 500")
+                    .ok());
+    EXPECT_TRUE(b.DeclareDefinition("rank",
+                                    "case.severity == 'critical' ? 4 : "
+                                    "case.severity == 'high' ? 3 : 1")
+                    .ok());
+    if (!specialize) b.DisableSpecializationForTesting();
+    for (const std::string& src : sources) {
+      auto id = b.AddExpression(src, nullptr, nullptr);
+      ids->push_back(id.ok() ? *id : -1);
+    }
+    return std::move(b).Build();
+  };
+  std::vector<ExprId> fast_ids, slow_ids;
+  auto fast = build(true, &fast_ids);
+  auto slow = build(false, &slow_ids);
+  ASSERT_EQ(fast_ids, slow_ids);
+  int compiled = 0;
+  for (ExprId id : fast_ids) compiled += id >= 0;
+  EXPECT_GT(compiled, 1000);
+
+  v1::Context nan_context = context_;
+  nan_context.mutable_customer()->set_influence(std::nan(""));
+  nan_context.mutable_case_()->set_sentiment(std::nan(""));
+  nan_context.mutable_case_()->set_severity("critical");
+  v1::Context empty_history = context_;
+  empty_history.clear_history();
+  // One frame reused across contexts (as the engine does) and fresh ones.
+  Frame reused_fast, reused_slow;
+  for (int round = 0; round < 2; ++round) {
+    for (const v1::Context* context :
+         {&context_, &nan_context, &empty_history}) {
+      auto fresh_fast = Frame::Create(*fast, *context);
+      auto fresh_slow = Frame::Create(*slow, *context);
+      ASSERT_TRUE(fresh_fast.ok() && fresh_slow.ok());
+      ASSERT_TRUE(reused_fast.Reset(*fast, *context).ok());
+      ASSERT_TRUE(reused_slow.Reset(*slow, *context).ok());
+      for (size_t i = 0; i < sources.size(); ++i) {
+        if (fast_ids[i] < 0) continue;
+        const std::string want =
+            Show(slow->Evaluate(slow_ids[i], **fresh_slow));
+        EXPECT_EQ(Show(fast->Evaluate(fast_ids[i], **fresh_fast)), want)
+            << sources[i];
+        EXPECT_EQ(Show(fast->Evaluate(fast_ids[i], reused_fast)), want)
+            << sources[i];
+        EXPECT_EQ(Show(slow->Evaluate(slow_ids[i], reused_slow)), want)
+            << sources[i];
+      }
+    }
+  }
+}
+
+TEST_F(EvaluatorTest, FastPathsAreUsed) {
+  // Fused forms keep the general semantics on their edge cases.
+  EXPECT_EQ(Eval("history.count(e, e.kind == 'goodwill')"), "int:2");
+  EXPECT_EQ(Eval("history.count(e, 'goodwill' != e.kind)"), "int:2");
+  EXPECT_EQ(Eval("history.count(e, now - e.at <= duration('1d'))"),
+            "error:event.at is not set");
+  EXPECT_EQ(Eval("history.exists(e, now - e.at <= duration('2d'))"),
+            "bool:true");
+  EXPECT_EQ(Eval("history.filter(e, e.kind != 'complaint')"
+                 ".filter(e, e.at > timestamp('2026-01-01T00:00:00Z'))"
+                 ".size()"),
+            "error:event.at is not set");
+  EXPECT_EQ(Eval("0.5 > customer.influence"), "bool:false");
+  EXPECT_EQ(Eval("attributes.missing == 'x' || customer.tier == 'gold'"),
+            "bool:true");
 }
 
 TEST_F(EvaluatorTest, ForeignExpressionIdIsAnErrorValue) {
