@@ -68,11 +68,16 @@ def svg(series):
     for k, (label, color, points) in enumerate(series):
         line = " ".join(f"{px(math.log10(r))},{py(math.log10(v))}" for r, v in points.items())
         parts.append(f'<polyline points="{line}" fill="none" stroke="{color}" stroke-width="2"/>')
+        last = max(points)
         for r, v in points.items():
             x, y = px(math.log10(r)), py(math.log10(v))
             parts.append(f'<circle cx="{x}" cy="{y}" r="4" fill="{color}"/>')
-            dy = -6 if k == 0 else 16
-            parts.append(f'<text x="{x + 6}" y="{y + dy}" fill="{color}">{v:.1f} µs</text>')
+            # The first series (the faster) labels below its points, the
+            # others above; the rightmost label ends at its point.
+            dy = 18 if k == 0 else -8
+            anchor, dx = ("end", -8) if r == last else ("start", 8)
+            parts.append(f'<text x="{x + dx}" y="{y + dy}" text-anchor="{anchor}" '
+                         f'fill="{color}">{v:.1f} µs</text>')
         parts.append(f'<text x="{left + 10}" y="{top + 14 + 16 * k}" fill="{color}">{label}</text>')
     for r, v in TARGETS_US.items():
         x, y = px(math.log10(r)), py(math.log10(v))
