@@ -241,8 +241,9 @@ class ContextGenerator {
         v = std::numeric_limits<int64_t>::min() + Uniform(0, 3);
         break;
       default:
-        v = static_cast<int64_t>(rng_()) * static_cast<int64_t>(rng_()) -
-            (int64_t{1} << 40);
+        // Wraps modulo 2^64 in unsigned arithmetic (no signed overflow).
+        v = static_cast<int64_t>(uint64_t{rng_()} * uint64_t{rng_()} -
+                                 (uint64_t{1} << 40));
     }
     const std::string text = absl::StrCat(v);
     out_ += Chance(0.3) ? "\"" + text + "\"" : text;

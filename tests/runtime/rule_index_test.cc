@@ -124,7 +124,9 @@ TEST(RuleIndexTest, EveryComparisonAtAndAroundItsConstant) {
   EXPECT_GT(CheckExact(indexed, contexts), 0);
 
   // Exactly the rules that hold are candidates here (every test indexed).
-  auto frame = Frame::Create(*indexed.program, Context("gold", 100, -0.4, 0));
+  // The frame views its context: keep it alive.
+  const v1::Context at_100 = Context("gold", 100, -0.4, 0);
+  auto frame = Frame::Create(*indexed.program, at_100);
   ASSERT_TRUE(frame.ok());
   RuleBits bits;
   indexed.index.Candidates(*indexed.program, **frame, &bits);
@@ -143,7 +145,8 @@ TEST(RuleIndexTest, StringEqualityKeepsOnlyTheRulesForThisValue) {
                            "'silver' == customer.tier",
                            "customer.tier == 'gold' && customer.tier == 'x'",
                            "customer.lifetime_value > 0"});
-  auto frame = Frame::Create(*indexed.program, Context("gold", 5, 0, 0));
+  const v1::Context gold = Context("gold", 5, 0, 0);
+  auto frame = Frame::Create(*indexed.program, gold);
   ASSERT_TRUE(frame.ok());
   RuleBits bits;
   indexed.index.Candidates(*indexed.program, **frame, &bits);
@@ -151,7 +154,8 @@ TEST(RuleIndexTest, StringEqualityKeepsOnlyTheRulesForThisValue) {
   EXPECT_EQ(Positions(bits), (std::vector<int>{0, 1, 4}));
   EXPECT_EQ(indexed.index.unindexed_count(), 1);
 
-  frame = Frame::Create(*indexed.program, Context("bronze", 5, 0, 0));
+  const v1::Context bronze = Context("bronze", 5, 0, 0);
+  frame = Frame::Create(*indexed.program, bronze);
   ASSERT_TRUE(frame.ok());
   indexed.index.Candidates(*indexed.program, **frame, &bits);
   EXPECT_EQ(Positions(bits), (std::vector<int>{4}));
@@ -167,7 +171,8 @@ TEST(RuleIndexTest, AnErringOrNanFactExcludesNothing) {
                            "case.sentiment / case.sentiment > 0.5",
                            "case.sentiment / case.sentiment < 0.5"});
   EXPECT_EQ(indexed.index.fact_count(), 3);
-  auto frame = Frame::Create(*indexed.program, Context("gold", 5, 0.0, 0));
+  const v1::Context erring = Context("gold", 5, 0.0, 0);
+  auto frame = Frame::Create(*indexed.program, erring);
   ASSERT_TRUE(frame.ok());
   RuleBits bits;
   indexed.index.Candidates(*indexed.program, **frame, &bits);
