@@ -170,8 +170,10 @@ class Walker {
       Ref key_ref(key);
       Ref value_ref(value);
       if (!PyUnicode_CheckExact(key)) {
-        // json.dumps writes int, float, bool and None keys as strings.
-        if (key == Py_None || PyLong_Check(key) || PyFloat_Check(key)) {
+        // json.dumps writes int, float, bool and None keys as strings, and
+        // str subclasses (e.g. StrEnum) as their text: the JSON path's.
+        if (key == Py_None || PyLong_Check(key) || PyFloat_Check(key) ||
+            PyUnicode_Check(key)) {
           return R::kUnsupported;
         }
         return Invalid("a key of type " + TypeName(key) +

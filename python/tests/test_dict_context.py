@@ -177,6 +177,17 @@ def test_missing_now_is_the_engines_error_either_way(engine):
         engine.decide({"customer": {"tier": "gold"}})
 
 
+def test_str_subclass_keys_decide_as_their_text(engine):
+    # json.dumps writes a str subclass key (e.g. a StrEnum) as its text.
+    class Key(str):
+        pass
+
+    context = {Key("now"): NOW, "customer": {Key("tier"): "gold"}}
+    plain = {"now": NOW, "customer": {"tier": "gold"}}
+    assert native(context) is None  # left to the JSON path
+    assert engine.decide(context).to_json() == engine.decide(plain).to_json()
+
+
 def test_decide_many_reads_dicts_natively_with_errors_by_index(engine, contexts):
     good = list(contexts.values())
     batch = good + [ctx(customer={"spend12m": True}), ctx(customer=None)]

@@ -1,6 +1,7 @@
 #include "tact/engine.h"
 
 #include <algorithm>
+#include <exception>
 #include <memory>
 #include <string>
 #include <utility>
@@ -153,7 +154,16 @@ class ScratchLease {
     }
     scratch_->in_use = true;
   }
-  ~ScratchLease() { scratch_->in_use = false; }
+  ~ScratchLease() {
+    if (std::uncaught_exceptions() > exceptions_) {
+      // A decision cut short (std::bad_alloc) may leave factors not all
+      // 1.0 or group starts not all 0; the next decision relies on both.
+      internal::ResetScoreFactors(&scratch_->factors, &scratch_->touched);
+      std::fill(scratch_->rank.group_start.begin(),
+                scratch_->rank.group_start.end(), 0);
+    }
+    scratch_->in_use = false;
+  }
   ScratchLease(const ScratchLease&) = delete;
   ScratchLease& operator=(const ScratchLease&) = delete;
   DecideScratch* operator->() { return scratch_; }
@@ -161,6 +171,7 @@ class ScratchLease {
  private:
   DecideScratch* scratch_ = nullptr;
   std::unique_ptr<DecideScratch> owned_;
+  int exceptions_ = std::uncaught_exceptions();
 };
 
 void Assign(std::string* out, const std::string& text) {

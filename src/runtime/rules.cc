@@ -112,8 +112,8 @@ void ScoreFactors(const PolicyPlan& plan, Frame& frame,
                                               : v.double_value;
     if (v.is_error() || !std::isfinite(factor) || factor < 0) continue;
     for (int action : modifier.actions) {
+      touched->push_back(action);  // first, so a reset finds it
       (*factors)[action] *= factor;
-      touched->push_back(action);
     }
   }
 }
