@@ -190,7 +190,7 @@ RuleIndex RuleIndex::Build(const std::vector<RulePlan>& rules,
     for (const Test& t : list) {
       indexed[t.rule] = true;
       index.tested_by_[fact.tested_by + t.rule / 64] |= uint64_t{1}
-                                                         << (t.rule % 64);
+                                                        << (t.rule % 64);
     }
     index.facts_.push_back(std::move(fact));
   }
