@@ -263,12 +263,16 @@ bool RuleIndex::Holds(int rule, const std::vector<Conjunct>& when,
   return true;
 }
 
+void RuleIndex::AllRules(size_t rule_count, RuleBits* out) {
+  out->assign((rule_count + 63) / 64, ~uint64_t{0});
+  if (rule_count % 64 != 0) {
+    out->back() = (uint64_t{1} << (rule_count % 64)) - 1;
+  }
+}
+
 uint64_t RuleIndex::Candidates(const Program& program, Frame& frame,
                                RuleBits* out) const {
-  out->assign(words_, ~uint64_t{0});
-  if (rule_count_ % 64 != 0) {
-    out->back() = (uint64_t{1} << (rule_count_ % 64)) - 1;
-  }
+  AllRules(rule_count_, out);
   uint64_t* bits = out->data();
   uint64_t unplaced = 0;
   for (size_t f = 0; f < facts_.size(); ++f) {

@@ -65,6 +65,9 @@ class RuleIndex {
   bool Holds(int rule, const std::vector<Conjunct>& when, uint64_t unplaced,
              const Program& program, Frame& frame) const;
 
+  // Sets `*out` to every one of `rule_count` rules.
+  static void AllRules(size_t rule_count, RuleBits* out);
+
   // Calls `fn(position)` for each rule in `bits`, in ascending order.
   template <typename Fn>
   static void ForEach(const RuleBits& bits, Fn fn) {

@@ -45,10 +45,7 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
   RuleBits candidates;
   uint64_t unplaced = 0;
   if (trace != nullptr) {
-    candidates.assign((plan.rules.size() + 63) / 64, ~uint64_t{0});
-    if (plan.rules.size() % 64 != 0) {
-      candidates.back() = (uint64_t{1} << (plan.rules.size() % 64)) - 1;
-    }
+    RuleIndex::AllRules(plan.rules.size(), &candidates);
     // One entry per rule, in policy order, written in place.
     trace->Reserve(static_cast<int>(plan.rules.size()));
     for (size_t r = 0; r < plan.rules.size(); ++r) trace->Add();
