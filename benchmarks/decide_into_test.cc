@@ -38,7 +38,7 @@ namespace tact::bench {
 namespace {
 
 // What remains once the storage is warm comes from outside the decision
-// path proper: RunRules' rule-index lookup (src/runtime/rule_index.cc,
+// path proper: RunRules' rule-index lookup (src/policy/rule_index.cc,
 // being rewritten separately) builds its candidate list and lookup keys
 // afresh, a vector growing by doubling, so a few allocations per decision
 // on a policy with rules and none on one without (every construct, the

@@ -82,7 +82,7 @@ if [[ "${TACT_SANITIZERS:-1}" == "1" ]]; then
   sanitized_build "${BUILD_DIR}-asan" "address,undefined"
   (cd "${BUILD_DIR}-asan" && ctest --output-on-failure -j"${JOBS}")
 
-  # Only engine_handle_test: compiler_evaluator_test's fixture crashes inside
+  # Only engine_handle_test: expr_evaluator_test's fixture crashes inside
   # libprotobuf (uninstrumented) parsing a map field in text format under
   # gcc's TSan, before any thread starts.
   sanitized_build "${BUILD_DIR}-tsan" "thread" engine_handle_test

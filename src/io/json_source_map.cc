@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
-#include "src/io/source_map_builder.h"
-#include "src/io/string_literal.h"
+#include "src/common/source_map_builder.h"
+#include "src/common/string_literal.h"
 
 namespace tact::internal {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
-#include "src/internal/edit_distance.h"
+#include "src/common/edit_distance.h"
 
 namespace tact::internal {
 

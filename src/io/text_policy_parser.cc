@@ -15,8 +15,8 @@
 #include "src/io/nearest_field.h"
 #include "src/io/policy_formats.h"
 #include "src/io/policy_source.h"
-#include "src/io/source_map_builder.h"
-#include "src/io/string_literal.h"
+#include "src/common/source_map_builder.h"
+#include "src/common/string_literal.h"
 #include "tact/diagnostic.h"
 
 namespace tact::internal {

@@ -4,7 +4,7 @@
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "src/io/policy_source.h"
-#include "src/io/string_literal.h"
+#include "src/common/string_literal.h"
 #include "tact/engine.h"
 #include "tests/io/test_positions.h"
 

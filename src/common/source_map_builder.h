@@ -1,0 +1,71 @@
+// Assembling a SourceMap while a policy is parsed (text format or JSON).
+#ifndef TACT_SRC_COMMON_SOURCE_MAP_BUILDER_H_
+#define TACT_SRC_COMMON_SOURCE_MAP_BUILDER_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "src/common/source_map.h"
+#include "src/common/string_literal.h"
+
+namespace tact::internal {
+
+struct SourceMap::Impl {
+  struct FieldSource {
+    // Byte offset of the field (its name, or the element of a list).
+    size_t offset = 0;
+    // Byte offset of the opening quote of its string value; kNoOffset when
+    // the value is not a string literal.
+    size_t value_offset = kNoOffset;
+  };
+
+  SourceSyntax syntax = SourceSyntax::kText;
+  // A copy of the policy source: InString decodes the literals again.
+  std::string text;
+  // Byte offset where each line starts; line_starts[0] == 0.
+  std::vector<size_t> line_starts;
+  absl::flat_hash_map<std::string, FieldSource> fields;
+
+  // 1-based line and byte column of `offset`.
+  FileLocation LocationOf(size_t offset) const;
+};
+
+// Collects field positions for one source text. Thread-compatible.
+class SourceMapBuilder {
+ public:
+  SourceMapBuilder(absl::string_view text, SourceSyntax syntax);
+
+  SourceMapBuilder(const SourceMapBuilder&) = delete;
+  SourceMapBuilder& operator=(const SourceMapBuilder&) = delete;
+
+  absl::string_view text() const { return impl_->text; }
+
+  // The byte offset of a position reported by protobuf's tokenizer: 0-based
+  // line and column, where a tab advances the column to the next multiple
+  // of 8. Clamped to the line; kNoOffset when `line` is out of range.
+  size_t OffsetOfTokenizerPosition(int line, int column) const;
+
+  // 1-based line and byte column of `offset`.
+  FileLocation LocationOf(size_t offset) const {
+    return impl_->LocationOf(offset);
+  }
+
+  // Records `path`; a later record of the same path replaces it (the text
+  // parser keeps the last of duplicate map keys too).
+  void AddField(std::string path, size_t offset,
+                size_t value_offset = kNoOffset);
+
+  // REQUIRES: called once, last.
+  SourceMap Build();
+
+ private:
+  std::unique_ptr<SourceMap::Impl> impl_;
+};
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_COMMON_SOURCE_MAP_BUILDER_H_

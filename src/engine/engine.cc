@@ -1,0 +1,271 @@
+#include "tact/engine.h"
+
+#include <algorithm>
+#include <exception>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "src/expr/program.h"
+#include "src/common/status_macros.h"
+#include "src/io/policy_source.h"
+#include "src/policy/constructs/constructs.h"
+#include "src/policy/context_check.h"
+#include "src/policy/outcome.h"
+#include "src/policy/plan.h"
+#include "src/policy/ranked.h"
+#include "src/policy/ranker.h"
+#include "src/policy/rules.h"
+
+namespace tact {
+
+struct Engine::Impl {
+  v1::Policy policy;
+  std::string hash;
+  std::unique_ptr<const internal::PolicyPlan> plan;
+};
+
+namespace internal {
+
+// Turns a loaded policy into an Engine; the one place that constructs one.
+class EngineBuilder {
+ public:
+  static CompileResult Compile(absl::StatusOr<LoadedPolicy> loaded,
+                               const CompileOptions& options,
+                               std::vector<Diagnostic> diagnostics);
+};
+
+}  // namespace internal
+
+namespace {
+
+CompileResult CompileLoaded(absl::StatusOr<internal::LoadedPolicy> loaded,
+                            const CompileOptions& options,
+                            std::vector<Diagnostic> diagnostics) {
+  return internal::EngineBuilder::Compile(std::move(loaded), options,
+                                          std::move(diagnostics));
+}
+
+}  // namespace
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+const v1::Policy& Engine::policy() const { return impl_->policy; }
+const std::string& Engine::policy_hash() const { return impl_->hash; }
+
+CompileResult Engine::Compile(absl::string_view path,
+                              const CompileOptions& options) {
+  std::vector<Diagnostic> diagnostics;
+  absl::StatusOr<internal::LoadedPolicy> loaded = internal::ReadPolicyFile(
+      path, PolicyFormat::kAuto, options.max_policy_bytes, &diagnostics);
+  return CompileLoaded(std::move(loaded), options, std::move(diagnostics));
+}
+
+CompileResult Engine::CompileText(absl::string_view text, PolicyFormat format,
+                                  absl::string_view source_name,
+                                  const CompileOptions& options) {
+  std::vector<Diagnostic> diagnostics;
+  // The same size limit FromFile applies, before any parsing.
+  if (static_cast<int64_t>(text.size()) > options.max_policy_bytes) {
+    Diagnostic d;
+    d.file = std::string(source_name);
+    d.message = absl::StrCat("policy is ", text.size(),
+                             " bytes, more than the limit of ",
+                             options.max_policy_bytes);
+    absl::Status too_large = absl::ResourceExhaustedError(d.message);
+    diagnostics.push_back(std::move(d));
+    return CompileLoaded(std::move(too_large), options, std::move(diagnostics));
+  }
+  absl::StatusOr<internal::LoadedPolicy> loaded =
+      internal::ParsePolicy(text, format, source_name, &diagnostics);
+  return CompileLoaded(std::move(loaded), options, std::move(diagnostics));
+}
+
+namespace {
+
+absl::StatusOr<std::unique_ptr<const Engine>> ToStatusOr(CompileResult result) {
+  if (result.engine == nullptr) {
+    absl::Status status = DiagnosticsToStatus(result.diagnostics);
+    if (status.ok())
+      status = absl::InternalError("compilation failed silently");
+    return status;
+  }
+  return std::move(result.engine);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromFile(
+    absl::string_view path, const CompileOptions& options) {
+  std::vector<Diagnostic> diagnostics;
+  absl::StatusOr<internal::LoadedPolicy> loaded = internal::ReadPolicyFile(
+      path, PolicyFormat::kAuto, options.max_policy_bytes, &diagnostics);
+  if (!loaded.ok() &&
+      (loaded.status().code() == absl::StatusCode::kNotFound ||
+       loaded.status().code() == absl::StatusCode::kResourceExhausted)) {
+    return loaded.status();
+  }
+  return ToStatusOr(
+      CompileLoaded(std::move(loaded), options, std::move(diagnostics)));
+}
+
+absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromText(
+    absl::string_view text, PolicyFormat format, absl::string_view source_name,
+    const CompileOptions& options) {
+  return ToStatusOr(CompileText(text, format, source_name, options));
+}
+
+absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromPolicy(
+    const v1::Policy& policy, const CompileOptions& options) {
+  internal::LoadedPolicy loaded;
+  loaded.policy = policy;
+  loaded.file = "<policy>";
+  return ToStatusOr(CompileLoaded(std::move(loaded), options, {}));
+}
+
+namespace {
+
+// Per-thread working storage of DecideInto, reused so that a steady stream
+// of decisions does not allocate.
+struct DecideScratch {
+  internal::Frame frame;
+  internal::Outcome outcome;
+  internal::RankScratch rank;
+  std::vector<double> factors;  // all 1.0 between decisions
+  std::vector<int> touched;
+  bool in_use = false;
+};
+
+// Marks a scratch as in use (a decision nested in another, e.g. from a
+// callback, gets its own).
+class ScratchLease {
+ public:
+  ScratchLease() {
+    thread_local DecideScratch shared;
+    if (!shared.in_use) {
+      scratch_ = &shared;
+    } else {
+      owned_ = std::make_unique<DecideScratch>();
+      scratch_ = owned_.get();
+    }
+    scratch_->in_use = true;
+  }
+  ~ScratchLease() {
+    if (std::uncaught_exceptions() > exceptions_) {
+      // A decision cut short (std::bad_alloc) may leave factors not all
+      // 1.0 or group starts not all 0; the next decision relies on both.
+      internal::ResetScoreFactors(&scratch_->factors, &scratch_->touched);
+      std::fill(scratch_->rank.group_start.begin(),
+                scratch_->rank.group_start.end(), 0);
+    }
+    scratch_->in_use = false;
+  }
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+  DecideScratch* operator->() { return scratch_; }
+
+ private:
+  DecideScratch* scratch_ = nullptr;
+  std::unique_ptr<DecideScratch> owned_;
+  int exceptions_ = std::uncaught_exceptions();
+};
+
+void Assign(std::string* out, const std::string& text) {
+  out->assign(text.data(), text.size());
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Decision> Engine::Decide(
+    const v1::Context& context, const DecideOptions& options) const {
+  v1::Decision decision;
+  TACT_RETURN_IF_ERROR(DecideInto(context, options, &decision));
+  return decision;
+}
+
+absl::Status Engine::DecideInto(const v1::Context& context,
+                                const DecideOptions& options,
+                                v1::Decision* out) const {
+  const internal::PolicyPlan& plan = *impl_->plan;
+  ScratchLease scratch;
+  absl::Status status = internal::CheckContext(context, options);
+  if (status.ok()) status = scratch->frame.Reset(*plan.program, context);
+  int caller = -1;
+  if (status.ok() && !options.authority.empty()) {
+    auto it = std::find(plan.authorities.begin(), plan.authorities.end(),
+                        options.authority);
+    if (it == plan.authorities.end()) {
+      status = absl::InvalidArgumentError(absl::StrCat(
+          "unknown authority \"", options.authority, "\"; ",
+          plan.authorities.empty()
+              ? "the policy declares no authorities"
+              : absl::StrCat("the policy's are: ",
+                             absl::StrJoin(plan.authorities, ", "))));
+    } else {
+      caller = static_cast<int>(it - plan.authorities.begin());
+    }
+  }
+  if (!status.ok()) {
+    out->Clear();
+    return status;
+  }
+  internal::Frame& frame = scratch->frame;
+  Assign(out->mutable_policy_name(), impl_->policy.name());
+  Assign(out->mutable_policy_version(), impl_->policy.version());
+  Assign(out->mutable_policy_hash(), impl_->hash);
+  *out->mutable_now() = context.now();
+  // RunRules appends one entry per rule; cleared entries keep their strings.
+  out->mutable_trace()->Clear();
+
+  internal::Outcome& outcome = scratch->outcome;
+  outcome.Clear();
+  internal::DecideState state{plan, context, frame,
+                              internal::ToTime(context.now())};
+  internal::RunRules(plan, frame, &outcome,
+                     options.trace ? out->mutable_trace() : nullptr);
+  internal::RunStrikeLimits(state, &outcome);
+  internal::RunLadders(state, &outcome);
+  internal::RunPlaybooks(state, &outcome);
+  internal::RunBudget(state, &outcome);
+  internal::ScoreFactors(plan, frame, &scratch->factors, &scratch->touched);
+  internal::Rank(plan, context, scratch->factors, caller, outcome,
+                 &scratch->rank, out);
+  internal::ResetScoreFactors(&scratch->factors, &scratch->touched);
+  return absl::OkStatus();
+}
+
+namespace internal {
+
+CompileResult EngineBuilder::Compile(absl::StatusOr<LoadedPolicy> loaded,
+                                     const CompileOptions& options,
+                                     std::vector<Diagnostic> diagnostics) {
+  CompileResult result;
+  if (!loaded.ok()) {
+    if (!HasErrors(diagnostics)) {
+      Diagnostic d;
+      d.file = "<policy>";
+      d.message = std::string(loaded.status().message());
+      diagnostics.push_back(std::move(d));
+    }
+    result.diagnostics = std::move(diagnostics);
+    return result;
+  }
+  std::unique_ptr<const PolicyPlan> plan =
+      BuildPlan(*loaded, options, &diagnostics);
+  result.diagnostics = std::move(diagnostics);
+  if (plan == nullptr) return result;
+  auto impl = std::make_unique<Engine::Impl>();
+  impl->hash = PolicyHash(loaded->policy);
+  impl->policy = std::move(loaded->policy);
+  impl->plan = std::move(plan);
+  result.engine = std::unique_ptr<const Engine>(new Engine(std::move(impl)));
+  return result;
+}
+
+}  // namespace internal
+
+}  // namespace tact

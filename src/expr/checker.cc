@@ -1,0 +1,798 @@
+#include "src/expr/checker.h"
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "re2/re2.h"
+#include "src/expr/context_schema.h"
+#include "src/common/edit_distance.h"
+
+namespace tact::internal {
+
+std::string ClosestMatch(absl::string_view name,
+                         const std::vector<std::string>& candidates) {
+  // Names are short; very long inputs are not typos of them.
+  if (name.size() > 256) return "";
+  const size_t threshold = std::max<size_t>(2, name.size() / 3);
+  std::string best;
+  size_t best_distance = threshold + 1;
+  for (const std::string& c : candidates) {
+    size_t dist = EditDistance(name, c);
+    if (dist < best_distance) {
+      best_distance = dist;
+      best = c;
+    }
+  }
+  return best;
+}
+
+bool ParseDurationLiteral(absl::string_view text, int64_t* nanos,
+                          std::string* error) {
+  absl::string_view s = text;
+  bool negative = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (s.empty()) {
+    *error = "expected a number followed by a unit (h, m, s, ms, us, ns, d)";
+    return false;
+  }
+  if (s == "0") {
+    *nanos = 0;
+    return true;
+  }
+  absl::Duration total = absl::ZeroDuration();
+  while (!s.empty()) {
+    size_t i = 0;
+    while (i < s.size() &&
+           absl::ascii_isdigit(static_cast<unsigned char>(s[i])))
+      ++i;
+    absl::string_view whole = s.substr(0, i);
+    absl::string_view frac;
+    if (i < s.size() && s[i] == '.') {
+      size_t j = i + 1;
+      while (j < s.size() &&
+             absl::ascii_isdigit(static_cast<unsigned char>(s[j])))
+        ++j;
+      frac = s.substr(i + 1, j - i - 1);
+      i = j;
+    }
+    if (whole.empty() && frac.empty()) {
+      *error = "expected a number followed by a unit (h, m, s, ms, us, ns, d)";
+      return false;
+    }
+    size_t u = i;
+    while (u < s.size() &&
+           !absl::ascii_isdigit(static_cast<unsigned char>(s[u])) &&
+           s[u] != '.') {
+      ++u;
+    }
+    absl::string_view unit_text = s.substr(i, u - i);
+    absl::Duration unit;
+    if (unit_text == "ns") {
+      unit = absl::Nanoseconds(1);
+    } else if (unit_text == "us" || unit_text == "\xC2\xB5s") {
+      unit = absl::Microseconds(1);
+    } else if (unit_text == "ms") {
+      unit = absl::Milliseconds(1);
+    } else if (unit_text == "s") {
+      unit = absl::Seconds(1);
+    } else if (unit_text == "m") {
+      unit = absl::Minutes(1);
+    } else if (unit_text == "h") {
+      unit = absl::Hours(1);
+    } else if (unit_text == "d") {
+      unit = absl::Hours(24);
+    } else if (unit_text.empty()) {
+      *error = "missing unit (h, m, s, ms, us, ns, d)";
+      return false;
+    } else {
+      *error = absl::StrCat("unknown unit '", unit_text,
+                            "' (use h, m, s, ms, us, ns, d)");
+      return false;
+    }
+    if (whole.size() > 18) {
+      *error = "out of range";
+      return false;
+    }
+    int64_t w = 0;
+    for (char c : whole) w = w * 10 + (c - '0');
+    absl::Duration part = unit * w;
+    int64_t scale = 1;
+    for (size_t k = 0; k < frac.size() && k < 18; ++k) {
+      scale *= 10;
+      part += unit * (frac[k] - '0') / scale;
+    }
+    total += part;
+    if (total == absl::InfiniteDuration()) break;
+    s.remove_prefix(u);
+  }
+  if (negative) total = -total;
+  const absl::Duration kLimit =
+      absl::Nanoseconds(std::numeric_limits<int64_t>::max());
+  if (total > kLimit || total < -kLimit) {
+    *error = "out of range";
+    return false;
+  }
+  *nanos = absl::ToInt64Nanoseconds(total);
+  return true;
+}
+
+bool ParseTimestampLiteral(absl::string_view text, int64_t* nanos,
+                           std::string* error) {
+  absl::Time t;
+  std::string ignored;  // absl's wording ("Failed to parse input") adds nothing
+  if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &t, &ignored)) {
+    *error = "expected RFC 3339, e.g. 2026-01-01T00:00:00Z";
+    return false;
+  }
+  const absl::Time kMin =
+      absl::FromUnixNanos(std::numeric_limits<int64_t>::min());
+  const absl::Time kMax =
+      absl::FromUnixNanos(std::numeric_limits<int64_t>::max());
+  if (t < kMin || t > kMax) {
+    *error = "out of range (years 1678 to 2262)";
+    return false;
+  }
+  *nanos = absl::ToUnixNanos(t);
+  return true;
+}
+
+namespace {
+
+constexpr ValueType kErr = ValueType::kError;
+
+bool IsNumeric(ValueType t) {
+  return t == ValueType::kInt || t == ValueType::kDouble;
+}
+
+// The common type of two operands that may be compared or unified, or kErr.
+ValueType Unify(ValueType a, ValueType b) {
+  if (a == b) return a;
+  if (IsNumeric(a) && IsNumeric(b)) return ValueType::kDouble;
+  return kErr;
+}
+
+struct FunctionInfo {
+  const char* name;
+  Builtin builtin;
+};
+
+const FunctionInfo kGlobalFunctions[] = {
+    {"size", Builtin::kSize},
+    {"has", Builtin::kHas},
+    {"matches", Builtin::kMatches},
+    {"min", Builtin::kMin},
+    {"max", Builtin::kMax},
+    {"abs", Builtin::kAbs},
+    {"int", Builtin::kInt},
+    {"double", Builtin::kDouble},
+    {"string", Builtin::kString},
+    {"duration", Builtin::kDuration},
+    {"timestamp", Builtin::kTimestamp},
+};
+
+const FunctionInfo kMethods[] = {
+    {"size", Builtin::kSize},
+    {"contains", Builtin::kContains},
+    {"startsWith", Builtin::kStartsWith},
+    {"endsWith", Builtin::kEndsWith},
+    {"matches", Builtin::kMatches},
+    {"lowerAscii", Builtin::kLowerAscii},
+    {"exists", Builtin::kExists},
+    {"all", Builtin::kAll},
+    {"exists_one", Builtin::kExistsOne},
+    {"filter", Builtin::kFilter},
+    {"count", Builtin::kCount},
+};
+
+std::string Plural(size_t n, absl::string_view noun) {
+  return absl::StrCat(n, " ", noun, n == 1 ? "" : "s");
+}
+
+class Checker {
+ public:
+  Checker(const CheckerEnv& env, std::vector<ExprDiagnostic>* diagnostics)
+      : env_(env), diagnostics_(diagnostics) {}
+
+  bool Run(Expr* e, bool allow_list) {
+    size_t before = diagnostics_->size();
+    Check(e, allow_list);
+    return diagnostics_->size() == before;
+  }
+
+ private:
+  ValueType Error(const Expr& at, std::string message) {
+    diagnostics_->push_back({at.location, std::move(message)});
+    return kErr;
+  }
+
+  static std::string Suggest(absl::string_view name,
+                             const std::vector<std::string>& candidates,
+                             absl::string_view prefix = "") {
+    std::string best = ClosestMatch(name, candidates);
+    if (best.empty()) return "";
+    return absl::StrCat("; did you mean ", prefix, best, "?");
+  }
+
+  // Checks `e` and records its type; a list(event) result is an error
+  // unless the caller consumes lists.
+  ValueType Check(Expr* e, bool allow_list) {
+    ValueType t = CheckNode(e);
+    if (t == ValueType::kEventList && !allow_list) {
+      t = Error(*e,
+                "a list(event) (history or filter()) can only be used as the "
+                "argument of size() or the receiver of a macro");
+    }
+    e->type = t;
+    return t;
+  }
+
+  bool IsLoopVar(absl::string_view name, int* depth) const {
+    for (int i = static_cast<int>(loop_vars_.size()) - 1; i >= 0; --i) {
+      if (loop_vars_[i] == name) {
+        *depth = i;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::vector<std::string> IdentifierCandidates() const {
+    std::vector<std::string> c = {"customer", "case", "now", "history",
+                                  "attributes"};
+    c.insert(c.end(), loop_vars_.begin(), loop_vars_.end());
+    if (env_.definitions != nullptr) {
+      for (std::string& d : env_.definitions->DefinitionNames()) {
+        c.push_back(std::move(d));
+      }
+    }
+    return c;
+  }
+
+  ValueType CheckNode(Expr* e) {
+    switch (e->kind) {
+      case ExprKind::kBool:
+        return ValueType::kBool;
+      case ExprKind::kInt:
+        return ValueType::kInt;
+      case ExprKind::kDouble:
+        return ValueType::kDouble;
+      case ExprKind::kString:
+        return ValueType::kString;
+      case ExprKind::kIdent:
+        return CheckIdent(e);
+      case ExprKind::kSelect:
+        return CheckSelect(e);
+      case ExprKind::kIndex:
+        return CheckIndex(e);
+      case ExprKind::kCall:
+        return CheckCall(e);
+      case ExprKind::kUnary:
+        return CheckUnary(e);
+      case ExprKind::kBinary:
+        return CheckBinary(e);
+      case ExprKind::kTernary:
+        return CheckTernary(e);
+      case ExprKind::kList:
+        return Error(*e, "a list literal is only allowed on the right of 'in'");
+    }
+    return kErr;
+  }
+
+  ValueType CheckIdent(Expr* e) {
+    const std::string& name = e->name;
+    int depth;
+    if (IsLoopVar(name, &depth)) {
+      return Error(
+          *e, absl::StrCat("'", name, "' is an event; select a field, e.g. ",
+                           name, ".kind"));
+    }
+    if (name == "now") {
+      e->resolution = Resolution::kContextField;
+      e->ref = FindContextField("now");
+      return ValueType::kTimestamp;
+    }
+    if (name == "history") {
+      e->resolution = Resolution::kHistory;
+      return ValueType::kEventList;
+    }
+    if (name == "customer" || name == "case") {
+      return Error(
+          *e,
+          absl::StrCat("'", name, "' is a message; select a field, e.g. ",
+                       name == "customer" ? "customer.tier" : "case.category"));
+    }
+    if (name == "attributes") {
+      return Error(*e,
+                   "'attributes' must be followed by an attribute name, "
+                   "e.g. attributes.plan");
+    }
+    if (env_.definitions != nullptr && env_.definitions->IsDefinition(name)) {
+      ValueType type;
+      int32_t index;
+      std::string error;
+      if (!env_.definitions->Resolve(name, &type, &index, &error)) {
+        return Error(*e, error);
+      }
+      e->resolution = Resolution::kDefinition;
+      e->ref = index;
+      return type;
+    }
+    return Error(*e, absl::StrCat("unknown identifier '", name, "'",
+                                  Suggest(name, IdentifierCandidates(), "")));
+  }
+
+  ValueType ResolveAttribute(Expr* e, const std::string& name) {
+    for (size_t i = 0; i < env_.attributes.size(); ++i) {
+      if (env_.attributes[i].name == name) {
+        e->resolution = Resolution::kAttribute;
+        e->ref = static_cast<int32_t>(i);
+        e->name = name;
+        return env_.attributes[i].type;
+      }
+    }
+    std::vector<std::string> names;
+    for (const AttributeDecl& a : env_.attributes) names.push_back(a.name);
+    std::string best = ClosestMatch(name, names);
+    return Error(
+        *e,
+        absl::StrCat(
+            "unknown attribute '", name, "'",
+            best.empty() ? "" : absl::StrCat("; did you mean '", best, "'?")));
+  }
+
+  ValueType CheckSelect(Expr* e) {
+    Expr* operand = e->children[0].get();
+    const std::string& field = e->name;
+    if (operand->kind == ExprKind::kIdent) {
+      const std::string& root = operand->name;
+      int depth;
+      if (IsLoopVar(root, &depth)) {
+        int index = FindEventField(field);
+        if (index < 0) {
+          std::vector<std::string> names;
+          for (const EventField& f : EventFields()) names.emplace_back(f.name);
+          return Error(*e, absl::StrCat("unknown field ", root, ".", field,
+                                        Suggest(field, names, root + ".")));
+        }
+        e->resolution = Resolution::kEventField;
+        e->ref = index;
+        e->loop_depth = depth;
+        return EventFields()[index].type;
+      }
+      if (root == "customer" || root == "case") {
+        std::string path = absl::StrCat(root, ".", field);
+        int index = FindContextField(path);
+        if (index < 0) {
+          std::vector<std::string> names;
+          for (const ContextField& f : ContextFields()) {
+            if (absl::StartsWith(f.path, root + ".")) {
+              names.emplace_back(f.path.substr(root.size() + 1));
+            }
+          }
+          return Error(*e, absl::StrCat("unknown field ", path,
+                                        Suggest(field, names, root + ".")));
+        }
+        e->resolution = Resolution::kContextField;
+        e->ref = index;
+        return ContextFields()[index].type;
+      }
+      if (root == "attributes") return ResolveAttribute(e, field);
+    }
+    ValueType t = Check(operand, false);
+    if (t == kErr) return kErr;
+    return Error(*e, absl::StrCat("cannot select field '", field, "' from ",
+                                  TypeName(t)));
+  }
+
+  ValueType CheckIndex(Expr* e) {
+    Expr* operand = e->children[0].get();
+    Expr* key = e->children[1].get();
+    if (operand->kind == ExprKind::kIdent && operand->name == "attributes") {
+      int depth;
+      if (!IsLoopVar("attributes", &depth)) {
+        if (key->kind != ExprKind::kString) {
+          return Error(*key,
+                       "attribute name must be a string literal, e.g. "
+                       "attributes[\"plan\"]");
+        }
+        return ResolveAttribute(e, key->string_value);
+      }
+    }
+    return Error(*e, "indexing is only supported as attributes[\"name\"]");
+  }
+
+  ValueType CheckUnary(Expr* e) {
+    ValueType t = Check(e->children[0].get(), false);
+    if (t == kErr) return kErr;
+    if (e->name == "!") {
+      if (t == ValueType::kBool) return t;
+      return Error(
+          *e, absl::StrCat("operator '!' requires bool, got ", TypeName(t)));
+    }
+    if (t == ValueType::kInt || t == ValueType::kDouble ||
+        t == ValueType::kDuration) {
+      return t;
+    }
+    return Error(*e,
+                 absl::StrCat("operator '-' cannot apply to ", TypeName(t)));
+  }
+
+  ValueType CheckBinary(Expr* e) {
+    const std::string& op = e->name;
+    Expr* lhs = e->children[0].get();
+    Expr* rhs = e->children[1].get();
+    if (op == "in") {
+      ValueType l = Check(lhs, false);
+      if (rhs->kind != ExprKind::kList) {
+        return Error(*rhs,
+                     "operator 'in' requires a list literal on the "
+                     "right, e.g. x in [\"a\", \"b\"]");
+      }
+      bool ok = l != kErr;
+      for (auto& item : rhs->children) {
+        ValueType t = Check(item.get(), false);
+        if (t == kErr) {
+          ok = false;
+        } else if (l != kErr && Unify(l, t) == kErr) {
+          Error(*item, absl::StrCat("operator 'in' cannot compare ",
+                                    TypeName(l), " with ", TypeName(t)));
+          ok = false;
+        }
+      }
+      rhs->type = l;
+      return ok ? ValueType::kBool : kErr;
+    }
+    ValueType l = Check(lhs, false);
+    ValueType r = Check(rhs, false);
+    if (l == kErr || r == kErr) return kErr;
+    if (op == "&&" || op == "||") {
+      if (l == ValueType::kBool && r == ValueType::kBool) return l;
+      return Error(
+          *e, absl::StrCat("operator '", op, "' requires bool operands, got ",
+                           TypeName(l), " and ", TypeName(r)));
+    }
+    if (op == "==" || op == "!=" || op == "<" || op == "<=" || op == ">" ||
+        op == ">=") {
+      if (Unify(l, r) != kErr) return ValueType::kBool;
+      return Error(*e, absl::StrCat("operator '", op, "' cannot compare ",
+                                    TypeName(l), " with ", TypeName(r)));
+    }
+    ValueType result = ArithmeticType(op, l, r);
+    if (result != kErr) return result;
+    return Error(*e, absl::StrCat("operator '", op, "' cannot apply to ",
+                                  TypeName(l), " and ", TypeName(r)));
+  }
+
+  static ValueType ArithmeticType(const std::string& op, ValueType l,
+                                  ValueType r) {
+    using T = ValueType;
+    if (op == "%") return l == T::kInt && r == T::kInt ? T::kInt : kErr;
+    if (IsNumeric(l) && IsNumeric(r)) return Unify(l, r);
+    if (op == "+") {
+      if (l == T::kString && r == T::kString) return T::kString;
+      if (l == T::kTimestamp && r == T::kDuration) return T::kTimestamp;
+      if (l == T::kDuration && r == T::kTimestamp) return T::kTimestamp;
+      if (l == T::kDuration && r == T::kDuration) return T::kDuration;
+    }
+    if (op == "-") {
+      if (l == T::kTimestamp && r == T::kTimestamp) return T::kDuration;
+      if (l == T::kTimestamp && r == T::kDuration) return T::kTimestamp;
+      if (l == T::kDuration && r == T::kDuration) return T::kDuration;
+    }
+    return kErr;
+  }
+
+  ValueType CheckTernary(Expr* e) {
+    ValueType c = Check(e->children[0].get(), false);
+    ValueType a = Check(e->children[1].get(), false);
+    ValueType b = Check(e->children[2].get(), false);
+    if (c == kErr || a == kErr || b == kErr) return kErr;
+    if (c != ValueType::kBool) {
+      return Error(
+          *e->children[0],
+          absl::StrCat("ternary condition must be bool, got ", TypeName(c)));
+    }
+    ValueType t = Unify(a, b);
+    if (t == kErr) {
+      return Error(*e, absl::StrCat("ternary branches have different types: ",
+                                    TypeName(a), " and ", TypeName(b)));
+    }
+    return t;
+  }
+
+  bool ArgCount(const Expr& e, absl::string_view kind, size_t got,
+                size_t want) {
+    if (got == want) return true;
+    Error(e, absl::StrCat(kind, " '", e.name, "' expects ",
+                          Plural(want, "argument"), ", got ", got));
+    return false;
+  }
+
+  ValueType CheckCall(Expr* e) {
+    const bool method = e->has_receiver;
+    Builtin builtin = Builtin::kNone;
+    std::vector<std::string> names;
+    for (const FunctionInfo& f : method
+                                     ? absl::MakeConstSpan(kMethods)
+                                     : absl::MakeConstSpan(kGlobalFunctions)) {
+      names.emplace_back(f.name);
+      if (e->name == f.name) builtin = f.builtin;
+    }
+    if (builtin == Builtin::kNone) {
+      std::string best = ClosestMatch(e->name, names);
+      return Error(
+          *e, absl::StrCat("unknown ", method ? "method" : "function", " '",
+                           e->name, "'",
+                           best.empty()
+                               ? ""
+                               : absl::StrCat("; did you mean '", best, "'?")));
+    }
+    e->builtin = builtin;
+    e->resolution = Resolution::kBuiltin;
+    switch (builtin) {
+      case Builtin::kExists:
+      case Builtin::kAll:
+      case Builtin::kExistsOne:
+      case Builtin::kFilter:
+      case Builtin::kCount:
+        return CheckMacro(e);
+      default:
+        break;
+    }
+    // Arguments as the function sees them: receiver first.
+    std::vector<Expr*> args;
+    for (auto& c : e->children) args.push_back(c.get());
+    const absl::string_view kind = method ? "method" : "function";
+    const size_t explicit_args = method ? args.size() - 1 : args.size();
+    switch (builtin) {
+      case Builtin::kSize: {
+        if (!ArgCount(*e, kind, explicit_args, method ? 0 : 1)) return kErr;
+        ValueType t = Check(args[0], true);
+        if (t == kErr) return kErr;
+        if (t == ValueType::kString || t == ValueType::kEventList) {
+          return ValueType::kInt;
+        }
+        return Error(*e, absl::StrCat("size() applies to string or "
+                                      "list(event), got ",
+                                      TypeName(t)));
+      }
+      case Builtin::kHas: {
+        if (!ArgCount(*e, kind, explicit_args, 1)) return kErr;
+        Expr* arg = args[0];
+        if (arg->kind != ExprKind::kSelect && arg->kind != ExprKind::kIndex) {
+          return Error(*arg,
+                       "has() argument must be a field, e.g. "
+                       "has(customer.tier)");
+        }
+        if (Check(arg, false) == kErr) return kErr;
+        if (arg->resolution != Resolution::kContextField &&
+            arg->resolution != Resolution::kEventField &&
+            arg->resolution != Resolution::kAttribute) {
+          return Error(*arg,
+                       "has() argument must be a field, e.g. "
+                       "has(customer.tier)");
+        }
+        return ValueType::kBool;
+      }
+      case Builtin::kContains:
+      case Builtin::kStartsWith:
+      case Builtin::kEndsWith: {
+        if (!ArgCount(*e, kind, explicit_args, 1)) return kErr;
+        ValueType r = Check(args[0], false);
+        ValueType a = Check(args[1], false);
+        if (r == kErr || a == kErr) return kErr;
+        if (r != ValueType::kString || a != ValueType::kString) {
+          return Error(*e, absl::StrCat(e->name,
+                                        "() applies to string and "
+                                        "string, got ",
+                                        TypeName(r), " and ", TypeName(a)));
+        }
+        return ValueType::kBool;
+      }
+      case Builtin::kMatches: {
+        if (!ArgCount(*e, kind, explicit_args, method ? 1 : 2)) {
+          return kErr;
+        }
+        ValueType s = Check(args[0], false);
+        if (s == kErr) return kErr;
+        if (s != ValueType::kString) {
+          return Error(
+              *args[0],
+              absl::StrCat("matches() applies to string, got ", TypeName(s)));
+        }
+        Expr* pattern = args[1];
+        if (pattern->kind != ExprKind::kString) {
+          Check(pattern, false);
+          return Error(*pattern, "matches() pattern must be a string literal");
+        }
+        pattern->type = ValueType::kString;
+        RE2::Options options;
+        options.set_log_errors(false);
+        options.set_max_mem(env_.max_regex_memory);
+        auto re = std::make_shared<const RE2>(pattern->string_value, options);
+        if (!re->ok()) {
+          return Error(*pattern,
+                       absl::StrCat("invalid regex '", pattern->string_value,
+                                    "': ", re->error()));
+        }
+        e->regex = std::move(re);
+        return ValueType::kBool;
+      }
+      case Builtin::kLowerAscii: {
+        if (!ArgCount(*e, kind, explicit_args, 0)) return kErr;
+        ValueType s = Check(args[0], false);
+        if (s == kErr) return kErr;
+        if (s != ValueType::kString) {
+          return Error(*e, absl::StrCat("lowerAscii() applies to string, got ",
+                                        TypeName(s)));
+        }
+        return s;
+      }
+      case Builtin::kMin:
+      case Builtin::kMax: {
+        if (args.size() < 2) {
+          return Error(*e, absl::StrCat("function '", e->name,
+                                        "' expects at least 2 arguments, got ",
+                                        args.size()));
+        }
+        ValueType result = ValueType::kBool;  // placeholder until first arg
+        bool first = true, ok = true;
+        for (Expr* a : args) {
+          ValueType t = Check(a, false);
+          if (t == kErr) {
+            ok = false;
+            continue;
+          }
+          if (t == ValueType::kBool) {
+            ok = false;
+            Error(*a, absl::StrCat(e->name, "() cannot apply to bool"));
+            continue;
+          }
+          if (first) {
+            result = t;
+            first = false;
+          } else if (ok) {
+            ValueType u = Unify(result, t);
+            if (u == kErr) {
+              Error(*a, absl::StrCat(e->name,
+                                     "() arguments must have one "
+                                     "type, got ",
+                                     TypeName(result), " and ", TypeName(t)));
+              ok = false;
+            } else {
+              result = u;
+            }
+          }
+        }
+        return ok ? result : kErr;
+      }
+      case Builtin::kAbs: {
+        if (!ArgCount(*e, kind, explicit_args, 1)) return kErr;
+        ValueType t = Check(args[0], false);
+        if (t == kErr) return kErr;
+        if (IsNumeric(t) || t == ValueType::kDuration) return t;
+        return Error(*e, absl::StrCat("abs() applies to int, double or "
+                                      "duration, got ",
+                                      TypeName(t)));
+      }
+      case Builtin::kInt:
+      case Builtin::kDouble:
+      case Builtin::kString: {
+        if (!ArgCount(*e, kind, explicit_args, 1)) return kErr;
+        ValueType t = Check(args[0], false);
+        if (t == kErr) return kErr;
+        bool ok;
+        if (builtin == Builtin::kInt) {
+          ok = IsNumeric(t) || t == ValueType::kString ||
+               t == ValueType::kTimestamp;
+          if (ok) return ValueType::kInt;
+        } else if (builtin == Builtin::kDouble) {
+          ok = IsNumeric(t) || t == ValueType::kString;
+          if (ok) return ValueType::kDouble;
+        } else {
+          return ValueType::kString;
+        }
+        return Error(
+            *e, absl::StrCat("cannot convert ", TypeName(t), " to ", e->name));
+      }
+      case Builtin::kDuration:
+      case Builtin::kTimestamp: {
+        if (!ArgCount(*e, kind, explicit_args, 1)) return kErr;
+        Expr* arg = args[0];
+        if (arg->kind != ExprKind::kString) {
+          Check(arg, false);
+          return Error(*arg, absl::StrCat(e->name,
+                                          "() argument must be a string "
+                                          "literal"));
+        }
+        arg->type = ValueType::kString;
+        int64_t nanos;
+        std::string error;
+        if (builtin == Builtin::kDuration) {
+          if (!ParseDurationLiteral(arg->string_value, &nanos, &error)) {
+            return Error(*arg, absl::StrCat("invalid duration literal '",
+                                            arg->string_value, "': ", error));
+          }
+          e->resolution = Resolution::kConstant;
+          e->constant = Value::Duration(nanos);
+          return ValueType::kDuration;
+        }
+        if (!ParseTimestampLiteral(arg->string_value, &nanos, &error)) {
+          return Error(*arg, absl::StrCat("invalid timestamp literal '",
+                                          arg->string_value, "': ", error));
+        }
+        e->resolution = Resolution::kConstant;
+        e->constant = Value::Timestamp(nanos);
+        return ValueType::kTimestamp;
+      }
+      default:
+        return Error(*e, "internal error: unhandled function");
+    }
+  }
+
+  ValueType CheckMacro(Expr* e) {
+    if (!e->has_receiver) {
+      return Error(*e, absl::StrCat(e->name,
+                                    "() is a macro; write "
+                                    "history.",
+                                    e->name, "(e, predicate)"));
+    }
+    if (!ArgCount(*e, "macro", e->children.size() - 1, 2)) return kErr;
+    Expr* receiver = e->children[0].get();
+    Expr* var = e->children[1].get();
+    Expr* pred = e->children[2].get();
+    ValueType r = Check(receiver, true);
+    if (r == kErr) return kErr;
+    if (r != ValueType::kEventList) {
+      return Error(*e, absl::StrCat("macro '", e->name,
+                                    "' applies to history or a filter over "
+                                    "it, got ",
+                                    TypeName(r)));
+    }
+    if (var->kind != ExprKind::kIdent) {
+      return Error(*var, absl::StrCat("first argument of ", e->name,
+                                      "() must be a variable name"));
+    }
+    e->loop_depth = static_cast<int32_t>(loop_vars_.size());
+    loop_vars_.push_back(var->name);
+    ValueType p = Check(pred, false);
+    loop_vars_.pop_back();
+    if (p == kErr) return kErr;
+    if (p != ValueType::kBool) {
+      return Error(*pred, absl::StrCat("predicate of ", e->name,
+                                       "() must be bool, got ", TypeName(p)));
+    }
+    switch (e->builtin) {
+      case Builtin::kFilter:
+        return ValueType::kEventList;
+      case Builtin::kCount:
+        return ValueType::kInt;
+      default:
+        return ValueType::kBool;
+    }
+  }
+
+  const CheckerEnv& env_;
+  std::vector<ExprDiagnostic>* diagnostics_;
+  std::vector<std::string> loop_vars_;
+};
+
+}  // namespace
+
+bool CheckExpr(Expr* expr, const CheckerEnv& env, bool allow_list,
+               std::vector<ExprDiagnostic>* diagnostics) {
+  return Checker(env, diagnostics).Run(expr, allow_list);
+}
+
+}  // namespace tact::internal

@@ -1,0 +1,375 @@
+#include "src/expr/planner.h"
+
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "re2/re2.h"
+#include "src/expr/context_schema.h"
+
+namespace tact::internal {
+
+void Planner::SetDefinitionBody(int32_t index, int32_t body) {
+  if (static_cast<size_t>(index) >= definition_bodies_.size()) {
+    definition_bodies_.resize(index + 1, -1);
+  }
+  definition_bodies_[index] = body;
+  if (index + 1 > program_->definition_count) {
+    program_->definition_count = index + 1;
+  }
+}
+
+absl::string_view Planner::InternString(absl::string_view s) {
+  auto it = strings_.find(s);
+  if (it != strings_.end()) return it->second;
+  program_->strings.emplace_back(s);
+  absl::string_view stored = program_->strings.back();
+  strings_.emplace(std::string(s), stored);
+  return stored;
+}
+
+int32_t Planner::Intern(Node node, const std::vector<int32_t>* variadic) {
+  uint64_t double_bits;
+  std::memcpy(&double_bits, &node.constant.double_value, sizeof(double_bits));
+  std::string key = absl::StrCat(
+      static_cast<int>(node.op), ",", static_cast<int>(node.type), ",", node.a,
+      ",", node.b, ",", node.c, ",", static_cast<int>(node.constant.type), ",",
+      node.constant.bool_value, ",", node.constant.int_value, ",", double_bits,
+      ",", reinterpret_cast<uintptr_t>(node.regex), ",",
+      node.constant.string_value.size(), ":", node.constant.string_value);
+  if (variadic != nullptr) {
+    absl::StrAppend(&key, "|");
+    for (int32_t v : *variadic) absl::StrAppend(&key, v, ",");
+  }
+  auto it = nodes_by_key_.find(key);
+  if (it != nodes_by_key_.end()) return it->second;
+  if (variadic != nullptr) {
+    node.b = static_cast<int32_t>(program_->args.size());
+    node.c = static_cast<int32_t>(variadic->size());
+    program_->args.insert(program_->args.end(), variadic->begin(),
+                          variadic->end());
+  }
+  int32_t id = static_cast<int32_t>(program_->nodes.size());
+  program_->nodes.push_back(node);
+  nodes_by_key_.emplace(std::move(key), id);
+  return id;
+}
+
+int32_t Planner::Constant(Value v) {
+  if (v.type == ValueType::kString || v.type == ValueType::kError) {
+    v.string_value = InternString(v.string_value);
+  }
+  Node n;
+  n.op = Op::kConst;
+  n.type = v.type;
+  n.constant = v;
+  return Intern(n);
+}
+
+int32_t Planner::Slot(bool attribute, int32_t index) {
+  int64_t key = (int64_t{attribute} << 32) | static_cast<uint32_t>(index);
+  auto it = slots_.find(key);
+  int32_t slot;
+  if (it != slots_.end()) {
+    slot = it->second;
+  } else {
+    slot = static_cast<int32_t>(program_->slots.size());
+    program_->slots.push_back({attribute, index});
+    slots_.emplace(key, slot);
+  }
+  Node n;
+  n.op = Op::kSlot;
+  n.type = attribute ? program_->attributes[index].type
+                     : ContextFields()[index].type;
+  n.a = slot;
+  return Intern(n);
+}
+
+int32_t Planner::Coerce(int32_t node, ValueType from, ValueType to) {
+  if (from == ValueType::kInt && to == ValueType::kDouble) {
+    const Node& child = program_->nodes[node];
+    if (child.op == Op::kConst) {
+      return Constant(
+          Value::Double(static_cast<double>(child.constant.int_value)));
+    }
+    Node n;
+    n.op = Op::kIntToDouble;
+    n.type = ValueType::kDouble;
+    n.a = node;
+    return Intern(n);
+  }
+  return node;
+}
+
+namespace {
+
+Op ArithmeticOp(absl::string_view op, ValueType l, ValueType r,
+                ValueType result, bool* swap) {
+  using T = ValueType;
+  *swap = false;
+  if (result == T::kInt) {
+    if (op == "+") return Op::kAddInt;
+    if (op == "-") return Op::kSubInt;
+    if (op == "*") return Op::kMulInt;
+    if (op == "/") return Op::kDivInt;
+    return Op::kModInt;
+  }
+  if (result == T::kDouble) {
+    if (op == "+") return Op::kAddDouble;
+    if (op == "-") return Op::kSubDouble;
+    if (op == "*") return Op::kMulDouble;
+    return Op::kDivDouble;
+  }
+  if (result == T::kString) return Op::kConcat;
+  if (op == "+") {
+    if (l == T::kDuration && r == T::kTimestamp) {
+      *swap = true;
+      return Op::kAddTimestampDuration;
+    }
+    if (l == T::kTimestamp) return Op::kAddTimestampDuration;
+    return Op::kAddDurationDuration;
+  }
+  if (l == T::kTimestamp && r == T::kTimestamp) {
+    return Op::kSubTimestampTimestamp;
+  }
+  if (l == T::kTimestamp) return Op::kSubTimestampDuration;
+  return Op::kSubDurationDuration;
+}
+
+Op ComparisonOp(absl::string_view op) {
+  if (op == "==") return Op::kEq;
+  if (op == "!=") return Op::kNe;
+  if (op == "<") return Op::kLt;
+  if (op == "<=") return Op::kLe;
+  if (op == ">") return Op::kGt;
+  return Op::kGe;
+}
+
+ValueType Common(ValueType a, ValueType b) {
+  return a == b ? a : ValueType::kDouble;
+}
+
+}  // namespace
+
+int32_t Planner::Plan(const Expr& e) {
+  Node n;
+  n.type = e.type;
+  auto child = [&](size_t i) { return Plan(*e.children[i]); };
+  auto child_type = [&](size_t i) { return e.children[i]->type; };
+
+  switch (e.resolution) {
+    case Resolution::kContextField:
+      return Slot(false, e.ref);
+    case Resolution::kAttribute:
+      return Slot(true, e.ref);
+    case Resolution::kEventField:
+      n.op = Op::kEventField;
+      n.a = e.loop_depth;
+      n.b = e.ref;
+      if (e.loop_depth + 1 > program_->loop_depth) {
+        program_->loop_depth = e.loop_depth + 1;
+      }
+      return Intern(n);
+    case Resolution::kHistory:
+      n.op = Op::kHistory;
+      return Intern(n);
+    case Resolution::kDefinition:
+      n.op = Op::kDefinition;
+      n.a = e.ref;
+      n.b = definition_bodies_[e.ref];
+      return Intern(n);
+    case Resolution::kConstant:
+      return Constant(e.constant);
+    case Resolution::kBuiltin:
+    case Resolution::kNone:
+      break;
+  }
+
+  switch (e.kind) {
+    case ExprKind::kBool:
+      return Constant(Value::Bool(e.bool_value));
+    case ExprKind::kInt:
+      return Constant(Value::Int(e.int_value));
+    case ExprKind::kDouble:
+      return Constant(Value::Double(e.double_value));
+    case ExprKind::kString:
+      return Constant(Value::String(e.string_value));
+    case ExprKind::kUnary: {
+      n.a = child(0);
+      if (e.name == "!") {
+        n.op = Op::kNot;
+      } else if (e.type == ValueType::kInt) {
+        n.op = Op::kNegInt;
+      } else if (e.type == ValueType::kDouble) {
+        n.op = Op::kNegDouble;
+      } else {
+        n.op = Op::kNegDuration;
+      }
+      return Intern(n);
+    }
+    case ExprKind::kTernary: {
+      n.op = Op::kTernary;
+      n.a = child(0);
+      n.b = Coerce(child(1), child_type(1), e.type);
+      n.c = Coerce(child(2), child_type(2), e.type);
+      return Intern(n);
+    }
+    case ExprKind::kBinary: {
+      const std::string& op = e.name;
+      if (op == "in") {
+        const Expr& list = *e.children[1];
+        ValueType common = child_type(0);
+        for (const auto& item : list.children) {
+          common = Common(common, item->type);
+        }
+        n.op = Op::kIn;
+        n.a = Coerce(child(0), child_type(0), common);
+        std::vector<int32_t> items;
+        for (const auto& item : list.children) {
+          items.push_back(Coerce(Plan(*item), item->type, common));
+        }
+        return Intern(n, &items);
+      }
+      if (op == "&&" || op == "||") {
+        n.op = op == "&&" ? Op::kAnd : Op::kOr;
+        n.a = child(0);
+        n.b = child(1);
+        return Intern(n);
+      }
+      ValueType l = child_type(0), r = child_type(1);
+      if (op == "==" || op == "!=" || op == "<" || op == "<=" || op == ">" ||
+          op == ">=") {
+        ValueType common = Common(l, r);
+        n.op = ComparisonOp(op);
+        n.a = Coerce(child(0), l, common);
+        n.b = Coerce(child(1), r, common);
+        return Intern(n);
+      }
+      bool swap;
+      n.op = ArithmeticOp(op, l, r, e.type, &swap);
+      if (e.type == ValueType::kDouble) {
+        n.a = Coerce(child(0), l, e.type);
+        n.b = Coerce(child(1), r, e.type);
+      } else {
+        n.a = child(0);
+        n.b = child(1);
+      }
+      if (swap) std::swap(n.a, n.b);
+      return Intern(n);
+    }
+    case ExprKind::kCall:
+      break;
+    default:
+      // Selects, indexes and identifiers all resolve above.
+      return Constant(Value::Error("internal error: unresolved expression"));
+  }
+
+  switch (e.builtin) {
+    case Builtin::kSize:
+      n.a = child(0);
+      n.op =
+          child_type(0) == ValueType::kString ? Op::kSizeString : Op::kSizeList;
+      return Intern(n);
+    case Builtin::kHas: {
+      const Expr& field = *e.children[0];
+      n.op = Op::kHas;
+      n.a = child(0);
+      n.c = field.resolution == Resolution::kAttribute ||
+                    field.type == ValueType::kTimestamp
+                ? 1
+                : 0;
+      return Intern(n);
+    }
+    case Builtin::kContains:
+    case Builtin::kStartsWith:
+    case Builtin::kEndsWith:
+      n.op = e.builtin == Builtin::kContains     ? Op::kContains
+             : e.builtin == Builtin::kStartsWith ? Op::kStartsWith
+                                                 : Op::kEndsWith;
+      n.a = child(0);
+      n.b = child(1);
+      return Intern(n);
+    case Builtin::kMatches: {
+      n.op = Op::kMatches;
+      n.a = child(0);
+      const std::string& pattern = e.regex->pattern();
+      auto it = regexes_.find(pattern);
+      if (it != regexes_.end()) {
+        n.regex = it->second;
+      } else {
+        program_->regexes.push_back(e.regex);
+        n.regex = e.regex.get();
+        regexes_.emplace(pattern, n.regex);
+      }
+      return Intern(n);
+    }
+    case Builtin::kLowerAscii:
+      n.op = Op::kLowerAscii;
+      n.a = child(0);
+      return Intern(n);
+    case Builtin::kMin:
+    case Builtin::kMax: {
+      n.op = e.builtin == Builtin::kMin ? Op::kMin : Op::kMax;
+      std::vector<int32_t> items;
+      for (size_t i = 0; i < e.children.size(); ++i) {
+        items.push_back(Coerce(child(i), child_type(i), e.type));
+      }
+      return Intern(n, &items);
+    }
+    case Builtin::kAbs:
+      n.a = child(0);
+      n.op = e.type == ValueType::kInt      ? Op::kAbsInt
+             : e.type == ValueType::kDouble ? Op::kAbsDouble
+                                            : Op::kAbsDuration;
+      return Intern(n);
+    case Builtin::kInt: {
+      ValueType from = child_type(0);
+      int32_t arg = child(0);
+      if (from == ValueType::kInt) return arg;
+      n.a = arg;
+      n.op = from == ValueType::kDouble   ? Op::kDoubleToInt
+             : from == ValueType::kString ? Op::kStringToInt
+                                          : Op::kTimestampToInt;
+      return Intern(n);
+    }
+    case Builtin::kDouble: {
+      ValueType from = child_type(0);
+      int32_t arg = child(0);
+      if (from == ValueType::kDouble) return arg;
+      if (from == ValueType::kInt) return Coerce(arg, from, e.type);
+      n.op = Op::kStringToDouble;
+      n.a = arg;
+      return Intern(n);
+    }
+    case Builtin::kString: {
+      int32_t arg = child(0);
+      if (child_type(0) == ValueType::kString) return arg;
+      n.op = Op::kToString;
+      n.a = arg;
+      return Intern(n);
+    }
+    case Builtin::kExists:
+    case Builtin::kAll:
+    case Builtin::kExistsOne:
+    case Builtin::kCount:
+    case Builtin::kFilter:
+      n.op = e.builtin == Builtin::kExists      ? Op::kExists
+             : e.builtin == Builtin::kAll       ? Op::kAll
+             : e.builtin == Builtin::kExistsOne ? Op::kExistsOne
+             : e.builtin == Builtin::kCount     ? Op::kCount
+                                                : Op::kFilter;
+      n.a = child(0);
+      n.b = child(2);
+      n.c = e.loop_depth;
+      if (e.loop_depth + 1 > program_->loop_depth) {
+        program_->loop_depth = e.loop_depth + 1;
+      }
+      return Intern(n);
+    default:
+      return Constant(Value::Error("internal error: unplanned function"));
+  }
+}
+
+}  // namespace tact::internal

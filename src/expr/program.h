@@ -1,0 +1,197 @@
+// The compiled form of every expression in a policy, and how to build it.
+//
+// A ProgramBuilder parses, type-checks and plans expressions written in
+// tact's CEL subset (README, "Conditions") against the context schema, the
+// policy's attribute declarations and its named definitions. Build() yields
+// an immutable Program; at decision time a Frame extracts the referenced
+// context facts once into slots and Program::Evaluate runs compiled nodes
+// over it. No reflection, string lookup or regex compilation happens after
+// Build().
+#ifndef TACT_SRC_EXPR_PROGRAM_H_
+#define TACT_SRC_EXPR_PROGRAM_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "src/expr/value.h"
+#include "tact/v1/context.pb.h"
+
+namespace tact::internal {
+
+// A position inside one expression's source text. Line and column are
+// 1-based; columns count bytes.
+struct ExprLocation {
+  int line = 1;
+  int column = 1;
+};
+
+// One problem found while compiling an expression. `message` is complete
+// ("unknown field customer.teir; did you mean customer.tier?").
+struct ExprDiagnostic {
+  ExprLocation location;
+  std::string message;
+};
+
+// Identifies a compiled expression inside its Program.
+using ExprId = int32_t;
+
+// A top-level conjunct of a condition, with its source text.
+struct Conjunct {
+  ExprId expr = -1;
+  std::string source;
+  ExprLocation location;
+};
+
+struct ProgramLimits {
+  // Longest accepted expression source, in bytes. Default: 64 KiB.
+  size_t max_expression_bytes = 64 * 1024;
+  // Deepest accepted nesting of sub-expressions. Default: 64.
+  int max_nesting_depth = 64;
+  // Memory budget of each compiled RE2 regex. Default: 1 MiB.
+  int64_t max_regex_memory = 1 << 20;
+};
+
+class Program;
+
+// Thread-compatible. Collects expressions, then Build() once.
+class ProgramBuilder {
+ public:
+  explicit ProgramBuilder(ProgramLimits limits = {});
+  ~ProgramBuilder();
+  ProgramBuilder(const ProgramBuilder&) = delete;
+  ProgramBuilder& operator=(const ProgramBuilder&) = delete;
+
+  // Declares a host attribute readable as `attributes.<name>`.
+  // Returns InvalidArgument for a duplicate or malformed name.
+  absl::Status DeclareAttribute(absl::string_view name, ValueType type);
+
+  // Registers a named sub-expression. It is compiled when first referenced
+  // (or by CompileDefinitions), so definitions may refer to each other in
+  // any order. Returns InvalidArgument for a duplicate or reserved name.
+  absl::Status DeclareDefinition(absl::string_view name,
+                                 absl::string_view source);
+
+  // Compiles every declared definition, reporting diagnostics keyed by the
+  // definition name, including cycles ("cycle in definitions: a -> b -> a").
+  std::vector<std::pair<std::string, ExprDiagnostic>> CompileDefinitions();
+
+  // Compiles a condition (must be bool) and splits its top-level `&&` chain
+  // into conjuncts, in source order. An empty source is one conjunct `true`.
+  // On failure returns every diagnostic found.
+  absl::StatusOr<std::vector<Conjunct>> AddCondition(
+      absl::string_view source, std::vector<ExprDiagnostic>* diagnostics);
+
+  // Compiles an expression of any type except list. When `expected` is not
+  // null, the result must be of that type (int is accepted where double is
+  // expected and is converted).
+  absl::StatusOr<ExprId> AddExpression(
+      absl::string_view source, const ValueType* expected,
+      std::vector<ExprDiagnostic>* diagnostics);
+
+  // The static type of a compiled expression.
+  ValueType TypeOf(ExprId id) const;
+
+  // Planned nodes so far. Identical sub-expressions share one node, so
+  // adding an expression already compiled adds none.
+  size_t node_count() const;
+
+  // Makes Build() keep every node in its general form (no fused fast
+  // paths), so tests can check the fast paths against it.
+  void DisableSpecializationForTesting();
+
+  // REQUIRES: called once, after the last Add*. Returns the program.
+  std::unique_ptr<const Program> Build() &&;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Per-decision state: the context facts a Program reads, extracted once, and
+// memoized definition results. Thread-compatible; one per decision.
+class Frame {
+ public:
+  // REQUIRES: `program` and `context` outlive the frame.
+  // Returns InvalidArgument when a declared attribute has the wrong type in
+  // the context ("attribute 'plan' is an int; the policy declares string").
+  static absl::StatusOr<std::unique_ptr<Frame>> Create(
+      const Program& program, const tact::v1::Context& context);
+  // An empty frame, for Reset.
+  Frame();
+  ~Frame();
+  Frame(const Frame&) = delete;
+  Frame& operator=(const Frame&) = delete;
+
+  // Makes this the frame of `context` under `program`, as Create would,
+  // reusing the storage of any previous decision (no allocation once it has
+  // grown to the program's size). On error the frame must be Reset again
+  // before use.
+  absl::Status Reset(const Program& program, const tact::v1::Context& context);
+
+ private:
+  friend class Program;
+  struct Impl;
+  explicit Frame(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Immutable; Evaluate is safe for concurrent use by multiple threads (each
+// with its own Frame).
+class Program {
+ public:
+  ~Program();
+
+  // Evaluates `id` over `frame`. An evaluation failure (missing attribute,
+  // unset timestamp, division by zero, overflow) is returned as a Value of
+  // type kError whose message says what failed; it never throws or aborts.
+  // Strings in the result stay valid while `frame` lives.
+  Value Evaluate(ExprId id, Frame& frame) const;
+
+  ValueType TypeOf(ExprId id) const;
+
+  // Number of planned nodes (shared sub-expressions count once).
+  size_t node_count() const;
+
+  // --- Load-time queries for planning (never on the decision path) ---
+
+  // A comparison operator, as AsComparison reports it.
+  enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
+
+  // `operand op constant`: a test rules can be indexed by.
+  struct Comparison {
+    ExprId operand = -1;  // the side that is not constant
+    CompareOp op = CompareOp::kEq;
+    // Of the operand's type: int, double, timestamp, duration or string
+    // (strings only with kEq). A string constant views the program.
+    Value constant;
+  };
+
+  // When `id` compares an expression of one of the types above with a
+  // constant (either order, possibly through a definition), fills `*out`
+  // with the constant on the right and returns true. Constants folded
+  // here: literals, negated literals and ints converted to double.
+  bool AsComparison(ExprId id, Comparison* out) const;
+
+  // True when evaluating `id` may cost more than a few node visits: it
+  // matches a regex or iterates the history. Such conjuncts run last.
+  bool IsCostly(ExprId id) const;
+
+  // True when evaluating `id` may run a regex.
+  bool MatchesRegex(ExprId id) const;
+
+ private:
+  friend class ProgramBuilder;
+  friend class Frame;
+  struct Impl;
+  explicit Program(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_EXPR_PROGRAM_H_

@@ -1,0 +1,109 @@
+#include "src/expr/value.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+
+namespace tact::internal {
+
+absl::string_view TypeName(ValueType type) {
+  switch (type) {
+    case ValueType::kError:
+      return "error";
+    case ValueType::kBool:
+      return "bool";
+    case ValueType::kInt:
+      return "int";
+    case ValueType::kDouble:
+      return "double";
+    case ValueType::kString:
+      return "string";
+    case ValueType::kTimestamp:
+      return "timestamp";
+    case ValueType::kDuration:
+      return "duration";
+    case ValueType::kEventList:
+      return "list(event)";
+  }
+  return "error";
+}
+
+namespace {
+
+// The shortest "%.*g" rendering that parses back to exactly `d`.
+std::string FormatDouble(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  char buf[400];
+  int precision = 1;
+  for (; precision < 17; ++precision) {
+    std::snprintf(buf, sizeof(buf), "%.*g", precision, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  std::snprintf(buf, sizeof(buf), "%.*g", precision, d);
+  // Plain decimal notation for everyday magnitudes ("2000", not "2e+03").
+  const double magnitude = std::fabs(d);
+  if (d == 0 || (magnitude >= 1e-5 && magnitude < 1e15)) {
+    const int exponent = static_cast<int>(std::floor(std::log10(magnitude)));
+    const int decimals = d == 0 ? 0 : std::max(0, precision - 1 - exponent);
+    char fixed[400];
+    std::snprintf(fixed, sizeof(fixed), "%.*f", decimals, d);
+    if (std::strtod(fixed, nullptr) == d) return fixed;
+  }
+  return buf;
+}
+
+// "90s", "1.5s", "-0.000000001s": seconds with the fraction trimmed.
+std::string FormatDuration(int64_t nanos) {
+  std::string out;
+  uint64_t magnitude = static_cast<uint64_t>(nanos);
+  if (nanos < 0) {
+    out = "-";
+    magnitude = 0 - magnitude;
+  }
+  absl::StrAppend(&out, magnitude / 1000000000);
+  uint64_t frac = magnitude % 1000000000;
+  if (frac != 0) {
+    char buf[16];
+    std::snprintf(buf, sizeof(buf), "%09llu",
+                  static_cast<unsigned long long>(frac));
+    std::string digits(buf);
+    digits.erase(digits.find_last_not_of('0') + 1);
+    absl::StrAppend(&out, ".", digits);
+  }
+  out.push_back('s');
+  return out;
+}
+
+}  // namespace
+
+std::string FormatValue(const Value& value) {
+  switch (value.type) {
+    case ValueType::kError:
+      return absl::StrCat("error: ", value.string_value);
+    case ValueType::kBool:
+      return value.bool_value ? "true" : "false";
+    case ValueType::kInt:
+      return absl::StrCat(value.int_value);
+    case ValueType::kDouble:
+      return FormatDouble(value.double_value);
+    case ValueType::kString:
+      return std::string(value.string_value);
+    case ValueType::kTimestamp:
+      return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ",
+                              absl::FromUnixNanos(value.int_value),
+                              absl::UTCTimeZone());
+    case ValueType::kDuration:
+      return FormatDuration(value.int_value);
+    case ValueType::kEventList:
+      return "list(event)";
+  }
+  return "";
+}
+
+}  // namespace tact::internal

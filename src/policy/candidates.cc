@@ -1,0 +1,61 @@
+#include "src/policy/candidates.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "src/policy/template.h"
+
+namespace tact::internal {
+
+void ReasonRef::WriteTo(v1::Reason* out) const {
+  out->mutable_source_kind()->assign(kind.data(), kind.size());
+  out->mutable_source_id()->assign(id.data(), id.size());
+  absl::string_view t = text();
+  out->mutable_text()->assign(t.data(), t.size());
+}
+
+void EffectRef::WriteTo(v1::Effect* out) const {
+  out->mutable_kind()->assign(kind.data(), kind.size());
+  out->mutable_ref()->assign(ref.data(), ref.size());
+  out->set_amount(amount);
+  out->set_step(step);
+}
+
+bool Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
+             const Proposer& proposer, Frame& frame, Outcome* outcome,
+             std::string* error) {
+  Candidate& candidate = outcome->candidates.Add();
+  candidate.action = rec.action;
+  candidate.priority = proposer.priority;
+  candidate.weight = proposer.weight;
+  candidate.stage = proposer.stage;
+  candidate.params.clear();
+  candidate.effects.clear();
+  for (const ParamPlan& param : rec.params) {
+    Value v = plan.program->Evaluate(param.expr, frame);
+    if (v.is_error()) {
+      outcome->candidates.PopBack();
+      if (error != nullptr && error->empty()) {
+        *error =
+            absl::StrCat("parameter ", param.name, " of ",
+                         plan.actions[rec.action].id, ": ", v.string_value);
+      }
+      return false;
+    }
+    candidate.params.emplace_back(param.name, v);
+  }
+  if (proposer.reason != nullptr && !proposer.reason->empty()) {
+    RenderTemplateTo(
+        *proposer.reason, candidate.params, plan.currency,
+        candidate.reason.StartRendered(proposer.kind, proposer.id));
+  } else if (proposer.fallback_is_stable) {
+    candidate.reason.SetLiteral(proposer.kind, proposer.id, proposer.fallback);
+  } else {
+    candidate.reason.StartRendered(proposer.kind, proposer.id)
+        ->append(proposer.fallback.data(), proposer.fallback.size());
+  }
+  return true;
+}
+
+}  // namespace tact::internal

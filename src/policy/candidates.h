@@ -1,0 +1,40 @@
+// Building candidates from action references: the one path by which rules
+// and constructs turn a RecommendationPlan into a Candidate.
+#ifndef TACT_SRC_POLICY_CANDIDATES_H_
+#define TACT_SRC_POLICY_CANDIDATES_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "src/expr/program.h"
+#include "src/policy/outcome.h"
+#include "src/policy/plan.h"
+#include "tact/v1/decision.pb.h"
+
+namespace tact::internal {
+
+// Who proposes a candidate, and how it ranks.
+struct Proposer {
+  absl::string_view kind;  // "rule", "ladder", "strike_limit", "playbook"
+  absl::string_view id;
+  const Template* reason = nullptr;  // null or empty: `fallback`
+  absl::string_view fallback;
+  int priority = 0;
+  double weight = 1.0;
+  int stage = kUnstaged;
+  // True when `fallback` lives as long as the plan (it is then viewed, not
+  // copied).
+  bool fallback_is_stable = false;
+};
+
+// Evaluates the parameters of `rec` and appends a Candidate with the
+// proposer's reason rendered from them. On a parameter error appends
+// nothing and returns false, setting `*error` (when not null and empty) to
+// "parameter <name> of <action>: <message>".
+bool Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
+             const Proposer& proposer, Frame& frame, Outcome* outcome,
+             std::string* error = nullptr);
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_POLICY_CANDIDATES_H_

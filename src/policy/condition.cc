@@ -1,0 +1,38 @@
+#include "src/policy/condition.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace tact::internal {
+
+ConditionResult EvaluateCondition(const Program& program,
+                                  const std::vector<Conjunct>& conjuncts,
+                                  Frame& frame) {
+  ConditionResult result;
+  const Conjunct* errored = nullptr;
+  Value error;
+  for (const Conjunct& conjunct : conjuncts) {
+    Value v = program.Evaluate(conjunct.expr, frame);
+    if (v.is_error()) {
+      if (errored == nullptr) {
+        errored = &conjunct;
+        error = v;
+      }
+      continue;
+    }
+    if (!v.bool_value) {
+      result.status = ConditionResult::Status::kFalse;
+      result.failed = &conjunct;
+      return result;
+    }
+  }
+  if (errored != nullptr) {
+    result.status = ConditionResult::Status::kError;
+    result.error = absl::StrCat(errored->source, ": ", error.string_value);
+  }
+  return result;
+}
+
+}  // namespace tact::internal

@@ -1,0 +1,32 @@
+// Evaluating a compiled condition and saying why it did not hold.
+#ifndef TACT_SRC_POLICY_CONDITION_H_
+#define TACT_SRC_POLICY_CONDITION_H_
+
+#include <string>
+#include <vector>
+
+#include "src/expr/program.h"
+
+namespace tact::internal {
+
+struct ConditionResult {
+  enum class Status { kTrue, kFalse, kError };
+  Status status = Status::kTrue;
+  // kFalse: the first conjunct (in source order) that was false.
+  const Conjunct* failed = nullptr;
+  // kError: what went wrong, prefixed with the conjunct's source.
+  std::string error;
+
+  bool holds() const { return status == Status::kTrue; }
+};
+
+// Evaluates the conjuncts of one condition with CEL's commutative `&&`: a
+// false conjunct wins over an error in another, so the result is kFalse if
+// any conjunct is false, else kError if any errored, else kTrue.
+ConditionResult EvaluateCondition(const Program& program,
+                                  const std::vector<Conjunct>& conjuncts,
+                                  Frame& frame);
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_POLICY_CONDITION_H_

@@ -1,0 +1,77 @@
+// Authority: what a caller (a chatbot, an agent) may do alone. Hard rails
+// the host enforces through tact: an action above the caller's authority is
+// returned as needing approval, never dropped and never as if allowed.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "src/policy/candidates.h"
+#include "src/policy/constructs/constructs.h"
+#include "src/policy/plan.h"
+#include "src/policy/template.h"
+
+namespace tact::internal {
+namespace {
+
+// "a bot", "an agent".
+std::string WithArticle(absl::string_view noun) {
+  bool vowel = !noun.empty() && absl::StrContains("aeiouAEIOU", noun[0]);
+  return absl::StrCat(vowel ? "an " : "a ", noun);
+}
+
+// The lowest authority that may take `r` alone.
+int RequiredAuthority(const PolicyPlan& plan, const RankedAction& r,
+                      int64_t* amount_out) {
+  const ActionPlan& action = plan.actions[r.action];
+  int needed = std::max(action.authority, 0);
+  if (!action.monetary() || action.limits.empty()) return needed;
+  int64_t amount = 0;
+  // NormalizeAmounts made every amount a non-negative int.
+  if (const Value* v = FindParam(r.params, action.amount_param); v != nullptr) {
+    amount = v->int_value;
+  }
+  *amount_out = amount;
+  // An authority with no listed limit has none; find the lowest authority
+  // at or above `needed` whose limit covers the amount.
+  int top = static_cast<int>(plan.authorities.size()) - 1;
+  for (int a = needed; a <= top; ++a) {
+    auto limit = std::find_if(
+        action.limits.begin(), action.limits.end(),
+        [&](const AuthorityLimitPlan& l) { return l.authority == a; });
+    if (limit == action.limits.end() || limit->max_amount >= amount) return a;
+  }
+  return top;  // nobody's limit covers it: the highest authority decides
+}
+
+}  // namespace
+
+void ApplyAuthority(const PolicyPlan& plan, int caller, RankScratch* scratch) {
+  if (caller < 0 || plan.authorities.empty()) return;
+  for (RankedAction& r : scratch->ranked) {
+    int64_t amount = 0;
+    int needed = RequiredAuthority(plan, r, &amount);
+    if (needed <= caller) continue;
+    r.required_authority = needed;
+    const ActionPlan& action = plan.actions[r.action];
+    std::string* why = scratch->AddNote(&r).StartRendered(
+        "authority", plan.authorities[needed]);
+    if (amount > 0 && !action.limits.empty()) {
+      absl::StrAppend(
+          why, "Needs approval from ", WithArticle(plan.authorities[needed]),
+          ": ", FormatMoney(amount, plan.currency), " is above what ",
+          WithArticle(plan.authorities[caller]), " may grant alone.");
+    } else {
+      absl::StrAppend(why, "Needs approval from ",
+                      WithArticle(plan.authorities[needed]), ": ",
+                      WithArticle(plan.authorities[caller]),
+                      " may not take this action alone.");
+    }
+  }
+}
+
+}  // namespace tact::internal

@@ -1,0 +1,290 @@
+// Goodwill budgets: reward customers without "throwing the bank at every
+// customer" (seed 002), in integer minor units, never above what remains.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "src/policy/candidates.h"
+#include "src/policy/constructs/constructs.h"
+#include "src/policy/plan.h"
+#include "src/policy/policy_compiler.h"
+#include "src/policy/template.h"
+
+namespace tact::internal {
+namespace {
+
+constexpr absl::string_view kDefaultGrantedKind = "goodwill";
+
+// A cap expression's value in minor units; doubles round down. Negative or
+// failed caps count as 0: no money rather than unbounded money.
+int64_t CapValue(const Value& v) {
+  if (v.type == ValueType::kInt) return std::max<int64_t>(0, v.int_value);
+  if (v.type == ValueType::kDouble && std::isfinite(v.double_value)) {
+    double floored = std::floor(v.double_value);
+    if (floored <= 0) return 0;
+    if (floored >= 9.2e18) return std::numeric_limits<int64_t>::max();
+    return static_cast<int64_t>(floored);
+  }
+  return 0;
+}
+
+// Saturating addition of non-negative amounts.
+int64_t AddClamped(int64_t a, int64_t b) {
+  if (b > 0 && a > std::numeric_limits<int64_t>::max() - b) {
+    return std::numeric_limits<int64_t>::max();
+  }
+  return a + b;
+}
+
+absl::Time WindowStart(const BudgetPlan& budget, const PolicyPlan& plan,
+                       absl::Time now) {
+  const absl::TimeZone zone = budget.calendar >= 0
+                                  ? plan.calendars[budget.calendar].time_zone()
+                                  : absl::UTCTimeZone();
+  absl::CivilMonth month = absl::ToCivilMonth(now, zone);
+  switch (budget.period) {
+    case v1::GoodwillBudget::CALENDAR_MONTH:
+      return absl::FromCivil(month, zone);
+    case v1::GoodwillBudget::CALENDAR_QUARTER: {
+      int first = static_cast<int>((month.month() - 1) / 3 * 3 + 1);
+      return absl::FromCivil(absl::CivilMonth(month.year(), first), zone);
+    }
+    case v1::GoodwillBudget::CALENDAR_YEAR:
+      return absl::FromCivil(absl::CivilYear(month.year()), zone);
+    default:
+      return now - budget.window.length;
+  }
+}
+
+// Whole minor units: doubles round down; negative and NaN become 0, huge
+// values saturate (and so need every limit and budget to allow them).
+int64_t ToMinorUnits(const Value& v) {
+  if (v.type == ValueType::kInt) return std::max<int64_t>(0, v.int_value);
+  if (v.type != ValueType::kDouble || !(v.double_value > 0)) return 0;
+  if (v.double_value >= 9.2e18) return std::numeric_limits<int64_t>::max();
+  return static_cast<int64_t>(std::floor(v.double_value));
+}
+
+}  // namespace
+
+void CompileBudgets(PolicyCompiler& c) {
+  const v1::Policy& policy = c.policy();
+  if (policy.budgets_size() > 1) {
+    c.Error("budgets[1]", "",
+            "a policy has at most one goodwill budget; every monetary action "
+            "draws from it");
+  }
+  for (int i = 0; i < policy.budgets_size(); ++i) {
+    const v1::GoodwillBudget& b = policy.budgets(i);
+    std::string path = absl::StrCat("budgets[", i, "]");
+    std::string element = absl::StrCat("budget \"", b.id(), "\"");
+    BudgetPlan budget;
+    budget.id = b.id().empty() ? "goodwill" : b.id();
+    budget.period = b.period();
+    budget.granted_kind = b.granted_kind().empty()
+                              ? std::string(kDefaultGrantedKind)
+                              : b.granted_kind();
+    budget.calendar = c.Calendar(b.calendar(), path + ".calendar", element);
+    if (b.period() == v1::GoodwillBudget::ROLLING) {
+      if (b.window().empty()) {
+        c.Error(path + ".window", element,
+                "a rolling budget needs a window, e.g. \"30d\"");
+      } else {
+        budget.window = c.Duration(b.window(), path + ".window", element);
+        if (budget.window.business) {
+          c.Error(path + ".window", element,
+                  "a budget window is calendar time");
+        }
+      }
+    }
+    if (b.per_window().empty()) {
+      c.Error(path + ".per_window", element,
+              "a budget needs a cap per window in minor units, e.g. "
+              "\"min(20000, customer.spend_12m / 20)\"");
+    } else {
+      budget.per_window =
+          c.Expression(b.per_window(), nullptr, path + ".per_window", element);
+    }
+    if (!b.per_case().empty()) {
+      budget.per_case =
+          c.Expression(b.per_case(), nullptr, path + ".per_case", element);
+    }
+    for (ExprId id : {budget.per_window, budget.per_case}) {
+      if (id < 0) continue;
+      ValueType t = c.program().TypeOf(id);
+      if (t != ValueType::kInt && t != ValueType::kDouble) {
+        c.Error(path, element,
+                absl::StrCat("a budget cap must be a number of minor units, "
+                             "got ",
+                             TypeName(t)));
+      }
+    }
+    // A literal negative cap is a mistake worth catching at load.
+    for (const std::string* cap : {&b.per_window(), &b.per_case()}) {
+      if (!cap->empty() && (*cap)[0] == '-') {
+        c.Error(
+            cap == &b.per_window() ? path + ".per_window" : path + ".per_case",
+            element,
+            absl::StrCat("the cap \"", *cap,
+                         "\" is negative; a cap is at least 0"));
+      }
+    }
+    c.plan().budgets.push_back(std::move(budget));
+  }
+}
+
+void RunBudget(const DecideState& state, Outcome* outcome) {
+  const PolicyPlan& plan = state.plan;
+  if (plan.budgets.empty()) return;
+  const BudgetPlan& budget = plan.budgets.front();
+  BudgetState result;
+  result.id = budget.id;
+  const std::string& granted_kind = budget.granted_kind;
+  result.window_cap =
+      CapValue(plan.program->Evaluate(budget.per_window, state.frame));
+  if (budget.per_case >= 0) {
+    result.case_cap =
+        CapValue(plan.program->Evaluate(budget.per_case, state.frame));
+  }
+  absl::Time start = WindowStart(budget, plan, state.now);
+  const std::string& case_id = state.context.case_().id();
+  for (const v1::Event& e : state.context.history()) {
+    if (e.amount() <= 0 || e.kind() != granted_kind) continue;
+    absl::Time at = ToTime(e.at());
+    if (at >= start && at <= state.now) {
+      result.granted_in_window =
+          AddClamped(result.granted_in_window, e.amount());
+    }
+    if (!case_id.empty() && e.case_id() == case_id && at <= state.now) {
+      result.granted_in_case = AddClamped(result.granted_in_case, e.amount());
+    }
+  }
+  int64_t remaining =
+      std::max<int64_t>(0, result.window_cap - result.granted_in_window);
+  if (result.case_cap >= 0) {
+    remaining = std::min(
+        remaining,
+        std::max<int64_t>(0, result.case_cap - result.granted_in_case));
+  }
+  result.remaining = remaining;
+  outcome->budget = result;
+}
+
+void NormalizeAmounts(const PolicyPlan& plan,
+                      std::vector<RankedAction>* ranked) {
+  for (RankedAction& r : *ranked) {
+    const ActionPlan& action = plan.actions[r.action];
+    if (!action.monetary()) continue;
+    Value* amount = FindParam(r.params, action.amount_param);
+    if (amount != nullptr) *amount = Value::Int(ToMinorUnits(*amount));
+  }
+}
+
+void ApplyBudget(const PolicyPlan& plan, const v1::Context& context,
+                 const BudgetState& budget, RankScratch* scratch) {
+  int64_t remaining = budget.remaining;
+  std::vector<RankedAction>& ranked = scratch->ranked;
+  std::vector<RankedAction>& alternatives = scratch->alternatives;
+  alternatives.clear();
+  // Whether `a` is recommended, blocked or already offered as an
+  // alternative: an alternative is offered at most once, and never past a
+  // decision already made about it.
+  auto decided = [&](int a) {
+    for (const RankedAction& r : ranked) {
+      if (r.action == a) return true;
+    }
+    for (const RankedAction& r : alternatives) {
+      if (r.action == a) return true;
+    }
+    return scratch->IsBlocked(a);
+  };
+  size_t kept = 0;
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    RankedAction& r = ranked[i];
+    const ActionPlan& action = plan.actions[r.action];
+    if (!action.monetary()) {
+      ranked[kept++] = r;
+      continue;
+    }
+    Value* param = FindParam(r.params, action.amount_param);
+    // NormalizeAmounts made every amount a non-negative int.
+    int64_t wanted = param == nullptr ? 0 : param->int_value;
+    int64_t granted = std::min(wanted, remaining);
+    if (granted < std::max<int64_t>(1, action.min_amount)) {
+      ReasonRef& why = scratch->notes.Add();
+      int why_index = static_cast<int>(scratch->notes.size()) - 1;
+      std::string* text = why.StartRendered("budget", budget.id);
+      absl::StrAppend(
+          text, "The goodwill budget has ",
+          FormatMoney(remaining, plan.currency), " left for this customer (",
+          FormatMoney(budget.window_cap, plan.currency), " per window, ",
+          FormatMoney(budget.granted_in_window, plan.currency),
+          " already granted); ");
+      if (action.min_amount > 0) {
+        absl::StrAppend(text, "below the ",
+                        FormatMoney(action.min_amount, plan.currency),
+                        " that makes this gesture meaningful.");
+      } else {
+        text->append("nothing left to give.");
+      }
+      BlockedRef blocked;
+      blocked.action = r.action;
+      blocked.code = "budget_exhausted";
+      blocked.by_note = why_index;
+      blocked.wanted = r;
+      scratch->blocked.push_back(blocked);
+      if (action.alternative >= 0 && !decided(action.alternative)) {
+        RankedAction alt;
+        alt.action = action.alternative;
+        alt.priority = r.priority;
+        alt.stage = r.stage;
+        alt.score = r.score;
+        // The alternative stands in for the gesture: a ladder rung it
+        // replaces still counts as offered, so the next decision moves on.
+        alt.sources = r.sources;
+        alt.source_count = r.source_count;
+        alt.reasons_from_sources = false;
+        absl::StrAppend(
+            scratch->AddNote(&alt).StartRendered("budget", budget.id),
+            "Offered instead of \"", action.id,
+            "\": the goodwill budget is used up, so a non-monetary "
+            "gesture keeps the relationship warm.");
+        // Offered by the budget, it meets the same holds and entitlements
+        // as any candidate.
+        if (const Hold* hold = scratch->HoldOn(alt.action); hold != nullptr) {
+          BlockedRef held;
+          held.action = alt.action;
+          held.code = hold->code;
+          held.by_hold = &hold->by;
+          held.wanted = alt;
+          scratch->blocked.push_back(held);
+        } else if (Entitle(plan, context, &alt, scratch)) {
+          alternatives.push_back(alt);
+        }
+      }
+      continue;
+    }
+    if (granted < wanted) {
+      *param = Value::Int(granted);
+      absl::StrAppend(scratch->AddNote(&r).StartRendered("budget", budget.id),
+                      "Reduced from ", FormatMoney(wanted, plan.currency),
+                      " to ", FormatMoney(granted, plan.currency),
+                      ": that is what the goodwill budget has left.");
+    }
+    remaining -= granted;
+    r.goodwill = granted;
+    ranked[kept++] = r;
+  }
+  ranked.resize(kept);
+  ranked.insert(ranked.end(), alternatives.begin(), alternatives.end());
+  SortRanked(plan.actions, &ranked);
+}
+
+}  // namespace tact::internal

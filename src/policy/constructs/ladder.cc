@@ -1,0 +1,183 @@
+// Escalation ladders: "never offer an unhappy customer everything at once"
+// (seed 002). One rung per decision, the next one only.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "src/policy/candidates.h"
+#include "src/policy/condition.h"
+#include "src/policy/constructs/constructs.h"
+#include "src/policy/plan.h"
+#include "src/policy/policy_compiler.h"
+
+namespace tact::internal {
+
+void CompileLadders(PolicyCompiler& c) {
+  absl::flat_hash_set<std::string> ids;
+  const v1::Policy& policy = c.policy();
+  for (int i = 0; i < policy.ladders_size(); ++i) {
+    const v1::EscalationLadder& l = policy.ladders(i);
+    std::string path = absl::StrCat("ladders[", i, "]");
+    std::string element = absl::StrCat("ladder \"", l.id(), "\"");
+    if (l.id().empty() || !ids.insert(l.id()).second) {
+      c.Error(path + ".id", element, "a ladder needs a unique id");
+    }
+    LadderPlan ladder;
+    ladder.id = l.id();
+    ladder.priority = l.priority();
+    if (!std::isfinite(l.weight()) || l.weight() < 0) {
+      c.Error(path + ".weight", element, "weight must be a finite number >= 0");
+    }
+    ladder.weight = l.weight() == 0 ? 1.0 : l.weight();
+    c.Condition(l.when(), path + ".when", element, &ladder.when);
+    ladder.calendar = c.Calendar(l.calendar(), path + ".calendar", element);
+    if (l.rungs().empty()) {
+      c.Error(
+          path, element,
+          "a ladder has no rungs; give it at least one offer, lowest first");
+    }
+    for (int k = 0; k < l.rungs_size(); ++k) {
+      const v1::Rung& r = l.rungs(k);
+      std::string rung_path = absl::StrCat(path, ".rungs[", k, "]");
+      RungPlan rung;
+      if (!r.has_action()) {
+        c.Error(rung_path, element,
+                absl::StrCat("rung ", k + 1, " has no action"));
+      } else {
+        rung.action =
+            c.Recommendation(r.action(), rung_path + ".action", element);
+      }
+      if (!r.entry().empty()) {
+        c.Condition(r.entry(), rung_path + ".entry", element, &rung.entry);
+      }
+      if (!r.min_wait().empty()) {
+        rung.min_wait =
+            c.Duration(r.min_wait(), rung_path + ".min_wait", element);
+      }
+      rung.reason =
+          c.Reason(r.reason(), rung_path + ".reason", element, {rung.action});
+      ladder.rungs.push_back(std::move(rung));
+    }
+    for (int k = 0; k < l.exhausted_size(); ++k) {
+      ladder.exhausted.push_back(c.Recommendation(
+          l.exhausted(k), absl::StrCat(path, ".exhausted[", k, "]"), element));
+    }
+    ladder.exhausted_reason =
+        c.Reason(l.exhausted_reason(), path + ".exhausted_reason", element,
+                 ladder.exhausted);
+    c.plan().ladders.push_back(std::move(ladder));
+  }
+}
+
+namespace {
+
+// The highest rung offered in this case and when, from the history.
+struct LastRung {
+  int step = 0;  // 0: none yet
+  absl::Time at = absl::InfinitePast();
+};
+
+LastRung FindLastRung(const LadderPlan& ladder, const v1::Context& context) {
+  LastRung last;
+  const std::string& case_id = context.case_().id();
+  for (const v1::Event& e : context.history()) {
+    if (e.kind() != "rung_offered" || e.ref() != ladder.id ||
+        e.case_id() != case_id) {
+      continue;
+    }
+    int step = static_cast<int>(std::clamp<int64_t>(e.step(), 0, 1 << 30));
+    absl::Time at = ToTime(e.at());
+    if (step > last.step || (step == last.step && at > last.at)) {
+      last.step = step;
+      last.at = at;
+    }
+  }
+  return last;
+}
+
+}  // namespace
+
+void RunLadders(const DecideState& state, Outcome* outcome) {
+  // Kept across decisions; Propose copies it.
+  thread_local std::string fallback;
+  const PolicyPlan& plan = state.plan;
+  for (const LadderPlan& ladder : plan.ladders) {
+    if (ladder.rungs.empty() ||
+        !EvaluateCondition(*plan.program, ladder.when, state.frame).holds()) {
+      continue;
+    }
+    LastRung last = FindLastRung(ladder, state.context);
+    int top = static_cast<int>(ladder.rungs.size());
+    if (last.step >= top) {
+      fallback.clear();
+      absl::StrAppend(
+          &fallback, "Every rung of the \"", ladder.id,
+          "\" ladder has been offered in this case; nothing more to offer.");
+      Proposer proposer{"ladder", ladder.id,       &ladder.exhausted_reason,
+                        fallback, ladder.priority, ladder.weight,
+                        kUnstaged};
+      for (const RecommendationPlan& rec : ladder.exhausted) {
+        Propose(plan, rec, proposer, state.frame, outcome);
+      }
+      continue;
+    }
+    // The next rung, or a higher one whose entry condition allows a jump.
+    int next = last.step + 1;
+    for (int k = top; k > next; --k) {
+      const RungPlan& rung = ladder.rungs[k - 1];
+      if (!rung.entry.empty() &&
+          EvaluateCondition(*plan.program, rung.entry, state.frame).holds()) {
+        next = k;
+        break;
+      }
+    }
+    const RungPlan& rung = ladder.rungs[next - 1];
+    fallback.clear();
+    if (rung.reason.empty()) {
+      absl::StrAppend(&fallback, "Rung ", next, " of ", top, " of the \"",
+                      ladder.id, "\" ladder: one step at a time.");
+    }
+    Proposer proposer{"ladder",        ladder.id,     &rung.reason, fallback,
+                      ladder.priority, ladder.weight, kUnstaged};
+    size_t before = outcome->candidates.size();
+    Propose(plan, rung.action, proposer, state.frame, outcome);
+    if (outcome->candidates.size() == before) continue;
+    Candidate& candidate = outcome->candidates.back();
+
+    // Time-based escalation: wait since the previous rung, or since the case
+    // opened for the first.
+    absl::Time since = last.step > 0 ? last.at
+                       : state.context.case_().has_opened_at()
+                           ? ToTime(state.context.case_().opened_at())
+                           : absl::InfinitePast();
+    const BusinessCalendar& calendar = ladder.calendar >= 0
+                                           ? plan.calendars[ladder.calendar]
+                                           : BusinessCalendar::AlwaysOpen();
+    absl::Time due = since == absl::InfinitePast()
+                         ? since
+                         : rung.min_wait.After(since, calendar);
+    if (rung.min_wait.length > absl::ZeroDuration() && state.now < due) {
+      int action = candidate.action;
+      Hold& hold = outcome->holds.Add();
+      hold.action = action;
+      hold.code = "wait";
+      std::string* why = hold.by.StartRendered("ladder", ladder.id);
+      absl::StrAppend(
+          why, "Rung ", next, " of the \"", ladder.id,
+          "\" ladder is not due yet: it waits ", rung.min_wait.ToString(),
+          last.step > 0 ? " after the previous rung" : " after the case opened",
+          ", until ");
+      AppendUtc(due, why);
+      why->append(".");
+      continue;
+    }
+    candidate.effects.push_back(EffectRef{"rung_offered", ladder.id, 0, next});
+  }
+}
+
+}  // namespace tact::internal

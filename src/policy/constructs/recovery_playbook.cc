@@ -1,0 +1,169 @@
+// Apology-first recovery: "fix it fast + do the unexpected", and "it begins
+// with the apology" (seed 003).
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "src/policy/candidates.h"
+#include "src/policy/condition.h"
+#include "src/policy/constructs/constructs.h"
+#include "src/policy/plan.h"
+#include "src/policy/policy_compiler.h"
+
+namespace tact::internal {
+
+void CompilePlaybooks(PolicyCompiler& c) {
+  absl::flat_hash_set<std::string> ids;
+  const v1::Policy& policy = c.policy();
+  for (int i = 0; i < policy.playbooks_size(); ++i) {
+    const v1::RecoveryPlaybook& p = policy.playbooks(i);
+    std::string path = absl::StrCat("playbooks[", i, "]");
+    std::string element = absl::StrCat("playbook \"", p.id(), "\"");
+    if (p.id().empty() || !ids.insert(p.id()).second) {
+      c.Error(path + ".id", element, "a playbook needs a unique id");
+    }
+    PlaybookPlan playbook;
+    playbook.id = p.id();
+    playbook.priority = p.priority();
+    if (p.when().empty()) {
+      c.Error(
+          path + ".when", element,
+          "say when the case is a service failure, e.g. \"case.our_fault\"");
+    } else {
+      c.Condition(p.when(), path + ".when", element, &playbook.when);
+    }
+    if (p.apology().empty()) {
+      c.Error(path + ".apology", element,
+              "a recovery begins with the apology: name its action");
+    } else {
+      playbook.apology = c.ActionIndex(p.apology(), path + ".apology", element);
+    }
+    if (p.has_fix()) {
+      playbook.fix = c.Recommendation(p.fix(), path + ".fix", element);
+    }
+    playbook.fix_within =
+        c.Duration(p.fix_within().empty() ? "24h" : p.fix_within(),
+                   path + ".fix_within", element);
+    playbook.calendar = c.Calendar(p.calendar(), path + ".calendar", element);
+    for (int k = 0; k < p.surprise_size(); ++k) {
+      playbook.surprise.push_back(c.Recommendation(
+          p.surprise(k), absl::StrCat(path, ".surprise[", k, "]"), element));
+    }
+    for (int k = 0; k < p.compensation_size(); ++k) {
+      playbook.compensation.push_back(c.Recommendation(
+          p.compensation(k), absl::StrCat(path, ".compensation[", k, "]"),
+          element));
+    }
+    if (!p.compensation_ladder().empty()) {
+      for (int k = 0; k < static_cast<int>(c.plan().ladders.size()); ++k) {
+        if (c.plan().ladders[k].id == p.compensation_ladder()) {
+          playbook.compensation_ladder = k;
+        }
+      }
+      if (playbook.compensation_ladder < 0) {
+        c.Error(
+            path + ".compensation_ladder", element,
+            absl::StrCat("unknown ladder \"", p.compensation_ladder(), "\""));
+      }
+    }
+    playbook.reason = c.Reason(p.reason(), path + ".reason", element, {});
+    c.plan().playbooks.push_back(std::move(playbook));
+  }
+}
+
+void RunPlaybooks(const DecideState& state, Outcome* outcome) {
+  const PolicyPlan& plan = state.plan;
+  const v1::Case& kase = state.context.case_();
+  // Texts are built in buffers kept across decisions (Propose copies them).
+  thread_local std::string intro;
+  thread_local std::string due;
+  thread_local std::string text;
+  for (const PlaybookPlan& playbook : plan.playbooks) {
+    if (!EvaluateCondition(*plan.program, playbook.when, state.frame).holds()) {
+      continue;
+    }
+    intro.clear();
+    if (playbook.reason.empty()) {
+      intro.append("We let this customer down.");
+    } else {
+      RenderTemplateTo(playbook.reason, {}, plan.currency, &intro);
+    }
+    auto propose = [&](const RecommendationPlan& rec, int stage) {
+      Proposer proposer{"playbook",        playbook.id, nullptr, text,
+                        playbook.priority, 1.0,         stage};
+      Propose(plan, rec, proposer, state.frame, outcome);
+    };
+
+    RecommendationPlan apology;
+    apology.action = playbook.apology;
+    text.clear();
+    absl::StrAppend(&text, intro,
+                    " Recovery begins with \"I'm sorry\", whoever's "
+                    "fault it feels like: apologize first.");
+    propose(apology, kStageApology);
+
+    // Fix it fast: due fix_within after the incident (or the case opening).
+    absl::Time from = kase.has_incident_at() ? ToTime(kase.incident_at())
+                      : kase.has_opened_at() ? ToTime(kase.opened_at())
+                                             : state.now;
+    const BusinessCalendar& calendar = playbook.calendar >= 0
+                                           ? plan.calendars[playbook.calendar]
+                                           : BusinessCalendar::AlwaysOpen();
+    absl::Time deadline = playbook.fix_within.After(from, calendar);
+    due.clear();
+    AppendUtc(deadline, &due);
+    bool missed = state.now > deadline;
+    if (playbook.fix.action >= 0) {
+      text.clear();
+      if (missed) {
+        absl::StrAppend(&text, "Fix it now: the ",
+                        playbook.fix_within.ToString(),
+                        " recovery window closed at ", due,
+                        ", so loyalty is harder to win back.");
+      } else {
+        absl::StrAppend(&text, "Fix it fast: within ",
+                        playbook.fix_within.ToString(), " of the incident, by ",
+                        due, ".");
+      }
+      propose(playbook.fix, kStageFix);
+    }
+    if (missed) {
+      FlagRef& flag = outcome->flags.Add();
+      flag.code = "recovery_window_missed";
+      absl::StrAppend(flag.source.StartRendered("playbook", playbook.id),
+                      "The fix was due by ", due, " (",
+                      playbook.fix_within.ToString(),
+                      " after the incident) and that time has passed.");
+    }
+
+    // Something unexpected, the same gesture for the same customer.
+    if (!playbook.surprise.empty()) {
+      text.clear();
+      absl::StrAppend(&text, state.context.customer().id(), "/", playbook.id);
+      uint64_t pick = StableHash(text) % playbook.surprise.size();
+      text.assign(
+          "Then do something the customer does not expect: a fix alone "
+          "only meets expectations.");
+      propose(playbook.surprise[pick], kStageSurprise);
+    }
+    text.assign(
+        "Compensation comes after the apology and the fix, within the "
+        "goodwill budget.");
+    for (const RecommendationPlan& rec : playbook.compensation) {
+      propose(rec, kStageCompensation);
+    }
+    if (playbook.compensation_ladder >= 0) {
+      const std::string& ladder = plan.ladders[playbook.compensation_ladder].id;
+      for (Candidate& c : outcome->candidates) {
+        if (c.reason.kind == "ladder" && c.reason.id == ladder) {
+          c.stage = std::min(c.stage, kStageCompensation);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace tact::internal

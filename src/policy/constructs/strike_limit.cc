@@ -1,0 +1,138 @@
+// Strike limits: "three strikes and you're out" for those who waste your
+// time (seed 004), with a warning that sets expectations first (seed 001).
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "src/policy/candidates.h"
+#include "src/policy/condition.h"
+#include "src/policy/constructs/constructs.h"
+#include "src/policy/plan.h"
+#include "src/policy/policy_compiler.h"
+
+namespace tact::internal {
+
+void CompileStrikeLimits(PolicyCompiler& c) {
+  absl::flat_hash_set<std::string> ids;
+  const v1::Policy& policy = c.policy();
+  for (int i = 0; i < policy.strike_limits_size(); ++i) {
+    const v1::StrikeLimit& s = policy.strike_limits(i);
+    std::string path = absl::StrCat("strike_limits[", i, "]");
+    std::string element = absl::StrCat("strike limit \"", s.id(), "\"");
+    if (s.id().empty() || !ids.insert(s.id()).second) {
+      c.Error(path + ".id", element, "a strike limit needs a unique id");
+    }
+    StrikePlan strike;
+    strike.id = s.id();
+    strike.limit = s.limit();
+    strike.priority = s.priority();
+    if (s.limit() < 1) {
+      c.Error(path + ".limit", element, "limit must be at least 1");
+    }
+    if (s.window().empty()) {
+      c.Error(path + ".window", element,
+              "a strike limit needs a window, e.g. \"90d\"");
+    } else {
+      strike.window = c.Duration(s.window(), path + ".window", element);
+      if (strike.window.business) {
+        c.Error(path + ".window", element,
+                "a strike window is calendar time, e.g. \"90d\", not business "
+                "time");
+      }
+    }
+    if (s.counts().empty()) {
+      c.Error(
+          path + ".counts", element,
+          "say which history events are strikes, e.g. \"e.kind == 'no_show'\"");
+    } else {
+      // One compiled count over the history. The window is inclusive at both
+      // ends: now - window <= e.at <= now.
+      const std::string prefix = "history.count(e, (";
+      std::string source = absl::StrCat(
+          prefix, s.counts(), ") && e.at >= now - duration(\"",
+          absl::ToInt64Seconds(strike.window.length), "s\") && e.at <= now)");
+      ValueType int_type = ValueType::kInt;
+      strike.count = c.Expression(source, &int_type, path + ".counts", element,
+                                  static_cast<int>(prefix.size()));
+    }
+    if (!s.current_is_strike().empty()) {
+      c.Condition(s.current_is_strike(), path + ".current_is_strike", element,
+                  &strike.current_is_strike);
+    }
+    for (int k = 0; k < s.warning_size(); ++k) {
+      strike.warning.push_back(c.Recommendation(
+          s.warning(k), absl::StrCat(path, ".warning[", k, "]"), element));
+    }
+    for (int k = 0; k < s.at_limit_size(); ++k) {
+      strike.at_limit.push_back(c.Recommendation(
+          s.at_limit(k), absl::StrCat(path, ".at_limit[", k, "]"), element));
+    }
+    for (int k = 0; k < s.suppress_size(); ++k) {
+      int a = c.ActionIndex(s.suppress(k),
+                            absl::StrCat(path, ".suppress[", k, "]"), element);
+      if (a >= 0) strike.suppress.push_back(a);
+    }
+    strike.warning_reason = c.Reason(
+        s.warning_reason(), path + ".warning_reason", element, strike.warning);
+    strike.limit_reason = c.Reason(s.limit_reason(), path + ".limit_reason",
+                                   element, strike.at_limit);
+    c.plan().strikes.push_back(std::move(strike));
+  }
+}
+
+void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
+  // Kept across decisions; Propose copies it.
+  thread_local std::string fallback;
+  const PolicyPlan& plan = state.plan;
+  for (const StrikePlan& strike : plan.strikes) {
+    Value counted = plan.program->Evaluate(strike.count, state.frame);
+    if (counted.is_error()) continue;  // e.g. an event without a time
+    int64_t count = counted.int_value;
+    if (!strike.current_is_strike.empty() &&
+        EvaluateCondition(*plan.program, strike.current_is_strike, state.frame)
+            .holds()) {
+      ++count;
+      outcome->effects.push_back(EffectRef{"strike", strike.id, 0, count});
+    }
+    if (count == strike.limit - 1) {
+      fallback.clear();
+      if (strike.warning_reason.empty()) {
+        absl::StrAppend(
+            &fallback, count, " of ", strike.limit, " strikes in ",
+            strike.window.ToString(),
+            ": set expectations now, the next one reaches the limit.");
+      }
+      Proposer proposer{"strike_limit", strike.id,       &strike.warning_reason,
+                        fallback,       strike.priority, 1.0,
+                        kUnstaged};
+      for (const RecommendationPlan& rec : strike.warning) {
+        Propose(plan, rec, proposer, state.frame, outcome);
+      }
+    } else if (count >= strike.limit) {
+      std::string window = strike.window.ToString();
+      fallback.clear();
+      absl::StrAppend(&fallback, count, " strikes in ", window, " (limit ",
+                      strike.limit, "): three strikes and you're out.");
+      Proposer proposer{"strike_limit", strike.id,       &strike.limit_reason,
+                        fallback,       strike.priority, 1.0,
+                        kUnstaged};
+      for (const RecommendationPlan& rec : strike.at_limit) {
+        Propose(plan, rec, proposer, state.frame, outcome);
+      }
+      for (int action : strike.suppress) {
+        Hold& hold = outcome->holds.Add();
+        hold.action = action;
+        hold.code = "strike_limit";
+        absl::StrAppend(hold.by.StartRendered("strike_limit", strike.id),
+                        "Held back: the customer has ", count, " strikes in ",
+                        window, ", at or over the limit of ", strike.limit,
+                        ".");
+      }
+    }
+  }
+}
+
+}  // namespace tact::internal

@@ -1,0 +1,160 @@
+// What rules (and, later, constructs) contribute to a decision before
+// ranking: candidate actions, holds that keep actions back, and effects.
+//
+// Every producer appends to one Outcome; the ranker alone turns it into the
+// Decision. This is the single candidate/suppression pipeline every
+// construct plugs into.
+//
+// Nothing here owns compiled-plan text: kinds, ids and codes view the
+// PolicyPlan (or string literals), so an Outcome reused across decisions
+// (Outcome::Clear keeps every buffer) allocates nothing in steady state.
+#ifndef TACT_SRC_POLICY_OUTCOME_H_
+#define TACT_SRC_POLICY_OUTCOME_H_
+
+#include <climits>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "src/expr/value.h"
+#include "tact/v1/decision.pb.h"
+
+namespace tact::internal {
+
+// Ranks before any other ordering key when set; lower stages rank first.
+inline constexpr int kUnstaged = INT_MAX;
+
+// A v1::Reason before it is written: kind and id view the plan (or
+// literals); the text is a view too unless it had to be rendered.
+struct ReasonRef {
+  absl::string_view kind;
+  absl::string_view id;
+  // The text when `rendered` is not used. Must outlive the decision.
+  absl::string_view literal;
+  bool use_rendered = false;
+  std::string rendered;  // capacity kept across decisions
+
+  absl::string_view text() const {
+    return use_rendered ? absl::string_view(rendered) : literal;
+  }
+  // A text that lives as long as the plan.
+  void SetLiteral(absl::string_view k, absl::string_view i,
+                  absl::string_view text) {
+    kind = k;
+    id = i;
+    literal = text;
+    use_rendered = false;
+  }
+  // Starts a rendered text; append to the returned string.
+  std::string* StartRendered(absl::string_view k, absl::string_view i) {
+    kind = k;
+    id = i;
+    use_rendered = true;
+    rendered.clear();
+    return &rendered;
+  }
+  void WriteTo(v1::Reason* out) const;
+};
+
+// A v1::Effect before it is written; kind and ref view the plan.
+struct EffectRef {
+  absl::string_view kind;
+  absl::string_view ref;
+  int64_t amount = 0;
+  int64_t step = 0;
+  void WriteTo(v1::Effect* out) const;
+};
+
+// Append-only storage whose elements (and their buffers) survive Clear, so
+// a reused pool stops allocating once it has grown to its working size.
+// Add returns a recycled element: the caller resets what it uses.
+template <typename T>
+class Pool {
+ public:
+  T& Add() {
+    if (size_ == items_.size()) items_.emplace_back();
+    return items_[size_++];
+  }
+  void PopBack() { --size_; }
+  void Clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  T& operator[](size_t i) { return items_[i]; }
+  const T& operator[](size_t i) const { return items_[i]; }
+  T& back() { return items_[size_ - 1]; }
+  T* begin() { return items_.data(); }
+  T* end() { return items_.data() + size_; }
+  const T* begin() const { return items_.data(); }
+  const T* end() const { return items_.data() + size_; }
+
+ private:
+  std::vector<T> items_;
+  size_t size_ = 0;
+};
+
+// (name, value), sorted by name. Names view the plan; string values view
+// the decision's Frame.
+using Params = std::vector<std::pair<absl::string_view, Value>>;
+
+// One producer's wish to recommend an action.
+struct Candidate {
+  int action = -1;  // index into PolicyPlan::actions
+  Params params;
+  int priority = 0;
+  double weight = 1.0;
+  int stage = kUnstaged;
+  ReasonRef reason;
+  // Recorded only if the action ends up recommended (e.g. rung_offered).
+  std::vector<EffectRef> effects;
+};
+
+// Something that keeps an action from being recommended.
+struct Hold {
+  int action = -1;
+  // Machine-readable cause, e.g. "vetoed".
+  absl::string_view code;
+  ReasonRef by;
+};
+
+struct FlagRef {
+  absl::string_view code;
+  ReasonRef source;
+};
+
+// What the goodwill budget has left for this decision.
+struct BudgetState {
+  absl::string_view id;  // views the plan
+  int64_t remaining = 0;
+  // For reasons: the caps and what was already granted.
+  int64_t window_cap = 0;
+  int64_t granted_in_window = 0;
+  int64_t case_cap = -1;  // -1: none
+  int64_t granted_in_case = 0;
+};
+
+struct Outcome {
+  Pool<Candidate> candidates;
+  Pool<Hold> holds;
+  // Recorded whatever is recommended (e.g. strike).
+  std::vector<EffectRef> effects;
+  Pool<FlagRef> flags;
+  // Set when the policy has a goodwill budget.
+  std::optional<BudgetState> budget;
+
+  // Empties the outcome, keeping its storage.
+  void Clear() {
+    candidates.Clear();
+    holds.Clear();
+    effects.clear();
+    flags.Clear();
+    budget.reset();
+  }
+};
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_POLICY_OUTCOME_H_

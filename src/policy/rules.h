@@ -1,0 +1,41 @@
+// Running a policy's rules over one context: collect semantics with
+// optional `final` rules.
+#ifndef TACT_SRC_POLICY_RULES_H_
+#define TACT_SRC_POLICY_RULES_H_
+
+#include <vector>
+
+#include "src/expr/program.h"
+#include "src/policy/outcome.h"
+#include "src/policy/plan.h"
+#include "tact/v1/decision.pb.h"
+
+namespace tact::internal {
+
+// Evaluates every rule in plan order (priority descending, then policy
+// order). Each rule whose condition holds adds a Candidate per recommended
+// action and a Hold per vetoed action to `outcome`. Once a `final` rule has
+// fired at priority p, rules of priority < p contribute nothing
+// ("shadowed"); they are evaluated only when tracing, so that the trace
+// says whether they held.
+//
+// When `trace` is not null, appends one RuleTrace per rule in policy order.
+void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
+              google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace);
+
+// The score factor of each action (index-aligned with plan.actions): the
+// product of the factors of every score modifier that applies to it and
+// whose condition holds. A modifier whose condition or factor fails to
+// evaluate, or whose factor is negative or not finite, does not apply.
+//
+// REQUIRES: every entry of `*factors` is 1.0 (it is grown to the
+// catalogue's size with 1.0). Multiplies in the factors, appending each
+// action it changes to `*touched`; ResetScoreFactors restores the 1.0s, so
+// the work is proportional to the modifiers, not the catalogue.
+void ScoreFactors(const PolicyPlan& plan, Frame& frame,
+                  std::vector<double>* factors, std::vector<int>* touched);
+void ResetScoreFactors(std::vector<double>* factors, std::vector<int>* touched);
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_POLICY_RULES_H_
