@@ -16,28 +16,23 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <memory>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "decision_objects.h"
 #include "dict_context.h"
+#include "tact/batch.h"
 #include "tact/tact.h"
 
 namespace py = pybind11;
 
 namespace tact::python {
 namespace {
-
-// The most worker threads decide_many() starts, whatever is asked.
-constexpr int kMaxThreads = 256;
 
 // How a context payload is encoded.
 enum class ContextEncoding { kJson = 0, kBinary = 1, kParsed = 2 };
@@ -215,54 +210,51 @@ py::object ParseDict(py::handle dict) {
   return py::cast(std::move(parsed));
 }
 
+// A decide_many() outcome as the (ok, tact.Decision or message) pair.
+py::tuple ToPythonPair(absl::StatusOr<v1::Decision> decision) {
+  Outcome outcome;
+  outcome.ok = decision.ok();
+  if (outcome.ok) {
+    outcome.decision = *std::move(decision);
+  } else {
+    outcome.error = std::string(decision.status().message());
+  }
+  return ToPythonPair(std::move(outcome));
+}
+
 py::list DecideMany(const PyEngine& self, py::list inputs,
                     const std::string& authority, bool trace, int threads) {
   // Everything is read out of the Python objects here, with the GIL held
   // (the list keeps the parsed contexts alive); from there on no Python
   // object is touched until the results are built.
   const size_t n = inputs.size();
-  std::vector<ContextEncoding> encodings(n);
   std::vector<std::string> payloads(n);
-  std::vector<const v1::Context*> parsed(n, nullptr);
+  std::vector<BatchContext> batch;
+  batch.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     auto [encoding, payload] = inputs[i].cast<std::pair<int, py::object>>();
-    encodings[i] = ToEncoding(encoding);
-    if (encodings[i] == ContextEncoding::kParsed) {
-      parsed[i] = &payload.cast<const ParsedContext&>().context;
-    } else {
-      payloads[i] = payload.cast<std::string>();
+    switch (ToEncoding(encoding)) {
+      case ContextEncoding::kParsed:
+        batch.push_back(
+            BatchContext::Parsed(payload.cast<const ParsedContext&>().context));
+        break;
+      case ContextEncoding::kJson:
+        payloads[i] = payload.cast<std::string>();
+        batch.push_back(BatchContext::Json(payloads[i]));
+        break;
+      case ContextEncoding::kBinary:
+        payloads[i] = payload.cast<std::string>();
+        batch.push_back(BatchContext::Binary(payloads[i]));
+        break;
     }
   }
-  const DecideOptions options = MakeOptions(authority, trace);
-  std::vector<Outcome> outcomes(n);
+  BatchOptions options;
+  options.decide = MakeOptions(authority, trace);
+  options.threads = threads;
+  std::vector<absl::StatusOr<v1::Decision>> outcomes;
   {
     py::gil_scoped_release release;
-    size_t workers = threads > 0
-                         ? static_cast<size_t>(threads)
-                         : std::max(1u, std::thread::hardware_concurrency());
-    workers = std::min({workers, n, static_cast<size_t>(kMaxThreads)});
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
-        outcomes[i] =
-            parsed[i] != nullptr
-                ? self.DecideWithoutGil(*parsed[i], options)
-                : self.DecideWithoutGil(encodings[i], payloads[i], options);
-      }
-    };
-    std::vector<std::thread> pool;
-    if (workers > 1) {
-      pool.reserve(workers - 1);
-      for (size_t t = 0; t + 1 < workers; ++t) {
-        try {
-          pool.emplace_back(work);
-        } catch (const std::system_error&) {
-          break;  // fewer threads than asked; this thread still works
-        }
-      }
-    }
-    work();
-    for (std::thread& t : pool) t.join();
+    outcomes = tact::DecideMany(self.engine(), batch, options);
   }
   py::list results(n);
   for (size_t i = 0; i < n; ++i) {

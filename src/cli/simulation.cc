@@ -1,14 +1,11 @@
 #include "src/cli/simulation.h"
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -17,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "tact/batch.h"
 #include "tact/engine.h"
 
 namespace tact::cli {
@@ -246,74 +244,51 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
   const PolicyFacts main_facts = FactsOf(policy.policy());
   const PolicyFacts base_facts =
       baseline != nullptr ? FactsOf(baseline->policy()) : PolicyFacts{};
-  DecideOptions decide_options;
-  decide_options.authority = options.authority;
+  BatchOptions batch_options;
+  batch_options.decide.authority = options.authority;
+  batch_options.threads = options.threads;
+  batch_options.progress = options.progress;
 
-  std::vector<CaseRecord> records(lines.size());
-  std::atomic<size_t> next{0};
-  std::atomic<int64_t> done{0};
-  constexpr size_t kChunk = 64;
-
-  auto decide_one = [&](size_t i) {
-    const std::string& line = lines[i];
-    CaseRecord& record = records[i];
-    if (line.find_first_not_of(" \t\r") == std::string::npos) return;
-    absl::StatusOr<v1::Context> context = ContextFromJson(line);
-    if (!context.ok()) {
-      record.error =
-          absl::StrCat("cannot parse: ", FirstLine(context.status().message()));
-      return;
-    }
-    absl::StatusOr<v1::Decision> decision =
-        policy.Decide(*context, decide_options);
-    if (!decision.ok()) {
-      record.error = absl::StrCat("cannot decide: ",
-                                  FirstLine(decision.status().message()));
-      return;
-    }
-    record.main = Extract(*decision, main_facts);
-    if (baseline != nullptr) {
-      absl::StatusOr<v1::Decision> before =
-          baseline->Decide(*context, decide_options);
-      if (!before.ok()) {
-        record.error = absl::StrCat("baseline cannot decide: ",
-                                    FirstLine(before.status().message()));
-        return;
-      }
-      record.base = Extract(*before, base_facts);
-    }
-    record.decided = true;
-    record.case_id = context->case_().id();
-    record.tier = context->customer().tier();
-    record.lifetime_value = context->customer().lifetime_value();
-  };
-  auto worker = [&] {
-    for (;;) {
-      size_t begin = next.fetch_add(kChunk);
-      if (begin >= lines.size()) return;
-      size_t end = std::min(lines.size(), begin + kChunk);
-      for (size_t i = begin; i < end; ++i) decide_one(i);
-      done.fetch_add(static_cast<int64_t>(end - begin));
-    }
-  };
-
-  const int threads = std::max(1, options.threads);
-  const int64_t total = static_cast<int64_t>(lines.size());
-  std::vector<std::thread> pool;
-  // With a progress callback the calling thread only reports while
-  // `threads` workers decide; without one it is one of the workers.
-  const int spawned = options.progress ? threads : threads - 1;
-  for (int t = 0; t < spawned; ++t) pool.emplace_back(worker);
-  if (options.progress) {
-    while (done.load() < total) {
-      options.progress(done.load(), total);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  } else {
-    worker();
+  // Blank lines are not cases; the others keep their line numbers.
+  std::vector<BatchContext> batch;
+  std::vector<size_t> line_of;  // batch index -> index in `lines`
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find_first_not_of(" \t\r") == std::string::npos) continue;
+    batch.push_back(BatchContext::Json(lines[i]));
+    line_of.push_back(i);
   }
-  for (std::thread& t : pool) t.join();
-  if (options.progress) options.progress(total, total);
+  std::vector<CaseRecord> records(lines.size());
+  DecideMany(policy, batch, batch_options,
+             [&](size_t index, const v1::Context* context,
+                 absl::StatusOr<v1::Decision>& decision) {
+               CaseRecord& record = records[line_of[index]];
+               if (context == nullptr) {
+                 record.error = absl::StrCat(
+                     "cannot parse: ", FirstLine(decision.status().message()));
+                 return;
+               }
+               if (!decision.ok()) {
+                 record.error = absl::StrCat(
+                     "cannot decide: ", FirstLine(decision.status().message()));
+                 return;
+               }
+               record.main = Extract(*decision, main_facts);
+               if (baseline != nullptr) {
+                 absl::StatusOr<v1::Decision> before =
+                     baseline->Decide(*context, batch_options.decide);
+                 if (!before.ok()) {
+                   record.error =
+                       absl::StrCat("baseline cannot decide: ",
+                                    FirstLine(before.status().message()));
+                   return;
+                 }
+                 record.base = Extract(*before, base_facts);
+               }
+               record.decided = true;
+               record.case_id = context->case_().id();
+               record.tier = context->customer().tier();
+               record.lifetime_value = context->customer().lifetime_value();
+             });
 
   Simulation sim;
   sim.summary.policy_name = policy.policy().name();

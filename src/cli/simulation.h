@@ -113,7 +113,8 @@ struct Simulation {
 };
 
 struct SimulationOptions {
-  // Worker threads sharing the engines. Values < 1 mean 1. Default: 1.
+  // Worker threads sharing the engines (BatchOptions::threads): 0 or less
+  // means one per core. Default: 1.
   int threads = 1;
   // Decide as this authority (DecideOptions::authority). Default: "".
   std::string authority;
