@@ -6,5 +6,6 @@
 #include "tact/diagnostic.h"     // IWYU pragma: export
 #include "tact/engine.h"         // IWYU pragma: export
 #include "tact/engine_handle.h"  // IWYU pragma: export
+#include "tact/simulation.h"     // IWYU pragma: export
 
 #endif  // TACT_TACT_H_

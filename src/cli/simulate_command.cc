@@ -20,10 +20,10 @@
 #include "src/cli/command_line.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/report_html.h"
-#include "src/cli/simulation.h"
 #include "src/cli/simulation_printer.h"
 #include "tact/diagnostic.h"
 #include "tact/engine.h"
+#include "tact/simulation.h"
 
 // Shared with `tact decide` (defined in decide_command.cc).
 ABSL_DECLARE_FLAG(std::string, policy);

@@ -1,4 +1,4 @@
-#include "src/cli/simulation.h"
+#include "tact/simulation.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -9,15 +9,16 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "tact/batch.h"
 #include "tact/engine.h"
 
-namespace tact::cli {
+namespace tact {
 namespace {
 
 // What the totals and the change list need from one decision; kept instead
@@ -41,7 +42,8 @@ struct DecisionFacts {
 
 struct CaseRecord {
   bool decided = false;
-  std::string error;
+  CaseError::Stage error_stage = CaseError::Stage::kParse;
+  std::string error;  // when not decided
   std::string case_id;
   std::string tier;
   int64_t lifetime_value = 0;
@@ -143,7 +145,7 @@ const char* BandOf(int64_t lifetime_value) {
   return key;
 }
 
-void Add(const CaseRecord& c, const DecisionFacts& f, Summary* s) {
+void Add(const CaseRecord& c, const DecisionFacts& f, SimulationSummary* s) {
   ++s->cases;
   for (const std::string& a : f.actions) ++s->actions[a].recommended;
   for (const std::string& a : f.needs_approval) ++s->actions[a].needs_approval;
@@ -228,18 +230,8 @@ std::string FirstLine(absl::string_view message) {
 
 }  // namespace
 
-std::string FormatMinorUnits(int64_t minor_units, const std::string& currency) {
-  const char* sign = minor_units < 0 ? "-" : "";
-  uint64_t abs_units = minor_units < 0 ? 0 - static_cast<uint64_t>(minor_units)
-                                       : static_cast<uint64_t>(minor_units);
-  std::string out =
-      absl::StrFormat("%s%d.%02d", sign, abs_units / 100, abs_units % 100);
-  if (!currency.empty()) absl::StrAppend(&out, " ", currency);
-  return out;
-}
-
 Simulation Simulate(const Engine& policy, const Engine* baseline,
-                    const std::vector<std::string>& lines,
+                    absl::Span<const SimulationCase> cases,
                     const SimulationOptions& options) {
   const PolicyFacts main_facts = FactsOf(policy.policy());
   const PolicyFacts base_facts =
@@ -249,46 +241,41 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
   batch_options.threads = options.threads;
   batch_options.progress = options.progress;
 
-  // Blank lines are not cases; the others keep their line numbers.
   std::vector<BatchContext> batch;
-  std::vector<size_t> line_of;  // batch index -> index in `lines`
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].find_first_not_of(" \t\r") == std::string::npos) continue;
-    batch.push_back(BatchContext::Json(lines[i]));
-    line_of.push_back(i);
-  }
-  std::vector<CaseRecord> records(lines.size());
-  DecideMany(policy, batch, batch_options,
-             [&](size_t index, const v1::Context* context,
-                 absl::StatusOr<v1::Decision>& decision) {
-               CaseRecord& record = records[line_of[index]];
-               if (context == nullptr) {
-                 record.error = absl::StrCat(
-                     "cannot parse: ", FirstLine(decision.status().message()));
-                 return;
-               }
-               if (!decision.ok()) {
-                 record.error = absl::StrCat(
-                     "cannot decide: ", FirstLine(decision.status().message()));
-                 return;
-               }
-               record.main = Extract(*decision, main_facts);
-               if (baseline != nullptr) {
-                 absl::StatusOr<v1::Decision> before =
-                     baseline->Decide(*context, batch_options.decide);
-                 if (!before.ok()) {
-                   record.error =
-                       absl::StrCat("baseline cannot decide: ",
-                                    FirstLine(before.status().message()));
-                   return;
-                 }
-                 record.base = Extract(*before, base_facts);
-               }
-               record.decided = true;
-               record.case_id = context->case_().id();
-               record.tier = context->customer().tier();
-               record.lifetime_value = context->customer().lifetime_value();
-             });
+  batch.reserve(cases.size());
+  for (const SimulationCase& c : cases) batch.push_back(c.context);
+  std::vector<CaseRecord> records(cases.size());
+  auto fail = [](CaseRecord& record, CaseError::Stage stage,
+                 const absl::Status& status) {
+    record.error_stage = stage;
+    record.error = FirstLine(status.message());
+  };
+  DecideMany(
+      policy, batch, batch_options,
+      [&](size_t i, const v1::Context* context,
+          absl::StatusOr<v1::Decision>& decision) {
+        CaseRecord& record = records[i];
+        if (context == nullptr) {
+          return fail(record, CaseError::Stage::kParse, decision.status());
+        }
+        if (!decision.ok()) {
+          return fail(record, CaseError::Stage::kDecide, decision.status());
+        }
+        record.main = Extract(*decision, main_facts);
+        if (baseline != nullptr) {
+          absl::StatusOr<v1::Decision> before =
+              baseline->Decide(*context, batch_options.decide);
+          if (!before.ok()) {
+            return fail(record, CaseError::Stage::kBaselineDecide,
+                        before.status());
+          }
+          record.base = Extract(*before, base_facts);
+        }
+        record.decided = true;
+        record.case_id = context->case_().id();
+        record.tier = context->customer().tier();
+        record.lifetime_value = context->customer().lifetime_value();
+      });
 
   Simulation sim;
   sim.summary.policy_name = policy.policy().name();
@@ -300,15 +287,14 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
     sim.baseline.policy_version = baseline->policy().version();
     sim.baseline.currency = base_facts.currency;
   }
+  sim.lines = static_cast<int64_t>(cases.size());
   for (size_t i = 0; i < records.size(); ++i) {
     const CaseRecord& c = records[i];
-    const int64_t line = static_cast<int64_t>(i) + 1;
-    if (!c.decided && c.error.empty()) continue;  // empty line
-    ++sim.lines;
+    const int64_t line = cases[i].line;
     if (!c.decided) {
       ++sim.error_count;
       if (static_cast<int>(sim.errors.size()) < options.max_listed_errors) {
-        sim.errors.push_back({line, c.error});
+        sim.errors.push_back({line, c.error_stage, c.error});
       }
       continue;
     }
@@ -326,4 +312,17 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
   return sim;
 }
 
-}  // namespace tact::cli
+Simulation Simulate(const Engine& policy, const Engine* baseline,
+                    const std::vector<std::string>& lines,
+                    const SimulationOptions& options) {
+  // Blank lines are not cases; the others keep their line numbers.
+  std::vector<SimulationCase> cases;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find_first_not_of(" \t\r") == std::string::npos) continue;
+    cases.push_back(
+        {static_cast<int64_t>(i) + 1, BatchContext::Json(lines[i])});
+  }
+  return Simulate(policy, baseline, cases, options);
+}
+
+}  // namespace tact
