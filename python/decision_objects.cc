@@ -20,6 +20,8 @@
 
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "src/common/civil_time.h"
+#include "src/common/timestamp_bounds.h"
 #include "tact/engine.h"
 
 namespace py = pybind11;
@@ -29,9 +31,9 @@ namespace {
 
 constexpr int64_t kMicrosPerSecond = 1000000;
 constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
-// google.protobuf.Timestamp's range, 0001-01-01 to 9999-12-31.
-constexpr int64_t kMinTimestampSeconds = -62135596800LL;
-constexpr int64_t kMaxTimestampSeconds = 253402300799LL;
+using internal::FloorDiv;
+using internal::kMaxTimestampSeconds;
+using internal::kMinTimestampSeconds;
 
 // The registered classes and interned attribute names. Created once and
 // never freed: they must outlive the interpreter's teardown order.
@@ -109,24 +111,6 @@ py::object Bool(bool b) {
   return py::reinterpret_borrow<py::object>(b ? Py_True : Py_False);
 }
 
-// (days since 1970-01-01) -> y, m, d (H. Hinnant's civil_from_days).
-void CivilFromDays(int64_t z, int* y, int* m, int* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  *y = static_cast<int>(yoe + era * 400 + (*m <= 2 ? 1 : 0));
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  const int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 // tact._convert.parse_timestamp of the RFC 3339 text protobuf prints.
 py::object DateTime(const google::protobuf::Timestamp& t) {
   if (t.seconds() < kMinTimestampSeconds ||
@@ -136,10 +120,10 @@ py::object DateTime(const google::protobuf::Timestamp& t) {
   }
   const int64_t days = FloorDiv(t.seconds(), 86400);
   const int64_t second_of_day = t.seconds() - days * 86400;
-  int y = 0, m = 0, d = 0;
-  CivilFromDays(days, &y, &m, &d);
+  const internal::CivilDate date = internal::CivilFromDays(days);
   return Check(PyDateTimeAPI->DateTime_FromDateAndTime(
-      y, m, d, static_cast<int>(second_of_day / 3600),
+      static_cast<int>(date.year), date.month, date.day,
+      static_cast<int>(second_of_day / 3600),
       static_cast<int>(second_of_day / 60 % 60),
       static_cast<int>(second_of_day % 60), t.nanos() / 1000,
       PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType));

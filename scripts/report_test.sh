@@ -117,7 +117,7 @@ print("report_test.sh: %s: %s bars as expected, screenshot %d bytes"
 EOF
 }
 
-# 1. The README's command: the sample cases with the example policy.
+# 1. The command in docs/cli.md (tact simulate): the sample cases with the example policy.
 "${TACT}" simulate --policy=examples/policies/service_playbook.textproto \
   --cases=examples/cases/sample_cases.jsonl --threads=2 \
   --report="${WORK}/sample.html" --json="${WORK}/sample.json" > /dev/null

@@ -18,7 +18,7 @@
 //   absl::StatusOr<tact::v1::Decision> decision = (*engine)->Decide(*context);
 //   for (const auto& action : decision->actions()) { ... }
 //
-// Semantics (README, "How rules combine"): every rule whose condition holds
+// Semantics (docs/policy-language.md): every rule whose condition holds
 // contributes its actions; a `final` rule that fires stops rules of strictly
 // lower priority. Vetoes then hold actions back; duplicates merge, keeping
 // every reason; the rest rank by priority, then score, then action id.

@@ -8,7 +8,7 @@
         print(action.rank, action.action, action.text)
 
 A compiled Engine is immutable and safe to share between threads; decide()
-and decide_many() release the GIL. See README.md, "Python".
+and decide_many() release the GIL. See docs/python.md.
 """
 
 # The extension module first: it links the C++ descriptors of tact.v1, which

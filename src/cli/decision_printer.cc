@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/time_util.h"
+#include "tact/codes.h"
 
 namespace tact::cli {
 namespace {
@@ -29,7 +30,8 @@ std::string ShortHash(absl::string_view hash) {
 
 // Who a reason comes from: the rule id for rules, "<kind> <id>" otherwise.
 std::string Source(const v1::Reason& reason) {
-  if (reason.source_kind().empty() || reason.source_kind() == "rule") {
+  if (reason.source_kind().empty() ||
+      reason.source_kind() == Name(SourceKind::kRule)) {
     return reason.source_id();
   }
   return absl::StrCat(reason.source_kind(), " ", reason.source_id());

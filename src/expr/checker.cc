@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "re2/re2.h"
-#include "src/expr/context_schema.h"
+#include "src/common/duration.h"
 #include "src/common/edit_distance.h"
+#include "src/expr/context_schema.h"
 
 namespace tact::internal {
 
@@ -36,94 +36,15 @@ std::string ClosestMatch(absl::string_view name,
 
 bool ParseDurationLiteral(absl::string_view text, int64_t* nanos,
                           std::string* error) {
-  absl::string_view s = text;
-  bool negative = false;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  if (s.empty()) {
-    *error = "expected a number followed by a unit (h, m, s, ms, us, ns, d)";
-    return false;
-  }
-  if (s == "0") {
-    *nanos = 0;
-    return true;
-  }
-  absl::Duration total = absl::ZeroDuration();
-  while (!s.empty()) {
-    size_t i = 0;
-    while (i < s.size() &&
-           absl::ascii_isdigit(static_cast<unsigned char>(s[i])))
-      ++i;
-    absl::string_view whole = s.substr(0, i);
-    absl::string_view frac;
-    if (i < s.size() && s[i] == '.') {
-      size_t j = i + 1;
-      while (j < s.size() &&
-             absl::ascii_isdigit(static_cast<unsigned char>(s[j])))
-        ++j;
-      frac = s.substr(i + 1, j - i - 1);
-      i = j;
-    }
-    if (whole.empty() && frac.empty()) {
-      *error = "expected a number followed by a unit (h, m, s, ms, us, ns, d)";
-      return false;
-    }
-    size_t u = i;
-    while (u < s.size() &&
-           !absl::ascii_isdigit(static_cast<unsigned char>(s[u])) &&
-           s[u] != '.') {
-      ++u;
-    }
-    absl::string_view unit_text = s.substr(i, u - i);
-    absl::Duration unit;
-    if (unit_text == "ns") {
-      unit = absl::Nanoseconds(1);
-    } else if (unit_text == "us" || unit_text == "\xC2\xB5s") {
-      unit = absl::Microseconds(1);
-    } else if (unit_text == "ms") {
-      unit = absl::Milliseconds(1);
-    } else if (unit_text == "s") {
-      unit = absl::Seconds(1);
-    } else if (unit_text == "m") {
-      unit = absl::Minutes(1);
-    } else if (unit_text == "h") {
-      unit = absl::Hours(1);
-    } else if (unit_text == "d") {
-      unit = absl::Hours(24);
-    } else if (unit_text.empty()) {
-      *error = "missing unit (h, m, s, ms, us, ns, d)";
-      return false;
-    } else {
-      *error = absl::StrCat("unknown unit '", unit_text,
-                            "' (use h, m, s, ms, us, ns, d)");
-      return false;
-    }
-    if (whole.size() > 18) {
-      *error = "out of range";
-      return false;
-    }
-    int64_t w = 0;
-    for (char c : whole) w = w * 10 + (c - '0');
-    absl::Duration part = unit * w;
-    int64_t scale = 1;
-    for (size_t k = 0; k < frac.size() && k < 18; ++k) {
-      scale *= 10;
-      part += unit * (frac[k] - '0') / scale;
-    }
-    total += part;
-    if (total == absl::InfiniteDuration()) break;
-    s.remove_prefix(u);
-  }
-  if (negative) total = -total;
+  absl::Duration d;
+  if (!ParseDuration(text, &d, error)) return false;
   const absl::Duration kLimit =
       absl::Nanoseconds(std::numeric_limits<int64_t>::max());
-  if (total > kLimit || total < -kLimit) {
+  if (d > kLimit || d < -kLimit) {
     *error = "out of range";
     return false;
   }
-  *nanos = absl::ToInt64Nanoseconds(total);
+  *nanos = absl::ToInt64Nanoseconds(d);
   return true;
 }
 

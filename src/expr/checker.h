@@ -52,8 +52,9 @@ bool CheckExpr(Expr* expr, const CheckerEnv& env, bool allow_list,
 std::string ClosestMatch(absl::string_view name,
                          const std::vector<std::string>& candidates);
 
-// Parses a Go-style duration ("90s", "1h30m", "1.5h", "-2m", "250ms") with
-// the tact extension "d" (24h). Returns false with `*error` set.
+// Parses the argument of duration('…') by tact's one duration grammar
+// (src/common/duration.h: "90s", "1h30m", "1.5h", "-2m", "1d12h") into int64
+// nanoseconds. Returns false with `*error` set, "out of range" beyond them.
 bool ParseDurationLiteral(absl::string_view text, int64_t* nanos,
                           std::string* error);
 

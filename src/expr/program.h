@@ -1,7 +1,7 @@
 // The compiled form of every expression in a policy, and how to build it.
 //
 // A ProgramBuilder parses, type-checks and plans expressions written in
-// tact's CEL subset (README, "Conditions") against the context schema, the
+// tact's CEL subset (docs/conditions.md) against the context schema, the
 // policy's attribute declarations and its named definitions. Build() yields
 // an immutable Program; at decision time a Frame extracts the referenced
 // context facts once into slots and Program::Evaluate runs compiled nodes

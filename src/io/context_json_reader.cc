@@ -14,17 +14,13 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "src/common/civil_time.h"
+#include "src/common/timestamp_bounds.h"
 #include "tact/v1/context.pb.h"
 
 namespace tact::internal {
 namespace {
 
-// Timestamp range protobuf supports: 0001-01-01T00:00:00Z to
-// 9999-12-31T23:59:59Z.
-constexpr int64_t kMinTimestampSeconds = -62135596800LL;
-constexpr int64_t kMaxTimestampSeconds = 253402300799LL;
-// Duration range: +-10,000 years.
-constexpr int64_t kMaxDurationSeconds = 315576000000LL;
 // The largest integer magnitude a double holds exactly.
 constexpr int64_t kMaxExactDoubleInteger = int64_t{1} << 53;
 
@@ -51,29 +47,6 @@ inline bool Is(absl::string_view key, absl::string_view json_name,
 }
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// Days from 1970-01-01 to the given proleptic Gregorian date (H. Hinnant's
-// days_from_civil), exact for every year protobuf accepts.
-int64_t DaysFromCivil(int64_t year, int month, int day) {
-  year -= month <= 2;
-  const int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const int64_t year_of_era = year - era * 400;
-  const int64_t day_of_year =
-      (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  const int64_t day_of_era =
-      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
-}
-
-bool IsLeapYear(int year) {
-  return year % 400 == 0 || (year % 4 == 0 && year % 100 != 0);
-}
-
-int DaysInMonth(int year, int month) {
-  static constexpr int kDays[13] = {0,  31, 28, 31, 30, 31, 30,
-                                    31, 31, 30, 31, 30, 31};
-  return month == 2 && IsLeapYear(year) ? 29 : kDays[month];
-}
 
 // Reads exactly `width` digits at `p` into `*value`.
 bool FixedDigits(const char* p, int width, int* value) {

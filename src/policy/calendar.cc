@@ -4,10 +4,12 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "src/common/duration.h"
 
 namespace tact::internal {
 namespace {
@@ -171,22 +173,20 @@ absl::StatusOr<Span> ParseSpan(absl::string_view text) {
     span.length = absl::Hours(hours);
     return span;
   }
-  int64_t days = 0;
-  absl::string_view digits = text;
-  if (absl::ConsumeSuffix(&digits, "d") && absl::SimpleAtoi(digits, &days)) {
-    if (days < 0 || days > 3660 * 10) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("duration \"", text, "\" out of range"));
-    }
-    span.length = absl::Hours(24 * days);
-    return span;
+  std::string why;
+  if (!ParseDuration(text, &span.length, &why) ||
+      span.length < absl::ZeroDuration()) {
+    if (why.empty()) why = "a policy duration is never negative";
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed duration \"", text, "\": ", why,
+                     "; expected e.g. \"90m\", \"24h\", \"1d12h\" or "
+                     "\"business_hours(8)\""));
   }
-  if (!absl::ParseDuration(text, &span.length) ||
-      span.length < absl::ZeroDuration() ||
-      span.length == absl::InfiniteDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "malformed duration \"", text,
-        "\"; expected e.g. \"90m\", \"24h\", \"2d\" or \"business_hours(8)\""));
+  // A span written in days has always been capped at 100 years (36600d);
+  // one in smaller units only at absl::Duration's range.
+  if (absl::StrContains(text, 'd') && span.length > absl::Hours(24 * 36600)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("duration \"", text, "\" out of range"));
   }
   return span;
 }

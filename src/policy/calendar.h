@@ -56,7 +56,8 @@ struct Span {
   std::string ToString() const;
 };
 
-// Parses "90s", "15m", "24h", "1h30m", "2d" (days of 24 h), "0" and
+// Parses a duration by tact's one grammar (src/common/duration.h: "90s",
+// "24h", "1h30m", "2d", "1d12h", "1.5d", "0"; d = 24 h) or business time,
 // "business_hours(8)" / "business_hours(1.5)". Negative spans are errors.
 absl::StatusOr<Span> ParseSpan(absl::string_view text);
 

@@ -8,18 +8,15 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "src/common/timestamp_bounds.h"
 
 namespace tact::internal {
 namespace {
 
-// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, as protobuf defines them.
-constexpr int64_t kMinSeconds = -62135596800;
-constexpr int64_t kMaxSeconds = 253402300799;
-constexpr int64_t kMaxDurationSeconds = 315576000000;
-
 absl::Status CheckTimestamp(const google::protobuf::Timestamp& t,
                             absl::string_view field) {
-  if (t.seconds() < kMinSeconds || t.seconds() > kMaxSeconds || t.nanos() < 0 ||
+  if (t.seconds() < kMinTimestampSeconds ||
+      t.seconds() > kMaxTimestampSeconds || t.nanos() < 0 ||
       t.nanos() > 999999999) {
     return absl::InvalidArgumentError(absl::StrCat(
         "context.", field, ": timestamp out of range (seconds=", t.seconds(),
@@ -117,8 +114,9 @@ absl::Status CheckLimits(const v1::Context& context,
 }
 
 bool TimestampOk(const google::protobuf::Timestamp& t) {
-  return t.seconds() >= kMinSeconds && t.seconds() <= kMaxSeconds &&
-         t.nanos() >= 0 && t.nanos() <= 999999999;
+  return t.seconds() >= kMinTimestampSeconds &&
+         t.seconds() <= kMaxTimestampSeconds && t.nanos() >= 0 &&
+         t.nanos() <= 999999999;
 }
 
 bool DurationOk(const google::protobuf::Duration& d) {

@@ -10,6 +10,7 @@
 #include "src/policy/constructs/constructs.h"
 #include "src/policy/ranked.h"
 #include "src/policy/template.h"
+#include "tact/codes.h"
 
 namespace tact::internal {
 namespace {
@@ -94,10 +95,10 @@ void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
     out->clear_required_authority();
   }
   out->set_beyond_contract(r.beyond_contract);
-  static constexpr const char* kStageNames[] = {"apology", "fix", "surprise",
-                                                "compensation"};
-  if (r.stage >= 0 && r.stage < 4) {
-    Assign(out->mutable_playbook_stage(), kStageNames[r.stage]);
+  if (r.stage >= 0 &&
+      r.stage <= static_cast<int>(PlaybookStage::kCompensation)) {
+    Assign(out->mutable_playbook_stage(),
+           Name(static_cast<PlaybookStage>(r.stage)));
   } else {
     out->clear_playbook_stage();
   }
@@ -273,7 +274,8 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
       }
     }
     if (r.goodwill >= 0) {
-      EffectRef goodwill{"goodwill", outcome.budget->id, r.goodwill, 0};
+      EffectRef goodwill{Name(EffectKind::kGoodwill), outcome.budget->id,
+                         r.goodwill, 0};
       goodwill.WriteTo(Next(decision->mutable_effects(), &effects));
     }
   }

@@ -11,6 +11,7 @@
 #include "src/policy/condition.h"
 #include "src/policy/rule_index.h"
 #include "src/policy/template.h"
+#include "tact/codes.h"
 
 namespace tact::internal {
 namespace {
@@ -19,9 +20,14 @@ namespace {
 // a recommendation whose parameter fails is dropped, the others stand.
 std::string Contribute(const PolicyPlan& plan, const RulePlan& rule,
                        Frame& frame, Outcome* outcome) {
-  Proposer proposer{
-      "rule",        rule.id,     &rule.reason, rule.fallback_reason,
-      rule.priority, rule.weight, kUnstaged,    /*fallback_is_stable=*/true};
+  Proposer proposer{Name(SourceKind::kRule),
+                    rule.id,
+                    &rule.reason,
+                    rule.fallback_reason,
+                    rule.priority,
+                    rule.weight,
+                    kUnstaged,
+                    /*fallback_is_stable=*/true};
   std::string first_error;
   for (const RecommendationPlan& rec : rule.recommend) {
     Propose(plan, rec, proposer, frame, outcome, &first_error);
@@ -29,8 +35,8 @@ std::string Contribute(const PolicyPlan& plan, const RulePlan& rule,
   for (int action : rule.veto) {
     Hold& hold = outcome->holds.Add();
     hold.action = action;
-    hold.code = "vetoed";
-    hold.by.SetLiteral("rule", rule.id, rule.veto_reason);
+    hold.code = Name(BlockedCode::kVetoed);
+    hold.by.SetLiteral(Name(SourceKind::kRule), rule.id, rule.veto_reason);
   }
   return first_error;
 }

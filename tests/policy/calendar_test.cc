@@ -123,6 +123,27 @@ TEST(SpanTest, RejectsMalformedAndNegative) {
   EXPECT_FALSE(ParseSpan("99999999999d").ok());
 }
 
+TEST(SpanTest, DaysCombineWithOtherUnitsAndFractions) {
+  EXPECT_EQ(ParseSpan("1d12h")->length, absl::Hours(36));
+  EXPECT_EQ(ParseSpan("1.5d")->length, absl::Hours(36));
+  EXPECT_EQ(ParseSpan("0")->length, absl::ZeroDuration());
+  EXPECT_EQ(ParseSpan("36600d")->length, absl::Hours(24 * 36600));
+  // Written in days, a span is at most 100 years; in hours, as before, not.
+  EXPECT_THAT(std::string(ParseSpan("36600d1s").status().message()),
+              HasSubstr("duration \"36600d1s\" out of range"));
+  EXPECT_EQ(ParseSpan("878424h")->length, absl::Hours(878424));
+}
+
+TEST(SpanTest, ErrorsSayWhatIsWrong) {
+  EXPECT_EQ(ParseSpan("3 fortnights").status().message(),
+            "malformed duration \"3 fortnights\": unknown unit ' fortnights' "
+            "(use h, m, s, ms, us, ns, d); expected e.g. \"90m\", \"24h\", "
+            "\"1d12h\" or \"business_hours(8)\"");
+  EXPECT_THAT(std::string(ParseSpan("-1d12h").status().message()),
+              HasSubstr("malformed duration \"-1d12h\": a policy duration is "
+                        "never negative"));
+}
+
 TEST(SpanTest, BusinessSpanUsesTheCalendar) {
   Span span = *ParseSpan("business_hours(4)");
   EXPECT_EQ(span.After(Utc(2026, 1, 9, 15, 0), London()),

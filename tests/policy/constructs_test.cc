@@ -395,6 +395,33 @@ TEST(BudgetTest, PerCaseCapCountsThisCasesGrantsAtAnyTime) {
   EXPECT_EQ(Param(d.actions(0), "amount"), 500);
 }
 
+TEST(BudgetTest, WindowInDaysAndHoursIsThatManyHours) {
+  std::string days(kBudget), hours(kBudget);
+  days.replace(days.find("window: \"30d\""), 13, "window: \"1d12h\"");
+  hours.replace(hours.find("window: \"30d\""), 13, "window: \"36h\"");
+  auto in_days = MustCompile(days);
+  auto in_hours = MustCompile(hours);
+  // 4000 granted within the last 36 hours leaves 1000; before, all 2000.
+  EXPECT_EQ(Param(MustDecide(*in_days, Context(std::string(kSpender) +
+                                               Granted(4000, kNow - 35 * 3600)))
+                      .actions(0),
+                  "amount"),
+            1000);
+  EXPECT_EQ(Param(MustDecide(*in_days, Context(std::string(kSpender) +
+                                               Granted(4000, kNow - 37 * 3600)))
+                      .actions(0),
+                  "amount"),
+            2000);
+  // At and around the edge, exactly as "36h".
+  for (int64_t at :
+       {kNow - 36 * 3600 - 1, kNow - 36 * 3600, kNow - 36 * 3600 + 1}) {
+    v1::Context context = Context(std::string(kSpender) + Granted(4000, at));
+    EXPECT_EQ(Param(MustDecide(*in_days, context).actions(0), "amount"),
+              Param(MustDecide(*in_hours, context).actions(0), "amount"))
+        << at;
+  }
+}
+
 TEST(BudgetTest, CalendarPeriodStartsAtTheMonth) {
   std::string policy(kBudget);
   policy.replace(policy.find("window: \"30d\""), 13, "period: CALENDAR_MONTH");
@@ -601,6 +628,20 @@ TEST(PlaybookTest, FixDeadlineBoundary) {
   ASSERT_EQ(late.flags_size(), 1);
   EXPECT_EQ(late.flags(0).code(), "recovery_window_missed");
   EXPECT_EQ(late.actions(0).action(), "apologize");
+}
+
+TEST(PlaybookTest, FixWithinInDaysAndFractionsIsThatManyHours) {
+  std::string policy(kPlaybook);
+  const std::string apology = "apology: \"apologize\"";
+  policy.insert(policy.find(apology) + apology.size(), " fix_within: \"1.5d\"");
+  auto engine = MustCompile(policy);
+  v1::Decision on_time =
+      MustDecide(*engine, Context(Failure(kNow - 36 * 3600)));
+  EXPECT_THAT(on_time.flags(), IsEmpty());
+  v1::Decision late =
+      MustDecide(*engine, Context(Failure(kNow - 36 * 3600 - 1)));
+  ASSERT_EQ(late.flags_size(), 1);
+  EXPECT_EQ(late.flags(0).code(), "recovery_window_missed");
 }
 
 TEST(PlaybookTest, SurpriseIsStablePerCustomerAndVariesAcrossCustomers) {

@@ -7,6 +7,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "src/common/timestamp_bounds.h"
 #include "src/policy/constructs/constructs.h"
 
 namespace tact::internal {
@@ -25,8 +26,8 @@ std::string Formatted(absl::Time t) {
 }
 
 TEST(AppendUtcTest, MatchesCivilTimeAcrossTheRange) {
-  const int64_t kFirst = -62135596800;  // 0001-01-01T00:00:00Z
-  const int64_t kLast = 253402300799;   // 9999-12-31T23:59:59Z
+  const int64_t kFirst = kMinTimestampSeconds;  // 0001-01-01T00:00:00Z
+  const int64_t kLast = kMaxTimestampSeconds;   // 9999-12-31T23:59:59Z
   for (int64_t s : {kFirst, kFirst + 1, int64_t{-1}, int64_t{0},
                     int64_t{951782400} /* 2000-02-29 */, int64_t{1773154800},
                     int64_t{4107542399} /* 2100-02-28T23:59:59 */, kLast}) {

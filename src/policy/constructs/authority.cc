@@ -14,6 +14,7 @@
 #include "src/policy/constructs/constructs.h"
 #include "src/policy/plan.h"
 #include "src/policy/template.h"
+#include "tact/codes.h"
 
 namespace tact::internal {
 namespace {
@@ -59,7 +60,7 @@ void ApplyAuthority(const PolicyPlan& plan, int caller, RankScratch* scratch) {
     r.required_authority = needed;
     const ActionPlan& action = plan.actions[r.action];
     std::string* why = scratch->AddNote(&r).StartRendered(
-        "authority", plan.authorities[needed]);
+        Name(SourceKind::kAuthority), plan.authorities[needed]);
     if (amount > 0 && !action.limits.empty()) {
       absl::StrAppend(
           why, "Needs approval from ", WithArticle(plan.authorities[needed]),

@@ -12,6 +12,7 @@
 #include "src/policy/calendar.h"
 #include "src/policy/plan_parts.h"
 #include "src/policy/template.h"
+#include "tact/codes.h"
 
 namespace tact::internal {
 
@@ -79,10 +80,12 @@ struct EntitlementPlan {
 };
 
 // Playbook stages: the fixed order of a recovery, whatever the scores.
-inline constexpr int kStageApology = 0;
-inline constexpr int kStageFix = 1;
-inline constexpr int kStageSurprise = 2;
-inline constexpr int kStageCompensation = 3;
+inline constexpr int kStageApology = static_cast<int>(PlaybookStage::kApology);
+inline constexpr int kStageFix = static_cast<int>(PlaybookStage::kFix);
+inline constexpr int kStageSurprise =
+    static_cast<int>(PlaybookStage::kSurprise);
+inline constexpr int kStageCompensation =
+    static_cast<int>(PlaybookStage::kCompensation);
 
 }  // namespace tact::internal
 

@@ -10,6 +10,7 @@
 #include "src/policy/constructs/constructs.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
+#include "tact/codes.h"
 
 namespace tact::internal {
 
@@ -52,7 +53,8 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
   }
   ReasonRef& why = scratch->notes.Add();
   int why_index = static_cast<int>(scratch->notes.size()) - 1;
-  std::string* text = why.StartRendered("entitlement", contract->first);
+  std::string* text =
+      why.StartRendered(Name(SourceKind::kEntitlement), contract->first);
   absl::StrAppend(text, "Beyond the \"", tier,
                   "\" contract, which does not include ");
   bool first = true;
@@ -68,7 +70,7 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
   if (plan.entitlements.suppress) {
     BlockedRef& blocked = scratch->blocked.emplace_back();
     blocked.action = r->action;
-    blocked.code = "beyond_contract";
+    blocked.code = Name(BlockedCode::kBeyondContract);
     blocked.by_note = why_index;
     blocked.wanted = *r;
     return false;

@@ -16,11 +16,12 @@
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
 #include "src/policy/template.h"
+#include "tact/codes.h"
 
 namespace tact::internal {
 namespace {
 
-constexpr absl::string_view kDefaultGrantedKind = "goodwill";
+constexpr absl::string_view kDefaultGrantedKind = Name(EffectKind::kGoodwill);
 
 // A cap expression's value in minor units; doubles round down. Negative or
 // failed caps count as 0: no money rather than unbounded money.
@@ -220,7 +221,8 @@ void ApplyBudget(const PolicyPlan& plan, const v1::Context& context,
     if (granted < std::max<int64_t>(1, action.min_amount)) {
       ReasonRef& why = scratch->notes.Add();
       int why_index = static_cast<int>(scratch->notes.size()) - 1;
-      std::string* text = why.StartRendered("budget", budget.id);
+      std::string* text =
+          why.StartRendered(Name(SourceKind::kBudget), budget.id);
       absl::StrAppend(
           text, "The goodwill budget has ",
           FormatMoney(remaining, plan.currency), " left for this customer (",
@@ -236,7 +238,7 @@ void ApplyBudget(const PolicyPlan& plan, const v1::Context& context,
       }
       BlockedRef blocked;
       blocked.action = r.action;
-      blocked.code = "budget_exhausted";
+      blocked.code = Name(BlockedCode::kBudgetExhausted);
       blocked.by_note = why_index;
       blocked.wanted = r;
       scratch->blocked.push_back(blocked);
@@ -251,11 +253,11 @@ void ApplyBudget(const PolicyPlan& plan, const v1::Context& context,
         alt.sources = r.sources;
         alt.source_count = r.source_count;
         alt.reasons_from_sources = false;
-        absl::StrAppend(
-            scratch->AddNote(&alt).StartRendered("budget", budget.id),
-            "Offered instead of \"", action.id,
-            "\": the goodwill budget is used up, so a non-monetary "
-            "gesture keeps the relationship warm.");
+        absl::StrAppend(scratch->AddNote(&alt).StartRendered(
+                            Name(SourceKind::kBudget), budget.id),
+                        "Offered instead of \"", action.id,
+                        "\": the goodwill budget is used up, so a non-monetary "
+                        "gesture keeps the relationship warm.");
         // Offered by the budget, it meets the same holds and entitlements
         // as any candidate.
         if (const Hold* hold = scratch->HoldOn(alt.action); hold != nullptr) {
@@ -273,7 +275,8 @@ void ApplyBudget(const PolicyPlan& plan, const v1::Context& context,
     }
     if (granted < wanted) {
       *param = Value::Int(granted);
-      absl::StrAppend(scratch->AddNote(&r).StartRendered("budget", budget.id),
+      absl::StrAppend(scratch->AddNote(&r).StartRendered(
+                          Name(SourceKind::kBudget), budget.id),
                       "Reduced from ", FormatMoney(wanted, plan.currency),
                       " to ", FormatMoney(granted, plan.currency),
                       ": that is what the goodwill budget has left.");

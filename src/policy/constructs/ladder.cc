@@ -14,6 +14,7 @@
 #include "src/policy/constructs/constructs.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
+#include "tact/codes.h"
 
 namespace tact::internal {
 
@@ -86,7 +87,7 @@ LastRung FindLastRung(const LadderPlan& ladder, const v1::Context& context) {
   LastRung last;
   const std::string& case_id = context.case_().id();
   for (const v1::Event& e : context.history()) {
-    if (e.kind() != "rung_offered" || e.ref() != ladder.id ||
+    if (e.kind() != Name(EffectKind::kRungOffered) || e.ref() != ladder.id ||
         e.case_id() != case_id) {
       continue;
     }
@@ -118,8 +119,12 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
       absl::StrAppend(
           &fallback, "Every rung of the \"", ladder.id,
           "\" ladder has been offered in this case; nothing more to offer.");
-      Proposer proposer{"ladder", ladder.id,       &ladder.exhausted_reason,
-                        fallback, ladder.priority, ladder.weight,
+      Proposer proposer{Name(SourceKind::kLadder),
+                        ladder.id,
+                        &ladder.exhausted_reason,
+                        fallback,
+                        ladder.priority,
+                        ladder.weight,
                         kUnstaged};
       for (const RecommendationPlan& rec : ladder.exhausted) {
         Propose(plan, rec, proposer, state.frame, outcome);
@@ -142,8 +147,9 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
       absl::StrAppend(&fallback, "Rung ", next, " of ", top, " of the \"",
                       ladder.id, "\" ladder: one step at a time.");
     }
-    Proposer proposer{"ladder",        ladder.id,     &rung.reason, fallback,
-                      ladder.priority, ladder.weight, kUnstaged};
+    Proposer proposer{
+        Name(SourceKind::kLadder), ladder.id,     &rung.reason, fallback,
+        ladder.priority,           ladder.weight, kUnstaged};
     size_t before = outcome->candidates.size();
     Propose(plan, rung.action, proposer, state.frame, outcome);
     if (outcome->candidates.size() == before) continue;
@@ -165,8 +171,9 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
       int action = candidate.action;
       Hold& hold = outcome->holds.Add();
       hold.action = action;
-      hold.code = "wait";
-      std::string* why = hold.by.StartRendered("ladder", ladder.id);
+      hold.code = Name(BlockedCode::kWait);
+      std::string* why =
+          hold.by.StartRendered(Name(SourceKind::kLadder), ladder.id);
       absl::StrAppend(
           why, "Rung ", next, " of the \"", ladder.id,
           "\" ladder is not due yet: it waits ", rung.min_wait.ToString(),
@@ -176,7 +183,8 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
       why->append(".");
       continue;
     }
-    candidate.effects.push_back(EffectRef{"rung_offered", ladder.id, 0, next});
+    candidate.effects.push_back(
+        EffectRef{Name(EffectKind::kRungOffered), ladder.id, 0, next});
   }
 }
 

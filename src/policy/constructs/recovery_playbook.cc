@@ -12,6 +12,7 @@
 #include "src/policy/constructs/constructs.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
+#include "tact/codes.h"
 
 namespace tact::internal {
 
@@ -92,8 +93,8 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
       RenderTemplateTo(playbook.reason, {}, plan.currency, &intro);
     }
     auto propose = [&](const RecommendationPlan& rec, int stage) {
-      Proposer proposer{"playbook",        playbook.id, nullptr, text,
-                        playbook.priority, 1.0,         stage};
+      Proposer proposer{Name(SourceKind::kPlaybook), playbook.id, nullptr, text,
+                        playbook.priority,           1.0,         stage};
       Propose(plan, rec, proposer, state.frame, outcome);
     };
 
@@ -132,11 +133,11 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
     }
     if (missed) {
       FlagRef& flag = outcome->flags.Add();
-      flag.code = "recovery_window_missed";
-      absl::StrAppend(flag.source.StartRendered("playbook", playbook.id),
-                      "The fix was due by ", due, " (",
-                      playbook.fix_within.ToString(),
-                      " after the incident) and that time has passed.");
+      flag.code = Name(FlagCode::kRecoveryWindowMissed);
+      absl::StrAppend(
+          flag.source.StartRendered(Name(SourceKind::kPlaybook), playbook.id),
+          "The fix was due by ", due, " (", playbook.fix_within.ToString(),
+          " after the incident) and that time has passed.");
     }
 
     // Something unexpected, the same gesture for the same customer.
@@ -158,7 +159,8 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
     if (playbook.compensation_ladder >= 0) {
       const std::string& ladder = plan.ladders[playbook.compensation_ladder].id;
       for (Candidate& c : outcome->candidates) {
-        if (c.reason.kind == "ladder" && c.reason.id == ladder) {
+        if (c.reason.kind == Name(SourceKind::kLadder) &&
+            c.reason.id == ladder) {
           c.stage = std::min(c.stage, kStageCompensation);
         }
       }

@@ -12,6 +12,7 @@
 #include "src/policy/constructs/constructs.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
+#include "tact/codes.h"
 
 namespace tact::internal {
 
@@ -95,7 +96,8 @@ void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
         EvaluateCondition(*plan.program, strike.current_is_strike, state.frame)
             .holds()) {
       ++count;
-      outcome->effects.push_back(EffectRef{"strike", strike.id, 0, count});
+      outcome->effects.push_back(
+          EffectRef{Name(EffectKind::kStrike), strike.id, 0, count});
     }
     if (count == strike.limit - 1) {
       fallback.clear();
@@ -105,8 +107,12 @@ void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
             strike.window.ToString(),
             ": set expectations now, the next one reaches the limit.");
       }
-      Proposer proposer{"strike_limit", strike.id,       &strike.warning_reason,
-                        fallback,       strike.priority, 1.0,
+      Proposer proposer{Name(SourceKind::kStrikeLimit),
+                        strike.id,
+                        &strike.warning_reason,
+                        fallback,
+                        strike.priority,
+                        1.0,
                         kUnstaged};
       for (const RecommendationPlan& rec : strike.warning) {
         Propose(plan, rec, proposer, state.frame, outcome);
@@ -116,8 +122,12 @@ void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
       fallback.clear();
       absl::StrAppend(&fallback, count, " strikes in ", window, " (limit ",
                       strike.limit, "): three strikes and you're out.");
-      Proposer proposer{"strike_limit", strike.id,       &strike.limit_reason,
-                        fallback,       strike.priority, 1.0,
+      Proposer proposer{Name(SourceKind::kStrikeLimit),
+                        strike.id,
+                        &strike.limit_reason,
+                        fallback,
+                        strike.priority,
+                        1.0,
                         kUnstaged};
       for (const RecommendationPlan& rec : strike.at_limit) {
         Propose(plan, rec, proposer, state.frame, outcome);
@@ -125,11 +135,11 @@ void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
       for (int action : strike.suppress) {
         Hold& hold = outcome->holds.Add();
         hold.action = action;
-        hold.code = "strike_limit";
-        absl::StrAppend(hold.by.StartRendered("strike_limit", strike.id),
-                        "Held back: the customer has ", count, " strikes in ",
-                        window, ", at or over the limit of ", strike.limit,
-                        ".");
+        hold.code = Name(BlockedCode::kStrikeLimit);
+        absl::StrAppend(
+            hold.by.StartRendered(Name(SourceKind::kStrikeLimit), strike.id),
+            "Held back: the customer has ", count, " strikes in ", window,
+            ", at or over the limit of ", strike.limit, ".");
       }
     }
   }
