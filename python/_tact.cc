@@ -27,9 +27,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "decision_objects.h"
 #include "dict_context.h"
 #include "tact/batch.h"
+#include "tact/codes.h"
 #include "tact/simulation.h"
 #include "tact/tact.h"
 
@@ -234,6 +236,17 @@ BatchContext ToBatchContext(ContextEncoding encoding, const py::object& payload,
       return BatchContext::Binary(*storage);
   }
   throw py::value_error("unknown encoding");
+}
+
+// The strings of one codes.h enum, in declaration order.
+template <typename Enum, size_t N>
+py::tuple CodeNames(const Enum (&all)[N]) {
+  py::tuple out(N);
+  for (size_t i = 0; i < N; ++i) {
+    const absl::string_view name = Name(all[i]);
+    out[i] = py::str(name.data(), name.size());
+  }
+  return out;
 }
 
 // A decide_many() outcome as the (ok, tact.Decision or message) pair.
@@ -498,6 +511,15 @@ PYBIND11_MODULE(_tact, m) {
       .def("to_bytes", &tp::DecisionMessage::ToBytes,
            "The decision in protobuf wire format.");
 
+  // tact/codes.h: the strings of each machine vocabulary (tact.codes builds
+  // its enums from them).
+  py::module_ codes = m.def_submodule(
+      "codes", "The strings of include/tact/codes.h, in declaration order.");
+  codes.attr("blocked_codes") = tp::CodeNames(tact::kBlockedCodes);
+  codes.attr("effect_kinds") = tp::CodeNames(tact::kEffectKinds);
+  codes.attr("flag_codes") = tp::CodeNames(tact::kFlagCodes);
+  codes.attr("playbook_stages") = tp::CodeNames(tact::kPlaybookStages);
+  codes.attr("source_kinds") = tp::CodeNames(tact::kSourceKinds);
   m.def(
       "value_bands",
       [] {

@@ -63,7 +63,8 @@ struct SimulationSummary {
   std::map<std::string, int64_t> goodwill_by_tier;        // "(none)": no tier
   std::map<std::string, int64_t> goodwill_by_value_band;  // kValueBands keys
   int64_t cases_with_goodwill = 0;
-  // Cases where a monetary action was blocked as budget_exhausted.
+  // Cases where a monetary action was blocked as budget_exhausted
+  // (BlockedCode::kBudgetExhausted).
   int64_t budget_exhausted_cases = 0;
   // Cases given a strike limit's warning actions (at limit - 1).
   int64_t strike_warnings = 0;

@@ -35,6 +35,13 @@ class DecisionMessage:
     def to_bytes(self) -> bytes: ...
 
 def value_bands() -> List[Tuple[int, str]]: ...
+
+class codes:  # submodule: the strings of include/tact/codes.h
+    blocked_codes: Tuple[str, ...]
+    effect_kinds: Tuple[str, ...]
+    flag_codes: Tuple[str, ...]
+    playbook_stages: Tuple[str, ...]
+    source_kinds: Tuple[str, ...]
 def context_from_dict(context: Any) -> Union[ParsedContext, str, None]: ...
 def register_decision_types(decision: type, reason: type,
                             recommended_action: type, blocked_action: type,

@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "tact/batch.h"
+#include "tact/codes.h"
 #include "tact/engine.h"
 
 namespace tact {
@@ -92,7 +93,7 @@ DecisionFacts Extract(const v1::Decision& decision, const PolicyFacts& policy) {
       if (std::find(sources.begin(), sources.end(), source) == sources.end()) {
         sources.push_back(std::move(source));
       }
-      if (r.source_kind() == "strike_limit") {
+      if (r.source_kind() == Name(SourceKind::kStrikeLimit)) {
         if (policy.strike_limit_actions.count(a.action())) {
           f.strike_out = true;
         } else if (policy.strike_warning_actions.count(a.action())) {
@@ -122,17 +123,20 @@ DecisionFacts Extract(const v1::Decision& decision, const PolicyFacts& policy) {
   for (const v1::BlockedAction& b : decision.blocked()) {
     f.blocked.emplace_back(b.action(), b.code());
     f.blocked_by.push_back(SourceOf(b.blocked_by()));
-    if (b.code() == "budget_exhausted") f.budget_exhausted = true;
-    if (b.code() == "strike_limit") f.strike_out = true;
+    if (b.code() == Name(BlockedCode::kBudgetExhausted))
+      f.budget_exhausted = true;
+    if (b.code() == Name(BlockedCode::kStrikeLimit)) f.strike_out = true;
   }
   if (f.strike_out) f.strike_warning = false;
   for (const v1::Effect& e : decision.effects()) {
-    if (e.kind() == "goodwill") f.goodwill += e.amount();
-    if (e.kind() == "strike") f.strike_recorded = true;
-    if (e.kind() == "rung_offered") f.rungs.emplace_back(e.ref(), e.step());
+    if (e.kind() == Name(EffectKind::kGoodwill)) f.goodwill += e.amount();
+    if (e.kind() == Name(EffectKind::kStrike)) f.strike_recorded = true;
+    if (e.kind() == Name(EffectKind::kRungOffered))
+      f.rungs.emplace_back(e.ref(), e.step());
   }
   for (const v1::Flag& flag : decision.flags()) {
-    if (flag.code() == "recovery_window_missed") f.window_missed = true;
+    if (flag.code() == Name(FlagCode::kRecoveryWindowMissed))
+      f.window_missed = true;
   }
   return f;
 }
