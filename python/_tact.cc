@@ -16,19 +16,23 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
+#include <map>
 #include <memory>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "decision_objects.h"
 #include "dict_context.h"
+#include "tact/batch.h"
+#include "tact/codes.h"
+#include "tact/simulation.h"
 #include "tact/tact.h"
 
 namespace py = pybind11;
@@ -36,11 +40,12 @@ namespace py = pybind11;
 namespace tact::python {
 namespace {
 
-// The most worker threads decide_many() starts, whatever is asked.
-constexpr int kMaxThreads = 256;
-
 // How a context payload is encoded.
 enum class ContextEncoding { kJson = 0, kBinary = 1, kParsed = 2 };
+
+// simulate()'s encoding for a case the Python side could not convert; its
+// payload is the message.
+constexpr int kFailedEncoding = 3;
 
 // A decision, or the reason there is none.
 struct Outcome {
@@ -215,54 +220,68 @@ py::object ParseDict(py::handle dict) {
   return py::cast(std::move(parsed));
 }
 
+// One (encoding, payload) input as a BatchContext. JSON and bytes are copied
+// into `*storage`, which must outlive the batch; a parsed context is kept
+// alive by the caller's list. REQUIRES: the GIL is held.
+BatchContext ToBatchContext(ContextEncoding encoding, const py::object& payload,
+                            std::string* storage) {
+  switch (encoding) {
+    case ContextEncoding::kParsed:
+      return BatchContext::Parsed(payload.cast<const ParsedContext&>().context);
+    case ContextEncoding::kJson:
+      *storage = payload.cast<std::string>();
+      return BatchContext::Json(*storage);
+    case ContextEncoding::kBinary:
+      *storage = payload.cast<std::string>();
+      return BatchContext::Binary(*storage);
+  }
+  throw py::value_error("unknown encoding");
+}
+
+// The strings of one codes.h enum, in declaration order.
+template <typename Enum, size_t N>
+py::tuple CodeNames(const Enum (&all)[N]) {
+  py::tuple out(N);
+  for (size_t i = 0; i < N; ++i) {
+    const absl::string_view name = Name(all[i]);
+    out[i] = py::str(name.data(), name.size());
+  }
+  return out;
+}
+
+// A decide_many() outcome as the (ok, tact.Decision or message) pair.
+py::tuple ToPythonPair(absl::StatusOr<v1::Decision> decision) {
+  Outcome outcome;
+  outcome.ok = decision.ok();
+  if (outcome.ok) {
+    outcome.decision = *std::move(decision);
+  } else {
+    outcome.error = std::string(decision.status().message());
+  }
+  return ToPythonPair(std::move(outcome));
+}
+
 py::list DecideMany(const PyEngine& self, py::list inputs,
                     const std::string& authority, bool trace, int threads) {
   // Everything is read out of the Python objects here, with the GIL held
   // (the list keeps the parsed contexts alive); from there on no Python
   // object is touched until the results are built.
   const size_t n = inputs.size();
-  std::vector<ContextEncoding> encodings(n);
   std::vector<std::string> payloads(n);
-  std::vector<const v1::Context*> parsed(n, nullptr);
+  std::vector<BatchContext> batch;
+  batch.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     auto [encoding, payload] = inputs[i].cast<std::pair<int, py::object>>();
-    encodings[i] = ToEncoding(encoding);
-    if (encodings[i] == ContextEncoding::kParsed) {
-      parsed[i] = &payload.cast<const ParsedContext&>().context;
-    } else {
-      payloads[i] = payload.cast<std::string>();
-    }
+    batch.push_back(
+        ToBatchContext(ToEncoding(encoding), payload, &payloads[i]));
   }
-  const DecideOptions options = MakeOptions(authority, trace);
-  std::vector<Outcome> outcomes(n);
+  BatchOptions options;
+  options.decide = MakeOptions(authority, trace);
+  options.threads = threads;
+  std::vector<absl::StatusOr<v1::Decision>> outcomes;
   {
     py::gil_scoped_release release;
-    size_t workers = threads > 0
-                         ? static_cast<size_t>(threads)
-                         : std::max(1u, std::thread::hardware_concurrency());
-    workers = std::min({workers, n, static_cast<size_t>(kMaxThreads)});
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
-        outcomes[i] =
-            parsed[i] != nullptr
-                ? self.DecideWithoutGil(*parsed[i], options)
-                : self.DecideWithoutGil(encodings[i], payloads[i], options);
-      }
-    };
-    std::vector<std::thread> pool;
-    if (workers > 1) {
-      pool.reserve(workers - 1);
-      for (size_t t = 0; t + 1 < workers; ++t) {
-        try {
-          pool.emplace_back(work);
-        } catch (const std::system_error&) {
-          break;  // fewer threads than asked; this thread still works
-        }
-      }
-    }
-    work();
-    for (std::thread& t : pool) t.join();
+    outcomes = tact::DecideMany(self.engine(), batch, options);
   }
   py::list results(n);
   for (size_t i = 0; i < n; ++i) {
@@ -270,6 +289,102 @@ py::list DecideMany(const PyEngine& self, py::list inputs,
                     ToPythonPair(std::move(outcomes[i])).release().ptr());
   }
   return results;
+}
+
+// A SimulationSummary as the dict python/tact/simulation.py returns (keys as
+// `tact simulate --json`; rung steps as str keys, as JSON has them).
+py::dict SummaryToPython(const SimulationSummary& s) {
+  auto counts = [](const std::map<std::string, int64_t>& m) {
+    py::dict out;
+    for (const auto& [key, n] : m) out[DecodeReplacing(key)] = n;
+    return out;
+  };
+  py::dict actions;
+  for (const auto& [action, tally] : s.actions) {
+    py::dict t;
+    t["recommended"] = tally.recommended;
+    t["needs_approval"] = tally.needs_approval;
+    t["blocked"] = counts(tally.blocked);
+    actions[DecodeReplacing(action)] = t;
+  }
+  py::dict rungs;
+  for (const auto& [ladder, steps] : s.rungs) {
+    py::dict by_step;
+    for (const auto& [step, n] : steps)
+      by_step[py::str(std::to_string(step))] = n;
+    rungs[DecodeReplacing(ladder)] = by_step;
+  }
+  py::dict out;
+  out["policy"] = DecodeReplacing(s.policy_name);
+  out["version"] = DecodeReplacing(s.policy_version);
+  out["currency"] = DecodeReplacing(s.currency);
+  out["cases"] = s.cases;
+  out["actions"] = actions;
+  out["goodwill_total"] = s.goodwill_total;
+  out["goodwill_by_tier"] = counts(s.goodwill_by_tier);
+  out["goodwill_by_value_band"] = counts(s.goodwill_by_value_band);
+  out["cases_with_goodwill"] = s.cases_with_goodwill;
+  out["budget_exhausted_cases"] = s.budget_exhausted_cases;
+  out["strikes_recorded"] = s.strikes_recorded;
+  out["strike_warnings"] = s.strike_warnings;
+  out["strike_outs"] = s.strike_outs;
+  out["rungs"] = rungs;
+  out["recovery_cases"] = s.recovery_cases;
+  out["recovery_steps"] = counts(s.recovery_steps);
+  out["recovery_window_missed"] = s.recovery_window_missed;
+  out["beyond_contract_actions"] = s.beyond_contract_actions;
+  out["beyond_contract_cost"] = s.beyond_contract_cost;
+  out["beyond_contract_by_action"] = counts(s.beyond_contract_by_action);
+  return out;
+}
+
+// simulate(): tact::Simulate over decide_many()'s inputs, where encoding 3
+// is a case the Python side could not convert (payload: the message).
+py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
+                  const std::string& authority, int threads,
+                  int max_listed_errors) {
+  const size_t n = inputs.size();
+  if (positions.size() != n) {
+    throw py::value_error("inputs and positions differ in length");
+  }
+  std::vector<std::string> payloads(n);
+  std::vector<SimulationCase> cases;
+  cases.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto [encoding, payload] = inputs[i].cast<std::pair<int, py::object>>();
+    const int64_t line = positions[i].cast<int64_t>();
+    if (encoding == kFailedEncoding) {
+      cases.push_back({line, BatchContext::Failed(absl::InvalidArgumentError(
+                                 payload.cast<std::string>()))});
+      continue;
+    }
+    cases.push_back(
+        {line, ToBatchContext(ToEncoding(encoding), payload, &payloads[i])});
+  }
+  SimulationOptions options;
+  options.threads = threads;
+  options.authority = authority;
+  options.max_listed_errors = max_listed_errors;
+  Simulation sim;
+  {
+    py::gil_scoped_release release;
+    sim = tact::Simulate(self.engine(), nullptr, cases, options);
+  }
+  py::list first;
+  for (const CaseError& e : sim.errors) {
+    py::dict error;
+    error["line"] = e.line;
+    error["message"] = DecodeReplacing(e.message);
+    first.append(error);
+  }
+  py::dict errors;
+  errors["count"] = sim.error_count;
+  errors["first"] = first;
+  py::dict out;
+  out["lines"] = sim.lines;
+  out["errors"] = errors;
+  out["summary"] = SummaryToPython(sim.summary);
+  return out;
 }
 
 }  // namespace
@@ -315,6 +430,14 @@ PYBIND11_MODULE(_tact, m) {
            "(0: one per core) with the GIL released; encoding 2 takes a "
            "ParsedContext from context_from_dict(). Returns a list of "
            "(ok, tact.Decision or error message).")
+      .def("simulate", &tp::Simulate, py::arg("inputs"), py::arg("positions"),
+           py::arg("authority"), py::arg("threads"),
+           py::arg("max_listed_errors"),
+           "tact::Simulate over decide_many()'s inputs (encoding 3: a case "
+           "that could not be converted, payload its message), case i "
+           "reported at positions[i]. Returns {\"lines\", \"errors\": "
+           "{\"count\", \"first\"}, \"summary\"} as `tact simulate "
+           "--json` (summary keys unsorted).")
       .def_property_readonly(
           "policy_name",
           [](const PyEngine& self) {
@@ -388,6 +511,25 @@ PYBIND11_MODULE(_tact, m) {
       .def("to_bytes", &tp::DecisionMessage::ToBytes,
            "The decision in protobuf wire format.");
 
+  // tact/codes.h: the strings of each machine vocabulary (tact.codes builds
+  // its enums from them).
+  py::module_ codes = m.def_submodule(
+      "codes", "The strings of include/tact/codes.h, in declaration order.");
+  codes.attr("blocked_codes") = tp::CodeNames(tact::kBlockedCodes);
+  codes.attr("effect_kinds") = tp::CodeNames(tact::kEffectKinds);
+  codes.attr("flag_codes") = tp::CodeNames(tact::kFlagCodes);
+  codes.attr("playbook_stages") = tp::CodeNames(tact::kPlaybookStages);
+  codes.attr("source_kinds") = tp::CodeNames(tact::kSourceKinds);
+  m.def(
+      "value_bands",
+      [] {
+        py::list bands;
+        for (const tact::ValueBand& band : tact::kValueBands) {
+          bands.append(py::make_tuple(band.lower, band.key));
+        }
+        return bands;
+      },
+      "tact::kValueBands: [(lower bound in minor units, key)].");
   m.def("context_from_dict", &tp::ParseDict, py::arg("context"),
         "Converts a context dict without JSON. Returns a ParsedContext, the "
         "error message (str), or None when the dict must go through the "

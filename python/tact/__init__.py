@@ -14,6 +14,7 @@ and decide_many() release the GIL. See docs/python.md.
 # The extension module first: it links the C++ descriptors of tact.v1, which
 # the generated *_pb2 modules then reuse under protobuf's C++ runtime.
 from . import _tact  # noqa: F401  (imported for its side effect too)
+from . import codes
 from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
                        RecommendedAction, RuleTrace)
 from .engine import Engine
@@ -24,5 +25,5 @@ __version__ = "0.1.0"
 __all__ = [
     "BlockedAction", "ContextError", "Decision", "Diagnostic", "Effect",
     "Engine", "Flag", "PolicyError", "Reason", "RecommendedAction",
-    "RuleTrace", "TactError",
+    "RuleTrace", "TactError", "codes",
 ]

@@ -13,6 +13,10 @@ class Engine:
     def decide_many(self, inputs: List[Tuple[int, Union[bytes, "ParsedContext"]]],
                     authority: str, trace: bool,
                     threads: int) -> List[_Outcome]: ...
+    # Encoding 3: a case that could not be converted, payload its message.
+    def simulate(self, inputs: List[Tuple[int, Any]], positions: List[int],
+                 authority: str, threads: int,
+                 max_listed_errors: int) -> dict: ...
     @property
     def policy_name(self) -> str: ...
     @property
@@ -30,6 +34,14 @@ class DecisionMessage:
     def to_json(self, pretty: bool) -> str: ...
     def to_bytes(self) -> bytes: ...
 
+def value_bands() -> List[Tuple[int, str]]: ...
+
+class codes:  # submodule: the strings of include/tact/codes.h
+    blocked_codes: Tuple[str, ...]
+    effect_kinds: Tuple[str, ...]
+    flag_codes: Tuple[str, ...]
+    playbook_stages: Tuple[str, ...]
+    source_kinds: Tuple[str, ...]
 def context_from_dict(context: Any) -> Union[ParsedContext, str, None]: ...
 def register_decision_types(decision: type, reason: type,
                             recommended_action: type, blocked_action: type,

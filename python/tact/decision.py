@@ -26,7 +26,7 @@ __all__ = ["Decision", "RecommendedAction", "BlockedAction", "Effect",
 class Reason:
     """Why an action is recommended or blocked."""
 
-    source_kind: str = ""  # "rule", "ladder", "strike_limit", "budget", ...
+    source_kind: str = ""  # a tact.codes.SourceKind: "rule", "ladder", ...
     source_id: str = ""    # the rule or construct id
     text: str = ""         # a sentence a support agent can read
 
@@ -55,7 +55,8 @@ class BlockedAction:
     """An action a rule or construct wanted but something held back."""
 
     action: str = ""
-    # "vetoed", "strike_limit", "budget_exhausted", "beyond_contract", "wait".
+    # A tact.codes.BlockedCode: "vetoed", "strike_limit", "budget_exhausted",
+    # "beyond_contract", "wait".
     code: str = ""
     blocked_by: Reason = dataclasses.field(default_factory=Reason)
     wanted_by: List[Reason] = dataclasses.field(default_factory=list)
@@ -66,7 +67,7 @@ class Effect:
     """What the host should record if it follows the advice, e.g.
     strike(ref), goodwill(amount), rung_offered(ref, step)."""
 
-    kind: str = ""
+    kind: str = ""  # a tact.codes.EffectKind
     ref: str = ""
     amount: int = 0
     step: int = 0
@@ -74,7 +75,8 @@ class Effect:
 
 @dataclasses.dataclass(frozen=True)
 class Flag:
-    """A condition the agent should know, e.g. "recovery_window_missed"."""
+    """A condition the agent should know (a tact.codes.FlagCode), e.g.
+    "recovery_window_missed"."""
 
     code: str = ""
     source: Reason = dataclasses.field(default_factory=Reason)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _convert
 from . import _tact
@@ -19,6 +19,38 @@ Context = Union[dict, str, bytes, Any]  # Any: a tact.v1.Context message
 
 def _diagnostics(raw: Sequence[dict]) -> List[Diagnostic]:
     return [Diagnostic(**d) for d in raw]
+
+
+def _check_threads(threads: Optional[int]) -> None:
+    if threads is not None:
+        if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+            raise ValueError("threads must be a positive int or None")
+
+
+def _inputs(contexts: Iterable[Context],
+            return_exceptions: bool) -> Tuple[List[Tuple[int, Any]], Dict[int, ContextError]]:
+    """The (encoding, payload) pairs _tact takes for `contexts`, and the
+    ContextError (with `.index`) of each one that cannot be converted: raised
+    at once unless `return_exceptions`, else kept with a placeholder input.
+    TypeError for a context of an unsupported type."""
+    inputs: List[Tuple[int, Any]] = []
+    errors: Dict[int, ContextError] = {}
+    for i, context in enumerate(contexts):
+        try:
+            if type(context) is dict:
+                parsed = _tact.context_from_dict(context)
+                if type(parsed) is str:
+                    raise ContextError(parsed)
+                if parsed is not None:
+                    inputs.append((_convert.PARSED, parsed))
+                    continue
+            inputs.append(_convert.context_payload(context))
+        except ContextError as e:
+            if not return_exceptions:
+                raise ContextError(e.message, i) from None
+            errors[i] = ContextError(e.message, i)
+            inputs.append((_convert.JSON, b""))  # placeholder, replaced by the caller
+    return inputs, errors
 
 
 class Engine:
@@ -184,26 +216,8 @@ class Engine:
         after the whole batch ran, unless `return_exceptions`, in which case
         its ContextError takes its place in the list.
         """
-        if threads is not None:
-            if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
-                raise ValueError("threads must be a positive int or None")
-        inputs = []
-        errors = {}
-        for i, context in enumerate(contexts):
-            try:
-                if type(context) is dict:
-                    parsed = _tact.context_from_dict(context)
-                    if type(parsed) is str:
-                        raise ContextError(parsed)
-                    if parsed is not None:
-                        inputs.append((_convert.PARSED, parsed))
-                        continue
-                inputs.append(_convert.context_payload(context))
-            except ContextError as e:
-                if not return_exceptions:
-                    raise ContextError(e.message, i) from None
-                errors[i] = ContextError(e.message, i)
-                inputs.append((_convert.JSON, b""))  # placeholder, replaced below
+        _check_threads(threads)
+        inputs, errors = _inputs(contexts, return_exceptions)
         outcomes = self._impl.decide_many(inputs, self._authority(authority),
                                           bool(trace), threads or 0)
         results: List[Any] = []
@@ -221,8 +235,8 @@ class Engine:
     def simulate(self, cases: Iterable[Context], *,
                  authority: Optional[str] = None, threads: Optional[int] = None,
                  max_listed_errors: int = 20) -> dict:
-        """Decides every case (on C++ threads, through decide_many()) and
-        totals what the policy would do and cost: the same dict as
+        """Decides every case (on C++ threads, with the GIL released) and
+        totals what the policy would do and cost, in C++ (tact::Simulate): the same dict as
         `tact simulate --json` prints, {"lines", "errors", "summary"}.
         Cases that cannot be decided are counted and listed by their 1-based
         position; blank strings are skipped. See tact.simulation.

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "src/cli/simulation_printer.h"
 
 namespace tact::cli {
 namespace {
@@ -140,8 +141,8 @@ int64_t BlockedTotal(const ActionTally& t) {
 }
 
 std::string KeyFigures(const Simulation& sim) {
-  const Summary& s = sim.summary;
-  const Summary* b = sim.has_baseline ? &sim.baseline : nullptr;
+  const SimulationSummary& s = sim.summary;
+  const SimulationSummary* b = sim.has_baseline ? &sim.baseline : nullptr;
   std::vector<std::string> headers = {"Figure"};
   if (b) headers.push_back(absl::StrCat("Baseline ", b->policy_name));
   headers.push_back(absl::StrCat("Policy ", s.policy_name));
@@ -152,36 +153,39 @@ std::string KeyFigures(const Simulation& sim) {
     r.push_back(value_of(s));
     rows.push_back(std::move(r));
   };
-  auto money = [](const Summary& x, int64_t v) {
+  auto money = [](const SimulationSummary& x, int64_t v) {
     return Num(v, FormatMinorUnits(v, x.currency));
   };
-  row("Cases decided", [](const Summary& x) { return Num(x.cases); });
+  row("Cases decided", [](const SimulationSummary& x) { return Num(x.cases); });
   row("Goodwill recommended",
-      [&](const Summary& x) { return money(x, x.goodwill_total); });
+      [&](const SimulationSummary& x) { return money(x, x.goodwill_total); });
   row("Cases with goodwill",
-      [](const Summary& x) { return Num(x.cases_with_goodwill); });
-  row("Budget exhausted (cases)", [](const Summary& x) {
+      [](const SimulationSummary& x) { return Num(x.cases_with_goodwill); });
+  row("Budget exhausted (cases)", [](const SimulationSummary& x) {
     return Num(x.budget_exhausted_cases,
                absl::StrCat(x.budget_exhausted_cases, " (",
                             Pct(x.budget_exhausted_cases, x.cases), ")"));
   });
   row("Strikes recorded",
-      [](const Summary& x) { return Num(x.strikes_recorded); });
+      [](const SimulationSummary& x) { return Num(x.strikes_recorded); });
   row("Strike warnings",
-      [](const Summary& x) { return Num(x.strike_warnings); });
-  row("Strike-outs", [](const Summary& x) { return Num(x.strike_outs); });
+      [](const SimulationSummary& x) { return Num(x.strike_warnings); });
+  row("Strike-outs",
+      [](const SimulationSummary& x) { return Num(x.strike_outs); });
   row("Cases in recovery",
-      [](const Summary& x) { return Num(x.recovery_cases); });
-  row("Recovery window missed", [](const Summary& x) {
+      [](const SimulationSummary& x) { return Num(x.recovery_cases); });
+  row("Recovery window missed", [](const SimulationSummary& x) {
     return Num(
         x.recovery_window_missed,
         absl::StrCat(x.recovery_window_missed, " (",
                      Pct(x.recovery_window_missed, x.recovery_cases), ")"));
   });
-  row("Beyond-contract actions",
-      [](const Summary& x) { return Num(x.beyond_contract_actions); });
-  row("Beyond-contract cost",
-      [&](const Summary& x) { return money(x, x.beyond_contract_cost); });
+  row("Beyond-contract actions", [](const SimulationSummary& x) {
+    return Num(x.beyond_contract_actions);
+  });
+  row("Beyond-contract cost", [&](const SimulationSummary& x) {
+    return money(x, x.beyond_contract_cost);
+  });
   return Table(headers, rows);
 }
 
@@ -224,8 +228,8 @@ document.documentElement.classList.add("sortable-ready");
 
 std::string RenderHtmlReport(const Simulation& sim,
                              const ReportSources& sources) {
-  const Summary& s = sim.summary;
-  const Summary* b = sim.has_baseline ? &sim.baseline : nullptr;
+  const SimulationSummary& s = sim.summary;
+  const SimulationSummary* b = sim.has_baseline ? &sim.baseline : nullptr;
   std::string h = absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, "
@@ -379,7 +383,7 @@ std::string RenderHtmlReport(const Simulation& sim,
   {
     std::vector<std::vector<Cell>> rows;
     for (const CaseError& e : sim.errors)
-      rows.push_back({Num(e.line), Text(e.message)});
+      rows.push_back({Num(e.line), Text(CaseErrorText(e))});
     h += Table({"Line", "Problem"}, rows);
   }
 

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "src/cli/simulation.h"
+#include "tact/simulation.h"
 
 namespace tact::cli {
 

@@ -9,7 +9,6 @@
 #include <memory>
 #include <ostream>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -21,10 +20,10 @@
 #include "src/cli/command_line.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/report_html.h"
-#include "src/cli/simulation.h"
 #include "src/cli/simulation_printer.h"
 #include "tact/diagnostic.h"
 #include "tact/engine.h"
+#include "tact/simulation.h"
 
 // Shared with `tact decide` (defined in decide_command.cc).
 ABSL_DECLARE_FLAG(std::string, policy);
@@ -146,14 +145,10 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
   const std::string policy_path = absl::GetFlag(FLAGS_policy);
   const std::string cases_path = absl::GetFlag(FLAGS_cases);
   const std::string baseline_path = absl::GetFlag(FLAGS_baseline);
-  int threads = absl::GetFlag(FLAGS_threads);
+  const int threads = absl::GetFlag(FLAGS_threads);
   if (policy_path.empty()) return UsageError("--policy is required", err);
   if (cases_path.empty()) return UsageError("--cases is required", err);
   if (threads < 0) return UsageError("--threads must be 0 or more", err);
-  if (threads == 0) {
-    threads = static_cast<int>(std::thread::hardware_concurrency());
-    if (threads < 1) threads = 1;
-  }
 
   std::unique_ptr<const Engine> policy = Load(policy_path, err);
   if (policy == nullptr) return kExitFailure;
@@ -163,7 +158,7 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
     if (baseline == nullptr) return kExitFailure;
   }
   SimulationOptions options;
-  options.threads = threads;
+  options.threads = threads;  // 0: one per core
   options.authority = absl::GetFlag(FLAGS_authority);
   if (!options.authority.empty()) {
     for (const Engine* engine : {policy.get(), baseline.get()}) {

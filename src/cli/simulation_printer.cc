@@ -63,9 +63,10 @@ std::string BlockedText(const ActionTally& t) {
 }
 
 // Prints the totals of `s`, and of `b` beside them when not null.
-void PrintTotals(const Summary& s, const Summary* b, std::ostream& out) {
+void PrintTotals(const SimulationSummary& s, const SimulationSummary* b,
+                 std::ostream& out) {
   const std::string& cur = s.currency;
-  auto money = [&](const Summary& x, int64_t v) {
+  auto money = [&](const SimulationSummary& x, int64_t v) {
     return FormatMinorUnits(v, x.currency.empty() ? cur : x.currency);
   };
   auto row = [&](const std::string& label, auto value_of) {
@@ -82,7 +83,8 @@ void PrintTotals(const Summary& s, const Summary* b, std::ostream& out) {
         absl::StrCat(s.policy_name, "@", s.policy_version);
     Line(out, "", absl::StrCat(b->policy_name, "@", b->policy_version), &after);
   }
-  row("cases decided", [](const Summary& x) { return absl::StrCat(x.cases); });
+  row("cases decided",
+      [](const SimulationSummary& x) { return absl::StrCat(x.cases); });
 
   out << "\nActions (recommended / needs approval / blocked)\n";
   std::set<std::string> actions;
@@ -91,7 +93,7 @@ void PrintTotals(const Summary& s, const Summary* b, std::ostream& out) {
     for (const auto& [k, v] : b->actions) actions.insert(k);
   }
   for (const std::string& a : actions) {
-    row(a, [&](const Summary& x) {
+    row(a, [&](const SimulationSummary& x) {
       auto it = x.actions.find(a);
       ActionTally t = it == x.actions.end() ? ActionTally{} : it->second;
       return absl::StrCat(t.recommended, " / ", t.needs_approval, " / ",
@@ -100,30 +102,36 @@ void PrintTotals(const Summary& s, const Summary* b, std::ostream& out) {
   }
 
   out << "\nGoodwill recommended\n";
-  row("total", [&](const Summary& x) { return money(x, x.goodwill_total); });
-  row("cases with goodwill",
-      [](const Summary& x) { return Rate(x.cases_with_goodwill, x.cases); });
+  row("total",
+      [&](const SimulationSummary& x) { return money(x, x.goodwill_total); });
+  row("cases with goodwill", [](const SimulationSummary& x) {
+    return Rate(x.cases_with_goodwill, x.cases);
+  });
   for (const std::string& tier :
        Keys(s.goodwill_by_tier, b ? b->goodwill_by_tier : s.goodwill_by_tier)) {
-    row(absl::StrCat("tier ", tier), [&](const Summary& x) {
+    row(absl::StrCat("tier ", tier), [&](const SimulationSummary& x) {
       return money(x, Get(x.goodwill_by_tier, tier));
     });
   }
   for (const ValueBand& band : kValueBands) {
-    row(absl::StrCat("lifetime value ", band.key), [&](const Summary& x) {
-      return money(x, Get(x.goodwill_by_value_band, band.key));
-    });
+    row(absl::StrCat("lifetime value ", band.key),
+        [&](const SimulationSummary& x) {
+          return money(x, Get(x.goodwill_by_value_band, band.key));
+        });
   }
-  row("budget exhausted (cases)",
-      [](const Summary& x) { return Rate(x.budget_exhausted_cases, x.cases); });
+  row("budget exhausted (cases)", [](const SimulationSummary& x) {
+    return Rate(x.budget_exhausted_cases, x.cases);
+  });
 
   out << "\nStrikes\n";
-  row("strikes recorded",
-      [](const Summary& x) { return absl::StrCat(x.strikes_recorded); });
-  row("warnings (limit - 1)",
-      [](const Summary& x) { return Rate(x.strike_warnings, x.cases); });
+  row("strikes recorded", [](const SimulationSummary& x) {
+    return absl::StrCat(x.strikes_recorded);
+  });
+  row("warnings (limit - 1)", [](const SimulationSummary& x) {
+    return Rate(x.strike_warnings, x.cases);
+  });
   row("strike-outs (at limit)",
-      [](const Summary& x) { return Rate(x.strike_outs, x.cases); });
+      [](const SimulationSummary& x) { return Rate(x.strike_outs, x.cases); });
 
   out << "\nEscalation ladders (rung offered)\n";
   std::set<std::pair<std::string, int64_t>> rungs;
@@ -138,7 +146,7 @@ void PrintTotals(const Summary& s, const Summary* b, std::ostream& out) {
   if (rungs.empty()) out << "  (none)\n";
   for (const auto& [ladder, step] : rungs) {
     row(absl::StrCat(ladder, " rung ", step),
-        [&, l = ladder, st = step](const Summary& x) {
+        [&, l = ladder, st = step](const SimulationSummary& x) {
           auto it = x.rungs.find(l);
           if (it == x.rungs.end()) return std::string("0");
           auto jt = it->second.find(st);
@@ -147,27 +155,30 @@ void PrintTotals(const Summary& s, const Summary* b, std::ostream& out) {
   }
 
   out << "\nRecovery playbooks\n";
-  row("cases in recovery",
-      [](const Summary& x) { return Rate(x.recovery_cases, x.cases); });
+  row("cases in recovery", [](const SimulationSummary& x) {
+    return Rate(x.recovery_cases, x.cases);
+  });
   for (const std::string& stage :
        Keys(s.recovery_steps, b ? b->recovery_steps : s.recovery_steps)) {
-    row(absl::StrCat("step ", stage), [&](const Summary& x) {
+    row(absl::StrCat("step ", stage), [&](const SimulationSummary& x) {
       return absl::StrCat(Get(x.recovery_steps, stage));
     });
   }
-  row("recovery window missed", [](const Summary& x) {
+  row("recovery window missed", [](const SimulationSummary& x) {
     return Rate(x.recovery_window_missed, x.recovery_cases);
   });
 
   out << "\nBeyond the contract\n";
-  row("actions",
-      [](const Summary& x) { return absl::StrCat(x.beyond_contract_actions); });
-  row("cost",
-      [&](const Summary& x) { return money(x, x.beyond_contract_cost); });
+  row("actions", [](const SimulationSummary& x) {
+    return absl::StrCat(x.beyond_contract_actions);
+  });
+  row("cost", [&](const SimulationSummary& x) {
+    return money(x, x.beyond_contract_cost);
+  });
   for (const std::string& a :
        Keys(s.beyond_contract_by_action,
             b ? b->beyond_contract_by_action : s.beyond_contract_by_action)) {
-    row(a, [&](const Summary& x) {
+    row(a, [&](const SimulationSummary& x) {
       return absl::StrCat(Get(x.beyond_contract_by_action, a));
     });
   }
@@ -183,7 +194,7 @@ void AppendMap(std::string* out, const std::map<std::string, int64_t>& m) {
   out->append("}");
 }
 
-std::string SummaryJson(const Summary& s) {
+std::string SummaryJson(const SimulationSummary& s) {
   std::string j = "{";
   absl::StrAppend(&j, "\"policy\": ", JsonString(s.policy_name),
                   ", \"version\": ", JsonString(s.policy_version),
@@ -241,6 +252,28 @@ std::string StringList(const std::vector<std::string>& v) {
 
 }  // namespace
 
+std::string FormatMinorUnits(int64_t minor_units, const std::string& currency) {
+  const char* sign = minor_units < 0 ? "-" : "";
+  uint64_t abs_units = minor_units < 0 ? 0 - static_cast<uint64_t>(minor_units)
+                                       : static_cast<uint64_t>(minor_units);
+  std::string out =
+      absl::StrFormat("%s%d.%02d", sign, abs_units / 100, abs_units % 100);
+  if (!currency.empty()) absl::StrAppend(&out, " ", currency);
+  return out;
+}
+
+std::string CaseErrorText(const CaseError& error) {
+  switch (error.stage) {
+    case CaseError::Stage::kParse:
+      return absl::StrCat("cannot parse: ", error.message);
+    case CaseError::Stage::kDecide:
+      return absl::StrCat("cannot decide: ", error.message);
+    case CaseError::Stage::kBaselineDecide:
+      return absl::StrCat("baseline cannot decide: ", error.message);
+  }
+  return error.message;
+}
+
 std::string JsonString(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -274,7 +307,7 @@ std::string JsonString(const std::string& s) {
 
 void PrintSimulationText(const Simulation& sim, std::ostream& out,
                          int max_changes) {
-  const Summary& s = sim.summary;
+  const SimulationSummary& s = sim.summary;
   out << "Simulated " << sim.lines << " cases with " << s.policy_name << "@"
       << s.policy_version;
   if (sim.has_baseline) {
@@ -302,7 +335,7 @@ void PrintSimulationText(const Simulation& sim, std::ostream& out,
   if (sim.error_count > 0) {
     out << "\nCases that could not be decided: " << sim.error_count << "\n";
     for (const CaseError& e : sim.errors) {
-      out << "  line " << e.line << ": " << e.message << "\n";
+      out << "  line " << e.line << ": " << CaseErrorText(e) << "\n";
     }
     if (sim.error_count > static_cast<int64_t>(sim.errors.size())) {
       out << "  ... "
@@ -319,7 +352,7 @@ std::string SimulationToJson(const Simulation& sim) {
   bool first = true;
   for (const CaseError& e : sim.errors) {
     absl::StrAppend(&j, first ? "" : ", ", "{\"line\": ", e.line,
-                    ", \"message\": ", JsonString(e.message), "}");
+                    ", \"message\": ", JsonString(CaseErrorText(e)), "}");
     first = false;
   }
   absl::StrAppend(&j, "]},\n  \"summary\": ", SummaryJson(sim.summary));

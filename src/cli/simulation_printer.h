@@ -3,10 +3,11 @@
 #ifndef TACT_SRC_CLI_SIMULATION_PRINTER_H_
 #define TACT_SRC_CLI_SIMULATION_PRINTER_H_
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 
-#include "src/cli/simulation.h"
+#include "tact/simulation.h"
 
 namespace tact::cli {
 
@@ -22,6 +23,13 @@ void PrintSimulationText(const Simulation& sim, std::ostream& out,
 // "summary": {...}, "baseline": {...}, "changed": {"count", "first"}};
 // "baseline" and "changed" only with a baseline. Deterministic bytes.
 std::string SimulationToJson(const Simulation& sim);
+
+// Formats minor units in `currency` as "1234.50 USD" (two decimals).
+std::string FormatMinorUnits(int64_t minor_units, const std::string& currency);
+
+// An undecidable case as listed: "cannot parse: <message>", "cannot decide:
+// ..." or "baseline cannot decide: ...".
+std::string CaseErrorText(const CaseError& error);
 
 // `s` as a JSON string literal, quotes included.
 std::string JsonString(const std::string& s);

@@ -1,33 +1,35 @@
 // Replaying many cases through a policy and totalling what it would do and
-// cost: the model behind `tact simulate`.
+// cost: the model behind `tact simulate` and Python's Engine.simulate().
 //
 // Example:
 //
-//   std::unique_ptr<const Engine> engine = ...;
+//   std::unique_ptr<const tact::Engine> engine = ...;
 //   std::vector<std::string> lines = ...;  // one Context JSON per line
-//   SimulationOptions options;
+//   tact::SimulationOptions options;
 //   options.threads = 2;
-//   Simulation sim = Simulate(*engine, /*baseline=*/nullptr, lines, options);
-//   std::cout << sim.summary.goodwill_total;
+//   tact::Simulation sim =
+//       tact::Simulate(*engine, /*baseline=*/nullptr, lines, options);
+//   std::cout << sim.summary.goodwill_total;  // minor units
 //
-// The result depends only on the engines and the lines, never on the number
-// of threads: every case is decided into its own slot, and the slots are
-// folded into the totals in line order.
-#ifndef TACT_SRC_CLI_SIMULATION_H_
-#define TACT_SRC_CLI_SIMULATION_H_
+// The cases are decided by DecideMany (tact/batch.h). The result depends
+// only on the engines and the cases, never on the number of threads: every
+// case is decided into its own slot, and the slots are folded into the
+// totals in case order.
+#ifndef TACT_SIMULATION_H_
+#define TACT_SIMULATION_H_
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "absl/types/span.h"
+#include "tact/batch.h"
 #include "tact/engine.h"
-#include "tact/v1/decision.pb.h"
-#include "tact/v1/policy.pb.h"
+#include "tact/export.h"
 
-namespace tact::cli {
+namespace tact {
 
 // Customer value bands over `customer.lifetime_value` (minor units): a case
 // falls in the last band whose lower bound it reaches.
@@ -50,7 +52,7 @@ struct ActionTally {
 };
 
 // What one policy did over all the cases that could be decided.
-struct Summary {
+struct SimulationSummary {
   std::string policy_name;
   std::string policy_version;
   std::string currency;
@@ -58,10 +60,11 @@ struct Summary {
   std::map<std::string, ActionTally> actions;
   // Sum of `goodwill` effects, minor units.
   int64_t goodwill_total = 0;
-  std::map<std::string, int64_t> goodwill_by_tier;
-  std::map<std::string, int64_t> goodwill_by_value_band;
+  std::map<std::string, int64_t> goodwill_by_tier;        // "(none)": no tier
+  std::map<std::string, int64_t> goodwill_by_value_band;  // kValueBands keys
   int64_t cases_with_goodwill = 0;
-  // Cases where a monetary action was blocked as budget_exhausted.
+  // Cases where a monetary action was blocked as budget_exhausted
+  // (BlockedCode::kBudgetExhausted).
   int64_t budget_exhausted_cases = 0;
   // Cases given a strike limit's warning actions (at limit - 1).
   int64_t strike_warnings = 0;
@@ -84,10 +87,16 @@ struct Summary {
   std::map<std::string, int64_t> beyond_contract_by_action;
 };
 
-// A case that could not be decided: its line (1-based) and why.
+// A case that could not be decided.
 struct CaseError {
-  int64_t line = 0;
-  std::string message;
+  enum class Stage {
+    kParse,           // no context: it did not parse (or came kFailed)
+    kDecide,          // the policy could not decide on it
+    kBaselineDecide,  // the baseline could not decide on it
+  };
+  int64_t line = 0;  // SimulationCase::line
+  Stage stage = Stage::kParse;
+  std::string message;  // the first line of the status message
 };
 
 // A case whose decision differs between the baseline and the policy.
@@ -102,19 +111,20 @@ struct ChangedCase {
 };
 
 struct Simulation {
-  int64_t lines = 0;  // non-empty lines read
-  Summary summary;
+  int64_t lines = 0;  // cases read (non-empty lines)
+  SimulationSummary summary;
   bool has_baseline = false;
-  Summary baseline;
+  SimulationSummary baseline;
   int64_t error_count = 0;
-  std::vector<CaseError> errors;  // the first max_listed_errors, by line
+  std::vector<CaseError> errors;  // the first max_listed_errors, in order
   int64_t changed_count = 0;
-  std::vector<ChangedCase> changed;  // the first max_listed_changes, by line
+  std::vector<ChangedCase> changed;  // the first max_listed_changes
 };
 
 struct SimulationOptions {
-  // Worker threads sharing the engines. Values < 1 mean 1. Default: 1.
-  int threads = 1;
+  // Worker threads sharing the engines (BatchOptions::threads): 0 or less
+  // means one per core. Default: 0.
+  int threads = 0;
   // Decide as this authority (DecideOptions::authority). Default: "".
   std::string authority;
   // How many undecidable cases to list (all are counted). Default: 20.
@@ -122,23 +132,34 @@ struct SimulationOptions {
   // How many changed cases to list (all are counted). Default: 1000.
   int max_listed_changes = 1000;
   // Called now and then from the calling thread with (done, total) while
-  // the workers run, and once at the end. Default: none.
+  // the workers run, and once at the end (BatchOptions::progress).
+  // Default: none.
   std::function<void(int64_t, int64_t)> progress;
 };
 
-// Decides every non-empty line of `lines` (a tact.v1.Context in proto3 JSON)
-// with `policy` and, when not null, `baseline`, and totals the decisions.
-// A line that does not parse or cannot be decided is counted and listed in
-// `errors` and otherwise skipped; empty lines are ignored. Never fails.
-// The engines are shared by the workers (Engine::Decide is safe for
-// concurrent use); Simulate itself is thread-compatible.
-Simulation Simulate(const Engine& policy, const Engine* baseline,
-                    const std::vector<std::string>& lines,
-                    const SimulationOptions& options = {});
+// One case to simulate: the position it is reported under (e.g. its line
+// in a JSON Lines file, 1-based) and its context.
+struct SimulationCase {
+  int64_t line = 0;
+  BatchContext context;
+};
 
-// Formats minor units in `currency` as "1234.50 USD" (two decimals).
-std::string FormatMinorUnits(int64_t minor_units, const std::string& currency);
+// Decides every case with `policy` and, when not null, `baseline` (the same
+// parsed context), and totals the decisions, folding them in the order of
+// `cases`. A case that does not parse or cannot be decided is counted and
+// listed in `errors` and otherwise skipped. Never fails.
+// Thread-compatible; the engines are shared by the workers.
+TACT_EXPORT Simulation Simulate(const Engine& policy, const Engine* baseline,
+                                absl::Span<const SimulationCase> cases,
+                                const SimulationOptions& options = {});
 
-}  // namespace tact::cli
+// As above for JSON Lines: every non-empty line of `lines` (one
+// tact.v1.Context in proto3 JSON) is a case reported under its 1-based line
+// number; lines of only spaces, tabs and CRs are ignored.
+TACT_EXPORT Simulation Simulate(const Engine& policy, const Engine* baseline,
+                                const std::vector<std::string>& lines,
+                                const SimulationOptions& options = {});
 
-#endif  // TACT_SRC_CLI_SIMULATION_H_
+}  // namespace tact
+
+#endif  // TACT_SIMULATION_H_

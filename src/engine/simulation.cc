@@ -1,25 +1,25 @@
-#include "src/cli/simulation.h"
+#include "tact/simulation.h"
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "tact/batch.h"
+#include "tact/codes.h"
 #include "tact/engine.h"
 
-namespace tact::cli {
+namespace tact {
 namespace {
 
 // What the totals and the change list need from one decision; kept instead
@@ -43,7 +43,8 @@ struct DecisionFacts {
 
 struct CaseRecord {
   bool decided = false;
-  std::string error;
+  CaseError::Stage error_stage = CaseError::Stage::kParse;
+  std::string error;  // when not decided
   std::string case_id;
   std::string tier;
   int64_t lifetime_value = 0;
@@ -92,7 +93,7 @@ DecisionFacts Extract(const v1::Decision& decision, const PolicyFacts& policy) {
       if (std::find(sources.begin(), sources.end(), source) == sources.end()) {
         sources.push_back(std::move(source));
       }
-      if (r.source_kind() == "strike_limit") {
+      if (r.source_kind() == Name(SourceKind::kStrikeLimit)) {
         if (policy.strike_limit_actions.count(a.action())) {
           f.strike_out = true;
         } else if (policy.strike_warning_actions.count(a.action())) {
@@ -122,17 +123,20 @@ DecisionFacts Extract(const v1::Decision& decision, const PolicyFacts& policy) {
   for (const v1::BlockedAction& b : decision.blocked()) {
     f.blocked.emplace_back(b.action(), b.code());
     f.blocked_by.push_back(SourceOf(b.blocked_by()));
-    if (b.code() == "budget_exhausted") f.budget_exhausted = true;
-    if (b.code() == "strike_limit") f.strike_out = true;
+    if (b.code() == Name(BlockedCode::kBudgetExhausted))
+      f.budget_exhausted = true;
+    if (b.code() == Name(BlockedCode::kStrikeLimit)) f.strike_out = true;
   }
   if (f.strike_out) f.strike_warning = false;
   for (const v1::Effect& e : decision.effects()) {
-    if (e.kind() == "goodwill") f.goodwill += e.amount();
-    if (e.kind() == "strike") f.strike_recorded = true;
-    if (e.kind() == "rung_offered") f.rungs.emplace_back(e.ref(), e.step());
+    if (e.kind() == Name(EffectKind::kGoodwill)) f.goodwill += e.amount();
+    if (e.kind() == Name(EffectKind::kStrike)) f.strike_recorded = true;
+    if (e.kind() == Name(EffectKind::kRungOffered))
+      f.rungs.emplace_back(e.ref(), e.step());
   }
   for (const v1::Flag& flag : decision.flags()) {
-    if (flag.code() == "recovery_window_missed") f.window_missed = true;
+    if (flag.code() == Name(FlagCode::kRecoveryWindowMissed))
+      f.window_missed = true;
   }
   return f;
 }
@@ -145,7 +149,7 @@ const char* BandOf(int64_t lifetime_value) {
   return key;
 }
 
-void Add(const CaseRecord& c, const DecisionFacts& f, Summary* s) {
+void Add(const CaseRecord& c, const DecisionFacts& f, SimulationSummary* s) {
   ++s->cases;
   for (const std::string& a : f.actions) ++s->actions[a].recommended;
   for (const std::string& a : f.needs_approval) ++s->actions[a].needs_approval;
@@ -230,90 +234,52 @@ std::string FirstLine(absl::string_view message) {
 
 }  // namespace
 
-std::string FormatMinorUnits(int64_t minor_units, const std::string& currency) {
-  const char* sign = minor_units < 0 ? "-" : "";
-  uint64_t abs_units = minor_units < 0 ? 0 - static_cast<uint64_t>(minor_units)
-                                       : static_cast<uint64_t>(minor_units);
-  std::string out =
-      absl::StrFormat("%s%d.%02d", sign, abs_units / 100, abs_units % 100);
-  if (!currency.empty()) absl::StrAppend(&out, " ", currency);
-  return out;
-}
-
 Simulation Simulate(const Engine& policy, const Engine* baseline,
-                    const std::vector<std::string>& lines,
+                    absl::Span<const SimulationCase> cases,
                     const SimulationOptions& options) {
   const PolicyFacts main_facts = FactsOf(policy.policy());
   const PolicyFacts base_facts =
       baseline != nullptr ? FactsOf(baseline->policy()) : PolicyFacts{};
-  DecideOptions decide_options;
-  decide_options.authority = options.authority;
+  BatchOptions batch_options;
+  batch_options.decide.authority = options.authority;
+  batch_options.threads = options.threads;
+  batch_options.progress = options.progress;
 
-  std::vector<CaseRecord> records(lines.size());
-  std::atomic<size_t> next{0};
-  std::atomic<int64_t> done{0};
-  constexpr size_t kChunk = 64;
-
-  auto decide_one = [&](size_t i) {
-    const std::string& line = lines[i];
-    CaseRecord& record = records[i];
-    if (line.find_first_not_of(" \t\r") == std::string::npos) return;
-    absl::StatusOr<v1::Context> context = ContextFromJson(line);
-    if (!context.ok()) {
-      record.error =
-          absl::StrCat("cannot parse: ", FirstLine(context.status().message()));
-      return;
-    }
-    absl::StatusOr<v1::Decision> decision =
-        policy.Decide(*context, decide_options);
-    if (!decision.ok()) {
-      record.error = absl::StrCat("cannot decide: ",
-                                  FirstLine(decision.status().message()));
-      return;
-    }
-    record.main = Extract(*decision, main_facts);
-    if (baseline != nullptr) {
-      absl::StatusOr<v1::Decision> before =
-          baseline->Decide(*context, decide_options);
-      if (!before.ok()) {
-        record.error = absl::StrCat("baseline cannot decide: ",
-                                    FirstLine(before.status().message()));
-        return;
-      }
-      record.base = Extract(*before, base_facts);
-    }
-    record.decided = true;
-    record.case_id = context->case_().id();
-    record.tier = context->customer().tier();
-    record.lifetime_value = context->customer().lifetime_value();
+  std::vector<BatchContext> batch;
+  batch.reserve(cases.size());
+  for (const SimulationCase& c : cases) batch.push_back(c.context);
+  std::vector<CaseRecord> records(cases.size());
+  auto fail = [](CaseRecord& record, CaseError::Stage stage,
+                 const absl::Status& status) {
+    record.error_stage = stage;
+    record.error = FirstLine(status.message());
   };
-  auto worker = [&] {
-    for (;;) {
-      size_t begin = next.fetch_add(kChunk);
-      if (begin >= lines.size()) return;
-      size_t end = std::min(lines.size(), begin + kChunk);
-      for (size_t i = begin; i < end; ++i) decide_one(i);
-      done.fetch_add(static_cast<int64_t>(end - begin));
-    }
-  };
-
-  const int threads = std::max(1, options.threads);
-  const int64_t total = static_cast<int64_t>(lines.size());
-  std::vector<std::thread> pool;
-  // With a progress callback the calling thread only reports while
-  // `threads` workers decide; without one it is one of the workers.
-  const int spawned = options.progress ? threads : threads - 1;
-  for (int t = 0; t < spawned; ++t) pool.emplace_back(worker);
-  if (options.progress) {
-    while (done.load() < total) {
-      options.progress(done.load(), total);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  } else {
-    worker();
-  }
-  for (std::thread& t : pool) t.join();
-  if (options.progress) options.progress(total, total);
+  DecideMany(
+      policy, batch, batch_options,
+      [&](size_t i, const v1::Context* context,
+          absl::StatusOr<v1::Decision>& decision) {
+        CaseRecord& record = records[i];
+        if (context == nullptr) {
+          return fail(record, CaseError::Stage::kParse, decision.status());
+        }
+        if (!decision.ok()) {
+          return fail(record, CaseError::Stage::kDecide, decision.status());
+        }
+        record.main = Extract(*decision, main_facts);
+        if (baseline != nullptr) {
+          absl::StatusOr<v1::Decision> before =
+              baseline->Decide(*context, batch_options.decide);
+          if (!before.ok()) {
+            return fail(record, CaseError::Stage::kBaselineDecide,
+                        before.status());
+          }
+          record.base = Extract(*before, base_facts);
+        }
+        record.decided = true;
+        record.case_id = context->case_().id();
+        record.tier = context->customer().tier();
+        record.lifetime_value = context->customer().lifetime_value();
+      });
 
   Simulation sim;
   sim.summary.policy_name = policy.policy().name();
@@ -325,15 +291,14 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
     sim.baseline.policy_version = baseline->policy().version();
     sim.baseline.currency = base_facts.currency;
   }
+  sim.lines = static_cast<int64_t>(cases.size());
   for (size_t i = 0; i < records.size(); ++i) {
     const CaseRecord& c = records[i];
-    const int64_t line = static_cast<int64_t>(i) + 1;
-    if (!c.decided && c.error.empty()) continue;  // empty line
-    ++sim.lines;
+    const int64_t line = cases[i].line;
     if (!c.decided) {
       ++sim.error_count;
       if (static_cast<int>(sim.errors.size()) < options.max_listed_errors) {
-        sim.errors.push_back({line, c.error});
+        sim.errors.push_back({line, c.error_stage, c.error});
       }
       continue;
     }
@@ -351,4 +316,17 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
   return sim;
 }
 
-}  // namespace tact::cli
+Simulation Simulate(const Engine& policy, const Engine* baseline,
+                    const std::vector<std::string>& lines,
+                    const SimulationOptions& options) {
+  // Blank lines are not cases; the others keep their line numbers.
+  std::vector<SimulationCase> cases;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find_first_not_of(" \t\r") == std::string::npos) continue;
+    cases.push_back(
+        {static_cast<int64_t>(i) + 1, BatchContext::Json(lines[i])});
+  }
+  return Simulate(policy, baseline, cases, options);
+}
+
+}  // namespace tact
