@@ -17,6 +17,9 @@ class RE2;
 
 namespace tact::internal {
 
+struct BuiltinFunction;
+struct BuiltinOverload;
+
 enum class ExprKind : uint8_t {
   kBool,     // bool_value
   kInt,      // int_value
@@ -40,32 +43,8 @@ enum class Resolution : uint8_t {
   kAttribute,     // ref: attribute index; name: attribute name
   kDefinition,    // ref: definition index
   kHistory,
-  kBuiltin,   // builtin: which function or macro
+  kBuiltin,   // builtin, overload: which function or macro, which overload
   kConstant,  // constant: folded value (duration / timestamp literals)
-};
-
-enum class Builtin : uint8_t {
-  kNone,
-  kSize,
-  kHas,
-  kContains,
-  kStartsWith,
-  kEndsWith,
-  kMatches,
-  kLowerAscii,
-  kMin,
-  kMax,
-  kAbs,
-  kInt,
-  kDouble,
-  kString,
-  kDuration,
-  kTimestamp,
-  kExists,
-  kAll,
-  kExistsOne,
-  kFilter,
-  kCount,
 };
 
 struct Expr {
@@ -93,7 +72,9 @@ struct Expr {
   // Set by the checker.
   ValueType type = ValueType::kError;
   Resolution resolution = Resolution::kNone;
-  Builtin builtin = Builtin::kNone;
+  // For calls: the row of Builtins() called and the overload chosen.
+  const BuiltinFunction* builtin = nullptr;
+  const BuiltinOverload* overload = nullptr;
   int32_t ref = -1;
   // For macros: the nesting depth of their loop variable; for event fields:
   // the depth of the variable they read.

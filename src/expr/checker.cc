@@ -13,6 +13,7 @@
 #include "re2/re2.h"
 #include "src/common/duration.h"
 #include "src/common/edit_distance.h"
+#include "src/expr/builtins.h"
 #include "src/expr/context_schema.h"
 
 namespace tact::internal {
@@ -82,39 +83,6 @@ ValueType Unify(ValueType a, ValueType b) {
   if (IsNumeric(a) && IsNumeric(b)) return ValueType::kDouble;
   return kErr;
 }
-
-struct FunctionInfo {
-  const char* name;
-  Builtin builtin;
-};
-
-const FunctionInfo kGlobalFunctions[] = {
-    {"size", Builtin::kSize},
-    {"has", Builtin::kHas},
-    {"matches", Builtin::kMatches},
-    {"min", Builtin::kMin},
-    {"max", Builtin::kMax},
-    {"abs", Builtin::kAbs},
-    {"int", Builtin::kInt},
-    {"double", Builtin::kDouble},
-    {"string", Builtin::kString},
-    {"duration", Builtin::kDuration},
-    {"timestamp", Builtin::kTimestamp},
-};
-
-const FunctionInfo kMethods[] = {
-    {"size", Builtin::kSize},
-    {"contains", Builtin::kContains},
-    {"startsWith", Builtin::kStartsWith},
-    {"endsWith", Builtin::kEndsWith},
-    {"matches", Builtin::kMatches},
-    {"lowerAscii", Builtin::kLowerAscii},
-    {"exists", Builtin::kExists},
-    {"all", Builtin::kAll},
-    {"exists_one", Builtin::kExistsOne},
-    {"filter", Builtin::kFilter},
-    {"count", Builtin::kCount},
-};
 
 std::string Plural(size_t n, absl::string_view noun) {
   return absl::StrCat(n, " ", noun, n == 1 ? "" : "s");
@@ -442,15 +410,13 @@ class Checker {
 
   ValueType CheckCall(Expr* e) {
     const bool method = e->has_receiver;
-    Builtin builtin = Builtin::kNone;
-    std::vector<std::string> names;
-    for (const FunctionInfo& f : method
-                                     ? absl::MakeConstSpan(kMethods)
-                                     : absl::MakeConstSpan(kGlobalFunctions)) {
-      names.emplace_back(f.name);
-      if (e->name == f.name) builtin = f.builtin;
-    }
-    if (builtin == Builtin::kNone) {
+    const BuiltinStyle style = method ? kMethodCall : kGlobalCall;
+    const BuiltinFunction* builtin = FindBuiltin(e->name, style);
+    if (builtin == nullptr) {
+      std::vector<std::string> names;
+      for (const BuiltinFunction& f : Builtins()) {
+        if (f.Allows(style)) names.emplace_back(f.name);
+      }
       std::string best = ClosestMatch(e->name, names);
       return Error(
           *e, absl::StrCat("unknown ", method ? "method" : "function", " '",
@@ -459,223 +425,203 @@ class Checker {
                                ? ""
                                : absl::StrCat("; did you mean '", best, "'?")));
     }
+    const BuiltinFunction& f = *builtin;
     e->builtin = builtin;
     e->resolution = Resolution::kBuiltin;
-    switch (builtin) {
-      case Builtin::kExists:
-      case Builtin::kAll:
-      case Builtin::kExistsOne:
-      case Builtin::kFilter:
-      case Builtin::kCount:
-        return CheckMacro(e);
-      default:
-        break;
-    }
+    if (f.kind == BuiltinKind::kMacro) return CheckMacro(e, f);
     // Arguments as the function sees them: receiver first.
     std::vector<Expr*> args;
     for (auto& c : e->children) args.push_back(c.get());
     const absl::string_view kind = method ? "method" : "function";
-    const size_t explicit_args = method ? args.size() - 1 : args.size();
-    switch (builtin) {
-      case Builtin::kSize: {
-        if (!ArgCount(*e, kind, explicit_args, method ? 0 : 1)) return kErr;
-        ValueType t = Check(args[0], true);
-        if (t == kErr) return kErr;
-        if (t == ValueType::kString || t == ValueType::kEventList) {
-          return ValueType::kInt;
-        }
-        return Error(*e, absl::StrCat("size() applies to string or "
-                                      "list(event), got ",
-                                      TypeName(t)));
+    const size_t receiver = method ? 1 : 0;
+    if (f.kind == BuiltinKind::kVariadic) {
+      if (args.size() < static_cast<size_t>(f.arity)) {
+        return Error(*e,
+                     absl::StrCat(kind, " '", e->name, "' expects at least ",
+                                  f.arity, " arguments, got ", args.size()));
       }
-      case Builtin::kHas: {
-        if (!ArgCount(*e, kind, explicit_args, 1)) return kErr;
-        Expr* arg = args[0];
-        if (arg->kind != ExprKind::kSelect && arg->kind != ExprKind::kIndex) {
-          return Error(*arg,
-                       "has() argument must be a field, e.g. "
-                       "has(customer.tier)");
-        }
-        if (Check(arg, false) == kErr) return kErr;
-        if (arg->resolution != Resolution::kContextField &&
-            arg->resolution != Resolution::kEventField &&
-            arg->resolution != Resolution::kAttribute) {
-          return Error(*arg,
-                       "has() argument must be a field, e.g. "
-                       "has(customer.tier)");
-        }
-        return ValueType::kBool;
-      }
-      case Builtin::kContains:
-      case Builtin::kStartsWith:
-      case Builtin::kEndsWith: {
-        if (!ArgCount(*e, kind, explicit_args, 1)) return kErr;
-        ValueType r = Check(args[0], false);
-        ValueType a = Check(args[1], false);
-        if (r == kErr || a == kErr) return kErr;
-        if (r != ValueType::kString || a != ValueType::kString) {
-          return Error(*e, absl::StrCat(e->name,
-                                        "() applies to string and "
-                                        "string, got ",
-                                        TypeName(r), " and ", TypeName(a)));
-        }
-        return ValueType::kBool;
-      }
-      case Builtin::kMatches: {
-        if (!ArgCount(*e, kind, explicit_args, method ? 1 : 2)) {
-          return kErr;
-        }
-        ValueType s = Check(args[0], false);
-        if (s == kErr) return kErr;
-        if (s != ValueType::kString) {
-          return Error(
-              *args[0],
-              absl::StrCat("matches() applies to string, got ", TypeName(s)));
-        }
-        Expr* pattern = args[1];
-        if (pattern->kind != ExprKind::kString) {
-          Check(pattern, false);
-          return Error(*pattern, "matches() pattern must be a string literal");
-        }
-        pattern->type = ValueType::kString;
-        RE2::Options options;
-        options.set_log_errors(false);
-        options.set_max_mem(env_.max_regex_memory);
-        auto re = std::make_shared<const RE2>(pattern->string_value, options);
-        if (!re->ok()) {
-          return Error(*pattern,
-                       absl::StrCat("invalid regex '", pattern->string_value,
-                                    "': ", re->error()));
-        }
-        e->regex = std::move(re);
-        return ValueType::kBool;
-      }
-      case Builtin::kLowerAscii: {
-        if (!ArgCount(*e, kind, explicit_args, 0)) return kErr;
-        ValueType s = Check(args[0], false);
-        if (s == kErr) return kErr;
-        if (s != ValueType::kString) {
-          return Error(*e, absl::StrCat("lowerAscii() applies to string, got ",
-                                        TypeName(s)));
-        }
-        return s;
-      }
-      case Builtin::kMin:
-      case Builtin::kMax: {
-        if (args.size() < 2) {
-          return Error(*e, absl::StrCat("function '", e->name,
-                                        "' expects at least 2 arguments, got ",
-                                        args.size()));
-        }
-        ValueType result = ValueType::kBool;  // placeholder until first arg
-        bool first = true, ok = true;
-        for (Expr* a : args) {
-          ValueType t = Check(a, false);
-          if (t == kErr) {
-            ok = false;
-            continue;
-          }
-          if (t == ValueType::kBool) {
-            ok = false;
-            Error(*a, absl::StrCat(e->name, "() cannot apply to bool"));
-            continue;
-          }
-          if (first) {
-            result = t;
-            first = false;
-          } else if (ok) {
-            ValueType u = Unify(result, t);
-            if (u == kErr) {
-              Error(*a, absl::StrCat(e->name,
-                                     "() arguments must have one "
-                                     "type, got ",
-                                     TypeName(result), " and ", TypeName(t)));
-              ok = false;
-            } else {
-              result = u;
-            }
-          }
-        }
-        return ok ? result : kErr;
-      }
-      case Builtin::kAbs: {
-        if (!ArgCount(*e, kind, explicit_args, 1)) return kErr;
-        ValueType t = Check(args[0], false);
-        if (t == kErr) return kErr;
-        if (IsNumeric(t) || t == ValueType::kDuration) return t;
-        return Error(*e, absl::StrCat("abs() applies to int, double or "
-                                      "duration, got ",
-                                      TypeName(t)));
-      }
-      case Builtin::kInt:
-      case Builtin::kDouble:
-      case Builtin::kString: {
-        if (!ArgCount(*e, kind, explicit_args, 1)) return kErr;
-        ValueType t = Check(args[0], false);
-        if (t == kErr) return kErr;
-        bool ok;
-        if (builtin == Builtin::kInt) {
-          ok = IsNumeric(t) || t == ValueType::kString ||
-               t == ValueType::kTimestamp;
-          if (ok) return ValueType::kInt;
-        } else if (builtin == Builtin::kDouble) {
-          ok = IsNumeric(t) || t == ValueType::kString;
-          if (ok) return ValueType::kDouble;
-        } else {
-          return ValueType::kString;
-        }
-        return Error(
-            *e, absl::StrCat("cannot convert ", TypeName(t), " to ", e->name));
-      }
-      case Builtin::kDuration:
-      case Builtin::kTimestamp: {
-        if (!ArgCount(*e, kind, explicit_args, 1)) return kErr;
-        Expr* arg = args[0];
-        if (arg->kind != ExprKind::kString) {
-          Check(arg, false);
-          return Error(*arg, absl::StrCat(e->name,
-                                          "() argument must be a string "
-                                          "literal"));
-        }
-        arg->type = ValueType::kString;
-        int64_t nanos;
-        std::string error;
-        if (builtin == Builtin::kDuration) {
-          if (!ParseDurationLiteral(arg->string_value, &nanos, &error)) {
-            return Error(*arg, absl::StrCat("invalid duration literal '",
-                                            arg->string_value, "': ", error));
-          }
-          e->resolution = Resolution::kConstant;
-          e->constant = Value::Duration(nanos);
-          return ValueType::kDuration;
-        }
-        if (!ParseTimestampLiteral(arg->string_value, &nanos, &error)) {
-          return Error(*arg, absl::StrCat("invalid timestamp literal '",
-                                          arg->string_value, "': ", error));
-        }
-        e->resolution = Resolution::kConstant;
-        e->constant = Value::Timestamp(nanos);
-        return ValueType::kTimestamp;
-      }
-      default:
-        return Error(*e, "internal error: unhandled function");
+    } else if (!ArgCount(*e, kind, args.size() - receiver,
+                         f.arity - receiver)) {
+      return kErr;
     }
+    switch (f.kind) {
+      case BuiltinKind::kFunction:
+      case BuiltinKind::kConversion:
+        return CheckFunction(e, f, args);
+      case BuiltinKind::kFieldTest:
+        return CheckFieldTest(e, f, args[0]);
+      case BuiltinKind::kRegexMatch:
+        return CheckRegexMatch(e, f, args[0], args[1]);
+      case BuiltinKind::kVariadic:
+        return CheckVariadic(e, f, args);
+      case BuiltinKind::kLiteral:
+        return CheckLiteral(e, f, args[0]);
+      case BuiltinKind::kMacro:
+        break;
+    }
+    return Error(*e, "internal error: unhandled function");
   }
 
-  ValueType CheckMacro(Expr* e) {
+  // Whether some overload of `f` takes a list(event) as argument `i`.
+  static bool TakesList(const BuiltinFunction& f, size_t i) {
+    for (const BuiltinOverload& o : f.overloads) {
+      if (i < 2 && o.params[i] == ValueType::kEventList) return true;
+    }
+    return false;
+  }
+
+  ValueType CheckFunction(Expr* e, const BuiltinFunction& f,
+                          const std::vector<Expr*>& args) {
+    std::vector<ValueType> types;
+    bool ok = true;
+    for (size_t i = 0; i < args.size(); ++i) {
+      types.push_back(Check(args[i], TakesList(f, i)));
+      if (types.back() == kErr) ok = false;
+    }
+    if (!ok) return kErr;
+    const BuiltinOverload* overload = f.Match(types);
+    if (overload != nullptr) {
+      e->overload = overload;
+      return overload->result;
+    }
+    if (f.kind == BuiltinKind::kConversion) {
+      return Error(*e, absl::StrCat("cannot convert ", TypeName(types[0]),
+                                    " to ", e->name));
+    }
+    std::vector<absl::string_view> names;
+    for (ValueType t : types) names.push_back(TypeName(t));
+    return Error(*e, absl::StrCat(e->name, "() applies to ", f.Accepted(),
+                                  ", got ", absl::StrJoin(names, " and ")));
+  }
+
+  ValueType CheckFieldTest(Expr* e, const BuiltinFunction& f, Expr* arg) {
+    static constexpr absl::string_view kNotField =
+        "() argument must be a field, e.g. has(customer.tier)";
+    if (arg->kind != ExprKind::kSelect && arg->kind != ExprKind::kIndex) {
+      return Error(*arg, absl::StrCat(e->name, kNotField));
+    }
+    ValueType t = Check(arg, false);
+    if (t == kErr) return kErr;
+    if (arg->resolution != Resolution::kContextField &&
+        arg->resolution != Resolution::kEventField &&
+        arg->resolution != Resolution::kAttribute) {
+      return Error(*arg, absl::StrCat(e->name, kNotField));
+    }
+    const ValueType types[] = {t};
+    e->overload = f.Match(types);
+    if (e->overload == nullptr) {
+      return Error(*e, "internal error: unhandled field type");
+    }
+    return e->overload->result;
+  }
+
+  ValueType CheckRegexMatch(Expr* e, const BuiltinFunction& f, Expr* subject,
+                            Expr* pattern) {
+    const BuiltinOverload& overload = f.overloads[0];
+    ValueType s = Check(subject, false);
+    if (s == kErr) return kErr;
+    if (s != overload.params[0]) {
+      return Error(*subject, absl::StrCat(e->name, "() applies to ",
+                                          TypeName(overload.params[0]),
+                                          ", got ", TypeName(s)));
+    }
+    if (pattern->kind != ExprKind::kString) {
+      Check(pattern, false);
+      return Error(
+          *pattern,
+          absl::StrCat(e->name, "() pattern must be a string literal"));
+    }
+    pattern->type = ValueType::kString;
+    RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(env_.max_regex_memory);
+    auto re = std::make_shared<const RE2>(pattern->string_value, options);
+    if (!re->ok()) {
+      return Error(*pattern,
+                   absl::StrCat("invalid regex '", pattern->string_value,
+                                "': ", re->error()));
+    }
+    e->regex = std::move(re);
+    e->overload = &overload;
+    return overload.result;
+  }
+
+  ValueType CheckVariadic(Expr* e, const BuiltinFunction& f,
+                          const std::vector<Expr*>& args) {
+    ValueType result = ValueType::kBool;  // placeholder until first arg
+    bool first = true, ok = true;
+    for (Expr* a : args) {
+      ValueType t = Check(a, false);
+      if (t == kErr) {
+        ok = false;
+        continue;
+      }
+      const ValueType types[] = {t};
+      if (f.Match(types) == nullptr) {
+        ok = false;
+        Error(*a, absl::StrCat(e->name, "() cannot apply to ", TypeName(t)));
+        continue;
+      }
+      if (first) {
+        result = t;
+        first = false;
+      } else if (ok) {
+        ValueType u = Unify(result, t);
+        if (u == kErr) {
+          Error(*a, absl::StrCat(e->name,
+                                 "() arguments must have one "
+                                 "type, got ",
+                                 TypeName(result), " and ", TypeName(t)));
+          ok = false;
+        } else {
+          result = u;
+        }
+      }
+    }
+    if (!ok) return kErr;
+    const ValueType types[] = {result};
+    e->overload = f.Match(types);
+    if (e->overload == nullptr) {
+      return Error(*e, "internal error: unhandled argument type");
+    }
+    return e->overload->result;
+  }
+
+  ValueType CheckLiteral(Expr* e, const BuiltinFunction& f, Expr* arg) {
+    if (arg->kind != ExprKind::kString) {
+      Check(arg, false);
+      return Error(*arg, absl::StrCat(e->name,
+                                      "() argument must be a string "
+                                      "literal"));
+    }
+    arg->type = ValueType::kString;
+    std::string error;
+    if (!f.parse_literal(arg->string_value, &e->constant, &error)) {
+      return Error(*arg, absl::StrCat("invalid ", e->name, " literal '",
+                                      arg->string_value, "': ", error));
+    }
+    e->overload = &f.overloads[0];
+    e->resolution = Resolution::kConstant;
+    return e->overload->result;
+  }
+
+  ValueType CheckMacro(Expr* e, const BuiltinFunction& f) {
     if (!e->has_receiver) {
       return Error(*e, absl::StrCat(e->name,
                                     "() is a macro; write "
                                     "history.",
                                     e->name, "(e, predicate)"));
     }
-    if (!ArgCount(*e, "macro", e->children.size() - 1, 2)) return kErr;
+    if (!ArgCount(*e, "macro", e->children.size() - 1, f.arity - 1)) {
+      return kErr;
+    }
+    const BuiltinOverload& overload = f.overloads[0];
     Expr* receiver = e->children[0].get();
     Expr* var = e->children[1].get();
     Expr* pred = e->children[2].get();
     ValueType r = Check(receiver, true);
     if (r == kErr) return kErr;
-    if (r != ValueType::kEventList) {
+    if (r != overload.params[0]) {
       return Error(*e, absl::StrCat("macro '", e->name,
                                     "' applies to history or a filter over "
                                     "it, got ",
@@ -690,18 +636,13 @@ class Checker {
     ValueType p = Check(pred, false);
     loop_vars_.pop_back();
     if (p == kErr) return kErr;
-    if (p != ValueType::kBool) {
-      return Error(*pred, absl::StrCat("predicate of ", e->name,
-                                       "() must be bool, got ", TypeName(p)));
+    if (p != overload.params[1]) {
+      return Error(*pred, absl::StrCat("predicate of ", e->name, "() must be ",
+                                       TypeName(overload.params[1]), ", got ",
+                                       TypeName(p)));
     }
-    switch (e->builtin) {
-      case Builtin::kFilter:
-        return ValueType::kEventList;
-      case Builtin::kCount:
-        return ValueType::kInt;
-      default:
-        return ValueType::kBool;
-    }
+    e->overload = &overload;
+    return overload.result;
   }
 
   const CheckerEnv& env_;

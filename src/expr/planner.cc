@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "re2/re2.h"
+#include "src/expr/builtins.h"
 #include "src/expr/context_schema.h"
 
 namespace tact::internal {
@@ -266,33 +267,38 @@ int32_t Planner::Plan(const Expr& e) {
       return Constant(Value::Error("internal error: unresolved expression"));
   }
 
-  switch (e.builtin) {
-    case Builtin::kSize:
+  if (e.builtin == nullptr || e.overload == nullptr) {
+    return Constant(Value::Error("internal error: unplanned function"));
+  }
+  const BuiltinOverload& overload = *e.overload;
+  switch (e.builtin->kind) {
+    case BuiltinKind::kFunction:
+    case BuiltinKind::kConversion:
+      switch (overload.lowering) {
+        case BuiltinLowering::kArgument:
+          return child(0);
+        case BuiltinLowering::kWiden:
+          return Coerce(child(0), child_type(0), e.type);
+        case BuiltinLowering::kNode:
+          break;
+      }
+      n.op = overload.op;
       n.a = child(0);
-      n.op =
-          child_type(0) == ValueType::kString ? Op::kSizeString : Op::kSizeList;
+      if (e.children.size() > 1) n.b = child(1);
       return Intern(n);
-    case Builtin::kHas: {
+    case BuiltinKind::kFieldTest: {
       const Expr& field = *e.children[0];
-      n.op = Op::kHas;
+      n.op = overload.op;
       n.a = child(0);
+      // Presence, not a non-default value, for attributes and timestamps.
       n.c = field.resolution == Resolution::kAttribute ||
                     field.type == ValueType::kTimestamp
                 ? 1
                 : 0;
       return Intern(n);
     }
-    case Builtin::kContains:
-    case Builtin::kStartsWith:
-    case Builtin::kEndsWith:
-      n.op = e.builtin == Builtin::kContains     ? Op::kContains
-             : e.builtin == Builtin::kStartsWith ? Op::kStartsWith
-                                                 : Op::kEndsWith;
-      n.a = child(0);
-      n.b = child(1);
-      return Intern(n);
-    case Builtin::kMatches: {
-      n.op = Op::kMatches;
+    case BuiltinKind::kRegexMatch: {
+      n.op = overload.op;
       n.a = child(0);
       const std::string& pattern = e.regex->pattern();
       auto it = regexes_.find(pattern);
@@ -305,61 +311,16 @@ int32_t Planner::Plan(const Expr& e) {
       }
       return Intern(n);
     }
-    case Builtin::kLowerAscii:
-      n.op = Op::kLowerAscii;
-      n.a = child(0);
-      return Intern(n);
-    case Builtin::kMin:
-    case Builtin::kMax: {
-      n.op = e.builtin == Builtin::kMin ? Op::kMin : Op::kMax;
+    case BuiltinKind::kVariadic: {
+      n.op = overload.op;
       std::vector<int32_t> items;
       for (size_t i = 0; i < e.children.size(); ++i) {
         items.push_back(Coerce(child(i), child_type(i), e.type));
       }
       return Intern(n, &items);
     }
-    case Builtin::kAbs:
-      n.a = child(0);
-      n.op = e.type == ValueType::kInt      ? Op::kAbsInt
-             : e.type == ValueType::kDouble ? Op::kAbsDouble
-                                            : Op::kAbsDuration;
-      return Intern(n);
-    case Builtin::kInt: {
-      ValueType from = child_type(0);
-      int32_t arg = child(0);
-      if (from == ValueType::kInt) return arg;
-      n.a = arg;
-      n.op = from == ValueType::kDouble   ? Op::kDoubleToInt
-             : from == ValueType::kString ? Op::kStringToInt
-                                          : Op::kTimestampToInt;
-      return Intern(n);
-    }
-    case Builtin::kDouble: {
-      ValueType from = child_type(0);
-      int32_t arg = child(0);
-      if (from == ValueType::kDouble) return arg;
-      if (from == ValueType::kInt) return Coerce(arg, from, e.type);
-      n.op = Op::kStringToDouble;
-      n.a = arg;
-      return Intern(n);
-    }
-    case Builtin::kString: {
-      int32_t arg = child(0);
-      if (child_type(0) == ValueType::kString) return arg;
-      n.op = Op::kToString;
-      n.a = arg;
-      return Intern(n);
-    }
-    case Builtin::kExists:
-    case Builtin::kAll:
-    case Builtin::kExistsOne:
-    case Builtin::kCount:
-    case Builtin::kFilter:
-      n.op = e.builtin == Builtin::kExists      ? Op::kExists
-             : e.builtin == Builtin::kAll       ? Op::kAll
-             : e.builtin == Builtin::kExistsOne ? Op::kExistsOne
-             : e.builtin == Builtin::kCount     ? Op::kCount
-                                                : Op::kFilter;
+    case BuiltinKind::kMacro:
+      n.op = overload.op;
       n.a = child(0);
       n.b = child(2);
       n.c = e.loop_depth;
@@ -367,9 +328,10 @@ int32_t Planner::Plan(const Expr& e) {
         program_->loop_depth = e.loop_depth + 1;
       }
       return Intern(n);
-    default:
-      return Constant(Value::Error("internal error: unplanned function"));
+    case BuiltinKind::kLiteral:  // resolved to a constant above
+      break;
   }
+  return Constant(Value::Error("internal error: unplanned function"));
 }
 
 }  // namespace tact::internal

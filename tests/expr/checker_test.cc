@@ -105,6 +105,28 @@ TEST_F(CheckerTest, WrongArgumentCount) {
             "1:9: macro 'exists' expects 2 arguments, got 1");
 }
 
+TEST_F(CheckerTest, FunctionArgumentTypeMismatch) {
+  EXPECT_EQ(Expression("size(customer.tenure_days)"),
+            "1:1: size() applies to string or list(event), got int");
+  EXPECT_EQ(Condition("case.message.contains(customer.tenure_days)"),
+            "1:14: contains() applies to string and string, got string and "
+            "int");
+  EXPECT_EQ(Expression("case.our_fault.lowerAscii()"),
+            "1:16: lowerAscii() applies to string, got bool");
+  EXPECT_EQ(Expression("abs(case.message)"),
+            "1:1: abs() applies to int, double or duration, got string");
+  EXPECT_EQ(Condition("matches(customer.tenure_days, \"a\")"),
+            "1:18: matches() applies to string, got int");
+  EXPECT_EQ(Expression("int(case.our_fault)"),
+            "1:1: cannot convert bool to int");
+  EXPECT_EQ(Expression("double(now)"),
+            "1:1: cannot convert timestamp to double");
+  EXPECT_EQ(Expression("min(1, case.our_fault)"),
+            "1:13: min() cannot apply to bool");
+  EXPECT_EQ(Expression("max(1, case.message)"),
+            "1:13: max() arguments must have one type, got int and string");
+}
+
 TEST_F(CheckerTest, OperatorTypeMismatch) {
   EXPECT_EQ(Condition("customer.tier < 3"),
             "1:15: operator '<' cannot compare string with int");

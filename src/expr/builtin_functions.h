@@ -1,0 +1,132 @@
+// What each built-in function computes once its arguments are evaluated: the
+// implementations behind the opcodes that builtins.h's table lowers calls to.
+// The evaluator dispatches to them by opcode; they are inline so the dispatch
+// costs no call. Built-ins that decide which arguments to evaluate (has, min,
+// max, size of a list, the macros) are evaluator control flow and live in
+// evaluator.cc.
+#ifndef TACT_SRC_EXPR_BUILTIN_FUNCTIONS_H_
+#define TACT_SRC_EXPR_BUILTIN_FUNCTIONS_H_
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "re2/re2.h"
+#include "src/expr/frame_state.h"
+#include "src/expr/value.h"
+
+namespace tact::internal {
+
+// Messages of an arithmetic result outside int64 nanoseconds or int64, shared
+// with the operators in evaluator.cc.
+inline constexpr absl::string_view kIntOverflow = "int overflow";
+inline constexpr absl::string_view kDurationOverflow = "duration overflow";
+inline constexpr absl::string_view kTimestampOverflow = "timestamp overflow";
+
+namespace builtin {
+
+// size(string): code points, as CEL: count the bytes that start a sequence.
+inline Value SizeOfString(absl::string_view s) {
+  int64_t count = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  }
+  return Value::Int(count);
+}
+
+inline Value Contains(absl::string_view s, absl::string_view part) {
+  return Value::Bool(absl::StrContains(s, part));
+}
+
+inline Value StartsWith(absl::string_view s, absl::string_view prefix) {
+  return Value::Bool(absl::StartsWith(s, prefix));
+}
+
+inline Value EndsWith(absl::string_view s, absl::string_view suffix) {
+  return Value::Bool(absl::EndsWith(s, suffix));
+}
+
+// matches(): RE2 partial match against the pattern compiled at load.
+inline Value Matches(absl::string_view s, const RE2& regex) {
+  return Value::Bool(
+      RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), regex));
+}
+
+inline Value LowerAscii(absl::string_view s, FrameState& frame) {
+  return Value::String(frame.Keep(absl::AsciiStrToLower(std::string(s))));
+}
+
+inline Value AbsInt(int64_t i) {
+  if (i == std::numeric_limits<int64_t>::min()) {
+    return Value::Error(kIntOverflow);
+  }
+  return Value::Int(i < 0 ? -i : i);
+}
+
+inline Value AbsDouble(double d) { return Value::Double(std::fabs(d)); }
+
+inline Value AbsDuration(int64_t nanos) {
+  if (nanos == std::numeric_limits<int64_t>::min()) {
+    return Value::Error(kDurationOverflow);
+  }
+  return Value::Duration(nanos < 0 ? -nanos : nanos);
+}
+
+// double(int), and every int operand widened to double.
+inline Value IntToDouble(int64_t i) {
+  return Value::Double(static_cast<double>(i));
+}
+
+// int(double): truncates toward zero.
+inline Value DoubleToInt(double d) {
+  // 2^63 is exactly representable; every double below it fits.
+  if (!(d > -9223372036854775808.0 - 1024 && d < 9223372036854775808.0) ||
+      std::isnan(d)) {
+    return Value::Error("double out of int range");
+  }
+  double t = std::trunc(d);
+  if (t < -9223372036854775808.0)
+    return Value::Error("double out of int range");
+  return Value::Int(static_cast<int64_t>(t));
+}
+
+inline Value StringToInt(absl::string_view s, FrameState& frame) {
+  int64_t i;
+  if (!absl::SimpleAtoi(s, &i)) {
+    return Value::Error(
+        frame.Keep(absl::StrCat("cannot convert '", s, "' to int")));
+  }
+  return Value::Int(i);
+}
+
+// int(timestamp): Unix seconds (floor).
+inline Value TimestampToInt(int64_t nanos) {
+  int64_t s = nanos / 1000000000;
+  if (nanos % 1000000000 < 0) --s;
+  return Value::Int(s);
+}
+
+inline Value StringToDouble(absl::string_view s, FrameState& frame) {
+  double d;
+  if (!absl::SimpleAtod(s, &d)) {
+    return Value::Error(
+        frame.Keep(absl::StrCat("cannot convert '", s, "' to double")));
+  }
+  return Value::Double(d);
+}
+
+// string(x): FormatValue's rendering.
+inline Value ToString(const Value& v, FrameState& frame) {
+  return Value::String(frame.Keep(FormatValue(v)));
+}
+
+}  // namespace builtin
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_EXPR_BUILTIN_FUNCTIONS_H_

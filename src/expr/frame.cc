@@ -1,0 +1,128 @@
+// Frame: binds a Program to one decision's context, extracting every fact the
+// program reads into slots once and validating the declared attributes.
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "src/expr/context_schema.h"
+#include "src/expr/frame_state.h"
+#include "src/expr/program.h"
+#include "src/expr/program_impl.h"
+
+namespace tact::internal {
+
+Frame::Frame(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Frame::Frame() : impl_(std::make_unique<Impl>()) {}
+Frame::~Frame() = default;
+
+namespace {
+
+absl::string_view Article(ValueType t) {
+  return t == ValueType::kInt ? "an" : "a";
+}
+
+// Reads a context attribute as the declared type. Returns false with a
+// message when present with another kind.
+bool ReadAttribute(const v1::Value& v, ValueType declared, Value* out,
+                   ValueType* actual) {
+  switch (v.kind_case()) {
+    case v1::Value::kBoolValue:
+      *actual = ValueType::kBool;
+      *out = Value::Bool(v.bool_value());
+      break;
+    case v1::Value::kIntValue:
+      *actual = ValueType::kInt;
+      *out = declared == ValueType::kDouble
+                 ? Value::Double(static_cast<double>(v.int_value()))
+                 : Value::Int(v.int_value());
+      if (declared == ValueType::kDouble) return true;
+      break;
+    case v1::Value::kDoubleValue:
+      *actual = ValueType::kDouble;
+      *out = Value::Double(v.double_value());
+      break;
+    case v1::Value::kStringValue:
+      *actual = ValueType::kString;
+      *out = Value::String(v.string_value());
+      break;
+    case v1::Value::kTimestampValue: {
+      *actual = ValueType::kTimestamp;
+      int64_t nanos;
+      *out = TimestampToNanos(v.timestamp_value(), &nanos)
+                 ? Value::Timestamp(nanos)
+                 : Value::Error("attribute timestamp is out of range");
+      break;
+    }
+    case v1::Value::kDurationValue: {
+      *actual = ValueType::kDuration;
+      int64_t nanos;
+      *out = DurationToNanos(v.duration_value(), &nanos)
+                 ? Value::Duration(nanos)
+                 : Value::Error("attribute duration is out of range");
+      break;
+    }
+    case v1::Value::KIND_NOT_SET:
+      *actual = ValueType::kError;
+      return true;
+  }
+  return *actual == declared;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Frame>> Frame::Create(
+    const Program& program, const tact::v1::Context& context) {
+  auto frame = std::make_unique<Frame>();
+  absl::Status status = frame->Reset(program, context);
+  if (!status.ok()) return status;
+  return frame;
+}
+
+absl::Status Frame::Reset(const Program& program,
+                          const tact::v1::Context& context) {
+  const CompiledProgram& p = *program.impl_->program;
+  Impl& impl = *impl_;
+  impl.program = &p;
+  impl.context = &context;
+  impl.arena.clear();
+  // Every declared attribute is validated (one lookup each), so a context
+  // with a mistyped attribute is rejected whichever rules read it.
+  std::vector<Value>& attributes = impl.attributes;
+  attributes.resize(p.attributes.size());
+  for (size_t i = 0; i < p.attributes.size(); ++i) {
+    const AttributeDecl& decl = p.attributes[i];
+    attributes[i] = Value::Error(p.attribute_missing[i]);
+    if (context.attributes().empty()) continue;
+    auto it = context.attributes().find(decl.name);
+    if (it == context.attributes().end()) continue;
+    ValueType actual = ValueType::kError;
+    Value v;
+    if (!ReadAttribute(it->second, decl.type, &v, &actual)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "attribute '", decl.name, "' is ", Article(actual), " ",
+          TypeName(actual), "; the policy declares ", TypeName(decl.type)));
+    }
+    if (actual != ValueType::kError) attributes[i] = v;
+  }
+  impl.slots.clear();
+  for (const SlotSource& s : p.slots) {
+    impl.slots.push_back(s.is_attribute
+                             ? attributes[s.index]
+                             : ContextFields()[s.index].get(context));
+  }
+  impl.definition_values.resize(p.definition_count);
+  if (++impl.epoch == 0) {  // wrapped: forget every stored epoch
+    impl.definition_epoch.assign(impl.definition_epoch.size(), 0);
+    impl.epoch = 1;
+  }
+  impl.definition_epoch.resize(p.definition_count, 0);
+  impl.loop.assign(std::max<int32_t>(p.loop_depth, 1), -1);
+  return absl::OkStatus();
+}
+
+}  // namespace tact::internal
