@@ -193,6 +193,18 @@ class Walker {
 
   // --- Scalars ---------------------------------------------------------------
 
+  // The UTF-8 text of the str `v`, or the error of a lone surrogate.
+  R Text(PyObject* v, std::string_view* text) {
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(v, &size);
+    if (data == nullptr) {
+      PyErr_Clear();
+      return Invalid("not valid Unicode (lone surrogate)");
+    }
+    *text = std::string_view(data, static_cast<size_t>(size));
+    return R::kOk;
+  }
+
   R String(PyObject* v, std::string* out) {
     if (!PyUnicode_CheckExact(v)) {
       if (PyDateTime_CheckExact(v) || PyDelta_CheckExact(v)) {
@@ -200,13 +212,9 @@ class Walker {
       }
       return WrongType(v, "a string");
     }
-    Py_ssize_t size = 0;
-    const char* text = PyUnicode_AsUTF8AndSize(v, &size);
-    if (text == nullptr) {
-      PyErr_Clear();
-      return Invalid("not valid Unicode (lone surrogate)");
-    }
-    out->assign(text, static_cast<size_t>(size));
+    std::string_view text;
+    if (R r = Text(v, &text); r != R::kOk) return r;
+    out->assign(text.data(), text.size());
     return R::kOk;
   }
 
@@ -237,14 +245,9 @@ class Walker {
       return R::kUnsupported;  // protobuf reads integral JSON numbers
     }
     if (PyUnicode_CheckExact(v)) {
-      Py_ssize_t size = 0;
-      const char* text = PyUnicode_AsUTF8AndSize(v, &size);
-      if (text == nullptr) {
-        PyErr_Clear();
-        return Invalid("not valid Unicode (lone surrogate)");
-      }
-      return DecimalString(std::string_view(text, static_cast<size_t>(size)),
-                           out);
+      std::string_view text;
+      if (R r = Text(v, &text); r != R::kOk) return r;
+      return DecimalString(text, out);
     }
     if (PyBool_Check(v)) {
       return Invalid("expected an integer, got bool");
@@ -331,15 +334,10 @@ class Walker {
 
   R Timestamp(PyObject* v, google::protobuf::Timestamp* out) {
     if (PyUnicode_CheckExact(v)) {
-      Py_ssize_t size = 0;
-      const char* text = PyUnicode_AsUTF8AndSize(v, &size);
-      if (text == nullptr) {
-        PyErr_Clear();
-        return Invalid("not valid Unicode (lone surrogate)");
-      }
-      if (!TimeUtil::FromString(std::string(text, static_cast<size_t>(size)),
-                                out)) {
-        return Invalid("\"" + std::string(text, std::min<size_t>(size, 40)) +
+      std::string_view text;
+      if (R r = Text(v, &text); r != R::kOk) return r;
+      if (!TimeUtil::FromString(std::string(text), out)) {
+        return Invalid("\"" + std::string(text.substr(0, 40)) +
                        "\" is not an RFC 3339 timestamp such as "
                        "\"2026-01-05T10:00:00Z\"");
       }

@@ -33,9 +33,12 @@
 #ifndef TACT_SRC_COMMON_CONTEXT_FIELDS_H_
 #define TACT_SRC_COMMON_CONTEXT_FIELDS_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
+#include "absl/base/attributes.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "tact/v1/context.pb.h"
@@ -145,7 +148,8 @@ struct ContextFieldInfo {
 #define TACT_V1_VISIT_MAP(m, v, accessor, info) v.Map(info, m.accessor())
 
 #define TACT_V1_READ_ROW(m, r, key, number, accessor, proto, json, KIND, Type) \
-  if (key == json || key == proto) {                                           \
+  if (ContextFieldNamed<ContextFieldSameNames(json, proto)>(key, json,         \
+                                                            proto)) {          \
     return TACT_V1_READ_##KIND(m, r, accessor,                                 \
                                (ContextFieldInfo{number, proto, json}));       \
   }
@@ -166,13 +170,38 @@ struct ContextFieldInfo {
 #define TACT_V1_READ_REPEATED TACT_V1_READ_INTO
 #define TACT_V1_READ_MAP TACT_V1_READ_INTO
 
+// Whether two string literals are equal, at compile time.
+constexpr bool ContextFieldSameNames(const char* a, const char* b) {
+  for (; *a != '\0' && *a == *b; ++a, ++b) {
+  }
+  return *a == *b;
+}
+
+// `key` is the literal `name` (with constant sizes the compiler compares in
+// a few instructions).
+template <typename Key, size_t N>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool ContextFieldNameIs(
+    const Key& key, const char (&name)[N]) {
+  return key.size() == N - 1 && std::memcmp(key.data(), name, N - 1) == 0;
+}
+
+// `key` names a field whose JSON and proto names are `json` and `proto`
+// (compared once where they are the same).
+template <bool kSameNames, typename Key, size_t J, size_t P>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool ContextFieldNamed(
+    const Key& key, const char (&json)[J], const char (&proto)[P]) {
+  return ContextFieldNameIs(key, json) ||
+         (!kSameNames && ContextFieldNameIs(key, proto));
+}
+
 #define TACT_V1_DEFINE_FIELD_CODE(Type)                                       \
   template <typename Visitor>                                                 \
   bool VisitContextFields(const v1::Type& m, Visitor& v) {                    \
     TACT_V1_FIELDS_##Type(TACT_V1_VISIT_ROW, m, v) return true;               \
   }                                                                           \
   template <typename Key, typename Reader>                                    \
-  auto ReadContextField(v1::Type* m, const Key& key, Reader& r)               \
+  ABSL_ATTRIBUTE_ALWAYS_INLINE inline auto ReadContextField(                  \
+      v1::Type* m, const Key& key, Reader& r)                                 \
       ->decltype(r.Unknown(key)) {                                            \
     TACT_V1_FIELDS_##Type(TACT_V1_READ_ROW, m, r, key) return r.Unknown(key); \
   }

@@ -11,6 +11,7 @@
 #include <string>
 #include <system_error>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -571,24 +572,33 @@ class Reader {
     bool Unknown(absl::string_view) const { return false; }
 
     template <typename Mutable>
-    bool Into(ContextFieldInfo f, Mutable mutable_field) {
-      return Field(f, [&] { return r_->ReadInto(mutable_field()); });
+    ABSL_ATTRIBUTE_ALWAYS_INLINE bool Into(ContextFieldInfo f,
+                                           Mutable mutable_field) {
+      bool null;
+      return Begin(f, &null) && (null || r_->ReadInto(mutable_field()));
     }
     template <typename T, typename Set>
-    bool Scalar(ContextFieldInfo f, Set set) {
-      return Field(f, [&] {
-        T value;
-        if (!r_->ReadInto(&value)) return false;
-        set(value);
-        return true;
-      });
+    ABSL_ATTRIBUTE_ALWAYS_INLINE bool Scalar(ContextFieldInfo f, Set set) {
+      bool null;
+      if (!Begin(f, &null)) return false;
+      if (null) return true;
+      T value;
+      if (!r_->ReadInto(&value)) return false;
+      set(value);
+      return true;
     }
 
    private:
-    template <typename Read>
-    bool Field(ContextFieldInfo f, Read read) {
-      if (seen_ == nullptr) return read();
-      return seen_->Add(f.number) && (r_->ReadNull() || read());
+    // False when the field was named before; `*null` when its value is null
+    // (then read).
+    ABSL_ATTRIBUTE_ALWAYS_INLINE bool Begin(ContextFieldInfo f, bool* null) {
+      if (seen_ == nullptr) {
+        *null = false;
+        return true;
+      }
+      if (!seen_->Add(f.number)) return false;
+      *null = r_->ReadNull();
+      return true;
     }
 
     Reader* const r_;
