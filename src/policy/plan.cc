@@ -102,11 +102,9 @@ class PlanBuilder {
     CompileDefinitions();
     CompileModifiers();
     CompileRules();
-    CompileLadders(c_);
-    CompileStrikeLimits(c_);
-    CompileBudgets(c_);
-    CompilePlaybooks(c_);
-    CompileEntitlements(c_);
+    for (const Construct& construct : Constructs()) {
+      if (construct.compile != nullptr) construct.compile(c_);
+    }
     if (c_.failed()) return nullptr;
     std::unique_ptr<PolicyPlan> out = c_.TakePlan();
     out->program = std::move(c_.program()).Build();

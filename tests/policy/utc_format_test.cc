@@ -7,7 +7,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "src/policy/constructs/constructs.h"
+#include "src/policy/constructs/common.h"
 
 namespace tact::internal {
 namespace {

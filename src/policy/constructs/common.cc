@@ -1,4 +1,6 @@
 // Small helpers every construct uses.
+#include "src/policy/constructs/common.h"
+
 #include <cstdint>
 #include <string>
 
@@ -6,7 +8,6 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "src/policy/constructs/constructs.h"
 
 namespace tact::internal {
 
