@@ -25,8 +25,8 @@ TEST(ConstructSeamTest, RowsInDecideOrder) {
 
 TEST(ConstructSeamTest, EveryRowHasAStep) {
   for (const Construct& c : Constructs()) {
-    EXPECT_TRUE(c.compile != nullptr || c.propose != nullptr ||
-                c.adjust != nullptr)
+    EXPECT_TRUE(c.compile != nullptr || c.finish != nullptr ||
+                c.propose != nullptr || c.adjust != nullptr)
         << Name(c.kind);
   }
 }

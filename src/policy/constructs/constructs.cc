@@ -12,8 +12,9 @@
 namespace tact::internal {
 namespace {
 
-// Rules are compiled with the actions by the plan builder (every construct
-// refers to both); at decision time they propose first.
+// Rules are compiled (and their conditions ordered) with the actions by the
+// plan builder, since every construct refers to both; at decision time they
+// propose first.
 void ProposeRules(const DecideState& state, Outcome* outcome) {
   RunRules(state.plan, state.frame, outcome, state.trace);
 }
@@ -26,14 +27,14 @@ void ProposeRules(const DecideState& state, Outcome* outcome) {
 // playbook refers to a ladder compiled before it).
 // clang-format off
 constexpr Construct kConstructs[] = {
-    // kind                    compile              propose              adjust
-    {SourceKind::kRule,        nullptr,             ProposeRules,        nullptr},
-    {SourceKind::kStrikeLimit, CompileStrikeLimits, ProposeStrikeLimits, nullptr},
-    {SourceKind::kLadder,      CompileLadders,      ProposeLadders,      nullptr},
-    {SourceKind::kPlaybook,    CompilePlaybooks,    ProposePlaybooks,    nullptr},
-    {SourceKind::kEntitlement, CompileEntitlements, nullptr,             AdjustEntitlements},
-    {SourceKind::kBudget,      CompileBudgets,      ProposeBudget,       AdjustBudget},
-    {SourceKind::kAuthority,   nullptr,             nullptr,             AdjustAuthority},
+    // kind                    compile              finish              propose              adjust
+    {SourceKind::kRule,        nullptr,             nullptr,            ProposeRules,        nullptr},
+    {SourceKind::kStrikeLimit, CompileStrikeLimits, FinishStrikeLimits, ProposeStrikeLimits, nullptr},
+    {SourceKind::kLadder,      CompileLadders,      FinishLadders,      ProposeLadders,      nullptr},
+    {SourceKind::kPlaybook,    CompilePlaybooks,    FinishPlaybooks,    ProposePlaybooks,    nullptr},
+    {SourceKind::kEntitlement, CompileEntitlements, nullptr,            nullptr,             AdjustEntitlements},
+    {SourceKind::kBudget,      CompileBudgets,      nullptr,            ProposeBudget,       AdjustBudget},
+    {SourceKind::kAuthority,   nullptr,             nullptr,            nullptr,             AdjustAuthority},
 };
 // clang-format on
 

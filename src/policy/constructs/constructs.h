@@ -2,9 +2,11 @@
 // decide order. The policy compiler, the engine and the ranker iterate it
 // and name no construct.
 //
-// A construct has up to three steps:
+// A construct has up to four steps:
 //  - compile: at load, turns its proto messages into its part of the
 //    PolicyPlan, reporting mistakes through the PolicyCompiler;
+//  - finish: at load, once the expression program is built, orders the
+//    conjuncts of its conditions (OrderConjuncts in condition.h);
 //  - propose: at decision time, adds candidates, holds, effects and flags
 //    to the one Outcome (rows run in table order, so a later row sees what
 //    earlier rows proposed: playbooks restage ladder candidates);
@@ -68,6 +70,8 @@ struct Construct {
   // Its reasons' source kind; also names the row.
   SourceKind kind;
   void (*compile)(PolicyCompiler& c);
+  // REQUIRES: plan->program built.
+  void (*finish)(PolicyPlan* plan);
   void (*propose)(const DecideState& state, Outcome* outcome);
   // REQUIRES: scratch->ranked sorted, scratch->holds grouped by action.
   // Leaves scratch->ranked sorted.

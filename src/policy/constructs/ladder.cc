@@ -77,6 +77,13 @@ void CompileLadders(PolicyCompiler& c) {
   }
 }
 
+void FinishLadders(PolicyPlan* plan) {
+  for (LadderPlan& l : plan->ladders) {
+    OrderConjuncts(*plan->program, &l.when);
+    for (RungPlan& rung : l.rungs) OrderConjuncts(*plan->program, &rung.entry);
+  }
+}
+
 namespace {
 
 // The highest rung offered in this case and when, from the history.

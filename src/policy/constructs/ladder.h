@@ -9,6 +9,9 @@ namespace tact::internal {
 // Compiles policy.ladders into plan.ladders.
 void CompileLadders(PolicyCompiler& c);
 
+// Orders the conjuncts of each ladder's `when` and each rung's entry.
+void FinishLadders(PolicyPlan* plan);
+
 // The next rung (or the exhausted outcome) of every ladder whose situation
 // holds, with the `rung_offered` effect; a `wait` hold while the next rung
 // is not yet due.

@@ -77,6 +77,12 @@ void CompilePlaybooks(PolicyCompiler& c) {
   }
 }
 
+void FinishPlaybooks(PolicyPlan* plan) {
+  for (PlaybookPlan& p : plan->playbooks) {
+    OrderConjuncts(*plan->program, &p.when);
+  }
+}
+
 void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
   const PolicyPlan& plan = state.plan;
   const v1::Case& kase = state.context.case_();

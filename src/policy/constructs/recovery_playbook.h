@@ -10,6 +10,9 @@ namespace tact::internal {
 // REQUIRES: the ladders compiled (a playbook names its compensation ladder).
 void CompilePlaybooks(PolicyCompiler& c);
 
+// Orders the conjuncts of each playbook's `when`.
+void FinishPlaybooks(PolicyPlan* plan);
+
 // Staged apology, fix, surprise and compensation (PlaybookStage); the
 // `recovery_window_missed` flag past the fix deadline. Restages the
 // compensation ladder's candidates, so it runs after ProposeLadders.

@@ -86,6 +86,12 @@ void CompileStrikeLimits(PolicyCompiler& c) {
   }
 }
 
+void FinishStrikeLimits(PolicyPlan* plan) {
+  for (StrikePlan& s : plan->strikes) {
+    OrderConjuncts(*plan->program, &s.current_is_strike);
+  }
+}
+
 void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
   std::string& fallback = state.buffers.fallback;
   const PolicyPlan& plan = state.plan;

@@ -9,6 +9,9 @@ namespace tact::internal {
 // Compiles policy.strike_limits into plan.strikes.
 void CompileStrikeLimits(PolicyCompiler& c);
 
+// Orders the conjuncts of current_is_strike.
+void FinishStrikeLimits(PolicyPlan* plan);
+
 // Warning and at-limit candidates, suppression holds (BlockedCode
 // kStrikeLimit), the `strike` effect when the current case is a strike.
 void ProposeStrikeLimits(const DecideState& state, Outcome* outcome);
