@@ -13,7 +13,7 @@
 #include "src/expr/program.h"
 #include "src/io/policy_source.h"
 #include "src/policy/constructs/common.h"
-#include "src/policy/constructs/constructs.h"
+#include "src/policy/constructs/construct_table.h"
 #include "src/policy/context_check.h"
 #include "src/policy/decision_writer.h"
 #include "src/policy/outcome.h"
@@ -227,7 +227,7 @@ absl::Status Engine::DecideInto(const v1::Context& context,
       internal::ToTime(context.now()),
       options.trace ? out->mutable_trace() : nullptr,
       scratch->buffers};
-  for (const internal::Construct& construct : internal::Constructs()) {
+  for (const internal::Construct& construct : internal::kConstructs) {
     if (construct.propose != nullptr) construct.propose(state, &outcome);
   }
   internal::ScoreFactors(plan, frame, &scratch->factors, &scratch->touched);

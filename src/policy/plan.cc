@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "src/policy/condition.h"
-#include "src/policy/constructs/constructs.h"
+#include "src/policy/constructs/construct_table.h"
 #include "src/policy/policy_compiler.h"
 
 namespace tact::internal {
@@ -52,7 +52,7 @@ void OrderAllConjuncts(PolicyPlan& plan) {
   const Program& program = *plan.program;
   for (RulePlan& rule : plan.rules) OrderConjuncts(program, &rule.when);
   for (ModifierPlan& m : plan.modifiers) OrderConjuncts(program, &m.when);
-  for (const Construct& construct : Constructs()) {
+  for (const Construct& construct : kConstructs) {
     if (construct.finish != nullptr) construct.finish(&plan);
   }
 }
@@ -90,7 +90,7 @@ class PlanBuilder {
     CompileDefinitions();
     CompileModifiers();
     CompileRules();
-    for (const Construct& construct : Constructs()) {
+    for (const Construct& construct : kConstructs) {
       if (construct.compile != nullptr) construct.compile(c_);
     }
     if (c_.failed()) return nullptr;

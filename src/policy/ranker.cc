@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "src/policy/constructs/constructs.h"
+#include "src/policy/constructs/construct_table.h"
 #include "src/policy/decision_writer.h"
 #include "src/policy/ranked.h"
 
@@ -145,7 +145,7 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
   NormalizeAmounts(plan, &scratch->ranked);
   // The constructs' ranking passes, in decide order.
   const AdjustState state{plan, context, outcome, caller_authority};
-  for (const Construct& construct : Constructs()) {
+  for (const Construct& construct : kConstructs) {
     if (construct.adjust != nullptr) construct.adjust(state, scratch);
   }
 

@@ -79,7 +79,8 @@ struct Construct {
 };
 
 // Every construct, in decide order: rules, strike limits, ladders,
-// playbooks, entitlements, goodwill budget, authority.
+// playbooks, entitlements, goodwill budget, authority. The table itself is
+// kConstructs in construct_table.h.
 absl::Span<const Construct> Constructs();
 
 }  // namespace tact::internal
