@@ -9,11 +9,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "src/expr/program.h"
 #include "src/common/status_macros.h"
+#include "src/expr/program.h"
 #include "src/io/policy_source.h"
-#include "src/policy/constructs/constructs.h"
+#include "src/policy/constructs/common.h"
+#include "src/policy/constructs/construct_table.h"
 #include "src/policy/context_check.h"
+#include "src/policy/decision_writer.h"
 #include "src/policy/outcome.h"
 #include "src/policy/plan.h"
 #include "src/policy/ranked.h"
@@ -137,6 +139,9 @@ struct DecideScratch {
   internal::RankScratch rank;
   std::vector<double> factors;  // all 1.0 between decisions
   std::vector<int> touched;
+  // The constructs' text buffers: cleared before every use, so a decision
+  // cut short leaves nothing in them to reset.
+  internal::ProposeBuffers buffers;
   bool in_use = false;
 };
 
@@ -174,10 +179,6 @@ class ScratchLease {
   int exceptions_ = std::uncaught_exceptions();
 };
 
-void Assign(std::string* out, const std::string& text) {
-  out->assign(text.data(), text.size());
-}
-
 }  // namespace
 
 absl::StatusOr<v1::Decision> Engine::Decide(
@@ -214,23 +215,21 @@ absl::Status Engine::DecideInto(const v1::Context& context,
     return status;
   }
   internal::Frame& frame = scratch->frame;
-  Assign(out->mutable_policy_name(), impl_->policy.name());
-  Assign(out->mutable_policy_version(), impl_->policy.version());
-  Assign(out->mutable_policy_hash(), impl_->hash);
-  *out->mutable_now() = context.now();
-  // RunRules appends one entry per rule; cleared entries keep their strings.
-  out->mutable_trace()->Clear();
+  internal::WriteDecisionHeader(impl_->policy.name(), impl_->policy.version(),
+                                impl_->hash, context.now(), out);
 
   internal::Outcome& outcome = scratch->outcome;
   outcome.Clear();
-  internal::DecideState state{plan, context, frame,
-                              internal::ToTime(context.now())};
-  internal::RunRules(plan, frame, &outcome,
-                     options.trace ? out->mutable_trace() : nullptr);
-  internal::RunStrikeLimits(state, &outcome);
-  internal::RunLadders(state, &outcome);
-  internal::RunPlaybooks(state, &outcome);
-  internal::RunBudget(state, &outcome);
+  const internal::DecideState state{
+      plan,
+      context,
+      frame,
+      internal::ToTime(context.now()),
+      options.trace ? out->mutable_trace() : nullptr,
+      scratch->buffers};
+  for (const internal::Construct& construct : internal::kConstructs) {
+    if (construct.propose != nullptr) construct.propose(state, &outcome);
+  }
   internal::ScoreFactors(plan, frame, &scratch->factors, &scratch->touched);
   internal::Rank(plan, context, scratch->factors, caller, outcome,
                  &scratch->rank, out);

@@ -9,14 +9,16 @@
 namespace tact::internal {
 
 void ReasonRef::WriteTo(v1::Reason* out) const {
+  absl::string_view kind = Name(source.kind);
   out->mutable_source_kind()->assign(kind.data(), kind.size());
-  out->mutable_source_id()->assign(id.data(), id.size());
+  out->mutable_source_id()->assign(source.id.data(), source.id.size());
   absl::string_view t = text();
   out->mutable_text()->assign(t.data(), t.size());
 }
 
 void EffectRef::WriteTo(v1::Effect* out) const {
-  out->mutable_kind()->assign(kind.data(), kind.size());
+  absl::string_view name = Name(kind);
+  out->mutable_kind()->assign(name.data(), name.size());
   out->mutable_ref()->assign(ref.data(), ref.size());
   out->set_amount(amount);
   out->set_step(step);
@@ -46,13 +48,12 @@ bool Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
     candidate.params.emplace_back(param.name, v);
   }
   if (proposer.reason != nullptr && !proposer.reason->empty()) {
-    RenderTemplateTo(
-        *proposer.reason, candidate.params, plan.currency,
-        candidate.reason.StartRendered(proposer.kind, proposer.id));
+    RenderTemplateTo(*proposer.reason, candidate.params, plan.currency,
+                     candidate.reason.StartRendered(proposer.source));
   } else if (proposer.fallback_is_stable) {
-    candidate.reason.SetLiteral(proposer.kind, proposer.id, proposer.fallback);
+    candidate.reason.SetLiteral(proposer.source, proposer.fallback);
   } else {
-    candidate.reason.StartRendered(proposer.kind, proposer.id)
+    candidate.reason.StartRendered(proposer.source)
         ->append(proposer.fallback.data(), proposer.fallback.size());
   }
   return true;

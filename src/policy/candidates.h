@@ -15,8 +15,7 @@ namespace tact::internal {
 
 // Who proposes a candidate, and how it ranks.
 struct Proposer {
-  absl::string_view kind;  // "rule", "ladder", "strike_limit", "playbook"
-  absl::string_view id;
+  SourceRef source;
   const Template* reason = nullptr;  // null or empty: `fallback`
   absl::string_view fallback;
   int priority = 0;

@@ -1,5 +1,6 @@
 #include "src/policy/condition.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,12 @@ ConditionResult EvaluateCondition(const Program& program,
     result.error = absl::StrCat(errored->source, ": ", error.string_value);
   }
   return result;
+}
+
+void OrderConjuncts(const Program& program, std::vector<Conjunct>* when) {
+  std::stable_partition(when->begin(), when->end(), [&](const Conjunct& c) {
+    return !program.IsCostly(c.expr);
+  });
 }
 
 }  // namespace tact::internal

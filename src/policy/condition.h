@@ -27,6 +27,13 @@ ConditionResult EvaluateCondition(const Program& program,
                                   const std::vector<Conjunct>& conjuncts,
                                   Frame& frame);
 
+// Cheap conjuncts first, regexes and history scans last (stable otherwise):
+// a condition's result does not depend on the order, since a false conjunct
+// wins over an erring one, but a regex is then only run when the cheap tests
+// of its rule already hold. The trace names the first false conjunct in this
+// order. Runs once the program is built.
+void OrderConjuncts(const Program& program, std::vector<Conjunct>* when);
+
 }  // namespace tact::internal
 
 #endif  // TACT_SRC_POLICY_CONDITION_H_

@@ -5,9 +5,10 @@
 // Decision. This is the single candidate/suppression pipeline every
 // construct plugs into.
 //
-// Nothing here owns compiled-plan text: kinds, ids and codes view the
-// PolicyPlan (or string literals), so an Outcome reused across decisions
-// (Outcome::Clear keeps every buffer) allocates nothing in steady state.
+// Nothing here owns compiled-plan text: ids view the PolicyPlan (or string
+// literals), kinds and codes are the enums of tact/codes.h, so an Outcome
+// reused across decisions (Outcome::Clear keeps every buffer) allocates nothing
+// in steady state.
 #ifndef TACT_SRC_POLICY_OUTCOME_H_
 #define TACT_SRC_POLICY_OUTCOME_H_
 
@@ -21,18 +22,35 @@
 
 #include "absl/strings/string_view.h"
 #include "src/expr/value.h"
+#include "tact/codes.h"
 #include "tact/v1/decision.pb.h"
 
 namespace tact::internal {
 
 // Ranks before any other ordering key when set; lower stages rank first.
+// A staged candidate's stage is a PlaybookStage (as an int), so every
+// apology ranks before every fix, and so on.
 inline constexpr int kUnstaged = INT_MAX;
 
-// A v1::Reason before it is written: kind and id view the plan (or
-// literals); the text is a view too unless it had to be rendered.
-struct ReasonRef {
-  absl::string_view kind;
+// The rank of a playbook stage among the ordering keys.
+constexpr int StageRank(PlaybookStage stage) { return static_cast<int>(stage); }
+
+// Who proposed, held back or annotated an action: a construct of the plan,
+// by kind and by its index in the plan's list of that kind (rules, strikes,
+// ladders, playbooks, budgets, authorities; -1 for an entitlement, which is
+// named by its tier). `id` (viewing the plan) is what the decision shows.
+struct SourceRef {
+  SourceKind kind = SourceKind::kRule;
+  int index = -1;
   absl::string_view id;
+
+  bool Is(SourceKind k, int i) const { return kind == k && index == i; }
+};
+
+// A v1::Reason before it is written: the source and the text view the plan
+// (or literals) unless the text had to be rendered.
+struct ReasonRef {
+  SourceRef source;
   // The text when `rendered` is not used. Must outlive the decision.
   absl::string_view literal;
   bool use_rendered = false;
@@ -42,17 +60,14 @@ struct ReasonRef {
     return use_rendered ? absl::string_view(rendered) : literal;
   }
   // A text that lives as long as the plan.
-  void SetLiteral(absl::string_view k, absl::string_view i,
-                  absl::string_view text) {
-    kind = k;
-    id = i;
+  void SetLiteral(const SourceRef& from, absl::string_view text) {
+    source = from;
     literal = text;
     use_rendered = false;
   }
   // Starts a rendered text; append to the returned string.
-  std::string* StartRendered(absl::string_view k, absl::string_view i) {
-    kind = k;
-    id = i;
+  std::string* StartRendered(const SourceRef& from) {
+    source = from;
     use_rendered = true;
     rendered.clear();
     return &rendered;
@@ -60,9 +75,9 @@ struct ReasonRef {
   void WriteTo(v1::Reason* out) const;
 };
 
-// A v1::Effect before it is written; kind and ref view the plan.
+// A v1::Effect before it is written; ref views the plan.
 struct EffectRef {
-  absl::string_view kind;
+  EffectKind kind = EffectKind::kStrike;
   absl::string_view ref;
   int64_t amount = 0;
   int64_t step = 0;
@@ -115,13 +130,12 @@ struct Candidate {
 // Something that keeps an action from being recommended.
 struct Hold {
   int action = -1;
-  // Machine-readable cause, e.g. "vetoed".
-  absl::string_view code;
+  BlockedCode code = BlockedCode::kVetoed;
   ReasonRef by;
 };
 
 struct FlagRef {
-  absl::string_view code;
+  FlagCode code = FlagCode::kRecoveryWindowMissed;
   ReasonRef source;
 };
 

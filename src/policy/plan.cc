@@ -10,7 +10,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "src/policy/constructs/constructs.h"
+#include "src/policy/condition.h"
+#include "src/policy/constructs/construct_table.h"
 #include "src/policy/policy_compiler.h"
 
 namespace tact::internal {
@@ -45,28 +46,15 @@ ValueType ToValueType(v1::AttributeDeclaration::Type type) {
   }
 }
 
-// Cheap conjuncts first, regexes and history scans last (stable otherwise):
-// a condition's result does not depend on the order, since a false conjunct
-// wins over an erring one, but a regex is then only run when the cheap tests
-// of its rule already hold. The trace names the first false conjunct in this
-// order.
-void OrderConjuncts(const Program& program, std::vector<Conjunct>* when) {
-  std::stable_partition(when->begin(), when->end(), [&](const Conjunct& c) {
-    return !program.IsCostly(c.expr);
-  });
-}
-
-void OrderConjuncts(PolicyPlan& plan) {
+// Orders every condition's conjuncts (OrderConjuncts), the rules' and
+// modifiers' here and the constructs' in their finish steps.
+void OrderAllConjuncts(PolicyPlan& plan) {
   const Program& program = *plan.program;
   for (RulePlan& rule : plan.rules) OrderConjuncts(program, &rule.when);
   for (ModifierPlan& m : plan.modifiers) OrderConjuncts(program, &m.when);
-  for (LadderPlan& l : plan.ladders) {
-    OrderConjuncts(program, &l.when);
-    for (RungPlan& rung : l.rungs) OrderConjuncts(program, &rung.entry);
+  for (const Construct& construct : kConstructs) {
+    if (construct.finish != nullptr) construct.finish(&plan);
   }
-  for (StrikePlan& s : plan.strikes)
-    OrderConjuncts(program, &s.current_is_strike);
-  for (PlaybookPlan& p : plan.playbooks) OrderConjuncts(program, &p.when);
 }
 
 }  // namespace
@@ -102,15 +90,13 @@ class PlanBuilder {
     CompileDefinitions();
     CompileModifiers();
     CompileRules();
-    CompileLadders(c_);
-    CompileStrikeLimits(c_);
-    CompileBudgets(c_);
-    CompilePlaybooks(c_);
-    CompileEntitlements(c_);
+    for (const Construct& construct : kConstructs) {
+      if (construct.compile != nullptr) construct.compile(c_);
+    }
     if (c_.failed()) return nullptr;
     std::unique_ptr<PolicyPlan> out = c_.TakePlan();
     out->program = std::move(c_.program()).Build();
-    OrderConjuncts(*out);
+    OrderAllConjuncts(*out);
     out->rule_index = RuleIndex::Build(out->rules, *out->program);
     return out;
   }

@@ -39,8 +39,10 @@ struct RankedAction {
   // Notes the passes add after the sources' reasons (RankScratch::notes).
   int notes[kMaxNotes] = {};
   int note_count = 0;
-  // The goodwill effect's amount when the budget granted one; -1: none.
-  int64_t goodwill = -1;
+  // An effect a pass adds (the budget's goodwill), recorded after the
+  // sources' when the action is recommended: an index into
+  // RankScratch::effects, or -1.
+  int effect = -1;
   bool beyond_contract = false;
   // Set by the authority pass: the lowest authority that may approve it.
   int required_authority = -1;
@@ -49,7 +51,7 @@ struct RankedAction {
 // An action held back, written to the decision's `blocked`.
 struct BlockedRef {
   int action = -1;
-  absl::string_view code;
+  BlockedCode code = BlockedCode::kVetoed;
   const ReasonRef* by_hold = nullptr;  // the hold's reason, or
   int by_note = -1;                    // a note in RankScratch::notes
   RankedAction wanted;                 // whose reasons are `wanted_by`
@@ -66,6 +68,7 @@ struct RankScratch {
   std::vector<RankedAction> alternatives;
   std::vector<BlockedRef> blocked;
   Pool<ReasonRef> notes;
+  std::vector<EffectRef> effects;  // see RankedAction::effect
 
   void Clear() {
     candidates.clear();
@@ -74,6 +77,7 @@ struct RankScratch {
     alternatives.clear();
     blocked.clear();
     notes.Clear();
+    effects.clear();
   }
 
   // A note on `r`, after its other reasons; fill the returned reason.
@@ -83,6 +87,12 @@ struct RankScratch {
       r->notes[r->note_count++] = static_cast<int>(notes.size()) - 1;
     }
     return note;
+  }
+
+  // Records `effect` for `r` if it ends up recommended.
+  void SetEffect(RankedAction* r, const EffectRef& effect) {
+    r->effect = static_cast<int>(effects.size());
+    effects.push_back(effect);
   }
 
   // The first hold on `action`, or null.

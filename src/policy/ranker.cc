@@ -1,118 +1,18 @@
 #include "src/policy/ranker.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
-#include <string>
-#include <utility>
+#include <limits>
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "src/policy/constructs/constructs.h"
+#include "src/policy/constructs/construct_table.h"
+#include "src/policy/decision_writer.h"
 #include "src/policy/ranked.h"
-#include "src/policy/template.h"
-#include "tact/codes.h"
 
 namespace tact::internal {
 namespace {
-
-using google::protobuf::RepeatedPtrField;
-
-// The element `*used` of `field`, reusing one a previous decision left
-// (every field of it must then be written or cleared); counts it as used.
-template <typename T>
-T* Next(RepeatedPtrField<T>* field, int* used) {
-  if (*used < field->size()) return field->Mutable((*used)++);
-  ++*used;
-  return field->Add();
-}
-
-// Drops the elements past `used`; protobuf keeps them, cleared, for reuse.
-template <typename T>
-void Truncate(RepeatedPtrField<T>* field, int used) {
-  while (field->size() > used) field->RemoveLast();
-}
-
-void Assign(std::string* out, absl::string_view text) {
-  out->assign(text.data(), text.size());
-}
-
-void SetTimestamp(int64_t nanos, google::protobuf::Timestamp* out) {
-  int64_t seconds = nanos / 1000000000;
-  int64_t rest = nanos % 1000000000;
-  if (rest < 0) {
-    rest += 1000000000;
-    --seconds;
-  }
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(rest));
-}
-
-// Writes every reason of `r`: its sources' (unless it stands in for another
-// action) and then its notes.
-void WriteReasons(const RankedAction& r, const RankScratch& scratch,
-                  RepeatedPtrField<v1::Reason>* out) {
-  int used = 0;
-  if (r.reasons_from_sources) {
-    for (int k = 0; k < r.source_count; ++k) {
-      r.sources[k]->reason.WriteTo(Next(out, &used));
-    }
-  }
-  for (int k = 0; k < r.note_count; ++k) {
-    scratch.notes[r.notes[k]].WriteTo(Next(out, &used));
-  }
-  Truncate(out, used);
-}
-
-void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
-                 const RankScratch& scratch, v1::RecommendedAction* out) {
-  const ActionPlan& action = plan.actions[r.action];
-  static const Params* const kNoParams = new Params();
-  const Params& params = r.params != nullptr ? *r.params : *kNoParams;
-  out->set_rank(rank);
-  Assign(out->mutable_action(), action.id);
-  Assign(out->mutable_title(), action.title);
-  int used = 0;
-  for (const auto& [name, value] : params) {
-    v1::Param* param = Next(out->mutable_params(), &used);
-    Assign(param->mutable_name(), name);
-    WriteProtoValue(value, param->mutable_value());
-  }
-  Truncate(out->mutable_params(), used);
-  out->set_priority(r.priority);
-  out->set_score(r.score);
-  out->mutable_text()->clear();
-  RenderTemplateTo(action.text, params, plan.currency, out->mutable_text());
-  WriteReasons(r, scratch, out->mutable_reasons());
-  used = 0;
-  for (const std::string& tag : action.tags) {
-    Assign(Next(out->mutable_tags(), &used), tag);
-  }
-  Truncate(out->mutable_tags(), used);
-  if (r.required_authority >= 0) {
-    Assign(out->mutable_required_authority(),
-           plan.authorities[r.required_authority]);
-  } else {
-    out->clear_required_authority();
-  }
-  out->set_beyond_contract(r.beyond_contract);
-  if (r.stage >= 0 &&
-      r.stage <= static_cast<int>(PlaybookStage::kCompensation)) {
-    Assign(out->mutable_playbook_stage(),
-           Name(static_cast<PlaybookStage>(r.stage)));
-  } else {
-    out->clear_playbook_stage();
-  }
-}
-
-void WriteBlocked(const PolicyPlan& plan, const BlockedRef& b,
-                  const RankScratch& scratch, v1::BlockedAction* out) {
-  Assign(out->mutable_action(), plan.actions[b.action].id);
-  Assign(out->mutable_code(), b.code);
-  const ReasonRef& by =
-      b.by_hold != nullptr ? *b.by_hold : scratch.notes[b.by_note];
-  by.WriteTo(out->mutable_blocked_by());
-  WriteReasons(b.wanted, scratch, out->mutable_wanted_by());
-}
 
 // Fills scratch->candidates with the outcome's candidates grouped by
 // action (ascending), in contribution order within a group. A counting
@@ -140,36 +40,29 @@ void GroupByAction(const PolicyPlan& plan, Outcome& outcome,
   std::fill(start.begin(), start.end(), 0);
 }
 
-}  // namespace
+// Whole minor units: doubles round down; negative and NaN become 0, huge
+// values saturate (and so need every limit and budget to allow them).
+int64_t ToMinorUnits(const Value& v) {
+  if (v.type == ValueType::kInt) return std::max<int64_t>(0, v.int_value);
+  if (v.type != ValueType::kDouble || !(v.double_value > 0)) return 0;
+  if (v.double_value >= 9.2e18) return std::numeric_limits<int64_t>::max();
+  return static_cast<int64_t>(std::floor(v.double_value));
+}
 
-void WriteProtoValue(const Value& value, v1::Value* out) {
-  switch (value.type) {
-    case ValueType::kBool:
-      out->set_bool_value(value.bool_value);
-      break;
-    case ValueType::kInt:
-      out->set_int_value(value.int_value);
-      break;
-    case ValueType::kDouble:
-      out->set_double_value(value.double_value);
-      break;
-    case ValueType::kString:
-      Assign(out->mutable_string_value(), value.string_value);
-      break;
-    case ValueType::kTimestamp:
-      SetTimestamp(value.int_value, out->mutable_timestamp_value());
-      break;
-    case ValueType::kDuration:
-      out->mutable_duration_value()->set_seconds(value.int_value / 1000000000);
-      out->mutable_duration_value()->set_nanos(
-          static_cast<int32_t>(value.int_value % 1000000000));
-      break;
-    case ValueType::kError:
-    case ValueType::kEventList:
-      out->clear_kind();
-      break;
+// Makes every monetary amount whole, non-negative minor units, so the
+// passes (the budget, the authority limits) and the host never see a
+// fraction of a cent.
+void NormalizeAmounts(const PolicyPlan& plan,
+                      std::vector<RankedAction>* ranked) {
+  for (RankedAction& r : *ranked) {
+    const ActionPlan& action = plan.actions[r.action];
+    if (!action.monetary()) continue;
+    Value* amount = FindParam(r.params, action.amount_param);
+    if (amount != nullptr) *amount = Value::Int(ToMinorUnits(*amount));
   }
 }
+
+}  // namespace
 
 Value* FindParam(Params* params, absl::string_view name) {
   if (params == nullptr) return nullptr;
@@ -248,64 +141,15 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
     scratch->ranked.push_back(r);
   }
 
-  ApplyEntitlements(plan, context, scratch);
   SortRanked(plan.actions, &scratch->ranked);
   NormalizeAmounts(plan, &scratch->ranked);
-  if (outcome.budget.has_value()) {
-    ApplyBudget(plan, context, *outcome.budget, scratch);
+  // The constructs' ranking passes, in decide order.
+  const AdjustState state{plan, context, outcome, caller_authority};
+  for (const Construct& construct : kConstructs) {
+    if (construct.adjust != nullptr) construct.adjust(state, scratch);
   }
-  ApplyAuthority(plan, caller_authority, scratch);
 
-  int rank = 0;     // actions written, also the last rank given
-  int pending = 0;  // needs_approval written
-  int effects = 0;
-  for (const RankedAction& r : scratch->ranked) {
-    if (r.required_authority >= 0) {
-      v1::RecommendedAction* out =
-          Next(decision->mutable_needs_approval(), &pending);
-      WriteAction(plan, r, pending, *scratch, out);
-      continue;
-    }
-    v1::RecommendedAction* out = Next(decision->mutable_actions(), &rank);
-    WriteAction(plan, r, rank, *scratch, out);
-    for (int k = 0; k < r.source_count; ++k) {
-      for (const EffectRef& e : r.sources[k]->effects) {
-        e.WriteTo(Next(decision->mutable_effects(), &effects));
-      }
-    }
-    if (r.goodwill >= 0) {
-      EffectRef goodwill{Name(EffectKind::kGoodwill), outcome.budget->id,
-                         r.goodwill, 0};
-      goodwill.WriteTo(Next(decision->mutable_effects(), &effects));
-    }
-  }
-  Truncate(decision->mutable_actions(), rank);
-  Truncate(decision->mutable_needs_approval(), pending);
-
-  // Blocked actions list in action id order, independent of catalogue order.
-  std::vector<BlockedRef>& blocked = scratch->blocked;
-  std::sort(blocked.begin(), blocked.end(),
-            [&](const BlockedRef& a, const BlockedRef& b) {
-              return plan.actions[a.action].id < plan.actions[b.action].id;
-            });
-  int written = 0;
-  for (const BlockedRef& b : blocked) {
-    WriteBlocked(plan, b, *scratch,
-                 Next(decision->mutable_blocked(), &written));
-  }
-  Truncate(decision->mutable_blocked(), written);
-
-  for (const EffectRef& e : outcome.effects) {
-    e.WriteTo(Next(decision->mutable_effects(), &effects));
-  }
-  Truncate(decision->mutable_effects(), effects);
-  int flags = 0;
-  for (const FlagRef& f : outcome.flags) {
-    v1::Flag* out = Next(decision->mutable_flags(), &flags);
-    Assign(out->mutable_code(), f.code);
-    f.source.WriteTo(out->mutable_source());
-  }
-  Truncate(decision->mutable_flags(), flags);
+  WriteRanking(plan, outcome, *scratch, decision);
 }
 
 }  // namespace tact::internal

@@ -12,9 +12,10 @@
 
 namespace tact::internal {
 
-// Applies holds, merges duplicate candidates, runs the ranking passes
-// (entitlements, goodwill budget, authority) and writes `decision`'s
-// actions, needs_approval, blocked, effects and flags.
+// Applies holds, merges duplicate candidates, makes monetary amounts whole
+// minor units, runs the constructs' adjust steps in decide order
+// (constructs.h) and writes `decision`'s actions, needs_approval, blocked,
+// effects and flags (decision_writer.h).
 //
 // - An action with any Hold is blocked: listed once in `blocked` with the
 //   first hold as `blocked_by` and every candidate's reason as `wanted_by`.
@@ -35,10 +36,6 @@ namespace tact::internal {
 void Rank(const PolicyPlan& plan, const v1::Context& context,
           const std::vector<double>& factors, int caller_authority,
           Outcome& outcome, RankScratch* scratch, v1::Decision* decision);
-
-// Writes the wire form of an expression value into `*out` (the oneof set,
-// or cleared for a value with no wire form).
-void WriteProtoValue(const Value& value, v1::Value* out);
 
 }  // namespace tact::internal
 

@@ -20,8 +20,10 @@ namespace {
 // a recommendation whose parameter fails is dropped, the others stand.
 std::string Contribute(const PolicyPlan& plan, const RulePlan& rule,
                        Frame& frame, Outcome* outcome) {
-  Proposer proposer{Name(SourceKind::kRule),
-                    rule.id,
+  // Indexed by position in plan.rules (evaluation order).
+  const SourceRef source{SourceKind::kRule,
+                         static_cast<int>(&rule - plan.rules.data()), rule.id};
+  Proposer proposer{source,
                     &rule.reason,
                     rule.fallback_reason,
                     rule.priority,
@@ -35,8 +37,8 @@ std::string Contribute(const PolicyPlan& plan, const RulePlan& rule,
   for (int action : rule.veto) {
     Hold& hold = outcome->holds.Add();
     hold.action = action;
-    hold.code = Name(BlockedCode::kVetoed);
-    hold.by.SetLiteral(Name(SourceKind::kRule), rule.id, rule.veto_reason);
+    hold.code = BlockedCode::kVetoed;
+    hold.by.SetLiteral(source, rule.veto_reason);
   }
   return first_error;
 }

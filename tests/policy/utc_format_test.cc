@@ -8,7 +8,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "src/common/timestamp_bounds.h"
-#include "src/policy/constructs/constructs.h"
+#include "src/policy/constructs/common.h"
 
 namespace tact::internal {
 namespace {

@@ -1,6 +1,8 @@
 // Authority: what a caller (a chatbot, an agent) may do alone. Hard rails
 // the host enforces through tact: an action above the caller's authority is
 // returned as needing approval, never dropped and never as if allowed.
+#include "src/policy/constructs/authority.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -11,7 +13,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "src/policy/candidates.h"
-#include "src/policy/constructs/constructs.h"
 #include "src/policy/plan.h"
 #include "src/policy/template.h"
 #include "tact/codes.h"
@@ -51,7 +52,9 @@ int RequiredAuthority(const PolicyPlan& plan, const RankedAction& r,
 
 }  // namespace
 
-void ApplyAuthority(const PolicyPlan& plan, int caller, RankScratch* scratch) {
+void AdjustAuthority(const AdjustState& state, RankScratch* scratch) {
+  const PolicyPlan& plan = state.plan;
+  const int caller = state.caller_authority;
   if (caller < 0 || plan.authorities.empty()) return;
   for (RankedAction& r : scratch->ranked) {
     int64_t amount = 0;
@@ -60,7 +63,7 @@ void ApplyAuthority(const PolicyPlan& plan, int caller, RankScratch* scratch) {
     r.required_authority = needed;
     const ActionPlan& action = plan.actions[r.action];
     std::string* why = scratch->AddNote(&r).StartRendered(
-        Name(SourceKind::kAuthority), plan.authorities[needed]);
+        SourceRef{SourceKind::kAuthority, needed, plan.authorities[needed]});
     if (amount > 0 && !action.limits.empty()) {
       absl::StrAppend(
           why, "Needs approval from ", WithArticle(plan.authorities[needed]),

@@ -1,4 +1,6 @@
 // Small helpers every construct uses.
+#include "src/policy/constructs/common.h"
+
 #include <cstdint>
 #include <string>
 
@@ -8,7 +10,6 @@
 #include "absl/time/time.h"
 #include "src/common/civil_time.h"
 #include "src/common/timestamp_bounds.h"
-#include "src/policy/constructs/constructs.h"
 
 namespace tact::internal {
 

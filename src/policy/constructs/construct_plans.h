@@ -12,7 +12,6 @@
 #include "src/policy/calendar.h"
 #include "src/policy/plan_parts.h"
 #include "src/policy/template.h"
-#include "tact/codes.h"
 
 namespace tact::internal {
 
@@ -59,6 +58,8 @@ struct BudgetPlan {
   int calendar = -1;
 };
 
+// A recovery's steps rank by PlaybookStage (tact/codes.h, StageRank):
+// apology, fix, surprise, compensation, whatever the scores.
 struct PlaybookPlan {
   std::string id;
   std::vector<Conjunct> when;
@@ -78,14 +79,6 @@ struct EntitlementPlan {
   absl::flat_hash_map<std::string, std::vector<std::string>> includes;
   bool suppress = false;  // BeyondContract::SUPPRESS
 };
-
-// Playbook stages: the fixed order of a recovery, whatever the scores.
-inline constexpr int kStageApology = static_cast<int>(PlaybookStage::kApology);
-inline constexpr int kStageFix = static_cast<int>(PlaybookStage::kFix);
-inline constexpr int kStageSurprise =
-    static_cast<int>(PlaybookStage::kSurprise);
-inline constexpr int kStageCompensation =
-    static_cast<int>(PlaybookStage::kCompensation);
 
 }  // namespace tact::internal
 

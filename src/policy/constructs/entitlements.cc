@@ -1,5 +1,7 @@
 // Service entitlements: "strive to deliver the same service to every
 // customer" at the contracted standard, not above it (seeds 000, 001).
+#include "src/policy/constructs/entitlements.h"
+
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -7,7 +9,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "src/policy/candidates.h"
-#include "src/policy/constructs/constructs.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
 #include "tact/codes.h"
@@ -53,8 +54,8 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
   }
   ReasonRef& why = scratch->notes.Add();
   int why_index = static_cast<int>(scratch->notes.size()) - 1;
-  std::string* text =
-      why.StartRendered(Name(SourceKind::kEntitlement), contract->first);
+  std::string* text = why.StartRendered(
+      SourceRef{SourceKind::kEntitlement, -1, contract->first});
   absl::StrAppend(text, "Beyond the \"", tier,
                   "\" contract, which does not include ");
   bool first = true;
@@ -70,7 +71,7 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
   if (plan.entitlements.suppress) {
     BlockedRef& blocked = scratch->blocked.emplace_back();
     blocked.action = r->action;
-    blocked.code = Name(BlockedCode::kBeyondContract);
+    blocked.code = BlockedCode::kBeyondContract;
     blocked.by_note = why_index;
     blocked.wanted = *r;
     return false;
@@ -82,14 +83,14 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
   return true;
 }
 
-void ApplyEntitlements(const PolicyPlan& plan, const v1::Context& context,
-                       RankScratch* scratch) {
+void AdjustEntitlements(const AdjustState& state, RankScratch* scratch) {
+  const PolicyPlan& plan = state.plan;
   if (plan.entitlements.includes.empty()) return;
   std::vector<RankedAction>& ranked = scratch->ranked;
   size_t kept = 0;
   for (size_t i = 0; i < ranked.size(); ++i) {
     RankedAction r = ranked[i];
-    if (Entitle(plan, context, &r, scratch)) ranked[kept++] = r;
+    if (Entitle(plan, state.context, &r, scratch)) ranked[kept++] = r;
   }
   ranked.resize(kept);
 }

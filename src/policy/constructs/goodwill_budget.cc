@@ -1,5 +1,7 @@
 // Goodwill budgets: reward customers without "throwing the bank at every
 // customer" (seed 002), in integer minor units, never above what remains.
+#include "src/policy/constructs/goodwill_budget.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -12,7 +14,8 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "src/policy/candidates.h"
-#include "src/policy/constructs/constructs.h"
+#include "src/policy/constructs/common.h"
+#include "src/policy/constructs/entitlements.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
 #include "src/policy/template.h"
@@ -21,7 +24,11 @@
 namespace tact::internal {
 namespace {
 
+// What the history calls money granted, unless the budget says otherwise:
+// the kind of the effect the budget emits.
 constexpr absl::string_view kDefaultGrantedKind = Name(EffectKind::kGoodwill);
+// The id of a budget that names none.
+constexpr absl::string_view kDefaultBudgetId = "goodwill";
 
 // A cap expression's value in minor units; doubles round down. Negative or
 // failed caps count as 0: no money rather than unbounded money.
@@ -64,15 +71,6 @@ absl::Time WindowStart(const BudgetPlan& budget, const PolicyPlan& plan,
   }
 }
 
-// Whole minor units: doubles round down; negative and NaN become 0, huge
-// values saturate (and so need every limit and budget to allow them).
-int64_t ToMinorUnits(const Value& v) {
-  if (v.type == ValueType::kInt) return std::max<int64_t>(0, v.int_value);
-  if (v.type != ValueType::kDouble || !(v.double_value > 0)) return 0;
-  if (v.double_value >= 9.2e18) return std::numeric_limits<int64_t>::max();
-  return static_cast<int64_t>(std::floor(v.double_value));
-}
-
 }  // namespace
 
 void CompileBudgets(PolicyCompiler& c) {
@@ -87,7 +85,7 @@ void CompileBudgets(PolicyCompiler& c) {
     std::string path = absl::StrCat("budgets[", i, "]");
     std::string element = absl::StrCat("budget \"", b.id(), "\"");
     BudgetPlan budget;
-    budget.id = b.id().empty() ? "goodwill" : b.id();
+    budget.id = b.id().empty() ? std::string(kDefaultBudgetId) : b.id();
     budget.period = b.period();
     budget.granted_kind = b.granted_kind().empty()
                               ? std::string(kDefaultGrantedKind)
@@ -141,7 +139,7 @@ void CompileBudgets(PolicyCompiler& c) {
   }
 }
 
-void RunBudget(const DecideState& state, Outcome* outcome) {
+void ProposeBudget(const DecideState& state, Outcome* outcome) {
   const PolicyPlan& plan = state.plan;
   if (plan.budgets.empty()) return;
   const BudgetPlan& budget = plan.budgets.front();
@@ -178,18 +176,19 @@ void RunBudget(const DecideState& state, Outcome* outcome) {
   outcome->budget = result;
 }
 
-void NormalizeAmounts(const PolicyPlan& plan,
-                      std::vector<RankedAction>* ranked) {
-  for (RankedAction& r : *ranked) {
-    const ActionPlan& action = plan.actions[r.action];
-    if (!action.monetary()) continue;
-    Value* amount = FindParam(r.params, action.amount_param);
-    if (amount != nullptr) *amount = Value::Int(ToMinorUnits(*amount));
-  }
+Clip ClipToBudget(int64_t remaining, int64_t wanted, int64_t min_amount) {
+  Clip clip;
+  clip.granted = std::min(wanted, remaining);
+  clip.blocked = clip.granted < std::max<int64_t>(1, min_amount);
+  if (clip.blocked) clip.granted = 0;
+  return clip;
 }
 
-void ApplyBudget(const PolicyPlan& plan, const v1::Context& context,
-                 const BudgetState& budget, RankScratch* scratch) {
+void AdjustBudget(const AdjustState& state, RankScratch* scratch) {
+  if (!state.outcome.budget.has_value()) return;
+  const PolicyPlan& plan = state.plan;
+  const BudgetState& budget = *state.outcome.budget;
+  const SourceRef source{SourceKind::kBudget, 0, budget.id};
   int64_t remaining = budget.remaining;
   std::vector<RankedAction>& ranked = scratch->ranked;
   std::vector<RankedAction>& alternatives = scratch->alternatives;
@@ -217,12 +216,11 @@ void ApplyBudget(const PolicyPlan& plan, const v1::Context& context,
     Value* param = FindParam(r.params, action.amount_param);
     // NormalizeAmounts made every amount a non-negative int.
     int64_t wanted = param == nullptr ? 0 : param->int_value;
-    int64_t granted = std::min(wanted, remaining);
-    if (granted < std::max<int64_t>(1, action.min_amount)) {
+    const Clip clip = ClipToBudget(remaining, wanted, action.min_amount);
+    if (clip.blocked) {
       ReasonRef& why = scratch->notes.Add();
       int why_index = static_cast<int>(scratch->notes.size()) - 1;
-      std::string* text =
-          why.StartRendered(Name(SourceKind::kBudget), budget.id);
+      std::string* text = why.StartRendered(source);
       absl::StrAppend(
           text, "The goodwill budget has ",
           FormatMoney(remaining, plan.currency), " left for this customer (",
@@ -238,7 +236,7 @@ void ApplyBudget(const PolicyPlan& plan, const v1::Context& context,
       }
       BlockedRef blocked;
       blocked.action = r.action;
-      blocked.code = Name(BlockedCode::kBudgetExhausted);
+      blocked.code = BlockedCode::kBudgetExhausted;
       blocked.by_note = why_index;
       blocked.wanted = r;
       scratch->blocked.push_back(blocked);
@@ -253,8 +251,7 @@ void ApplyBudget(const PolicyPlan& plan, const v1::Context& context,
         alt.sources = r.sources;
         alt.source_count = r.source_count;
         alt.reasons_from_sources = false;
-        absl::StrAppend(scratch->AddNote(&alt).StartRendered(
-                            Name(SourceKind::kBudget), budget.id),
+        absl::StrAppend(scratch->AddNote(&alt).StartRendered(source),
                         "Offered instead of \"", action.id,
                         "\": the goodwill budget is used up, so a non-monetary "
                         "gesture keeps the relationship warm.");
@@ -267,22 +264,23 @@ void ApplyBudget(const PolicyPlan& plan, const v1::Context& context,
           held.by_hold = &hold->by;
           held.wanted = alt;
           scratch->blocked.push_back(held);
-        } else if (Entitle(plan, context, &alt, scratch)) {
+        } else if (Entitle(plan, state.context, &alt, scratch)) {
           alternatives.push_back(alt);
         }
       }
       continue;
     }
+    const int64_t granted = clip.granted;
     if (granted < wanted) {
       *param = Value::Int(granted);
-      absl::StrAppend(scratch->AddNote(&r).StartRendered(
-                          Name(SourceKind::kBudget), budget.id),
+      absl::StrAppend(scratch->AddNote(&r).StartRendered(source),
                       "Reduced from ", FormatMoney(wanted, plan.currency),
                       " to ", FormatMoney(granted, plan.currency),
                       ": that is what the goodwill budget has left.");
     }
     remaining -= granted;
-    r.goodwill = granted;
+    scratch->SetEffect(&r,
+                       EffectRef{EffectKind::kGoodwill, budget.id, granted, 0});
     ranked[kept++] = r;
   }
   ranked.resize(kept);

@@ -1,5 +1,7 @@
 // Escalation ladders: "never offer an unhappy customer everything at once"
 // (seed 002). One rung per decision, the next one only.
+#include "src/policy/constructs/ladder.h"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -11,7 +13,7 @@
 #include "absl/time/time.h"
 #include "src/policy/candidates.h"
 #include "src/policy/condition.h"
-#include "src/policy/constructs/constructs.h"
+#include "src/policy/constructs/common.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
 #include "tact/codes.h"
@@ -75,6 +77,13 @@ void CompileLadders(PolicyCompiler& c) {
   }
 }
 
+void FinishLadders(PolicyPlan* plan) {
+  for (LadderPlan& l : plan->ladders) {
+    OrderConjuncts(*plan->program, &l.when);
+    for (RungPlan& rung : l.rungs) OrderConjuncts(*plan->program, &rung.entry);
+  }
+}
+
 namespace {
 
 // The highest rung offered in this case and when, from the history.
@@ -103,11 +112,12 @@ LastRung FindLastRung(const LadderPlan& ladder, const v1::Context& context) {
 
 }  // namespace
 
-void RunLadders(const DecideState& state, Outcome* outcome) {
-  // Kept across decisions; Propose copies it.
-  thread_local std::string fallback;
+void ProposeLadders(const DecideState& state, Outcome* outcome) {
+  std::string& fallback = state.buffers.fallback;
   const PolicyPlan& plan = state.plan;
-  for (const LadderPlan& ladder : plan.ladders) {
+  for (int l = 0; l < static_cast<int>(plan.ladders.size()); ++l) {
+    const LadderPlan& ladder = plan.ladders[l];
+    const SourceRef source{SourceKind::kLadder, l, ladder.id};
     if (ladder.rungs.empty() ||
         !EvaluateCondition(*plan.program, ladder.when, state.frame).holds()) {
       continue;
@@ -119,13 +129,9 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
       absl::StrAppend(
           &fallback, "Every rung of the \"", ladder.id,
           "\" ladder has been offered in this case; nothing more to offer.");
-      Proposer proposer{Name(SourceKind::kLadder),
-                        ladder.id,
-                        &ladder.exhausted_reason,
-                        fallback,
-                        ladder.priority,
-                        ladder.weight,
-                        kUnstaged};
+      Proposer proposer{source,        &ladder.exhausted_reason,
+                        fallback,      ladder.priority,
+                        ladder.weight, kUnstaged};
       for (const RecommendationPlan& rec : ladder.exhausted) {
         Propose(plan, rec, proposer, state.frame, outcome);
       }
@@ -147,9 +153,8 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
       absl::StrAppend(&fallback, "Rung ", next, " of ", top, " of the \"",
                       ladder.id, "\" ladder: one step at a time.");
     }
-    Proposer proposer{
-        Name(SourceKind::kLadder), ladder.id,     &rung.reason, fallback,
-        ladder.priority,           ladder.weight, kUnstaged};
+    Proposer proposer{source,          &rung.reason,  fallback,
+                      ladder.priority, ladder.weight, kUnstaged};
     size_t before = outcome->candidates.size();
     Propose(plan, rung.action, proposer, state.frame, outcome);
     if (outcome->candidates.size() == before) continue;
@@ -171,9 +176,8 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
       int action = candidate.action;
       Hold& hold = outcome->holds.Add();
       hold.action = action;
-      hold.code = Name(BlockedCode::kWait);
-      std::string* why =
-          hold.by.StartRendered(Name(SourceKind::kLadder), ladder.id);
+      hold.code = BlockedCode::kWait;
+      std::string* why = hold.by.StartRendered(source);
       absl::StrAppend(
           why, "Rung ", next, " of the \"", ladder.id,
           "\" ladder is not due yet: it waits ", rung.min_wait.ToString(),
@@ -184,7 +188,7 @@ void RunLadders(const DecideState& state, Outcome* outcome) {
       continue;
     }
     candidate.effects.push_back(
-        EffectRef{Name(EffectKind::kRungOffered), ladder.id, 0, next});
+        EffectRef{EffectKind::kRungOffered, ladder.id, 0, next});
   }
 }
 

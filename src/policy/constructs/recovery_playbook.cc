@@ -1,5 +1,7 @@
 // Apology-first recovery: "fix it fast + do the unexpected", and "it begins
 // with the apology" (seed 003).
+#include "src/policy/constructs/recovery_playbook.h"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,7 +11,7 @@
 #include "absl/time/time.h"
 #include "src/policy/candidates.h"
 #include "src/policy/condition.h"
-#include "src/policy/constructs/constructs.h"
+#include "src/policy/constructs/common.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
 #include "tact/codes.h"
@@ -75,14 +77,22 @@ void CompilePlaybooks(PolicyCompiler& c) {
   }
 }
 
-void RunPlaybooks(const DecideState& state, Outcome* outcome) {
+void FinishPlaybooks(PolicyPlan* plan) {
+  for (PlaybookPlan& p : plan->playbooks) {
+    OrderConjuncts(*plan->program, &p.when);
+  }
+}
+
+void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
   const PolicyPlan& plan = state.plan;
   const v1::Case& kase = state.context.case_();
-  // Texts are built in buffers kept across decisions (Propose copies them).
-  thread_local std::string intro;
-  thread_local std::string due;
-  thread_local std::string text;
-  for (const PlaybookPlan& playbook : plan.playbooks) {
+  // Texts are built in the decision's buffers (Propose copies them).
+  std::string& intro = state.buffers.intro;
+  std::string& due = state.buffers.due;
+  std::string& text = state.buffers.text;
+  for (int p = 0; p < static_cast<int>(plan.playbooks.size()); ++p) {
+    const PlaybookPlan& playbook = plan.playbooks[p];
+    const SourceRef source{SourceKind::kPlaybook, p, playbook.id};
     if (!EvaluateCondition(*plan.program, playbook.when, state.frame).holds()) {
       continue;
     }
@@ -92,9 +102,9 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
     } else {
       RenderTemplateTo(playbook.reason, {}, plan.currency, &intro);
     }
-    auto propose = [&](const RecommendationPlan& rec, int stage) {
-      Proposer proposer{Name(SourceKind::kPlaybook), playbook.id, nullptr, text,
-                        playbook.priority,           1.0,         stage};
+    auto propose = [&](const RecommendationPlan& rec, PlaybookStage stage) {
+      Proposer proposer{source, nullptr,         text, playbook.priority,
+                        1.0,    StageRank(stage)};
       Propose(plan, rec, proposer, state.frame, outcome);
     };
 
@@ -104,7 +114,7 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
     absl::StrAppend(&text, intro,
                     " Recovery begins with \"I'm sorry\", whoever's "
                     "fault it feels like: apologize first.");
-    propose(apology, kStageApology);
+    propose(apology, PlaybookStage::kApology);
 
     // Fix it fast: due fix_within after the incident (or the case opening).
     absl::Time from = kase.has_incident_at() ? ToTime(kase.incident_at())
@@ -129,15 +139,14 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
                         playbook.fix_within.ToString(), " of the incident, by ",
                         due, ".");
       }
-      propose(playbook.fix, kStageFix);
+      propose(playbook.fix, PlaybookStage::kFix);
     }
     if (missed) {
       FlagRef& flag = outcome->flags.Add();
-      flag.code = Name(FlagCode::kRecoveryWindowMissed);
-      absl::StrAppend(
-          flag.source.StartRendered(Name(SourceKind::kPlaybook), playbook.id),
-          "The fix was due by ", due, " (", playbook.fix_within.ToString(),
-          " after the incident) and that time has passed.");
+      flag.code = FlagCode::kRecoveryWindowMissed;
+      absl::StrAppend(flag.source.StartRendered(source), "The fix was due by ",
+                      due, " (", playbook.fix_within.ToString(),
+                      " after the incident) and that time has passed.");
     }
 
     // Something unexpected, the same gesture for the same customer.
@@ -148,20 +157,20 @@ void RunPlaybooks(const DecideState& state, Outcome* outcome) {
       text.assign(
           "Then do something the customer does not expect: a fix alone "
           "only meets expectations.");
-      propose(playbook.surprise[pick], kStageSurprise);
+      propose(playbook.surprise[pick], PlaybookStage::kSurprise);
     }
     text.assign(
         "Compensation comes after the apology and the fix, within the "
         "goodwill budget.");
     for (const RecommendationPlan& rec : playbook.compensation) {
-      propose(rec, kStageCompensation);
+      propose(rec, PlaybookStage::kCompensation);
     }
     if (playbook.compensation_ladder >= 0) {
-      const std::string& ladder = plan.ladders[playbook.compensation_ladder].id;
+      const int compensation = StageRank(PlaybookStage::kCompensation);
       for (Candidate& c : outcome->candidates) {
-        if (c.reason.kind == Name(SourceKind::kLadder) &&
-            c.reason.id == ladder) {
-          c.stage = std::min(c.stage, kStageCompensation);
+        if (c.reason.source.Is(SourceKind::kLadder,
+                               playbook.compensation_ladder)) {
+          c.stage = std::min(c.stage, compensation);
         }
       }
     }

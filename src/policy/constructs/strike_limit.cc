@@ -1,5 +1,7 @@
 // Strike limits: "three strikes and you're out" for those who waste your
 // time (seed 004), with a warning that sets expectations first (seed 001).
+#include "src/policy/constructs/strike_limit.h"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,7 +11,7 @@
 #include "absl/time/time.h"
 #include "src/policy/candidates.h"
 #include "src/policy/condition.h"
-#include "src/policy/constructs/constructs.h"
+#include "src/policy/constructs/common.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
 #include "tact/codes.h"
@@ -84,11 +86,18 @@ void CompileStrikeLimits(PolicyCompiler& c) {
   }
 }
 
-void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
-  // Kept across decisions; Propose copies it.
-  thread_local std::string fallback;
+void FinishStrikeLimits(PolicyPlan* plan) {
+  for (StrikePlan& s : plan->strikes) {
+    OrderConjuncts(*plan->program, &s.current_is_strike);
+  }
+}
+
+void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
+  std::string& fallback = state.buffers.fallback;
   const PolicyPlan& plan = state.plan;
-  for (const StrikePlan& strike : plan.strikes) {
+  for (int s = 0; s < static_cast<int>(plan.strikes.size()); ++s) {
+    const StrikePlan& strike = plan.strikes[s];
+    const SourceRef source{SourceKind::kStrikeLimit, s, strike.id};
     Value counted = plan.program->Evaluate(strike.count, state.frame);
     if (counted.is_error()) continue;  // e.g. an event without a time
     int64_t count = counted.int_value;
@@ -97,7 +106,7 @@ void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
             .holds()) {
       ++count;
       outcome->effects.push_back(
-          EffectRef{Name(EffectKind::kStrike), strike.id, 0, count});
+          EffectRef{EffectKind::kStrike, strike.id, 0, count});
     }
     if (count == strike.limit - 1) {
       fallback.clear();
@@ -107,13 +116,9 @@ void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
             strike.window.ToString(),
             ": set expectations now, the next one reaches the limit.");
       }
-      Proposer proposer{Name(SourceKind::kStrikeLimit),
-                        strike.id,
-                        &strike.warning_reason,
-                        fallback,
-                        strike.priority,
-                        1.0,
-                        kUnstaged};
+      Proposer proposer{source,   &strike.warning_reason,
+                        fallback, strike.priority,
+                        1.0,      kUnstaged};
       for (const RecommendationPlan& rec : strike.warning) {
         Propose(plan, rec, proposer, state.frame, outcome);
       }
@@ -122,24 +127,20 @@ void RunStrikeLimits(const DecideState& state, Outcome* outcome) {
       fallback.clear();
       absl::StrAppend(&fallback, count, " strikes in ", window, " (limit ",
                       strike.limit, "): three strikes and you're out.");
-      Proposer proposer{Name(SourceKind::kStrikeLimit),
-                        strike.id,
-                        &strike.limit_reason,
-                        fallback,
-                        strike.priority,
-                        1.0,
-                        kUnstaged};
+      Proposer proposer{source,   &strike.limit_reason,
+                        fallback, strike.priority,
+                        1.0,      kUnstaged};
       for (const RecommendationPlan& rec : strike.at_limit) {
         Propose(plan, rec, proposer, state.frame, outcome);
       }
       for (int action : strike.suppress) {
         Hold& hold = outcome->holds.Add();
         hold.action = action;
-        hold.code = Name(BlockedCode::kStrikeLimit);
-        absl::StrAppend(
-            hold.by.StartRendered(Name(SourceKind::kStrikeLimit), strike.id),
-            "Held back: the customer has ", count, " strikes in ", window,
-            ", at or over the limit of ", strike.limit, ".");
+        hold.code = BlockedCode::kStrikeLimit;
+        absl::StrAppend(hold.by.StartRendered(source),
+                        "Held back: the customer has ", count, " strikes in ",
+                        window, ", at or over the limit of ", strike.limit,
+                        ".");
       }
     }
   }

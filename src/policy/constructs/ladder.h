@@ -1,0 +1,22 @@
+// Escalation ladders: the construct seam's steps.
+#ifndef TACT_SRC_POLICY_CONSTRUCTS_LADDER_H_
+#define TACT_SRC_POLICY_CONSTRUCTS_LADDER_H_
+
+#include "src/policy/constructs/constructs.h"
+
+namespace tact::internal {
+
+// Compiles policy.ladders into plan.ladders.
+void CompileLadders(PolicyCompiler& c);
+
+// Orders the conjuncts of each ladder's `when` and each rung's entry.
+void FinishLadders(PolicyPlan* plan);
+
+// The next rung (or the exhausted outcome) of every ladder whose situation
+// holds, with the `rung_offered` effect; a `wait` hold while the next rung
+// is not yet due.
+void ProposeLadders(const DecideState& state, Outcome* outcome);
+
+}  // namespace tact::internal
+
+#endif  // TACT_SRC_POLICY_CONSTRUCTS_LADDER_H_

@@ -1,0 +1,209 @@
+#include "src/policy/decision_writer.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "src/policy/template.h"
+#include "tact/codes.h"
+
+namespace tact::internal {
+namespace {
+
+using google::protobuf::RepeatedPtrField;
+
+// The element `*used` of `field`, reusing one a previous decision left
+// (every field of it must then be written or cleared); counts it as used.
+template <typename T>
+T* Next(RepeatedPtrField<T>* field, int* used) {
+  if (*used < field->size()) return field->Mutable((*used)++);
+  ++*used;
+  return field->Add();
+}
+
+// Drops the elements past `used`; protobuf keeps them, cleared, for reuse.
+template <typename T>
+void Truncate(RepeatedPtrField<T>* field, int used) {
+  while (field->size() > used) field->RemoveLast();
+}
+
+void Assign(std::string* out, absl::string_view text) {
+  out->assign(text.data(), text.size());
+}
+
+void SetTimestamp(int64_t nanos, google::protobuf::Timestamp* out) {
+  int64_t seconds = nanos / 1000000000;
+  int64_t rest = nanos % 1000000000;
+  if (rest < 0) {
+    rest += 1000000000;
+    --seconds;
+  }
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>(rest));
+}
+
+// Writes every reason of `r`: its sources' (unless it stands in for another
+// action) and then its notes.
+void WriteReasons(const RankedAction& r, const RankScratch& scratch,
+                  RepeatedPtrField<v1::Reason>* out) {
+  int used = 0;
+  if (r.reasons_from_sources) {
+    for (int k = 0; k < r.source_count; ++k) {
+      r.sources[k]->reason.WriteTo(Next(out, &used));
+    }
+  }
+  for (int k = 0; k < r.note_count; ++k) {
+    scratch.notes[r.notes[k]].WriteTo(Next(out, &used));
+  }
+  Truncate(out, used);
+}
+
+void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
+                 const RankScratch& scratch, v1::RecommendedAction* out) {
+  const ActionPlan& action = plan.actions[r.action];
+  static const Params* const kNoParams = new Params();
+  const Params& params = r.params != nullptr ? *r.params : *kNoParams;
+  out->set_rank(rank);
+  Assign(out->mutable_action(), action.id);
+  Assign(out->mutable_title(), action.title);
+  int used = 0;
+  for (const auto& [name, value] : params) {
+    v1::Param* param = Next(out->mutable_params(), &used);
+    Assign(param->mutable_name(), name);
+    WriteProtoValue(value, param->mutable_value());
+  }
+  Truncate(out->mutable_params(), used);
+  out->set_priority(r.priority);
+  out->set_score(r.score);
+  out->mutable_text()->clear();
+  RenderTemplateTo(action.text, params, plan.currency, out->mutable_text());
+  WriteReasons(r, scratch, out->mutable_reasons());
+  used = 0;
+  for (const std::string& tag : action.tags) {
+    Assign(Next(out->mutable_tags(), &used), tag);
+  }
+  Truncate(out->mutable_tags(), used);
+  if (r.required_authority >= 0) {
+    Assign(out->mutable_required_authority(),
+           plan.authorities[r.required_authority]);
+  } else {
+    out->clear_required_authority();
+  }
+  out->set_beyond_contract(r.beyond_contract);
+  if (r.stage >= 0 &&
+      r.stage <= static_cast<int>(PlaybookStage::kCompensation)) {
+    Assign(out->mutable_playbook_stage(),
+           Name(static_cast<PlaybookStage>(r.stage)));
+  } else {
+    out->clear_playbook_stage();
+  }
+}
+
+void WriteBlocked(const PolicyPlan& plan, const BlockedRef& b,
+                  const RankScratch& scratch, v1::BlockedAction* out) {
+  Assign(out->mutable_action(), plan.actions[b.action].id);
+  Assign(out->mutable_code(), Name(b.code));
+  const ReasonRef& by =
+      b.by_hold != nullptr ? *b.by_hold : scratch.notes[b.by_note];
+  by.WriteTo(out->mutable_blocked_by());
+  WriteReasons(b.wanted, scratch, out->mutable_wanted_by());
+}
+
+}  // namespace
+
+void WriteDecisionHeader(absl::string_view policy_name,
+                         absl::string_view policy_version,
+                         absl::string_view policy_hash,
+                         const google::protobuf::Timestamp& now,
+                         v1::Decision* out) {
+  Assign(out->mutable_policy_name(), policy_name);
+  Assign(out->mutable_policy_version(), policy_version);
+  Assign(out->mutable_policy_hash(), policy_hash);
+  *out->mutable_now() = now;
+  // RunRules appends one entry per rule; cleared entries keep their strings.
+  out->mutable_trace()->Clear();
+}
+
+void WriteRanking(const PolicyPlan& plan, const Outcome& outcome,
+                  RankScratch& scratch, v1::Decision* decision) {
+  int rank = 0;     // actions written, also the last rank given
+  int pending = 0;  // needs_approval written
+  int effects = 0;
+  for (const RankedAction& r : scratch.ranked) {
+    if (r.required_authority >= 0) {
+      v1::RecommendedAction* out =
+          Next(decision->mutable_needs_approval(), &pending);
+      WriteAction(plan, r, pending, scratch, out);
+      continue;
+    }
+    v1::RecommendedAction* out = Next(decision->mutable_actions(), &rank);
+    WriteAction(plan, r, rank, scratch, out);
+    for (int k = 0; k < r.source_count; ++k) {
+      for (const EffectRef& e : r.sources[k]->effects) {
+        e.WriteTo(Next(decision->mutable_effects(), &effects));
+      }
+    }
+    if (r.effect >= 0) {
+      scratch.effects[r.effect].WriteTo(
+          Next(decision->mutable_effects(), &effects));
+    }
+  }
+  Truncate(decision->mutable_actions(), rank);
+  Truncate(decision->mutable_needs_approval(), pending);
+
+  // Blocked actions list in action id order, independent of catalogue order.
+  std::vector<BlockedRef>& blocked = scratch.blocked;
+  std::sort(blocked.begin(), blocked.end(),
+            [&](const BlockedRef& a, const BlockedRef& b) {
+              return plan.actions[a.action].id < plan.actions[b.action].id;
+            });
+  int written = 0;
+  for (const BlockedRef& b : blocked) {
+    WriteBlocked(plan, b, scratch, Next(decision->mutable_blocked(), &written));
+  }
+  Truncate(decision->mutable_blocked(), written);
+
+  for (const EffectRef& e : outcome.effects) {
+    e.WriteTo(Next(decision->mutable_effects(), &effects));
+  }
+  Truncate(decision->mutable_effects(), effects);
+  int flags = 0;
+  for (const FlagRef& f : outcome.flags) {
+    v1::Flag* out = Next(decision->mutable_flags(), &flags);
+    Assign(out->mutable_code(), Name(f.code));
+    f.source.WriteTo(out->mutable_source());
+  }
+  Truncate(decision->mutable_flags(), flags);
+}
+
+void WriteProtoValue(const Value& value, v1::Value* out) {
+  switch (value.type) {
+    case ValueType::kBool:
+      out->set_bool_value(value.bool_value);
+      break;
+    case ValueType::kInt:
+      out->set_int_value(value.int_value);
+      break;
+    case ValueType::kDouble:
+      out->set_double_value(value.double_value);
+      break;
+    case ValueType::kString:
+      Assign(out->mutable_string_value(), value.string_value);
+      break;
+    case ValueType::kTimestamp:
+      SetTimestamp(value.int_value, out->mutable_timestamp_value());
+      break;
+    case ValueType::kDuration:
+      out->mutable_duration_value()->set_seconds(value.int_value / 1000000000);
+      out->mutable_duration_value()->set_nanos(
+          static_cast<int32_t>(value.int_value % 1000000000));
+      break;
+    case ValueType::kError:
+    case ValueType::kEventList:
+      out->clear_kind();
+      break;
+  }
+}
+
+}  // namespace tact::internal
