@@ -38,10 +38,6 @@ README = os.path.join(REPO, "README.md")
 DOC_FILES = [README] + sorted(glob.glob(os.path.join(REPO, "docs", "*.md")))
 GOLDENS = os.path.join(REPO, "tests", "golden")
 
-# Links to pages other work is still writing. Remove an entry when its page
-# lands; the test then checks it like any other.
-PENDING_PAGES = {"docs/design.md"}
-
 # Top-level folders of the repository: a shell token starting with one of
 # these names a repository file that must exist.
 REPO_DIRS = ("scripts/", "examples/", "proto/", "include/", "python/",
@@ -421,8 +417,6 @@ def test_relative_links_resolve(path):
         file_part, _, anchor = target.partition("#")
         resolved = (os.path.normpath(os.path.join(os.path.dirname(path), file_part))
                     if file_part else path)
-        if os.path.relpath(resolved, REPO) in PENDING_PAGES:
-            continue
         assert os.path.exists(resolved), f"{os.path.relpath(path, REPO)}: broken link {target}"
         if anchor:
             assert anchor in anchors(resolved), (
