@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "src/expr/ast.h"
 #include "src/expr/program.h"
@@ -37,7 +38,8 @@ class DefinitionResolver {
 
 struct CheckerEnv {
   absl::Span<const AttributeDecl> attributes;
-  DefinitionResolver* definitions = nullptr;  // null: no definitions
+  DefinitionResolver* definitions = nullptr;   // null: no definitions
+  const CalendarCatalog* calendars = nullptr;  // null: no calendars
   int64_t max_regex_memory = 1 << 20;
 };
 
@@ -57,6 +59,11 @@ std::string ClosestMatch(absl::string_view name,
 // nanoseconds. Returns false with `*error` set, "out of range" beyond them.
 bool ParseDurationLiteral(absl::string_view text, int64_t* nanos,
                           std::string* error);
+
+// Resolves a time zone as CEL writes it: "UTC", an IANA name
+// ("Europe/London") or a fixed offset ("+05:30", "-08:00"). False when
+// unknown or malformed.
+bool LoadZone(absl::string_view name, absl::TimeZone* zone);
 
 // Parses an RFC 3339 timestamp ("2026-01-01T00:00:00Z").
 bool ParseTimestampLiteral(absl::string_view text, int64_t* nanos,
