@@ -143,7 +143,7 @@ TEST(TimeConditionsLoadTest, UnknownZoneIsALoadErrorAtItsPosition) {
   for (const Diagnostic& d : r.diagnostics) errors.push_back(d.ToString());
   EXPECT_THAT(errors,
               ElementsAre(absl::StrCat(
-                  "p.textproto:2:40: error: rule \"late\": unknown time zone "
+                  "p.textproto:5:34: error: rule \"late\": unknown time zone "
                   "'Europe/Londn'; use an IANA name like 'Europe/London', "
                   "'UTC' or an offset like '+05:30'")));
 }
