@@ -22,11 +22,14 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "src/common/civil_time.h"
+#include "src/common/context_fields.h"
 
 namespace tact::python {
 namespace {
 
 using google::protobuf::util::TimeUtil;
+using internal::ContextFieldInfo;
+using internal::ReadContextField;
 
 // The RFC 3339 text tact._convert writes for a datetime has a four-digit
 // year; outside [1000, 9999) its strftime and astimezone do things only
@@ -38,23 +41,6 @@ constexpr int64_t kMaxExactDouble = int64_t{1} << 53;
 constexpr int64_t kMicrosPerSecond = 1000000;
 // -2^63 - 2^12: below it, no JSON literal rounds to an int64 double.
 constexpr double kMinLenientInt64 = -9223372036854779904.0;
-
-// proto3 JSON accepts a field under its lowerCamelCase JSON name and under
-// its proto name.
-struct FieldName {
-  std::string_view json;
-  std::string_view proto;
-};
-
-template <size_t N>
-int FindField(std::string_view key, const FieldName (&names)[N]) {
-  for (size_t i = 0; i < N; ++i) {
-    if (key == names[i].json || key == names[i].proto) {
-      return static_cast<int>(i);
-    }
-  }
-  return -1;
-}
 
 using internal::DaysFromCivil;
 using internal::FloorDiv;
@@ -186,7 +172,7 @@ class Walker {
   }
 
   // A field met twice (as "spend12m" and "spend_12m"): protobuf decides.
-  static bool Repeated(uint32_t* seen, int field) {
+  static bool SeenBefore(uint32_t* seen, int field) {
     const uint32_t bit = uint32_t{1} << field;
     if (*seen & bit) return true;
     *seen |= bit;
@@ -195,6 +181,18 @@ class Walker {
 
   // --- Scalars ---------------------------------------------------------------
 
+  // The UTF-8 text of the str `v`, or the error of a lone surrogate.
+  R Text(PyObject* v, std::string_view* text) {
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(v, &size);
+    if (data == nullptr) {
+      PyErr_Clear();
+      return Invalid("not valid Unicode (lone surrogate)");
+    }
+    *text = std::string_view(data, static_cast<size_t>(size));
+    return R::kOk;
+  }
+
   R String(PyObject* v, std::string* out) {
     if (!PyUnicode_CheckExact(v)) {
       if (PyDateTime_CheckExact(v) || PyDelta_CheckExact(v)) {
@@ -202,13 +200,9 @@ class Walker {
       }
       return WrongType(v, "a string");
     }
-    Py_ssize_t size = 0;
-    const char* text = PyUnicode_AsUTF8AndSize(v, &size);
-    if (text == nullptr) {
-      PyErr_Clear();
-      return Invalid("not valid Unicode (lone surrogate)");
-    }
-    out->assign(text, static_cast<size_t>(size));
+    std::string_view text;
+    if (R r = Text(v, &text); r != R::kOk) return r;
+    out->assign(text.data(), text.size());
     return R::kOk;
   }
 
@@ -239,14 +233,9 @@ class Walker {
       return R::kUnsupported;  // protobuf reads integral JSON numbers
     }
     if (PyUnicode_CheckExact(v)) {
-      Py_ssize_t size = 0;
-      const char* text = PyUnicode_AsUTF8AndSize(v, &size);
-      if (text == nullptr) {
-        PyErr_Clear();
-        return Invalid("not valid Unicode (lone surrogate)");
-      }
-      return DecimalString(std::string_view(text, static_cast<size_t>(size)),
-                           out);
+      std::string_view text;
+      if (R r = Text(v, &text); r != R::kOk) return r;
+      return DecimalString(text, out);
     }
     if (PyBool_Check(v)) {
       return Invalid("expected an integer, got bool");
@@ -333,15 +322,10 @@ class Walker {
 
   R Timestamp(PyObject* v, google::protobuf::Timestamp* out) {
     if (PyUnicode_CheckExact(v)) {
-      Py_ssize_t size = 0;
-      const char* text = PyUnicode_AsUTF8AndSize(v, &size);
-      if (text == nullptr) {
-        PyErr_Clear();
-        return Invalid("not valid Unicode (lone surrogate)");
-      }
-      if (!TimeUtil::FromString(std::string(text, static_cast<size_t>(size)),
-                                out)) {
-        return Invalid("\"" + std::string(text, std::min<size_t>(size, 40)) +
+      std::string_view text;
+      if (R r = Text(v, &text); r != R::kOk) return r;
+      if (!TimeUtil::FromString(std::string(text), out)) {
+        return Invalid("\"" + std::string(text.substr(0, 40)) +
                        "\" is not an RFC 3339 timestamp such as "
                        "\"2026-01-05T10:00:00Z\"");
       }
@@ -451,173 +435,106 @@ class Walker {
     return WrongType(v, "an object (dict)");
   }
 
-  R Customer(PyObject* v, v1::Customer* out) {
-    static constexpr FieldName kNames[] = {
-        {"id", "id"},
-        {"tier", "tier"},
-        {"spend12m", "spend_12m"},
-        {"lifetimeValue", "lifetime_value"},
-        {"tenureDays", "tenure_days"},
-        {"influence", "influence"},
-        {"orders12m", "orders_12m"},
-    };
-    if (R r = Object(v); r != R::kOk) return r;
-    uint32_t seen = 0;
-    return Items(v, [&](std::string_view key, PyObject* value) -> R {
-      const int field = FindField(key, kNames);
-      if (field < 0) return Unknown(key);
-      if (Repeated(&seen, field)) return R::kUnsupported;
-      Field f(this, key);
-      int64_t n = 0;
-      double x = 0;
-      R r = R::kOk;
-      switch (field) {
-        case 0:
-          return String(value, out->mutable_id());
-        case 1:
-          return String(value, out->mutable_tier());
-        case 2:
-          if ((r = Int64(value, &n)) == R::kOk) out->set_spend_12m(n);
-          return r;
-        case 3:
-          if ((r = Int64(value, &n)) == R::kOk) out->set_lifetime_value(n);
-          return r;
-        case 4:
-          if ((r = Int64(value, &n)) == R::kOk) out->set_tenure_days(n);
-          return r;
-        case 5:
-          if ((r = Double(value, &x)) == R::kOk) out->set_influence(x);
-          return r;
-        default:
-          if ((r = Int64(value, &n)) == R::kOk) out->set_orders_12m(n);
-          return r;
+  // Converts one field's value: ReadContextField (src/common/
+  // context_fields.h) finds the field for a key and calls the member for
+  // its kind. A member of a message may be given at most once (under either
+  // name, `seen`); of a oneof's members (`oneof`) only one may be given.
+  class FieldReader {
+   public:
+    FieldReader(Walker* w, uint32_t* seen, bool oneof)
+        : w_(w), seen_(seen), oneof_(oneof) {}
+
+    // The item being converted.
+    void Set(std::string_view key, PyObject* value) {
+      key_ = key;
+      value_ = value;
+    }
+
+    R Unknown(std::string_view key) { return w_->Unknown(key); }
+
+    template <typename Mutable>
+    R Into(ContextFieldInfo f, Mutable mutable_field) {
+      return Field(f, [&] { return w_->Convert(value_, mutable_field()); });
+    }
+    template <typename T, typename Set>
+    R Scalar(ContextFieldInfo f, Set set) {
+      return Field(f, [&] {
+        T x{};
+        const R r = w_->Convert(value_, &x);
+        if (r == R::kOk) set(x);
+        return r;
+      });
+    }
+
+   private:
+    template <typename Convert>
+    R Field(ContextFieldInfo f, Convert convert) {
+      if (oneof_) {
+        // A second member of the oneof: protobuf decides.
+        if (*seen_ != 0) return R::kUnsupported;
+        *seen_ = 1;
+      } else if (SeenBefore(seen_, f.number)) {
+        return R::kUnsupported;
       }
+      Walker::Field scope(w_, key_);
+      return convert();
+    }
+
+    Walker* const w_;
+    uint32_t* const seen_;
+    const bool oneof_;
+    std::string_view key_;
+    PyObject* value_ = nullptr;
+  };
+
+  // The conversion of a field's value, by the type of its destination.
+  R Convert(PyObject* v, std::string* out) { return String(v, out); }
+  R Convert(PyObject* v, int64_t* out) { return Int64(v, out); }
+  R Convert(PyObject* v, double* out) { return Double(v, out); }
+  R Convert(PyObject* v, bool* out) { return Bool(v, out); }
+  R Convert(PyObject* v, google::protobuf::Timestamp* out) {
+    return Timestamp(v, out);
+  }
+  R Convert(PyObject* v, google::protobuf::Duration* out) {
+    return Duration(v, out);
+  }
+  template <typename M>
+  R Convert(PyObject* v, M* out) {
+    return Message(v, out);
+  }
+  template <typename M>
+  R Convert(PyObject* v, google::protobuf::RepeatedPtrField<M>* out) {
+    return List(v, out);
+  }
+  template <typename M>
+  R Convert(PyObject* v, google::protobuf::Map<std::string, M>* out) {
+    return Map(v, out);
+  }
+
+  // The items of the dict `v` as the fields of `out`.
+  template <typename M>
+  R Fields(PyObject* v, M* out, bool oneof = false) {
+    uint32_t seen = 0;
+    FieldReader fields(this, &seen, oneof);
+    return Items(v, [&](std::string_view key, PyObject* value) -> R {
+      fields.Set(key, value);
+      return ReadContextField(out, key, fields);
     });
   }
 
-  R Case(PyObject* v, v1::Case* out) {
-    static constexpr FieldName kNames[] = {
-        {"id", "id"},
-        {"channel", "channel"},
-        {"category", "category"},
-        {"severity", "severity"},
-        {"sentiment", "sentiment"},
-        {"message", "message"},
-        {"openedAt", "opened_at"},
-        {"incidentAt", "incident_at"},
-        {"ourFault", "our_fault"},
-    };
+  template <typename M>
+  R Message(PyObject* v, M* out) {
     if (R r = Object(v); r != R::kOk) return r;
-    uint32_t seen = 0;
-    return Items(v, [&](std::string_view key, PyObject* value) -> R {
-      const int field = FindField(key, kNames);
-      if (field < 0) return Unknown(key);
-      if (Repeated(&seen, field)) return R::kUnsupported;
-      Field f(this, key);
-      double x = 0;
-      bool b = false;
-      R r = R::kOk;
-      switch (field) {
-        case 0:
-          return String(value, out->mutable_id());
-        case 1:
-          return String(value, out->mutable_channel());
-        case 2:
-          return String(value, out->mutable_category());
-        case 3:
-          return String(value, out->mutable_severity());
-        case 4:
-          if ((r = Double(value, &x)) == R::kOk) out->set_sentiment(x);
-          return r;
-        case 5:
-          return String(value, out->mutable_message());
-        case 6:
-          return Timestamp(value, out->mutable_opened_at());
-        case 7:
-          return Timestamp(value, out->mutable_incident_at());
-        default:
-          if ((r = Bool(value, &b)) == R::kOk) out->set_our_fault(b);
-          return r;
-      }
-    });
+    return Fields(v, out);
   }
 
-  R Event(PyObject* v, v1::Event* out) {
-    static constexpr FieldName kNames[] = {
-        {"at", "at"},          {"kind", "kind"}, {"amount", "amount"},
-        {"caseId", "case_id"}, {"ref", "ref"},   {"step", "step"},
-    };
+  R Message(PyObject* v, v1::Value* out) {
     if (R r = Object(v); r != R::kOk) return r;
-    uint32_t seen = 0;
-    return Items(v, [&](std::string_view key, PyObject* value) -> R {
-      const int field = FindField(key, kNames);
-      if (field < 0) return Unknown(key);
-      if (Repeated(&seen, field)) return R::kUnsupported;
-      Field f(this, key);
-      int64_t n = 0;
-      R r = R::kOk;
-      switch (field) {
-        case 0:
-          return Timestamp(value, out->mutable_at());
-        case 1:
-          return String(value, out->mutable_kind());
-        case 2:
-          if ((r = Int64(value, &n)) == R::kOk) out->set_amount(n);
-          return r;
-        case 3:
-          return String(value, out->mutable_case_id());
-        case 4:
-          return String(value, out->mutable_ref());
-        default:
-          if ((r = Int64(value, &n)) == R::kOk) out->set_step(n);
-          return r;
-      }
-    });
+    return Fields(v, out, /*oneof=*/true);
   }
 
-  R Value(PyObject* v, v1::Value* out) {
-    static constexpr FieldName kNames[] = {
-        {"boolValue", "bool_value"},
-        {"intValue", "int_value"},
-        {"doubleValue", "double_value"},
-        {"stringValue", "string_value"},
-        {"timestampValue", "timestamp_value"},
-        {"durationValue", "duration_value"},
-    };
-    if (R r = Object(v); r != R::kOk) return r;
-    uint32_t seen = 0;
-    return Items(v, [&](std::string_view key, PyObject* value) -> R {
-      const int field = FindField(key, kNames);
-      if (field < 0) return Unknown(key);
-      // A second member of the oneof: protobuf decides.
-      if (seen != 0) return R::kUnsupported;
-      seen = 1;
-      Field f(this, key);
-      int64_t n = 0;
-      double x = 0;
-      bool b = false;
-      R r = R::kOk;
-      switch (field) {
-        case 0:
-          if ((r = Bool(value, &b)) == R::kOk) out->set_bool_value(b);
-          return r;
-        case 1:
-          if ((r = Int64(value, &n)) == R::kOk) out->set_int_value(n);
-          return r;
-        case 2:
-          if ((r = Double(value, &x)) == R::kOk) out->set_double_value(x);
-          return r;
-        case 3:
-          return String(value, out->mutable_string_value());
-        case 4:
-          return Timestamp(value, out->mutable_timestamp_value());
-        default:
-          return Duration(value, out->mutable_duration_value());
-      }
-    });
-  }
-
-  R History(PyObject* v, v1::Context* out) {
+  template <typename M>
+  R List(PyObject* v, google::protobuf::RepeatedPtrField<M>* out) {
     if (!PyList_CheckExact(v) && !PyTuple_CheckExact(v)) {
       // protobuf reads a lone object as a one-element list.
       if (PyDict_CheckExact(v)) return R::kUnsupported;
@@ -635,44 +552,23 @@ class Walker {
          i < (is_list ? PyList_GET_SIZE(v) : PyTuple_GET_SIZE(v)); ++i) {
       Ref item(is_list ? PyList_GET_ITEM(v, i) : PyTuple_GET_ITEM(v, i));
       Field f(this, i);
-      if (R r = Event(item.get(), out->add_history()); r != R::kOk) return r;
+      if (R r = Message(item.get(), out->Add()); r != R::kOk) return r;
     }
     return R::kOk;
   }
 
-  R Attributes(PyObject* v, v1::Context* out) {
+  template <typename M>
+  R Map(PyObject* v, google::protobuf::Map<std::string, M>* out) {
     if (R r = Object(v); r != R::kOk) return r;
-    auto* attributes = out->mutable_attributes();
     return Items(v, [&](std::string_view key, PyObject* value) -> R {
       Field f(this, key);
-      return Value(value, &(*attributes)[std::string(key)]);
+      return Message(value, &(*out)[std::string(key)]);
     });
   }
 
   R ContextMessage(PyObject* v, v1::Context* out) {
-    static constexpr FieldName kNames[] = {
-        {"customer", "customer"},     {"case", "case"},
-        {"history", "history"},       {"now", "now"},
-        {"attributes", "attributes"},
-    };
     if (!PyDict_CheckExact(v)) return R::kUnsupported;
-    return Items(v, [&](std::string_view key, PyObject* value) -> R {
-      const int field = FindField(key, kNames);
-      if (field < 0) return Unknown(key);
-      Field f(this, key);
-      switch (field) {
-        case 0:
-          return Customer(value, out->mutable_customer());
-        case 1:
-          return Case(value, out->mutable_case_());
-        case 2:
-          return History(value, out);
-        case 3:
-          return Timestamp(value, out->mutable_now());
-        default:
-          return Attributes(value, out);
-      }
-    });
+    return Fields(v, out);
   }
 
   std::string path_;

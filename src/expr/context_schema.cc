@@ -3,6 +3,8 @@
 #include <iterator>
 #include <limits>
 
+#include "src/common/context_fields.h"
+
 namespace tact::internal {
 
 bool TimestampToNanos(const google::protobuf::Timestamp& t, int64_t* nanos) {
@@ -38,73 +40,58 @@ Value ReadTimestamp(bool has, const google::protobuf::Timestamp& t,
 using v1::Context;
 using v1::Event;
 
-#define TACT_TIMESTAMP(path_literal, has_expr, get_expr)                 \
-  [](const Context& c) {                                                 \
-    return ReadTimestamp(has_expr, get_expr, path_literal " is not set", \
-                         path_literal " is out of range");               \
-  }
+// A schema row from a row of src/common/context_fields.h. `Message` is the
+// getter's parameter type, `object` the expression reading the field's
+// message from the parameter `c`, `path` the prefix of the field's path and
+// `message` the prefix of its error messages.
+#define TACT_SCHEMA_ROW(Message, object, path, message, number, accessor, \
+                        proto, json, KIND, Type)                          \
+  TACT_SCHEMA_##KIND(Message, object, accessor, path proto, message proto)
+#define TACT_SCHEMA_GETTER(Message, ValueTypeName, read) \
+  ValueType::ValueTypeName, [](const Message& c) { return read; }
+#define TACT_SCHEMA_STRING(Message, object, accessor, path, message) \
+  {path,                                                             \
+   TACT_SCHEMA_GETTER(Message, kString, Value::String(object.accessor()))},
+#define TACT_SCHEMA_INT64(Message, object, accessor, path, message) \
+  {path, TACT_SCHEMA_GETTER(Message, kInt, Value::Int(object.accessor()))},
+#define TACT_SCHEMA_DOUBLE(Message, object, accessor, path, message) \
+  {path,                                                             \
+   TACT_SCHEMA_GETTER(Message, kDouble, Value::Double(object.accessor()))},
+#define TACT_SCHEMA_BOOL(Message, object, accessor, path, message) \
+  {path, TACT_SCHEMA_GETTER(Message, kBool, Value::Bool(object.accessor()))},
+#define TACT_SCHEMA_TIMESTAMP(Message, object, accessor, path, message) \
+  {path,                                                                \
+   TACT_SCHEMA_GETTER(                                                  \
+       Message, kTimestamp,                                             \
+       ReadTimestamp(object.has_##accessor(), object.accessor(),        \
+                     message " is not set", message " is out of range"))},
+// The fields of a Context's messages, as "<field>.<subfield>".
+#define TACT_SCHEMA_NESTED(Message, object, path, message, number, accessor, \
+                           proto, json, KIND, Type)                          \
+  TACT_SCHEMA_NESTED_##KIND(object.accessor(), proto ".", Type)
+#define TACT_SCHEMA_NESTED_MESSAGE(object, path, Type) \
+  TACT_V1_FIELDS_##Type(TACT_SCHEMA_ROW, Context, object, path, path)
+#define TACT_SCHEMA_NESTED_STRING TACT_V1_FIELD_IGNORE
+#define TACT_SCHEMA_NESTED_INT64 TACT_V1_FIELD_IGNORE
+#define TACT_SCHEMA_NESTED_DOUBLE TACT_V1_FIELD_IGNORE
+#define TACT_SCHEMA_NESTED_BOOL TACT_V1_FIELD_IGNORE
+#define TACT_SCHEMA_NESTED_TIMESTAMP TACT_V1_FIELD_IGNORE
+#define TACT_SCHEMA_NESTED_REPEATED TACT_V1_FIELD_IGNORE
+#define TACT_SCHEMA_NESTED_MAP TACT_V1_FIELD_IGNORE
+// Read elsewhere: history through macros, attributes as `attributes.<name>`.
+#define TACT_SCHEMA_MESSAGE TACT_V1_FIELD_IGNORE
+#define TACT_SCHEMA_REPEATED TACT_V1_FIELD_IGNORE
+#define TACT_SCHEMA_MAP TACT_V1_FIELD_IGNORE
 
+// Context's own scalar fields ("now"), then those of its messages
+// ("customer.tier", "case.opened_at").
 const ContextField kContextFields[] = {
-    {"now", ValueType::kTimestamp, TACT_TIMESTAMP("now", c.has_now(), c.now())},
-    // Customer.
-    {"customer.id", ValueType::kString,
-     [](const Context& c) { return Value::String(c.customer().id()); }},
-    {"customer.tier", ValueType::kString,
-     [](const Context& c) { return Value::String(c.customer().tier()); }},
-    {"customer.spend_12m", ValueType::kInt,
-     [](const Context& c) { return Value::Int(c.customer().spend_12m()); }},
-    {"customer.lifetime_value", ValueType::kInt,
-     [](const Context& c) {
-       return Value::Int(c.customer().lifetime_value());
-     }},
-    {"customer.tenure_days", ValueType::kInt,
-     [](const Context& c) { return Value::Int(c.customer().tenure_days()); }},
-    {"customer.influence", ValueType::kDouble,
-     [](const Context& c) { return Value::Double(c.customer().influence()); }},
-    {"customer.orders_12m", ValueType::kInt,
-     [](const Context& c) { return Value::Int(c.customer().orders_12m()); }},
-    // Case (the C++ accessor is case_()).
-    {"case.id", ValueType::kString,
-     [](const Context& c) { return Value::String(c.case_().id()); }},
-    {"case.channel", ValueType::kString,
-     [](const Context& c) { return Value::String(c.case_().channel()); }},
-    {"case.category", ValueType::kString,
-     [](const Context& c) { return Value::String(c.case_().category()); }},
-    {"case.severity", ValueType::kString,
-     [](const Context& c) { return Value::String(c.case_().severity()); }},
-    {"case.sentiment", ValueType::kDouble,
-     [](const Context& c) { return Value::Double(c.case_().sentiment()); }},
-    {"case.message", ValueType::kString,
-     [](const Context& c) { return Value::String(c.case_().message()); }},
-    {"case.opened_at", ValueType::kTimestamp,
-     TACT_TIMESTAMP("case.opened_at", c.case_().has_opened_at(),
-                    c.case_().opened_at())},
-    {"case.incident_at", ValueType::kTimestamp,
-     TACT_TIMESTAMP("case.incident_at", c.case_().has_incident_at(),
-                    c.case_().incident_at())},
-    {"case.our_fault", ValueType::kBool,
-     [](const Context& c) { return Value::Bool(c.case_().our_fault()); }},
-};
+    TACT_V1_FIELDS_Context(TACT_SCHEMA_ROW, Context, c, "", "")
+        TACT_V1_FIELDS_Context(TACT_SCHEMA_NESTED, Context, c, "", "")};
 
-#undef TACT_TIMESTAMP
-
+// A history event's fields, read as `e.<name>`.
 const EventField kEventFields[] = {
-    {"at", ValueType::kTimestamp,
-     [](const Event& e) {
-       return ReadTimestamp(e.has_at(), e.at(), "event.at is not set",
-                            "event.at is out of range");
-     }},
-    {"kind", ValueType::kString,
-     [](const Event& e) { return Value::String(e.kind()); }},
-    {"amount", ValueType::kInt,
-     [](const Event& e) { return Value::Int(e.amount()); }},
-    {"case_id", ValueType::kString,
-     [](const Event& e) { return Value::String(e.case_id()); }},
-    {"ref", ValueType::kString,
-     [](const Event& e) { return Value::String(e.ref()); }},
-    {"step", ValueType::kInt,
-     [](const Event& e) { return Value::Int(e.step()); }},
-};
+    TACT_V1_FIELDS_Event(TACT_SCHEMA_ROW, Event, c, "", "event.")};
 
 }  // namespace
 

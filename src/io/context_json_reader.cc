@@ -11,10 +11,12 @@
 #include <string>
 #include <system_error>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "src/common/civil_time.h"
+#include "src/common/context_fields.h"
 #include "src/common/timestamp_bounds.h"
 #include "tact/v1/context.pb.h"
 
@@ -39,12 +41,6 @@ class SeenFields {
  private:
   uint32_t bits_ = 0;
 };
-
-// `json` equals either name of a field.
-inline bool Is(absl::string_view key, absl::string_view json_name,
-               absl::string_view proto_name) {
-  return key == json_name || key == proto_name;
-}
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -186,28 +182,7 @@ class Reader {
 
   bool ReadContext(v1::Context* context) {
     SkipSpace();
-    SeenFields seen;
-    const bool ok = ReadObject([&](absl::string_view key) {
-      if (key == "customer") {
-        return seen.Add(1) && (ReadNull() || ReadCustomer(context));
-      }
-      if (key == "case") {
-        return seen.Add(2) && (ReadNull() || ReadCase(context));
-      }
-      if (key == "history") {
-        return seen.Add(3) && (ReadNull() || ReadHistory(context));
-      }
-      if (key == "now") {
-        return seen.Add(4) && (ReadNull() || ReadTimestamp([&] {
-                                 return context->mutable_now();
-                               }));
-      }
-      if (key == "attributes") {
-        return seen.Add(5) && (ReadNull() || ReadAttributes(context));
-      }
-      return false;
-    });
-    if (!ok) return false;
+    if (!ReadInto(context)) return false;
     SkipSpace();
     return p_ == end_;
   }
@@ -556,119 +531,94 @@ class Reader {
   }
 
   // --- Messages ---------------------------------------------------------
+  //
+  // Driven by the field table (src/common/context_fields.h): FieldReader
+  // reads the value of the field ReadContextField finds for a key.
 
-  bool ReadCustomer(v1::Context* context) {
-    v1::Customer* customer = context->mutable_customer();
+  // Reads one field's value. A member of a message may be null ("leave the
+  // field unset") and is named at most once (`seen`); a oneof's member
+  // (`seen` null) may not be null, and the caller allows only one.
+  class FieldReader {
+   public:
+    FieldReader(Reader* reader, SeenFields* seen) : r_(reader), seen_(seen) {}
+
+    bool Unknown(absl::string_view) const { return false; }
+
+    template <typename Mutable>
+    ABSL_ATTRIBUTE_ALWAYS_INLINE bool Into(ContextFieldInfo f,
+                                           Mutable mutable_field) {
+      bool null;
+      return Begin(f, &null) && (null || r_->ReadInto(mutable_field()));
+    }
+    template <typename T, typename Set>
+    ABSL_ATTRIBUTE_ALWAYS_INLINE bool Scalar(ContextFieldInfo f, Set set) {
+      bool null;
+      if (!Begin(f, &null)) return false;
+      if (null) return true;
+      T value;
+      if (!r_->ReadInto(&value)) return false;
+      set(value);
+      return true;
+    }
+
+   private:
+    // False when the field was named before; `*null` when its value is null
+    // (then read).
+    ABSL_ATTRIBUTE_ALWAYS_INLINE bool Begin(ContextFieldInfo f, bool* null) {
+      if (seen_ == nullptr) {
+        *null = false;
+        return true;
+      }
+      if (!seen_->Add(f.number)) return false;
+      *null = r_->ReadNull();
+      return true;
+    }
+
+    Reader* const r_;
+    SeenFields* const seen_;
+  };
+
+  // The value of a field, by the type of its destination.
+  bool ReadInto(std::string* out) { return ReadStringValue(out); }
+  bool ReadInto(int64_t* out) { return ReadInt64(out); }
+  bool ReadInto(double* out) { return ReadDouble(out); }
+  bool ReadInto(bool* out) { return ReadBool(out); }
+  bool ReadInto(google::protobuf::Timestamp* out) {
+    return ReadTimestamp([out] { return out; });
+  }
+  bool ReadInto(google::protobuf::Duration* out) {
+    return ReadDurationValue([out] { return out; });
+  }
+
+  // An object of `message`'s fields.
+  template <typename Message>
+  bool ReadInto(Message* message) {
     SeenFields seen;
+    FieldReader fields(this, &seen);
     return ReadObject([&](absl::string_view key) {
-      int64_t i;
-      double d;
-      if (key == "id") {
-        return seen.Add(1) &&
-               (ReadNull() || ReadStringValue(customer->mutable_id()));
-      }
-      if (key == "tier") {
-        return seen.Add(2) &&
-               (ReadNull() || ReadStringValue(customer->mutable_tier()));
-      }
-      if (Is(key, "spend12m", "spend_12m")) {
-        if (!seen.Add(3)) return false;
-        if (ReadNull()) return true;
-        if (!ReadInt64(&i)) return false;
-        customer->set_spend_12m(i);
-        return true;
-      }
-      if (Is(key, "lifetimeValue", "lifetime_value")) {
-        if (!seen.Add(4)) return false;
-        if (ReadNull()) return true;
-        if (!ReadInt64(&i)) return false;
-        customer->set_lifetime_value(i);
-        return true;
-      }
-      if (Is(key, "tenureDays", "tenure_days")) {
-        if (!seen.Add(5)) return false;
-        if (ReadNull()) return true;
-        if (!ReadInt64(&i)) return false;
-        customer->set_tenure_days(i);
-        return true;
-      }
-      if (key == "influence") {
-        if (!seen.Add(6)) return false;
-        if (ReadNull()) return true;
-        if (!ReadDouble(&d)) return false;
-        customer->set_influence(d);
-        return true;
-      }
-      if (Is(key, "orders12m", "orders_12m")) {
-        if (!seen.Add(7)) return false;
-        if (ReadNull()) return true;
-        if (!ReadInt64(&i)) return false;
-        customer->set_orders_12m(i);
-        return true;
-      }
-      return false;
+      return ReadContextField(message, key, fields);
     });
   }
 
-  bool ReadCase(v1::Context* context) {
-    v1::Case* c = context->mutable_case_();
-    SeenFields seen;
+  // {} or an object naming one member of Value's oneof (null is left to
+  // protobuf).
+  bool ReadInto(v1::Value* value) {
+    bool set = false;
+    FieldReader member(this, nullptr);
     return ReadObject([&](absl::string_view key) {
-      if (key == "id") {
-        return seen.Add(1) && (ReadNull() || ReadStringValue(c->mutable_id()));
-      }
-      if (key == "channel") {
-        return seen.Add(2) &&
-               (ReadNull() || ReadStringValue(c->mutable_channel()));
-      }
-      if (key == "category") {
-        return seen.Add(3) &&
-               (ReadNull() || ReadStringValue(c->mutable_category()));
-      }
-      if (key == "severity") {
-        return seen.Add(4) &&
-               (ReadNull() || ReadStringValue(c->mutable_severity()));
-      }
-      if (key == "sentiment") {
-        if (!seen.Add(5)) return false;
-        if (ReadNull()) return true;
-        double d;
-        if (!ReadDouble(&d)) return false;
-        c->set_sentiment(d);
-        return true;
-      }
-      if (key == "message") {
-        return seen.Add(6) &&
-               (ReadNull() || ReadStringValue(c->mutable_message()));
-      }
-      if (Is(key, "openedAt", "opened_at")) {
-        return seen.Add(7) && (ReadNull() || ReadTimestamp([&] {
-                                 return c->mutable_opened_at();
-                               }));
-      }
-      if (Is(key, "incidentAt", "incident_at")) {
-        return seen.Add(8) && (ReadNull() || ReadTimestamp([&] {
-                                 return c->mutable_incident_at();
-                               }));
-      }
-      if (Is(key, "ourFault", "our_fault")) {
-        if (!seen.Add(9)) return false;
-        if (ReadNull()) return true;
-        bool b;
-        if (!ReadBool(&b)) return false;
-        c->set_our_fault(b);
-        return true;
-      }
-      return false;
+      if (set) return false;
+      set = true;
+      return ReadContextField(value, key, member);
     });
   }
 
-  bool ReadHistory(v1::Context* context) {
+  template <typename Message>
+  bool ReadInto(google::protobuf::RepeatedPtrField<Message>* list) {
     if (!Eat('[')) return false;
     SkipSpace();
     if (Eat(']')) return true;
     for (;;) {
-      if (!ReadEvent(context->add_history())) return false;
+      if (!ReadInto(list->Add())) return false;
       SkipSpace();
       if (Eat(',')) {
         SkipSpace();
@@ -678,91 +628,13 @@ class Reader {
     }
   }
 
-  bool ReadEvent(v1::Event* event) {
-    SeenFields seen;
-    return ReadObject([&](absl::string_view key) {
-      int64_t i;
-      if (key == "at") {
-        return seen.Add(1) && (ReadNull() || ReadTimestamp([&] {
-                                 return event->mutable_at();
-                               }));
-      }
-      if (key == "kind") {
-        return seen.Add(2) &&
-               (ReadNull() || ReadStringValue(event->mutable_kind()));
-      }
-      if (key == "amount") {
-        if (!seen.Add(3)) return false;
-        if (ReadNull()) return true;
-        if (!ReadInt64(&i)) return false;
-        event->set_amount(i);
-        return true;
-      }
-      if (Is(key, "caseId", "case_id")) {
-        return seen.Add(4) &&
-               (ReadNull() || ReadStringValue(event->mutable_case_id()));
-      }
-      if (key == "ref") {
-        return seen.Add(5) &&
-               (ReadNull() || ReadStringValue(event->mutable_ref()));
-      }
-      if (key == "step") {
-        if (!seen.Add(6)) return false;
-        if (ReadNull()) return true;
-        if (!ReadInt64(&i)) return false;
-        event->set_step(i);
-        return true;
-      }
-      return false;
-    });
-  }
-
-  bool ReadAttributes(v1::Context* context) {
-    auto* attributes = context->mutable_attributes();
+  template <typename Message>
+  bool ReadInto(google::protobuf::Map<std::string, Message>* map) {
     return ReadObject([&](absl::string_view key) {
       // A repeated key is an error in protobuf; leave it to it.
       std::string name(key.data(), key.size());
-      if (attributes->find(name) != attributes->end()) return false;
-      return ReadValue(&(*attributes)[name]);
-    });
-  }
-
-  // {} or an object naming one member of Value's oneof (null is left to
-  // protobuf).
-  bool ReadValue(v1::Value* value) {
-    bool set = false;
-    return ReadObject([&](absl::string_view key) {
-      if (set) return false;
-      set = true;
-      if (Is(key, "boolValue", "bool_value")) {
-        bool b;
-        if (!ReadBool(&b)) return false;
-        value->set_bool_value(b);
-        return true;
-      }
-      if (Is(key, "intValue", "int_value")) {
-        int64_t i;
-        if (!ReadInt64(&i)) return false;
-        value->set_int_value(i);
-        return true;
-      }
-      if (Is(key, "doubleValue", "double_value")) {
-        double d;
-        if (!ReadDouble(&d)) return false;
-        value->set_double_value(d);
-        return true;
-      }
-      if (Is(key, "stringValue", "string_value")) {
-        return ReadStringValue(value->mutable_string_value());
-      }
-      if (Is(key, "timestampValue", "timestamp_value")) {
-        return ReadTimestamp([&] { return value->mutable_timestamp_value(); });
-      }
-      if (Is(key, "durationValue", "duration_value")) {
-        return ReadDurationValue(
-            [&] { return value->mutable_duration_value(); });
-      }
-      return false;
+      if (map->find(name) != map->end()) return false;
+      return ReadInto(&(*map)[name]);
     });
   }
 

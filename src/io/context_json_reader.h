@@ -2,8 +2,9 @@
 //
 // protobuf's JsonStringToMessage resolves every field through a type
 // resolver and costs tens of microseconds per context. This reader knows the
-// one schema (proto/tact/v1/context.proto) and fills the generated setters in
-// a single pass over the text, with no reflection.
+// one schema (proto/tact/v1/context.proto, through its field table
+// src/common/context_fields.h) and fills the generated setters in a single
+// pass over the text, with no reflection.
 //
 // It is an accelerator, not a second parser: it handles only the inputs on
 // which it is certain to build the message protobuf 3.21 would build, and

@@ -2,12 +2,14 @@
 
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "src/common/context_fields.h"
 #include "src/common/timestamp_bounds.h"
 
 namespace tact::internal {
@@ -54,7 +56,121 @@ absl::Status CheckString(const std::string& value, absl::string_view field,
                    " bytes exceeds max_string_bytes (", max_bytes, ")"));
 }
 
-// Sizes and numbers, checked before any timestamp is read.
+// One pass of the checks that name the field: the kinds of leaf it checks,
+// and whether it checks the visited message's own leaves (kOwn) or only
+// those inside its messages, its repeated messages' elements or its maps'
+// values. Keeps the first failure in status().
+class NamedCheck : public ContextFieldVisitor {
+ public:
+  enum Leaves { kStrings = 1, kDoubles = 2, kTimes = 4 };
+  enum Where { kOwn, kMessages, kElements, kEntries };
+
+  NamedCheck(int leaves, Where where, int64_t max_string_bytes,
+             std::string prefix = "", const std::string* fixed_path = nullptr)
+      : leaves_(leaves),
+        where_(where),
+        max_(max_string_bytes),
+        prefix_(std::move(prefix)),
+        fixed_path_(fixed_path) {}
+
+  const absl::Status& status() const { return status_; }
+
+  bool String(ContextFieldInfo f, const std::string& value) {
+    if (where_ != kOwn || !(leaves_ & kStrings) ||
+        static_cast<int64_t>(value.size()) <= max_) {
+      return true;
+    }
+    return Keep(CheckString(value, Path(f), max_));
+  }
+  bool Double(ContextFieldInfo f, double value) {
+    if (where_ != kOwn || !(leaves_ & kDoubles)) return true;
+    return Keep(CheckDouble(value, Path(f)));
+  }
+  bool Timestamp(ContextFieldInfo f, bool has,
+                 const google::protobuf::Timestamp& t) {
+    if (where_ != kOwn || !(leaves_ & kTimes) || !has) return true;
+    return Keep(CheckTimestamp(t, Path(f)));
+  }
+  bool Duration(ContextFieldInfo f, bool has,
+                const google::protobuf::Duration& d) {
+    if (where_ != kOwn || !(leaves_ & kTimes) || !has) return true;
+    return Keep(CheckDuration(d, Path(f)));
+  }
+  template <typename Sub>
+  bool Message(ContextFieldInfo f, bool, const Sub& message) {
+    if (where_ != kMessages) return true;
+    return Inner(message, absl::StrCat(Path(f), "."));
+  }
+  template <typename Sub>
+  bool Repeated(ContextFieldInfo f,
+                const google::protobuf::RepeatedPtrField<Sub>& list) {
+    if (where_ != kElements) return true;
+    for (int i = 0; i < list.size(); ++i) {
+      if (!Inner(list.Get(i), absl::StrCat(Path(f), "[", i, "]."))) {
+        return false;
+      }
+    }
+    return true;
+  }
+  template <typename Sub>
+  bool Map(ContextFieldInfo f,
+           const google::protobuf::Map<std::string, Sub>& map) {
+    if (where_ != kEntries) return true;
+    for (const auto& [name, value] : map) {
+      if ((leaves_ & kStrings) &&
+          !Keep(CheckString(name, absl::StrCat(Path(f), " (a name)"), max_))) {
+        return false;
+      }
+      const std::string path = absl::StrCat(Path(f), "[", name, "]");
+      if (!Inner(value, "", &path)) return false;
+    }
+    return true;
+  }
+
+ private:
+  // "customer.tier", "history[2].kind"; every member of a map's value is
+  // named as the entry, "attributes[vip]".
+  std::string Path(ContextFieldInfo f) const {
+    if (fixed_path_ != nullptr) return *fixed_path_;
+    return absl::StrCat(prefix_, f.proto_name);
+  }
+
+  bool Keep(absl::Status status) {
+    status_ = std::move(status);
+    return status_.ok();
+  }
+
+  template <typename Sub>
+  bool Inner(const Sub& message, std::string prefix,
+             const std::string* fixed_path = nullptr) {
+    NamedCheck inner(leaves_, kOwn, max_, std::move(prefix), fixed_path);
+    if (VisitContextFields(message, inner)) return true;
+    status_ = inner.status();
+    return false;
+  }
+
+  const int leaves_;
+  const Where where_;
+  const int64_t max_;
+  const std::string prefix_;
+  const std::string* const fixed_path_;
+  absl::Status status_;
+};
+
+// Runs the passes in order; the first failure names the field.
+absl::Status RunChecks(
+    const v1::Context& context, int64_t max_string_bytes,
+    std::initializer_list<std::pair<int, NamedCheck::Where>> passes) {
+  for (const auto& [leaves, where] : passes) {
+    NamedCheck check(leaves, where, max_string_bytes);
+    if (!VisitContextFields(context, check)) return check.status();
+  }
+  return absl::OkStatus();
+}
+
+// Sizes and numbers, checked before any timestamp is read: the counts, then
+// the strings and the doubles of the context and its messages, the strings
+// of each history event, each attribute's name and value.
 absl::Status CheckLimits(const v1::Context& context,
                          const DecideOptions& options) {
   if (context.history_size() > options.max_history_events) {
@@ -69,48 +185,13 @@ absl::Status CheckLimits(const v1::Context& context,
         "context.attributes: ", context.attributes().size(),
         " attributes exceed max_attributes (", options.max_attributes, ")"));
   }
-  const int64_t max = options.max_string_bytes;
-  const v1::Customer& customer = context.customer();
-  const v1::Case& c = context.case_();
-  using Field = std::pair<const std::string*, absl::string_view>;
-  for (const Field& f :
-       {Field{&customer.id(), "customer.id"},
-        Field{&customer.tier(), "customer.tier"}, Field{&c.id(), "case.id"},
-        Field{&c.channel(), "case.channel"},
-        Field{&c.category(), "case.category"},
-        Field{&c.severity(), "case.severity"},
-        Field{&c.message(), "case.message"}}) {
-    absl::Status status = CheckString(*f.first, f.second, max);
-    if (!status.ok()) return status;
-  }
-  absl::Status status = CheckDouble(customer.influence(), "customer.influence");
-  if (!status.ok()) return status;
-  status = CheckDouble(c.sentiment(), "case.sentiment");
-  if (!status.ok()) return status;
-  for (int i = 0; i < context.history_size(); ++i) {
-    const v1::Event& e = context.history(i);
-    for (const Field& f :
-         {Field{&e.kind(), "kind"}, Field{&e.case_id(), "case_id"},
-          Field{&e.ref(), "ref"}}) {
-      if (static_cast<int64_t>(f.first->size()) <= max) continue;
-      return CheckString(*f.first, absl::StrCat("history[", i, "].", f.second),
-                         max);
-    }
-  }
-  for (const auto& [name, value] : context.attributes()) {
-    status = CheckString(name, "attributes (a name)", max);
-    if (!status.ok()) return status;
-    if (value.has_double_value()) {
-      status = CheckDouble(value.double_value(),
-                           absl::StrCat("attributes[", name, "]"));
-    } else if (value.has_string_value() &&
-               static_cast<int64_t>(value.string_value().size()) > max) {
-      status = CheckString(value.string_value(),
-                           absl::StrCat("attributes[", name, "]"), max);
-    }
-    if (!status.ok()) return status;
-  }
-  return absl::OkStatus();
+  using C = NamedCheck;
+  return RunChecks(context, options.max_string_bytes,
+                   {{C::kStrings | C::kDoubles, C::kOwn},
+                    {C::kStrings, C::kMessages},
+                    {C::kDoubles, C::kMessages},
+                    {C::kStrings | C::kDoubles, C::kElements},
+                    {C::kStrings | C::kDoubles, C::kEntries}});
 }
 
 bool TimestampOk(const google::protobuf::Timestamp& t) {
@@ -127,54 +208,69 @@ bool DurationOk(const google::protobuf::Duration& d) {
          d.nanos() <= 999999999 && sign_ok;
 }
 
+// True when every field of the visited message and those below it pass
+// (the fast path: no names, no statuses).
+class AcceptableFields : public ContextFieldVisitor {
+ public:
+  explicit AcceptableFields(uint64_t max_string_bytes)
+      : max_(max_string_bytes) {}
+
+  bool String(ContextFieldInfo, const std::string& value) const {
+    return value.size() <= max_;
+  }
+  bool Double(ContextFieldInfo, double value) const {
+    return std::isfinite(value);
+  }
+  bool Timestamp(ContextFieldInfo, bool has,
+                 const google::protobuf::Timestamp& t) const {
+    return !has || TimestampOk(t);
+  }
+  bool Duration(ContextFieldInfo, bool has,
+                const google::protobuf::Duration& d) const {
+    return !has || DurationOk(d);
+  }
+  template <typename Sub>
+  bool Message(ContextFieldInfo, bool, const Sub& message) {
+    return VisitContextFields(message, *this);
+  }
+  template <typename Sub>
+  bool Repeated(ContextFieldInfo,
+                const google::protobuf::RepeatedPtrField<Sub>& list) {
+    for (const Sub& element : list) {
+      if (!VisitContextFields(element, *this)) return false;
+    }
+    return true;
+  }
+  // A Value's unset members read as "" and 0.0, which pass.
+  template <typename Sub>
+  bool Map(ContextFieldInfo,
+           const google::protobuf::Map<std::string, Sub>& map) {
+    for (const auto& [name, value] : map) {
+      if (name.size() > max_ || !VisitContextFields(value, *this)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  const uint64_t max_;
+};
+
 // One pass that says whether the context passes every check; only when it
 // does not do the checks below run, in their order, to name the field.
 bool Acceptable(const v1::Context& context, const DecideOptions& options) {
   if (context.history_size() > options.max_history_events ||
       static_cast<int64_t>(context.attributes().size()) >
           options.max_attributes ||
-      !context.has_now() || !TimestampOk(context.now())) {
+      !context.has_now()) {
     return false;
   }
-  const uint64_t max = options.max_string_bytes < 0
-                           ? 0
-                           : static_cast<uint64_t>(options.max_string_bytes);
-  const v1::Customer& customer = context.customer();
-  const v1::Case& c = context.case_();
-  if ((customer.id().size() | customer.tier().size() | c.id().size() |
-       c.channel().size() | c.category().size() | c.severity().size()) > max ||
-      c.message().size() > max || !std::isfinite(customer.influence()) ||
-      !std::isfinite(c.sentiment()) ||
-      (c.has_opened_at() && !TimestampOk(c.opened_at())) ||
-      (c.has_incident_at() && !TimestampOk(c.incident_at()))) {
-    return false;
-  }
-  for (const v1::Event& e : context.history()) {
-    if (e.kind().size() > max || e.case_id().size() > max ||
-        e.ref().size() > max || (e.has_at() && !TimestampOk(e.at()))) {
-      return false;
-    }
-  }
-  for (const auto& [name, value] : context.attributes()) {
-    if (name.size() > max) return false;
-    switch (value.kind_case()) {
-      case v1::Value::kDoubleValue:
-        if (!std::isfinite(value.double_value())) return false;
-        break;
-      case v1::Value::kStringValue:
-        if (value.string_value().size() > max) return false;
-        break;
-      case v1::Value::kTimestampValue:
-        if (!TimestampOk(value.timestamp_value())) return false;
-        break;
-      case v1::Value::kDurationValue:
-        if (!DurationOk(value.duration_value())) return false;
-        break;
-      default:
-        break;
-    }
-  }
-  return true;
+  AcceptableFields fields(
+      options.max_string_bytes < 0
+          ? 0
+          : static_cast<uint64_t>(options.max_string_bytes));
+  return VisitContextFields(context, fields);
 }
 
 }  // namespace
@@ -189,33 +285,14 @@ absl::Status CheckContext(const v1::Context& context,
         "context.now is not set; tact never reads the clock, so every "
         "context must say when the decision is made");
   }
-  absl::Status status = CheckTimestamp(context.now(), "now");
-  if (!status.ok()) return status;
-  if (context.case_().has_opened_at()) {
-    status = CheckTimestamp(context.case_().opened_at(), "case.opened_at");
-    if (!status.ok()) return status;
-  }
-  if (context.case_().has_incident_at()) {
-    status = CheckTimestamp(context.case_().incident_at(), "case.incident_at");
-    if (!status.ok()) return status;
-  }
-  for (int i = 0; i < context.history_size(); ++i) {
-    if (!context.history(i).has_at()) continue;
-    status = CheckTimestamp(context.history(i).at(),
-                            absl::StrCat("history[", i, "].at"));
-    if (!status.ok()) return status;
-  }
-  for (const auto& [name, value] : context.attributes()) {
-    if (value.has_timestamp_value()) {
-      status = CheckTimestamp(value.timestamp_value(),
-                              absl::StrCat("attributes[", name, "]"));
-    } else if (value.has_duration_value()) {
-      status = CheckDuration(value.duration_value(),
-                             absl::StrCat("attributes[", name, "]"));
-    }
-    if (!status.ok()) return status;
-  }
-  return absl::OkStatus();
+  // The timestamps and durations: the context's own (now), its messages',
+  // each history event's, each attribute's.
+  using C = NamedCheck;
+  return RunChecks(context, options.max_string_bytes,
+                   {{C::kTimes, C::kOwn},
+                    {C::kTimes, C::kMessages},
+                    {C::kTimes, C::kElements},
+                    {C::kTimes, C::kEntries}});
 }
 
 }  // namespace tact::internal

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/json_util.h"
@@ -158,22 +159,7 @@ class ContextGenerator {
 
   std::string Context() {
     out_.clear();
-    Members(
-        [&](int i) {
-          switch (i) {
-            case 0:
-              return Member("customer", "customer", [&] { Customer(); });
-            case 1:
-              return Member("case", "case", [&] { Case(); });
-            case 2:
-              return Member("history", "history", [&] { History(); });
-            case 3:
-              return Member("now", "now", [&] { Timestamp(); });
-            default:
-              return Member("attributes", "attributes", [&] { Attributes(); });
-          }
-        },
-        5);
+    Message(*v1::Context::descriptor());
     return out_;
   }
 
@@ -371,127 +357,73 @@ class ContextGenerator {
     out_ += "\"" + text + "s\"";
   }
 
-  void Customer() {
+  // The fields of `type` (from the descriptor, not the reader's table),
+  // each under either name.
+  void Message(const google::protobuf::Descriptor& type) {
+    if (type.oneof_decl_count() > 0) return Oneof(type);
     Members(
         [&](int i) {
-          switch (i) {
-            case 0:
-              return Member("id", "id", [&] { String(); });
-            case 1:
-              return Member("tier", "tier", [&] { String(); });
-            case 2:
-              return Member("spend12m", "spend_12m", [&] { Int64(); });
-            case 3:
-              return Member("lifetimeValue", "lifetime_value",
-                            [&] { Int64(); });
-            case 4:
-              return Member("tenureDays", "tenure_days", [&] { Int64(); });
-            case 5:
-              return Member("influence", "influence", [&] { Double(); });
-            default:
-              return Member("orders12m", "orders_12m", [&] { Int64(); });
-          }
+          const google::protobuf::FieldDescriptor& field = *type.field(i);
+          return Member(field.json_name().c_str(), field.name().c_str(),
+                        [&] { FieldValue(field); });
         },
-        7);
+        type.field_count());
   }
 
-  void Case() {
-    Members(
-        [&](int i) {
-          switch (i) {
-            case 0:
-              return Member("id", "id", [&] { String(); });
-            case 1:
-              return Member("channel", "channel", [&] { String(); });
-            case 2:
-              return Member("category", "category", [&] { String(); });
-            case 3:
-              return Member("severity", "severity", [&] { String(); });
-            case 4:
-              return Member("sentiment", "sentiment", [&] { Double(); });
-            case 5:
-              return Member("message", "message", [&] { String(); });
-            case 6:
-              return Member("openedAt", "opened_at", [&] { Timestamp(); });
-            case 7:
-              return Member("incidentAt", "incident_at", [&] { Timestamp(); });
-            default:
-              return Member("ourFault", "our_fault", [&] { Bool(); });
-          }
-        },
-        9);
+  void FieldValue(const google::protobuf::FieldDescriptor& field) {
+    using FD = google::protobuf::FieldDescriptor;
+    if (field.is_map()) return Map(*field.message_type()->map_value());
+    if (field.is_repeated()) return List(*field.message_type());
+    switch (field.cpp_type()) {
+      case FD::CPPTYPE_STRING:
+        return String();
+      case FD::CPPTYPE_INT64:
+        return Int64();
+      case FD::CPPTYPE_DOUBLE:
+        return Double();
+      case FD::CPPTYPE_BOOL:
+        return Bool();
+      case FD::CPPTYPE_MESSAGE: {
+        const std::string& type = field.message_type()->full_name();
+        if (type == "google.protobuf.Timestamp") return Timestamp();
+        if (type == "google.protobuf.Duration") return Duration();
+        return Message(*field.message_type());
+      }
+      default:
+        ADD_FAILURE() << "field type the generator does not know: "
+                      << field.full_name();
+    }
   }
 
-  void Event() {
-    Members(
-        [&](int i) {
-          switch (i) {
-            case 0:
-              return Member("at", "at", [&] { Timestamp(); });
-            case 1:
-              return Member("kind", "kind", [&] { String(); });
-            case 2:
-              return Member("amount", "amount", [&] { Int64(); });
-            case 3:
-              return Member("caseId", "case_id", [&] { String(); });
-            case 4:
-              return Member("ref", "ref", [&] { String(); });
-            default:
-              return Member("step", "step", [&] { Int64(); });
-          }
-        },
-        6);
-  }
-
-  void History() {
+  void List(const google::protobuf::Descriptor& type) {
     out_ += "[";
-    const int events = Uniform(0, 3);
-    for (int i = 0; i < events; ++i) {
+    const int elements = Uniform(0, 3);
+    for (int i = 0; i < elements; ++i) {
       if (i > 0) out_ += ",";
       Space();
-      Event();
+      Message(type);
     }
     Space();
     out_ += "]";
   }
 
-  void Value() {
+  // {} or an object with one member of the oneof (Value).
+  void Oneof(const google::protobuf::Descriptor& type) {
     out_ += "{";
     Space();
     const bool json_name = Chance(0.5);
-    switch (Uniform(0, 6)) {
-      case 0:
-        out_ += json_name ? "\"boolValue\":" : "\"bool_value\":";
-        Bool();
-        break;
-      case 1:
-        out_ += json_name ? "\"intValue\":" : "\"int_value\":";
-        Int64();
-        break;
-      case 2:
-        out_ += json_name ? "\"doubleValue\":" : "\"double_value\":";
-        Double();
-        break;
-      case 3:
-        out_ += json_name ? "\"stringValue\":" : "\"string_value\":";
-        String();
-        break;
-      case 4:
-        out_ += json_name ? "\"timestampValue\":" : "\"timestamp_value\":";
-        Timestamp();
-        break;
-      case 5:
-        out_ += json_name ? "\"durationValue\":" : "\"duration_value\":";
-        Duration();
-        break;
-      default:
-        break;  // {}: an entry whose Value has no kind
+    const int i = Uniform(0, type.field_count());
+    if (i < type.field_count()) {
+      const google::protobuf::FieldDescriptor& field = *type.field(i);
+      out_ += absl::StrCat("\"", json_name ? field.json_name() : field.name(),
+                           "\":");
+      FieldValue(field);
     }
     Space();
     out_ += "}";
   }
 
-  void Attributes() {
+  void Map(const google::protobuf::FieldDescriptor& value) {
     out_ += "{";
     const int count = Uniform(0, 5);
     for (int i = 0; i < count; ++i) {
@@ -501,7 +433,7 @@ class ContextGenerator {
       out_ += Chance(0.2) ? absl::StrCat("\"\\u0061ttr", i, "\":")
                           : absl::StrCat("\"attr", i, "\":");
       Space();
-      Value();
+      FieldValue(value);
     }
     Space();
     out_ += "}";
