@@ -10,18 +10,26 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "tact/v1/policy.pb.h"
 
 namespace tact::internal {
 
+// Resolves a time zone as CEL writes it: "UTC", an IANA name
+// ("Europe/London") or a fixed offset ("+05:30", "-08:00"). False when
+// unknown or malformed, and for "localtime" (a decision never depends on the
+// host it runs on).
+bool LoadZone(absl::string_view name, absl::TimeZone* zone);
+
 // Working hours, time zone and holidays. Immutable; safe for concurrent use.
 // Working hours are local times of the calendar's zone: on a day when the
 // clocks change, 09:00-17:00 is still 09:00 to 17:00 on the wall clock.
 class BusinessCalendar {
  public:
-  // Returns InvalidArgument naming the bad field: an unknown time zone, a
+  // Returns InvalidArgument naming the bad field: an unknown time zone (as
+  // LoadZone reads it; default UTC), a
   // malformed "HH:MM", start >= end, a weekday outside 1-7 or a malformed
   // holiday. A calendar without working hours is valid (a time zone only):
   // has_hours() says whether business time can be counted in it.

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "re2/re2.h"
+#include "src/common/business_calendar.h"
 #include "src/common/duration.h"
 #include "src/common/edit_distance.h"
 #include "src/expr/builtins.h"
@@ -68,45 +69,6 @@ bool ParseTimestampLiteral(absl::string_view text, int64_t* nanos,
   }
   *nanos = absl::ToUnixNanos(t);
   return true;
-}
-
-bool LoadZone(absl::string_view name, absl::TimeZone* zone) {
-  // A fixed offset, CEL's FixedTZ: ("+" | "-") HH ":" MM.
-  if (name.size() == 6 && (name[0] == '+' || name[0] == '-') &&
-      name[3] == ':') {
-    int hours = 0, minutes = 0;
-    if (!absl::ascii_isdigit(name[1]) || !absl::ascii_isdigit(name[2]) ||
-        !absl::ascii_isdigit(name[4]) || !absl::ascii_isdigit(name[5])) {
-      return false;
-    }
-    hours = (name[1] - '0') * 10 + (name[2] - '0');
-    minutes = (name[4] - '0') * 10 + (name[5] - '0');
-    if (hours > 23 || minutes > 59) return false;
-    const int seconds = (hours * 60 + minutes) * 60;
-    *zone = absl::FixedTimeZone(name[0] == '-' ? -seconds : seconds);
-    return true;
-  }
-  // An IANA name ("Europe/London", "UTC"): letters, digits, '_', '-', '+'
-  // in '/'-separated parts. Never "localtime", which would make decisions
-  // depend on the host.
-  if (name.empty() || name.size() > 64 || name == "localtime") return false;
-  bool part_start = true;
-  for (char c : name) {
-    if (c == '/') {
-      if (part_start) return false;
-      part_start = true;
-      continue;
-    }
-    const bool ok = absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
-                    c == '_' || c == '-' || c == '+';
-    if (!ok ||
-        (part_start && !absl::ascii_isalpha(static_cast<unsigned char>(c)))) {
-      return false;
-    }
-    part_start = false;
-  }
-  if (part_start) return false;
-  return absl::LoadTimeZone(std::string(name), zone);
 }
 
 namespace {

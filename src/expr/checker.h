@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "src/expr/ast.h"
 #include "src/expr/program.h"
@@ -59,11 +58,6 @@ std::string ClosestMatch(absl::string_view name,
 // nanoseconds. Returns false with `*error` set, "out of range" beyond them.
 bool ParseDurationLiteral(absl::string_view text, int64_t* nanos,
                           std::string* error);
-
-// Resolves a time zone as CEL writes it: "UTC", an IANA name
-// ("Europe/London") or a fixed offset ("+05:30", "-08:00"). False when
-// unknown or malformed.
-bool LoadZone(absl::string_view name, absl::TimeZone* zone);
 
 // Parses an RFC 3339 timestamp ("2026-01-01T00:00:00Z").
 bool ParseTimestampLiteral(absl::string_view text, int64_t* nanos,

@@ -123,5 +123,32 @@ TEST(BusinessCalendarTest, SpansBeyondTheLimitAreRefused) {
       &d));
 }
 
+TEST(LoadZoneTest, IanaNamesUtcAndFixedOffsets) {
+  absl::TimeZone zone;
+  EXPECT_TRUE(LoadZone("Europe/London", &zone));
+  EXPECT_EQ(zone.name(), "Europe/London");
+  EXPECT_TRUE(LoadZone("UTC", &zone));
+  EXPECT_TRUE(LoadZone("America/Argentina/Buenos_Aires", &zone));
+  ASSERT_TRUE(LoadZone("+05:30", &zone));
+  EXPECT_EQ(absl::ToCivilMinute(Utc(2026, 1, 1, 0, 0), zone),
+            absl::CivilMinute(2026, 1, 1, 5, 30));
+  ASSERT_TRUE(LoadZone("-08:00", &zone));
+  EXPECT_EQ(absl::ToCivilMinute(Utc(2026, 1, 1, 0, 0), zone),
+            absl::CivilMinute(2025, 12, 31, 16, 0));
+  for (const char* bad : {"", "Mars/Olympus", "localtime", "05:30", "+24:00",
+                          "+05:60", "/etc/passwd", "../UTC", "Europe//Paris",
+                          "Europe/"}) {
+    EXPECT_FALSE(LoadZone(bad, &zone)) << bad;
+  }
+}
+
+TEST(BusinessCalendarTest, CalendarZonesReadLikeExpressionZones) {
+  v1::BusinessCalendar proto;
+  proto.set_time_zone("+09:00");
+  EXPECT_TRUE(BusinessCalendar::Create(proto).ok());
+  proto.set_time_zone("localtime");
+  EXPECT_FALSE(BusinessCalendar::Create(proto).ok());
+}
+
 }  // namespace
 }  // namespace tact::internal
