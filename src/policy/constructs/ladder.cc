@@ -61,6 +61,8 @@ void CompileLadders(PolicyCompiler& c) {
       if (!r.min_wait().empty()) {
         rung.min_wait =
             c.Duration(r.min_wait(), rung_path + ".min_wait", element);
+        c.NeedWorkingHours(rung.min_wait, l.calendar(), ladder.calendar,
+                           rung_path + ".min_wait", element);
       }
       rung.reason =
           c.Reason(r.reason(), rung_path + ".reason", element, {rung.action});

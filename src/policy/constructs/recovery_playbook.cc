@@ -51,6 +51,8 @@ void CompilePlaybooks(PolicyCompiler& c) {
         c.Duration(p.fix_within().empty() ? "24h" : p.fix_within(),
                    path + ".fix_within", element);
     playbook.calendar = c.Calendar(p.calendar(), path + ".calendar", element);
+    c.NeedWorkingHours(playbook.fix_within, p.calendar(), playbook.calendar,
+                       path + ".fix_within", element);
     for (int k = 0; k < p.surprise_size(); ++k) {
       playbook.surprise.push_back(c.Recommendation(
           p.surprise(k), absl::StrCat(path, ".surprise[", k, "]"), element));
