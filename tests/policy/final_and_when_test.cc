@@ -277,6 +277,24 @@ TEST(FinalTest, AHoldPlacedMidLadderRecordsNothingAndTheLadderResumes) {
   EXPECT_THAT(Effects(lifted), ElementsAre("rung_offered:unhappy:0:2"));
 }
 
+TEST(FinalTest, TheCaseStillCountsAsAStrikeButTheLimitsOutcomeIsStopped) {
+  std::string policy(kPolicy);
+  policy.replace(policy.find("limit: 2"), 8,
+                 "limit: 2 current_is_strike: \"case.category == 'waste'\"");
+  auto engine = MustCompile(policy);
+  std::string one = absl::StrCat(
+      "history { kind: \"time_wasting\" at { seconds: ", kNow - kDay, " } }");
+  v1::Context context = Context(kNow, true, one, /*our_fault=*/false);
+  context.mutable_case_()->set_category("waste");
+  v1::Decision held = MustDecide(*engine, context);
+  // The strike says what the case was, not what was offered: recorded.
+  EXPECT_THAT(Ids(held), ElementsAre("risk_review"));
+  EXPECT_THAT(Effects(held), ElementsAre("strike:ts:0:2"));
+  context.mutable_attributes()->erase("fraud_hold");
+  v1::Decision lifted = MustDecide(*engine, context);
+  EXPECT_THAT(Ids(lifted), ElementsAre("decline_politely", "credit", "reply"));
+}
+
 TEST(FinalTest, TheTraceStillShowsTheFinalRule) {
   auto engine = MustCompile(kPolicy);
   DecideOptions options;
