@@ -161,6 +161,9 @@ RecommendationPlan PolicyCompiler::Recommendation(const v1::ActionRef& ref,
                            absl::StrCat(path, ".params[", name, "]"), element);
     out.params.push_back({name, id});
   }
+  if (!ref.when().empty()) {
+    Condition(ref.when(), absl::StrCat(path, ".when"), element, &out.when);
+  }
   if (out.action < 0) return out;
   const ActionPlan& action = plan_->actions[out.action];
   std::vector<std::string> needed = TemplateParams(action.text);

@@ -83,7 +83,13 @@ void CompileLadders(PolicyCompiler& c) {
 void FinishLadders(PolicyPlan* plan) {
   for (LadderPlan& l : plan->ladders) {
     OrderConjuncts(*plan->program, &l.when);
-    for (RungPlan& rung : l.rungs) OrderConjuncts(*plan->program, &rung.entry);
+    for (RungPlan& rung : l.rungs) {
+      OrderConjuncts(*plan->program, &rung.entry);
+      OrderConjuncts(*plan->program, &rung.action.when);
+    }
+    for (RecommendationPlan& rec : l.exhausted) {
+      OrderConjuncts(*plan->program, &rec.when);
+    }
   }
 }
 
@@ -157,7 +163,10 @@ void ProposeLadders(const DecideState& state, Outcome* outcome) {
   for (int l = 0; l < static_cast<int>(plan.ladders.size()); ++l) {
     const LadderPlan& ladder = plan.ladders[l];
     const SourceRef source{SourceKind::kLadder, l, ladder.id};
-    if (ladder.rungs.empty() ||
+    // Stopped by a final rule: no rung is offered, so none is recorded (and
+    // no wait is shown); the ladder resumes where it was once the rule stops
+    // firing.
+    if (outcome->Stopped(ladder.priority) || ladder.rungs.empty() ||
         !EvaluateCondition(*plan.program, ladder.when, state.frame).holds()) {
       continue;
     }

@@ -83,6 +83,13 @@ void CompilePlaybooks(PolicyCompiler& c) {
 void FinishPlaybooks(PolicyPlan* plan) {
   for (PlaybookPlan& p : plan->playbooks) {
     OrderConjuncts(*plan->program, &p.when);
+    OrderConjuncts(*plan->program, &p.fix.when);
+    for (RecommendationPlan& rec : p.surprise) {
+      OrderConjuncts(*plan->program, &rec.when);
+    }
+    for (RecommendationPlan& rec : p.compensation) {
+      OrderConjuncts(*plan->program, &rec.when);
+    }
   }
 }
 
@@ -152,7 +159,9 @@ void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
   for (int p = 0; p < static_cast<int>(plan.playbooks.size()); ++p) {
     const PlaybookPlan& playbook = plan.playbooks[p];
     const SourceRef source{SourceKind::kPlaybook, p, playbook.id};
-    if (!EvaluateCondition(*plan.program, playbook.when, state.frame).holds()) {
+    // Stopped by a final rule: none of its steps (nor its flag) applies.
+    if (outcome->Stopped(playbook.priority) ||
+        !EvaluateCondition(*plan.program, playbook.when, state.frame).holds()) {
       continue;
     }
     intro.clear();
