@@ -135,9 +135,9 @@ TEST(LoadZoneTest, IanaNamesUtcAndFixedOffsets) {
   ASSERT_TRUE(LoadZone("-08:00", &zone));
   EXPECT_EQ(absl::ToCivilMinute(Utc(2026, 1, 1, 0, 0), zone),
             absl::CivilMinute(2025, 12, 31, 16, 0));
-  for (const char* bad : {"", "Mars/Olympus", "localtime", "05:30", "+24:00",
-                          "+05:60", "/etc/passwd", "../UTC", "Europe//Paris",
-                          "Europe/"}) {
+  for (const char* bad :
+       {"", "Mars/Olympus", "localtime", "05:30", "+24:00", "+05:60",
+        "/etc/passwd", "../UTC", "Europe//Paris", "Europe/"}) {
     EXPECT_FALSE(LoadZone(bad, &zone)) << bad;
   }
 }

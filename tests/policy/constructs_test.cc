@@ -9,11 +9,15 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tact/engine.h"
+#include "tests/testing/decisions.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tact {
 namespace {
 
+using ::tact::testing::Blocked;
+using ::tact::testing::Effects;
+using ::tact::testing::MustCompile;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -21,13 +25,6 @@ using ::testing::IsEmpty;
 // 2026-01-05T10:00:00Z, a Monday.
 constexpr int64_t kNow = 1767607200;
 constexpr int64_t kDay = 86400;
-
-std::unique_ptr<const Engine> MustCompile(absl::string_view text) {
-  absl::StatusOr<std::unique_ptr<const Engine>> engine =
-      Engine::FromText(text, PolicyFormat::kText, "t.textproto");
-  EXPECT_THAT(engine, testing::IsOk());
-  return engine.ok() ? *std::move(engine) : nullptr;
-}
 
 v1::Context Context(absl::string_view extra) {
   v1::Context context;
@@ -55,22 +52,6 @@ std::vector<std::string> Ids(
   std::vector<std::string> ids;
   for (const auto& a : actions) ids.push_back(a.action());
   return ids;
-}
-
-std::vector<std::string> Blocked(const v1::Decision& d) {
-  std::vector<std::string> out;
-  for (const auto& b : d.blocked())
-    out.push_back(absl::StrCat(b.action(), ":", b.code()));
-  return out;
-}
-
-std::vector<std::string> Effects(const v1::Decision& d) {
-  std::vector<std::string> out;
-  for (const auto& e : d.effects()) {
-    out.push_back(
-        absl::StrCat(e.kind(), ":", e.ref(), ":", e.amount(), ":", e.step()));
-  }
-  return out;
 }
 
 bool d_actions_empty(const v1::Decision& d) { return d.actions().empty(); }

@@ -10,11 +10,18 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tact/engine.h"
+#include "tests/testing/decisions.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tact {
 namespace {
 
+using ::tact::testing::Blocked;
+using ::tact::testing::Effects;
+using ::tact::testing::Ids;
+using ::tact::testing::MustCompile;
+using ::tact::testing::MustDecide;
+using ::tact::testing::Record;
 using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -93,13 +100,6 @@ constexpr absl::string_view kPolicy = R"pb(
   budgets { id: "goodwill" period: ROLLING window: "30d" per_window: "5000" }
 )pb";
 
-std::unique_ptr<const Engine> MustCompile(absl::string_view text) {
-  absl::StatusOr<std::unique_ptr<const Engine>> engine =
-      Engine::FromText(text, PolicyFormat::kText, "t.textproto");
-  EXPECT_THAT(engine, testing::IsOk());
-  return engine.ok() ? *std::move(engine) : nullptr;
-}
-
 std::vector<std::string> LoadErrors(absl::string_view text) {
   CompileResult r =
       Engine::CompileText(text, PolicyFormat::kText, "p.textproto");
@@ -127,48 +127,6 @@ v1::Context Context(int64_t now, bool fraud_hold, absl::string_view extra = "",
   EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &context))
       << text;
   return context;
-}
-
-v1::Decision MustDecide(const Engine& engine, const v1::Context& context) {
-  absl::StatusOr<v1::Decision> d = engine.Decide(context, {});
-  EXPECT_THAT(d, testing::IsOk());
-  return d.ok() ? *d : v1::Decision();
-}
-
-std::vector<std::string> Ids(const v1::Decision& d) {
-  std::vector<std::string> ids;
-  for (const auto& a : d.actions()) ids.push_back(a.action());
-  return ids;
-}
-
-std::vector<std::string> Blocked(const v1::Decision& d) {
-  std::vector<std::string> out;
-  for (const auto& b : d.blocked())
-    out.push_back(absl::StrCat(b.action(), ":", b.code()));
-  return out;
-}
-
-std::vector<std::string> Effects(const v1::Decision& d) {
-  std::vector<std::string> out;
-  for (const auto& e : d.effects()) {
-    out.push_back(
-        absl::StrCat(e.kind(), ":", e.ref(), ":", e.amount(), ":", e.step()));
-  }
-  return out;
-}
-
-// What a host appends to the history after a decision: its effects, as
-// events of this case at `now`.
-void Record(const v1::Decision& d, int64_t now, v1::Context* context) {
-  for (const v1::Effect& e : d.effects()) {
-    v1::Event* event = context->add_history();
-    event->set_kind(e.kind());
-    event->set_ref(e.ref());
-    event->set_step(e.step());
-    event->set_amount(e.amount());
-    event->set_case_id(context->case_().id());
-    event->mutable_at()->set_seconds(now);
-  }
 }
 
 // --- Principle 3: final covers constructs ------------------------------------

@@ -13,11 +13,15 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tact/engine.h"
+#include "tests/testing/decisions.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tact {
 namespace {
 
+using ::tact::testing::Blocked;
+using ::tact::testing::Ids;
+using ::tact::testing::MustCompile;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -66,13 +70,6 @@ constexpr absl::string_view kPolicy = R"pb(
   }
 )pb";
 
-std::unique_ptr<const Engine> MustCompile(absl::string_view text) {
-  absl::StatusOr<std::unique_ptr<const Engine>> engine =
-      Engine::FromText(text, PolicyFormat::kText, "t.textproto");
-  EXPECT_THAT(engine, testing::IsOk());
-  return engine.ok() ? *std::move(engine) : nullptr;
-}
-
 // One case of a customer of `tier`, opened at kT0.
 v1::Context Case(absl::string_view tier, absl::string_view severity = "") {
   v1::Context context;
@@ -113,20 +110,6 @@ void AddRung(int step, int64_t at, v1::Context* context) {
   event->set_step(step);
   event->set_case_id(context->case_().id());
   event->mutable_at()->set_seconds(at);
-}
-
-std::vector<std::string> Ids(const v1::Decision& d) {
-  std::vector<std::string> ids;
-  for (const auto& a : d.actions()) ids.push_back(a.action());
-  return ids;
-}
-
-std::vector<std::string> Blocked(const v1::Decision& d) {
-  std::vector<std::string> out;
-  for (const auto& b : d.blocked()) {
-    out.push_back(absl::StrCat(b.action(), ":", b.code()));
-  }
-  return out;
 }
 
 std::vector<std::string> Effects(const v1::Decision& d) {

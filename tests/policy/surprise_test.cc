@@ -14,11 +14,14 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tact/engine.h"
+#include "tests/testing/decisions.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tact {
 namespace {
 
+using ::tact::testing::MustCompile;
+using ::tact::testing::MustDecide;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
@@ -48,13 +51,6 @@ const std::vector<std::string>& Gestures() {
   return kGestures;
 }
 
-std::unique_ptr<const Engine> MustCompile(absl::string_view text) {
-  absl::StatusOr<std::unique_ptr<const Engine>> engine =
-      Engine::FromText(text, PolicyFormat::kText, "t.textproto");
-  EXPECT_THAT(engine, testing::IsOk());
-  return engine.ok() ? *std::move(engine) : nullptr;
-}
-
 // A service failure of `customer` in case `case_id` at `now`.
 v1::Context Failure(absl::string_view customer, absl::string_view case_id,
                     int64_t now) {
@@ -66,12 +62,6 @@ v1::Context Failure(absl::string_view customer, absl::string_view case_id,
   EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &context))
       << text;
   return context;
-}
-
-v1::Decision MustDecide(const Engine& engine, const v1::Context& context) {
-  absl::StatusOr<v1::Decision> d = engine.Decide(context);
-  EXPECT_THAT(d, testing::IsOk());
-  return d.ok() ? *d : v1::Decision();
 }
 
 // The surprise the decision recommends (the third staged action).
