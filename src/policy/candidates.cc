@@ -29,6 +29,7 @@ bool Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
              std::string* error) {
   Candidate& candidate = outcome->candidates.Add();
   candidate.action = rec.action;
+  candidate.from = &rec;
   candidate.priority = proposer.priority;
   candidate.weight = proposer.weight;
   candidate.stage = proposer.stage;

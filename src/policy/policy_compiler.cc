@@ -141,7 +141,7 @@ RecommendationPlan PolicyCompiler::Recommendation(const v1::ActionRef& ref,
   for (const std::string& name : names) {
     ExprId id = Expression(ref.params().at(name), nullptr,
                            absl::StrCat(path, ".params[", name, "]"), element);
-    out.params.push_back({name, id});
+    out.params.push_back({name, id, ref.params().at(name)});
   }
   if (out.action < 0) return out;
   const ActionPlan& action = plan_->actions[out.action];
