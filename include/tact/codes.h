@@ -49,6 +49,8 @@ enum class EffectKind {
   kStrike,       // "strike": the current case counts as a strike (step: count)
   kRungOffered,  // "rung_offered": a ladder rung was offered (step: rung)
   kGoodwill,     // "goodwill": money granted from the budget (amount)
+  kSurprise,     // "surprise": a playbook's surprise gesture was given
+                 // (ref: playbook, step: the gesture's place in its list)
 };
 
 // Something the agent should know about the case (`Flag.code`).
@@ -106,6 +108,8 @@ constexpr absl::string_view Name(EffectKind kind) {
       return "rung_offered";
     case EffectKind::kGoodwill:
       return "goodwill";
+    case EffectKind::kSurprise:
+      return "surprise";
   }
   return "";
 }
@@ -161,7 +165,8 @@ inline constexpr BlockedCode kBlockedCodes[] = {
     BlockedCode::kBudgetExhausted,
     BlockedCode::kNonPositiveAmount};
 inline constexpr EffectKind kEffectKinds[] = {
-    EffectKind::kStrike, EffectKind::kRungOffered, EffectKind::kGoodwill};
+    EffectKind::kStrike, EffectKind::kRungOffered, EffectKind::kGoodwill,
+    EffectKind::kSurprise};
 inline constexpr FlagCode kFlagCodes[] = {FlagCode::kRecoveryWindowMissed};
 inline constexpr PlaybookStage kPlaybookStages[] = {
     PlaybookStage::kApology, PlaybookStage::kFix, PlaybookStage::kSurprise,

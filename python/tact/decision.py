@@ -65,7 +65,7 @@ class BlockedAction:
 @dataclasses.dataclass(frozen=True)
 class Effect:
     """What the host should record if it follows the advice, e.g.
-    strike(ref), goodwill(amount), rung_offered(ref, step)."""
+    strike(ref), goodwill(amount), rung_offered(ref, step), surprise(ref, step)."""
 
     kind: str = ""  # a tact.codes.EffectKind
     ref: str = ""

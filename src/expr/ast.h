@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
+#include "src/common/business_calendar.h"
 #include "src/expr/program.h"
 #include "src/expr/value.h"
 
@@ -81,6 +83,10 @@ struct Expr {
   int32_t loop_depth = -1;
   Value constant;
   std::shared_ptr<const re2::RE2> regex;
+  // For timestamp accessors: the time zone (UTC unless one is named). For
+  // business-time functions: the calendar (the catalog's, valid at load).
+  absl::TimeZone zone = absl::UTCTimeZone();
+  const BusinessCalendar* calendar = nullptr;
 };
 
 }  // namespace tact::internal

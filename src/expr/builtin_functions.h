@@ -17,7 +17,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "re2/re2.h"
+#include "src/common/business_calendar.h"
 #include "src/expr/frame_state.h"
 #include "src/expr/value.h"
 
@@ -124,6 +127,97 @@ inline Value StringToDouble(absl::string_view s, FrameState& frame) {
 // string(x): FormatValue's rendering.
 inline Value ToString(const Value& v, FrameState& frame) {
   return Value::String(frame.Keep(FormatValue(v)));
+}
+
+// --- Timestamp accessors (CEL): the civil time of `nanos` in `zone` ---
+
+inline absl::CivilSecond CivilOf(int64_t nanos, const absl::TimeZone& zone) {
+  return absl::ToCivilSecond(absl::FromUnixNanos(nanos), zone);
+}
+
+inline Value GetFullYear(int64_t nanos, const absl::TimeZone& zone) {
+  return Value::Int(CivilOf(nanos, zone).year());
+}
+
+// 0 = January.
+inline Value GetMonth(int64_t nanos, const absl::TimeZone& zone) {
+  return Value::Int(CivilOf(nanos, zone).month() - 1);
+}
+
+// The day of the month, 1-based.
+inline Value GetDate(int64_t nanos, const absl::TimeZone& zone) {
+  return Value::Int(CivilOf(nanos, zone).day());
+}
+
+// The day of the month, 0-based.
+inline Value GetDayOfMonth(int64_t nanos, const absl::TimeZone& zone) {
+  return Value::Int(CivilOf(nanos, zone).day() - 1);
+}
+
+// 0 = Sunday ... 6 = Saturday (absl counts from Monday = 0).
+inline Value GetDayOfWeek(int64_t nanos, const absl::TimeZone& zone) {
+  const absl::Weekday w =
+      absl::GetWeekday(absl::CivilDay(CivilOf(nanos, zone)));
+  return Value::Int((static_cast<int>(w) + 1) % 7);
+}
+
+// 0 = January 1st.
+inline Value GetDayOfYear(int64_t nanos, const absl::TimeZone& zone) {
+  return Value::Int(absl::GetYearDay(absl::CivilDay(CivilOf(nanos, zone))) - 1);
+}
+
+inline Value GetHours(int64_t nanos, const absl::TimeZone& zone) {
+  return Value::Int(CivilOf(nanos, zone).hour());
+}
+
+inline Value GetMinutes(int64_t nanos, const absl::TimeZone& zone) {
+  return Value::Int(CivilOf(nanos, zone).minute());
+}
+
+inline Value GetSeconds(int64_t nanos, const absl::TimeZone& zone) {
+  return Value::Int(CivilOf(nanos, zone).second());
+}
+
+// 0-999: zones offset by whole seconds, so any zone gives UTC's.
+inline Value GetMilliseconds(int64_t nanos) {
+  int64_t within = nanos % 1000000000;
+  if (within < 0) within += 1000000000;
+  return Value::Int(within / 1000000);
+}
+
+// --- Duration accessors (CEL): truncated toward zero ---
+
+inline Value DurationHours(int64_t nanos) {
+  return Value::Int(nanos / (int64_t{3600} * 1000000000));
+}
+
+inline Value DurationMinutes(int64_t nanos) {
+  return Value::Int(nanos / (int64_t{60} * 1000000000));
+}
+
+inline Value DurationSeconds(int64_t nanos) {
+  return Value::Int(nanos / 1000000000);
+}
+
+// The milliseconds within the second.
+inline Value DurationMilliseconds(int64_t nanos) {
+  return Value::Int((nanos / 1000000) % 1000);
+}
+
+// --- Business time over a policy calendar ---
+
+inline Value InBusinessHours(int64_t nanos, const BusinessCalendar& calendar) {
+  return Value::Bool(calendar.IsOpen(absl::FromUnixNanos(nanos)));
+}
+
+inline Value BusinessDuration(int64_t from, int64_t to,
+                              const BusinessCalendar& calendar) {
+  absl::Duration d;
+  if (!calendar.BusinessTimeBetween(absl::FromUnixNanos(from),
+                                    absl::FromUnixNanos(to), &d)) {
+    return Value::Error("businessDuration() spans more than 3660 days");
+  }
+  return Value::Duration(absl::ToInt64Nanoseconds(d));
 }
 
 }  // namespace builtin

@@ -118,12 +118,56 @@ const BuiltinOverload kCount[] = {
     {{T::kEventList, T::kBool}, T::kInt, Op::kCount},
 };
 
+// Timestamp accessors take an optional zone (kZoned); durations none.
+const BuiltinOverload kGetFullYear[] = {
+    {{T::kTimestamp}, T::kInt, Op::kGetFullYear},
+};
+const BuiltinOverload kGetMonth[] = {
+    {{T::kTimestamp}, T::kInt, Op::kGetMonth},
+};
+const BuiltinOverload kGetDate[] = {
+    {{T::kTimestamp}, T::kInt, Op::kGetDate},
+};
+const BuiltinOverload kGetDayOfMonth[] = {
+    {{T::kTimestamp}, T::kInt, Op::kGetDayOfMonth},
+};
+const BuiltinOverload kGetDayOfWeek[] = {
+    {{T::kTimestamp}, T::kInt, Op::kGetDayOfWeek},
+};
+const BuiltinOverload kGetDayOfYear[] = {
+    {{T::kTimestamp}, T::kInt, Op::kGetDayOfYear},
+};
+const BuiltinOverload kGetHours[] = {
+    {{T::kTimestamp}, T::kInt, Op::kGetHours},
+    {{T::kDuration}, T::kInt, Op::kDurationHours},
+};
+const BuiltinOverload kGetMinutes[] = {
+    {{T::kTimestamp}, T::kInt, Op::kGetMinutes},
+    {{T::kDuration}, T::kInt, Op::kDurationMinutes},
+};
+const BuiltinOverload kGetSeconds[] = {
+    {{T::kTimestamp}, T::kInt, Op::kGetSeconds},
+    {{T::kDuration}, T::kInt, Op::kDurationSeconds},
+};
+const BuiltinOverload kGetMilliseconds[] = {
+    {{T::kTimestamp}, T::kInt, Op::kGetMilliseconds},
+    {{T::kDuration}, T::kInt, Op::kDurationMilliseconds},
+};
+// Business time; the calendar literal is not a parameter (kCalendar).
+const BuiltinOverload kInBusinessHours[] = {
+    {{T::kTimestamp}, T::kBool, Op::kInBusinessHours},
+};
+const BuiltinOverload kBusinessDuration[] = {
+    {{T::kTimestamp, T::kTimestamp}, T::kDuration, Op::kBusinessDuration},
+};
+
 using K = BuiltinKind;
 constexpr uint8_t kGlobal = kGlobalCall;
 constexpr uint8_t kMethod = kMethodCall;
 constexpr uint8_t kEither = kGlobalCall | kMethodCall;
 
-// {name, kind, styles, arity (receiver included), overloads[, parser]}
+// {name, kind, styles, arity (receiver included; for kZoned and kCalendar
+// without the optional literal), overloads[, parser]}
 const BuiltinFunction kBuiltins[] = {
     {"size", K::kFunction, kEither, 1, kSize},
     {"has", K::kFieldTest, kGlobal, 1, kHas},
@@ -140,6 +184,18 @@ const BuiltinFunction kBuiltins[] = {
     {"string", K::kConversion, kGlobal, 1, kString},
     {"duration", K::kLiteral, kGlobal, 1, kDuration, DurationLiteral},
     {"timestamp", K::kLiteral, kGlobal, 1, kTimestamp, TimestampLiteral},
+    {"getFullYear", K::kZoned, kMethod, 1, kGetFullYear},
+    {"getMonth", K::kZoned, kMethod, 1, kGetMonth},
+    {"getDate", K::kZoned, kMethod, 1, kGetDate},
+    {"getDayOfMonth", K::kZoned, kMethod, 1, kGetDayOfMonth},
+    {"getDayOfWeek", K::kZoned, kMethod, 1, kGetDayOfWeek},
+    {"getDayOfYear", K::kZoned, kMethod, 1, kGetDayOfYear},
+    {"getHours", K::kZoned, kMethod, 1, kGetHours},
+    {"getMinutes", K::kZoned, kMethod, 1, kGetMinutes},
+    {"getSeconds", K::kZoned, kMethod, 1, kGetSeconds},
+    {"getMilliseconds", K::kZoned, kMethod, 1, kGetMilliseconds},
+    {"inBusinessHours", K::kCalendar, kGlobal, 1, kInBusinessHours},
+    {"businessDuration", K::kCalendar, kGlobal, 2, kBusinessDuration},
     {"exists", K::kMacro, kMethod, 3, kExists},
     {"all", K::kMacro, kMethod, 3, kAll},
     {"exists_one", K::kMacro, kMethod, 3, kExistsOne},

@@ -39,6 +39,15 @@ enum class BuiltinKind : uint8_t {
   // duration(), timestamp(): a string literal parsed at load by
   // `parse_literal` into a constant; the call plans no node.
   kLiteral,
+  // Timestamp and duration accessors: receiver.NAME() or, for a timestamp,
+  // receiver.NAME(zone) where the zone is a string literal, an IANA name
+  // ("Europe/London"), "UTC" or a fixed offset ("+05:30"), resolved at load
+  // (CEL's civil-time getters). params[0]: the receiver.
+  kZoned,
+  // Business time over the policy's calendars: the overload's parameters,
+  // then optionally a string literal naming a calendar (default: the
+  // policy's first); the calendar must have working hours.
+  kCalendar,
   // Macros over history: receiver.NAME(variable, predicate). params[0] is
   // the receiver's type, params[1] the predicate's.
   kMacro,

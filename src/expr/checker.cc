@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "re2/re2.h"
+#include "src/common/business_calendar.h"
 #include "src/common/duration.h"
 #include "src/common/edit_distance.h"
 #include "src/expr/builtins.h"
@@ -434,6 +436,18 @@ class Checker {
     for (auto& c : e->children) args.push_back(c.get());
     const absl::string_view kind = method ? "method" : "function";
     const size_t receiver = method ? 1 : 0;
+    if (f.kind == BuiltinKind::kZoned || f.kind == BuiltinKind::kCalendar) {
+      // The arguments, then an optional literal (a zone, a calendar).
+      const size_t want = f.arity - receiver;
+      const size_t got = args.size() - receiver;
+      if (got != want && got != want + 1) {
+        return Error(
+            *e, absl::StrCat(kind, " '", e->name, "' expects ", want, " or ",
+                             want + 1, " arguments, got ", got));
+      }
+      return f.kind == BuiltinKind::kZoned ? CheckZoned(e, f, args)
+                                           : CheckBusinessTime(e, f, args);
+    }
     if (f.kind == BuiltinKind::kVariadic) {
       if (args.size() < static_cast<size_t>(f.arity)) {
         return Error(*e,
@@ -456,6 +470,8 @@ class Checker {
         return CheckVariadic(e, f, args);
       case BuiltinKind::kLiteral:
         return CheckLiteral(e, f, args[0]);
+      case BuiltinKind::kZoned:
+      case BuiltinKind::kCalendar:
       case BuiltinKind::kMacro:
         break;
     }
@@ -603,6 +619,106 @@ class Checker {
     e->overload = &f.overloads[0];
     e->resolution = Resolution::kConstant;
     return e->overload->result;
+  }
+
+  // receiver.NAME([zone]): a timestamp or duration accessor.
+  ValueType CheckZoned(Expr* e, const BuiltinFunction& f,
+                       const std::vector<Expr*>& args) {
+    ValueType r = Check(args[0], false);
+    if (r == kErr) return kErr;
+    const ValueType types[] = {r};
+    const BuiltinOverload* overload = f.Match(types);
+    if (overload == nullptr) {
+      return Error(*e, absl::StrCat(e->name, "() applies to ", f.Accepted(),
+                                    ", got ", TypeName(r)));
+    }
+    if (args.size() == 2) {
+      Expr* zone = args[1];
+      if (r != ValueType::kTimestamp) {
+        Check(zone, false);
+        return Error(*zone, absl::StrCat(e->name,
+                                         "() of a duration takes no time "
+                                         "zone"));
+      }
+      if (zone->kind != ExprKind::kString) {
+        Check(zone, false);
+        return Error(*zone, absl::StrCat(e->name,
+                                         "() time zone must be a string "
+                                         "literal, e.g. 'Europe/London'"));
+      }
+      zone->type = ValueType::kString;
+      if (!LoadZone(zone->string_value, &e->zone)) {
+        return Error(*zone,
+                     absl::StrCat("unknown time zone '", zone->string_value,
+                                  "'; use an IANA name like "
+                                  "'Europe/London', 'UTC' or an offset "
+                                  "like '+05:30'"));
+      }
+    }
+    e->overload = overload;
+    return overload->result;
+  }
+
+  // NAME(args..., [calendar]): business time over a policy calendar.
+  ValueType CheckBusinessTime(Expr* e, const BuiltinFunction& f,
+                              const std::vector<Expr*>& args) {
+    const size_t n = static_cast<size_t>(f.arity);
+    std::vector<ValueType> types;
+    bool ok = true;
+    for (size_t i = 0; i < n; ++i) {
+      types.push_back(Check(args[i], false));
+      if (types.back() == kErr) ok = false;
+    }
+    std::string name;
+    const Expr* at = e;
+    if (args.size() > n) {
+      Expr* c = args[n];
+      if (c->kind != ExprKind::kString) {
+        Check(c, false);
+        return Error(*c, absl::StrCat(e->name,
+                                      "() calendar must be a string literal "
+                                      "naming one of the policy's calendars"));
+      }
+      c->type = ValueType::kString;
+      name = c->string_value;
+      at = c;
+    }
+    if (!ok) return kErr;
+    const BuiltinOverload* overload = f.Match(types);
+    if (overload == nullptr) {
+      std::vector<absl::string_view> names;
+      for (ValueType t : types) names.push_back(TypeName(t));
+      return Error(*e, absl::StrCat(e->name, "() applies to ", f.Accepted(),
+                                    ", got ", absl::StrJoin(names, " and ")));
+    }
+    const BusinessCalendar* calendar = env_.calendars == nullptr
+                                           ? nullptr
+                                           : env_.calendars->FindCalendar(name);
+    if (calendar == nullptr) {
+      if (name.empty()) {
+        return Error(*e, absl::StrCat(e->name,
+                                      "() counts working hours, but the "
+                                      "policy defines no calendar; add one "
+                                      "under `calendars`"));
+      }
+      std::string best;
+      if (env_.calendars != nullptr) {
+        best = ClosestMatch(name, env_.calendars->CalendarNames());
+      }
+      return Error(*at,
+                   absl::StrCat("unknown calendar '", name, "'",
+                                best.empty() ? ""
+                                             : absl::StrCat("; did you mean '",
+                                                            best, "'?")));
+    }
+    if (!calendar->has_hours()) {
+      return Error(
+          *at, absl::StrCat(e->name, "() counts working hours, but calendar '",
+                            calendar->id(), "' has none (only a time zone)"));
+    }
+    e->calendar = calendar;
+    e->overload = overload;
+    return overload->result;
   }
 
   ValueType CheckMacro(Expr* e, const BuiltinFunction& f) {

@@ -37,7 +37,8 @@ class DefinitionResolver {
 
 struct CheckerEnv {
   absl::Span<const AttributeDecl> attributes;
-  DefinitionResolver* definitions = nullptr;  // null: no definitions
+  DefinitionResolver* definitions = nullptr;   // null: no definitions
+  const CalendarCatalog* calendars = nullptr;  // null: no calendars
   int64_t max_regex_memory = 1 << 20;
 };
 

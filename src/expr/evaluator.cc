@@ -475,6 +475,39 @@ class Evaluator {
         return builtin::StringToDouble(a.string_value, f_);
       case Op::kToString:
         return builtin::ToString(a, f_);
+      case Op::kGetFullYear:
+        return builtin::GetFullYear(a.int_value, p_.zones[n.c]);
+      case Op::kGetMonth:
+        return builtin::GetMonth(a.int_value, p_.zones[n.c]);
+      case Op::kGetDate:
+        return builtin::GetDate(a.int_value, p_.zones[n.c]);
+      case Op::kGetDayOfMonth:
+        return builtin::GetDayOfMonth(a.int_value, p_.zones[n.c]);
+      case Op::kGetDayOfWeek:
+        return builtin::GetDayOfWeek(a.int_value, p_.zones[n.c]);
+      case Op::kGetDayOfYear:
+        return builtin::GetDayOfYear(a.int_value, p_.zones[n.c]);
+      case Op::kGetHours:
+        return builtin::GetHours(a.int_value, p_.zones[n.c]);
+      case Op::kGetMinutes:
+        return builtin::GetMinutes(a.int_value, p_.zones[n.c]);
+      case Op::kGetSeconds:
+        return builtin::GetSeconds(a.int_value, p_.zones[n.c]);
+      case Op::kGetMilliseconds:
+        return builtin::GetMilliseconds(a.int_value);
+      case Op::kDurationHours:
+        return builtin::DurationHours(a.int_value);
+      case Op::kDurationMinutes:
+        return builtin::DurationMinutes(a.int_value);
+      case Op::kDurationSeconds:
+        return builtin::DurationSeconds(a.int_value);
+      case Op::kDurationMilliseconds:
+        return builtin::DurationMilliseconds(a.int_value);
+      case Op::kInBusinessHours:
+        return builtin::InBusinessHours(a.int_value, p_.calendars[n.c]);
+      case Op::kBusinessDuration:
+        return builtin::BusinessDuration(a.int_value, b.int_value,
+                                         p_.calendars[n.c]);
       default:
         return Value::Error("internal error: unknown operation");
     }
@@ -506,6 +539,22 @@ bool IsStrict(Op op) {
     case Op::kIntToDouble:
     case Op::kDoubleToInt:
     case Op::kTimestampToInt:
+    case Op::kGetFullYear:
+    case Op::kGetMonth:
+    case Op::kGetDate:
+    case Op::kGetDayOfMonth:
+    case Op::kGetDayOfWeek:
+    case Op::kGetDayOfYear:
+    case Op::kGetHours:
+    case Op::kGetMinutes:
+    case Op::kGetSeconds:
+    case Op::kGetMilliseconds:
+    case Op::kDurationHours:
+    case Op::kDurationMinutes:
+    case Op::kDurationSeconds:
+    case Op::kDurationMilliseconds:
+    case Op::kInBusinessHours:
+    case Op::kBusinessDuration:
       return true;
     default:
       return false;

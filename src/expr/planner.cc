@@ -31,6 +31,24 @@ absl::string_view Planner::InternString(absl::string_view s) {
   return stored;
 }
 
+int32_t Planner::InternZone(const absl::TimeZone& zone) {
+  auto it = zones_.find(zone.name());
+  if (it != zones_.end()) return it->second;
+  const int32_t index = static_cast<int32_t>(program_->zones.size());
+  program_->zones.push_back(zone);
+  zones_.emplace(zone.name(), index);
+  return index;
+}
+
+int32_t Planner::InternCalendar(const BusinessCalendar* calendar) {
+  auto it = calendars_.find(calendar);
+  if (it != calendars_.end()) return it->second;
+  const int32_t index = static_cast<int32_t>(program_->calendars.size());
+  program_->calendars.push_back(*calendar);
+  calendars_.emplace(calendar, index);
+  return index;
+}
+
 int32_t Planner::Intern(Node node, const std::vector<int32_t>* variadic) {
   uint64_t double_bits;
   std::memcpy(&double_bits, &node.constant.double_value, sizeof(double_bits));
@@ -319,6 +337,17 @@ int32_t Planner::Plan(const Expr& e) {
       }
       return Intern(n, &items);
     }
+    case BuiltinKind::kZoned:
+      n.op = overload.op;
+      n.a = child(0);
+      n.c = InternZone(e.zone);
+      return Intern(n);
+    case BuiltinKind::kCalendar:
+      n.op = overload.op;
+      n.a = child(0);
+      if (overload.param_count() > 1) n.b = child(1);
+      n.c = InternCalendar(e.calendar);
+      return Intern(n);
     case BuiltinKind::kMacro:
       n.op = overload.op;
       n.a = child(0);

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
+#include "src/common/business_calendar.h"
 #include "src/expr/ast.h"
 #include "src/expr/checker.h"
 #include "src/expr/value.h"
@@ -82,6 +84,27 @@ enum class Op : uint8_t {
   kTimestampToInt,
   kStringToDouble,
   kToString,
+  // Timestamp accessors (CEL): a: timestamp, c: index into
+  // CompiledProgram::zones of the zone they read the civil time in.
+  kGetFullYear,
+  kGetMonth,       // 0-11
+  kGetDate,        // day of month, 1-31
+  kGetDayOfMonth,  // 0-30
+  kGetDayOfWeek,   // 0 = Sunday
+  kGetDayOfYear,   // 0-365
+  kGetHours,
+  kGetMinutes,
+  kGetSeconds,
+  kGetMilliseconds,
+  // Duration accessors (CEL): a: duration; whole hours, minutes, seconds
+  // (truncated toward zero) and the milliseconds within the second.
+  kDurationHours,
+  kDurationMinutes,
+  kDurationSeconds,
+  kDurationMilliseconds,
+  // Business time: c: index into CompiledProgram::calendars.
+  kInBusinessHours,   // a: timestamp
+  kBusinessDuration,  // a: from, b: to
   // Macros: a: list node, b: predicate, c: loop depth of the variable.
   kExists,
   kAll,
@@ -134,6 +157,10 @@ struct CompiledProgram {
   // Owns constant strings (stable addresses) and regexes.
   std::deque<std::string> strings;
   std::vector<std::shared_ptr<const re2::RE2>> regexes;
+  // Time zones and business calendars the accessors and business-time
+  // functions read, resolved at load.
+  std::vector<absl::TimeZone> zones;
+  std::vector<BusinessCalendar> calendars;
 };
 
 class Planner {
@@ -157,6 +184,8 @@ class Planner {
 
  private:
   absl::string_view InternString(absl::string_view s);
+  int32_t InternZone(const absl::TimeZone& zone);
+  int32_t InternCalendar(const BusinessCalendar* calendar);
   int32_t Slot(bool attribute, int32_t index);
   int32_t Constant(Value v);
 
@@ -166,6 +195,8 @@ class Planner {
   absl::flat_hash_map<std::string, absl::string_view> strings_;
   absl::flat_hash_map<std::string, const re2::RE2*> regexes_;
   absl::flat_hash_map<int64_t, int32_t> slots_;
+  absl::flat_hash_map<std::string, int32_t> zones_;
+  absl::flat_hash_map<const BusinessCalendar*, int32_t> calendars_;
 };
 
 }  // namespace tact::internal

@@ -158,6 +158,7 @@ bool Program::IsCostly(ExprId id) const {
       case Op::kExistsOne:
       case Op::kCount:
       case Op::kFilter:
+      case Op::kBusinessDuration:  // a loop over the days it spans
         return true;
       default:
         return false;

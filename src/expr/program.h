@@ -57,6 +57,21 @@ struct ProgramLimits {
 };
 
 class Program;
+class BusinessCalendar;  // src/common/business_calendar.h
+
+// The business calendars expressions may name (inBusinessHours,
+// businessDuration): the policy's, given to the builder by the policy
+// compiler.
+class CalendarCatalog {
+ public:
+  virtual ~CalendarCatalog() = default;
+  // The calendar named `name`, or the default calendar when `name` is
+  // empty; null when there is none.
+  virtual const BusinessCalendar* FindCalendar(
+      absl::string_view name) const = 0;
+  // Every calendar's name, for suggestions.
+  virtual std::vector<std::string> CalendarNames() const = 0;
+};
 
 // Thread-compatible. Collects expressions, then Build() once.
 class ProgramBuilder {
@@ -69,6 +84,10 @@ class ProgramBuilder {
   // Declares a host attribute readable as `attributes.<name>`.
   // Returns InvalidArgument for a duplicate or malformed name.
   absl::Status DeclareAttribute(absl::string_view name, ValueType type);
+
+  // Lets expressions name the calendars of `catalog`, which must outlive
+  // the builder. A calendar named is copied into the Program.
+  void SetCalendars(const CalendarCatalog* catalog);
 
   // Registers a named sub-expression. It is compiled when first referenced
   // (or by CompileDefinitions), so definitions may refer to each other in

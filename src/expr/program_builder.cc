@@ -92,6 +92,7 @@ struct ProgramBuilder::Impl : public DefinitionResolver {
     CheckerEnv env;
     env.attributes = program->attributes;
     env.definitions = this;
+    env.calendars = calendars;
     env.max_regex_memory = limits.max_regex_memory;
     return env;
   }
@@ -181,6 +182,7 @@ struct ProgramBuilder::Impl : public DefinitionResolver {
   std::vector<std::string> compiling;
   int32_t next_definition_index = 0;
   bool specialize = true;
+  const CalendarCatalog* calendars = nullptr;
 };
 
 ProgramBuilder::ProgramBuilder(ProgramLimits limits)
@@ -215,6 +217,10 @@ absl::Status ProgramBuilder::DeclareAttribute(absl::string_view name,
   impl_->program->attribute_missing.push_back(
       absl::StrCat("attribute '", name, "' is not set"));
   return absl::OkStatus();
+}
+
+void ProgramBuilder::SetCalendars(const CalendarCatalog* catalog) {
+  impl_->calendars = catalog;
 }
 
 absl::Status ProgramBuilder::DeclareDefinition(absl::string_view name,

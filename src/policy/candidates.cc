@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "src/policy/condition.h"
 #include "src/policy/template.h"
 
 namespace tact::internal {
@@ -27,6 +28,13 @@ void EffectRef::WriteTo(v1::Effect* out) const {
 bool Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
              const Proposer& proposer, Frame& frame, Outcome* outcome,
              std::string* error) {
+  // A final rule stops lower candidates, whoever proposes them, and a
+  // recommendation's own `when` must hold.
+  if (outcome->Stopped(proposer.priority)) return false;
+  if (!rec.when.empty() &&
+      !EvaluateCondition(*plan.program, rec.when, frame).holds()) {
+    return false;
+  }
   Candidate& candidate = outcome->candidates.Add();
   candidate.action = rec.action;
   candidate.from = &rec;

@@ -27,7 +27,9 @@ struct Proposer {
 };
 
 // Evaluates the parameters of `rec` and appends a Candidate with the
-// proposer's reason rendered from them. On a parameter error appends
+// proposer's reason rendered from them. Appends nothing and returns false
+// when the candidate is stopped (a final rule of higher priority fired:
+// Outcome::Stopped) or `rec.when` does not hold. On a parameter error appends
 // nothing and returns false, setting `*error` (when not null and empty) to
 // "parameter <name> of <action>: <message>".
 bool Propose(const PolicyPlan& plan, const RecommendationPlan& rec,

@@ -163,6 +163,12 @@ struct Outcome {
   Pool<FlagRef> flags;
   // Set when the policy has a goodwill budget.
   std::optional<BudgetState> budget;
+  // The priority of the highest `final` rule that fired (INT_MIN: none).
+  // Every candidate of strictly lower priority, from a rule or a construct,
+  // is stopped: not proposed, so it records no effect.
+  int final_floor = INT_MIN;
+
+  bool Stopped(int priority) const { return priority < final_floor; }
 
   // Empties the outcome, keeping its storage.
   void Clear() {
@@ -171,6 +177,7 @@ struct Outcome {
     effects.clear();
     flags.Clear();
     budget.reset();
+    final_floor = INT_MIN;
   }
 };
 

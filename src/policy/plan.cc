@@ -50,7 +50,12 @@ ValueType ToValueType(v1::AttributeDeclaration::Type type) {
 // modifiers' here and the constructs' in their finish steps.
 void OrderAllConjuncts(PolicyPlan& plan) {
   const Program& program = *plan.program;
-  for (RulePlan& rule : plan.rules) OrderConjuncts(program, &rule.when);
+  for (RulePlan& rule : plan.rules) {
+    OrderConjuncts(program, &rule.when);
+    for (RecommendationPlan& rec : rule.recommend) {
+      OrderConjuncts(program, &rec.when);
+    }
+  }
   for (ModifierPlan& m : plan.modifiers) OrderConjuncts(program, &m.when);
   for (const Construct& construct : kConstructs) {
     if (construct.finish != nullptr) construct.finish(&plan);

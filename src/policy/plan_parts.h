@@ -44,6 +44,8 @@ struct ParamPlan {
 struct RecommendationPlan {
   int action = -1;                // index into PolicyPlan::actions
   std::vector<ParamPlan> params;  // sorted by name
+  // ActionRef.when: not proposed unless it holds; empty means always.
+  std::vector<Conjunct> when;
 };
 
 struct RulePlan {

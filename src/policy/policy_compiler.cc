@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "src/common/edit_distance.h"
+#include "src/expr/checker.h"
 
 namespace tact::internal {
 namespace {
@@ -36,7 +37,24 @@ PolicyCompiler::PolicyCompiler(const LoadedPolicy& loaded,
       program_(ProgramLimits{
           static_cast<size_t>(std::max(0, options.max_expression_bytes)),
           options.max_nesting_depth, options.max_regex_memory}),
-      plan_(std::make_unique<PolicyPlan>()) {}
+      plan_(std::make_unique<PolicyPlan>()) {
+  program_.SetCalendars(&calendars_);
+}
+
+const BusinessCalendar* PolicyCompiler::Calendars::FindCalendar(
+    absl::string_view name) const {
+  const std::vector<BusinessCalendar>& all = c_->plan_->calendars;
+  if (name.empty()) return all.empty() ? nullptr : &all.front();
+  auto it = c_->calendar_index_.find(std::string(name));
+  return it == c_->calendar_index_.end() ? nullptr : &all[it->second];
+}
+
+std::vector<std::string> PolicyCompiler::Calendars::CalendarNames() const {
+  std::vector<std::string> names;
+  for (const BusinessCalendar& c : c_->plan_->calendars)
+    names.push_back(c.id());
+  return names;
+}
 
 void PolicyCompiler::Add(Diagnostic::Severity severity, FileLocation at,
                          absl::string_view element, absl::string_view message) {
@@ -143,6 +161,9 @@ RecommendationPlan PolicyCompiler::Recommendation(const v1::ActionRef& ref,
                            absl::StrCat(path, ".params[", name, "]"), element);
     out.params.push_back({name, id, ref.params().at(name)});
   }
+  if (!ref.when().empty()) {
+    Condition(ref.when(), absl::StrCat(path, ".when"), element, &out.when);
+  }
   if (out.action < 0) return out;
   const ActionPlan& action = plan_->actions[out.action];
   std::vector<std::string> needed = TemplateParams(action.text);
@@ -211,8 +232,37 @@ int PolicyCompiler::Calendar(absl::string_view id, absl::string_view path,
   if (id.empty()) return plan_->calendars.empty() ? -1 : 0;
   auto it = calendar_index_.find(std::string(id));
   if (it != calendar_index_.end()) return it->second;
-  Error(path, element, absl::StrCat("unknown calendar \"", id, "\""));
+  std::string best = ClosestMatch(id, calendars_.CalendarNames());
+  Error(
+      path, element,
+      absl::StrCat(
+          "unknown calendar \"", id, "\"",
+          best.empty() ? "" : absl::StrCat("; did you mean \"", best, "\"?")));
   return -1;
+}
+
+void PolicyCompiler::NeedWorkingHours(const Span& span,
+                                      absl::string_view calendar_id,
+                                      int calendar, absl::string_view path,
+                                      absl::string_view element) {
+  if (!span.business) return;
+  if (calendar < 0) {
+    // An unknown calendar id is already reported.
+    if (calendar_id.empty()) {
+      Error(path, element,
+            absl::StrCat(span.ToString(),
+                         " counts working hours, but the policy defines no "
+                         "calendar; add one under `calendars` with its hours"));
+    }
+    return;
+  }
+  const BusinessCalendar& c = plan_->calendars[calendar];
+  if (!c.has_hours()) {
+    Error(
+        path, element,
+        absl::StrCat(span.ToString(), " counts working hours, but calendar \"",
+                     c.id(), "\" has none (only a time zone); give it hours"));
+  }
 }
 
 }  // namespace tact::internal

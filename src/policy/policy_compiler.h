@@ -9,8 +9,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
-#include "src/expr/program.h"
 #include "src/common/source_map.h"
+#include "src/expr/program.h"
 #include "src/policy/calendar.h"
 #include "src/policy/plan.h"
 #include "tact/diagnostic.h"
@@ -71,6 +71,13 @@ class PolicyCompiler {
   int Calendar(absl::string_view id, absl::string_view path,
                absl::string_view element);
 
+  // Reports a business-time `span` (the field at `path`) that has no
+  // calendar with working hours to count in. `calendar` is what Calendar()
+  // returned for the element's calendar field, which reads `calendar_id`.
+  void NeedWorkingHours(const Span& span, absl::string_view calendar_id,
+                        int calendar, absl::string_view path,
+                        absl::string_view element);
+
   ProgramBuilder& program() { return program_; }
   PolicyPlan& plan() { return *plan_; }
   std::unique_ptr<PolicyPlan> TakePlan() { return std::move(plan_); }
@@ -83,6 +90,17 @@ class PolicyCompiler {
                   const std::vector<ExprDiagnostic>& diagnostics,
                   int prefix_columns);
 
+  // The policy's calendars as expressions name them.
+  class Calendars : public CalendarCatalog {
+   public:
+    explicit Calendars(const PolicyCompiler* c) : c_(c) {}
+    const BusinessCalendar* FindCalendar(absl::string_view name) const override;
+    std::vector<std::string> CalendarNames() const override;
+
+   private:
+    const PolicyCompiler* c_;
+  };
+
   const LoadedPolicy& loaded_;
   std::vector<Diagnostic>* diagnostics_;
   bool failed_ = false;
@@ -90,6 +108,7 @@ class PolicyCompiler {
   std::unique_ptr<PolicyPlan> plan_;
   absl::flat_hash_map<std::string, int> action_index_;
   absl::flat_hash_map<std::string, int> calendar_index_;
+  Calendars calendars_{this};
 
   friend class PlanBuilder;
 };

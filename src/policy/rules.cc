@@ -80,7 +80,7 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
         return;
       }
       Contribute(plan, rule, frame, outcome);
-      if (rule.final) shadow_below = rule.priority;
+      if (rule.final) shadow_below = outcome->final_floor = rule.priority;
       return;
     }
     ConditionResult result = EvaluateCondition(*plan.program, rule.when, frame);
@@ -99,7 +99,7 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
     std::string error = Contribute(plan, rule, frame, outcome);
     entry->set_fired(true);
     if (!error.empty()) entry->set_error(error);
-    if (rule.final) shadow_below = rule.priority;
+    if (rule.final) shadow_below = outcome->final_floor = rule.priority;
   });
 }
 

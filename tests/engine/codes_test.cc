@@ -31,7 +31,7 @@ TEST(CodesTest, BlockedCodes) {
 
 TEST(CodesTest, EffectKinds) {
   EXPECT_THAT(Names(kEffectKinds),
-              ElementsAre("strike", "rung_offered", "goodwill"));
+              ElementsAre("strike", "rung_offered", "goodwill", "surprise"));
 }
 
 TEST(CodesTest, FlagCodes) {

@@ -38,6 +38,7 @@
 #include "gtest/gtest.h"
 #include "tact/batch.h"
 #include "tact/engine.h"
+#include "tests/testing/simulate_data.h"
 
 namespace tact {
 namespace {
@@ -46,33 +47,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
 
-std::vector<std::string> ReadLines(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::unique_ptr<const Engine> LoadPolicy(const std::string& path) {
-  auto engine = Engine::FromFile(path);
-  EXPECT_TRUE(engine.ok()) << engine.status();
-  return engine.ok() ? std::move(*engine) : nullptr;
-}
-
-class SimulateSmallTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    policy_ = LoadPolicy("tests/data/simulate/policy.textproto");
-    baseline_ = LoadPolicy("tests/data/simulate/baseline.textproto");
-    lines_ = ReadLines("tests/data/simulate/cases.jsonl");
-    ASSERT_NE(policy_, nullptr);
-    ASSERT_NE(baseline_, nullptr);
-    ASSERT_EQ(lines_.size(), 13u);
-  }
-  std::unique_ptr<const Engine> policy_;
-  std::unique_ptr<const Engine> baseline_;
-  std::vector<std::string> lines_;
-};
+using ::tact::testing::LoadPolicy;
+using ::tact::testing::ReadLines;
+using SimulateSmallTest = ::tact::testing::SimulateDataTest;
 
 int64_t Recommended(const SimulationSummary& s, const std::string& action) {
   auto it = s.actions.find(action);

@@ -51,6 +51,8 @@ std::string Call(const BuiltinFunction& f, BuiltinStyle style,
     case BuiltinKind::kFunction:
     case BuiltinKind::kConversion:
     case BuiltinKind::kFieldTest:
+    case BuiltinKind::kZoned:     // the zone is optional
+    case BuiltinKind::kCalendar:  // so is the calendar (the default one)
       for (int i = 0; i < o.param_count(); ++i) {
         args.push_back(Sample(o.params[i]));
       }
@@ -77,6 +79,15 @@ std::string Call(const BuiltinFunction& f, BuiltinStyle style,
   }
   return absl::StrCat(f.name, "(", absl::StrJoin(args, ", "), ")");
 }
+
+// One calendar, the default, open around the clock.
+class OneCalendar : public CalendarCatalog {
+ public:
+  const BusinessCalendar* FindCalendar(absl::string_view name) const override {
+    return name.empty() ? &BusinessCalendar::AlwaysOpen() : nullptr;
+  }
+  std::vector<std::string> CalendarNames() const override { return {}; }
+};
 
 struct Case {
   const BuiltinFunction* function;
@@ -106,8 +117,10 @@ TEST(BuiltinsTest, EveryOverloadChecksToItsResultAndPlansToItsOpcode) {
     ExprDiagnostic parse_error;
     std::unique_ptr<Expr> expr = Parse(c.source, {}, &parse_error);
     ASSERT_NE(expr, nullptr) << parse_error.message;
+    OneCalendar calendars;
     CheckerEnv env;
     env.attributes = Attributes();
+    env.calendars = &calendars;
     std::vector<ExprDiagnostic> diagnostics;
     ASSERT_TRUE(CheckExpr(expr.get(), env, /*allow_list=*/true, &diagnostics))
         << diagnostics.front().message;
@@ -142,7 +155,9 @@ TEST(BuiltinsTest, EveryOverloadEvaluatesToAValueOfItsResultType) {
   attributes["s"].set_string_value("1");
   attributes["t"].mutable_timestamp_value()->set_seconds(1767225600);
   attributes["u"].mutable_duration_value()->set_seconds(-90);
+  OneCalendar calendars;
   ProgramBuilder builder;
+  builder.SetCalendars(&calendars);
   for (const AttributeDecl& a : Attributes()) {
     ASSERT_TRUE(builder.DeclareAttribute(a.name, a.type).ok());
   }

@@ -87,27 +87,28 @@ int64_t Param(const v1::RecommendedAction& a, absl::string_view name) {
 
 // --- Amounts of zero or less ------------------------------------------------
 
+// clang-format off
 std::string RefundPolicy(absl::string_view amount,
                          absl::string_view more = "") {
-  return absl::StrCat(
-      R"pb(
-        currency: "USD"
-        actions {
-          id: "refund"
-          template: "Refund {amount:money}"
-          amount_param: "amount"
-          alternative: "note"
-        }
-        actions { id: "note" }
-        rules { id: "owed"
-                recommend { action: "refund"
-                            params { key: "amount" value: ")pb",
-      amount, R"pb(                                                         " }
+  return absl::StrCat(R"pb(
+    currency: "USD"
+    actions {
+      id: "refund"
+      template: "Refund {amount:money}"
+      amount_param: "amount"
+      alternative: "note"
+    }
+    actions { id: "note" }
+    rules {
+      id: "owed"
+      recommend {
+        action: "refund"
+        params { key: "amount" value: ")pb", amount, R"pb(" }
       }
-                                                                            }
-  )pb",
-      more);
+    }
+  )pb", more);
 }
+// clang-format on
 
 std::string Spender(int64_t spend) {
   return absl::StrCat("customer { id: \"c\" spend_12m: ", spend,

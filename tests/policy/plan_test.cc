@@ -16,6 +16,7 @@ using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::Field;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 CompileResult CompileString(absl::string_view text,
                             const CompileOptions& options = {}) {
@@ -228,12 +229,72 @@ TEST(PlanTest, CalendarMistakesAreErrors) {
   CompileResult r = CompileString(R"pb(
 calendars { id: "c" time_zone: "Mars/Olympus" hours { weekday: 1 start: "09:00" end: "17:00" } }
 calendars { id: "d" hours { weekday: 8 start: "09:00" end: "17:00" } }
-calendars { id: "e" hours { weekday: 1 start: "18:00" end: "09:00" } }
-calendars { id: "f" })pb");
+calendars { id: "e" hours { weekday: 1 start: "18:00" end: "09:00" } })pb");
   EXPECT_THAT(Errors(r), Contains(HasSubstr("unknown time zone \"Mars/Olympus\"")));
   EXPECT_THAT(Errors(r), Contains(HasSubstr("weekday 8 is not 1 (Monday) to 7 (Sunday)")));
   EXPECT_THAT(Errors(r), Contains(HasSubstr("start 18:00 is not before end 09:00")));
-  EXPECT_THAT(Errors(r), Contains(HasSubstr("no working hours")));
+}
+
+// A calendar with only a time zone is valid where no working hours are
+// needed (a calendar-month budget's zone) and an error where they are.
+TEST(PlanTest, ZoneOnlyCalendarServesCalendarPeriodsButNotBusinessTime) {
+  CompileResult ok = CompileString(R"pb(actions { id: "a" }
+calendars { id: "tokyo" time_zone: "Asia/Tokyo" }
+budgets { id: "g" period: CALENDAR_MONTH per_window: "1000" calendar: "tokyo" })pb");
+  EXPECT_THAT(Errors(ok), IsEmpty());
+
+  CompileResult wait = CompileString(R"pb(actions { id: "a" }
+calendars { id: "tokyo" time_zone: "Asia/Tokyo" }
+ladders { id: "l" calendar: "tokyo"
+  rungs { action { action: "a" } }
+  rungs { action { action: "a" } min_wait: "business_hours(8)" } })pb");
+  EXPECT_THAT(Errors(wait),
+              Contains(HasSubstr("business_hours(8) counts working hours, but "
+                                 "calendar \"tokyo\" has none")));
+
+  CompileResult expr = CompileString(R"pb(actions { id: "a" }
+calendars { id: "tokyo" time_zone: "Asia/Tokyo" }
+rules { id: "r" when: "inBusinessHours(now, 'tokyo')" recommend { action: "a" } })pb");
+  EXPECT_THAT(Errors(expr),
+              Contains(HasSubstr("inBusinessHours() counts working hours, but "
+                                 "calendar 'tokyo' has none")));
+}
+
+TEST(PlanTest, BusinessTimeWithoutAnyCalendarIsAnError) {
+  CompileResult wait = CompileString(R"pb(actions { id: "a" }
+ladders { id: "l"
+  rungs { action { action: "a" } }
+  rungs { action { action: "a" } min_wait: "business_hours(8)" } })pb");
+  EXPECT_THAT(Errors(wait), Contains(HasSubstr(
+                                "business_hours(8) counts working hours, but "
+                                "the policy defines no calendar")));
+  // Calendar time needs no calendar.
+  CompileResult elapsed = CompileString(R"pb(actions { id: "a" }
+ladders { id: "l"
+  rungs { action { action: "a" } }
+  rungs { action { action: "a" } min_wait: "8h" } })pb");
+  EXPECT_THAT(Errors(elapsed), IsEmpty());
+
+  CompileResult expr = CompileString(R"pb(actions { id: "a" }
+rules { id: "r" when: "businessDuration(case.opened_at, now) > duration('8h')"
+        recommend { action: "a" } })pb");
+  EXPECT_THAT(Errors(expr), Contains(HasSubstr(
+                                "businessDuration() counts working hours, but "
+                                "the policy defines no calendar")));
+}
+
+TEST(PlanTest, UnknownCalendarSuggestsTheNearest) {
+  CompileResult r = CompileString(R"pb(actions { id: "a" }
+calendars { id: "support_eu" time_zone: "Europe/Paris"
+            hours { weekday: 1 start: "09:00" end: "18:00" } }
+rules { id: "r" when: "inBusinessHours(now, 'suport_eu')" recommend { action: "a" } }
+ladders { id: "l" calendar: "support_ue" rungs { action { action: "a" } } })pb");
+  EXPECT_THAT(Errors(r), Contains(HasSubstr(
+                             "unknown calendar 'suport_eu'; did you mean "
+                             "'support_eu'?")));
+  EXPECT_THAT(Errors(r), Contains(HasSubstr(
+                             "unknown calendar \"support_ue\"; did you mean "
+                             "\"support_eu\"?")));
 }
 
 TEST(PlanTest, DefinitionCycleIsAnError) {

@@ -276,9 +276,21 @@ std::vector<PolicyCase> PolicyCases() {
        "start: \"09:00\" "
        "end: \"17:00\" } holidays: \"2026-13-45\" }\n",
        kInvalid, "holidays[0]: malformed date \"2026-13-45\"", t + ":4:1"},
-      {"CalendarWithoutHours", PolicyFormat::kText,
-       "calendars { id: \"office\" time_zone: \"UTC\" }\n", kInvalid,
-       "the calendar has no working hours", t + ":4:1"},
+      {"BusinessHoursWithoutCalendar", PolicyFormat::kText,
+       "playbooks { id: \"p\" when: \"true\" apology: \"apologize\" "
+       "fix_within: \"business_hours(8)\" }\n",
+       kInvalid,
+       "business_hours(8) counts working hours, but the policy defines no "
+       "calendar",
+       t + ":4:55"},
+      {"BusinessHoursInZoneOnlyCalendar", PolicyFormat::kText,
+       "playbooks { id: \"p\" when: \"true\" apology: \"apologize\" "
+       "fix_within: \"business_hours(8)\" }\n"
+       "calendars { id: \"office\" time_zone: \"UTC\" }\n",
+       kInvalid,
+       "business_hours(8) counts working hours, but calendar \"office\" has "
+       "none",
+       t + ":4:55"},
       {"UnknownCalendar", PolicyFormat::kText,
        "budgets { id: \"g\" window: \"30d\" per_window: \"1000\" calendar: "
        "\"nope\" }\n",

@@ -42,6 +42,9 @@ struct ProposeBuffers {
   std::string intro;
   std::string due;
   std::string text;
+  // The ladders' contract check of a rung (the entitlement pass on one
+  // action: its note says why a skipped rung is beyond the contract).
+  RankScratch contract;
 };
 
 // Everything a propose step reads while deciding, and its buffers.

@@ -14,6 +14,7 @@
 #include "src/policy/candidates.h"
 #include "src/policy/condition.h"
 #include "src/policy/constructs/common.h"
+#include "src/policy/constructs/entitlements.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
 #include "tact/codes.h"
@@ -61,6 +62,8 @@ void CompileLadders(PolicyCompiler& c) {
       if (!r.min_wait().empty()) {
         rung.min_wait =
             c.Duration(r.min_wait(), rung_path + ".min_wait", element);
+        c.NeedWorkingHours(rung.min_wait, l.calendar(), ladder.calendar,
+                           rung_path + ".min_wait", element);
       }
       rung.reason =
           c.Reason(r.reason(), rung_path + ".reason", element, {rung.action});
@@ -80,7 +83,13 @@ void CompileLadders(PolicyCompiler& c) {
 void FinishLadders(PolicyPlan* plan) {
   for (LadderPlan& l : plan->ladders) {
     OrderConjuncts(*plan->program, &l.when);
-    for (RungPlan& rung : l.rungs) OrderConjuncts(*plan->program, &rung.entry);
+    for (RungPlan& rung : l.rungs) {
+      OrderConjuncts(*plan->program, &rung.entry);
+      OrderConjuncts(*plan->program, &rung.action.when);
+    }
+    for (RecommendationPlan& rec : l.exhausted) {
+      OrderConjuncts(*plan->program, &rec.when);
+    }
   }
 }
 
@@ -110,25 +119,105 @@ LastRung FindLastRung(const LadderPlan& ladder, const v1::Context& context) {
   return last;
 }
 
+// True when the customer's contract excludes `action` (entitlements in
+// SUPPRESS mode): the entitlement pass's own check, whose note (why) is
+// appended to `*why`.
+bool BeyondContract(const DecideState& state, int action, std::string* why) {
+  if (!state.plan.entitlements.suppress || action < 0) return false;
+  RankScratch& scratch = state.buffers.contract;
+  scratch.Clear();
+  RankedAction r;
+  r.action = action;
+  if (Entitle(state.plan, state.context, &r, &scratch)) return false;
+  if (!scratch.blocked.empty() && scratch.blocked.back().by_note >= 0) {
+    absl::string_view note =
+        scratch.notes[scratch.blocked.back().by_note].text();
+    why->append(note.data(), note.size());
+  }
+  return true;
+}
+
+// Proposes rung `step` (1-based) of `ladder`; false when it proposed
+// nothing (a parameter error).
+bool ProposeRung(const PolicyPlan& plan, const LadderPlan& ladder,
+                 const SourceRef& source, int step, const DecideState& state,
+                 Outcome* outcome) {
+  const RungPlan& rung = ladder.rungs[step - 1];
+  std::string& fallback = state.buffers.fallback;
+  fallback.clear();
+  if (rung.reason.empty()) {
+    absl::StrAppend(&fallback, "Rung ", step, " of ", ladder.rungs.size(),
+                    " of the \"", ladder.id, "\" ladder: one step at a time.");
+  }
+  Proposer proposer{source,          &rung.reason,  fallback,
+                    ladder.priority, ladder.weight, kUnstaged};
+  return Propose(plan, rung.action, proposer, state.frame, outcome);
+}
+
 }  // namespace
 
 void ProposeLadders(const DecideState& state, Outcome* outcome) {
   std::string& fallback = state.buffers.fallback;
+  std::string& contract = state.buffers.text;
   const PolicyPlan& plan = state.plan;
   for (int l = 0; l < static_cast<int>(plan.ladders.size()); ++l) {
     const LadderPlan& ladder = plan.ladders[l];
     const SourceRef source{SourceKind::kLadder, l, ladder.id};
-    if (ladder.rungs.empty() ||
+    // Stopped by a final rule: no rung is offered, so none is recorded (and
+    // no wait is shown); the ladder resumes where it was once the rule stops
+    // firing.
+    if (outcome->Stopped(ladder.priority) || ladder.rungs.empty() ||
         !EvaluateCondition(*plan.program, ladder.when, state.frame).holds()) {
       continue;
     }
     LastRung last = FindLastRung(ladder, state.context);
     int top = static_cast<int>(ladder.rungs.size());
-    if (last.step >= top) {
+    // The next rung, or the highest one above it whose entry condition
+    // holds. With no rung offered yet in this case, a rung entered so
+    // applies at once (its wait would count from the case opening).
+    int next = last.step + 1;
+    bool entered = false;
+    for (int k = top, lowest = last.step == 0 ? next : next + 1; k >= lowest;
+         --k) {
+      const RungPlan& rung = ladder.rungs[k - 1];
+      if (!rung.entry.empty() &&
+          EvaluateCondition(*plan.program, rung.entry, state.frame).holds()) {
+        next = k;
+        entered = true;
+        break;
+      }
+    }
+    // A rung the customer's contract excludes is skipped, visibly: it is
+    // held as beyond_contract by the ladder, and the next rung is
+    // considered in this decision.
+    int skipped = 0;
+    for (; next <= top; ++next) {
+      const RungPlan& rung = ladder.rungs[next - 1];
+      contract.clear();
+      if (!BeyondContract(state, rung.action.action, &contract)) break;
+      ProposeRung(plan, ladder, source, next, state, outcome);
+      Hold& hold = outcome->holds.Add();
+      hold.action = rung.action.action;
+      hold.code = BlockedCode::kBeyondContract;
+      std::string* why = hold.by.StartRendered(source);
+      absl::StrAppend(why, "Rung ", next, " of ", top, " of the \"", ladder.id,
+                      "\" ladder is skipped");
+      if (next < top) {
+        absl::StrAppend(why, " and the ladder goes on to rung ", next + 1,
+                        ". ");
+      } else {
+        why->append(" and no rung is left. ");
+      }
+      why->append(contract);
+      ++skipped;
+    }
+    if (next > top) {
       fallback.clear();
       absl::StrAppend(
           &fallback, "Every rung of the \"", ladder.id,
-          "\" ladder has been offered in this case; nothing more to offer.");
+          "\" ladder has been offered in this case",
+          skipped > 0 ? " or is beyond the customer's contract" : "",
+          "; nothing more to offer.");
       Proposer proposer{source,        &ladder.exhausted_reason,
                         fallback,      ladder.priority,
                         ladder.weight, kUnstaged};
@@ -137,31 +226,12 @@ void ProposeLadders(const DecideState& state, Outcome* outcome) {
       }
       continue;
     }
-    // The next rung, or a higher one whose entry condition allows a jump.
-    int next = last.step + 1;
-    for (int k = top; k > next; --k) {
-      const RungPlan& rung = ladder.rungs[k - 1];
-      if (!rung.entry.empty() &&
-          EvaluateCondition(*plan.program, rung.entry, state.frame).holds()) {
-        next = k;
-        break;
-      }
-    }
     const RungPlan& rung = ladder.rungs[next - 1];
-    fallback.clear();
-    if (rung.reason.empty()) {
-      absl::StrAppend(&fallback, "Rung ", next, " of ", top, " of the \"",
-                      ladder.id, "\" ladder: one step at a time.");
-    }
-    Proposer proposer{source,          &rung.reason,  fallback,
-                      ladder.priority, ladder.weight, kUnstaged};
-    size_t before = outcome->candidates.size();
-    Propose(plan, rung.action, proposer, state.frame, outcome);
-    if (outcome->candidates.size() == before) continue;
+    if (!ProposeRung(plan, ladder, source, next, state, outcome)) continue;
     Candidate& candidate = outcome->candidates.back();
 
-    // Time-based escalation: wait since the previous rung, or since the case
-    // opened for the first.
+    // Time-based escalation: wait since the previous rung offered, or since
+    // the case opened for the first (unless entered directly).
     absl::Time since = last.step > 0 ? last.at
                        : state.context.case_().has_opened_at()
                            ? ToTime(state.context.case_().opened_at())
@@ -172,7 +242,9 @@ void ProposeLadders(const DecideState& state, Outcome* outcome) {
     absl::Time due = since == absl::InfinitePast()
                          ? since
                          : rung.min_wait.After(since, calendar);
-    if (rung.min_wait.length > absl::ZeroDuration() && state.now < due) {
+    const bool at_once = entered && last.step == 0;
+    if (!at_once && rung.min_wait.length > absl::ZeroDuration() &&
+        state.now < due) {
       int action = candidate.action;
       Hold& hold = outcome->holds.Add();
       hold.action = action;

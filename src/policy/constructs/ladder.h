@@ -14,7 +14,9 @@ void FinishLadders(PolicyPlan* plan);
 
 // The next rung (or the exhausted outcome) of every ladder whose situation
 // holds, with the `rung_offered` effect; a `wait` hold while the next rung
-// is not yet due.
+// is not yet due. Rungs beyond the customer's contract (SUPPRESS) are held
+// as `beyond_contract` and skipped in the same decision; a rung entered by
+// its `entry` condition before any rung of the case applies at once.
 void ProposeLadders(const DecideState& state, Outcome* outcome);
 
 }  // namespace tact::internal

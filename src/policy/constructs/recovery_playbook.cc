@@ -2,6 +2,7 @@
 // with the apology" (seed 003).
 #include "src/policy/constructs/recovery_playbook.h"
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,6 +52,8 @@ void CompilePlaybooks(PolicyCompiler& c) {
         c.Duration(p.fix_within().empty() ? "24h" : p.fix_within(),
                    path + ".fix_within", element);
     playbook.calendar = c.Calendar(p.calendar(), path + ".calendar", element);
+    c.NeedWorkingHours(playbook.fix_within, p.calendar(), playbook.calendar,
+                       path + ".fix_within", element);
     for (int k = 0; k < p.surprise_size(); ++k) {
       playbook.surprise.push_back(c.Recommendation(
           p.surprise(k), absl::StrCat(path, ".surprise[", k, "]"), element));
@@ -80,8 +83,71 @@ void CompilePlaybooks(PolicyCompiler& c) {
 void FinishPlaybooks(PolicyPlan* plan) {
   for (PlaybookPlan& p : plan->playbooks) {
     OrderConjuncts(*plan->program, &p.when);
+    OrderConjuncts(*plan->program, &p.fix.when);
+    for (RecommendationPlan& rec : p.surprise) {
+      OrderConjuncts(*plan->program, &rec.when);
+    }
+    for (RecommendationPlan& rec : p.compensation) {
+      OrderConjuncts(*plan->program, &rec.when);
+    }
   }
 }
+
+namespace {
+
+struct SurprisePick {
+  int index = 0;              // into PlaybookPlan::surprise
+  bool in_this_case = false;  // already given in this case
+};
+
+// The surprise gesture of `playbook` for this customer, from the `surprise`
+// events of the history up to now (ref: the playbook, step: the gesture's
+// place in the list, from 1): the one already given in this case if any
+// (re-deciding gives the same one); else the first, from `start` on and
+// wrapping round, the customer has not had; when they have had every one,
+// `start`.
+SurprisePick PickSurprise(const PlaybookPlan& playbook,
+                          const DecideState& state, int start) {
+  const int n = static_cast<int>(playbook.surprise.size());
+  const std::string& case_id = state.context.case_().id();
+  SurprisePick pick;
+  pick.index = start;
+  // Gestures had, one bit each (those past the 64th are found by a scan).
+  uint64_t had = 0;
+  auto is_surprise = [&](const v1::Event& e) {
+    return e.kind() == Name(EffectKind::kSurprise) && e.ref() == playbook.id &&
+           e.step() >= 1 && e.step() <= n && ToTime(e.at()) <= state.now;
+  };
+  absl::Time latest_in_case = absl::InfinitePast();
+  for (const v1::Event& e : state.context.history()) {
+    if (!is_surprise(e)) continue;
+    int index = static_cast<int>(e.step() - 1);
+    if (e.case_id() == case_id && ToTime(e.at()) >= latest_in_case) {
+      latest_in_case = ToTime(e.at());
+      pick.index = index;
+      pick.in_this_case = true;
+    }
+    if (index < 64) had |= uint64_t{1} << index;
+  }
+  if (pick.in_this_case) return pick;
+  auto was_had = [&](int index) {
+    if (index < 64) return (had >> index & 1) != 0;
+    for (const v1::Event& e : state.context.history()) {
+      if (is_surprise(e) && e.step() == index + 1) return true;
+    }
+    return false;
+  };
+  for (int k = 0; k < n; ++k) {
+    int index = (start + k) % n;
+    if (!was_had(index)) {
+      pick.index = index;
+      return pick;
+    }
+  }
+  return pick;
+}
+
+}  // namespace
 
 void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
   const PolicyPlan& plan = state.plan;
@@ -93,7 +159,9 @@ void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
   for (int p = 0; p < static_cast<int>(plan.playbooks.size()); ++p) {
     const PlaybookPlan& playbook = plan.playbooks[p];
     const SourceRef source{SourceKind::kPlaybook, p, playbook.id};
-    if (!EvaluateCondition(*plan.program, playbook.when, state.frame).holds()) {
+    // Stopped by a final rule: none of its steps (nor its flag) applies.
+    if (outcome->Stopped(playbook.priority) ||
+        !EvaluateCondition(*plan.program, playbook.when, state.frame).holds()) {
       continue;
     }
     intro.clear();
@@ -149,15 +217,22 @@ void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
                       " after the incident) and that time has passed.");
     }
 
-    // Something unexpected, the same gesture for the same customer.
+    // Something unexpected: a gesture this customer has not had yet.
     if (!playbook.surprise.empty()) {
+      int n = static_cast<int>(playbook.surprise.size());
       text.clear();
       absl::StrAppend(&text, state.context.customer().id(), "/", playbook.id);
-      uint64_t pick = StableHash(text) % playbook.surprise.size();
+      int start = static_cast<int>(StableHash(text) % n);
+      SurprisePick pick = PickSurprise(playbook, state, start);
       text.assign(
           "Then do something the customer does not expect: a fix alone "
           "only meets expectations.");
-      propose(playbook.surprise[pick], PlaybookStage::kSurprise);
+      size_t before = outcome->candidates.size();
+      propose(playbook.surprise[pick.index], PlaybookStage::kSurprise);
+      if (outcome->candidates.size() > before && !pick.in_this_case) {
+        outcome->candidates.back().effects.push_back(
+            EffectRef{EffectKind::kSurprise, playbook.id, 0, pick.index + 1});
+      }
     }
     text.assign(
         "Compensation comes after the apology and the fix, within the "

@@ -14,6 +14,8 @@ void CompilePlaybooks(PolicyCompiler& c);
 void FinishPlaybooks(PolicyPlan* plan);
 
 // Staged apology, fix, surprise and compensation (PlaybookStage); the
+// surprise is a gesture the customer has not had (from the history's
+// `surprise` events), with the `surprise` effect; the
 // `recovery_window_missed` flag past the fix deadline. Restages the
 // compensation ladder's candidates, so it runs after ProposeLadders.
 void ProposePlaybooks(const DecideState& state, Outcome* outcome);

@@ -89,6 +89,12 @@ void CompileStrikeLimits(PolicyCompiler& c) {
 void FinishStrikeLimits(PolicyPlan* plan) {
   for (StrikePlan& s : plan->strikes) {
     OrderConjuncts(*plan->program, &s.current_is_strike);
+    for (RecommendationPlan& rec : s.warning) {
+      OrderConjuncts(*plan->program, &rec.when);
+    }
+    for (RecommendationPlan& rec : s.at_limit) {
+      OrderConjuncts(*plan->program, &rec.when);
+    }
   }
 }
 
