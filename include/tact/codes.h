@@ -39,6 +39,8 @@ enum class BlockedCode {
   kWait,             // "wait": a ladder rung not yet due (min_wait)
   kBeyondContract,   // "beyond_contract": the entitlement SUPPRESSes it
   kBudgetExhausted,  // "budget_exhausted": below its minimum after clipping
+  // "non_positive_amount": its amount evaluated to zero or less
+  kNonPositiveAmount,
 };
 
 // The kind of an event a decision asks the host to record (`Effect.kind`);
@@ -92,6 +94,8 @@ constexpr absl::string_view Name(BlockedCode code) {
       return "beyond_contract";
     case BlockedCode::kBudgetExhausted:
       return "budget_exhausted";
+    case BlockedCode::kNonPositiveAmount:
+      return "non_positive_amount";
   }
   return "";
 }
@@ -154,8 +158,12 @@ constexpr absl::string_view Name(SourceKind kind) {
 
 // Every value of each enum, in declaration order (for readers and tests).
 inline constexpr BlockedCode kBlockedCodes[] = {
-    BlockedCode::kVetoed, BlockedCode::kStrikeLimit, BlockedCode::kWait,
-    BlockedCode::kBeyondContract, BlockedCode::kBudgetExhausted};
+    BlockedCode::kVetoed,
+    BlockedCode::kStrikeLimit,
+    BlockedCode::kWait,
+    BlockedCode::kBeyondContract,
+    BlockedCode::kBudgetExhausted,
+    BlockedCode::kNonPositiveAmount};
 inline constexpr EffectKind kEffectKinds[] = {
     EffectKind::kStrike, EffectKind::kRungOffered, EffectKind::kGoodwill,
     EffectKind::kSurprise};

@@ -56,7 +56,7 @@ class BlockedAction:
 
     action: str = ""
     # A tact.codes.BlockedCode: "vetoed", "strike_limit", "budget_exhausted",
-    # "beyond_contract", "wait".
+    # "beyond_contract", "wait", "non_positive_amount".
     code: str = ""
     blocked_by: Reason = dataclasses.field(default_factory=Reason)
     wanted_by: List[Reason] = dataclasses.field(default_factory=list)

@@ -10,7 +10,8 @@ from conftest import REPO
 
 def test_values_are_the_decision_strings():
     assert [c.value for c in BlockedCode] == [
-        "vetoed", "strike_limit", "wait", "beyond_contract", "budget_exhausted"]
+        "vetoed", "strike_limit", "wait", "beyond_contract", "budget_exhausted",
+        "non_positive_amount"]
     assert [k.value for k in EffectKind] == ["strike", "rung_offered", "goodwill", "surprise"]
     assert [f.value for f in FlagCode] == ["recovery_window_missed"]
     assert [s.value for s in PlaybookStage] == ["apology", "fix", "surprise", "compensation"]

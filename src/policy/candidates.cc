@@ -37,6 +37,7 @@ bool Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
   }
   Candidate& candidate = outcome->candidates.Add();
   candidate.action = rec.action;
+  candidate.from = &rec;
   candidate.priority = proposer.priority;
   candidate.weight = proposer.weight;
   candidate.stage = proposer.stage;

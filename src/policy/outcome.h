@@ -27,6 +27,8 @@
 
 namespace tact::internal {
 
+struct RecommendationPlan;
+
 // Ranks before any other ordering key when set; lower stages rank first.
 // A staged candidate's stage is a PlaybookStage (as an int), so every
 // apology ranks before every fix, and so on.
@@ -125,6 +127,9 @@ struct Candidate {
   ReasonRef reason;
   // Recorded only if the action ends up recommended (e.g. rung_offered).
   std::vector<EffectRef> effects;
+  // The reference it was proposed from (in the plan): names the parameter
+  // expressions in reasons.
+  const RecommendationPlan* from = nullptr;
 };
 
 // Something that keeps an action from being recommended.

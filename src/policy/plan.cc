@@ -215,6 +215,7 @@ class PlanBuilder {
                                  limit_path + ".authority", element);
         if (who >= 0) action.limits.push_back({who, a.limits(k).max_amount()});
       }
+      CheckAuthorityLimits(c_, a, action, path, element);
       action.requires_features.assign(a.requires().begin(), a.requires().end());
       std::sort(action.requires_features.begin(),
                 action.requires_features.end());

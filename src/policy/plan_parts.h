@@ -38,6 +38,7 @@ struct ActionPlan {
 struct ParamPlan {
   std::string name;
   ExprId expr = -1;
+  std::string source;  // the expression, for reasons that name it
 };
 
 struct RecommendationPlan {

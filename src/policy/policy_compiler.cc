@@ -159,7 +159,7 @@ RecommendationPlan PolicyCompiler::Recommendation(const v1::ActionRef& ref,
   for (const std::string& name : names) {
     ExprId id = Expression(ref.params().at(name), nullptr,
                            absl::StrCat(path, ".params[", name, "]"), element);
-    out.params.push_back({name, id});
+    out.params.push_back({name, id, ref.params().at(name)});
   }
   if (!ref.when().empty()) {
     Condition(ref.when(), absl::StrCat(path, ".when"), element, &out.when);

@@ -4,12 +4,15 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "src/policy/constructs/construct_table.h"
 #include "src/policy/decision_writer.h"
 #include "src/policy/ranked.h"
+#include "src/policy/template.h"
 
 namespace tact::internal {
 namespace {
@@ -49,17 +52,72 @@ int64_t ToMinorUnits(const Value& v) {
   return static_cast<int64_t>(std::floor(v.double_value));
 }
 
-// Makes every monetary amount whole, non-negative minor units, so the
-// passes (the budget, the authority limits) and the host never see a
-// fraction of a cent.
-void NormalizeAmounts(const PolicyPlan& plan,
-                      std::vector<RankedAction>* ranked) {
-  for (RankedAction& r : *ranked) {
-    const ActionPlan& action = plan.actions[r.action];
-    if (!action.monetary()) continue;
-    Value* amount = FindParam(r.params, action.amount_param);
-    if (amount != nullptr) *amount = Value::Int(ToMinorUnits(*amount));
+// Blocks `r`, whose amount `value` is no money (zero or less, or not a
+// number), as `non_positive_amount`, with a reason naming the expression
+// of the reference whose parameters it carries.
+void HoldNonPositive(const PolicyPlan& plan, const RankedAction& r,
+                     const Value& value, RankScratch* scratch) {
+  const ActionPlan& action = plan.actions[r.action];
+  const Candidate* from = nullptr;
+  for (int i = 0; i < r.source_count; ++i) {
+    if (&r.sources[i]->params == r.params) from = r.sources[i];
   }
+  SourceRef source = from != nullptr ? from->reason.source : SourceRef{};
+  ReasonRef& why = scratch->notes.Add();
+  std::string* text = why.StartRendered(source);
+  absl::StrAppend(text, "The amount of \"", action.id, "\"");
+  if (from != nullptr && from->from != nullptr) {
+    for (const ParamPlan& p : from->from->params) {
+      if (p.name == action.amount_param) {
+        absl::StrAppend(text, ", ", p.name, " = ", p.source, ",");
+      }
+    }
+  }
+  if (value.type == ValueType::kInt) {
+    absl::StrAppend(text, " evaluates to ",
+                    FormatMoney(value.int_value, plan.currency));
+  } else if (value.type == ValueType::kDouble &&
+             std::isfinite(value.double_value)) {
+    // Below one minor unit in magnitude shows as 0.00.
+    double whole = std::max(-9.2e18, std::min(9.2e18, value.double_value));
+    absl::StrAppend(text, " evaluates to ",
+                    FormatMoney(static_cast<int64_t>(whole), plan.currency));
+  } else {
+    text->append(" is not a number");
+  }
+  text->append(
+      ": an amount of zero or less is not offered; check the expression.");
+  BlockedRef& blocked = scratch->blocked.emplace_back();
+  blocked.action = r.action;
+  blocked.code = BlockedCode::kNonPositiveAmount;
+  blocked.by_note = static_cast<int>(scratch->notes.size()) - 1;
+  blocked.wanted = r;
+}
+
+// Makes every monetary amount whole minor units, so the passes (the
+// budget, the authority limits) and the host never see a fraction of a
+// cent. Money is never nonsense: an action whose amount is zero or less in
+// whole minor units is blocked as `non_positive_amount` instead.
+void NormalizeAmounts(const PolicyPlan& plan, RankScratch* scratch) {
+  std::vector<RankedAction>& ranked = scratch->ranked;
+  size_t kept = 0;
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    const RankedAction& r = ranked[i];
+    const ActionPlan& action = plan.actions[r.action];
+    if (action.monetary()) {
+      if (Value* amount = FindParam(r.params, action.amount_param);
+          amount != nullptr) {
+        const Value value = *amount;
+        *amount = Value::Int(ToMinorUnits(value));
+        if (amount->int_value <= 0) {
+          HoldNonPositive(plan, r, value, scratch);
+          continue;
+        }
+      }
+    }
+    ranked[kept++] = r;
+  }
+  ranked.resize(kept);
 }
 
 }  // namespace
@@ -142,7 +200,7 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
   }
 
   SortRanked(plan.actions, &scratch->ranked);
-  NormalizeAmounts(plan, &scratch->ranked);
+  NormalizeAmounts(plan, scratch);
   // The constructs' ranking passes, in decide order.
   const AdjustState state{plan, context, outcome, caller_authority};
   for (const Construct& construct : kConstructs) {

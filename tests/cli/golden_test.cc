@@ -44,6 +44,10 @@ std::vector<GoldenCase> Cases() {
       {"check_textproto_syntax_error",
        "check tests/data/cli/textproto_syntax_error.textproto"},
       {"check_bad_regex", "check tests/data/cli/bad_regex.textproto"},
+      {"check_misspelt_feature",
+       "check tests/data/cli/misspelt_feature.textproto"},
+      {"check_inverted_limits",
+       "check tests/data/cli/inverted_limits.textproto"},
   };
   for (const char* context :
        {"late_delivery_vip", "connector_social_complaint",

@@ -26,7 +26,7 @@ static_assert(Name(BlockedCode::kBudgetExhausted) == "budget_exhausted",
 TEST(CodesTest, BlockedCodes) {
   EXPECT_THAT(Names(kBlockedCodes),
               ElementsAre("vetoed", "strike_limit", "wait", "beyond_contract",
-                          "budget_exhausted"));
+                          "budget_exhausted", "non_positive_amount"));
 }
 
 TEST(CodesTest, EffectKinds) {

@@ -60,5 +60,61 @@ TEST(ClipToBudgetTest, SaturatedAmountsStayInRange) {
   EXPECT_EQ(ClipToBudget(100, kMax, kMax).blocked, true);
 }
 
+// Which cap bound: the one-cap form says per window whenever it binds.
+TEST(ClipToBudgetTest, TheOneCapFormNamesTheWindow) {
+  EXPECT_EQ(ClipToBudget(900, 1500, 0).bound, BudgetBound::kPerWindow);
+  EXPECT_EQ(ClipToBudget(0, 1500, 0).bound, BudgetBound::kPerWindow);
+  EXPECT_EQ(ClipToBudget(1500, 1500, 0).bound, BudgetBound::kNone);
+  EXPECT_EQ(ClipToBudget(1500, 1500, 0).remaining, 1500);
+}
+
+TEST(ClipToBudgetTest, ThePerCaseCapBindsWhenItIsTheSmaller) {
+  Clip clip = ClipToBudget(BudgetLeft{5000, 1000}, 0, 1500, 0);
+  EXPECT_FALSE(clip.blocked);
+  EXPECT_EQ(clip.granted, 1000);
+  EXPECT_EQ(clip.remaining, 1000);
+  EXPECT_EQ(clip.bound, BudgetBound::kPerCase);
+  // Equal caps: the narrower one, per case, is named.
+  EXPECT_EQ(ClipToBudget(BudgetLeft{1000, 1000}, 0, 1500, 0).bound,
+            BudgetBound::kPerCase);
+}
+
+TEST(ClipToBudgetTest, ThePerWindowCapBindsWhenItIsTheSmaller) {
+  Clip clip = ClipToBudget(BudgetLeft{1000, 1001}, 0, 1500, 0);
+  EXPECT_EQ(clip.granted, 1000);
+  EXPECT_EQ(clip.bound, BudgetBound::kPerWindow);
+  // No cap per case: the window.
+  EXPECT_EQ(ClipToBudget(BudgetLeft{1000, -1}, 0, 1500, 0).bound,
+            BudgetBound::kPerWindow);
+}
+
+TEST(ClipToBudgetTest, EarlierGrantsOfThisDecisionBindWhenTheCapsWouldNot) {
+  // 3000 left per case covers 1500, but 2000 went earlier in the decision.
+  Clip clip = ClipToBudget(BudgetLeft{5000, 3000}, 2000, 1500, 0);
+  EXPECT_EQ(clip.granted, 1000);
+  EXPECT_EQ(clip.remaining, 1000);
+  EXPECT_EQ(clip.bound, BudgetBound::kThisDecision);
+  // Exactly what the earlier grants left: nothing bound.
+  clip = ClipToBudget(BudgetLeft{5000, 3000}, 1500, 1500, 0);
+  EXPECT_EQ(clip.granted, 1500);
+  EXPECT_EQ(clip.bound, BudgetBound::kNone);
+  // The cap alone would not have covered it: the cap is named.
+  EXPECT_EQ(ClipToBudget(BudgetLeft{5000, 1400}, 200, 1500, 0).bound,
+            BudgetBound::kPerCase);
+}
+
+TEST(ClipToBudgetTest, SpentBeyondWhatIsLeftLeavesNothing) {
+  Clip clip = ClipToBudget(BudgetLeft{1000, -1}, 1000, 1, 0);
+  EXPECT_TRUE(clip.blocked);
+  EXPECT_EQ(clip.remaining, 0);
+  EXPECT_EQ(clip.bound, BudgetBound::kThisDecision);
+}
+
+TEST(ClipToBudgetTest, AnAmountBelowItsOwnMinimumNamesNoCap) {
+  Clip clip = ClipToBudget(BudgetLeft{5000, 3000}, 0, 300, 500);
+  EXPECT_TRUE(clip.blocked);
+  EXPECT_EQ(clip.bound, BudgetBound::kNone);
+}
+
 }  // namespace
 }  // namespace tact::internal

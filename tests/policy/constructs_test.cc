@@ -500,6 +500,7 @@ TEST(BudgetTest, AlternativeBlockedAlreadyIsNotOfferedAgain) {
 TEST(BudgetTest, AlternativeBeyondTheContractIsSuppressed) {
   auto engine = MustCompile(absl::StrCat(kExhaustedCredit, R"pb(
     entitlements { tier: "standard" includes: "email" }
+    entitlements { tier: "premium" includes: "email" includes: "notes" }
     beyond_contract { mode: SUPPRESS }
   )pb"));
   v1::Decision d = MustDecide(
@@ -516,6 +517,7 @@ TEST(BudgetTest, AlternativeBeyondTheContractIsSuppressed) {
 TEST(BudgetTest, AlternativeBeyondTheContractIsMarkedWhenWarning) {
   auto engine = MustCompile(absl::StrCat(kExhaustedCredit, R"pb(
     entitlements { tier: "standard" includes: "email" }
+    entitlements { tier: "premium" includes: "email" includes: "notes" }
   )pb"));
   v1::Decision d = MustDecide(
       *engine, Context("customer { tier: \"standard\" } case { id: \"k1\" }"));

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "src/policy/candidates.h"
 #include "src/policy/plan.h"
+#include "src/policy/policy_compiler.h"
 #include "src/policy/template.h"
 #include "tact/codes.h"
 
@@ -51,6 +52,59 @@ int RequiredAuthority(const PolicyPlan& plan, const RankedAction& r,
 }
 
 }  // namespace
+
+void CheckAuthorityLimits(PolicyCompiler& c, const v1::Action& a,
+                          const ActionPlan& action, absl::string_view path,
+                          absl::string_view element) {
+  const std::vector<std::string>& authorities = c.plan().authorities;
+  const std::string& currency = c.policy().currency();
+  // Per authority, the first limit listed for it (its index in a.limits).
+  std::vector<int> listed(authorities.size(), -1);
+  for (int k = 0; k < a.limits_size(); ++k) {
+    auto it = std::find(authorities.begin(), authorities.end(),
+                        a.limits(k).authority());
+    if (it == authorities.end()) continue;  // reported as unknown
+    int who = static_cast<int>(it - authorities.begin());
+    if (listed[who] >= 0) {
+      c.Error(absl::StrCat(path, ".limits[", k, "]"), element,
+              absl::StrCat("authority \"", *it,
+                           "\" has two limits on this action; keep one"));
+      continue;
+    }
+    listed[who] = k;
+  }
+  // Walk up from the lowest authority that may act alone, remembering the
+  // largest limit so far (an authority without one may grant any amount).
+  int previous = -1;  // the authority whose limit is the largest so far
+  bool unlimited = false;
+  int64_t largest = 0;
+  for (int who = 0; who < static_cast<int>(authorities.size()); ++who) {
+    if (listed[who] < 0) {
+      if (who < std::max(action.authority, 0)) continue;  // may not act
+      if (!unlimited) previous = who;
+      unlimited = true;
+      continue;
+    }
+    const int64_t max_amount = a.limits(listed[who]).max_amount();
+    if (previous >= 0 && (unlimited || max_amount < largest)) {
+      const std::string& lower = authorities[previous];
+      c.Error(absl::StrCat(path, ".limits[", listed[who], "]"), element,
+              absl::StrCat(
+                  "authority limits must not decrease with authority: \"",
+                  authorities[who], "\" may grant ",
+                  FormatMoney(max_amount, currency), " alone but \"", lower,
+                  "\", below it, ",
+                  unlimited ? absl::StrCat("has no limit on this action; give "
+                                           "\"",
+                                           lower, "\" a limit")
+                            : absl::StrCat(FormatMoney(largest, currency),
+                                           "; correct the limits")));
+      continue;
+    }
+    previous = who;
+    largest = max_amount;
+  }
+}
 
 void AdjustAuthority(const AdjustState& state, RankScratch* scratch) {
   const PolicyPlan& plan = state.plan;

@@ -77,6 +77,9 @@ struct PlaybookPlan {
 struct EntitlementPlan {
   // tier -> included features (sorted).
   absl::flat_hash_map<std::string, std::vector<std::string>> includes;
+  // The tier whose contract unlisted tiers get; empty: none, and their
+  // contract includes nothing.
+  std::string default_tier;
   bool suppress = false;  // BeyondContract::SUPPRESS
 };
 

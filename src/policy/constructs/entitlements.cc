@@ -3,11 +3,14 @@
 #include "src/policy/constructs/entitlements.h"
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "src/common/edit_distance.h"
 #include "src/policy/candidates.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
@@ -15,35 +18,105 @@
 
 namespace tact::internal {
 
+namespace {
+
+// "; did you mean "fax"?" for the nearest of `features`, or "".
+std::string SuggestFeature(absl::string_view wrong,
+                           const std::set<std::string>& features) {
+  const std::string* best = nullptr;
+  size_t best_distance = std::max<size_t>(2, wrong.size() / 3) + 1;
+  for (const std::string& f : features) {
+    size_t d = EditDistance(wrong, f);
+    if (d < best_distance) {
+      best_distance = d;
+      best = &f;
+    }
+  }
+  return best == nullptr ? "" : absl::StrCat("; did you mean \"", *best, "\"?");
+}
+
+}  // namespace
+
 void CompileEntitlements(PolicyCompiler& c) {
   const v1::Policy& policy = c.policy();
   EntitlementPlan& plan = c.plan().entitlements;
   plan.suppress =
       policy.beyond_contract().mode() == v1::BeyondContract::SUPPRESS;
+  std::set<std::string> features;  // included by some entitlement
   for (int i = 0; i < policy.entitlements_size(); ++i) {
     const v1::Entitlement& e = policy.entitlements(i);
     std::string path = absl::StrCat("entitlements[", i, "]");
+    features.insert(e.includes().begin(), e.includes().end());
     if (e.tier().empty()) {
       c.Error(path + ".tier", "",
               "an entitlement names the tier it applies to");
       continue;
     }
+    std::string element = absl::StrCat("entitlement \"", e.tier(), "\"");
     std::vector<std::string> includes(e.includes().begin(), e.includes().end());
     std::sort(includes.begin(), includes.end());
     if (!plan.includes.emplace(e.tier(), std::move(includes)).second) {
-      c.Error(path + ".tier", absl::StrCat("entitlement \"", e.tier(), "\""),
+      c.Error(path + ".tier", element,
               "the tier has two entitlements; merge them");
+    }
+    if (e.default_()) {
+      if (plan.default_tier.empty()) {
+        plan.default_tier = e.tier();
+      } else {
+        c.Error(path + ".default", element,
+                absl::StrCat("\"", plan.default_tier,
+                             "\" is already the default contract; keep one "
+                             "default"));
+      }
+    }
+  }
+  if (!plan.includes.empty() && plan.default_tier.empty()) {
+    c.Warning("entitlements[0]", "",
+              "no entitlement is the default: a customer whose tier has no "
+              "entitlement (or no tier) gets a contract of no features, so "
+              "every action that requires one is beyond it; mark the "
+              "contract for such customers `default: true`");
+  }
+  // A feature no entitlement includes makes the action beyond every
+  // contract: almost always a misspelling.
+  for (int i = 0; i < policy.actions_size(); ++i) {
+    const v1::Action& a = policy.actions(i);
+    for (int k = 0; k < a.requires_size(); ++k) {
+      const std::string& feature = a.requires(k);
+      if (features.count(feature) > 0) continue;
+      std::string path = absl::StrCat("actions[", i, "].requires[", k, "]");
+      std::string element = absl::StrCat("action \"", a.id(), "\"");
+      if (policy.entitlements_size() == 0) {
+        c.Warning(path, element,
+                  absl::StrCat("the action requires \"", feature,
+                               "\" but the policy has no entitlements, so no "
+                               "contract limits it"));
+        continue;
+      }
+      c.Error(path, element,
+              absl::StrCat("no entitlement includes \"", feature,
+                           "\", so the action is beyond every contract",
+                           SuggestFeature(feature, features)));
     }
   }
 }
 
 bool Entitle(const PolicyPlan& plan, const v1::Context& context,
              RankedAction* r, RankScratch* scratch) {
+  const EntitlementPlan& entitlements = plan.entitlements;
   const std::string& tier = context.customer().tier();
-  auto contract = plan.entitlements.includes.find(tier);
-  // A tier without an entitlement entry has no stated contract to exceed.
-  if (contract == plan.entitlements.includes.end()) return true;
-  const std::vector<std::string>& includes = contract->second;
+  auto contract = entitlements.includes.find(tier);
+  const bool listed = contract != entitlements.includes.end();
+  // Every customer has a contract: an unlisted tier gets the default one,
+  // or, when the policy names none, one that includes nothing.
+  if (!listed && !entitlements.default_tier.empty()) {
+    contract = entitlements.includes.find(entitlements.default_tier);
+  }
+  static const std::vector<std::string>* const kNothing =
+      new std::vector<std::string>();
+  const bool has_contract = contract != entitlements.includes.end();
+  const std::vector<std::string>& includes =
+      has_contract ? contract->second : *kNothing;
   const ActionPlan& action = plan.actions[r->action];
   auto included = [&](const std::string& feature) {
     return std::binary_search(includes.begin(), includes.end(), feature);
@@ -54,10 +127,28 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
   }
   ReasonRef& why = scratch->notes.Add();
   int why_index = static_cast<int>(scratch->notes.size()) - 1;
+  // The source is the contract applied; without one, the customer's tier
+  // (the context outlives the decision it is written to).
   std::string* text = why.StartRendered(
-      SourceRef{SourceKind::kEntitlement, -1, contract->first});
-  absl::StrAppend(text, "Beyond the \"", tier,
-                  "\" contract, which does not include ");
+      SourceRef{SourceKind::kEntitlement, -1,
+                has_contract ? absl::string_view(contract->first)
+                             : absl::string_view(tier)});
+  if (listed) {
+    absl::StrAppend(text, "Beyond the \"", tier,
+                    "\" contract, which does not include ");
+  } else {
+    std::string whose = tier.empty() ? std::string("a customer without a tier")
+                                     : absl::StrCat("tier \"", tier, "\"");
+    if (has_contract) {
+      absl::StrAppend(text, "Beyond the \"", contract->first,
+                      "\" contract, the default for ", whose,
+                      ", which does not include ");
+    } else {
+      absl::StrAppend(text, "Beyond contract: ", whose,
+                      " has no entitlement and the policy names no default, "
+                      "so the contract does not include ");
+    }
+  }
   bool first = true;
   for (const std::string& feature : action.requires_features) {
     if (included(feature)) continue;
@@ -68,7 +159,7 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
   text->append(
       ": giving it once sets a standard the customer will then expect every "
       "time.");
-  if (plan.entitlements.suppress) {
+  if (entitlements.suppress) {
     BlockedRef& blocked = scratch->blocked.emplace_back();
     blocked.action = r->action;
     blocked.code = BlockedCode::kBeyondContract;

@@ -71,6 +71,42 @@ absl::Time WindowStart(const BudgetPlan& budget, const PolicyPlan& plan,
   }
 }
 
+// What the budget has left, naming the cap that bound: "0.00 EUR left for
+// this customer (200.00 EUR per window, 0.00 EUR already granted)".
+// `the` starts the sentence: "The" or "the".
+void AppendLeft(absl::string_view the, const BudgetState& budget,
+                const Clip& clip, int64_t spent, absl::string_view currency,
+                std::string* text) {
+  const bool per_case = budget.case_cap >= 0 &&
+                        (clip.bound == BudgetBound::kPerCase ||
+                         (clip.bound == BudgetBound::kThisDecision &&
+                          budget.case_cap - budget.granted_in_case <=
+                              budget.window_cap - budget.granted_in_window));
+  absl::StrAppend(text, the, " goodwill budget has ",
+                  FormatMoney(clip.remaining, currency), " left");
+  if (clip.bound == BudgetBound::kThisDecision) {
+    absl::StrAppend(text, " after the ", FormatMoney(spent, currency),
+                    " granted earlier in this decision (");
+  } else {
+    absl::StrAppend(text,
+                    per_case ? " for this case (" : " for this customer (");
+  }
+  if (per_case) {
+    absl::StrAppend(text, FormatMoney(budget.case_cap, currency), " per case, ",
+                    FormatMoney(budget.granted_in_case, currency),
+                    " already granted in this case");
+  } else {
+    absl::StrAppend(
+        text, FormatMoney(budget.window_cap, currency), " per window, ",
+        FormatMoney(budget.granted_in_window, currency), " already granted");
+  }
+  if (spent > 0 && clip.bound != BudgetBound::kThisDecision) {
+    absl::StrAppend(text, ", ", FormatMoney(spent, currency),
+                    " earlier in this decision");
+  }
+  text->append(")");
+}
+
 }  // namespace
 
 void CompileBudgets(PolicyCompiler& c) {
@@ -176,12 +212,26 @@ void ProposeBudget(const DecideState& state, Outcome* outcome) {
   outcome->budget = result;
 }
 
-Clip ClipToBudget(int64_t remaining, int64_t wanted, int64_t min_amount) {
+Clip ClipToBudget(const BudgetLeft& left, int64_t spent, int64_t wanted,
+                  int64_t min_amount) {
+  const bool case_is_smaller =
+      left.per_case >= 0 && left.per_case <= left.window;
+  const int64_t before = case_is_smaller ? left.per_case : left.window;
   Clip clip;
-  clip.granted = std::min(wanted, remaining);
+  clip.remaining = std::max<int64_t>(0, before - spent);
+  clip.granted = std::min(wanted, clip.remaining);
   clip.blocked = clip.granted < std::max<int64_t>(1, min_amount);
   if (clip.blocked) clip.granted = 0;
+  if (wanted > clip.remaining) {
+    clip.bound = before >= wanted  ? BudgetBound::kThisDecision
+                 : case_is_smaller ? BudgetBound::kPerCase
+                                   : BudgetBound::kPerWindow;
+  }
   return clip;
+}
+
+Clip ClipToBudget(int64_t remaining, int64_t wanted, int64_t min_amount) {
+  return ClipToBudget(BudgetLeft{remaining, -1}, 0, wanted, min_amount);
 }
 
 void AdjustBudget(const AdjustState& state, RankScratch* scratch) {
@@ -189,7 +239,14 @@ void AdjustBudget(const AdjustState& state, RankScratch* scratch) {
   const PolicyPlan& plan = state.plan;
   const BudgetState& budget = *state.outcome.budget;
   const SourceRef source{SourceKind::kBudget, 0, budget.id};
-  int64_t remaining = budget.remaining;
+  BudgetLeft left;
+  left.window =
+      std::max<int64_t>(0, budget.window_cap - budget.granted_in_window);
+  if (budget.case_cap >= 0) {
+    left.per_case =
+        std::max<int64_t>(0, budget.case_cap - budget.granted_in_case);
+  }
+  int64_t spent = 0;  // granted earlier in this decision
   std::vector<RankedAction>& ranked = scratch->ranked;
   std::vector<RankedAction>& alternatives = scratch->alternatives;
   alternatives.clear();
@@ -216,18 +273,20 @@ void AdjustBudget(const AdjustState& state, RankScratch* scratch) {
     Value* param = FindParam(r.params, action.amount_param);
     // NormalizeAmounts made every amount a non-negative int.
     int64_t wanted = param == nullptr ? 0 : param->int_value;
-    const Clip clip = ClipToBudget(remaining, wanted, action.min_amount);
+    const Clip clip = ClipToBudget(left, spent, wanted, action.min_amount);
     if (clip.blocked) {
       ReasonRef& why = scratch->notes.Add();
       int why_index = static_cast<int>(scratch->notes.size()) - 1;
       std::string* text = why.StartRendered(source);
-      absl::StrAppend(
-          text, "The goodwill budget has ",
-          FormatMoney(remaining, plan.currency), " left for this customer (",
-          FormatMoney(budget.window_cap, plan.currency), " per window, ",
-          FormatMoney(budget.granted_in_window, plan.currency),
-          " already granted); ");
-      if (action.min_amount > 0) {
+      AppendLeft("The", budget, clip, spent, plan.currency, text);
+      text->append("; ");
+      if (clip.bound == BudgetBound::kNone) {
+        // The budget covers it: the amount itself is below the minimum.
+        absl::StrAppend(text, "the ", FormatMoney(wanted, plan.currency),
+                        " wanted is below the ",
+                        FormatMoney(action.min_amount, plan.currency),
+                        " that makes this gesture meaningful.");
+      } else if (action.min_amount > 0) {
         absl::StrAppend(text, "below the ",
                         FormatMoney(action.min_amount, plan.currency),
                         " that makes this gesture meaningful.");
@@ -273,12 +332,13 @@ void AdjustBudget(const AdjustState& state, RankScratch* scratch) {
     const int64_t granted = clip.granted;
     if (granted < wanted) {
       *param = Value::Int(granted);
-      absl::StrAppend(scratch->AddNote(&r).StartRendered(source),
-                      "Reduced from ", FormatMoney(wanted, plan.currency),
-                      " to ", FormatMoney(granted, plan.currency),
-                      ": that is what the goodwill budget has left.");
+      std::string* text = scratch->AddNote(&r).StartRendered(source);
+      absl::StrAppend(text, "Reduced from ", FormatMoney(wanted, plan.currency),
+                      " to ", FormatMoney(granted, plan.currency), ": ");
+      AppendLeft("the", budget, clip, spent, plan.currency, text);
+      text->append(".");
     }
-    remaining -= granted;
+    spent += granted;
     scratch->SetEffect(&r,
                        EffectRef{EffectKind::kGoodwill, budget.id, granted, 0});
     ranked[kept++] = r;

@@ -23,14 +23,39 @@ void ProposeBudget(const DecideState& state, Outcome* outcome);
 // candidate met) blocks it, and it passes the entitlement check.
 void AdjustBudget(const AdjustState& state, RankScratch* scratch);
 
+// Which limit bound an amount the budget clipped or blocked.
+enum class BudgetBound {
+  kNone,       // none: the wanted amount fits what is left
+  kPerWindow,  // the cap per customer per window
+  kPerCase,    // the cap per case
+  // What the caps left would have covered it, but grants earlier in this
+  // decision used it.
+  kThisDecision,
+};
+
+// What the budget has left before this decision, per cap.
+struct BudgetLeft {
+  int64_t window = 0;     // per window: the cap minus grants in the window
+  int64_t per_case = -1;  // per case: the cap minus this case's grants; -1
+                          // when the budget has no cap per case
+};
+
 // The budget's clipping rule for one monetary action.
 struct Clip {
-  bool blocked = false;  // below the minimum: budget_exhausted
-  int64_t granted = 0;   // when not blocked: the amount to grant
+  bool blocked = false;   // below the minimum: budget_exhausted
+  int64_t granted = 0;    // when not blocked: the amount to grant
+  int64_t remaining = 0;  // what was left for this action
+  BudgetBound bound = BudgetBound::kNone;  // which limit bound, if any
 };
-// `wanted` clipped to `remaining`; blocked when that is below `min_amount`
-// (at least 1 minor unit: a grant of nothing is no gesture).
-// REQUIRES: remaining >= 0, wanted >= 0.
+// `wanted` clipped to what `left` leaves once `spent` (granted earlier in
+// this decision) is taken off; blocked when that is below `min_amount` (at
+// least 1 minor unit: a grant of nothing is no gesture). `bound` names the
+// limit that made the amount smaller than wanted: the smaller cap (per case
+// on a tie), or this decision when the caps alone would have covered it.
+// REQUIRES: left.window >= 0, left.per_case >= -1, spent >= 0, wanted >= 0.
+Clip ClipToBudget(const BudgetLeft& left, int64_t spent, int64_t wanted,
+                  int64_t min_amount);
+// The same with one cap (per window) and nothing spent yet.
 Clip ClipToBudget(int64_t remaining, int64_t wanted, int64_t min_amount);
 
 }  // namespace tact::internal
