@@ -18,7 +18,9 @@
 #ifndef TACT_SRC_POLICY_CONSTRUCTS_CONSTRUCTS_H_
 #define TACT_SRC_POLICY_CONSTRUCTS_CONSTRUCTS_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "absl/types/span.h"
@@ -42,6 +44,8 @@ struct ProposeBuffers {
   std::string intro;
   std::string due;
   std::string text;
+  // Ladder steps recorded at this decision's `now`.
+  std::vector<int64_t> steps;
 };
 
 // Everything a propose step reads while deciding, and its buffers.
