@@ -104,6 +104,7 @@ def test_one_case_decided_many_times_records_nothing_twice():
         assert _ids(decide(now, "k1", "time_wasting")) == ["warn"]
         assert _ids(decide(now, "k1", "time_wasting")) == ["warn"]  # same now
     assert [e["case_id"] for e in history if e["kind"] == "strike"] == ["k0", "k1"]
+    history.clear()  # another customer, with no strikes to warn about
 
     # An unhappy case: one rung per decision, each recorded once.
     first = decide(NOW, "u1", "unhappy")
