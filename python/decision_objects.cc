@@ -76,6 +76,8 @@ struct Registry {
   TACT_NAME(ref);
   TACT_NAME(amount);
   TACT_NAME(step);
+  TACT_NAME(case_id);
+  TACT_NAME(at);
   TACT_NAME(source);
   TACT_NAME(rule_id);
   TACT_NAME(fired);
@@ -242,6 +244,8 @@ py::object EffectObject(const Registry& r, const v1::Effect& e) {
   Set(d, r.ref, Str(e.ref()));
   Set(d, r.amount, Int(e.amount()));
   Set(d, r.step, Int(e.step()));
+  Set(d, r.case_id, Str(e.case_id()));
+  Set(d, r.at, e.has_at() ? DateTime(e.at()) : py::none());
   return Instance(r.effect, std::move(d));
 }
 

@@ -176,8 +176,11 @@ class Chatbot:
                 now: dt.datetime) -> List[Dict[str, Any]]:
         at = _timestamp(now)
         events = [{"at": at, "kind": a.action, "caseId": self.case_id} for a in said]
+        # Each effect is exactly the event to append (this case, at now);
+        # one already recorded in this case is not emitted again.
         for effect in decision.effects:
-            event: Dict[str, Any] = {"at": at, "kind": effect.kind, "caseId": self.case_id}
+            event: Dict[str, Any] = {"at": _timestamp(effect.at), "kind": effect.kind,
+                                     "caseId": effect.case_id}
             if effect.ref:
                 event["ref"] = effect.ref
             if effect.amount:

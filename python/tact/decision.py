@@ -12,6 +12,7 @@ each field means.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 from typing import Any, Dict, List, Optional
 
@@ -65,12 +66,26 @@ class BlockedAction:
 @dataclasses.dataclass(frozen=True)
 class Effect:
     """What the host should record if it follows the advice, e.g.
-    strike(ref), goodwill(amount), rung_offered(ref, step), surprise(ref, step)."""
+    strike(ref), goodwill(amount), rung_offered(ref, step), surprise(ref, step):
+    exactly the history event to append (see event())."""
 
     kind: str = ""  # a tact.codes.EffectKind
     ref: str = ""
     amount: int = 0
     step: int = 0
+    case_id: str = ""  # the case's id
+    at: Optional[datetime.datetime] = None  # the decision's now (aware UTC)
+
+    def event(self) -> Dict[str, Any]:
+        """The history event to append, as a context dict entry."""
+        out: Dict[str, Any] = {"kind": self.kind}
+        if self.at is not None:
+            out["at"] = self.at
+        for name in ("ref", "amount", "step", "case_id"):
+            value = getattr(self, name)
+            if value:
+                out[name] = value
+        return out
 
 
 @dataclasses.dataclass(frozen=True)

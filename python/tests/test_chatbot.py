@@ -30,7 +30,10 @@ I want my money back
 @ 2026-03-12T15:00:00Z
 lol just kidding
 blah blah
+/new
 you useless bot
+/new
+lol
 Where is my order?
 """
 
@@ -58,9 +61,9 @@ def test_transcript_apology_first_recovery_and_three_strikes(tmp_path):
     state = tmp_path / "history.json"
     bot = _bot(str(state))
     replies, output = _replay(bot, TRANSCRIPT)
-    assert len(replies) == 10
+    assert len(replies) == 11
     greet, failure, thanks, unhappy1, unhappy2, refund = replies[:6]
-    strike1, strike2, strike3, after = replies[6:]
+    strike1, repeat, strike2, strike3, after = replies[6:]
 
     assert greet.startswith("Hi! I'm the support bot")
     # Apology first, then the fix within 24 h, a surprise, then the credit.
@@ -79,7 +82,9 @@ def test_transcript_apology_first_recovery_and_three_strikes(tmp_path):
     assert refund == ("I've asked a colleague who can approve a refund; "
                       "they'll get back to you in this chat.")
     # Three strikes: nothing special, a warning, then a polite goodbye.
+    # One conversation is one strike however many messages it has.
     assert "keep this chat on topic" not in strike1
+    assert "keep this chat on topic" not in repeat
     assert "keep this chat on topic" in strike2
     assert strike3.startswith("I'm sorry, I can't help further in this chat")
     assert after == strike3  # still out: the strikes are in the history
@@ -95,13 +100,17 @@ def test_transcript_apology_first_recovery_and_three_strikes(tmp_path):
     assert kinds.index("apologize") < kinds.index("fix_fast") < kinds.index("goodwill")
     assert "account_review" in kinds  # taken (recorded), never said
     assert "review the account" not in output.lower()
-    assert saved["conversations"] == 2
+    assert saved["conversations"] == 4
+    # Each strike is recorded once, in its own conversation.
+    strikes = [e["caseId"] for e in saved["history"] if e["kind"] == "strike"]
+    assert strikes == ["cus_42-chat-2", "cus_42-chat-3", "cus_42-chat-4"]
 
 
 def test_history_persists_between_runs(tmp_path):
     state = str(tmp_path / "history.json")
-    first, _ = _replay(_bot(state), "@ 2026-03-10T09:00:00Z\nlol\nblah\n")
-    assert "keep this chat on topic" in first[1]
+    first, _ = _replay(_bot(state), "@ 2026-03-10T09:00:00Z\nlol\nblah\n/new\nblah\n")
+    assert "keep this chat on topic" not in first[1]  # the same chat
+    assert "keep this chat on topic" in first[2]
     # A later run, same file: the third strike ends it at once.
     again, _ = _replay(_bot(state), "@ 2026-03-11T09:00:00Z\nyou useless bot\n")
     assert again[0].startswith("I'm sorry, I can't help further")

@@ -437,7 +437,9 @@ def _expected_attributes(d):
                                             [_reason(r) for r in b.get("wantedBy", [])])
                          for b in d.get("blocked", [])),
         "effects": tuple(tact.Effect(e.get("kind", ""), e.get("ref", ""),
-                                     int(e.get("amount", 0)), int(e.get("step", 0)))
+                                     int(e.get("amount", 0)), int(e.get("step", 0)),
+                                     e.get("caseId", ""),
+                                     _convert.parse_timestamp(e.get("at", "")))
                          for e in d.get("effects", [])),
         "trace": tuple(tact.RuleTrace(t.get("ruleId", ""), bool(t.get("fired", False)),
                                       t.get("failedCondition", ""), t.get("error", ""),

@@ -227,10 +227,18 @@ class Evaluator {
   // non-error value. Loop variables of the filters are restored after.
   template <typename Fn>
   Value ForEach(int32_t list, Fn fn) {
-    const int size = f_.context->history_size();
+    // Only the events visible at now (history_view.h).
+    const HistoryView& view = f_.history;
+    const int size = view.size();
     if (p_.exec[list].op == Op::kHistory) {
-      for (int32_t i = 0; i < size; ++i) {
-        if (!fn(i)) break;
+      if (view.all()) {
+        for (int32_t i = 0; i < size; ++i) {
+          if (!fn(i)) break;
+        }
+      } else {
+        for (int32_t k = 0; k < size; ++k) {
+          if (!fn(view.index(k))) break;
+        }
       }
       return Value::Bool(true);
     }
@@ -240,7 +248,8 @@ class Evaluator {
       saved.emplace_back(p_.exec[l].c, f_.loop[p_.exec[l].c]);
     }
     Value result = Value::Bool(true);
-    for (int32_t i = 0; i < size; ++i) {
+    for (int32_t k = 0; k < size; ++k) {
+      const int32_t i = view.index(k);
       if (!Keep(list, i, &result)) {
         if (result.is_error()) break;
         continue;

@@ -122,7 +122,10 @@ absl::Status Frame::Reset(const Program& program,
   }
   impl.definition_epoch.resize(p.definition_count, 0);
   impl.loop.assign(std::max<int32_t>(p.loop_depth, 1), -1);
+  impl.history.Reset(context);
   return absl::OkStatus();
 }
+
+const HistoryView& Frame::history() const { return impl_->history; }
 
 }  // namespace tact::internal

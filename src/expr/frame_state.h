@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "src/expr/history_view.h"
 #include "src/expr/planner.h"
 #include "src/expr/program.h"
 #include "src/expr/value.h"
@@ -29,6 +30,8 @@ struct FrameState {
   // epoch (so Reset need not clear it).
   std::vector<uint32_t> definition_epoch;
   uint32_t epoch = 0;
+  // The events visible at context->now(): what history macros iterate.
+  HistoryView history;
   // The history index each loop variable currently denotes.
   std::vector<int32_t> loop;
   // Strings made during evaluation (concatenation, conversions, messages).

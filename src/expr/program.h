@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "src/expr/history_view.h"
 #include "src/expr/value.h"
 #include "tact/v1/context.pb.h"
 
@@ -151,6 +152,10 @@ class Frame {
   // grown to the program's size). On error the frame must be Reset again
   // before use.
   absl::Status Reset(const Program& program, const tact::v1::Context& context);
+
+  // The history this decision sees: the events at or before the context's
+  // `now` (history_view.h). Every construct reads history through it.
+  const HistoryView& history() const;
 
  private:
   friend class Program;

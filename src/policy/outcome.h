@@ -153,6 +153,9 @@ struct BudgetState {
   int64_t granted_in_window = 0;
   int64_t case_cap = -1;  // -1: none
   int64_t granted_in_case = 0;
+  // This decision's goodwill is already recorded (re-deciding at the same
+  // now): it is offered again but not emitted again.
+  bool recorded_now = false;
 };
 
 struct Outcome {

@@ -208,6 +208,11 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
   }
 
   WriteRanking(plan, outcome, *scratch, decision);
+  // Each effect is the event to append: in this case, at now.
+  for (v1::Effect& e : *decision->mutable_effects()) {
+    e.mutable_case_id()->assign(context.case_().id());
+    *e.mutable_at() = context.now();
+  }
 }
 
 }  // namespace tact::internal

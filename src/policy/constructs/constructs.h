@@ -18,7 +18,9 @@
 #ifndef TACT_SRC_POLICY_CONSTRUCTS_CONSTRUCTS_H_
 #define TACT_SRC_POLICY_CONSTRUCTS_CONSTRUCTS_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "absl/types/span.h"
@@ -45,6 +47,8 @@ struct ProposeBuffers {
   // The ladders' contract check of a rung (the entitlement pass on one
   // action: its note says why a skipped rung is beyond the contract).
   RankScratch contract;
+  // Ladder steps recorded at this decision's `now`.
+  std::vector<int64_t> steps;
 };
 
 // Everything a propose step reads while deciding, and its buffers.

@@ -190,14 +190,23 @@ void ProposeBudget(const DecideState& state, Outcome* outcome) {
   }
   absl::Time start = WindowStart(budget, plan, state.now);
   const std::string& case_id = state.context.case_().id();
-  for (const v1::Event& e : state.context.history()) {
+  for (const v1::Event& e : state.frame.history()) {  // at <= now
+    // This decision's own grants, already recorded: a goodwill effect of
+    // this budget in this case at exactly now. Not past grants, and not
+    // emitted again.
+    if (!case_id.empty() && e.case_id() == case_id &&
+        e.kind() == kDefaultGrantedKind && e.ref() == budget.id &&
+        ToTime(e.at()) == state.now) {
+      result.recorded_now = true;
+      continue;
+    }
     if (e.amount() <= 0 || e.kind() != granted_kind) continue;
     absl::Time at = ToTime(e.at());
-    if (at >= start && at <= state.now) {
+    if (at >= start) {
       result.granted_in_window =
           AddClamped(result.granted_in_window, e.amount());
     }
-    if (!case_id.empty() && e.case_id() == case_id && at <= state.now) {
+    if (!case_id.empty() && e.case_id() == case_id) {
       result.granted_in_case = AddClamped(result.granted_in_case, e.amount());
     }
   }
@@ -339,8 +348,10 @@ void AdjustBudget(const AdjustState& state, RankScratch* scratch) {
       text->append(".");
     }
     spent += granted;
-    scratch->SetEffect(&r,
-                       EffectRef{EffectKind::kGoodwill, budget.id, granted, 0});
+    if (!budget.recorded_now) {
+      scratch->SetEffect(
+          &r, EffectRef{EffectKind::kGoodwill, budget.id, granted, 0});
+    }
     ranked[kept++] = r;
   }
   ranked.resize(kept);

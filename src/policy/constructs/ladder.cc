@@ -95,22 +95,32 @@ void FinishLadders(PolicyPlan* plan) {
 
 namespace {
 
-// The highest rung offered in this case and when, from the history.
+// The highest rung offered in this case and when, from the decision's view
+// of the history. A rung recorded in this case at exactly `now` is this
+// decision's own effect, already recorded (re-deciding at the same `now`
+// gives the same rung): it is not a previous rung, and `recorded_now` says
+// which steps were recorded then.
 struct LastRung {
   int step = 0;  // 0: none yet
   absl::Time at = absl::InfinitePast();
 };
 
-LastRung FindLastRung(const LadderPlan& ladder, const v1::Context& context) {
+LastRung FindLastRung(const LadderPlan& ladder, const DecideState& state,
+                      std::vector<int64_t>* recorded_now) {
   LastRung last;
-  const std::string& case_id = context.case_().id();
-  for (const v1::Event& e : context.history()) {
+  recorded_now->clear();
+  const std::string& case_id = state.context.case_().id();
+  for (const v1::Event& e : state.frame.history()) {
     if (e.kind() != Name(EffectKind::kRungOffered) || e.ref() != ladder.id ||
         e.case_id() != case_id) {
       continue;
     }
     int step = static_cast<int>(std::clamp<int64_t>(e.step(), 0, 1 << 30));
     absl::Time at = ToTime(e.at());
+    if (at == state.now && !case_id.empty()) {
+      recorded_now->push_back(e.step());
+      continue;
+    }
     if (step > last.step || (step == last.step && at > last.at)) {
       last.step = step;
       last.at = at;
@@ -170,7 +180,8 @@ void ProposeLadders(const DecideState& state, Outcome* outcome) {
         !EvaluateCondition(*plan.program, ladder.when, state.frame).holds()) {
       continue;
     }
-    LastRung last = FindLastRung(ladder, state.context);
+    std::vector<int64_t>& recorded_now = state.buffers.steps;
+    LastRung last = FindLastRung(ladder, state, &recorded_now);
     int top = static_cast<int>(ladder.rungs.size());
     // The next rung, or the highest one above it whose entry condition
     // holds. With no rung offered yet in this case, a rung entered so
@@ -257,6 +268,11 @@ void ProposeLadders(const DecideState& state, Outcome* outcome) {
           ", until ");
       AppendUtc(due, why);
       why->append(".");
+      continue;
+    }
+    // Already recorded at this `now`: offered, not emitted again.
+    if (std::find(recorded_now.begin(), recorded_now.end(), next) !=
+        recorded_now.end()) {
       continue;
     }
     candidate.effects.push_back(

@@ -17,6 +17,51 @@
 #include "tact/codes.h"
 
 namespace tact::internal {
+namespace {
+
+// `text` as a double-quoted expression string literal.
+std::string QuoteForExpression(absl::string_view text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    switch (ch) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        out.push_back(ch);
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+// Whether this case's strike of `id` is in the decision's view of the
+// history (kind "strike", ref = id, case_id = this case's id).
+bool StrikeRecorded(const DecideState& state, absl::string_view id) {
+  const std::string& case_id = state.context.case_().id();
+  if (case_id.empty()) return false;
+  for (const v1::Event& e : state.frame.history()) {
+    if (e.kind() == Name(EffectKind::kStrike) && e.ref() == id &&
+        e.case_id() == case_id) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 void CompileStrikeLimits(PolicyCompiler& c) {
   absl::flat_hash_set<std::string> ids;
@@ -51,12 +96,16 @@ void CompileStrikeLimits(PolicyCompiler& c) {
           path + ".counts", element,
           "say which history events are strikes, e.g. \"e.kind == 'no_show'\"");
     } else {
-      // One compiled count over the history. The window is inclusive at both
-      // ends: now - window <= e.at <= now.
+      // One compiled count over the history (the events at or before now).
+      // The window is inclusive: now - window <= e.at. This case's own
+      // strike records are left out: the case counts once, below.
       const std::string prefix = "history.count(e, (";
-      std::string source = absl::StrCat(
-          prefix, s.counts(), ") && e.at >= now - duration(\"",
-          absl::ToInt64Seconds(strike.window.length), "s\") && e.at <= now)");
+      std::string source =
+          absl::StrCat(prefix, s.counts(), ") && e.at >= now - duration(\"",
+                       absl::ToInt64Seconds(strike.window.length),
+                       "s\") && !(e.kind == \"", Name(EffectKind::kStrike),
+                       "\" && e.ref == ", QuoteForExpression(s.id()),
+                       " && e.case_id == case.id && case.id != \"\"))");
       ValueType int_type = ValueType::kInt;
       strike.count = c.Expression(source, &int_type, path + ".counts", element,
                                   static_cast<int>(prefix.size()));
@@ -107,10 +156,15 @@ void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
     Value counted = plan.program->Evaluate(strike.count, state.frame);
     if (counted.is_error()) continue;  // e.g. an event without a time
     int64_t count = counted.int_value;
-    if (!strike.current_is_strike.empty() &&
+    // This case is one strike at most: when it is a strike now or its
+    // strike is already recorded (then it is not emitted again).
+    const bool recorded = StrikeRecorded(state, strike.id);
+    const bool current =
+        !strike.current_is_strike.empty() &&
         EvaluateCondition(*plan.program, strike.current_is_strike, state.frame)
-            .holds()) {
-      ++count;
+            .holds();
+    if (current || recorded) ++count;
+    if (current && !recorded) {
       outcome->effects.push_back(
           EffectRef{EffectKind::kStrike, strike.id, 0, count});
     }
