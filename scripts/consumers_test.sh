@@ -56,9 +56,9 @@ foreign="$(nm -D --defined-only "${LIBDIR}/libtact.so" | awk '{print $3}' | c++f
   grep -Ev '^(tact_|tact::|(typeinfo|typeinfo name|vtable) for tact::|descriptor_table_tact_2fv1_|TableStruct_tact_2fv1_|.*google::protobuf::Arena::CreateMaybeMessage<tact::v1::)' || true)"
 [[ -z "${foreign}" ]] || fail "libtact.so exports non-tact symbols:
 ${foreign}"
-nm -D --defined-only "${LIBDIR}/libtact.so" | grep -q ' T tact_engine_decide_json$' ||
+nm -D --defined-only "${LIBDIR}/libtact.so" | grep ' T tact_engine_decide_json$' >/dev/null ||
   fail "C API not exported"
-if nm -D --defined-only "${LIBDIR}/libtact.so" | c++filt | grep -q 'tact::internal::'; then
+if nm -D --defined-only "${LIBDIR}/libtact.so" | c++filt | grep 'tact::internal::' >/dev/null; then
   fail "libtact.so exports tact::internal symbols"
 fi
 
@@ -83,8 +83,10 @@ for exe in decide decide_static; do
   head -n1 < <(grep '^action ' "${WORK}/cpp_${exe}.out") | grep -qx 'action apologize' ||
     fail "C++ consumer (${exe}): apologize is not the first action"
 done
-# The shared one really uses the installed libtact.so.
-ldd "${WORK}/cpp/decide" | grep -q "${LIBDIR}/${soname}" ||
+# The shared one really uses the installed libtact.so. (grep reads all of
+# ldd's output: with pipefail, `grep -q` exiting early can fail the pipeline
+# through ldd's SIGPIPE.)
+ldd "${WORK}/cpp/decide" | grep "${LIBDIR}/${soname}" >/dev/null ||
   fail "C++ consumer is not linked against the installed libtact.so"
 
 step "(b) C consumer: pkg-config tact, C API only"
