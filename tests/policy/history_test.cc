@@ -12,11 +12,16 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tact/engine.h"
+#include "tests/testing/decisions.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tact {
 namespace {
 
+using ::tact::testing::Blocked;
+using ::tact::testing::Effects;
+using ::tact::testing::Ids;
+using ::tact::testing::MustDecide;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
@@ -108,35 +113,6 @@ std::string Strike(absl::string_view case_id, int64_t at) {
   return Event(
       "strike", at,
       absl::StrCat("ref: \"time_wasting\" case_id: \"", case_id, "\" step: 1"));
-}
-
-v1::Decision MustDecide(const Engine& engine, const v1::Context& context) {
-  absl::StatusOr<v1::Decision> d = engine.Decide(context);
-  EXPECT_THAT(d, testing::IsOk());
-  return d.ok() ? *d : v1::Decision();
-}
-
-std::vector<std::string> Ids(const v1::Decision& d) {
-  std::vector<std::string> ids;
-  for (const auto& a : d.actions()) ids.push_back(a.action());
-  return ids;
-}
-
-std::vector<std::string> Blocked(const v1::Decision& d) {
-  std::vector<std::string> out;
-  for (const auto& b : d.blocked()) {
-    out.push_back(absl::StrCat(b.action(), ":", b.code()));
-  }
-  return out;
-}
-
-std::vector<std::string> Effects(const v1::Decision& d) {
-  std::vector<std::string> out;
-  for (const auto& e : d.effects()) {
-    out.push_back(
-        absl::StrCat(e.kind(), ":", e.ref(), ":", e.amount(), ":", e.step()));
-  }
-  return out;
 }
 
 int64_t Amount(const v1::RecommendedAction& a) {

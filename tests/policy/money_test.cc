@@ -10,11 +10,15 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tact/engine.h"
+#include "tests/testing/decisions.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tact {
 namespace {
 
+using ::tact::testing::Blocked;
+using ::tact::testing::Ids;
+using ::tact::testing::MustCompile;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -24,13 +28,6 @@ using ::testing::Not;
 // 2026-01-05T10:00:00Z, a Monday.
 constexpr int64_t kNow = 1767607200;
 constexpr int64_t kDay = 86400;
-
-std::unique_ptr<const Engine> MustCompile(absl::string_view text) {
-  absl::StatusOr<std::unique_ptr<const Engine>> engine =
-      Engine::FromText(text, PolicyFormat::kText, "t.textproto");
-  EXPECT_THAT(engine, testing::IsOk());
-  return engine.ok() ? *std::move(engine) : nullptr;
-}
 
 std::vector<std::string> Errors(absl::string_view text) {
   CompileResult r =
@@ -55,19 +52,6 @@ v1::Decision MustDecide(const Engine& engine, const v1::Context& context,
   absl::StatusOr<v1::Decision> d = engine.Decide(context, options);
   EXPECT_THAT(d, testing::IsOk());
   return d.ok() ? *d : v1::Decision();
-}
-
-std::vector<std::string> Ids(const v1::Decision& d) {
-  std::vector<std::string> ids;
-  for (const auto& a : d.actions()) ids.push_back(a.action());
-  return ids;
-}
-
-std::vector<std::string> Blocked(const v1::Decision& d) {
-  std::vector<std::string> out;
-  for (const auto& b : d.blocked())
-    out.push_back(absl::StrCat(b.action(), ":", b.code()));
-  return out;
 }
 
 std::vector<std::string> Effects(const v1::Decision& d) {
