@@ -49,6 +49,8 @@ struct ProposeBuffers {
   RankScratch contract;
   // Ladder steps recorded at this decision's `now`.
   std::vector<int64_t> steps;
+  // The surprise gestures a customer has had, one flag per gesture.
+  std::vector<bool> had;
 };
 
 // Everything a propose step reads while deciding, and its buffers.

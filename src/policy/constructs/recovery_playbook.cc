@@ -112,14 +112,16 @@ SurprisePick PickSurprise(const PlaybookPlan& playbook,
   const std::string& case_id = state.context.case_().id();
   SurprisePick pick;
   pick.index = start;
-  // Gestures had, one bit each (those past the 64th are found by a scan).
-  uint64_t had = 0;
+  // Gestures had, one flag each, from the one view of the history (at <=
+  // now): one pass, whatever the number of gestures.
+  std::vector<bool>& had = state.buffers.had;
+  had.assign(n, false);
   auto is_surprise = [&](const v1::Event& e) {
     return e.kind() == Name(EffectKind::kSurprise) && e.ref() == playbook.id &&
-           e.step() >= 1 && e.step() <= n && ToTime(e.at()) <= state.now;
+           e.step() >= 1 && e.step() <= n;
   };
   absl::Time latest_in_case = absl::InfinitePast();
-  for (const v1::Event& e : state.context.history()) {
+  for (const v1::Event& e : state.frame.history()) {
     if (!is_surprise(e)) continue;
     int index = static_cast<int>(e.step() - 1);
     if (e.case_id() == case_id && ToTime(e.at()) >= latest_in_case) {
@@ -127,16 +129,10 @@ SurprisePick PickSurprise(const PlaybookPlan& playbook,
       pick.index = index;
       pick.in_this_case = true;
     }
-    if (index < 64) had |= uint64_t{1} << index;
+    had[index] = true;
   }
   if (pick.in_this_case) return pick;
-  auto was_had = [&](int index) {
-    if (index < 64) return (had >> index & 1) != 0;
-    for (const v1::Event& e : state.context.history()) {
-      if (is_surprise(e) && e.step() == index + 1) return true;
-    }
-    return false;
-  };
+  auto was_had = [&](int index) { return had[index]; };
   for (int k = 0; k < n; ++k) {
     int index = (start + k) % n;
     if (!was_had(index)) {
