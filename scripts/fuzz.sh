@@ -100,6 +100,13 @@ if [[ "${BUILD}" == "1" ]]; then
   fi
 fi
 
+for target in "${TARGETS[@]}"; do
+  if [[ ! -x "${BUILD_DIR}/fuzz/${target}_fuzzer" ]]; then
+    echo "fuzz.sh: ${BUILD_DIR}/fuzz/${target}_fuzzer is not built (drop --no-build)" >&2
+    exit 2
+  fi
+done
+
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
