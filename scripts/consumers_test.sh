@@ -5,8 +5,10 @@
 #   (a) examples/consumers/cpp      C++ with find_package(tact CONFIG)
 #   (b) examples/consumers/c        C with pkg-config, against the C API
 #   (c) examples/consumers/ctypes   Python ctypes calling the C API
-#   (d) examples/helpdesk           the SQLite ticket queue (find_package),
-#       replayed twice and killed mid-run, checking its recorded history.
+#   (d) examples/helpdesk           the SQLite ticket queue (find_package):
+#       tickets decided again on every update with nothing recorded twice
+#       (counts of strikes, rungs and grants), the file replayed, and the
+#       process killed mid-run, checking its recorded history.
 # Each decides on examples/policies/support.textproto and a context; their
 # JSON must equal the installed `tact decide --format=json`, byte for byte.
 #
@@ -128,27 +130,60 @@ cmake --build "${WORK}/helpdesk" -j"${JOBS}" >>"${WORK}/helpdesk.log" ||
 HELPDESK="${WORK}/helpdesk/helpdesk"
 HD_POLICY="${HELPDESK_SRC}/helpdesk_policy.textproto"
 TICKETS="${HELPDESK_SRC}/tickets.jsonl"
-n_tickets="$(grep -c '^{' "${TICKETS}")"
+n_updates="$(grep -c '^{' "${TICKETS}")"
 
 # One uninterrupted run: the reference history.
 "${HELPDESK}" --policy="${HD_POLICY}" --db="${WORK}/ref.db" "${TICKETS}" >"${WORK}/ref.out"
 "${HELPDESK}" --db="${WORK}/ref.db" --events >"${WORK}/ref.events"
 sed -n '/^Queue/,$p' "${WORK}/ref.out"
+[[ "$(grep -c '^T-[0-9]*#[0-9]*: ' "${WORK}/ref.out")" == "${n_updates}" ]] ||
+  fail "not every ticket update was decided: $(cat "${WORK}/ref.out")"
 # The effects the policy must produce over this ticket file.
-for want in 'T-1001 cus_ann .* rung_offered(unhappy_customer amount=0 step=1)' \
-            'T-1002 cus_bob .* strike(time_wasting ' \
-            'T-1004 cus_ann .* rung_offered(unhappy_customer amount=0 step=2)' \
-            'T-1004 cus_ann .* goodwill(goodwill amount=1500 ' \
-            'T-1007 cus_bob .* strike(time_wasting '; do
+for want in 'T-1001#1 cus_ann .* rung_offered(unhappy_customer amount=0 step=1)' \
+            'T-1002#1 cus_bob .* strike(time_wasting ' \
+            'T-1001#2 cus_ann .* rung_offered(unhappy_customer amount=0 step=2)' \
+            'T-1001#2 cus_ann .* goodwill(goodwill amount=1500 ' \
+            'T-1005#1 cus_bob .* strike(time_wasting '; do
   grep -q "${want}" "${WORK}/ref.events" || fail "history lacks /${want}/:
 $(cat "${WORK}/ref.events")"
 done
-grep -q 'T-1007 .*decline_politely' "${WORK}/ref.out" ||
-  fail "third strike did not decline: $(grep T-1007 "${WORK}/ref.out")"
+grep -q '^T-1005#2: .*decline_politely' "${WORK}/ref.out" ||
+  fail "third strike did not decline: $(grep T-1005 "${WORK}/ref.out")"
+
+# A ticket decided again on every update records nothing twice: one strike
+# per time-wasting ticket however many messages it has (three in all, not
+# seven), each rung once, each grant once; the update at the same now as
+# the grant gets the same credit and records nothing.
+for quiet in 'T-1002#2' 'T-1002#3' 'T-1001#3' 'T-1004#2' 'T-1005#2' 'T-1001#5'; do
+  grep -q "^${quiet}: .*nothing to record$" "${WORK}/ref.out" ||
+    fail "${quiet} recorded something again: $(grep "^${quiet}: " "${WORK}/ref.out")"
+done
+grep -q '^T-1001#3: .*goodwill_credit amount=1500; .*nothing to record$' "${WORK}/ref.out" ||
+  fail "the same-now update did not give the same credit: $(grep '^T-1001#3: ' "${WORK}/ref.out")"
+[[ "$(grep -c ' strike(time_wasting ' "${WORK}/ref.events")" == 3 ]] ||
+  fail "expected 3 strikes: $(cat "${WORK}/ref.events")"
+[[ "$(grep -c ' goodwill(goodwill ' "${WORK}/ref.events")" == 2 ]] ||
+  fail "expected 2 grants: $(cat "${WORK}/ref.events")"
+# No event recorded twice for one case (same kind, ref, step and amount).
+dupes="$(awk '{print $3, $5, $6, $7, $8}' "${WORK}/ref.events" | sort | uniq -d)"
+[[ -z "${dupes}" ]] || fail "recorded twice: ${dupes}"
+# The helpdesk's own tally, per ticket (case).
+diff <(sed -n '/^Recorded per ticket/,$p' "${WORK}/ref.out") - <<'TALLY' ||
+Recorded per ticket (case):
+  T-1001  cus_ann  surprise(service_failure) x1  steps 1
+  T-1001  cus_ann  rung_offered(unhappy_customer) x3  steps 1 2 3
+  T-1001  cus_ann  goodwill(goodwill) x2  amounts 1500 2500
+  T-1002  cus_bob  strike(time_wasting) x1  steps 1
+  T-1004  cus_bob  rung_offered(unhappy_customer) x1  steps 1
+  T-1004  cus_bob  strike(time_wasting) x1  steps 2
+  T-1005  cus_bob  rung_offered(unhappy_customer) x1  steps 1
+  T-1005  cus_bob  strike(time_wasting) x1  steps 3
+TALLY
+  fail "the helpdesk's tally differs (above)"
 
 # Replaying the same file records nothing more.
 "${HELPDESK}" --policy="${HD_POLICY}" --db="${WORK}/ref.db" "${TICKETS}" >"${WORK}/replay.out"
-[[ "$(grep -c ': already processed$' "${WORK}/replay.out")" == "${n_tickets}" ]] ||
+[[ "$(grep -c ': already processed$' "${WORK}/replay.out")" == "${n_updates}" ]] ||
   fail "replay re-decided tickets: $(cat "${WORK}/replay.out")"
 "${HELPDESK}" --db="${WORK}/ref.db" --events | cmp - "${WORK}/ref.events" ||
   fail "replay changed the recorded history"
@@ -166,7 +201,7 @@ run_killed HELPDESK_KILL_INSIDE=3   # dies with ticket 3's effects uncommitted
 run_killed HELPDESK_KILL_AFTER=2    # resumes at 3, dies after committing 4
 "${HELPDESK}" --policy="${HD_POLICY}" --db="${WORK}/crash.db" "${TICKETS}" >"${WORK}/resume.out"
 [[ "$(grep -c ': already processed$' "${WORK}/resume.out")" == 4 ]] ||
-  fail "resume: expected 4 tickets already processed: $(cat "${WORK}/resume.out")"
+  fail "resume: expected 4 ticket updates already processed: $(cat "${WORK}/resume.out")"
 "${HELPDESK}" --db="${WORK}/crash.db" --events | cmp - "${WORK}/ref.events" ||
   fail "after kills and resume the history differs from an uninterrupted run:
 $(diff <("${HELPDESK}" --db="${WORK}/crash.db" --events) "${WORK}/ref.events")"

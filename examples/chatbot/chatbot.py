@@ -8,7 +8,10 @@ the top action's text; when the top action is a recovery-playbook step it
 says the whole playbook in order, so a service failure always starts with
 "I'm sorry". Actions above the bot's authority are handed to a colleague.
 It then appends to the history what it said and the decision's effects
-(strike, goodwill, rung_offered), so the next decision knows them.
+(strike, goodwill, rung_offered, surprise), so the next decision knows them.
+A conversation is one case decided again on every message: tact emits an
+effect the case already has only once, so a chat of three time-wasting
+messages is one strike (transcript.txt shows it).
 
 The message is read by the policy itself (RE2 `matches()` definitions in
 chatbot_policy.textproto): no keyword lists here.

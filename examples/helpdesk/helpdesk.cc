@@ -1,19 +1,27 @@
-// helpdesk: a ticket queue that asks tact what to do with each ticket.
+// helpdesk: a ticket queue that asks tact what to do on every ticket update.
 //
 //   helpdesk --policy=POLICY --db=DB [--authority=agent] TICKETS.jsonl
-//       decides every ticket not yet processed, recording its effects, then
-//       prints the queue with the recommended actions.
+//       decides every ticket update not yet processed, recording its
+//       effects, then prints the queue with the recommended actions and what
+//       each ticket has recorded (its history tally).
 //   helpdesk --db=DB --events
 //       prints every recorded history event (for audits and tests).
 //
-// Each ticket is one transaction: read the customer's history, decide,
-// record the decision's effects as history events and mark the ticket
+// A ticket is one case, decided again on each of its updates (a customer
+// reply, an agent's edit), each time with the customer's whole history,
+// including what earlier updates recorded. tact does not count or emit an
+// effect the case already has, so a ticket's strike, each rung and each
+// grant are recorded once however many updates it gets; an update at the
+// same `now` as the last one gets the same decision and records nothing.
+//
+// Each update is one transaction: read the customer's history, decide,
+// record the decision's effects as history events and mark the update
 // processed, then commit. Feeding the same file again records nothing twice;
 // a process killed at any point resumes where it stopped.
 //
 // Testing hooks (environment): HELPDESK_KILL_AFTER=N makes the process
-// SIGKILL itself after committing its N-th ticket; HELPDESK_KILL_INSIDE=N
-// after recording the N-th ticket's effects but before committing them.
+// SIGKILL itself after committing its N-th update; HELPDESK_KILL_INSIDE=N
+// after recording the N-th update's effects but before committing them.
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -27,6 +35,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "history_store.h"
 #include "tact/tact.h"
 #include "ticket.h"
@@ -68,7 +78,8 @@ int EnvInt(const char* name) {
   return value == nullptr ? 0 : std::atoi(value);
 }
 
-// "1. apologize; 2. goodwill_credit amount=1500 | needs supervisor: ..."
+// "1. apologize; 2. goodwill_credit amount=1500; needs supervisor: ...;
+// record goodwill(goodwill 1500)", or "...; nothing to record".
 std::string Summarize(const tact::v1::Decision& decision) {
   std::vector<std::string> parts;
   for (const tact::v1::RecommendedAction& action : decision.actions()) {
@@ -91,11 +102,12 @@ std::string Summarize(const tact::v1::Decision& decision) {
         effect.amount() != 0 ? absl::StrCat(" ", effect.amount()) : "",
         effect.step() != 0 ? absl::StrCat(" #", effect.step()) : "", ")"));
   }
+  if (decision.effects().empty()) parts.push_back("nothing to record");
   return absl::StrJoin(parts, "; ");
 }
 
-// Decides and records one ticket in one transaction. `seen` counts the
-// tickets this run has recorded (for the kill hooks).
+// Decides and records one ticket update in one transaction. `seen` counts
+// the updates this run has recorded (for the kill hooks).
 absl::Status ProcessTicket(const tact::Engine& engine,
                            const tact::DecideOptions& options,
                            HistoryStore& store, Ticket ticket, int& seen) {
@@ -104,10 +116,11 @@ absl::Status ProcessTicket(const tact::Engine& engine,
     if (!status.ok()) store.Rollback().IgnoreError();
     return status;
   };
-  absl::StatusOr<bool> processed = store.IsProcessed(ticket.id);
+  const std::string key = ticket.Key();
+  absl::StatusOr<bool> processed = store.IsProcessed(key);
   if (!processed.ok()) return rollback_on_error(processed.status());
   if (*processed) {
-    std::cout << ticket.id << ": already processed\n";
+    std::cout << key << ": already processed\n";
     return store.Rollback();
   }
   absl::StatusOr<std::vector<tact::v1::Event>> history =
@@ -121,23 +134,21 @@ absl::Status ProcessTicket(const tact::Engine& engine,
       engine.Decide(ticket.context, options);
   absl::Status recorded;
   if (decision.ok()) {
-    recorded = store.RecordEffects(ticket.id, ticket.context, *decision);
+    recorded = store.RecordEffects(key, ticket.context, *decision);
     if (recorded.ok()) {
       const std::string summary = Summarize(*decision);
-      std::cout << ticket.id << ": " << summary << "\n";
+      std::cout << key << ": " << summary << "\n";
       if (++seen == EnvInt("HELPDESK_KILL_INSIDE")) std::raise(SIGKILL);
-      recorded =
-          store.MarkProcessed(ticket.id, ticket.context, "decided", summary,
-                              tact::DecisionToJson(*decision, false));
+      recorded = store.MarkProcessed(key, ticket.context, "decided", summary,
+                                     tact::DecisionToJson(*decision, false));
     }
   } else {
     // A context tact cannot decide on: recorded as rejected, so a replay
     // does not retry it forever; fix the ticket and send it with a new id.
-    std::cout << ticket.id << ": rejected: " << decision.status().message()
-              << "\n";
+    std::cout << key << ": rejected: " << decision.status().message() << "\n";
     ++seen;
     recorded = store.MarkProcessed(
-        ticket.id, ticket.context,
+        key, ticket.context,
         absl::StrCat("rejected: ", decision.status().message()), "", "");
   }
   if (!recorded.ok()) return rollback_on_error(recorded);
@@ -206,16 +217,28 @@ int Run(const Flags& flags) {
     std::cerr << "helpdesk: " << queue.status().message() << "\n";
     return 1;
   }
-  std::cout << "\nQueue (" << queue->size() << " tickets, policy "
+  std::cout << "\nQueue (" << queue->size() << " ticket updates, policy "
             << (*engine)->policy().name() << "@"
             << (*engine)->policy().version() << ", as " << flags.authority
             << "):\n";
   for (const QueueEntry& entry : *queue) {
-    std::cout << "  " << entry.ticket_id << "  " << entry.customer_id << "  "
-              << entry.case_id << "  "
+    std::cout << "  " << entry.ticket_update << "  " << entry.customer_id
+              << "  " << entry.case_id << "  "
               << (entry.outcome == "decided" ? entry.recommended
                                              : entry.outcome)
               << "\n";
+  }
+
+  // Each case's recorded effects: one strike, each rung and grant once.
+  absl::StatusOr<std::string> tally = (*store)->Tally();
+  if (!tally.ok()) {
+    std::cerr << "helpdesk: " << tally.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "\nRecorded per ticket (case):\n";
+  for (absl::string_view row :
+       absl::StrSplit(*tally, '\n', absl::SkipEmpty())) {
+    std::cout << "  " << row << "\n";
   }
   return failures == 0 ? 0 : 1;
 }

@@ -15,7 +15,7 @@ namespace {
 
 constexpr char kSchema[] = R"sql(
 CREATE TABLE IF NOT EXISTS processed_tickets (
-  ticket_id     TEXT PRIMARY KEY,
+  ticket_update TEXT PRIMARY KEY,
   seq           INTEGER NOT NULL UNIQUE,
   customer_id   TEXT NOT NULL,
   case_id       TEXT NOT NULL,
@@ -26,8 +26,8 @@ CREATE TABLE IF NOT EXISTS processed_tickets (
 );
 CREATE TABLE IF NOT EXISTS events (
   id          INTEGER PRIMARY KEY,
-  customer_id TEXT NOT NULL,
-  ticket_id   TEXT NOT NULL,
+  customer_id   TEXT NOT NULL,
+  ticket_update TEXT NOT NULL,
   at_seconds  INTEGER NOT NULL,
   kind        TEXT NOT NULL,
   amount      INTEGER NOT NULL DEFAULT 0,
@@ -123,9 +123,11 @@ absl::Status HistoryStore::Begin() { return Exec("BEGIN IMMEDIATE;"); }
 absl::Status HistoryStore::Commit() { return Exec("COMMIT;"); }
 absl::Status HistoryStore::Rollback() { return Exec("ROLLBACK;"); }
 
-absl::StatusOr<bool> HistoryStore::IsProcessed(absl::string_view ticket_id) {
-  Statement query(db_, "SELECT 1 FROM processed_tickets WHERE ticket_id = ?1;");
-  query.Bind(1, ticket_id);
+absl::StatusOr<bool> HistoryStore::IsProcessed(
+    absl::string_view ticket_update) {
+  Statement query(db_,
+                  "SELECT 1 FROM processed_tickets WHERE ticket_update = ?1;");
+  query.Bind(1, ticket_update);
   const bool found = query.Step();
   if (absl::Status status = query.status(); !status.ok()) return status;
   return found;
@@ -151,16 +153,17 @@ absl::StatusOr<std::vector<tact::v1::Event>> HistoryStore::History(
   return history;
 }
 
-absl::Status HistoryStore::RecordEffects(absl::string_view ticket_id,
+absl::Status HistoryStore::RecordEffects(absl::string_view ticket_update,
                                          const tact::v1::Context& context,
                                          const tact::v1::Decision& decision) {
   for (const tact::v1::Effect& effect : decision.effects()) {
     Statement insert(db_,
-                     "INSERT INTO events (customer_id, ticket_id, at_seconds, "
+                     "INSERT INTO events (customer_id, ticket_update, "
+                     "at_seconds, "
                      "kind, amount, case_id, ref, step) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);");
     insert.Bind(1, context.customer().id())
-        .Bind(2, ticket_id)
+        .Bind(2, ticket_update)
         .Bind(3, static_cast<int64_t>(decision.now().seconds()))
         .Bind(4, effect.kind())
         .Bind(5, static_cast<int64_t>(effect.amount()))
@@ -172,18 +175,19 @@ absl::Status HistoryStore::RecordEffects(absl::string_view ticket_id,
   return absl::OkStatus();
 }
 
-absl::Status HistoryStore::MarkProcessed(absl::string_view ticket_id,
+absl::Status HistoryStore::MarkProcessed(absl::string_view ticket_update,
                                          const tact::v1::Context& context,
                                          absl::string_view outcome,
                                          absl::string_view recommended,
                                          absl::string_view decision_json) {
   Statement insert(
       db_,
-      "INSERT INTO processed_tickets (ticket_id, seq, customer_id, case_id, "
+      "INSERT INTO processed_tickets (ticket_update, seq, customer_id, "
+      "case_id, "
       "now_seconds, outcome, recommended, decision_json) VALUES (?1, "
       "(SELECT COALESCE(MAX(seq), 0) + 1 FROM processed_tickets), ?2, ?3, ?4, "
       "?5, ?6, ?7);");
-  insert.Bind(1, ticket_id)
+  insert.Bind(1, ticket_update)
       .Bind(2, context.customer().id())
       .Bind(3, context.case_().id())
       .Bind(4, static_cast<int64_t>(context.now().seconds()))
@@ -195,7 +199,7 @@ absl::Status HistoryStore::MarkProcessed(absl::string_view ticket_id,
 
 absl::StatusOr<std::vector<QueueEntry>> HistoryStore::Queue() {
   Statement query(db_,
-                  "SELECT ticket_id, customer_id, case_id, outcome, "
+                  "SELECT ticket_update, customer_id, case_id, outcome, "
                   "recommended FROM processed_tickets ORDER BY seq;");
   std::vector<QueueEntry> queue;
   while (query.Step()) {
@@ -208,7 +212,7 @@ absl::StatusOr<std::vector<QueueEntry>> HistoryStore::Queue() {
 
 absl::StatusOr<std::string> HistoryStore::DumpEvents() {
   Statement query(db_,
-                  "SELECT id, ticket_id, customer_id, at_seconds, kind, "
+                  "SELECT id, ticket_update, customer_id, at_seconds, kind, "
                   "amount, case_id, ref, step FROM events ORDER BY id;");
   std::string out;
   while (query.Step()) {
@@ -216,6 +220,30 @@ absl::StatusOr<std::string> HistoryStore::DumpEvents() {
                           query.Int(0), query.Text(1), query.Text(2),
                           query.Int(3), query.Text(4), query.Text(7),
                           query.Int(5), query.Int(8), query.Text(6));
+  }
+  if (absl::Status status = query.status(); !status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::string> HistoryStore::Tally() {
+  // Steps for strikes, rungs and surprises; amounts for grants. The inner
+  // query fixes the order group_concat reads them in (recording order);
+  // cases come in the order they first recorded something.
+  Statement query(
+      db_,
+      "SELECT case_id, customer_id, kind, ref, COUNT(*), "
+      "group_concat(CASE WHEN kind = 'goodwill' THEN amount ELSE step END, "
+      "' '), MAX(kind = 'goodwill') "
+      "FROM (SELECT * FROM events ORDER BY id) "
+      "GROUP BY case_id, customer_id, kind, ref "
+      "ORDER BY MIN(MIN(id)) OVER (PARTITION BY case_id, customer_id), "
+      "MIN(id);");
+  std::string out;
+  while (query.Step()) {
+    absl::StrAppendFormat(&out, "%s  %s  %s(%s) x%d  %s %s\n", query.Text(0),
+                          query.Text(1), query.Text(2), query.Text(3),
+                          query.Int(4), query.Int(6) != 0 ? "amounts" : "steps",
+                          query.Text(5));
   }
   if (absl::Status status = query.status(); !status.ok()) return status;
   return out;

@@ -1,16 +1,19 @@
-// The helpdesk's own database (SQLite): per-customer history and the tickets
-// already processed.
+// The helpdesk's own database (SQLite): per-customer history and the ticket
+// updates already processed.
 //
-// Exactly-once effects: a ticket's decision effects (history events) and its
+// Exactly-once updates: an update's decision effects (history events) and its
 // row in `processed_tickets` are written in one transaction, so after a crash
-// a ticket is either wholly recorded (and skipped when seen again) or not at
+// an update is either wholly recorded (and skipped when seen again) or not at
 // all (and decided again, on the same history, giving the same decision).
+// Across the updates of one ticket (one case) tact itself keeps the history
+// right: an effect already recorded for the case (its strike, a rung, a
+// grant) is not emitted again, so each is recorded once (Tally shows it).
 //
 // Schema:
-//   processed_tickets(ticket_id PRIMARY KEY, seq, customer_id, case_id,
+//   processed_tickets(ticket_update PRIMARY KEY, seq, customer_id, case_id,
 //                     now_seconds, outcome, recommended, decision_json)
-//   events(id, customer_id, ticket_id, at_seconds, kind, amount, case_id,
-//          ref, step)       -- tact.v1.Event, plus who and which ticket
+//   events(id, customer_id, ticket_update, at_seconds, kind, amount, case_id,
+//          ref, step)   -- tact.v1.Event, plus who and which update ("T-1#2")
 //
 // Thread-compatible; one HistoryStore per thread. Several processes may
 // share one database: BEGIN IMMEDIATE serializes their tickets.
@@ -31,9 +34,9 @@ struct sqlite3;
 
 namespace helpdesk {
 
-// One processed ticket, as the queue shows it.
+// One processed ticket update, as the queue shows it.
 struct QueueEntry {
-  std::string ticket_id;
+  std::string ticket_update;  // "T-1001#2"
   std::string customer_id;
   std::string case_id;
   std::string outcome;      // "decided" or "rejected: <why>"
@@ -54,29 +57,35 @@ class HistoryStore {
   absl::Status Commit();
   absl::Status Rollback();
 
-  // True when the ticket was recorded. REQUIRES: inside Begin().
-  absl::StatusOr<bool> IsProcessed(absl::string_view ticket_id);
+  // True when the update ("T-1001#2") was recorded. REQUIRES: inside Begin().
+  absl::StatusOr<bool> IsProcessed(absl::string_view ticket_update);
 
   // The customer's history, oldest first, as tact reads it.
   absl::StatusOr<std::vector<tact::v1::Event>> History(
       absl::string_view customer_id);
 
   // Records the decision's effects as events at the decision's `now`, and
-  // the ticket as processed. REQUIRES: inside Begin().
-  absl::Status RecordEffects(absl::string_view ticket_id,
+  // the update as processed. REQUIRES: inside Begin().
+  absl::Status RecordEffects(absl::string_view ticket_update,
                              const tact::v1::Context& context,
                              const tact::v1::Decision& decision);
-  absl::Status MarkProcessed(absl::string_view ticket_id,
+  absl::Status MarkProcessed(absl::string_view ticket_update,
                              const tact::v1::Context& context,
                              absl::string_view outcome,
                              absl::string_view recommended,
                              absl::string_view decision_json);
 
-  // Every processed ticket, in processing order.
+  // Every processed update, in processing order.
   absl::StatusOr<std::vector<QueueEntry>> Queue();
 
   // Every event, one line each, in recording order (for audits and tests).
   absl::StatusOr<std::string> DumpEvents();
+
+  // What each case (ticket) has recorded, one line per kind and ref, cases
+  // in the order they first recorded something:
+  //   "T-1001  cus_ann  rung_offered(unhappy_customer) x3  steps 1 2 3"
+  //   "T-1001  cus_ann  goodwill(goodwill) x2  amounts 1500 2500"
+  absl::StatusOr<std::string> Tally();
 
  private:
   explicit HistoryStore(sqlite3* db) : db_(db) {}

@@ -5,11 +5,14 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "tact/engine.h"
 
 namespace helpdesk {
+
+std::string Ticket::Key() const { return absl::StrCat(id, "#", update); }
 
 absl::StatusOr<Ticket> ParseTicket(absl::string_view line) {
   google::protobuf::Struct object;
@@ -27,6 +30,17 @@ absl::StatusOr<Ticket> ParseTicket(absl::string_view line) {
   }
   ticket.id = id->second.string_value();
   object.mutable_fields()->erase("id");
+  auto update = object.fields().find("update");
+  if (update != object.fields().end()) {
+    const double number = update->second.number_value();
+    if (!update->second.has_number_value() || number < 1 || number > 1e6 ||
+        number != static_cast<int>(number)) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "ticket %s: \"update\" must be a whole number from 1", ticket.id));
+    }
+    ticket.update = static_cast<int>(number);
+    object.mutable_fields()->erase("update");
+  }
 
   // The rest is a tact context: let tact parse it, so its errors name the
   // field exactly as for any other host.

@@ -18,7 +18,8 @@ import chatbot  # noqa: E402
 APOLOGY = "I'm so sorry, that's our mistake."
 
 TRANSCRIPT = """\
-# a service failure, then a customer who wastes our time
+# a service failure, then a customer who wastes our time: three chats of
+# several messages each
 @ 2026-03-10T09:00:00Z
 Hello!
 My lamp arrived damaged, the shade is broken!
@@ -30,10 +31,12 @@ I want my money back
 @ 2026-03-12T15:00:00Z
 lol just kidding
 blah blah
-/new
 you useless bot
 /new
 lol
+blah
+/new
+you useless bot
 Where is my order?
 """
 
@@ -61,10 +64,9 @@ def test_transcript_apology_first_recovery_and_three_strikes(tmp_path):
     state = tmp_path / "history.json"
     bot = _bot(str(state))
     replies, output = _replay(bot, TRANSCRIPT)
-    assert len(replies) == 11
+    assert len(replies) == 13
     greet, failure, thanks, unhappy1, unhappy2, refund = replies[:6]
-    strike1, repeat, strike2, strike3, after = replies[6:]
-
+    chat2, chat3, chat4 = replies[6:9], replies[9:11], replies[11:]
     assert greet.startswith("Hi! I'm the support bot")
     # Apology first, then the fix within 24 h, a surprise, then the credit.
     assert failure.startswith(APOLOGY)
@@ -82,12 +84,12 @@ def test_transcript_apology_first_recovery_and_three_strikes(tmp_path):
     assert refund == ("I've asked a colleague who can approve a refund; "
                       "they'll get back to you in this chat.")
     # Three strikes: nothing special, a warning, then a polite goodbye.
-    # One conversation is one strike however many messages it has.
-    assert "keep this chat on topic" not in strike1
-    assert "keep this chat on topic" not in repeat
-    assert "keep this chat on topic" in strike2
-    assert strike3.startswith("I'm sorry, I can't help further in this chat")
-    assert after == strike3  # still out: the strikes are in the history
+    # A chat is one strike however many messages it has: the bot decides
+    # again on each message, and the chat's recorded strike is neither
+    # counted nor recorded again.
+    assert not any("keep this chat on topic" in r for r in chat2)
+    assert all("keep this chat on topic" in r for r in chat3)
+    assert all(r.startswith("I'm sorry, I can't help further in this chat") for r in chat4)
     assert "> Hello!\nbot: Hi!" in output
     assert "--- new conversation ---" in output
 
@@ -101,9 +103,15 @@ def test_transcript_apology_first_recovery_and_three_strikes(tmp_path):
     assert "account_review" in kinds  # taken (recorded), never said
     assert "review the account" not in output.lower()
     assert saved["conversations"] == 4
-    # Each strike is recorded once, in its own conversation.
-    strikes = [e["caseId"] for e in saved["history"] if e["kind"] == "strike"]
-    assert strikes == ["cus_42-chat-2", "cus_42-chat-3", "cus_42-chat-4"]
+    # Seven time-wasting messages in three chats: three strikes, each
+    # recorded once, by the first message of its chat.
+    strikes = [(e["caseId"], e["at"], e["step"]) for e in saved["history"]
+               if e["kind"] == "strike"]
+    assert strikes == [("cus_42-chat-2", "2026-03-12T15:00:00Z", 1),
+                       ("cus_42-chat-3", "2026-03-12T15:03:00Z", 2),
+                       ("cus_42-chat-4", "2026-03-12T15:05:00Z", 3)]
+    said = [e["caseId"] for e in saved["history"] if e["kind"] in ("keep_on_topic", "end_chat")]
+    assert said == ["cus_42-chat-3"] * 2 + ["cus_42-chat-4"] * 2
 
 
 def test_history_persists_between_runs(tmp_path):
@@ -142,11 +150,17 @@ def test_command_line_transcript(tmp_path):
     assert f"bot: {APOLOGY}" in result.stdout
     assert "[tact] 1. apologize (playbook:service_failure)" in result.stdout
     assert "effect: strike(time_wasting" in result.stdout
+    # One strike effect per chat, not one per time-wasting message.
+    assert result.stdout.count("effect: strike(") == 3
 
 
 def test_example_transcript_file_runs():
     path = os.path.join(CHATBOT_DIR, "transcript.txt")
+    bot = _bot()
     with open(path) as f:
-        replies, _ = _replay(_bot(), f.read())
+        replies, _ = _replay(bot, f.read())
     assert any(r.startswith(APOLOGY) for r in replies)
     assert replies[-1].startswith("I'm sorry, I can't help further")
+    # A repeat-contact chat: several messages, one strike per chat.
+    strikes = [e["caseId"] for e in bot.store.history if e["kind"] == "strike"]
+    assert strikes == ["cus_42-chat-2", "cus_42-chat-3", "cus_42-chat-4"]

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/text_format.h"
@@ -270,12 +271,14 @@ TEST_P(ScenarioTest, Decides) {
                     << want.action() << " is not recommended";
       continue;
     }
-    bool found = std::any_of(a->reasons().begin(), a->reasons().end(),
-                             [&](const v1::Reason& r) {
-                               return r.source_kind() == want.source_kind();
-                             });
+    bool found = std::any_of(
+        a->reasons().begin(), a->reasons().end(), [&](const v1::Reason& r) {
+          return r.source_kind() == want.source_kind() &&
+                 absl::StrContains(r.text(), want.text_contains());
+        });
     EXPECT_TRUE(found) << want.action() << " has no reason from "
-                       << want.source_kind();
+                       << want.source_kind() << " containing \""
+                       << want.text_contains() << "\"";
   }
 
   // Every recommended action carries at least one reason a person can read.
