@@ -21,6 +21,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,6 +53,9 @@ struct Outcome {
   bool ok = false;
   v1::Decision decision;  // When ok.
   std::string error;      // When not ok.
+  // When not ok: out of memory (ResourceExhaustedError in Python) rather
+  // than a malformed context.
+  bool exhausted = false;
 };
 
 // A context already converted from a dict (context_from_dict()), handed to
@@ -80,7 +84,11 @@ class PyEngine {
         return outcome;
       }
       return DecideWithoutGil(*context, options);
-    } catch (const std::exception& e) {  // e.g. std::bad_alloc
+    } catch (const std::bad_alloc&) {
+      outcome.ok = false;
+      outcome.exhausted = true;
+      outcome.error = "out of memory while reading the context";
+    } catch (const std::exception& e) {
       outcome.ok = false;
       outcome.error = e.what();
     }
@@ -95,11 +103,17 @@ class PyEngine {
       absl::StatusOr<v1::Decision> decision = engine_->Decide(context, options);
       if (!decision.ok()) {
         outcome.error = std::string(decision.status().message());
+        outcome.exhausted =
+            decision.status().code() == absl::StatusCode::kResourceExhausted;
         return outcome;
       }
       outcome.decision = *std::move(decision);
       outcome.ok = true;
-    } catch (const std::exception& e) {  // e.g. std::bad_alloc
+    } catch (const std::bad_alloc&) {
+      outcome.ok = false;
+      outcome.exhausted = true;
+      outcome.error = "out of memory while deciding";
+    } catch (const std::exception& e) {
       outcome.ok = false;
       outcome.error = e.what();
     }
@@ -124,10 +138,14 @@ py::str DecodeReplacing(const std::string& text) {
       text.data(), static_cast<Py_ssize_t>(text.size()), "replace"));
 }
 
-// A decision as a tact.Decision object, an error as its message.
+// A decision as a tact.Decision object, an error as its message (a str),
+// or out of memory as ("resource_exhausted", message).
 py::object ToPython(Outcome outcome) {
   if (outcome.ok) return DecisionToPython(std::move(outcome.decision));
   // Messages may quote arbitrary input bytes; never fail on bad UTF-8.
+  if (outcome.exhausted) {
+    return py::make_tuple("resource_exhausted", DecodeReplacing(outcome.error));
+  }
   return DecodeReplacing(outcome.error);
 }
 
@@ -257,6 +275,8 @@ py::tuple ToPythonPair(absl::StatusOr<v1::Decision> decision) {
     outcome.decision = *std::move(decision);
   } else {
     outcome.error = std::string(decision.status().message());
+    outcome.exhausted =
+        decision.status().code() == absl::StatusCode::kResourceExhausted;
   }
   return ToPythonPair(std::move(outcome));
 }

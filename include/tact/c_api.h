@@ -133,7 +133,10 @@ TACT_EXPORT const char* tact_status_name(int status);
    `format` is a tact_policy_format_t. `source_name` (may be NULL:
    "<policy>") names it in error messages.
    Returns TACT_INVALID_ARGUMENT listing every load or type error, one per
-   line as "source:line:col: error: ...". On failure *engine is set to NULL.
+   line as "source:line:col: error: ...", TACT_RESOURCE_EXHAUSTED when
+   policy_len is more than 64 MiB (the library's max_policy_bytes; checked
+   before the bytes are read, whatever the length). On failure *engine is
+   set to NULL.
    Release the engine with tact_engine_destroy(). */
 TACT_EXPORT tact_status_t tact_engine_create(const char* policy,
                                              size_t policy_len, int format,
@@ -170,17 +173,23 @@ TACT_EXPORT void tact_decide_options_destroy(tact_decide_options_t* options);
 /* The authority the caller acts with, one of the policy's `authorities`
    (e.g. "bot" for a chatbot): actions needing more, or granting more money
    than its limit, come back in `needs_approval` instead of `actions`.
-   authority[0, len), copied. Empty (len 0) means unrestricted.
-   Default: "". Should the copy fail (out of memory), every decide with
-   these options returns TACT_RESOURCE_EXHAUSTED: a failed restriction never
-   leaves a caller with more authority than it asked for. */
-TACT_EXPORT void tact_decide_options_set_authority(
+   authority[0, len), copied. Empty ("" with len 0) means unrestricted.
+   Default: "". Returns TACT_INVALID_ARGUMENT and leaves the options
+   unchanged when `options` or `authority` is NULL (to lift a restriction,
+   pass "" and 0: a NULL never silently means unrestricted) or `len` is more
+   than TACT_MAX_AUTHORITY_BYTES. Should the copy fail (out of memory), it
+   returns TACT_RESOURCE_EXHAUSTED and every decide with these options
+   returns TACT_RESOURCE_EXHAUSTED: a failed restriction never leaves a
+   caller with more authority than it asked for. */
+#define TACT_MAX_AUTHORITY_BYTES 1024
+TACT_EXPORT tact_status_t tact_decide_options_set_authority(
     tact_decide_options_t* options, const char* authority, size_t len);
 
 /* Non-zero records, for every rule, whether it fired and if not the first
-   condition that failed. Default: 0. */
-TACT_EXPORT void tact_decide_options_set_trace(tact_decide_options_t* options,
-                                               uint8_t trace);
+   condition that failed. Default: 0. Returns TACT_INVALID_ARGUMENT when
+   `options` is NULL. */
+TACT_EXPORT tact_status_t
+tact_decide_options_set_trace(tact_decide_options_t* options, uint8_t trace);
 
 /* ---- Decide ---- */
 
@@ -189,7 +198,10 @@ TACT_EXPORT void tact_decide_options_set_trace(tact_decide_options_t* options,
    defaults). Returns TACT_INVALID_ARGUMENT when the context is malformed
    (naming the field) or the authority is not one of the policy's. On
    failure *decision is set to NULL. Release it with tact_decision_destroy().
-   Identical inputs give byte-identical decisions. */
+   Identical inputs give byte-identical decisions. A context longer than
+   TACT_MAX_CONTEXT_BYTES (the most protobuf parses, 2 GiB - 1) returns
+   TACT_RESOURCE_EXHAUSTED without reading it. */
+#define TACT_MAX_CONTEXT_BYTES ((size_t)2147483647)
 TACT_EXPORT tact_status_t tact_engine_decide_json(
     const tact_engine_t* engine, const tact_decide_options_t* options,
     const char* context_json, size_t len, tact_decision_t** decision,

@@ -56,6 +56,11 @@ enum class EffectKind {
 // Something the agent should know about the case (`Flag.code`).
 enum class FlagCode {
   kRecoveryWindowMissed,  // "recovery_window_missed": the fix is overdue
+  // "restriction_errored": a rule or construct whose purpose is to restrict
+  // (a rule with a veto or `final`, a strike limit's count or
+  // current_is_strike) could not be evaluated, so its restriction was not
+  // applied. The flag's reason names it and the error; a host should alert.
+  kRestrictionErrored,
 };
 
 // The step of an apology-first recovery (`RecommendedAction.playbook_stage`),
@@ -118,6 +123,8 @@ constexpr absl::string_view Name(FlagCode code) {
   switch (code) {
     case FlagCode::kRecoveryWindowMissed:
       return "recovery_window_missed";
+    case FlagCode::kRestrictionErrored:
+      return "restriction_errored";
   }
   return "";
 }
@@ -167,7 +174,8 @@ inline constexpr BlockedCode kBlockedCodes[] = {
 inline constexpr EffectKind kEffectKinds[] = {
     EffectKind::kStrike, EffectKind::kRungOffered, EffectKind::kGoodwill,
     EffectKind::kSurprise};
-inline constexpr FlagCode kFlagCodes[] = {FlagCode::kRecoveryWindowMissed};
+inline constexpr FlagCode kFlagCodes[] = {FlagCode::kRecoveryWindowMissed,
+                                          FlagCode::kRestrictionErrored};
 inline constexpr PlaybookStage kPlaybookStages[] = {
     PlaybookStage::kApology, PlaybookStage::kFix, PlaybookStage::kSurprise,
     PlaybookStage::kCompensation};

@@ -18,12 +18,13 @@ from . import codes
 from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
                        RecommendedAction, RuleTrace)
 from .engine import Engine
-from .errors import ContextError, Diagnostic, PolicyError, TactError
+from .errors import (ContextError, Diagnostic, PolicyError,
+                     ResourceExhaustedError, TactError)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BlockedAction", "ContextError", "Decision", "Diagnostic", "Effect",
     "Engine", "Flag", "PolicyError", "Reason", "RecommendedAction",
-    "RuleTrace", "TactError", "codes",
+    "ResourceExhaustedError", "RuleTrace", "TactError", "codes",
 ]

@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 from . import _convert
 from . import _tact
 from .decision import Decision
-from .errors import ContextError, Diagnostic, PolicyError
+from .errors import ContextError, Diagnostic, PolicyError, ResourceExhaustedError
 
 __all__ = ["Engine"]
 
@@ -19,6 +19,14 @@ Context = Union[dict, str, bytes, Any]  # Any: a tact.v1.Context message
 
 def _diagnostics(raw: Sequence[dict]) -> List[Diagnostic]:
     return [Diagnostic(**d) for d in raw]
+
+
+def _error(out: Any, index: Optional[int] = None) -> Exception:
+    """The exception for a failed decision from _tact: a str is a malformed
+    context, ("resource_exhausted", message) an out-of-memory failure."""
+    if type(out) is tuple:
+        return ResourceExhaustedError(out[1], index)
+    return ContextError(out, index)
 
 
 def _check_threads(threads: Optional[int]) -> None:
@@ -192,15 +200,15 @@ class Engine:
             # The fast path: the dict is read in C++, no JSON either way.
             out = self._impl.decide_dict(context, authority, trace)
             if out is not None:
-                if type(out) is str:
-                    raise ContextError(out)
+                if type(out) is str or type(out) is tuple:
+                    raise _error(out)
                 return out
             # None: a value only the JSON path reads exactly (see
             # python/dict_context.h); that path gives the same decision.
         encoding, payload = _convert.context_payload(context)
         ok, out = self._impl.decide(encoding, payload, authority, trace)
         if not ok:
-            raise ContextError(out)
+            raise _error(out)
         return out
 
     def decide_many(self, contexts: Iterable[Context], *,
@@ -227,9 +235,9 @@ class Engine:
             elif ok:
                 results.append(out)
             elif return_exceptions:
-                results.append(ContextError(out, i))
+                results.append(_error(out, i))
             else:
-                raise ContextError(out, i)
+                raise _error(out, i)
         return results
 
     def simulate(self, cases: Iterable[Context], *,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import List, Sequence
 
-__all__ = ["Diagnostic", "TactError", "PolicyError", "ContextError"]
+__all__ = ["Diagnostic", "TactError", "PolicyError", "ContextError",
+           "ResourceExhaustedError"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +55,20 @@ class PolicyError(TactError):
 class ContextError(TactError, ValueError):
     """A context could not be decided on: malformed JSON or wire format, an
     unknown field, a missing `now`, an attribute of the wrong type.
+
+    `index` is the position of the context in a decide_many() batch, None
+    for decide().
+    """
+
+    def __init__(self, message: str, index: "int | None" = None):
+        self.message = message
+        self.index = index
+        super().__init__(message if index is None else f"context {index}: {message}")
+
+
+class ResourceExhaustedError(TactError):
+    """A decision ran out of memory (C++ std::bad_alloc, absl
+    ResourceExhausted): not a malformed context, and never a crash.
 
     `index` is the position of the context in a decide_many() batch, None
     for decide().

@@ -13,7 +13,7 @@ def test_values_are_the_decision_strings():
         "vetoed", "strike_limit", "wait", "beyond_contract", "budget_exhausted",
         "non_positive_amount"]
     assert [k.value for k in EffectKind] == ["strike", "rung_offered", "goodwill", "surprise"]
-    assert [f.value for f in FlagCode] == ["recovery_window_missed"]
+    assert [f.value for f in FlagCode] == ["recovery_window_missed", "restriction_errored"]
     assert [s.value for s in PlaybookStage] == ["apology", "fix", "surprise", "compensation"]
     assert [s.value for s in SourceKind] == [
         "rule", "strike_limit", "ladder", "playbook", "entitlement", "budget", "authority"]

@@ -223,3 +223,59 @@ def test_fuzz_random_policy_text():
 def test_decision_from_garbage_bytes_is_a_value_error():
     with pytest.raises(ValueError):
         tact.Decision(b"\xff\xff\xff")
+
+
+# --- ResourceExhaustedError ------------------------------------------------------
+
+_OOM_SCRIPT = r'''
+import resource, sys
+import tact
+
+def vm_bytes():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+
+# Each definition doubles the one before: customer.id (1 MiB) becomes 1 GiB
+# by d10, far past the address space left below.
+defs = ['definitions { name: "d0" expr: "customer.id + customer.id" }']
+defs += ['definitions { name: "d%d" expr: "d%d + d%d" }' % (k, k - 1, k - 1)
+         for k in range(1, 12)]
+policy = ('name: "oom" currency: "USD" actions { id: "a" }\n' + "\n".join(defs) +
+          '\nrules { id: "r" when: "size(d11) > 0" recommend { action: "a" } }\n')
+engine = tact.Engine.from_text(policy)
+import json
+context = json.dumps({"now": "2026-01-05T10:00:00Z",
+                      "customer": {"id": "x" * (1 << 20)}})
+resource.setrlimit(resource.RLIMIT_AS, (vm_bytes() + (512 << 20),) * 2)
+for call in (lambda: engine.decide(context),
+             lambda: engine.decide_many([context, context], threads=1)):
+    try:
+        call()
+        print("decided")
+    except tact.ResourceExhaustedError as e:
+        print("ResourceExhaustedError:", e.message)
+    except tact.ContextError as e:
+        print("ContextError:", e.message)
+'''
+
+
+def test_out_of_memory_is_resource_exhausted_not_a_context_error():
+    import subprocess
+    import sys
+    run = subprocess.run([sys.executable, "-c", _OOM_SCRIPT], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert len(lines) == 2, run.stdout
+    for line in lines:
+        assert line.startswith("ResourceExhaustedError: "), line
+
+
+def test_resource_exhausted_error_is_a_tact_error_with_an_index():
+    e = tact.ResourceExhaustedError("out of memory while deciding", 3)
+    assert isinstance(e, tact.TactError)
+    assert not isinstance(e, tact.ContextError)
+    assert (e.message, e.index) == ("out of memory while deciding", 3)
+    assert str(e) == "context 3: out of memory while deciding"

@@ -80,6 +80,13 @@ tact_status_t NullArgument(char** errptr, const char* function,
       absl::StrCat(function, ": argument `", argument, "` must not be NULL"));
 }
 
+tact_status_t TooLong(char** errptr, const char* function, size_t len) {
+  return Fail(errptr, TACT_RESOURCE_EXHAUSTED,
+              absl::StrCat(function, ": a context of ", len,
+                           " bytes exceeds TACT_MAX_CONTEXT_BYTES (",
+                           TACT_MAX_CONTEXT_BYTES, ")"));
+}
+
 // Runs `body` (which returns a tact_status_t) with every exception turned
 // into a status, so none crosses into C.
 template <typename Body>
@@ -207,6 +214,13 @@ tact_status_t tact_engine_create(const char* policy, size_t policy_len,
   if (policy == nullptr && policy_len > 0) {
     return ci::NullArgument(errptr, kFunction, "policy");
   }
+  static const tact::CompileOptions kCompileDefaults;
+  if (policy_len > static_cast<uint64_t>(kCompileDefaults.max_policy_bytes)) {
+    return ci::Fail(errptr, TACT_RESOURCE_EXHAUSTED,
+                    absl::StrCat(kFunction, ": policy is ", policy_len,
+                                 " bytes, more than the limit of ",
+                                 kCompileDefaults.max_policy_bytes));
+  }
   return ci::Guard(errptr, kFunction, [&]() -> tact_status_t {
     tact::PolicyFormat cpp_format;
     switch (format) {
@@ -269,20 +283,29 @@ void tact_decide_options_destroy(tact_decide_options_t* options) {
   delete options;
 }
 
-void tact_decide_options_set_authority(tact_decide_options_t* options,
-                                       const char* authority, size_t len) {
-  if (options == nullptr) return;
+tact_status_t tact_decide_options_set_authority(tact_decide_options_t* options,
+                                                const char* authority,
+                                                size_t len) {
+  // Fail closed: a NULL or an absurd length leaves the options (and the
+  // restriction already set) unchanged.
+  if (options == nullptr || authority == nullptr ||
+      len > TACT_MAX_AUTHORITY_BYTES) {
+    return TACT_INVALID_ARGUMENT;
+  }
   try {
-    options->options.authority.assign(authority == nullptr ? "" : authority,
-                                      authority == nullptr ? 0 : len);
+    options->options.authority.assign(authority, len);
   } catch (...) {
     options->complete = false;  // out of memory; see tact_decide_options_t
+    return TACT_RESOURCE_EXHAUSTED;
   }
+  return TACT_OK;
 }
 
-void tact_decide_options_set_trace(tact_decide_options_t* options,
-                                   uint8_t trace) {
-  if (options != nullptr) options->options.trace = trace != 0;
+tact_status_t tact_decide_options_set_trace(tact_decide_options_t* options,
+                                            uint8_t trace) {
+  if (options == nullptr) return TACT_INVALID_ARGUMENT;
+  options->options.trace = trace != 0;
+  return TACT_OK;
 }
 
 tact_status_t tact_engine_decide_json(const tact_engine_t* engine,
@@ -299,6 +322,7 @@ tact_status_t tact_engine_decide_json(const tact_engine_t* engine,
   if (context_json == nullptr) {
     return ci::NullArgument(errptr, kFunction, "context_json");
   }
+  if (len > TACT_MAX_CONTEXT_BYTES) return ci::TooLong(errptr, kFunction, len);
   return ci::Guard(errptr, kFunction, [&]() -> tact_status_t {
     return ci::DecideOn(
         kFunction, engine, options,
@@ -321,6 +345,7 @@ tact_status_t tact_engine_decide_proto(const tact_engine_t* engine,
   if (context_proto == nullptr && len > 0) {
     return ci::NullArgument(errptr, kFunction, "context_proto");
   }
+  if (len > TACT_MAX_CONTEXT_BYTES) return ci::TooLong(errptr, kFunction, len);
   return ci::Guard(errptr, kFunction, [&]() -> tact_status_t {
     return ci::DecideOn(
         kFunction, engine, options,

@@ -5,7 +5,9 @@
 // decide_command.cc, simulate_command.cc); each parses its own flags and
 // owns its usage text.
 
+#include <cstdio>
 #include <iostream>
+#include <new>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -37,7 +39,8 @@ Commands:
 
 Run 'tact COMMAND --help' for a command's options.
 
-Exit status: 0 on success, 1 when the input has errors, 2 on a usage error.
+Exit status: 0 on success, 1 when the input has errors, 2 on a usage error,
+3 when the output cannot be written.
 )usage";
 
 int Run(const std::vector<std::string>& args, std::ostream& out,
@@ -74,7 +77,18 @@ int Run(const std::vector<std::string>& args, std::ostream& out,
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  int exit_code = tact::cli::Run(args, std::cout, std::cerr);
+  int exit_code = tact::cli::kExitFailure;
+  try {
+    exit_code = tact::cli::Run(args, std::cout, std::cerr);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "tact: error: out of memory\n";
+    exit_code = tact::cli::kExitFailure;
+  }
+  // Output that cannot be written is an error, not a silent success.
   std::cout.flush();
+  if (!std::cout || std::ferror(stdout) != 0 || std::fflush(stdout) != 0) {
+    std::cerr << "tact: error: cannot write the output to standard output\n";
+    return tact::cli::kExitOutputFailed;
+  }
   return exit_code;
 }

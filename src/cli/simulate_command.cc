@@ -21,6 +21,7 @@
 #include "src/cli/exit_codes.h"
 #include "src/cli/report_html.h"
 #include "src/cli/simulation_printer.h"
+#include "tact/batch.h"
 #include "tact/diagnostic.h"
 #include "tact/engine.h"
 #include "tact/simulation.h"
@@ -59,8 +60,8 @@ Flags:
                      totalled side by side, and every case whose recommended
                      actions changed is listed with what was added or removed
                      and which rule or construct did it.
-  --threads=N        Worker threads sharing one engine. Default: 0, one per
-                     core. The output does not depend on N.
+  --threads=N        Worker threads sharing one engine, at most 256. Default:
+                     0, one per core. The output does not depend on N.
   --report=FILE      Also write a self-contained HTML report (inline SVG
                      charts, sortable tables; opens offline).
   --json=FILE        Also write the summary as JSON.
@@ -149,6 +150,10 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
   if (policy_path.empty()) return UsageError("--policy is required", err);
   if (cases_path.empty()) return UsageError("--cases is required", err);
   if (threads < 0) return UsageError("--threads must be 0 or more", err);
+  if (threads > kMaxBatchThreads) {
+    return UsageError(
+        absl::StrCat("--threads must be at most ", kMaxBatchThreads), err);
+  }
 
   std::unique_ptr<const Engine> policy = Load(policy_path, err);
   if (policy == nullptr) return kExitFailure;

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <exception>
 #include <memory>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "src/common/status_macros.h"
@@ -59,17 +62,39 @@ Engine::~Engine() = default;
 const v1::Policy& Engine::policy() const { return impl_->policy; }
 const std::string& Engine::policy_hash() const { return impl_->hash; }
 
+namespace {
+
+// Out of memory (std::bad_alloc, or std::length_error from a size no
+// container holds) anywhere in loading or deciding is ResourceExhausted, never
+// an exception or an abort across the API.
+constexpr char kOutOfMemory[] = "out of memory";
+
+CompileResult OutOfMemory(absl::string_view source_name) {
+  CompileResult result;
+  Diagnostic d;
+  d.file = std::string(source_name);
+  d.message = absl::StrCat(kOutOfMemory, " while loading the policy");
+  result.diagnostics.push_back(std::move(d));
+  return result;
+}
+
+}  // namespace
+
 CompileResult Engine::Compile(absl::string_view path,
-                              const CompileOptions& options) {
+                              const CompileOptions& options) try {
   std::vector<Diagnostic> diagnostics;
   absl::StatusOr<internal::LoadedPolicy> loaded = internal::ReadPolicyFile(
       path, PolicyFormat::kAuto, options.max_policy_bytes, &diagnostics);
   return CompileLoaded(std::move(loaded), options, std::move(diagnostics));
+} catch (const std::bad_alloc&) {
+  return OutOfMemory(path);
+} catch (const std::length_error&) {
+  return OutOfMemory(path);
 }
 
 CompileResult Engine::CompileText(absl::string_view text, PolicyFormat format,
                                   absl::string_view source_name,
-                                  const CompileOptions& options) {
+                                  const CompileOptions& options) try {
   std::vector<Diagnostic> diagnostics;
   // The same size limit FromFile applies, before any parsing.
   if (static_cast<int64_t>(text.size()) > options.max_policy_bytes) {
@@ -85,11 +110,19 @@ CompileResult Engine::CompileText(absl::string_view text, PolicyFormat format,
   absl::StatusOr<internal::LoadedPolicy> loaded =
       internal::ParsePolicy(text, format, source_name, &diagnostics);
   return CompileLoaded(std::move(loaded), options, std::move(diagnostics));
+} catch (const std::bad_alloc&) {
+  return OutOfMemory(source_name);
+} catch (const std::length_error&) {
+  return OutOfMemory(source_name);
 }
 
 namespace {
 
 absl::StatusOr<std::unique_ptr<const Engine>> ToStatusOr(CompileResult result) {
+  if (result.engine == nullptr && result.diagnostics.size() == 1 &&
+      absl::StartsWith(result.diagnostics[0].message, kOutOfMemory)) {
+    return absl::ResourceExhaustedError(result.diagnostics[0].message);
+  }
   if (result.engine == nullptr) {
     absl::Status status = DiagnosticsToStatus(result.diagnostics);
     if (status.ok())
@@ -102,7 +135,7 @@ absl::StatusOr<std::unique_ptr<const Engine>> ToStatusOr(CompileResult result) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromFile(
-    absl::string_view path, const CompileOptions& options) {
+    absl::string_view path, const CompileOptions& options) try {
   std::vector<Diagnostic> diagnostics;
   absl::StatusOr<internal::LoadedPolicy> loaded = internal::ReadPolicyFile(
       path, PolicyFormat::kAuto, options.max_policy_bytes, &diagnostics);
@@ -113,6 +146,10 @@ absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromFile(
   }
   return ToStatusOr(
       CompileLoaded(std::move(loaded), options, std::move(diagnostics)));
+} catch (const std::bad_alloc&) {
+  return ToStatusOr(OutOfMemory(path));
+} catch (const std::length_error&) {
+  return ToStatusOr(OutOfMemory(path));
 }
 
 absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromText(
@@ -122,11 +159,15 @@ absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromText(
 }
 
 absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromPolicy(
-    const v1::Policy& policy, const CompileOptions& options) {
+    const v1::Policy& policy, const CompileOptions& options) try {
   internal::LoadedPolicy loaded;
   loaded.policy = policy;
   loaded.file = "<policy>";
   return ToStatusOr(CompileLoaded(std::move(loaded), options, {}));
+} catch (const std::bad_alloc&) {
+  return ToStatusOr(OutOfMemory("<policy>"));
+} catch (const std::length_error&) {
+  return ToStatusOr(OutOfMemory("<policy>"));
 }
 
 namespace {
@@ -190,7 +231,7 @@ absl::StatusOr<v1::Decision> Engine::Decide(
 
 absl::Status Engine::DecideInto(const v1::Context& context,
                                 const DecideOptions& options,
-                                v1::Decision* out) const {
+                                v1::Decision* out) const try {
   const internal::PolicyPlan& plan = *impl_->plan;
   ScratchLease scratch;
   absl::Status status = internal::CheckContext(context, options);
@@ -235,6 +276,15 @@ absl::Status Engine::DecideInto(const v1::Context& context,
                  &scratch->rank, out);
   internal::ResetScoreFactors(&scratch->factors, &scratch->touched);
   return absl::OkStatus();
+} catch (const std::bad_alloc&) {
+  // The lease has reset the scratch; no half-written decision is returned.
+  out->Clear();
+  return absl::ResourceExhaustedError(
+      absl::StrCat(kOutOfMemory, " while deciding"));
+} catch (const std::length_error&) {
+  out->Clear();
+  return absl::ResourceExhaustedError(
+      absl::StrCat(kOutOfMemory, " while deciding"));
 }
 
 namespace internal {

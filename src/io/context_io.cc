@@ -38,6 +38,17 @@ absl::StatusOr<v1::Context> ContextFromJson(absl::string_view json) {
         absl::StrCat("invalid context JSON: nested more than ",
                      kMaxContextNesting, " levels deep"));
   }
+  // What protobuf's parser would accept but tact does not: a repeated key
+  // (one of the two silently lost), single-quoted or unquoted strings.
+  {
+    std::string problem;
+    int line = 0, column = 0;
+    if (internal::FindJsonStrictnessError(json, &problem, &line, &column)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid context JSON: ", problem, " (at line ", line,
+                       ", column ", column, ")"));
+    }
+  }
   v1::Context context;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;

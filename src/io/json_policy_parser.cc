@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/util/json_util.h"
+#include "src/io/json_depth.h"
 #include "src/io/json_source_map.h"
 #include "src/io/policy_formats.h"
 #include "src/io/policy_source.h"
@@ -20,6 +21,19 @@ absl::StatusOr<LoadedPolicy> ParseJsonPolicy(
     std::vector<Diagnostic>& diagnostics) {
   LoadedPolicy loaded;
   loaded.file = std::string(file);
+  {
+    // What protobuf's parser would accept but tact does not: a repeated key
+    // (one of the two silently lost), single-quoted or unquoted strings.
+    Diagnostic diagnostic;
+    std::string problem;
+    if (FindJsonStrictnessError(text, &problem, &diagnostic.line,
+                                &diagnostic.column)) {
+      diagnostic.file = std::string(file);
+      diagnostic.message = absl::StrCat("invalid JSON policy: ", problem);
+      diagnostics.push_back(diagnostic);
+      return absl::InvalidArgumentError(diagnostic.ToString());
+    }
+  }
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   const auto status = google::protobuf::util::JsonStringToMessage(

@@ -11,6 +11,7 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "src/common/context_fields.h"
 #include "src/common/timestamp_bounds.h"
+#include "src/expr/context_schema.h"
 
 namespace tact::internal {
 namespace {
@@ -273,11 +274,44 @@ bool Acceptable(const v1::Context& context, const DecideOptions& options) {
   return VisitContextFields(context, fields);
 }
 
+std::string TimeForMessage(const google::protobuf::Timestamp& t) {
+  return absl::StrCat("(seconds=", t.seconds(), ", nanos=", t.nanos(), ")");
+}
+
+// Fail closed: the times every construct and history macro reads must be
+// ones expressions handle (int64 nanoseconds, years 1678 to 2262), and every
+// history event needs one. An event a construct cannot place in time would
+// otherwise drop out of its count (a strike limit, a budget's window) and
+// loosen the restriction it feeds, so the context is rejected instead.
+absl::Status CheckExpressionTimes(const v1::Context& context) {
+  int64_t nanos = 0;
+  if (!TimestampToNanos(context.now(), &nanos)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "context.now: ", TimeForMessage(context.now()),
+        " is outside the years 1678 to 2262 that expressions handle"));
+  }
+  for (int i = 0; i < context.history_size(); ++i) {
+    const v1::Event& e = context.history(i);
+    if (!e.has_at()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "context.history[", i,
+          "].at: missing; every history event needs a time (an undated event "
+          "could not be placed in a window, so a limit would not count it)"));
+    }
+    if (!TimestampToNanos(e.at(), &nanos)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "context.history[", i, "].at: ", TimeForMessage(e.at()),
+          " is outside the years 1678 to 2262 that expressions handle"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status CheckContext(const v1::Context& context,
                           const DecideOptions& options) {
-  if (Acceptable(context, options)) return absl::OkStatus();
+  if (Acceptable(context, options)) return CheckExpressionTimes(context);
   absl::Status limits = CheckLimits(context, options);
   if (!limits.ok()) return limits;
   if (!context.has_now()) {
@@ -288,11 +322,13 @@ absl::Status CheckContext(const v1::Context& context,
   // The timestamps and durations: the context's own (now), its messages',
   // each history event's, each attribute's.
   using C = NamedCheck;
-  return RunChecks(context, options.max_string_bytes,
-                   {{C::kTimes, C::kOwn},
-                    {C::kTimes, C::kMessages},
-                    {C::kTimes, C::kElements},
-                    {C::kTimes, C::kEntries}});
+  absl::Status times = RunChecks(context, options.max_string_bytes,
+                                 {{C::kTimes, C::kOwn},
+                                  {C::kTimes, C::kMessages},
+                                  {C::kTimes, C::kElements},
+                                  {C::kTimes, C::kEntries}});
+  if (!times.ok()) return times;
+  return CheckExpressionTimes(context);
 }
 
 }  // namespace tact::internal

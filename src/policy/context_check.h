@@ -12,7 +12,11 @@ namespace tact::internal {
 // timestamp or duration is outside the range protobuf defines (years 1 to
 // 9999; nanos in [0, 1e9)), a double is NaN or infinite, or the context
 // exceeds one of the limits in `options` (history events, attributes, string
-// bytes). Everything else in a context is acceptable. Linear in the context.
+// bytes). Fail closed: also when a history event has no `at`, or `now` or an
+// event's `at` is outside the years 1678 to 2262 that expressions handle
+// (a construct could not place such an event in its window, and would
+// otherwise not count it). Everything else in a context is acceptable.
+// Linear in the context.
 absl::Status CheckContext(const v1::Context& context,
                           const DecideOptions& options = {});
 

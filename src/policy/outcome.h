@@ -144,6 +144,13 @@ struct FlagRef {
   ReasonRef source;
 };
 
+struct Outcome;
+// Fail closed, visibly: adds a restriction_errored flag from `source`
+// saying that `what` (e.g. "its condition") could not be evaluated, with
+// `error`, so its restriction was not applied.
+void FlagRestrictionErrored(const SourceRef& source, absl::string_view what,
+                            absl::string_view error, Outcome* outcome);
+
 // What the goodwill budget has left for this decision.
 struct BudgetState {
   absl::string_view id;  // views the plan

@@ -103,6 +103,11 @@ class PlanBuilder {
     out->program = std::move(c_.program()).Build();
     OrderAllConjuncts(*out);
     out->rule_index = RuleIndex::Build(out->rules, *out->program);
+    for (size_t r = 0; r < out->rules.size(); ++r) {
+      if (!out->rules[r].veto.empty() || out->rules[r].final) {
+        out->restricting_rules.push_back(static_cast<int>(r));
+      }
+    }
     return out;
   }
 

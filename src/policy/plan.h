@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "src/expr/program.h"
 #include "src/common/source_map.h"
+#include "src/expr/program.h"
 #include "src/policy/calendar.h"
 #include "src/policy/constructs/construct_plans.h"
 #include "src/policy/plan_parts.h"
@@ -38,6 +38,9 @@ struct PolicyPlan {
   std::unique_ptr<const Program> program;
   // Which rules can fire for a context, from their equality tests.
   RuleIndex rule_index;
+  // Positions in `rules` of the rules that restrict (a veto or `final`):
+  // when one errs, the decision carries a restriction_errored flag.
+  std::vector<int> restricting_rules;
 };
 
 // Compiles `loaded` into a plan. Every problem is appended to `diagnostics`

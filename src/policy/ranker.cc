@@ -17,6 +17,9 @@
 namespace tact::internal {
 namespace {
 
+// The highest score: the largest finite double.
+constexpr double kMaxScore = std::numeric_limits<double>::max();
+
 // Fills scratch->candidates with the outcome's candidates grouped by
 // action (ascending), in contribution order within a group. A counting
 // sort when there are many candidates for the catalogue, else a sort.
@@ -195,7 +198,10 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
       blocked.wanted = r;
       continue;
     }
-    r.score = weight * factors[a];
+    // Finite weights (and factors) can sum (multiply) past the largest
+    // double: scores saturate there instead of printing as "Infinity".
+    const double score = std::min(weight, kMaxScore) * factors[a];
+    r.score = std::isnan(score) ? 0.0 : std::min(score, kMaxScore);
     scratch->ranked.push_back(r);
   }
 

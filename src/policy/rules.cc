@@ -43,7 +43,36 @@ std::string Contribute(const PolicyPlan& plan, const RulePlan& rule,
   return first_error;
 }
 
+// Why a restricting rule did not apply: its error, or "" when it did not err.
+std::string RestrictionError(const PolicyPlan& plan, const RulePlan& rule,
+                             Frame& frame) {
+  ConditionResult result = EvaluateCondition(*plan.program, rule.when, frame);
+  if (result.status != ConditionResult::Status::kError) return "";
+  return result.error;
+}
+
+void FlagErroredRule(const PolicyPlan& plan, const RulePlan& rule,
+                     absl::string_view error, Outcome* outcome) {
+  const SourceRef source{SourceKind::kRule,
+                         static_cast<int>(&rule - plan.rules.data()), rule.id};
+  FlagRestrictionErrored(
+      source,
+      absl::StrCat("the condition of rule \"", rule.id, "\" (",
+                   rule.veto.empty() ? "" : "a veto",
+                   !rule.veto.empty() && rule.final ? ", " : "",
+                   rule.final ? "final" : "", ")"),
+      error, outcome);
+}
+
 }  // namespace
+
+void FlagRestrictionErrored(const SourceRef& source, absl::string_view what,
+                            absl::string_view error, Outcome* outcome) {
+  FlagRef& flag = outcome->flags.Add();
+  flag.code = FlagCode::kRestrictionErrored;
+  absl::StrAppend(flag.source.StartRendered(source), "Not applied: ", what,
+                  " could not be evaluated (", error, ").");
+}
 
 void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
               google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace) {
@@ -93,6 +122,9 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
         entry->set_failed_condition(result.failed->source);
       } else {
         entry->set_error(result.error);
+        if (!rule.veto.empty() || rule.final) {
+          FlagErroredRule(plan, rule, result.error, outcome);
+        }
       }
       return;
     }
@@ -101,6 +133,16 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
     if (!error.empty()) entry->set_error(error);
     if (rule.final) shadow_below = outcome->final_floor = rule.priority;
   });
+  if (trace != nullptr) return;
+  // Fail closed, visibly: a restricting rule that did not hold because its
+  // condition erred (not one shadowed by a `final` rule: it would not have
+  // applied anyway) is flagged.
+  for (int r : plan.restricting_rules) {
+    const RulePlan& rule = plan.rules[r];
+    if (rule.priority < shadow_below) continue;
+    std::string error = RestrictionError(plan, rule, frame);
+    if (!error.empty()) FlagErroredRule(plan, rule, error, outcome);
+  }
 }
 
 void ScoreFactors(const PolicyPlan& plan, Frame& frame,

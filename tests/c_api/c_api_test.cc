@@ -274,4 +274,62 @@ TEST_F(CApiTest, OneEngineDecidesFromManyThreadsIdentically) {
   for (const std::string& result : results) EXPECT_EQ(result, expected);
 }
 
+// Fail closed: a NULL authority after "bot" is rejected and the options
+// still restrict to "bot".
+TEST_F(CApiTest, NullAuthorityIsRejectedAndKeepsTheRestriction) {
+  tact_decide_options_t* options = tact_decide_options_create();
+  ASSERT_EQ(tact_decide_options_set_authority(options, "bot", 3), TACT_OK);
+  const std::string as_bot = DecideToJson(options);
+  EXPECT_EQ(tact_decide_options_set_authority(options, nullptr, 0),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_decide_options_set_authority(options, nullptr, 5),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(DecideToJson(options), as_bot);
+  EXPECT_THAT(DecideToJson(options), HasSubstr("\"needsApproval\""));
+  // "" and 0 lift the restriction, on purpose.
+  ASSERT_EQ(tact_decide_options_set_authority(options, "", 0), TACT_OK);
+  EXPECT_EQ(DecideToJson(options), DecideToJson(nullptr));
+  tact_decide_options_destroy(options);
+  EXPECT_EQ(tact_decide_options_set_authority(nullptr, "bot", 3),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_decide_options_set_trace(nullptr, 1), TACT_INVALID_ARGUMENT);
+}
+
+TEST_F(CApiTest, AbsurdLengthsAreErrorsNotAborts) {
+  tact_decide_options_t* options = tact_decide_options_create();
+  ASSERT_EQ(tact_decide_options_set_authority(options, "bot", 3), TACT_OK);
+  EXPECT_EQ(tact_decide_options_set_authority(options, "bot", SIZE_MAX),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_decide_options_set_authority(options, "bot",
+                                              TACT_MAX_AUTHORITY_BYTES + 1),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_THAT(DecideToJson(options), HasSubstr("\"needsApproval\""));
+  tact_decide_options_destroy(options);
+
+  Error error;
+  tact_decision_t* decision = nullptr;
+  EXPECT_EQ(tact_engine_decide_json(engine_, nullptr, context_json_.data(),
+                                    SIZE_MAX, &decision, &error.message),
+            TACT_RESOURCE_EXHAUSTED);
+  EXPECT_EQ(error.str(),
+            "tact_engine_decide_json: a context of 18446744073709551615 bytes "
+            "exceeds TACT_MAX_CONTEXT_BYTES (2147483647)");
+  EXPECT_EQ(decision, nullptr);
+  EXPECT_EQ(tact_engine_decide_proto(engine_, nullptr, "x",
+                                     TACT_MAX_CONTEXT_BYTES + 1, &decision,
+                                     &error.message),
+            TACT_RESOURCE_EXHAUSTED);
+  EXPECT_THAT(error.str(), StartsWith("tact_engine_decide_proto: a context of "
+                                      "2147483648 bytes exceeds"));
+
+  tact_engine_t* engine = nullptr;
+  EXPECT_EQ(tact_engine_create("x", SIZE_MAX, TACT_POLICY_TEXT, nullptr,
+                               &engine, &error.message),
+            TACT_RESOURCE_EXHAUSTED);
+  EXPECT_EQ(error.str(),
+            "tact_engine_create: policy is 18446744073709551615 bytes, more "
+            "than the limit of 67108864");
+  EXPECT_EQ(engine, nullptr);
+}
+
 }  // namespace

@@ -429,5 +429,38 @@ TEST(CliExamplesTest, LegalHoldStopsEverythingElse) {
   EXPECT_THAT(ActionIds(decision), ::testing::ElementsAre("risk_review"));
 }
 
+// --- Output that cannot be written, threads (issue 14 #4) -------------------
+
+constexpr int kOutputFailed = 3;
+
+TEST(CliOutputTest, UnwritableOutputIsAnErrorForEveryCommand) {
+  const std::string commands[] = {
+      DecideArgs(ExampleContext("late_delivery_vip"), "--format=json"),
+      std::string("check ") + kPolicyPath,
+      std::string("simulate --policy=tests/data/simulate/policy.textproto "
+                  "--cases=tests/data/simulate/cases.jsonl --threads=1")};
+  for (const std::string& command : commands) {
+    TactRun ok = RunTact(command);
+    EXPECT_EQ(ok.exit_code, kOk) << command << "\n" << ok.err;
+    TactRun full = RunTact(command + " > /dev/full");
+    EXPECT_EQ(full.exit_code, kOutputFailed) << command;
+    EXPECT_THAT(full.err,
+                HasSubstr("tact: error: cannot write the output to standard "
+                          "output"))
+        << command;
+  }
+}
+
+TEST(CliUsageTest, TooManyThreadsIsAUsageErrorNotAnAbort) {
+  const std::string simulate =
+      "simulate --policy=tests/data/simulate/policy.textproto "
+      "--cases=tests/data/simulate/cases.jsonl ";
+  TactRun many = RunTact(simulate + "--threads=100000");
+  EXPECT_EQ(many.exit_code, kUsage);
+  EXPECT_THAT(many.err, HasSubstr("--threads must be at most 256"));
+  TactRun most = RunTact(simulate + "--threads=256");
+  EXPECT_EQ(most.exit_code, kOk) << most.err;
+}
+
 }  // namespace
 }  // namespace tact::cli::testing

@@ -35,7 +35,8 @@ TEST(CodesTest, EffectKinds) {
 }
 
 TEST(CodesTest, FlagCodes) {
-  EXPECT_THAT(Names(kFlagCodes), ElementsAre("recovery_window_missed"));
+  EXPECT_THAT(Names(kFlagCodes),
+              ElementsAre("recovery_window_missed", "restriction_errored"));
 }
 
 TEST(CodesTest, PlaybookStagesInRankOrder) {

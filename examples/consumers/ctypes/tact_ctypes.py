@@ -36,7 +36,7 @@ def load(path):
         "tact_decide_options_create": (handle, []),
         "tact_decide_options_destroy": (None, [handle]),
         "tact_decide_options_set_authority": (
-            None, [handle, ctypes.c_char_p, ctypes.c_size_t]),
+            ctypes.c_int, [handle, ctypes.c_char_p, ctypes.c_size_t]),
         "tact_engine_decide_json": (
             ctypes.c_int,
             [handle, handle, ctypes.c_char_p, ctypes.c_size_t,

@@ -154,15 +154,30 @@ void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
     const StrikePlan& strike = plan.strikes[s];
     const SourceRef source{SourceKind::kStrikeLimit, s, strike.id};
     Value counted = plan.program->Evaluate(strike.count, state.frame);
-    if (counted.is_error()) continue;  // e.g. an event without a time
+    if (counted.is_error()) {
+      // Fail closed, visibly (every event has a time in range: CheckContext).
+      fallback.clear();
+      absl::StrAppend(&fallback, "the strike count of strike limit \"",
+                      strike.id, "\"");
+      FlagRestrictionErrored(source, fallback, counted.string_value, outcome);
+      continue;
+    }
     int64_t count = counted.int_value;
     // This case is one strike at most: when it is a strike now or its
     // strike is already recorded (then it is not emitted again).
     const bool recorded = StrikeRecorded(state, strike.id);
-    const bool current =
-        !strike.current_is_strike.empty() &&
-        EvaluateCondition(*plan.program, strike.current_is_strike, state.frame)
-            .holds();
+    bool current = false;
+    if (!strike.current_is_strike.empty()) {
+      ConditionResult is_strike = EvaluateCondition(
+          *plan.program, strike.current_is_strike, state.frame);
+      current = is_strike.holds();
+      if (is_strike.status == ConditionResult::Status::kError) {
+        fallback.clear();
+        absl::StrAppend(&fallback, "current_is_strike of strike limit \"",
+                        strike.id, "\"");
+        FlagRestrictionErrored(source, fallback, is_strike.error, outcome);
+      }
+    }
     if (current || recorded) ++count;
     if (current && !recorded) {
       outcome->effects.push_back(
