@@ -342,6 +342,75 @@ TEST(EffectTest, MoneyRecordedInTheCaseIsGrantedOnceAndCountsAfterwards) {
   EXPECT_EQ(total, 3000);
 }
 
+std::string Grant(int64_t amount, absl::string_view kind = "goodwill") {
+  return Event(
+      kind, kNow,
+      absl::StrCat("ref: \"goodwill\" amount: ", amount, " case_id: \"k1\""));
+}
+
+TEST(EffectTest, ABiggerGrantRecordedAtNowCountsAndIsNotTakenForThisOne) {
+  auto engine = MustCompile();
+  // The host granted 2500 in this case at now; this decision would grant
+  // 2000, so the 2500 is not its own: it counts, 500 of the 3000 per case
+  // is left, and that grant is new.
+  v1::Decision d =
+      MustDecide(*engine, Context(kNow, "k1", "late", Grant(2500)));
+  ASSERT_THAT(Ids(d), ElementsAre("credit"));
+  EXPECT_EQ(Amount(d.actions(0)), 500);
+  EXPECT_THAT(Effects(d), ElementsAre("goodwill:goodwill:500:0"));
+}
+
+TEST(EffectTest, ASmallerGrantRecordedAtNowCountsAndTheSameAmountIsOwn) {
+  auto engine = MustCompile();
+  v1::Context context = Context(kNow, "k1", "late", Grant(1000));
+  // 1000 is not this decision's 2000: counted, 2000 of 3000 left.
+  v1::Decision first = MustDecide(*engine, context);
+  ASSERT_THAT(Ids(first), ElementsAre("credit"));
+  EXPECT_EQ(Amount(first.actions(0)), 2000);
+  EXPECT_THAT(Effects(first), ElementsAre("goodwill:goodwill:2000:0"));
+  Record(first, &context);
+  // Recorded: the 2000 is this decision's own, the 1000 still counts.
+  v1::Decision again = MustDecide(*engine, context);
+  ASSERT_THAT(Ids(again), ElementsAre("credit"));
+  EXPECT_EQ(Amount(again.actions(0)), 2000);
+  EXPECT_THAT(Effects(again), IsEmpty());
+  // Later both count: the case's 3000 is spent.
+  v1::Decision later = MustDecide(*engine, At(context, kNow + kHour));
+  EXPECT_THAT(Blocked(later), ElementsAre("credit:budget_exhausted"));
+  EXPECT_THAT(Effects(later), IsEmpty());
+}
+
+TEST(EffectTest, AnExtraGrantAtNowNeverLoosensTheBudget) {
+  auto engine = MustCompile();
+  // This decision's 2000 recorded, and the host's own 1500 at the same now:
+  // 3500 in the case, over its 3000, so nothing more and nothing emitted.
+  v1::Decision d = MustDecide(
+      *engine, Context(kNow, "k1", "late", Grant(2000) + Grant(1500)));
+  EXPECT_THAT(Ids(d), IsEmpty());
+  EXPECT_THAT(Blocked(d), ElementsAre("credit:budget_exhausted"));
+  EXPECT_THAT(Effects(d), IsEmpty());
+}
+
+TEST(EffectTest, TheRecordedGrantIsOfTheBudgetsGrantedKind) {
+  std::string policy(kPolicy);
+  const std::string budget = "budgets { id: \"goodwill\"";
+  policy.insert(policy.find(budget) + budget.size(),
+                " granted_kind: \"credit_given\"");
+  auto engine = ::tact::testing::MustCompile(policy);
+  // Of the granted kind, same amount: this decision's own, not emitted.
+  v1::Decision own = MustDecide(
+      *engine, Context(kNow, "k1", "late", Grant(2000, "credit_given")));
+  ASSERT_THAT(Ids(own), ElementsAre("credit"));
+  EXPECT_EQ(Amount(own.actions(0)), 2000);
+  EXPECT_THAT(Effects(own), IsEmpty());
+  // A `goodwill` event is not what this budget counts: the grant is new.
+  v1::Decision other =
+      MustDecide(*engine, Context(kNow, "k1", "late", Grant(2000, "goodwill")));
+  ASSERT_THAT(Ids(other), ElementsAre("credit"));
+  EXPECT_EQ(Amount(other.actions(0)), 2000);
+  EXPECT_THAT(Effects(other), ElementsAre("goodwill:goodwill:2000:0"));
+}
+
 TEST(EffectTest, ReplayingAtAnEarlierNowGivesTheDecisionMadeThen) {
   auto engine = MustCompile();
   v1::Context context = Context(kNow, "k1", "unhappy");
