@@ -3,7 +3,9 @@
 // events to append, so recording them and deciding again counts nothing
 // twice and emits nothing twice. Multi-step tests decide, record the
 // decision's effects as the host would, and decide again.
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,7 @@ using ::tact::testing::Blocked;
 using ::tact::testing::Effects;
 using ::tact::testing::Ids;
 using ::tact::testing::MustDecide;
+using ::tact::testing::Record;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
@@ -30,60 +33,20 @@ constexpr int64_t kNow = 1767607200;
 constexpr int64_t kHour = 3600;
 constexpr int64_t kDay = 86400;
 
-constexpr absl::string_view kPolicy = R"pb(
-  currency: "USD"
-  actions { id: "help" }
-  actions { id: "warn" }
-  actions { id: "decline" }
-  actions { id: "explain" }
-  actions {
-    id: "credit"
-    amount_param: "amount"
-    template: "Credit {amount:money}"
-  }
-  actions { id: "supervisor" }
-  actions { id: "repeat_note" }
-  budgets { id: "goodwill" window: "30d" per_window: "5000" per_case: "3000" }
-  strike_limits {
-    id: "time_wasting"
-    counts: "e.kind == 'strike' && e.ref == 'time_wasting'"
-    window: "90d"
-    limit: 3
-    current_is_strike: "case.category == 'time_wasting'"
-    warning { action: "warn" }
-    at_limit { action: "decline" }
-  }
-  ladders {
-    id: "unhappy"
-    when: "case.category == 'unhappy'"
-    rungs { action { action: "explain" } }
-    rungs {
-      action {
-        action: "credit"
-        params { key: "amount" value: "2000" }
-      }
-      min_wait: "1h"
-    }
-    exhausted { action: "supervisor" }
-  }
-  rules {
-    id: "late"
-    when: "case.category == 'late'"
-    recommend {
-      action: "credit"
-      params { key: "amount" value: "2000" }
-    }
-  }
-  rules {
-    id: "repeat"
-    when: "history.exists(e, e.kind == 'complaint')"
-    recommend { action: "repeat_note" }
-  }
-)pb";
+// The policy both this test and python/tests/test_history.py decide with.
+constexpr char kPolicyPath[] = "tests/data/history/policy.textproto";
+
+std::string PolicyText() {
+  std::ifstream in(kPolicyPath);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_FALSE(text.str().empty()) << kPolicyPath;
+  return text.str();
+}
 
 std::unique_ptr<const Engine> MustCompile() {
   absl::StatusOr<std::unique_ptr<const Engine>> engine =
-      Engine::FromText(kPolicy, PolicyFormat::kText, "t.textproto");
+      Engine::FromFile(kPolicyPath);
   EXPECT_THAT(engine, testing::IsOk());
   return engine.ok() ? *std::move(engine) : nullptr;
 }
@@ -120,20 +83,6 @@ int64_t Amount(const v1::RecommendedAction& a) {
     if (p.name() == "amount") return p.value().int_value();
   }
   return -1;
-}
-
-// What the host does: appends each effect, exactly as it says, to the
-// history it sends next time.
-void Record(const v1::Decision& d, v1::Context* context) {
-  for (const v1::Effect& e : d.effects()) {
-    v1::Event* event = context->add_history();
-    event->set_kind(e.kind());
-    event->set_ref(e.ref());
-    event->set_amount(e.amount());
-    event->set_step(e.step());
-    event->set_case_id(e.case_id());
-    *event->mutable_at() = e.at();
-  }
 }
 
 // The same case at another time, with the history recorded so far.
@@ -392,7 +341,7 @@ TEST(EffectTest, AnExtraGrantAtNowNeverLoosensTheBudget) {
 }
 
 TEST(EffectTest, TheRecordedGrantIsOfTheBudgetsGrantedKind) {
-  std::string policy(kPolicy);
+  std::string policy = PolicyText();
   const std::string budget = "budgets { id: \"goodwill\"";
   policy.insert(policy.find(budget) + budget.size(),
                 " granted_kind: \"credit_given\"");
