@@ -3,45 +3,19 @@ effects that are the events to append, so deciding again after recording
 them counts and emits nothing twice."""
 
 import datetime as dt
+import os
 
 import tact
+
+from conftest import REPO
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 
-POLICY = """
-currency: "USD"
-actions { id: "warn" }
-actions { id: "decline" }
-actions { id: "explain" }
-actions { id: "credit" amount_param: "amount" template: "Credit {amount:money}" }
-actions { id: "supervisor" }
-budgets { id: "goodwill" window: "30d" per_window: "5000" per_case: "3000" }
-strike_limits {
-  id: "time_wasting"
-  counts: "e.kind == 'strike' && e.ref == 'time_wasting'"
-  window: "90d"
-  limit: 3
-  current_is_strike: "case.category == 'time_wasting'"
-  warning { action: "warn" }
-  at_limit { action: "decline" }
-}
-ladders {
-  id: "unhappy"
-  when: "case.category == 'unhappy'"
-  rungs { action { action: "explain" } }
-  rungs {
-    action { action: "credit" params { key: "amount" value: "2000" } }
-    min_wait: "1h"
-  }
-  exhausted { action: "supervisor" }
-}
-rules {
-  id: "late"
-  when: "case.category == 'late'"
-  recommend { action: "credit" params { key: "amount" value: "2000" } }
-}
-"""
+# The policy tests/policy/history_test.cc decides with too.
+POLICY_PATH = os.path.join(REPO, "tests", "data", "history", "policy.textproto")
+with open(POLICY_PATH, encoding="utf-8") as _f:
+    POLICY = _f.read()
 
 
 def _engine():

@@ -1,5 +1,6 @@
 #include "src/common/duration.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -39,7 +40,78 @@ bool Unit(absl::string_view text, absl::Duration* unit) {
   return true;
 }
 
+// A unit of FormatSpan: its length and its names.
+struct SpanUnit {
+  absl::Duration length;
+  absl::string_view one;
+  absl::string_view many;
+};
+
+constexpr SpanUnit kCalendarUnits[] = {
+    {absl::Hours(24), "day", "days"},
+    {absl::Hours(1), "hour", "hours"},
+    {absl::Minutes(1), "minute", "minutes"},
+    {absl::Seconds(1), "second", "seconds"},
+};
+constexpr SpanUnit kBusinessUnits[] = {
+    {absl::Hours(1), "business hour", "business hours"},
+    {absl::Minutes(1), "business minute", "business minutes"},
+    {absl::Seconds(1), "business second", "business seconds"},
+};
+
+void AppendPart(absl::string_view count, bool one, const SpanUnit& unit,
+                std::string* out) {
+  if (!out->empty() && out->back() != '-') out->push_back(' ');
+  absl::StrAppend(out, count, " ", one ? unit.one : unit.many);
+}
+
+// FormatSpan over `units`, largest first; the last is the second.
+template <size_t N>
+std::string FormatSpanIn(absl::Duration span, const SpanUnit (&units)[N]) {
+  std::string out;
+  if (span < absl::ZeroDuration()) {
+    out = "-";
+    span = -span;
+  }
+  if (span == absl::InfiniteDuration()) return out + "forever";
+  size_t lead = N - 1;
+  for (size_t i = 0; i + 1 < N; ++i) {
+    const absl::Duration u = units[i].length;
+    if (span >= 2 * u || (span >= u && span % u == absl::ZeroDuration())) {
+      lead = i;
+      break;
+    }
+  }
+  absl::Duration rest = span;
+  for (size_t i = lead; i + 1 < N; ++i) {
+    const int64_t count = absl::IDivDuration(rest, units[i].length, &rest);
+    if (i == lead || count > 0) {
+      AppendPart(absl::StrCat(count), count == 1, units[i], &out);
+    }
+  }
+  const int64_t seconds = absl::IDivDuration(rest, absl::Seconds(1), &rest);
+  const int64_t nanos = absl::ToInt64Nanoseconds(rest);  // truncates
+  if (lead == N - 1 || seconds > 0 || nanos > 0) {
+    std::string count = absl::StrCat(seconds);
+    if (nanos > 0) {
+      std::string digits = absl::StrCat(1000000000 + nanos).substr(1);
+      digits.erase(digits.find_last_not_of('0') + 1);
+      absl::StrAppend(&count, ".", digits);
+    }
+    AppendPart(count, seconds == 1 && nanos == 0, units[N - 1], &out);
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string FormatSpan(absl::Duration span) {
+  return FormatSpanIn(span, kCalendarUnits);
+}
+
+std::string FormatBusinessSpan(absl::Duration span) {
+  return FormatSpanIn(span, kBusinessUnits);
+}
 
 bool ParseDuration(absl::string_view text, absl::Duration* out,
                    std::string* why) {

@@ -48,6 +48,31 @@ namespace tact::internal {
 bool ParseDuration(absl::string_view text, absl::Duration* out,
                    std::string* why);
 
+// A span as a reason reads it, exact and deterministic:
+//
+//   - The units are day (24 hours), hour, minute and second.
+//   - The span leads with the largest unit it holds at least twice, or holds
+//     a whole number of times: 2160h is "90 days", 24h "1 day", 60h
+//     "2 days 12 hours", but 36h is "36 hours" (not 2 days, not whole days)
+//     and 90m "90 minutes". A span under 2 minutes that is not whole
+//     minutes leads with seconds: "90 seconds", "45 seconds".
+//   - After the lead, each smaller unit with a non-zero count follows, largest
+//     first, separated by spaces: "2 days 5 minutes", "2 hours 30 minutes 1
+//     second". Nothing is rounded: a fraction of a second is written in
+//     decimals, trailing zeros trimmed ("1.5 seconds", "0.25 seconds",
+//     "2 minutes 0.5 seconds"); below a nanosecond is truncated.
+//   - A count of exactly 1 takes the singular ("1 hour"), any other the
+//     plural ("0 seconds", "1.5 seconds").
+//   - A negative span is the positive one after "-" ("-90 minutes"); an
+//     infinite one is "forever" ("-forever").
+std::string FormatSpan(absl::Duration span);
+
+// Business time, by the same rules over hours, minutes and seconds (a
+// business day's length depends on the calendar, so there are no days),
+// each unit named "business": "4 business hours", "1 business hour",
+// "90 business minutes", "2 business hours 30 business minutes".
+std::string FormatBusinessSpan(absl::Duration span);
+
 }  // namespace tact::internal
 
 #endif  // TACT_SRC_COMMON_DURATION_H_

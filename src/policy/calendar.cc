@@ -24,6 +24,10 @@ std::string Span::ToString() const {
   return absl::FormatDuration(length);
 }
 
+std::string Span::Readable() const {
+  return business ? FormatBusinessSpan(length) : FormatSpan(length);
+}
+
 absl::StatusOr<Span> ParseSpan(absl::string_view text) {
   Span span;
   absl::string_view inner = text;

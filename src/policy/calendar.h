@@ -19,8 +19,11 @@ struct Span {
 
   // The instant this span after `start`, in `calendar` when business time.
   absl::Time After(absl::Time start, const BusinessCalendar& calendar) const;
-  // "24h", "business_hours(8)".
+  // As the policy states it, for load errors: "24h", "business_hours(8)".
   std::string ToString() const;
+  // As a reason reads it (FormatSpan, FormatBusinessSpan in
+  // src/common/duration.h): "90 days", "4 business hours".
+  std::string Readable() const;
 };
 
 // Parses a duration by tact's one grammar (src/common/duration.h: "90s",

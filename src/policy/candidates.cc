@@ -31,9 +31,17 @@ bool Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
   // A final rule stops lower candidates, whoever proposes them, and a
   // recommendation's own `when` must hold.
   if (outcome->Stopped(proposer.priority)) return false;
-  if (!rec.when.empty() &&
-      !EvaluateCondition(*plan.program, rec.when, frame).holds()) {
-    return false;
+  if (!rec.when.empty()) {
+    ConditionResult when = EvaluateCondition(*plan.program, rec.when, frame);
+    if (!when.holds()) {
+      // Not proposed either way; an error is said like a parameter's.
+      if (when.status == ConditionResult::Status::kError && error != nullptr &&
+          error->empty()) {
+        *error = absl::StrCat("when of ", plan.actions[rec.action].id, ": ",
+                              when.error);
+      }
+      return false;
+    }
   }
   Candidate& candidate = outcome->candidates.Add();
   candidate.action = rec.action;

@@ -29,9 +29,10 @@ struct Proposer {
 // Evaluates the parameters of `rec` and appends a Candidate with the
 // proposer's reason rendered from them. Appends nothing and returns false
 // when the candidate is stopped (a final rule of higher priority fired:
-// Outcome::Stopped) or `rec.when` does not hold. On a parameter error appends
-// nothing and returns false, setting `*error` (when not null and empty) to
-// "parameter <name> of <action>: <message>".
+// Outcome::Stopped) or `rec.when` does not hold. When `rec.when` cannot be
+// evaluated or a parameter errs, appends nothing and returns false, setting
+// `*error` (when not null and empty) to "when of <action>: <message>" or
+// "parameter <name> of <action>: <message>"; a rule's trace shows it.
 bool Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
              const Proposer& proposer, Frame& frame, Outcome* outcome,
              std::string* error = nullptr);

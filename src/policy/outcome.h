@@ -160,9 +160,6 @@ struct BudgetState {
   int64_t granted_in_window = 0;
   int64_t case_cap = -1;  // -1: none
   int64_t granted_in_case = 0;
-  // This decision's goodwill is already recorded (re-deciding at the same
-  // now): it is offered again but not emitted again.
-  bool recorded_now = false;
 };
 
 struct Outcome {
@@ -173,6 +170,11 @@ struct Outcome {
   Pool<FlagRef> flags;
   // Set when the policy has a goodwill budget.
   std::optional<BudgetState> budget;
+  // The amounts of the budget's grants recorded in this case at exactly now
+  // (events of its granted kind and id): when the case is re-decided, this
+  // decision's own grants. Not in `budget`'s sums: AdjustBudget counts those
+  // this decision does not grant again and emits no effect for those it does.
+  std::vector<int64_t> grants_at_now;
   // The priority of the highest `final` rule that fired (INT_MIN: none).
   // Every candidate of strictly lower priority, from a rule or a construct,
   // is stopped: not proposed, so it records no effect.
@@ -187,6 +189,7 @@ struct Outcome {
     effects.clear();
     flags.Clear();
     budget.reset();
+    grants_at_now.clear();
     final_floor = INT_MIN;
   }
 };

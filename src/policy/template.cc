@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "src/common/duration.h"
 
 namespace tact::internal {
 namespace {
@@ -121,6 +123,8 @@ void RenderInto(const Template& tmpl,
                   it->second.string_value.size());
     } else if (it->second.type == ValueType::kInt) {
       absl::StrAppend(out, it->second.int_value);
+    } else if (it->second.type == ValueType::kDuration) {
+      out->append(FormatSpan(absl::Nanoseconds(it->second.int_value)));
     } else {
       out->append(FormatValue(it->second));
     }

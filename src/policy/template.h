@@ -31,7 +31,8 @@ std::vector<std::string> TemplateParams(const Template& tmpl);
 
 // Renders `tmpl`, filling each parameter from `params` (name-sorted pairs).
 // A parameter with no value renders as "{name}". Money parameters use
-// `currency`.
+// `currency`; a duration reads as a span ("90 days", "36 hours": FormatSpan
+// in src/common/duration.h); any other value as CEL's string() does.
 std::string RenderTemplate(
     const Template& tmpl,
     const std::vector<std::pair<std::string, Value>>& params,

@@ -109,5 +109,89 @@ TEST(DurationTest, HugeNumbers) {
   EXPECT_EQ(Why("2562047788015215h2562047788015215h"), "out of range");
 }
 
+// --- FormatSpan: spans as reasons read them -------------------------------
+
+TEST(FormatSpanTest, WholeCountsOfOneUnit) {
+  EXPECT_EQ(FormatSpan(absl::Hours(2160)), "90 days");
+  EXPECT_EQ(FormatSpan(absl::Hours(24)), "1 day");
+  EXPECT_EQ(FormatSpan(absl::Hours(1)), "1 hour");
+  EXPECT_EQ(FormatSpan(absl::Minutes(1)), "1 minute");
+  EXPECT_EQ(FormatSpan(absl::Seconds(1)), "1 second");
+  EXPECT_EQ(FormatSpan(absl::Seconds(45)), "45 seconds");
+  EXPECT_EQ(FormatSpan(absl::ZeroDuration()), "0 seconds");
+}
+
+TEST(FormatSpanTest, LeadsWithDaysFromTwoDaysOrWholeDays) {
+  // Under two days and not whole days: hours.
+  EXPECT_EQ(FormatSpan(absl::Hours(36)), "36 hours");
+  EXPECT_EQ(FormatSpan(absl::Hours(48) - absl::Seconds(1)),
+            "47 hours 59 minutes 59 seconds");
+  EXPECT_EQ(FormatSpan(absl::Hours(24) - absl::Seconds(1)),
+            "23 hours 59 minutes 59 seconds");
+  EXPECT_EQ(FormatSpan(absl::Hours(24) + absl::Seconds(1)),
+            "24 hours 1 second");
+  // Two days or more: days, then what is left.
+  EXPECT_EQ(FormatSpan(absl::Hours(48)), "2 days");
+  EXPECT_EQ(FormatSpan(absl::Hours(48) + absl::Seconds(1)), "2 days 1 second");
+  EXPECT_EQ(FormatSpan(absl::Hours(60)), "2 days 12 hours");
+  EXPECT_EQ(FormatSpan(absl::Hours(49) + absl::Minutes(5)),
+            "2 days 1 hour 5 minutes");
+}
+
+TEST(FormatSpanTest, LeadsWithHoursFromTwoHoursOrWholeHours) {
+  EXPECT_EQ(FormatSpan(absl::Minutes(90)), "90 minutes");
+  EXPECT_EQ(FormatSpan(absl::Minutes(119)), "119 minutes");
+  EXPECT_EQ(FormatSpan(absl::Minutes(59)), "59 minutes");
+  EXPECT_EQ(FormatSpan(absl::Minutes(61)), "61 minutes");
+  EXPECT_EQ(FormatSpan(absl::Minutes(120)), "2 hours");
+  EXPECT_EQ(FormatSpan(absl::Minutes(150)), "2 hours 30 minutes");
+  EXPECT_EQ(FormatSpan(absl::Hours(3) + absl::Seconds(1)), "3 hours 1 second");
+}
+
+TEST(FormatSpanTest, LeadsWithMinutesFromTwoMinutesOrWholeMinutes) {
+  EXPECT_EQ(FormatSpan(absl::Seconds(90)), "90 seconds");
+  EXPECT_EQ(FormatSpan(absl::Seconds(119)), "119 seconds");
+  EXPECT_EQ(FormatSpan(absl::Seconds(59)), "59 seconds");
+  EXPECT_EQ(FormatSpan(absl::Seconds(120)), "2 minutes");
+  EXPECT_EQ(FormatSpan(absl::Seconds(121)), "2 minutes 1 second");
+}
+
+TEST(FormatSpanTest, FractionsOfASecondAreExact) {
+  EXPECT_EQ(FormatSpan(absl::Milliseconds(1500)), "1.5 seconds");
+  EXPECT_EQ(FormatSpan(absl::Milliseconds(250)), "0.25 seconds");
+  EXPECT_EQ(FormatSpan(absl::Nanoseconds(1)), "0.000000001 seconds");
+  EXPECT_EQ(FormatSpan(absl::Minutes(2) + absl::Milliseconds(500)),
+            "2 minutes 0.5 seconds");
+  EXPECT_EQ(FormatSpan(absl::Minutes(1) + absl::Milliseconds(1)),
+            "60.001 seconds");
+  // Below a nanosecond is truncated.
+  EXPECT_EQ(FormatSpan(absl::Nanoseconds(1) + absl::Nanoseconds(1) / 4),
+            "0.000000001 seconds");
+}
+
+TEST(FormatSpanTest, NegativeAndInfinite) {
+  EXPECT_EQ(FormatSpan(-absl::Minutes(90)), "-90 minutes");
+  EXPECT_EQ(FormatSpan(-absl::Hours(60)), "-2 days 12 hours");
+  EXPECT_EQ(FormatSpan(absl::InfiniteDuration()), "forever");
+  EXPECT_EQ(FormatSpan(-absl::InfiniteDuration()), "-forever");
+}
+
+TEST(FormatSpanTest, HugeSpans) {
+  EXPECT_EQ(FormatSpan(absl::Hours(24 * 36600)), "36600 days");
+  EXPECT_EQ(FormatSpan(absl::Hours(2400000000000000)), "100000000000000 days");
+}
+
+TEST(FormatBusinessSpanTest, HoursMinutesAndSecondsOfBusinessTime) {
+  EXPECT_EQ(FormatBusinessSpan(absl::Hours(4)), "4 business hours");
+  EXPECT_EQ(FormatBusinessSpan(absl::Hours(1)), "1 business hour");
+  // No days: a business day's length depends on the calendar.
+  EXPECT_EQ(FormatBusinessSpan(absl::Hours(48)), "48 business hours");
+  EXPECT_EQ(FormatBusinessSpan(absl::Minutes(90)), "90 business minutes");
+  EXPECT_EQ(FormatBusinessSpan(absl::Minutes(150)),
+            "2 business hours 30 business minutes");
+  EXPECT_EQ(FormatBusinessSpan(absl::Seconds(30)), "30 business seconds");
+  EXPECT_EQ(FormatBusinessSpan(absl::ZeroDuration()), "0 business seconds");
+}
+
 }  // namespace
 }  // namespace tact::internal

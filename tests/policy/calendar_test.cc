@@ -153,5 +153,14 @@ TEST(SpanTest, BusinessSpanUsesTheCalendar) {
             Utc(2026, 1, 9, 19, 0));
 }
 
+TEST(SpanTest, LoadErrorsQuoteThePolicyAndReasonsReadTheSpan) {
+  EXPECT_EQ(ParseSpan("90d")->Readable(), "90 days");
+  EXPECT_EQ(ParseSpan("1d12h")->Readable(), "36 hours");
+  EXPECT_EQ(ParseSpan("business_hours(4)")->ToString(), "business_hours(4)");
+  EXPECT_EQ(ParseSpan("business_hours(4)")->Readable(), "4 business hours");
+  EXPECT_EQ(ParseSpan("business_hours(1.5)")->Readable(),
+            "90 business minutes");
+}
+
 }  // namespace
 }  // namespace tact::internal

@@ -127,7 +127,8 @@ TEST(LadderTest, WaitsUntilTheMinimumTimeHasPassed) {
       MustDecide(*engine, Context(Case() + Rung(1, kNow - kDay + 1)));
   EXPECT_THAT(d_actions_empty(early), true);
   EXPECT_THAT(Blocked(early), ElementsAre("small_credit:wait"));
-  EXPECT_THAT(early.blocked(0).blocked_by().text(), HasSubstr("not due yet"));
+  EXPECT_THAT(early.blocked(0).blocked_by().text(),
+              HasSubstr("not due yet: it waits 1 day after the previous rung"));
   EXPECT_THAT(Effects(early), IsEmpty());
   // Exactly 24 h: due.
   v1::Decision due =
@@ -184,7 +185,8 @@ TEST(LadderTest, BusinessTimeWaitSkipsTheWeekend) {
       Context("case { id: \"k1\" } " + Rung(1, kNow - 3 * kDay + 5 * 3600)));
   EXPECT_THAT(Blocked(d), ElementsAre("credit:wait"));
   EXPECT_THAT(d.blocked(0).blocked_by().text(),
-              HasSubstr("2026-01-05T11:00:00Z"));
+              HasSubstr("it waits 4 business hours after the previous rung, "
+                        "until 2026-01-05T11:00:00Z"));
 }
 
 // --- Strike limits
@@ -226,6 +228,9 @@ TEST(StrikeLimitTest, WarnsAtLimitMinusOne) {
       *engine, Context(Strike(kNow - kDay) + Strike(kNow - 2 * kDay)));
   EXPECT_THAT(Ids(d.actions()),
               ElementsAre("credit", "help", "set_expectations"));
+  EXPECT_EQ(d.actions(2).reasons(0).text(),
+            "2 of 3 strikes in 90 days: set expectations now, the next one "
+            "reaches the limit.");
 }
 
 TEST(StrikeLimitTest, AtTheLimitDeclinesAndSuppresses) {
@@ -235,7 +240,9 @@ TEST(StrikeLimitTest, AtTheLimitDeclinesAndSuppresses) {
                        Strike(kNow - 3 * kDay)));
   EXPECT_THAT(Ids(d.actions()), ElementsAre("decline_politely", "help"));
   EXPECT_THAT(Blocked(d), ElementsAre("credit:strike_limit"));
-  EXPECT_THAT(d.blocked(0).blocked_by().text(), HasSubstr("3 strikes"));
+  EXPECT_EQ(d.blocked(0).blocked_by().text(),
+            "Held back: the customer has 3 strikes in 90 days, at or over the "
+            "limit of 3.");
 }
 
 TEST(StrikeLimitTest, EventExactlyAtTheWindowEdgeCounts) {
@@ -607,9 +614,15 @@ TEST(PlaybookTest, FixDeadlineBoundary) {
   auto engine = MustCompile(kPlaybook);
   v1::Decision on_time = MustDecide(*engine, Context(Failure(kNow - kDay)));
   EXPECT_THAT(on_time.flags(), IsEmpty());
+  EXPECT_EQ(on_time.actions(1).reasons(0).text(),
+            "Fix it fast: within 1 day of the incident, by "
+            "2026-01-05T10:00:00Z.");
   v1::Decision late = MustDecide(*engine, Context(Failure(kNow - kDay - 1)));
   ASSERT_EQ(late.flags_size(), 1);
   EXPECT_EQ(late.flags(0).code(), "recovery_window_missed");
+  EXPECT_EQ(late.flags(0).source().text(),
+            "The fix was due by 2026-01-05T09:59:59Z (1 day after the "
+            "incident) and that time has passed.");
   EXPECT_EQ(late.actions(0).action(), "apologize");
 }
 
@@ -625,6 +638,8 @@ TEST(PlaybookTest, FixWithinInDaysAndFractionsIsThatManyHours) {
       MustDecide(*engine, Context(Failure(kNow - 36 * 3600 - 1)));
   ASSERT_EQ(late.flags_size(), 1);
   EXPECT_EQ(late.flags(0).code(), "recovery_window_missed");
+  EXPECT_THAT(late.actions(1).reasons(0).text(),
+              HasSubstr("Fix it now: the 36 hours recovery window closed"));
 }
 
 TEST(PlaybookTest, SurpriseIsStablePerCustomerAndVariesAcrossCustomers) {

@@ -370,15 +370,34 @@ TEST(WhenTest, APlaybookStepHasItsOwnCondition) {
               ElementsAre("sorry", "b"));
 }
 
-TEST(WhenTest, AnErringConditionDoesNotPropose) {
+TEST(WhenTest, AnErringConditionDoesNotProposeAndTheTraceSaysWhy) {
   auto engine = MustCompile(R"pb(
     actions { id: "a" }
+    actions { id: "b" }
     attributes { name: "n" type: INT }
     rules {
       id: "r"
       recommend { action: "a" when: "attributes.n > 0" }
+      recommend { action: "b" }
     })pb");
-  EXPECT_THAT(Ids(MustDecide(*engine, WhenContext(""))), IsEmpty());
+  DecideOptions trace;
+  trace.trace = true;
+  // No attribute n: `a` is not proposed, the rest of the rule stands, and
+  // the rule's trace names the condition, as for a parameter that errs.
+  v1::Decision erring = MustDecide(*engine, WhenContext(""), trace);
+  EXPECT_THAT(Ids(erring), ElementsAre("b"));
+  ASSERT_EQ(erring.trace_size(), 1);
+  EXPECT_TRUE(erring.trace(0).fired());
+  EXPECT_THAT(erring.trace(0).error(),
+              HasSubstr("when of a: attributes.n > 0"));
+  // Merely false: not proposed, and nothing to report.
+  v1::Context negative = WhenContext("");
+  (*negative.mutable_attributes())["n"].set_int_value(-1);
+  v1::Decision false_when = MustDecide(*engine, negative, trace);
+  EXPECT_THAT(Ids(false_when), ElementsAre("b"));
+  ASSERT_EQ(false_when.trace_size(), 1);
+  EXPECT_TRUE(false_when.trace(0).fired());
+  EXPECT_EQ(false_when.trace(0).error(), "");
 }
 
 // The policies below assert line:column positions: keep them as written.

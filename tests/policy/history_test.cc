@@ -3,7 +3,9 @@
 // events to append, so recording them and deciding again counts nothing
 // twice and emits nothing twice. Multi-step tests decide, record the
 // decision's effects as the host would, and decide again.
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,7 @@ using ::tact::testing::Blocked;
 using ::tact::testing::Effects;
 using ::tact::testing::Ids;
 using ::tact::testing::MustDecide;
+using ::tact::testing::Record;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
@@ -30,60 +33,20 @@ constexpr int64_t kNow = 1767607200;
 constexpr int64_t kHour = 3600;
 constexpr int64_t kDay = 86400;
 
-constexpr absl::string_view kPolicy = R"pb(
-  currency: "USD"
-  actions { id: "help" }
-  actions { id: "warn" }
-  actions { id: "decline" }
-  actions { id: "explain" }
-  actions {
-    id: "credit"
-    amount_param: "amount"
-    template: "Credit {amount:money}"
-  }
-  actions { id: "supervisor" }
-  actions { id: "repeat_note" }
-  budgets { id: "goodwill" window: "30d" per_window: "5000" per_case: "3000" }
-  strike_limits {
-    id: "time_wasting"
-    counts: "e.kind == 'strike' && e.ref == 'time_wasting'"
-    window: "90d"
-    limit: 3
-    current_is_strike: "case.category == 'time_wasting'"
-    warning { action: "warn" }
-    at_limit { action: "decline" }
-  }
-  ladders {
-    id: "unhappy"
-    when: "case.category == 'unhappy'"
-    rungs { action { action: "explain" } }
-    rungs {
-      action {
-        action: "credit"
-        params { key: "amount" value: "2000" }
-      }
-      min_wait: "1h"
-    }
-    exhausted { action: "supervisor" }
-  }
-  rules {
-    id: "late"
-    when: "case.category == 'late'"
-    recommend {
-      action: "credit"
-      params { key: "amount" value: "2000" }
-    }
-  }
-  rules {
-    id: "repeat"
-    when: "history.exists(e, e.kind == 'complaint')"
-    recommend { action: "repeat_note" }
-  }
-)pb";
+// The policy both this test and python/tests/test_history.py decide with.
+constexpr char kPolicyPath[] = "tests/data/history/policy.textproto";
+
+std::string PolicyText() {
+  std::ifstream in(kPolicyPath);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_FALSE(text.str().empty()) << kPolicyPath;
+  return text.str();
+}
 
 std::unique_ptr<const Engine> MustCompile() {
   absl::StatusOr<std::unique_ptr<const Engine>> engine =
-      Engine::FromText(kPolicy, PolicyFormat::kText, "t.textproto");
+      Engine::FromFile(kPolicyPath);
   EXPECT_THAT(engine, testing::IsOk());
   return engine.ok() ? *std::move(engine) : nullptr;
 }
@@ -120,20 +83,6 @@ int64_t Amount(const v1::RecommendedAction& a) {
     if (p.name() == "amount") return p.value().int_value();
   }
   return -1;
-}
-
-// What the host does: appends each effect, exactly as it says, to the
-// history it sends next time.
-void Record(const v1::Decision& d, v1::Context* context) {
-  for (const v1::Effect& e : d.effects()) {
-    v1::Event* event = context->add_history();
-    event->set_kind(e.kind());
-    event->set_ref(e.ref());
-    event->set_amount(e.amount());
-    event->set_step(e.step());
-    event->set_case_id(e.case_id());
-    *event->mutable_at() = e.at();
-  }
 }
 
 // The same case at another time, with the history recorded so far.
@@ -340,6 +289,75 @@ TEST(EffectTest, MoneyRecordedInTheCaseIsGrantedOnceAndCountsAfterwards) {
   int64_t total = 0;
   for (const v1::Event& e : context.history()) total += e.amount();
   EXPECT_EQ(total, 3000);
+}
+
+std::string Grant(int64_t amount, absl::string_view kind = "goodwill") {
+  return Event(
+      kind, kNow,
+      absl::StrCat("ref: \"goodwill\" amount: ", amount, " case_id: \"k1\""));
+}
+
+TEST(EffectTest, ABiggerGrantRecordedAtNowCountsAndIsNotTakenForThisOne) {
+  auto engine = MustCompile();
+  // The host granted 2500 in this case at now; this decision would grant
+  // 2000, so the 2500 is not its own: it counts, 500 of the 3000 per case
+  // is left, and that grant is new.
+  v1::Decision d =
+      MustDecide(*engine, Context(kNow, "k1", "late", Grant(2500)));
+  ASSERT_THAT(Ids(d), ElementsAre("credit"));
+  EXPECT_EQ(Amount(d.actions(0)), 500);
+  EXPECT_THAT(Effects(d), ElementsAre("goodwill:goodwill:500:0"));
+}
+
+TEST(EffectTest, ASmallerGrantRecordedAtNowCountsAndTheSameAmountIsOwn) {
+  auto engine = MustCompile();
+  v1::Context context = Context(kNow, "k1", "late", Grant(1000));
+  // 1000 is not this decision's 2000: counted, 2000 of 3000 left.
+  v1::Decision first = MustDecide(*engine, context);
+  ASSERT_THAT(Ids(first), ElementsAre("credit"));
+  EXPECT_EQ(Amount(first.actions(0)), 2000);
+  EXPECT_THAT(Effects(first), ElementsAre("goodwill:goodwill:2000:0"));
+  Record(first, &context);
+  // Recorded: the 2000 is this decision's own, the 1000 still counts.
+  v1::Decision again = MustDecide(*engine, context);
+  ASSERT_THAT(Ids(again), ElementsAre("credit"));
+  EXPECT_EQ(Amount(again.actions(0)), 2000);
+  EXPECT_THAT(Effects(again), IsEmpty());
+  // Later both count: the case's 3000 is spent.
+  v1::Decision later = MustDecide(*engine, At(context, kNow + kHour));
+  EXPECT_THAT(Blocked(later), ElementsAre("credit:budget_exhausted"));
+  EXPECT_THAT(Effects(later), IsEmpty());
+}
+
+TEST(EffectTest, AnExtraGrantAtNowNeverLoosensTheBudget) {
+  auto engine = MustCompile();
+  // This decision's 2000 recorded, and the host's own 1500 at the same now:
+  // 3500 in the case, over its 3000, so nothing more and nothing emitted.
+  v1::Decision d = MustDecide(
+      *engine, Context(kNow, "k1", "late", Grant(2000) + Grant(1500)));
+  EXPECT_THAT(Ids(d), IsEmpty());
+  EXPECT_THAT(Blocked(d), ElementsAre("credit:budget_exhausted"));
+  EXPECT_THAT(Effects(d), IsEmpty());
+}
+
+TEST(EffectTest, TheRecordedGrantIsOfTheBudgetsGrantedKind) {
+  std::string policy = PolicyText();
+  const std::string budget = "budgets { id: \"goodwill\"";
+  policy.insert(policy.find(budget) + budget.size(),
+                " granted_kind: \"credit_given\"");
+  auto engine = ::tact::testing::MustCompile(policy);
+  // Of the granted kind, same amount: this decision's own, not emitted.
+  v1::Decision own = MustDecide(
+      *engine, Context(kNow, "k1", "late", Grant(2000, "credit_given")));
+  ASSERT_THAT(Ids(own), ElementsAre("credit"));
+  EXPECT_EQ(Amount(own.actions(0)), 2000);
+  EXPECT_THAT(Effects(own), IsEmpty());
+  // A `goodwill` event is not what this budget counts: the grant is new.
+  v1::Decision other =
+      MustDecide(*engine, Context(kNow, "k1", "late", Grant(2000, "goodwill")));
+  ASSERT_THAT(Ids(other), ElementsAre("credit"));
+  EXPECT_EQ(Amount(other.actions(0)), 2000);
+  EXPECT_THAT(Effects(other), ElementsAre("goodwill:goodwill:2000:0"));
 }
 
 TEST(EffectTest, ReplayingAtAnEarlierNowGivesTheDecisionMadeThen) {

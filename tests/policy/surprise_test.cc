@@ -213,6 +213,55 @@ TEST(SurpriseTest, FutureOrForeignSurprisesAreNotHad) {
   EXPECT_EQ(Surprise(MustDecide(*engine, out_of_range)), first);
 }
 
+// A playbook with `n` surprise gestures g1..gn.
+std::string ManyGestures(int n) {
+  std::string policy = "actions { id: \"apologize\" } actions { id: \"fix\" } ";
+  std::string surprises;
+  for (int k = 1; k <= n; ++k) {
+    absl::StrAppend(&policy, "actions { id: \"g", k, "\" } ");
+    absl::StrAppend(&surprises, "surprise { action: \"g", k, "\" } ");
+  }
+  absl::StrAppend(&policy,
+                  "playbooks { id: \"recovery\" when: \"case.our_fault\" "
+                  "apology: \"apologize\" fix { action: \"fix\" } ",
+                  surprises, "}");
+  return policy;
+}
+
+// Past 64 gestures (one machine word of "had" bits) the pick still reads
+// every gesture: with 65 of 70 had, the surprise is one of the 5 left.
+TEST(SurpriseTest, MoreThan64GesturesStillPicksOneNotHad) {
+  auto engine = MustCompile(ManyGestures(70));
+  const std::set<int> not_had = {3, 64, 65, 68, 70};
+  for (const char* customer : {"c1", "c2", "c3", "c4", "c5", "c6"}) {
+    v1::Context context = Failure(customer, "k99", kT0);
+    for (int step = 1; step <= 70; ++step) {
+      if (not_had.count(step) > 0) continue;
+      *context.add_history() =
+          SurpriseEvent(step, kT0 - kDay, absl::StrCat("k", step));
+    }
+    ASSERT_EQ(context.history_size(), 65);
+    v1::Decision d = MustDecide(*engine, context);
+    const std::string gesture = Surprise(d);
+    ASSERT_EQ(gesture.substr(0, 1), "g") << customer;
+    const int step = std::stoi(gesture.substr(1));
+    EXPECT_EQ(not_had.count(step), 1u) << customer << " got " << gesture;
+    EXPECT_THAT(Effects(d),
+                ElementsAre(absl::StrCat("surprise:recovery:", step)));
+  }
+  // Every gesture had but one, on either side of the 64th: that one.
+  for (int missing : {1, 64, 65, 70}) {
+    v1::Context context = Failure("c1", "k99", kT0);
+    for (int step = 1; step <= 70; ++step) {
+      if (step == missing) continue;
+      *context.add_history() =
+          SurpriseEvent(step, kT0 - kDay, absl::StrCat("k", step));
+    }
+    EXPECT_EQ(Surprise(MustDecide(*engine, context)),
+              absl::StrCat("g", missing));
+  }
+}
+
 TEST(SurpriseTest, NoEffectWhenTheGestureIsHeldBack) {
   std::string policy(kPolicy);
   policy.append(R"pb(

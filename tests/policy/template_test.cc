@@ -39,6 +39,14 @@ TEST(TemplateTest, MoneyHandlesExtremes) {
   EXPECT_EQ(FormatMoney(INT64_MAX, "USD"), "92233720368547758.07 USD");
 }
 
+TEST(TemplateTest, DurationsReadAsSpans) {
+  EXPECT_EQ(Render("wait {w}", {{"w", Value::Duration(36 * 3600000000000)}}),
+            "wait 36 hours");
+  EXPECT_EQ(Render("{w}", {{"w", Value::Duration(1500000000)}}), "1.5 seconds");
+  // Other values as CEL's string() renders them.
+  EXPECT_EQ(Render("{x}", {{"x", Value::Double(1.5)}}), "1.5");
+}
+
 TEST(TemplateTest, MissingParameterStaysVisible) {
   EXPECT_EQ(Render("x {gone} y", {}), "x {gone} y");
 }

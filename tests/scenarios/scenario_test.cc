@@ -145,25 +145,19 @@ void PrintTo(const Case& c, std::ostream* os) {
   *os << c.file << ":" << c.scenario.name();
 }
 
-class ScenarioTest : public ::testing::TestWithParam<Case> {};
+// Whether `s` (a Scenario or a Step) states any expectation.
+template <typename Expect>
+bool HasExpectations(const Expect& s) {
+  return s.actions_size() + s.blocked_size() + s.effects_size() +
+             s.flags_size() + s.needs_approval_size() + s.params_size() +
+             s.beyond_contract_size() + s.approvals_size() + s.reasons_size() >
+         0;
+}
 
-TEST_P(ScenarioTest, Decides) {
-  const Case& c = GetParam();
-  ASSERT_TRUE(c.load_error.empty()) << c.load_error;
-  const testing::Scenario& s = c.scenario;
-  SCOPED_TRACE(
-      absl::StrCat(c.file, ": scenario ", s.name(), ": ", s.description()));
-
-  std::string policy = s.policy().empty() ? kDefaultPolicy : s.policy();
-  std::string error;
-  const Engine* engine = EngineFor(policy, &error);
-  ASSERT_NE(engine, nullptr) << policy << ": " << error;
-
-  DecideOptions options;
-  options.authority = s.authority();
-  absl::StatusOr<v1::Decision> decided = engine->Decide(s.context(), options);
-  ASSERT_TRUE(decided.ok()) << decided.status();
-  const v1::Decision& d = *decided;
+// Compares `d` with the expectations of `s`, a Scenario or a Step (which
+// name them alike).
+template <typename Expect>
+void CheckDecision(const Expect& s, const v1::Decision& d) {
   const std::string printed = DecisionToJson(d, /*pretty=*/true);
   SCOPED_TRACE(absl::StrCat("decision:\n", printed));
 
@@ -286,6 +280,85 @@ TEST_P(ScenarioTest, Decides) {
     ASSERT_GT(a.reasons_size(), 0) << a.action();
     for (const auto& r : a.reasons())
       EXPECT_FALSE(r.text().empty()) << a.action();
+  }
+}
+
+// What a host does after a decision: appends each effect, exactly as it
+// says, to the history it sends next time.
+void Record(const v1::Decision& d, v1::Context* context) {
+  for (const v1::Effect& e : d.effects()) {
+    v1::Event* event = context->add_history();
+    event->set_kind(e.kind());
+    event->set_ref(e.ref());
+    event->set_step(e.step());
+    event->set_amount(e.amount());
+    event->set_case_id(e.case_id());
+    *event->mutable_at() = e.at();
+  }
+}
+
+// The context of `step`, from the one decided before it (`context`, whose
+// decision's effects are already recorded).
+v1::Context Advance(const v1::Context& context, const testing::Step& step) {
+  v1::Context next = context;
+  if (step.has_case_()) *next.mutable_case_() = step.case_();
+  if (step.has_merge()) next.MergeFrom(step.merge());
+  for (const v1::Event& e : step.events()) *next.add_history() = e;
+  if (step.has_at()) {
+    *next.mutable_now() = step.at();
+  } else if (step.has_advance()) {
+    int64_t seconds = context.now().seconds() + step.advance().seconds();
+    int64_t nanos =
+        int64_t{context.now().nanos()} + int64_t{step.advance().nanos()};
+    seconds += nanos / 1000000000;
+    nanos %= 1000000000;
+    if (nanos < 0) {
+      nanos += 1000000000;
+      --seconds;
+    }
+    next.mutable_now()->set_seconds(seconds);
+    next.mutable_now()->set_nanos(static_cast<int32_t>(nanos));
+  } else {
+    *next.mutable_now() = context.now();
+  }
+  return next;
+}
+
+class ScenarioTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ScenarioTest, Decides) {
+  const Case& c = GetParam();
+  ASSERT_TRUE(c.load_error.empty()) << c.load_error;
+  const testing::Scenario& s = c.scenario;
+  SCOPED_TRACE(
+      absl::StrCat(c.file, ": scenario ", s.name(), ": ", s.description()));
+
+  std::string policy = s.policy().empty() ? kDefaultPolicy : s.policy();
+  std::string error;
+  const Engine* engine = EngineFor(policy, &error);
+  ASSERT_NE(engine, nullptr) << policy << ": " << error;
+
+  DecideOptions options;
+  options.authority = s.authority();
+  if (s.steps().empty()) {
+    absl::StatusOr<v1::Decision> decided = engine->Decide(s.context(), options);
+    ASSERT_TRUE(decided.ok()) << decided.status();
+    CheckDecision(s, *decided);
+    return;
+  }
+  ASSERT_FALSE(HasExpectations(s))
+      << "a scenario with steps states its expectations in the steps";
+  v1::Context context = s.context();
+  for (int i = 0; i < s.steps_size(); ++i) {
+    const testing::Step& step = s.steps(i);
+    context = Advance(context, step);
+    SCOPED_TRACE(absl::StrCat("step ", i + 1, " at ", context.now().seconds(),
+                              ": ", step.description()));
+    absl::StatusOr<v1::Decision> decided = engine->Decide(context, options);
+    ASSERT_TRUE(decided.ok()) << decided.status();
+    CheckDecision(step, *decided);
+    if (::testing::Test::HasFatalFailure()) return;
+    Record(*decided, &context);
   }
 }
 

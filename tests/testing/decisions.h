@@ -77,6 +77,20 @@ inline void Record(const v1::Decision& d, int64_t now, v1::Context* context) {
   }
 }
 
+// The same for a decision whose effects carry their case and time (every
+// decision's do): appends each effect exactly as it says.
+inline void Record(const v1::Decision& d, v1::Context* context) {
+  for (const v1::Effect& e : d.effects()) {
+    v1::Event* event = context->add_history();
+    event->set_kind(e.kind());
+    event->set_ref(e.ref());
+    event->set_step(e.step());
+    event->set_amount(e.amount());
+    event->set_case_id(e.case_id());
+    *event->mutable_at() = e.at();
+  }
+}
+
 }  // namespace tact::testing
 
 #endif  // TACT_TESTS_TESTING_DECISIONS_H_

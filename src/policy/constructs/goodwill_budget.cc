@@ -71,6 +71,74 @@ absl::Time WindowStart(const BudgetPlan& budget, const PolicyPlan& plan,
   }
 }
 
+// What `budget` has left before this decision, per cap.
+BudgetLeft LeftBefore(const BudgetState& budget) {
+  BudgetLeft left;
+  left.window =
+      std::max<int64_t>(0, budget.window_cap - budget.granted_in_window);
+  if (budget.case_cap >= 0) {
+    left.per_case =
+        std::max<int64_t>(0, budget.case_cap - budget.granted_in_case);
+  }
+  return left;
+}
+
+// The amounts AdjustBudget grants the monetary actions of `ranked`, in rank
+// order, when `left` is what the budget has left: the same clipping, without
+// its notes.
+void PlanGrants(const PolicyPlan& plan, const std::vector<RankedAction>& ranked,
+                const BudgetLeft& left, std::vector<int64_t>* grants) {
+  grants->clear();
+  int64_t spent = 0;
+  for (const RankedAction& r : ranked) {
+    const ActionPlan& action = plan.actions[r.action];
+    if (!action.monetary()) continue;
+    const Value* param = FindParam(r.params, action.amount_param);
+    const int64_t wanted = param == nullptr ? 0 : param->int_value;
+    const Clip clip = ClipToBudget(left, spent, wanted, action.min_amount);
+    if (clip.blocked) continue;
+    grants->push_back(clip.granted);
+    spent += clip.granted;
+  }
+}
+
+// Removes from `*recorded` (amounts) one entry equal to `amount`; whether
+// there was one.
+bool TakeRecorded(int64_t amount, std::vector<int64_t>* recorded) {
+  auto it = std::find(recorded->begin(), recorded->end(), amount);
+  if (it == recorded->end()) return false;
+  recorded->erase(it);
+  return true;
+}
+
+// Splits the grants recorded in this case at now (`*recorded`) into this
+// decision's own, which stay in `*recorded`, and the rest, which `*budget`
+// counts as granted: a recorded grant is this decision's own when the
+// decision grants that amount again. Counting one can shrink this
+// decision's grants, so the split repeats until it holds; each round counts
+// at least one more, and after the first at most one per monetary action is
+// left.
+void SplitRecordedGrants(const PolicyPlan& plan,
+                         const std::vector<RankedAction>& ranked,
+                         BudgetState* budget, std::vector<int64_t>* recorded) {
+  std::vector<int64_t> grants;
+  std::vector<int64_t> unmatched;
+  while (!recorded->empty()) {
+    PlanGrants(plan, ranked, LeftBefore(*budget), &grants);
+    unmatched = *recorded;
+    std::vector<int64_t> own;
+    for (int64_t g : grants) {
+      if (TakeRecorded(g, &unmatched)) own.push_back(g);
+    }
+    if (unmatched.empty()) return;
+    for (int64_t amount : unmatched) {
+      budget->granted_in_window = AddClamped(budget->granted_in_window, amount);
+      budget->granted_in_case = AddClamped(budget->granted_in_case, amount);
+    }
+    *recorded = std::move(own);
+  }
+}
+
 // What the budget has left, naming the cap that bound: "0.00 EUR left for
 // this customer (200.00 EUR per window, 0.00 EUR already granted)".
 // `the` starts the sentence: "The" or "the".
@@ -190,18 +258,17 @@ void ProposeBudget(const DecideState& state, Outcome* outcome) {
   }
   absl::Time start = WindowStart(budget, plan, state.now);
   const std::string& case_id = state.context.case_().id();
+  outcome->grants_at_now.clear();
   for (const v1::Event& e : state.frame.history()) {  // at <= now
-    // This decision's own grants, already recorded: a goodwill effect of
-    // this budget in this case at exactly now. Not past grants, and not
-    // emitted again.
-    if (!case_id.empty() && e.case_id() == case_id &&
-        e.kind() == kDefaultGrantedKind && e.ref() == budget.id &&
-        ToTime(e.at()) == state.now) {
-      result.recorded_now = true;
-      continue;
-    }
     if (e.amount() <= 0 || e.kind() != granted_kind) continue;
     absl::Time at = ToTime(e.at());
+    // Perhaps this decision's own grant, recorded when the case was decided
+    // at this same now: AdjustBudget counts it unless it grants it again.
+    if (!case_id.empty() && e.case_id() == case_id && e.ref() == budget.id &&
+        at == state.now) {
+      outcome->grants_at_now.push_back(e.amount());
+      continue;
+    }
     if (at >= start) {
       result.granted_in_window =
           AddClamped(result.granted_in_window, e.amount());
@@ -246,17 +313,19 @@ Clip ClipToBudget(int64_t remaining, int64_t wanted, int64_t min_amount) {
 void AdjustBudget(const AdjustState& state, RankScratch* scratch) {
   if (!state.outcome.budget.has_value()) return;
   const PolicyPlan& plan = state.plan;
-  const BudgetState& budget = *state.outcome.budget;
+  BudgetState budget = *state.outcome.budget;
   const SourceRef source{SourceKind::kBudget, 0, budget.id};
-  BudgetLeft left;
-  left.window =
-      std::max<int64_t>(0, budget.window_cap - budget.granted_in_window);
-  if (budget.case_cap >= 0) {
-    left.per_case =
-        std::max<int64_t>(0, budget.case_cap - budget.granted_in_case);
-  }
-  int64_t spent = 0;  // granted earlier in this decision
   std::vector<RankedAction>& ranked = scratch->ranked;
+  // Re-deciding at the same now: the grants recorded then that this
+  // decision grants again are not counted and not emitted again; any other
+  // grant recorded at now counts like every past one.
+  std::vector<int64_t> recorded;
+  if (!state.outcome.grants_at_now.empty()) {
+    recorded = state.outcome.grants_at_now;
+    SplitRecordedGrants(plan, ranked, &budget, &recorded);
+  }
+  const BudgetLeft left = LeftBefore(budget);
+  int64_t spent = 0;  // granted earlier in this decision
   std::vector<RankedAction>& alternatives = scratch->alternatives;
   alternatives.clear();
   // Whether `a` is recommended, blocked or already offered as an
@@ -348,7 +417,7 @@ void AdjustBudget(const AdjustState& state, RankScratch* scratch) {
       text->append(".");
     }
     spent += granted;
-    if (!budget.recorded_now) {
+    if (!TakeRecorded(granted, &recorded)) {
       scratch->SetEffect(
           &r, EffectRef{EffectKind::kGoodwill, budget.id, granted, 0});
     }

@@ -21,6 +21,10 @@ void ProposeBudget(const DecideState& state, Outcome* outcome);
 // alternative is already recommended or blocked. An offered alternative is
 // a candidate like any other: a hold on it (even one nobody else's
 // candidate met) blocks it, and it passes the entitlement check.
+// Re-deciding at the same now: a grant recorded in this case at now with
+// the amount this decision grants again is neither counted nor emitted
+// again; any other grant recorded at now counts like a past one, so a host
+// recording more at now never loosens the budget.
 void AdjustBudget(const AdjustState& state, RankScratch* scratch);
 
 // Which limit bound an amount the budget clipped or blocked.

@@ -263,7 +263,7 @@ void ProposeLadders(const DecideState& state, Outcome* outcome) {
       std::string* why = hold.by.StartRendered(source);
       absl::StrAppend(
           why, "Rung ", next, " of the \"", ladder.id,
-          "\" ladder is not due yet: it waits ", rung.min_wait.ToString(),
+          "\" ladder is not due yet: it waits ", rung.min_wait.Readable(),
           last.step > 0 ? " after the previous rung" : " after the case opened",
           ", until ");
       AppendUtc(due, why);

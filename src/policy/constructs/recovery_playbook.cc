@@ -195,12 +195,12 @@ void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
       text.clear();
       if (missed) {
         absl::StrAppend(&text, "Fix it now: the ",
-                        playbook.fix_within.ToString(),
+                        playbook.fix_within.Readable(),
                         " recovery window closed at ", due,
                         ", so loyalty is harder to win back.");
       } else {
         absl::StrAppend(&text, "Fix it fast: within ",
-                        playbook.fix_within.ToString(), " of the incident, by ",
+                        playbook.fix_within.Readable(), " of the incident, by ",
                         due, ".");
       }
       propose(playbook.fix, PlaybookStage::kFix);
@@ -209,7 +209,7 @@ void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
       FlagRef& flag = outcome->flags.Add();
       flag.code = FlagCode::kRecoveryWindowMissed;
       absl::StrAppend(flag.source.StartRendered(source), "The fix was due by ",
-                      due, " (", playbook.fix_within.ToString(),
+                      due, " (", playbook.fix_within.Readable(),
                       " after the incident) and that time has passed.");
     }
 

@@ -188,7 +188,7 @@ void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
       if (strike.warning_reason.empty()) {
         absl::StrAppend(
             &fallback, count, " of ", strike.limit, " strikes in ",
-            strike.window.ToString(),
+            strike.window.Readable(),
             ": set expectations now, the next one reaches the limit.");
       }
       Proposer proposer{source,   &strike.warning_reason,
@@ -198,7 +198,7 @@ void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
         Propose(plan, rec, proposer, state.frame, outcome);
       }
     } else if (count >= strike.limit) {
-      std::string window = strike.window.ToString();
+      std::string window = strike.window.Readable();
       fallback.clear();
       absl::StrAppend(&fallback, count, " strikes in ", window, " (limit ",
                       strike.limit, "): three strikes and you're out.");
