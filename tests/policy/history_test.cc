@@ -352,12 +352,41 @@ TEST(EffectTest, TheRecordedGrantIsOfTheBudgetsGrantedKind) {
   ASSERT_THAT(Ids(own), ElementsAre("credit"));
   EXPECT_EQ(Amount(own.actions(0)), 2000);
   EXPECT_THAT(Effects(own), IsEmpty());
-  // A `goodwill` event is not what this budget counts: the grant is new.
-  v1::Decision other =
+  // The budget's own effect as a host records it (kind "goodwill", ref the
+  // budget's id) is a grant too: recording what tact emits counts.
+  v1::Decision effect =
       MustDecide(*engine, Context(kNow, "k1", "late", Grant(2000, "goodwill")));
-  ASSERT_THAT(Ids(other), ElementsAre("credit"));
-  EXPECT_EQ(Amount(other.actions(0)), 2000);
-  EXPECT_THAT(Effects(other), ElementsAre("goodwill:goodwill:2000:0"));
+  ASSERT_THAT(Ids(effect), ElementsAre("credit"));
+  EXPECT_EQ(Amount(effect.actions(0)), 2000);
+  EXPECT_THAT(Effects(effect), IsEmpty());
+  // Another kind, or a goodwill event of another budget, is not a grant.
+  for (const std::string& event :
+       {Grant(2000, "refund_issued"),
+        Event("goodwill", kNow,
+              "ref: \"loyalty\" amount: 2000 case_id: \"k1\"")}) {
+    v1::Decision other =
+        MustDecide(*engine, Context(kNow, "k1", "late", event));
+    ASSERT_THAT(Ids(other), ElementsAre("credit"));
+    EXPECT_EQ(Amount(other.actions(0)), 2000);
+    EXPECT_THAT(Effects(other), ElementsAre("goodwill:goodwill:2000:0"));
+  }
+}
+
+TEST(EffectTest, ABudgetWithItsOwnGrantedKindCountsTheEffectsItEmits) {
+  std::string policy = PolicyText();
+  const std::string budget = "budgets { id: \"goodwill\"";
+  policy.insert(policy.find(budget) + budget.size(),
+                " granted_kind: \"credit_given\"");
+  auto engine = ::tact::testing::MustCompile(policy);
+  v1::Context context = Context(kNow, "k1", "late");
+  v1::Decision first = MustDecide(*engine, context);
+  ASSERT_THAT(Ids(first), ElementsAre("credit"));
+  EXPECT_THAT(Effects(first), ElementsAre("goodwill:goodwill:2000:0"));
+  Record(first, &context);
+  // An hour later the recorded effect counts: 1000 of the case's 3000 left.
+  v1::Decision later = MustDecide(*engine, At(context, kNow + kHour));
+  ASSERT_THAT(Ids(later), ElementsAre("credit"));
+  EXPECT_EQ(Amount(later.actions(0)), 1000);
 }
 
 TEST(EffectTest, ReplayingAtAnEarlierNowGivesTheDecisionMadeThen) {

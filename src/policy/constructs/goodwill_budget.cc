@@ -260,7 +260,12 @@ void ProposeBudget(const DecideState& state, Outcome* outcome) {
   const std::string& case_id = state.context.case_().id();
   outcome->grants_at_now.clear();
   for (const v1::Event& e : state.frame.history()) {  // at <= now
-    if (e.amount() <= 0 || e.kind() != granted_kind) continue;
+    // A grant is an event of the budget's granted kind, or this budget's own
+    // effect as a host records it (kind "goodwill", ref = the budget's id),
+    // whatever granted_kind says: recording what tact emits must count.
+    const bool own_effect =
+        e.kind() == kDefaultGrantedKind && e.ref() == budget.id;
+    if (e.amount() <= 0 || (e.kind() != granted_kind && !own_effect)) continue;
     absl::Time at = ToTime(e.at());
     // Perhaps this decision's own grant, recorded when the case was decided
     // at this same now: AdjustBudget counts it unless it grants it again.
