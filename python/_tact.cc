@@ -16,9 +16,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <new>
@@ -29,6 +31,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "decision_objects.h"
 #include "dict_context.h"
 #include "tact/batch.h"
@@ -126,12 +130,48 @@ class PyEngine {
   std::shared_ptr<const Engine> engine_;
 };
 
-DecideOptions MakeOptions(const std::string& authority, bool trace) {
+// timeout_ms < 0: no deadline; otherwise the decision (or the whole batch)
+// must be done within that many milliseconds from now.
+absl::Time Deadline(int64_t timeout_ms) {
+  return timeout_ms < 0 ? absl::InfiniteFuture()
+                        : absl::Now() + absl::Milliseconds(timeout_ms);
+}
+
+DecideOptions MakeOptions(const std::string& authority, bool trace,
+                          int64_t timeout_ms) {
   DecideOptions options;
   options.authority = authority;
   options.trace = trace;
+  options.deadline = Deadline(timeout_ms);
   return options;
 }
+
+// Lets Ctrl-C stop a batch: installed as the batch's progress callback
+// (called from the calling thread about every 100 ms while the workers
+// decide, with the GIL released), it takes the GIL briefly to run Python's
+// signal handlers; when one raises (KeyboardInterrupt), it sets the
+// cancellation flag so that the remaining decisions stop at once.
+class SignalWatch {
+ public:
+  std::function<void(int64_t, int64_t)> Callback() {
+    return [this](int64_t, int64_t) {
+      if (cancel_.load()) return;
+      py::gil_scoped_acquire gil;
+      if (PyErr_CheckSignals() != 0) {
+        // The exception stays set in this thread until Rethrow.
+        cancel_.store(true);
+      }
+    };
+  }
+  const std::atomic<bool>* flag() const { return &cancel_; }
+  // REQUIRES: the GIL is held. Raises the signal handler's exception.
+  void RethrowIfInterrupted() const {
+    if (cancel_.load()) throw py::error_already_set();
+  }
+
+ private:
+  std::atomic<bool> cancel_{false};
+};
 
 py::str DecodeReplacing(const std::string& text) {
   return py::reinterpret_steal<py::str>(PyUnicode_DecodeUTF8(
@@ -203,7 +243,8 @@ ContextEncoding ToEncoding(int encoding) {
 // decide() on a dict: the tact.Decision, the error message (str), or None
 // when only the JSON path defines the dict's meaning (see dict_context.h).
 py::object DecideDict(const PyEngine& self, py::handle dict,
-                      const std::string& authority, bool trace) {
+                      const std::string& authority, bool trace,
+                      int64_t timeout_ms) {
   v1::Context context;
   std::string error;
   switch (ContextFromDict(dict.ptr(), &context, &error)) {
@@ -214,7 +255,7 @@ py::object DecideDict(const PyEngine& self, py::handle dict,
     case DictConversion::kOk:
       break;
   }
-  const DecideOptions options = MakeOptions(authority, trace);
+  const DecideOptions options = MakeOptions(authority, trace, timeout_ms);
   Outcome outcome;
   {
     py::gil_scoped_release release;
@@ -282,7 +323,8 @@ py::tuple ToPythonPair(absl::StatusOr<v1::Decision> decision) {
 }
 
 py::list DecideMany(const PyEngine& self, py::list inputs,
-                    const std::string& authority, bool trace, int threads) {
+                    const std::string& authority, bool trace, int threads,
+                    int64_t timeout_ms) {
   // Everything is read out of the Python objects here, with the GIL held
   // (the list keeps the parsed contexts alive); from there on no Python
   // object is touched until the results are built.
@@ -296,13 +338,17 @@ py::list DecideMany(const PyEngine& self, py::list inputs,
         ToBatchContext(ToEncoding(encoding), payload, &payloads[i]));
   }
   BatchOptions options;
-  options.decide = MakeOptions(authority, trace);
+  options.decide = MakeOptions(authority, trace, timeout_ms);
   options.threads = threads;
+  SignalWatch watch;
+  options.decide.cancel = watch.flag();
+  options.progress = watch.Callback();
   std::vector<absl::StatusOr<v1::Decision>> outcomes;
   {
     py::gil_scoped_release release;
     outcomes = tact::DecideMany(self.engine(), batch, options);
   }
+  watch.RethrowIfInterrupted();
   py::list results(n);
   for (size_t i = 0; i < n; ++i) {
     PyList_SET_ITEM(results.ptr(), static_cast<Py_ssize_t>(i),
@@ -362,7 +408,7 @@ py::dict SummaryToPython(const SimulationSummary& s) {
 // is a case the Python side could not convert (payload: the message).
 py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
                   const std::string& authority, int threads,
-                  int max_listed_errors) {
+                  int max_listed_errors, int64_t timeout_ms) {
   const size_t n = inputs.size();
   if (positions.size() != n) {
     throw py::value_error("inputs and positions differ in length");
@@ -385,11 +431,16 @@ py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
   options.threads = threads;
   options.authority = authority;
   options.max_listed_errors = max_listed_errors;
+  options.deadline = Deadline(timeout_ms);
+  SignalWatch watch;
+  options.cancel = watch.flag();
+  options.progress = watch.Callback();
   Simulation sim;
   {
     py::gil_scoped_release release;
     sim = tact::Simulate(self.engine(), nullptr, cases, options);
   }
+  watch.RethrowIfInterrupted();
   py::list first;
   for (const CaseError& e : sim.errors) {
     py::dict error;
@@ -421,10 +472,10 @@ PYBIND11_MODULE(_tact, m) {
       .def(
           "decide",
           [](const PyEngine& self, int encoding, const std::string& payload,
-             const std::string& authority, bool trace) {
+             const std::string& authority, bool trace, int64_t timeout_ms) {
             const tp::ContextEncoding e = tp::ToEncoding(encoding);
             const tact::DecideOptions options =
-                tp::MakeOptions(authority, trace);
+                tp::MakeOptions(authority, trace, timeout_ms);
             if (e == tp::ContextEncoding::kParsed) {
               throw py::value_error("decide() takes encoding 0 or 1");
             }
@@ -436,23 +487,24 @@ PYBIND11_MODULE(_tact, m) {
             return tp::ToPythonPair(std::move(outcome));
           },
           py::arg("encoding"), py::arg("payload"), py::arg("authority"),
-          py::arg("trace"),
+          py::arg("trace"), py::arg("timeout_ms") = -1,
           "Decides on one context. Returns (True, tact.Decision) or "
           "(False, error message).")
       .def("decide_dict", &tp::DecideDict, py::arg("context"),
-           py::arg("authority"), py::arg("trace"),
+           py::arg("authority"), py::arg("trace"), py::arg("timeout_ms") = -1,
            "Decides on a context dict without JSON. Returns a tact.Decision, "
            "the error message (str), or None when the dict must go through "
            "the JSON path.")
       .def("decide_many", &tp::DecideMany, py::arg("inputs"),
            py::arg("authority"), py::arg("trace"), py::arg("threads"),
+           py::arg("timeout_ms") = -1,
            "Decides on [(encoding, payload)] across `threads` C++ threads "
            "(0: one per core) with the GIL released; encoding 2 takes a "
            "ParsedContext from context_from_dict(). Returns a list of "
            "(ok, tact.Decision or error message).")
       .def("simulate", &tp::Simulate, py::arg("inputs"), py::arg("positions"),
            py::arg("authority"), py::arg("threads"),
-           py::arg("max_listed_errors"),
+           py::arg("max_listed_errors"), py::arg("timeout_ms") = -1,
            "tact::Simulate over decide_many()'s inputs (encoding 3: a case "
            "that could not be converted, payload its message), case i "
            "reported at positions[i]. Returns {\"lines\", \"errors\": "

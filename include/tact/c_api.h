@@ -77,6 +77,7 @@ extern "C" {
 typedef struct tact_engine_t tact_engine_t;
 typedef struct tact_decision_t tact_decision_t;
 typedef struct tact_decide_options_t tact_decide_options_t;
+typedef struct tact_cancel_t tact_cancel_t;
 
 /* The result of every fallible call. The values are those of
    absl::StatusCode; they are part of the ABI and never renumbered. */
@@ -190,6 +191,33 @@ TACT_EXPORT tact_status_t tact_decide_options_set_authority(
    `options` is NULL. */
 TACT_EXPORT tact_status_t
 tact_decide_options_set_trace(tact_decide_options_t* options, uint8_t trace);
+
+/* Evaluation budgets (DecideOptions in tact/engine.h): a decision that
+   exceeds one fails with TACT_RESOURCE_EXHAUSTED, naming the budget and the
+   rule. Most evaluation steps; default 10000000. Most bytes of strings
+   built; default 64 MiB. Values below 0 count as 0. */
+TACT_EXPORT void tact_decide_options_set_max_evaluation_steps(
+    tact_decide_options_t* options, int64_t steps);
+TACT_EXPORT void tact_decide_options_set_max_string_bytes_built(
+    tact_decide_options_t* options, int64_t bytes);
+
+/* Each decide with these options must finish within `timeout_ms`
+   milliseconds of its start, or it fails with TACT_DEADLINE_EXCEEDED.
+   0 means no timeout (the default). */
+TACT_EXPORT void tact_decide_options_set_timeout_ms(
+    tact_decide_options_t* options, uint64_t timeout_ms);
+
+/* A cancellation flag a host may set from any thread to stop the decisions
+   using it: they fail with TACT_CANCELLED. Create returns NULL when out of
+   memory. Set and reset are thread-safe. */
+TACT_EXPORT tact_cancel_t* tact_cancel_create(void);
+TACT_EXPORT void tact_cancel_destroy(tact_cancel_t* cancel);
+TACT_EXPORT void tact_cancel_set(tact_cancel_t* cancel);
+TACT_EXPORT void tact_cancel_reset(tact_cancel_t* cancel);
+/* Decisions with these options watch `cancel` (NULL: none, the default),
+   which must outlive them. */
+TACT_EXPORT void tact_decide_options_set_cancel(tact_decide_options_t* options,
+                                                const tact_cancel_t* cancel);
 
 /* ---- Decide ---- */
 

@@ -33,6 +33,7 @@
 #ifndef TACT_ENGINE_H_
 #define TACT_ENGINE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -40,6 +41,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "tact/diagnostic.h"
 #include "tact/export.h"
 #include "tact/v1/context.pb.h"
@@ -72,6 +74,17 @@ struct CompileOptions {
   // Largest policy, in bytes: a file read by FromFile/Compile, or text given
   // to FromText/CompileText. Default: 64 MiB.
   int64_t max_policy_bytes = 64 << 20;
+  // Deepest evaluation of one expression, counting the operations of every
+  // definition it uses through the chain (`a` using `b` using `c` adds all
+  // three bodies' depths). Evaluation recurses once per level, using a few
+  // hundred bytes of stack each: the default runs in 64 KiB of stack in an
+  // optimized build, a quarter of a 256 KiB thread stack (tested). A deeper
+  // expression or definition is a load error naming the chain ("evaluation
+  // nests 600 levels deep counting the definitions it uses (d599 -> d598 ->
+  // ...)"). Default: 128. (History macros nested three deep, e.g.
+  // `history.exists(a, history.exists(b, history.exists(c, ...)))`, are always
+  // a load error: their cost grows as the cube of the history.)
+  int max_evaluation_depth = 128;
 };
 
 struct DecideOptions {
@@ -95,6 +108,29 @@ struct DecideOptions {
   // Longest string anywhere in the context (ids, message, attribute names
   // and values), in bytes. Default: 1 MiB.
   int64_t max_string_bytes = 1 << 20;
+
+  // --- Evaluation budgets (one decision; exceeding one fails it) ---
+  // Decide returns ResourceExhausted, DeadlineExceeded or Cancelled naming
+  // the budget and where it ran out ("evaluation exceeded
+  // max_evaluation_steps (10000000 steps) in rule 'vip', definition
+  // 'angry'"); DecideMany and Simulate report it for that case only.
+  // Most evaluation steps: every expression node evaluated, every history
+  // element a macro visits, and one per 64 bytes that contains(),
+  // matches(), size() or a conversion scans. Default: 10000000 (well under
+  // a second).
+  int64_t max_evaluation_steps = 10'000'000;
+  // Most bytes of strings built: concatenation, lowerAscii(), string(),
+  // conversion messages and rendered action texts and reasons.
+  // Default: 64 MiB.
+  int64_t max_string_bytes_built = 64 << 20;
+  // When the decision must be done by: checked before evaluation starts,
+  // every 1024 steps and between constructs; past it, DeadlineExceeded.
+  // Default: absl::InfiniteFuture() (none).
+  absl::Time deadline = absl::InfiniteFuture();
+  // When not null, a flag the host may set from any thread to stop the
+  // decision (checked as `deadline` is): it then returns Cancelled. Must
+  // outlive the call. Default: nullptr.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // The outcome of compiling a policy: an Engine when there were no errors,

@@ -18,12 +18,14 @@
 #ifndef TACT_SIMULATION_H_
 #define TACT_SIMULATION_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "tact/batch.h"
 #include "tact/engine.h"
@@ -135,6 +137,12 @@ struct SimulationOptions {
   // the workers run, and once at the end (BatchOptions::progress).
   // Default: none.
   std::function<void(int64_t, int64_t)> progress;
+  // Every case's decision stops at this deadline or when `*cancel` is set
+  // (DecideOptions::deadline, ::cancel): the cases not decided by then are
+  // counted as errors ("decision deadline passed", "decision cancelled").
+  // Default: none.
+  absl::Time deadline = absl::InfiniteFuture();
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // One case to simulate: the position it is reported under (e.g. its line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
@@ -33,6 +34,16 @@ def _check_threads(threads: Optional[int]) -> None:
     if threads is not None:
         if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
             raise ValueError("threads must be a positive int or None")
+
+
+def _timeout_ms(timeout: Optional[float]) -> int:
+    """`timeout` seconds as _tact's milliseconds (-1: none)."""
+    if timeout is None:
+        return -1
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
+            or math.isnan(timeout) or timeout < 0:
+        raise ValueError("timeout must be a number of seconds >= 0 or None")
+    return int(min(timeout * 1000, 2**62))
 
 
 def _inputs(contexts: Iterable[Context],
@@ -181,7 +192,7 @@ class Engine:
         return authority
 
     def decide(self, context: Context, *, authority: Optional[str] = None,
-               trace: bool = False) -> Decision:
+               trace: bool = False, timeout: Optional[float] = None) -> Decision:
         """Decides on one context.
 
         `context` is a dict (the proto3 JSON shape; snake_case or camelCase
@@ -189,6 +200,10 @@ class Engine:
         wire-format bytes, or a tact.v1.Context message. `authority` is the
         one the caller acts with, e.g. "bot": actions above it come back in
         `needs_approval`. `trace` records for every rule whether it fired.
+        `timeout`: seconds the decision may take (None: no limit); past it,
+        ContextError "decision deadline passed". A decision exceeding an
+        evaluation budget (steps, string bytes) raises ContextError naming
+        the budget and the rule.
 
         Raises ContextError when the context is malformed (no `now`, unknown
         field, bad JSON or bytes), ValueError for an unknown authority,
@@ -196,9 +211,10 @@ class Engine:
         """
         authority = self._authority(authority)
         trace = bool(trace)
+        timeout_ms = _timeout_ms(timeout)
         if type(context) is dict:
             # The fast path: the dict is read in C++, no JSON either way.
-            out = self._impl.decide_dict(context, authority, trace)
+            out = self._impl.decide_dict(context, authority, trace, timeout_ms)
             if out is not None:
                 if type(out) is str or type(out) is tuple:
                     raise _error(out)
@@ -206,7 +222,8 @@ class Engine:
             # None: a value only the JSON path reads exactly (see
             # python/dict_context.h); that path gives the same decision.
         encoding, payload = _convert.context_payload(context)
-        ok, out = self._impl.decide(encoding, payload, authority, trace)
+        ok, out = self._impl.decide(encoding, payload, authority, trace,
+                                    timeout_ms)
         if not ok:
             raise _error(out)
         return out
@@ -214,7 +231,8 @@ class Engine:
     def decide_many(self, contexts: Iterable[Context], *,
                     authority: Optional[str] = None, trace: bool = False,
                     threads: Optional[int] = None,
-                    return_exceptions: bool = False) -> List[Any]:
+                    return_exceptions: bool = False,
+                    timeout: Optional[float] = None) -> List[Any]:
         """Decides on many contexts in parallel on C++ threads, with the GIL
         released; returns the decisions in input order, equal to calling
         decide() on each.
@@ -223,11 +241,17 @@ class Engine:
         context). A malformed context raises ContextError (with `.index`)
         after the whole batch ran, unless `return_exceptions`, in which case
         its ContextError takes its place in the list.
+
+        `timeout`: seconds the whole batch may take (None: no limit); the
+        contexts not decided by then fail with "decision deadline passed".
+        Ctrl-C (KeyboardInterrupt) stops the batch within about 100 ms and
+        is raised here.
         """
         _check_threads(threads)
+        timeout_ms = _timeout_ms(timeout)
         inputs, errors = _inputs(contexts, return_exceptions)
         outcomes = self._impl.decide_many(inputs, self._authority(authority),
-                                          bool(trace), threads or 0)
+                                          bool(trace), threads or 0, timeout_ms)
         results: List[Any] = []
         for i, (ok, out) in enumerate(outcomes):
             if i in errors:
@@ -242,13 +266,15 @@ class Engine:
 
     def simulate(self, cases: Iterable[Context], *,
                  authority: Optional[str] = None, threads: Optional[int] = None,
-                 max_listed_errors: int = 20) -> dict:
+                 max_listed_errors: int = 20,
+                 timeout: Optional[float] = None) -> dict:
         """Decides every case (on C++ threads, with the GIL released) and
         totals what the policy would do and cost, in C++ (tact::Simulate): the same dict as
         `tact simulate --json` prints, {"lines", "errors", "summary"}.
         Cases that cannot be decided are counted and listed by their 1-based
-        position; blank strings are skipped. See tact.simulation.
+        position; blank strings are skipped. `timeout` and Ctrl-C work as in
+        decide_many(). See tact.simulation.
         """
         from .simulation import simulate
         return simulate(self, cases, authority=authority, threads=threads,
-                        max_listed_errors=max_listed_errors)
+                        max_listed_errors=max_listed_errors, timeout=timeout)

@@ -37,7 +37,8 @@ def _sorted(value: Any) -> Any:
 
 
 def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
-             threads: Optional[int] = None, max_listed_errors: int = 20) -> Dict[str, Any]:
+             threads: Optional[int] = None, max_listed_errors: int = 20,
+             timeout: Optional[float] = None) -> Dict[str, Any]:
     """Decides every case with `engine` and totals the decisions.
 
     `cases`: contexts as decide_many() takes them (dicts, JSON text, bytes,
@@ -48,7 +49,13 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
     Returns {"lines", "errors": {"count", "first": [{"line", "message"}]},
     "summary": {...}} with the keys of `tact simulate --json` (the rung
     steps are string keys there too, as JSON requires).
+
+    `timeout`: seconds the whole simulation may take (None: no limit); cases
+    not decided by then count as errors ("decision deadline passed").
+    Ctrl-C (KeyboardInterrupt) stops it within about 100 ms.
     """
+    from .engine import _timeout_ms
+    timeout_ms = _timeout_ms(timeout)
     positions, contexts = [], []
     for i, case in enumerate(cases):
         if isinstance(case, (str, bytes)) and not case.strip():
@@ -66,6 +73,6 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
     # admits, as a C++ int.
     listed = max(0, min(2**31 - 1, math.ceil(max_listed_errors)))
     result = engine._impl.simulate(inputs, positions, authority or "",
-                                   threads or 0, listed)
+                                   threads or 0, listed, timeout_ms)
     result["summary"] = _sorted(result["summary"])
     return result

@@ -4,6 +4,9 @@
 // exception (std::bad_alloc from a huge input, a bug) unwinds into C.
 #include "tact/c_api.h"
 
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -16,6 +19,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "tact/engine.h"
@@ -34,8 +39,14 @@ struct tact_decision_t {
   tact::v1::Decision decision;
 };
 
+struct tact_cancel_t {
+  std::atomic<bool> flag{false};
+};
+
 struct tact_decide_options_t {
   tact::DecideOptions options;
+  // tact_decide_options_set_timeout_ms; 0: none. Made a deadline per call.
+  uint64_t timeout_ms = 0;
   // False when a setter ran out of memory: deciding with such options fails
   // rather than running with, say, no authority restriction.
   bool complete = true;
@@ -128,8 +139,20 @@ tact_status_t DecideOn(const char* function, const tact_engine_t* engine,
                              "setting them)"));
   }
   static const DecideOptions kDefaults;
-  absl::StatusOr<v1::Decision> decided = engine->engine->Decide(
-      *context, options != nullptr ? options->options : kDefaults);
+  absl::StatusOr<v1::Decision> decided;
+  if (options != nullptr && options->timeout_ms != 0) {
+    // The timeout runs from this call's start.
+    DecideOptions timed = options->options;
+    timed.deadline =
+        options->timeout_ms > static_cast<uint64_t>(INT64_MAX / 1000000)
+            ? absl::InfiniteFuture()
+            : absl::Now() +
+                  absl::Milliseconds(static_cast<int64_t>(options->timeout_ms));
+    decided = engine->engine->Decide(*context, timed);
+  } else {
+    decided = engine->engine->Decide(
+        *context, options != nullptr ? options->options : kDefaults);
+  }
   if (!decided.ok()) {
     return Fail(errptr, static_cast<tact_status_t>(decided.status().code()),
                 absl::StrCat(function, ": ", decided.status().message()));
@@ -306,6 +329,46 @@ tact_status_t tact_decide_options_set_trace(tact_decide_options_t* options,
   if (options == nullptr) return TACT_INVALID_ARGUMENT;
   options->options.trace = trace != 0;
   return TACT_OK;
+}
+
+void tact_decide_options_set_max_evaluation_steps(
+    tact_decide_options_t* options, int64_t steps) {
+  if (options != nullptr) {
+    options->options.max_evaluation_steps = std::max<int64_t>(steps, 0);
+  }
+}
+
+void tact_decide_options_set_max_string_bytes_built(
+    tact_decide_options_t* options, int64_t bytes) {
+  if (options != nullptr) {
+    options->options.max_string_bytes_built = std::max<int64_t>(bytes, 0);
+  }
+}
+
+void tact_decide_options_set_timeout_ms(tact_decide_options_t* options,
+                                        uint64_t timeout_ms) {
+  if (options != nullptr) options->timeout_ms = timeout_ms;
+}
+
+tact_cancel_t* tact_cancel_create(void) {
+  return new (std::nothrow) tact_cancel_t();
+}
+
+void tact_cancel_destroy(tact_cancel_t* cancel) { delete cancel; }
+
+void tact_cancel_set(tact_cancel_t* cancel) {
+  if (cancel != nullptr) cancel->flag.store(true);
+}
+
+void tact_cancel_reset(tact_cancel_t* cancel) {
+  if (cancel != nullptr) cancel->flag.store(false);
+}
+
+void tact_decide_options_set_cancel(tact_decide_options_t* options,
+                                    const tact_cancel_t* cancel) {
+  if (options != nullptr) {
+    options->options.cancel = cancel == nullptr ? nullptr : &cancel->flag;
+  }
 }
 
 tact_status_t tact_engine_decide_json(const tact_engine_t* engine,

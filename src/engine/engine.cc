@@ -236,6 +236,19 @@ absl::Status Engine::DecideInto(const v1::Context& context,
   ScratchLease scratch;
   absl::Status status = internal::CheckContext(context, options);
   if (status.ok()) status = scratch->frame.Reset(*plan.program, context);
+  if (status.ok()) {
+    internal::EvalBudget budget;
+    budget.max_steps = options.max_evaluation_steps;
+    budget.max_string_bytes = options.max_string_bytes_built;
+    budget.deadline = options.deadline;
+    budget.cancel = options.cancel;
+    scratch->frame.SetBudget(budget);
+    // A deadline already passed or a cancelled flag stops it before it
+    // starts.
+    if (!scratch->frame.CheckInterrupt()) {
+      status = scratch->frame.budget_status();
+    }
+  }
   int caller = -1;
   if (status.ok() && !options.authority.empty()) {
     auto it = std::find(plan.authorities.begin(), plan.authorities.end(),
@@ -269,9 +282,21 @@ absl::Status Engine::DecideInto(const v1::Context& context,
       options.trace ? out->mutable_trace() : nullptr,
       scratch->buffers};
   for (const internal::Construct& construct : internal::kConstructs) {
-    if (construct.propose != nullptr) construct.propose(state, &outcome);
+    if (construct.propose == nullptr) continue;
+    frame.SetSite(Name(construct.kind), "");
+    construct.propose(state, &outcome);
+    if (!frame.CheckInterrupt()) break;
   }
-  internal::ScoreFactors(plan, frame, &scratch->factors, &scratch->touched);
+  if (frame.budget_status().ok()) {
+    frame.SetSite("modifiers", "");
+    internal::ScoreFactors(plan, frame, &scratch->factors, &scratch->touched);
+  }
+  if (!frame.budget_status().ok()) {
+    // A budget ran out: the decision fails as a whole, never half-made.
+    internal::ResetScoreFactors(&scratch->factors, &scratch->touched);
+    out->Clear();
+    return frame.budget_status();
+  }
   internal::Rank(plan, context, scratch->factors, caller, outcome,
                  &scratch->rank, out);
   internal::ResetScoreFactors(&scratch->factors, &scratch->touched);

@@ -242,6 +242,8 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
       baseline != nullptr ? FactsOf(baseline->policy()) : PolicyFacts{};
   BatchOptions batch_options;
   batch_options.decide.authority = options.authority;
+  batch_options.decide.deadline = options.deadline;
+  batch_options.decide.cancel = options.cancel;
   batch_options.threads = options.threads;
   batch_options.progress = options.progress;
 

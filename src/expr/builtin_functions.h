@@ -7,10 +7,13 @@
 #ifndef TACT_SRC_EXPR_BUILTIN_FUNCTIONS_H_
 #define TACT_SRC_EXPR_BUILTIN_FUNCTIONS_H_
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -43,8 +46,13 @@ inline Value SizeOfString(absl::string_view s) {
   return Value::Int(count);
 }
 
+// Linear in s whatever `part`: a short part scans with find (at most
+// |s| x 16 compares), a longer one with Boyer-Moore.
 inline Value Contains(absl::string_view s, absl::string_view part) {
-  return Value::Bool(absl::StrContains(s, part));
+  if (part.size() <= 16) return Value::Bool(absl::StrContains(s, part));
+  return Value::Bool(std::search(s.begin(), s.end(),
+                                 std::boyer_moore_searcher(
+                                     part.begin(), part.end())) != s.end());
 }
 
 inline Value StartsWith(absl::string_view s, absl::string_view prefix) {
@@ -102,6 +110,10 @@ inline Value DoubleToInt(double d) {
 inline Value StringToInt(absl::string_view s, FrameState& frame) {
   int64_t i;
   if (!absl::SimpleAtoi(s, &i)) {
+    if (!frame.ChargeBytes(static_cast<int64_t>(s.size()),
+                           "an error message")) {
+      return frame.ExhaustedValue();
+    }
     return Value::Error(
         frame.Keep(absl::StrCat("cannot convert '", s, "' to int")));
   }
@@ -118,6 +130,10 @@ inline Value TimestampToInt(int64_t nanos) {
 inline Value StringToDouble(absl::string_view s, FrameState& frame) {
   double d;
   if (!absl::SimpleAtod(s, &d)) {
+    if (!frame.ChargeBytes(static_cast<int64_t>(s.size()),
+                           "an error message")) {
+      return frame.ExhaustedValue();
+    }
     return Value::Error(
         frame.Keep(absl::StrCat("cannot convert '", s, "' to double")));
   }
@@ -126,7 +142,11 @@ inline Value StringToDouble(absl::string_view s, FrameState& frame) {
 
 // string(x): FormatValue's rendering.
 inline Value ToString(const Value& v, FrameState& frame) {
-  return Value::String(frame.Keep(FormatValue(v)));
+  std::string s = FormatValue(v);
+  if (!frame.ChargeBytes(static_cast<int64_t>(s.size()), "string()")) {
+    return frame.ExhaustedValue();
+  }
+  return Value::String(frame.Keep(std::move(s)));
 }
 
 // --- Timestamp accessors (CEL): the civil time of `nanos` in `zone` ---

@@ -28,6 +28,10 @@ class Evaluator {
   Evaluator(const CompiledProgram& p, FrameState& f) : p_(p), f_(f) {}
 
   Value Eval(int32_t id) {
+    // Every node evaluated is a step (EvalBudget).
+    if (ABSL_PREDICT_FALSE(--f_.countdown < 0) && !f_.Tick()) {
+      return f_.ExhaustedValue();
+    }
     const Node& n = p_.exec[id];
     switch (n.op) {
       case Op::kConst:
@@ -61,7 +65,12 @@ class Evaluator {
         if (f_.definition_epoch[n.a] == f_.epoch) {
           return f_.definition_values[n.a];
         }
+        const int32_t outer = f_.definition;
+        f_.definition = n.a;
         Value v = Eval(n.b);
+        f_.definition = outer;
+        // A budget exceeded inside is the decision's error, not the value.
+        if (!f_.exhausted.ok()) return v;
         f_.definition_values[n.a] = v;
         f_.definition_epoch[n.a] = f_.epoch;
         return v;
@@ -231,12 +240,15 @@ class Evaluator {
     const HistoryView& view = f_.history;
     const int size = view.size();
     if (p_.exec[list].op == Op::kHistory) {
+      // Every element visited is a step (EvalBudget).
       if (view.all()) {
         for (int32_t i = 0; i < size; ++i) {
+          if (--f_.countdown < 0 && !f_.Tick()) return f_.ExhaustedValue();
           if (!fn(i)) break;
         }
       } else {
         for (int32_t k = 0; k < size; ++k) {
+          if (--f_.countdown < 0 && !f_.Tick()) return f_.ExhaustedValue();
           if (!fn(view.index(k))) break;
         }
       }
@@ -249,6 +261,10 @@ class Evaluator {
     }
     Value result = Value::Bool(true);
     for (int32_t k = 0; k < size; ++k) {
+      if (--f_.countdown < 0 && !f_.Tick()) {
+        result = f_.ExhaustedValue();
+        break;
+      }
       const int32_t i = view.index(k);
       if (!Keep(list, i, &result)) {
         if (result.is_error()) break;
@@ -435,6 +451,11 @@ class Evaluator {
       case Op::kDivDouble:
         return Value::Double(a.double_value / b.double_value);
       case Op::kConcat:
+        if (!f_.ChargeBytes(static_cast<int64_t>(a.string_value.size() +
+                                                 b.string_value.size()),
+                            "a concatenation")) {
+          return f_.ExhaustedValue();
+        }
         return Value::String(
             f_.Keep(absl::StrCat(a.string_value, b.string_value)));
       case Op::kAddTimestampDuration:
@@ -455,16 +476,23 @@ class Evaluator {
         }
         return Value::Duration(out);
       case Op::kSizeString:
+        if (!ChargeScan(a.string_value)) return f_.ExhaustedValue();
         return builtin::SizeOfString(a.string_value);
       case Op::kContains:
+        if (!ChargeScan(a.string_value)) return f_.ExhaustedValue();
         return builtin::Contains(a.string_value, b.string_value);
       case Op::kStartsWith:
         return builtin::StartsWith(a.string_value, b.string_value);
       case Op::kEndsWith:
         return builtin::EndsWith(a.string_value, b.string_value);
       case Op::kMatches:
+        if (!ChargeScan(a.string_value)) return f_.ExhaustedValue();
         return builtin::Matches(a.string_value, *n.regex);
       case Op::kLowerAscii:
+        if (!f_.ChargeBytes(static_cast<int64_t>(a.string_value.size()),
+                            "lowerAscii()")) {
+          return f_.ExhaustedValue();
+        }
         return builtin::LowerAscii(a.string_value, f_);
       case Op::kAbsInt:
         return builtin::AbsInt(a.int_value);
@@ -477,10 +505,12 @@ class Evaluator {
       case Op::kDoubleToInt:
         return builtin::DoubleToInt(a.double_value);
       case Op::kStringToInt:
+        if (!ChargeScan(a.string_value)) return f_.ExhaustedValue();
         return builtin::StringToInt(a.string_value, f_);
       case Op::kTimestampToInt:
         return builtin::TimestampToInt(a.int_value);
       case Op::kStringToDouble:
+        if (!ChargeScan(a.string_value)) return f_.ExhaustedValue();
         return builtin::StringToDouble(a.string_value, f_);
       case Op::kToString:
         return builtin::ToString(a, f_);
@@ -520,6 +550,11 @@ class Evaluator {
       default:
         return Value::Error("internal error: unknown operation");
     }
+  }
+
+  // Charges the steps of scanning `s` (one per kBytesPerStep bytes).
+  bool ChargeScan(absl::string_view s) {
+    return f_.ChargeSteps(static_cast<int64_t>(s.size()) / kBytesPerStep);
   }
 
   const CompiledProgram& p_;

@@ -123,9 +123,111 @@ absl::Status Frame::Reset(const Program& program,
   impl.definition_epoch.resize(p.definition_count, 0);
   impl.loop.assign(std::max<int32_t>(p.loop_depth, 1), -1);
   impl.history.Reset(context);
+  impl.StartBudget(EvalBudget());
   return absl::OkStatus();
 }
 
 const HistoryView& Frame::history() const { return impl_->history; }
+
+void Frame::SetBudget(const EvalBudget& budget) { impl_->StartBudget(budget); }
+
+void Frame::SetSite(absl::string_view kind, absl::string_view name) {
+  impl_->site_kind = kind;
+  impl_->site_name = name;
+}
+
+bool Frame::ChargeBytes(int64_t bytes, absl::string_view what) {
+  return impl_->ChargeBytes(bytes, what);
+}
+
+bool Frame::CheckInterrupt() { return impl_->CheckInterrupt(); }
+
+const absl::Status& Frame::budget_status() const { return impl_->exhausted; }
+
+void FrameState::StartBudget(const EvalBudget& b) {
+  budget = b;
+  steps_before_window = 0;
+  window = std::min(kStepsPerInterruptCheck, std::max<int64_t>(b.max_steps, 0));
+  countdown = window;
+  bytes_built = 0;
+  exhausted = absl::OkStatus();
+  exhausted_message.clear();
+  site_kind = {};
+  site_name = {};
+  definition = -1;
+}
+
+namespace {
+
+// " in rule 'refund' (definition 'angry')": where a budget ran out.
+std::string Where(const FrameState& f) {
+  std::string where;
+  if (!f.site_kind.empty()) {
+    absl::StrAppend(&where, " in ", f.site_kind);
+    if (!f.site_name.empty()) absl::StrAppend(&where, " '", f.site_name, "'");
+  }
+  if (f.definition >= 0 && f.program != nullptr &&
+      static_cast<size_t>(f.definition) < f.program->definition_names.size()) {
+    absl::StrAppend(&where, where.empty() ? " in" : ",", " definition '",
+                    f.program->definition_names[f.definition], "'");
+  }
+  return where;
+}
+
+}  // namespace
+
+bool FrameState::Exhaust(absl::Status status) {
+  if (exhausted.ok()) {
+    exhausted = std::move(status);
+    exhausted_message = std::string(exhausted.message());
+  }
+  window = 0;
+  countdown = 0;
+  return false;
+}
+
+bool FrameState::Tick() {
+  if (!exhausted.ok()) {
+    countdown = 0;
+    return false;
+  }
+  const int64_t used = steps_before_window + (window - countdown);
+  if (used > budget.max_steps) {
+    return Exhaust(absl::ResourceExhaustedError(
+        absl::StrCat("evaluation exceeded max_evaluation_steps (",
+                     budget.max_steps, " steps)", Where(*this))));
+  }
+  steps_before_window = used;
+  window = std::min(kStepsPerInterruptCheck, budget.max_steps - used);
+  countdown = window;
+  return CheckInterrupt();
+}
+
+bool FrameState::CheckInterrupt() {
+  if (!exhausted.ok()) return false;
+  if (budget.cancel != nullptr &&
+      budget.cancel->load(std::memory_order_relaxed)) {
+    return Exhaust(
+        absl::CancelledError(absl::StrCat("decision cancelled", Where(*this))));
+  }
+  if (budget.deadline != absl::InfiniteFuture() &&
+      absl::Now() >= budget.deadline) {
+    return Exhaust(absl::DeadlineExceededError(
+        absl::StrCat("decision deadline passed", Where(*this))));
+  }
+  return true;
+}
+
+bool FrameState::ChargeBytes(int64_t n, absl::string_view what) {
+  if (!exhausted.ok()) return false;
+  if (n > budget.max_string_bytes - bytes_built) {
+    return Exhaust(absl::ResourceExhaustedError(
+        absl::StrCat("evaluation exceeded max_string_bytes_built (",
+                     budget.max_string_bytes, " bytes): ", what, " of ", n,
+                     " bytes after ", bytes_built, " built", Where(*this))));
+  }
+  bytes_built += n;
+  return true;
+}
 
 }  // namespace tact::internal

@@ -152,6 +152,8 @@ struct CompiledProgram {
   // "attribute 'x' is not set", per attribute.
   std::vector<std::string> attribute_missing;
   int32_t definition_count = 0;
+  // Each definition's name, by definition index (for budget messages).
+  std::vector<std::string> definition_names;
   // Loop variables in use at once, at most.
   int32_t loop_depth = 0;
   // Owns constant strings (stable addresses) and regexes.

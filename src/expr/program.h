@@ -10,6 +10,7 @@
 #ifndef TACT_SRC_EXPR_PROGRAM_H_
 #define TACT_SRC_EXPR_PROGRAM_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -18,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "src/expr/history_view.h"
 #include "src/expr/value.h"
 #include "tact/v1/context.pb.h"
@@ -48,6 +50,24 @@ struct Conjunct {
   ExprLocation location;
 };
 
+// One decision's evaluation budget (DecideOptions documents each).
+struct EvalBudget {
+  // Evaluation steps: nodes evaluated, history elements visited, and one
+  // per kBytesPerStep bytes a string function scans.
+  int64_t max_steps = 10'000'000;
+  // Bytes of strings built (concatenation, lowerAscii, conversions,
+  // rendered templates).
+  int64_t max_string_bytes = 64 << 20;
+  absl::Time deadline = absl::InfiniteFuture();
+  // When not null and true, the decision stops with Cancelled.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// Bytes a string function (contains, matches, size) scans per step charged.
+inline constexpr int64_t kBytesPerStep = 64;
+// Steps between two checks of the deadline and the cancellation flag.
+inline constexpr int64_t kStepsPerInterruptCheck = 1024;
+
 struct ProgramLimits {
   // Longest accepted expression source, in bytes. Default: 64 KiB.
   size_t max_expression_bytes = 64 * 1024;
@@ -55,6 +75,11 @@ struct ProgramLimits {
   int max_nesting_depth = 64;
   // Memory budget of each compiled RE2 regex. Default: 1 MiB.
   int64_t max_regex_memory = 1 << 20;
+  // Deepest evaluation: nested operations counted through the definitions
+  // an expression uses (each reference adds its body's depth). The
+  // evaluator recurses once per level, so this bounds its stack.
+  // Default: 128.
+  int max_evaluation_depth = 128;
 };
 
 class Program;
@@ -156,6 +181,23 @@ class Frame {
   // The history this decision sees: the events at or before the context's
   // `now` (history_view.h). Every construct reads history through it.
   const HistoryView& history() const;
+
+  // Gives this decision `budget` (Reset gives the default one). Once a
+  // budget is exceeded, every evaluation returns an error at once and
+  // budget_status() says which budget, where.
+  void SetBudget(const EvalBudget& budget);
+  // Names what is evaluated next in budget messages ("rule", "refund").
+  // Both views must outlive the decision.
+  void SetSite(absl::string_view kind, absl::string_view name);
+  // Charges `bytes` of text built outside expressions (rendered templates)
+  // to the budget; false when that exceeds it. `what` names the text.
+  bool ChargeBytes(int64_t bytes, absl::string_view what);
+  // Checks the deadline and the cancellation flag now; false when either
+  // stops the decision.
+  bool CheckInterrupt();
+  // OK, or ResourceExhausted / DeadlineExceeded / Cancelled naming the
+  // budget exceeded and where.
+  const absl::Status& budget_status() const;
 
  private:
   friend class Program;

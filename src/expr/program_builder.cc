@@ -121,9 +121,124 @@ struct ProgramBuilder::Impl : public DefinitionResolver {
     }
     def.type = expr->type;
     def.index = next_definition_index++;
-    planner.SetDefinitionBody(def.index, planner.Plan(*expr));
+    const int32_t body = planner.Plan(*expr);
+    program->definition_names.resize(def.index + 1);
+    program->definition_names[def.index] = def.name;
+    planner.SetDefinitionBody(def.index, body);
+    if (!CheckCost(body, expr->location, &def.diagnostics)) {
+      def.state = State::kFailed;
+      return;
+    }
     def.state = State::kDone;
   }
+
+  // Fills depth/nesting/deepest for the nodes planned since last time.
+  // Children are planned before their parents (a definition's body before
+  // any reference to it), so one pass in index order sees them done.
+  void Analyze() {
+    const std::vector<Node>& nodes = program->nodes;
+    for (size_t i = depth.size(); i < nodes.size(); ++i) {
+      const Node& n = nodes[i];
+      int32_t d = 0, nest = 0, deep = -1;
+      auto child = [&](int32_t c) {
+        if (c < 0 || static_cast<size_t>(c) >= i) return;
+        if (depth[c] > d) d = depth[c], deep = c;
+        nest = std::max(nest, nesting[c]);
+      };
+      switch (n.op) {
+        case Op::kConst:
+        case Op::kSlot:
+        case Op::kEventField:
+        case Op::kHistory:
+          break;
+        case Op::kDefinition:
+          child(n.b);
+          nest = 0;  // memoized: evaluated once per decision
+          break;
+        case Op::kIn:
+          child(n.a);
+          for (int32_t k = 0; k < n.c; ++k) child(program->args[n.b + k]);
+          break;
+        case Op::kMin:
+        case Op::kMax:
+          for (int32_t k = 0; k < n.c; ++k) child(program->args[n.b + k]);
+          break;
+        case Op::kTernary:
+          child(n.a);
+          child(n.b);
+          child(n.c);
+          break;
+        case Op::kExists:
+        case Op::kAll:
+        case Op::kExistsOne:
+        case Op::kCount:
+          // The predicate (and the list's filters) run once per element.
+          child(n.a);
+          child(n.b);
+          ++nest;
+          break;
+        case Op::kSizeList:
+          child(n.a);
+          ++nest;
+          break;
+        default:  // kFilter (iterated by its consumer), operators, builtins
+          child(n.a);
+          if (n.op != Op::kMatches && n.op != Op::kHas) child(n.b);
+          break;
+      }
+      depth.push_back(d + 1);
+      nesting.push_back(nest);
+      deepest.push_back(deep);
+    }
+  }
+
+  // Whether evaluating `root` stays within the depth and history-macro
+  // nesting limits; appends a diagnostic at `location` if not.
+  bool CheckCost(int32_t root, ExprLocation location,
+                 std::vector<ExprDiagnostic>* diagnostics) {
+    Analyze();
+    if (nesting[root] > kMaxMacroNesting) {
+      diagnostics->push_back(
+          {location,
+           absl::StrCat(kMacroNestingPrefix, nesting[root],
+                        " deep (each element of the outer one runs the inner "
+                        "ones over the whole history), more than the limit of ",
+                        kMaxMacroNesting)});
+      return false;
+    }
+    if (depth[root] <= limits.max_evaluation_depth) return true;
+    std::vector<std::string> chain;
+    for (int32_t k = root; k >= 0; k = deepest[k]) {
+      const Node& n = program->nodes[k];
+      if (n.op == Op::kDefinition) {
+        chain.push_back(program->definition_names[n.a]);
+      }
+    }
+    std::string path;
+    if (chain.size() > 6) {
+      path =
+          absl::StrCat(absl::StrJoin(chain.begin(), chain.begin() + 3, " -> "),
+                       " -> ... (", chain.size() - 5, " more) -> ",
+                       absl::StrJoin(chain.end() - 2, chain.end(), " -> "));
+    } else {
+      path = absl::StrJoin(chain, " -> ");
+    }
+    diagnostics->push_back(
+        {location,
+         absl::StrCat(kDepthPrefix, depth[root],
+                      " levels deep counting the definitions it uses",
+                      chain.empty() ? "" : absl::StrCat(" (", path, ")"),
+                      ", more than the limit of ", limits.max_evaluation_depth,
+                      "; flatten the chain")});
+    return false;
+  }
+
+  static constexpr absl::string_view kDepthPrefix = "evaluation nests ";
+  static constexpr absl::string_view kMacroNestingPrefix =
+      "history macros nest ";
+  // Most history macros nested in one another's predicates: two make an
+  // evaluation quadratic in the history, three cubic.
+  static constexpr int32_t kMaxMacroNesting = 2;
 
   std::vector<std::string> DefinitionNames() const override {
     std::vector<std::string> names;
@@ -161,7 +276,9 @@ struct ProgramBuilder::Impl : public DefinitionResolver {
       const std::string& first = def.diagnostics.front().message;
       *error =
           absl::StartsWith(first, "cycle in definitions: ") ||
-                  absl::StartsWith(first, "definitions nest more than ")
+                  absl::StartsWith(first, "definitions nest more than ") ||
+                  absl::StartsWith(first, kDepthPrefix) ||
+                  absl::StartsWith(first, kMacroNestingPrefix)
               ? first
               : absl::StrCat("definition '", def.name, "' has errors: ", first);
       return false;
@@ -181,6 +298,12 @@ struct ProgramBuilder::Impl : public DefinitionResolver {
   absl::flat_hash_map<std::string, size_t> definitions_by_name;
   std::vector<std::string> compiling;
   int32_t next_definition_index = 0;
+  // Per planned node: how deep its evaluation recurses (definitions
+  // included), how many history macros nest in it (a definition counts 0:
+  // memoized) and the child on its deepest path (-1 for none).
+  std::vector<int32_t> depth;
+  std::vector<int32_t> nesting;
+  std::vector<int32_t> deepest;
   bool specialize = true;
   const CalendarCatalog* calendars = nullptr;
 };
@@ -300,6 +423,10 @@ absl::StatusOr<std::vector<Conjunct>> ProgramBuilder::AddCondition(
   for (const Expr* part : parts) {
     Conjunct c;
     c.expr = impl_->planner.Plan(*part);
+    if (!impl_->CheckCost(c.expr, LocationOf(source, part->begin),
+                          diagnostics)) {
+      return FirstError(*diagnostics, first);
+    }
     c.source = std::string(source.substr(part->begin, part->end - part->begin));
     c.location = LocationOf(source, part->begin);
     conjuncts.push_back(std::move(c));
@@ -326,6 +453,9 @@ absl::StatusOr<ExprId> ProgramBuilder::AddExpression(
   }
   int32_t id = impl_->planner.Plan(*expr);
   if (expected != nullptr) id = impl_->planner.Coerce(id, type, *expected);
+  if (!impl_->CheckCost(id, expr->location, diagnostics)) {
+    return FirstError(*diagnostics, first);
+  }
   return id;
 }
 

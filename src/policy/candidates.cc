@@ -64,6 +64,17 @@ bool Propose(const PolicyPlan& plan, const RecommendationPlan& rec,
     }
     candidate.params.emplace_back(param.name, v);
   }
+  // The texts a candidate renders from its parameters (the action's text,
+  // the reason) count against the decision's string budget.
+  int64_t text_bytes =
+      RenderedSizeBound(plan.actions[rec.action].text, candidate.params);
+  if (proposer.reason != nullptr) {
+    text_bytes += RenderedSizeBound(*proposer.reason, candidate.params);
+  }
+  if (!frame.ChargeBytes(text_bytes, "rendering an action's text and reason")) {
+    outcome->candidates.PopBack();
+    return false;
+  }
   if (proposer.reason != nullptr && !proposer.reason->empty()) {
     RenderTemplateTo(*proposer.reason, candidate.params, plan.currency,
                      candidate.reason.StartRendered(proposer.source));

@@ -36,7 +36,8 @@ PolicyCompiler::PolicyCompiler(const LoadedPolicy& loaded,
       diagnostics_(diagnostics),
       program_(ProgramLimits{
           static_cast<size_t>(std::max(0, options.max_expression_bytes)),
-          options.max_nesting_depth, options.max_regex_memory}),
+          options.max_nesting_depth, options.max_regex_memory,
+          options.max_evaluation_depth}),
       plan_(std::make_unique<PolicyPlan>()) {
   program_.SetCalendars(&calendars_);
 }

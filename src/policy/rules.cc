@@ -90,12 +90,14 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
       trace->Mutable(rule.index)->set_rule_id(rule.id);
     }
   } else {
+    frame.SetSite("rule index", "");
     unplaced = plan.rule_index.Candidates(*plan.program, frame, &candidates);
   }
 
   int shadow_below = INT_MIN;  // rules with priority < this are shadowed
   RuleIndex::ForEach(candidates, [&](int r) {
     const RulePlan& rule = plan.rules[r];
+    frame.SetSite("rule", rule.id);
     v1::RuleTrace* entry =
         trace == nullptr ? nullptr : trace->Mutable(rule.index);
     bool shadowed = rule.priority < shadow_below;

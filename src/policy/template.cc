@@ -149,6 +149,25 @@ void RenderTemplateTo(
   RenderInto(tmpl, params, currency, out);
 }
 
+int64_t RenderedSizeBound(
+    const Template& tmpl,
+    const std::vector<std::pair<absl::string_view, Value>>& params) {
+  int64_t size = 0;
+  for (const TemplatePart& part : tmpl) {
+    size += static_cast<int64_t>(part.text.size()) + 2;
+    if (!part.is_param) continue;
+    auto it = std::lower_bound(
+        params.begin(), params.end(), part.text,
+        [](const std::pair<absl::string_view, Value>& p,
+           const std::string& name) { return p.first < name; });
+    if (it == params.end() || it->first != part.text) continue;
+    size += it->second.type == ValueType::kString
+                ? static_cast<int64_t>(it->second.string_value.size())
+                : 64;
+  }
+  return size;
+}
+
 std::string FormatMoney(int64_t minor_units, absl::string_view currency) {
   int exponent = CurrencyExponent(currency);
   // Work in unsigned magnitude so INT64_MIN formats correctly.

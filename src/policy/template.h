@@ -45,6 +45,13 @@ void RenderTemplateTo(
     const std::vector<std::pair<absl::string_view, Value>>& params,
     absl::string_view currency, std::string* out);
 
+// An upper bound of the bytes RenderTemplateTo appends for `tmpl` and
+// `params` (exact for literals and strings; 64 for any other value), so a
+// decision can charge a text to its budget before building it.
+int64_t RenderedSizeBound(
+    const Template& tmpl,
+    const std::vector<std::pair<absl::string_view, Value>>& params);
+
 // Formats minor units as a decimal amount in `currency`: 1250, "USD" ->
 // "12.50 USD"; 1250, "JPY" -> "1250 JPY". Uses the ISO 4217 exponent of the
 // few currencies that do not have two decimals.

@@ -3,6 +3,8 @@
 // compile-and-run check is c_api_test.c.
 #include "tact/c_api.h"
 
+#include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -330,6 +332,115 @@ TEST_F(CApiTest, AbsurdLengthsAreErrorsNotAborts) {
             "tact_engine_create: policy is 18446744073709551615 bytes, more "
             "than the limit of 67108864");
   EXPECT_EQ(engine, nullptr);
+}
+
+// A policy whose one rule is quadratic in the history, and a context with
+// `events` events.
+tact_engine_t* SlowEngine() {
+  const std::string policy =
+      "name: \"slow\" version: \"1\" currency: \"USD\"\n"
+      "actions { id: \"a\" }\n"
+      "rules { id: \"slow\" when: \"history.exists(a, history.exists(b, "
+      "a.at > b.at + duration('1000000s')))\" recommend { action: \"a\" } }\n";
+  tact_engine_t* engine = nullptr;
+  Error error;
+  EXPECT_EQ(tact_engine_create(policy.data(), policy.size(), TACT_POLICY_TEXT,
+                               nullptr, &engine, &error.message),
+            TACT_OK)
+      << error.str();
+  return engine;
+}
+
+std::string ContextWithEvents(int events) {
+  std::string json =
+      R"({"now": "2026-01-05T10:00:00Z", "customer": {"id": "c"}, )"
+      R"("case": {"id": "k"}, "history": [)";
+  for (int i = 0; i < events; ++i) {
+    if (i > 0) json += ",";
+    json += R"({"kind": "complaint", "at": "2026-01-01T00:00:00Z"})";
+  }
+  return json + "]}";
+}
+
+tact_status_t DecideWith(tact_engine_t* engine,
+                         const tact_decide_options_t* options,
+                         const std::string& context, std::string* message) {
+  Error error;
+  tact_decision_t* decision = nullptr;
+  tact_status_t status =
+      tact_engine_decide_json(engine, options, context.data(), context.size(),
+                              &decision, &error.message);
+  tact_decision_destroy(decision);
+  *message = error.str();
+  return status;
+}
+
+TEST(CApi, StepBudgetIsResourceExhausted) {
+  tact_engine_t* engine = SlowEngine();
+  tact_decide_options_t* options = tact_decide_options_create();
+  const std::string context = ContextWithEvents(100);
+  std::string message;
+  EXPECT_EQ(DecideWith(engine, options, context, &message), TACT_OK);
+  tact_decide_options_set_max_evaluation_steps(options, 1000);
+  EXPECT_EQ(DecideWith(engine, options, context, &message),
+            TACT_RESOURCE_EXHAUSTED);
+  EXPECT_EQ(message,
+            "tact_engine_decide_json: evaluation exceeded "
+            "max_evaluation_steps (1000 steps) in rule 'slow'");
+  tact_decide_options_set_max_evaluation_steps(options, 10000000);
+  tact_decide_options_set_max_string_bytes_built(options, 0);
+  EXPECT_EQ(DecideWith(engine, options, context, &message), TACT_OK);
+  tact_decide_options_destroy(options);
+  tact_engine_destroy(engine);
+}
+
+TEST(CApi, TimeoutIsDeadlineExceeded) {
+  tact_engine_t* engine = SlowEngine();
+  tact_decide_options_t* options = tact_decide_options_create();
+  tact_decide_options_set_max_evaluation_steps(options, INT64_MAX);
+  tact_decide_options_set_timeout_ms(options, 20);
+  std::string message;
+  EXPECT_EQ(DecideWith(engine, options, ContextWithEvents(50000), &message),
+            TACT_DEADLINE_EXCEEDED);
+  EXPECT_EQ(message,
+            "tact_engine_decide_json: decision deadline passed in rule "
+            "'slow'");
+  // A generous timeout lets a small decision finish.
+  tact_decide_options_set_timeout_ms(options, 60000);
+  EXPECT_EQ(DecideWith(engine, options, ContextWithEvents(10), &message),
+            TACT_OK);
+  tact_decide_options_destroy(options);
+  tact_engine_destroy(engine);
+}
+
+TEST(CApi, CancelFromAnotherThreadIsCancelled) {
+  tact_engine_t* engine = SlowEngine();
+  tact_decide_options_t* options = tact_decide_options_create();
+  tact_cancel_t* cancel = tact_cancel_create();
+  ASSERT_NE(cancel, nullptr);
+  tact_decide_options_set_max_evaluation_steps(options, INT64_MAX);
+  tact_decide_options_set_cancel(options, cancel);
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    tact_cancel_set(cancel);
+  });
+  std::string message;
+  EXPECT_EQ(DecideWith(engine, options, ContextWithEvents(50000), &message),
+            TACT_CANCELLED);
+  // Cancelled while the rule runs, or (on a slow machine) before, while the
+  // context was still being parsed.
+  EXPECT_THAT(message,
+              ::testing::AnyOf(
+                  "tact_engine_decide_json: decision cancelled in rule 'slow'",
+                  "tact_engine_decide_json: decision cancelled"));
+  canceller.join();
+  tact_cancel_reset(cancel);
+  EXPECT_EQ(DecideWith(engine, options, ContextWithEvents(10), &message),
+            TACT_OK);
+  tact_decide_options_set_cancel(options, nullptr);
+  tact_cancel_destroy(cancel);
+  tact_decide_options_destroy(options);
+  tact_engine_destroy(engine);
 }
 
 }  // namespace
