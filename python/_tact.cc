@@ -57,9 +57,11 @@ struct Outcome {
   bool ok = false;
   v1::Decision decision;  // When ok.
   std::string error;      // When not ok.
-  // When not ok: out of memory (ResourceExhaustedError in Python) rather
-  // than a malformed context.
-  bool exhausted = false;
+  // When not ok, what kind of failure: kInvalidArgument for a malformed
+  // context (ContextError in Python), kResourceExhausted for out of memory
+  // or an evaluation budget (ResourceExhaustedError), kDeadlineExceeded
+  // (DeadlineExceededError), kCancelled (a batch stopped by a signal).
+  absl::StatusCode code = absl::StatusCode::kInvalidArgument;
 };
 
 // A context already converted from a dict (context_from_dict()), handed to
@@ -90,7 +92,7 @@ class PyEngine {
       return DecideWithoutGil(*context, options);
     } catch (const std::bad_alloc&) {
       outcome.ok = false;
-      outcome.exhausted = true;
+      outcome.code = absl::StatusCode::kResourceExhausted;
       outcome.error = "out of memory while reading the context";
     } catch (const std::exception& e) {
       outcome.ok = false;
@@ -107,15 +109,14 @@ class PyEngine {
       absl::StatusOr<v1::Decision> decision = engine_->Decide(context, options);
       if (!decision.ok()) {
         outcome.error = std::string(decision.status().message());
-        outcome.exhausted =
-            decision.status().code() == absl::StatusCode::kResourceExhausted;
+        outcome.code = decision.status().code();
         return outcome;
       }
       outcome.decision = *std::move(decision);
       outcome.ok = true;
     } catch (const std::bad_alloc&) {
       outcome.ok = false;
-      outcome.exhausted = true;
+      outcome.code = absl::StatusCode::kResourceExhausted;
       outcome.error = "out of memory while deciding";
     } catch (const std::exception& e) {
       outcome.ok = false;
@@ -179,14 +180,23 @@ py::str DecodeReplacing(const std::string& text) {
 }
 
 // A decision as a tact.Decision object, an error as its message (a str),
-// or out of memory as ("resource_exhausted", message).
+// or another failure as (kind, message): kind "resource_exhausted",
+// "deadline_exceeded" or "cancelled".
 py::object ToPython(Outcome outcome) {
   if (outcome.ok) return DecisionToPython(std::move(outcome.decision));
   // Messages may quote arbitrary input bytes; never fail on bad UTF-8.
-  if (outcome.exhausted) {
-    return py::make_tuple("resource_exhausted", DecodeReplacing(outcome.error));
+  switch (outcome.code) {
+    case absl::StatusCode::kResourceExhausted:
+      return py::make_tuple("resource_exhausted",
+                            DecodeReplacing(outcome.error));
+    case absl::StatusCode::kDeadlineExceeded:
+      return py::make_tuple("deadline_exceeded",
+                            DecodeReplacing(outcome.error));
+    case absl::StatusCode::kCancelled:
+      return py::make_tuple("cancelled", DecodeReplacing(outcome.error));
+    default:
+      return DecodeReplacing(outcome.error);
   }
-  return DecodeReplacing(outcome.error);
 }
 
 // (ok, tact.Decision or error message), as decide() returns.
@@ -316,8 +326,7 @@ py::tuple ToPythonPair(absl::StatusOr<v1::Decision> decision) {
     outcome.decision = *std::move(decision);
   } else {
     outcome.error = std::string(decision.status().message());
-    outcome.exhausted =
-        decision.status().code() == absl::StatusCode::kResourceExhausted;
+    outcome.code = decision.status().code();
   }
   return ToPythonPair(std::move(outcome));
 }

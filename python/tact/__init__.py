@@ -18,13 +18,14 @@ from . import codes
 from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
                        RecommendedAction, RuleTrace)
 from .engine import Engine
-from .errors import (ContextError, Diagnostic, PolicyError,
-                     ResourceExhaustedError, TactError)
+from .errors import (CancelledError, ContextError, DeadlineExceededError,
+                     Diagnostic, PolicyError, ResourceExhaustedError, TactError)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "BlockedAction", "ContextError", "Decision", "Diagnostic", "Effect",
+    "BlockedAction", "CancelledError", "ContextError", "DeadlineExceededError",
+    "Decision", "Diagnostic", "Effect",
     "Engine", "Flag", "PolicyError", "Reason", "RecommendedAction",
     "ResourceExhaustedError", "RuleTrace", "TactError", "codes",
 ]

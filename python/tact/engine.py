@@ -9,7 +9,8 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 from . import _convert
 from . import _tact
 from .decision import Decision
-from .errors import ContextError, Diagnostic, PolicyError, ResourceExhaustedError
+from .errors import (CancelledError, ContextError, DeadlineExceededError, Diagnostic,
+                     PolicyError, ResourceExhaustedError)
 
 __all__ = ["Engine"]
 
@@ -24,10 +25,15 @@ def _diagnostics(raw: Sequence[dict]) -> List[Diagnostic]:
 
 def _error(out: Any, index: Optional[int] = None) -> Exception:
     """The exception for a failed decision from _tact: a str is a malformed
-    context, ("resource_exhausted", message) an out-of-memory failure."""
+    context, (kind, message) any other failure."""
     if type(out) is tuple:
-        return ResourceExhaustedError(out[1], index)
+        return _ERRORS[out[0]](out[1], index)
     return ContextError(out, index)
+
+
+_ERRORS = {"resource_exhausted": ResourceExhaustedError,
+           "deadline_exceeded": DeadlineExceededError,
+           "cancelled": CancelledError}
 
 
 def _check_threads(threads: Optional[int]) -> None:
@@ -201,9 +207,9 @@ class Engine:
         one the caller acts with, e.g. "bot": actions above it come back in
         `needs_approval`. `trace` records for every rule whether it fired.
         `timeout`: seconds the decision may take (None: no limit); past it,
-        ContextError "decision deadline passed". A decision exceeding an
-        evaluation budget (steps, string bytes) raises ContextError naming
-        the budget and the rule.
+        DeadlineExceededError "decision deadline passed". A decision
+        exceeding an evaluation budget (steps, string bytes) or memory
+        raises ResourceExhaustedError naming the budget and the rule.
 
         Raises ContextError when the context is malformed (no `now`, unknown
         field, bad JSON or bytes), ValueError for an unknown authority,

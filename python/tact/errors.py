@@ -6,7 +6,7 @@ import dataclasses
 from typing import List, Sequence
 
 __all__ = ["Diagnostic", "TactError", "PolicyError", "ContextError",
-           "ResourceExhaustedError"]
+           "ResourceExhaustedError", "DeadlineExceededError", "CancelledError"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,15 +66,33 @@ class ContextError(TactError, ValueError):
         super().__init__(message if index is None else f"context {index}: {message}")
 
 
-class ResourceExhaustedError(TactError):
-    """A decision ran out of memory (C++ std::bad_alloc, absl
-    ResourceExhausted): not a malformed context, and never a crash.
-
-    `index` is the position of the context in a decide_many() batch, None
-    for decide().
-    """
+class _DecisionError(TactError):
+    """A decision that failed for a reason other than its context."""
 
     def __init__(self, message: str, index: "int | None" = None):
         self.message = message
         self.index = index
         super().__init__(message if index is None else f"context {index}: {message}")
+
+
+class ResourceExhaustedError(_DecisionError):
+    """A decision ran out of memory (C++ std::bad_alloc) or exceeded an
+    evaluation budget (max_evaluation_steps, max_string_bytes_built): absl
+    ResourceExhausted. Not a malformed context, and never a crash.
+
+    `index` is the position of the context in a decide_many() batch, None
+    for decide().
+    """
+
+
+class DeadlineExceededError(_DecisionError, TimeoutError):
+    """A decision (or a batch) did not finish before its `timeout`: absl
+    DeadlineExceeded. `index` as for ResourceExhaustedError.
+    """
+
+
+class CancelledError(_DecisionError):
+    """A decision stopped because its batch was cancelled (absl Cancelled).
+    Ctrl-C during decide_many() or simulate() raises KeyboardInterrupt
+    instead; this is what the cases left undecided carry.
+    """

@@ -28,7 +28,7 @@ def _context(events):
 
 def test_step_budget_is_an_error_naming_the_rule():
     engine = tact.Engine.from_text(SLOW_POLICY)
-    with pytest.raises(tact.ContextError,
+    with pytest.raises(tact.ResourceExhaustedError,
                        match=r"^evaluation exceeded max_evaluation_steps \(10000000 steps\) "
                              r"in rule 'slow'$"):
         engine.decide(_context(20000))
@@ -37,11 +37,13 @@ def test_step_budget_is_an_error_naming_the_rule():
 
 def test_timeout_in_the_past_and_generous():
     engine = tact.Engine.from_text(SLOW_POLICY)
-    with pytest.raises(tact.ContextError, match="^decision deadline passed"):
+    with pytest.raises(tact.DeadlineExceededError, match="^decision deadline passed"):
         engine.decide(_context(10), timeout=0)
     engine.decide(_context(10), timeout=60)
     out = engine.decide_many([_context(10)] * 3, timeout=0, return_exceptions=True)
     assert [str(e) for e in out] == [f"context {i}: decision deadline passed" for i in range(3)]
+    assert all(isinstance(e, tact.DeadlineExceededError) and isinstance(e, TimeoutError)
+               for e in out)
     assert len(engine.decide_many([_context(10)] * 3, timeout=60)) == 3
     sim = engine.simulate([_context(10)] * 2, timeout=0)
     assert sim["errors"]["count"] == 2
