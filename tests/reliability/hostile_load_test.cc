@@ -339,5 +339,23 @@ TEST(ValueCheckTest, CurrencyIsThreeUppercaseLetters) {
   }
 }
 
+// Timestamp literals are int64 nanoseconds, as every time an expression
+// computes with: the documented range (docs/reliability.md) is exact.
+TEST(ValueCheckTest, TimestampLiteralsOutsideTheNanosecondRangeAreLoadErrors) {
+  const auto with = [](absl::string_view literal) {
+    return absl::StrCat(kHead, "rules { id: \"r\" when: \"now < timestamp('",
+                        literal,
+                        "')\" recommend { action: \"apologize\" } }\n");
+  };
+  EXPECT_THAT(Load(with("2262-04-11T23:47:16Z"), CompileOptions()), IsOk());
+  EXPECT_THAT(Load(with("1677-09-21T00:12:44Z"), CompileOptions()), IsOk());
+  for (absl::string_view bad : {"2262-04-11T23:47:17Z", "1677-09-21T00:12:43Z",
+                                "9999-12-31T23:59:59Z"}) {
+    EXPECT_THAT(std::string(Load(with(bad), CompileOptions()).message()),
+                HasSubstr("out of range (years 1678 to 2262)"))
+        << bad;
+  }
+}
+
 }  // namespace
 }  // namespace tact
