@@ -85,6 +85,19 @@ struct CompileOptions {
   // `history.exists(a, history.exists(b, history.exists(c, ...)))`, are always
   // a load error: their cost grows as the cube of the history.)
   int max_evaluation_depth = 128;
+  // Most actions, and most definitions. Default: 100000 each.
+  int max_actions = 100000;
+  int max_definitions = 100000;
+  // Most elements of any other repeated field or map, per message: ladder
+  // rungs, playbook steps, entitlements and their includes, calendars and
+  // their holidays and hours, params of one action reference, authorities,
+  // tags, vetoes. Default: 10000.
+  int max_repeated_field = 10000;
+  // These count limits (and max_rules) are checked while the policy is
+  // read, before it is parsed: a policy over one fails fast with
+  // InvalidArgument naming the field, its count and the limit, e.g.
+  // "the policy has 1000000 rules; the limit is 100000
+  // (CompileOptions::max_rules)" or "ladders[0] has 20000 rungs; ...".
 };
 
 struct DecideOptions {
@@ -217,6 +230,17 @@ TACT_EXPORT absl::StatusOr<v1::Context> ContextFromJson(absl::string_view json);
 // Parses a context from protobuf wire format. Returns InvalidArgument.
 TACT_EXPORT absl::StatusOr<v1::Context> ContextFromBinary(
     absl::string_view bytes);
+
+// The largest context file ContextFromFile reads by default (and the CLI's
+// --context): 64 MiB, as CompileOptions::max_policy_bytes for policies.
+inline constexpr int64_t kDefaultMaxContextBytes = int64_t{64} << 20;
+
+// Reads a context file: protobuf wire format when the name ends in .binpb
+// or .pb, else JSON. Returns NotFound when it cannot be read,
+// ResourceExhausted when it is larger than `max_bytes` (checked before
+// reading: a huge file costs nothing), else as ContextFromJson/Binary.
+TACT_EXPORT absl::StatusOr<v1::Context> ContextFromFile(
+    absl::string_view path, int64_t max_bytes = kDefaultMaxContextBytes);
 
 // The decision in the proto3 JSON mapping, fields in schema order, two-space
 // indented when `pretty`. Deterministic.

@@ -1,8 +1,6 @@
 #include "src/cli/decide_command.h"
 
-#include <fstream>
 #include <ostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -74,22 +72,9 @@ namespace {
 constexpr absl::string_view kFlags[] = {"policy",  "context", "format",
                                         "explain", "trace",   "authority"};
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError("cannot open file");
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) return absl::DataLossError("cannot read file");
-  return contents.str();
-}
-
+// Through the library's reader and its size limit (kDefaultMaxContextBytes).
 absl::StatusOr<v1::Context> ReadContext(const std::string& path) {
-  absl::StatusOr<std::string> bytes = ReadFile(path);
-  if (!bytes.ok()) return bytes.status();
-  if (absl::EndsWith(path, ".binpb") || absl::EndsWith(path, ".pb")) {
-    return ContextFromBinary(*bytes);
-  }
-  return ContextFromJson(*bytes);
+  return ContextFromFile(path);
 }
 
 int UsageError(absl::string_view message, std::ostream& err) {

@@ -1,11 +1,12 @@
 // SourceMap: where each field of a loaded policy came from.
+#include "src/common/source_map.h"
+
 #include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
 
 #include "absl/strings/string_view.h"
-#include "src/common/source_map.h"
 #include "src/common/source_map_builder.h"
 #include "src/common/string_literal.h"
 
@@ -52,8 +53,18 @@ SourceMapBuilder::SourceMapBuilder(absl::string_view text, SourceSyntax syntax)
   impl_->syntax = syntax;
   impl_->text = std::string(text);
   impl_->line_starts.push_back(0);
+  int64_t column = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n') impl_->line_starts.push_back(i + 1);
+    if (text[i] == '\n') {
+      impl_->line_starts.push_back(i + 1);
+      column = 0;
+    } else if (text[i] == '\t') {
+      column += 8 - column % 8;
+      tabs_.push_back(i);
+      column_after_tab_.push_back(column);
+    } else {
+      ++column;
+    }
   }
 }
 
@@ -61,14 +72,37 @@ size_t SourceMapBuilder::OffsetOfTokenizerPosition(int line, int column) const {
   if (line < 0 || static_cast<size_t>(line) >= impl_->line_starts.size()) {
     return kNoOffset;
   }
-  const absl::string_view text = impl_->text;
-  size_t offset = impl_->line_starts[line];
-  int visual = 0;
-  while (offset < text.size() && text[offset] != '\n' && visual < column) {
-    visual = text[offset] == '\t' ? visual + 8 - visual % 8 : visual + 1;
-    ++offset;
+  const std::vector<size_t>& starts = impl_->line_starts;
+  const size_t line_start = starts[line];
+  const size_t line_end = static_cast<size_t>(line) + 1 < starts.size()
+                              ? starts[line + 1] - 1  // the '\n'
+                              : impl_->text.size();
+  // Tabs of this line: [first, last).
+  const auto first = std::lower_bound(tabs_.begin(), tabs_.end(), line_start);
+  const auto last = std::lower_bound(first, tabs_.end(), line_end);
+  const size_t first_index = static_cast<size_t>(first - tabs_.begin());
+  const size_t last_index = static_cast<size_t>(last - tabs_.begin());
+  // The last tab of the line that ends at or before `column`; the walk
+  // resumes just past it.
+  const auto after_begin = column_after_tab_.begin() + first_index;
+  const auto after_end = column_after_tab_.begin() + last_index;
+  const auto past =
+      std::upper_bound(after_begin, after_end, static_cast<int64_t>(column));
+  size_t base = line_start;
+  int64_t base_column = 0;
+  if (past != after_begin) {
+    const size_t tab =
+        first_index + static_cast<size_t>(past - after_begin) - 1;
+    base = tabs_[tab] + 1;
+    base_column = column_after_tab_[tab];
   }
-  return offset;
+  // Up to the next tab each byte is one column.
+  const size_t next_tab =
+      past != after_end ? tabs_[first_index + (past - after_begin)] : line_end;
+  if (column <= base_column) return base;
+  const size_t offset = base + static_cast<size_t>(column - base_column);
+  if (past != after_end && offset > next_tab) return next_tab + 1;
+  return std::min(offset, line_end);
 }
 
 void SourceMapBuilder::AddField(std::string path, size_t offset,

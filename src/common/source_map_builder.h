@@ -3,6 +3,7 @@
 #define TACT_SRC_COMMON_SOURCE_MAP_BUILDER_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -64,6 +65,12 @@ class SourceMapBuilder {
 
  private:
   std::unique_ptr<SourceMap::Impl> impl_;
+  // Byte offset of every tab, ascending, and the tokenizer column just past
+  // each (tabs advance to the next multiple of 8): with line_starts, maps a
+  // tokenizer position to an offset by binary search, so mapping every
+  // field of a long one-line policy stays linear overall.
+  std::vector<size_t> tabs_;
+  std::vector<int64_t> column_after_tab_;
 };
 
 }  // namespace tact::internal

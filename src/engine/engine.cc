@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "src/common/status_macros.h"
 #include "src/expr/program.h"
+#include "src/io/policy_scan.h"
 #include "src/io/policy_source.h"
 #include "src/policy/constructs/common.h"
 #include "src/policy/constructs/construct_table.h"
@@ -83,8 +84,9 @@ CompileResult OutOfMemory(absl::string_view source_name) {
 CompileResult Engine::Compile(absl::string_view path,
                               const CompileOptions& options) try {
   std::vector<Diagnostic> diagnostics;
-  absl::StatusOr<internal::LoadedPolicy> loaded = internal::ReadPolicyFile(
-      path, PolicyFormat::kAuto, options.max_policy_bytes, &diagnostics);
+  absl::StatusOr<internal::LoadedPolicy> loaded =
+      internal::ReadPolicyFile(path, PolicyFormat::kAuto,
+                               options.max_policy_bytes, &diagnostics, options);
   return CompileLoaded(std::move(loaded), options, std::move(diagnostics));
 } catch (const std::bad_alloc&) {
   return OutOfMemory(path);
@@ -108,7 +110,7 @@ CompileResult Engine::CompileText(absl::string_view text, PolicyFormat format,
     return CompileLoaded(std::move(too_large), options, std::move(diagnostics));
   }
   absl::StatusOr<internal::LoadedPolicy> loaded =
-      internal::ParsePolicy(text, format, source_name, &diagnostics);
+      internal::ParsePolicy(text, format, source_name, &diagnostics, options);
   return CompileLoaded(std::move(loaded), options, std::move(diagnostics));
 } catch (const std::bad_alloc&) {
   return OutOfMemory(source_name);
@@ -137,8 +139,9 @@ absl::StatusOr<std::unique_ptr<const Engine>> ToStatusOr(CompileResult result) {
 absl::StatusOr<std::unique_ptr<const Engine>> Engine::FromFile(
     absl::string_view path, const CompileOptions& options) try {
   std::vector<Diagnostic> diagnostics;
-  absl::StatusOr<internal::LoadedPolicy> loaded = internal::ReadPolicyFile(
-      path, PolicyFormat::kAuto, options.max_policy_bytes, &diagnostics);
+  absl::StatusOr<internal::LoadedPolicy> loaded =
+      internal::ReadPolicyFile(path, PolicyFormat::kAuto,
+                               options.max_policy_bytes, &diagnostics, options);
   if (!loaded.ok() &&
       (loaded.status().code() == absl::StatusCode::kNotFound ||
        loaded.status().code() == absl::StatusCode::kResourceExhausted)) {
@@ -325,6 +328,12 @@ CompileResult EngineBuilder::Compile(absl::StatusOr<LoadedPolicy> loaded,
       d.message = std::string(loaded.status().message());
       diagnostics.push_back(std::move(d));
     }
+    result.diagnostics = std::move(diagnostics);
+    return result;
+  }
+  // Counts (for policies given as messages), enum numbers, UTF-8 and the
+  // currency code, before anything is compiled.
+  if (!CheckPolicyValues(*loaded, options, diagnostics)) {
     result.diagnostics = std::move(diagnostics);
     return result;
   }

@@ -1,15 +1,18 @@
 // tact::ContextFromJson and tact::ContextFromBinary: contexts from hosts.
 #include <climits>
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/util/json_util.h"
 #include "src/io/context_json_reader.h"
 #include "src/io/json_depth.h"
 #include "src/io/json_source_map.h"
+#include "src/io/policy_source.h"
 #include "tact/engine.h"
 #include "tact/v1/context.pb.h"
 
@@ -76,6 +79,17 @@ absl::StatusOr<v1::Context> ContextFromBinary(absl::string_view bytes) {
     return absl::InvalidArgumentError("not a valid binary context");
   }
   return context;
+}
+
+absl::StatusOr<v1::Context> ContextFromFile(absl::string_view path,
+                                            int64_t max_bytes) {
+  absl::StatusOr<std::string> bytes =
+      internal::ReadFileUpTo(path, max_bytes, "context file");
+  if (!bytes.ok()) return bytes.status();
+  if (absl::EndsWith(path, ".binpb") || absl::EndsWith(path, ".pb")) {
+    return ContextFromBinary(*bytes);
+  }
+  return ContextFromJson(*bytes);
 }
 
 }  // namespace tact

@@ -44,41 +44,32 @@ absl::Status FileError(absl::StatusCode code, absl::string_view path,
 
 }  // namespace
 
-absl::StatusOr<LoadedPolicy> ReadPolicyFile(
-    absl::string_view path, PolicyFormat format, int64_t max_bytes,
-    std::vector<Diagnostic>* diagnostics) {
-  std::vector<Diagnostic> ignored;
-  std::vector<Diagnostic>& out =
-      diagnostics != nullptr ? *diagnostics : ignored;
+absl::StatusOr<std::string> ReadFileUpTo(absl::string_view path,
+                                         int64_t max_bytes,
+                                         absl::string_view what) {
   const std::string file(path);
-
   // Check the size before reading, so a huge file costs nothing.
   std::error_code error;
   const std::filesystem::file_status status =
       std::filesystem::status(file, error);
   if (error || !std::filesystem::exists(status)) {
-    return FileError(absl::StatusCode::kNotFound, path,
-                     absl::StrCat("cannot read policy file: ",
-                                  error ? error.message() : "no such file"),
-                     out);
+    return absl::NotFoundError(absl::StrCat(
+        "cannot read ", what, ": ", error ? error.message() : "no such file"));
   }
   if (std::filesystem::is_directory(status)) {
-    return FileError(absl::StatusCode::kNotFound, path,
-                     "cannot read policy file: it is a directory", out);
+    return absl::NotFoundError(
+        absl::StrCat("cannot read ", what, ": it is a directory"));
   }
   const std::uintmax_t size = std::filesystem::file_size(file, error);
   if (!error && size > static_cast<std::uintmax_t>(max_bytes)) {
-    return FileError(absl::StatusCode::kResourceExhausted, path,
-                     absl::StrCat("policy file is ", size,
-                                  " bytes, more than the limit of ", max_bytes),
-                     out);
+    return absl::ResourceExhaustedError(absl::StrCat(
+        what, " is ", size, " bytes, more than the limit of ", max_bytes));
   }
 
   std::ifstream stream(file, std::ios::binary);
   if (!stream) {
-    return FileError(
-        absl::StatusCode::kNotFound, path,
-        absl::StrCat("cannot read policy file: ", std::strerror(errno)), out);
+    return absl::NotFoundError(
+        absl::StrCat("cannot read ", what, ": ", std::strerror(errno)));
   }
   // Reads at most max_bytes + 1 bytes, in case the file grew (or is a pipe
   // whose size the file system does not know).
@@ -88,18 +79,31 @@ absl::StatusOr<LoadedPolicy> ReadPolicyFile(
     stream.read(buffer, sizeof(buffer));
     content.append(buffer, static_cast<size_t>(stream.gcount()));
     if (static_cast<int64_t>(content.size()) > max_bytes) {
-      return FileError(absl::StatusCode::kResourceExhausted, path,
-                       absl::StrCat("policy file is more than the limit of ",
-                                    max_bytes, " bytes"),
-                       out);
+      return absl::ResourceExhaustedError(absl::StrCat(
+          what, " is more than the limit of ", max_bytes, " bytes"));
     }
   }
   if (stream.bad()) {
-    return FileError(absl::StatusCode::kNotFound, path,
-                     "cannot read policy file: read error", out);
+    return absl::NotFoundError(
+        absl::StrCat("cannot read ", what, ": read error"));
+  }
+  return content;
+}
+
+absl::StatusOr<LoadedPolicy> ReadPolicyFile(
+    absl::string_view path, PolicyFormat format, int64_t max_bytes,
+    std::vector<Diagnostic>* diagnostics, const CompileOptions& options) {
+  std::vector<Diagnostic> ignored;
+  std::vector<Diagnostic>& out =
+      diagnostics != nullptr ? *diagnostics : ignored;
+  absl::StatusOr<std::string> content =
+      ReadFileUpTo(path, max_bytes, "policy file");
+  if (!content.ok()) {
+    return FileError(content.status().code(), path,
+                     std::string(content.status().message()), out);
   }
   if (format == PolicyFormat::kAuto) format = FormatFromExtension(path);
-  return ParsePolicy(content, format, path, diagnostics);
+  return ParsePolicy(*content, format, path, diagnostics, options);
 }
 
 }  // namespace tact::internal

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "src/io/policy_formats.h"
+#include "src/io/policy_scan.h"
 #include "src/io/policy_source.h"
 #include "tact/diagnostic.h"
 #include "tact/engine.h"
@@ -33,10 +34,15 @@ absl::StatusOr<LoadedPolicy> ParseBinaryPolicy(
 absl::StatusOr<LoadedPolicy> ParsePolicy(absl::string_view text,
                                          PolicyFormat format,
                                          absl::string_view file,
-                                         std::vector<Diagnostic>* diagnostics) {
+                                         std::vector<Diagnostic>* diagnostics,
+                                         const CompileOptions& options) {
   std::vector<Diagnostic> ignored;
   std::vector<Diagnostic>& out =
       diagnostics != nullptr ? *diagnostics : ignored;
+  // Counts before memory is spent on the elements.
+  const absl::Status counts =
+      ScanPolicyCounts(text, format, file, options, out);
+  if (!counts.ok()) return counts;
   switch (format) {
     case PolicyFormat::kJson:
       return ParseJsonPolicy(text, file, out);

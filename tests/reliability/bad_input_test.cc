@@ -318,7 +318,8 @@ std::vector<PolicyCase> PolicyCases() {
        "rules { id: \"a\" recommend { action: \"apologize\" } }\n"
        "rules { id: \"b\" recommend { action: \"apologize\" } }\n"
        "rules { id: \"c\" recommend { action: \"apologize\" } }\n",
-       kInvalid, "the policy has 3 rules; the limit is 2", t, MaxRules(2)},
+       kInvalid, "the policy has 3 rules; the limit is 2", t + ":6:1",
+       MaxRules(2)},
       {"PolicyTooLarge", PolicyFormat::kText, "", kInvalid,
        "bytes, more than the limit of 64", t, MaxPolicyBytes(64)},
       // JSON and binary policies.
@@ -380,7 +381,7 @@ INSTANTIATE_TEST_SUITE_P(Catalogue, BadPolicyTest,
 TEST(BadPolicyTest, LongDefinitionChainFailsInsteadOfOverflowingTheStack) {
   Serving serving;
   std::string text(kBase);
-  constexpr int kLinks = 100000;
+  constexpr int kLinks = 99999;  // 100000 definitions, the limit
   for (int i = 0; i < kLinks; ++i) {
     absl::StrAppend(&text, "definitions { name: \"d", i, "\" expr: \"d", i + 1,
                     "\" }\n");
