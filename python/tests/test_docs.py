@@ -384,6 +384,25 @@ def test_readme_lists_every_public_header():
         assert f"`{name}`" in text, f"README's header guide misses {name}"
 
 
+def test_readme_limits_table_lists_every_evaluation_budget():
+    # Every per-decision budget and load-time bound of include/tact/engine.h,
+    # with its default as the header gives it.
+    with open(os.path.join(REPO, "include", "tact", "engine.h")) as f:
+        header = f.read().replace("'", "")  # digit separators: 10'000'000
+    table = readme_text().split("## Limits", 1)[1].split("\n## ", 1)[0]
+    for field, default in [("max_evaluation_steps", "10000000"),
+                           ("max_string_bytes_built", "64 << 20"),
+                           ("max_evaluation_depth", "128"),
+                           ("max_rules", "100000"), ("max_actions", "100000"),
+                           ("max_definitions", "100000"),
+                           ("max_repeated_field", "10000")]:
+        assert re.search(rf"\b{field} = {re.escape(default)};", header), field
+        assert f"{field}`" in table or f"`{field}" in table, field
+    for field in ("deadline", "cancel"):
+        assert re.search(rf"\b{field}\b.*;", header), field
+        assert f"DecideOptions::{field}`" in table, field
+
+
 @pytest.mark.skipif(not os.path.exists(PLAYBOOK), reason="service_playbook not there yet")
 def test_python_page_example_says_what_it_promises():
     block = [b for b in blocks_of("python", "docs/python.md")
