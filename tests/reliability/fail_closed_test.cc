@@ -304,6 +304,70 @@ TEST(RestrictionErroredTest, AStrikeCountThatErrsIsFlagged) {
   EXPECT_THAT(errs.flags(0).source().text(),
               HasSubstr("the strike count of strike limit \"wasting\" could "
                         "not be evaluated"));
+  // Fail closed: the customer is taken as at the limit (the suppression and
+  // the at_limit outcome stay), and no strike is recorded from the count.
+  EXPECT_THAT(ActionIds(errs), ElementsAre("decline"));
+  ASSERT_EQ(errs.blocked_size(), 1);
+  EXPECT_EQ(errs.blocked(0).action(), "credit");
+  EXPECT_EQ(errs.blocked(0).code(), "strike_limit");
+  EXPECT_THAT(errs.blocked(0).blocked_by().text(),
+              HasSubstr("could not be evaluated, so the customer is treated "
+                        "as at the limit of 1"));
+  EXPECT_THAT(errs.effects(), IsEmpty());
+}
+
+// current_is_strike that errs counts as a strike for the limit test (the
+// suppression holds) but records no strike effect.
+TEST(RestrictionErroredTest, CurrentIsStrikeThatErrsCountsTowardTheLimit) {
+  std::unique_ptr<const Engine> engine = MustCompile(R"pb(
+    currency: "USD"
+    actions { id: "decline" }
+    actions { id: "credit" }
+    attributes { name: "d" type: INT }
+    rules {
+      id: "offer"
+      recommend { action: "credit" }
+    }
+    strike_limits {
+      id: "wasting"
+      counts: "e.kind == 'no_show'"
+      current_is_strike: "100 / attributes.d > 50"
+      window: "90d"
+      limit: 2
+      at_limit { action: "decline" }
+      suppress: "credit"
+    }
+  )pb");
+  ASSERT_NE(engine, nullptr);
+  auto decide = [&](int64_t d) {
+    absl::StatusOr<v1::Decision> out = engine->Decide(MustParse(absl::StrCat(
+        R"({"now": "2026-03-10T15:00:00Z", "case": {"id": "k"},
+            "attributes": {"d": {"intValue": ")",
+        d, R"("}},
+            "history": [{"at": "2026-03-01T00:00:00Z", "kind": "no_show"}]})")));
+    EXPECT_THAT(out.status(), IsOk());
+    return out.ok() ? *out : v1::Decision();
+  };
+  // Not a strike (100 / 10 = 10): one strike of two, credit offered.
+  v1::Decision below = decide(10);
+  EXPECT_THAT(ActionIds(below), ElementsAre("credit"));
+  EXPECT_THAT(FlagCodes(below), IsEmpty());
+  EXPECT_THAT(below.effects(), IsEmpty());
+  // A strike (100 / 1 = 100): the limit is reached and a strike recorded.
+  v1::Decision strike = decide(1);
+  EXPECT_THAT(ActionIds(strike), ElementsAre("decline"));
+  ASSERT_EQ(strike.effects_size(), 1);
+  EXPECT_EQ(strike.effects(0).kind(), "strike");
+  // Errs: flagged, at the limit, but no strike effect.
+  v1::Decision errs = decide(0);
+  EXPECT_THAT(FlagCodes(errs), ElementsAre("restriction_errored"));
+  EXPECT_THAT(errs.flags(0).source().text(),
+              HasSubstr("current_is_strike of strike limit \"wasting\""));
+  EXPECT_THAT(ActionIds(errs), ElementsAre("decline"));
+  ASSERT_EQ(errs.blocked_size(), 1);
+  EXPECT_EQ(errs.blocked(0).action(), "credit");
+  EXPECT_EQ(errs.blocked(0).code(), "strike_limit");
+  EXPECT_THAT(errs.effects(), IsEmpty());
 }
 
 // --- Scores and strict JSON (issue 14, smaller items) ----------------------

@@ -154,12 +154,37 @@ void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
     const StrikePlan& strike = plan.strikes[s];
     const SourceRef source{SourceKind::kStrikeLimit, s, strike.id};
     Value counted = plan.program->Evaluate(strike.count, state.frame);
-    if (counted.is_error()) {
-      // Fail closed, visibly (every event has a time in range: CheckContext).
+    // Fail closed, visibly (every event has a time in range: CheckContext):
+    // a count that errs is flagged and taken as at the limit, so the
+    // `suppress` holds and `at_limit` recommendations stay; no strike effect
+    // is recorded from it.
+    const bool count_errored = counted.is_error();
+    if (count_errored) {
       fallback.clear();
       absl::StrAppend(&fallback, "the strike count of strike limit \"",
                       strike.id, "\"");
       FlagRestrictionErrored(source, fallback, counted.string_value, outcome);
+      fallback.clear();
+      absl::StrAppend(&fallback, "The strike count of strike limit \"",
+                      strike.id,
+                      "\" could not be evaluated: treated as at the limit of ",
+                      strike.limit, ".");
+      Proposer proposer{source,          nullptr, fallback,
+                        strike.priority, 1.0,     kUnstaged};
+      for (const RecommendationPlan& rec : strike.at_limit) {
+        Propose(plan, rec, proposer, state.frame, outcome);
+      }
+      for (int action : strike.suppress) {
+        Hold& hold = outcome->holds.Add();
+        hold.action = action;
+        hold.code = BlockedCode::kStrikeLimit;
+        absl::StrAppend(hold.by.StartRendered(source),
+                        "Held back: the strike count of strike limit \"",
+                        strike.id,
+                        "\" could not be evaluated, so the customer is "
+                        "treated as at the limit of ",
+                        strike.limit, ".");
+      }
       continue;
     }
     int64_t count = counted.int_value;
@@ -167,18 +192,22 @@ void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
     // strike is already recorded (then it is not emitted again).
     const bool recorded = StrikeRecorded(state, strike.id);
     bool current = false;
+    bool current_errored = false;
     if (!strike.current_is_strike.empty()) {
       ConditionResult is_strike = EvaluateCondition(
           *plan.program, strike.current_is_strike, state.frame);
       current = is_strike.holds();
       if (is_strike.status == ConditionResult::Status::kError) {
+        // Conservatively a strike for the limit test, but no strike is
+        // recorded from a condition that could not be evaluated.
+        current_errored = true;
         fallback.clear();
         absl::StrAppend(&fallback, "current_is_strike of strike limit \"",
                         strike.id, "\"");
         FlagRestrictionErrored(source, fallback, is_strike.error, outcome);
       }
     }
-    if (current || recorded) ++count;
+    if (current || current_errored || recorded) ++count;
     if (current && !recorded) {
       outcome->effects.push_back(
           EffectRef{EffectKind::kStrike, strike.id, 0, count});
