@@ -124,7 +124,9 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
         entry->set_failed_condition(result.failed->source);
       } else {
         entry->set_error(result.error);
-        if (!rule.veto.empty() || rule.final) {
+        // As without a trace: a rule shadowed by a `final` rule would not
+        // apply anyway, so it is not flagged.
+        if (!shadowed && (!rule.veto.empty() || rule.final)) {
           FlagErroredRule(plan, rule, result.error, outcome);
         }
       }

@@ -221,37 +221,43 @@ TEST(RestrictionErroredTest, AVetoRuleThatErrsIsFlagged) {
   }
 }
 
+constexpr char kFinalPolicy[] = R"pb(
+  currency: "USD"
+  actions { id: "apologize" }
+  actions { id: "credit" }
+  attributes { name: "d" type: INT }
+  attributes { name: "stop" type: BOOL }
+  rules {
+    id: "top"
+    when: "attributes.stop"
+    recommend { action: "apologize" }
+    priority: 20
+    final: true
+  }
+  rules {
+    id: "hold"
+    when: "100 / attributes.d > 10"
+    recommend { action: "apologize" }
+    priority: 10
+    final: true
+  }
+  rules {
+    id: "offer"
+    recommend { action: "credit" }
+  }
+)pb";
+
+v1::Context WithStopAndD(bool stop, int64_t d) {
+  return MustParse(absl::StrCat(
+      R"({"now": "2026-03-10T15:00:00Z", "attributes": {"d": {"intValue": ")",
+      d, R"("}, "stop": {"boolValue": )", stop ? "true" : "false", "}}}"));
+}
+
 TEST(RestrictionErroredTest, AFinalRuleThatErrsIsFlaggedUnlessShadowed) {
-  std::unique_ptr<const Engine> engine = MustCompile(R"pb(
-    currency: "USD"
-    actions { id: "apologize" }
-    actions { id: "credit" }
-    attributes { name: "d" type: INT }
-    attributes { name: "stop" type: BOOL }
-    rules {
-      id: "top"
-      when: "attributes.stop"
-      recommend { action: "apologize" }
-      priority: 20
-      final: true
-    }
-    rules {
-      id: "hold"
-      when: "100 / attributes.d > 10"
-      recommend { action: "apologize" }
-      priority: 10
-      final: true
-    }
-    rules {
-      id: "offer"
-      recommend { action: "credit" }
-    }
-  )pb");
+  std::unique_ptr<const Engine> engine = MustCompile(kFinalPolicy);
   ASSERT_NE(engine, nullptr);
   auto decide = [&](bool stop, int64_t d) {
-    absl::StatusOr<v1::Decision> out = engine->Decide(MustParse(absl::StrCat(
-        R"({"now": "2026-03-10T15:00:00Z", "attributes": {"d": {"intValue": ")",
-        d, R"("}, "stop": {"boolValue": )", stop ? "true" : "false", "}}}")));
+    absl::StatusOr<v1::Decision> out = engine->Decide(WithStopAndD(stop, d));
     EXPECT_THAT(out.status(), IsOk());
     return out.ok() ? *out : v1::Decision();
   };
@@ -263,6 +269,35 @@ TEST(RestrictionErroredTest, AFinalRuleThatErrsIsFlaggedUnlessShadowed) {
               HasSubstr("the condition of rule \"hold\" (final)"));
   // Shadowed by the higher `final` rule: it would not apply anyway.
   EXPECT_THAT(FlagCodes(decide(true, 0)), IsEmpty());
+}
+
+// A trace changes what a decision shows, never its flags: a restricting rule
+// that errs is flagged alike with and without one (and not when shadowed).
+TEST(RestrictionErroredTest, FlagsAreTheSameWithAndWithoutTrace) {
+  std::unique_ptr<const Engine> engine = MustCompile(kFinalPolicy);
+  ASSERT_NE(engine, nullptr);
+  auto flags = [&](bool stop, int64_t d, bool trace) {
+    DecideOptions options;
+    options.trace = trace;
+    absl::StatusOr<v1::Decision> out =
+        engine->Decide(WithStopAndD(stop, d), options);
+    EXPECT_THAT(out.status(), IsOk());
+    std::vector<std::string> texts;
+    if (!out.ok()) return texts;
+    for (const v1::Flag& f : out->flags()) {
+      texts.push_back(absl::StrCat(f.code(), ": ", f.source().text()));
+    }
+    return texts;
+  };
+  // Not shadowed: flagged both ways.
+  EXPECT_THAT(flags(false, 0, true), ElementsAre(HasSubstr("rule \"hold\"")));
+  EXPECT_EQ(flags(false, 0, true), flags(false, 0, false));
+  // Shadowed by "top": flagged neither way.
+  EXPECT_THAT(flags(true, 0, true), IsEmpty());
+  EXPECT_THAT(flags(true, 0, false), IsEmpty());
+  // No error: no flag either way.
+  EXPECT_THAT(flags(true, 1, true), IsEmpty());
+  EXPECT_THAT(flags(false, 1, true), IsEmpty());
 }
 
 TEST(RestrictionErroredTest, AStrikeCountThatErrsIsFlagged) {
