@@ -195,16 +195,18 @@ tact_decide_options_set_trace(tact_decide_options_t* options, uint8_t trace);
 /* Evaluation budgets (DecideOptions in tact/engine.h): a decision that
    exceeds one fails with TACT_RESOURCE_EXHAUSTED, naming the budget and the
    rule. Most evaluation steps; default 10000000. Most bytes of strings
-   built; default 64 MiB. Values below 0 count as 0. */
-TACT_EXPORT void tact_decide_options_set_max_evaluation_steps(
+   built; default 64 MiB. Return TACT_INVALID_ARGUMENT and leave the options
+   unchanged when `options` is NULL or the value is below 0. */
+TACT_EXPORT tact_status_t tact_decide_options_set_max_evaluation_steps(
     tact_decide_options_t* options, int64_t steps);
-TACT_EXPORT void tact_decide_options_set_max_string_bytes_built(
+TACT_EXPORT tact_status_t tact_decide_options_set_max_string_bytes_built(
     tact_decide_options_t* options, int64_t bytes);
 
 /* Each decide with these options must finish within `timeout_ms`
    milliseconds of its start, or it fails with TACT_DEADLINE_EXCEEDED.
-   0 means no timeout (the default). */
-TACT_EXPORT void tact_decide_options_set_timeout_ms(
+   0 means no timeout (the default). Returns TACT_INVALID_ARGUMENT when
+   `options` is NULL. */
+TACT_EXPORT tact_status_t tact_decide_options_set_timeout_ms(
     tact_decide_options_t* options, uint64_t timeout_ms);
 
 /* A cancellation flag a host may set from any thread to stop the decisions
@@ -215,9 +217,10 @@ TACT_EXPORT void tact_cancel_destroy(tact_cancel_t* cancel);
 TACT_EXPORT void tact_cancel_set(tact_cancel_t* cancel);
 TACT_EXPORT void tact_cancel_reset(tact_cancel_t* cancel);
 /* Decisions with these options watch `cancel` (NULL: none, the default),
-   which must outlive them. */
-TACT_EXPORT void tact_decide_options_set_cancel(tact_decide_options_t* options,
-                                                const tact_cancel_t* cancel);
+   which must outlive them. Returns TACT_INVALID_ARGUMENT when `options` is
+   NULL. */
+TACT_EXPORT tact_status_t tact_decide_options_set_cancel(
+    tact_decide_options_t* options, const tact_cancel_t* cancel);
 
 /* ---- Decide ---- */
 

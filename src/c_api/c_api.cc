@@ -331,23 +331,25 @@ tact_status_t tact_decide_options_set_trace(tact_decide_options_t* options,
   return TACT_OK;
 }
 
-void tact_decide_options_set_max_evaluation_steps(
+tact_status_t tact_decide_options_set_max_evaluation_steps(
     tact_decide_options_t* options, int64_t steps) {
-  if (options != nullptr) {
-    options->options.max_evaluation_steps = std::max<int64_t>(steps, 0);
-  }
+  if (options == nullptr || steps < 0) return TACT_INVALID_ARGUMENT;
+  options->options.max_evaluation_steps = steps;
+  return TACT_OK;
 }
 
-void tact_decide_options_set_max_string_bytes_built(
+tact_status_t tact_decide_options_set_max_string_bytes_built(
     tact_decide_options_t* options, int64_t bytes) {
-  if (options != nullptr) {
-    options->options.max_string_bytes_built = std::max<int64_t>(bytes, 0);
-  }
+  if (options == nullptr || bytes < 0) return TACT_INVALID_ARGUMENT;
+  options->options.max_string_bytes_built = bytes;
+  return TACT_OK;
 }
 
-void tact_decide_options_set_timeout_ms(tact_decide_options_t* options,
-                                        uint64_t timeout_ms) {
-  if (options != nullptr) options->timeout_ms = timeout_ms;
+tact_status_t tact_decide_options_set_timeout_ms(tact_decide_options_t* options,
+                                                 uint64_t timeout_ms) {
+  if (options == nullptr) return TACT_INVALID_ARGUMENT;
+  options->timeout_ms = timeout_ms;
+  return TACT_OK;
 }
 
 tact_cancel_t* tact_cancel_create(void) {
@@ -364,11 +366,11 @@ void tact_cancel_reset(tact_cancel_t* cancel) {
   if (cancel != nullptr) cancel->flag.store(false);
 }
 
-void tact_decide_options_set_cancel(tact_decide_options_t* options,
-                                    const tact_cancel_t* cancel) {
-  if (options != nullptr) {
-    options->options.cancel = cancel == nullptr ? nullptr : &cancel->flag;
-  }
+tact_status_t tact_decide_options_set_cancel(tact_decide_options_t* options,
+                                             const tact_cancel_t* cancel) {
+  if (options == nullptr) return TACT_INVALID_ARGUMENT;
+  options->options.cancel = cancel == nullptr ? nullptr : &cancel->flag;
+  return TACT_OK;
 }
 
 tact_status_t tact_engine_decide_json(const tact_engine_t* engine,

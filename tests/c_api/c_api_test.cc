@@ -394,6 +394,48 @@ TEST(CApi, StepBudgetIsResourceExhausted) {
   tact_engine_destroy(engine);
 }
 
+// Fail closed: a NULL options or a negative budget is rejected and leaves
+// the options (and the budget already set) unchanged.
+TEST(CApi, BudgetSettersRejectNullAndNegativeValues) {
+  tact_engine_t* engine = SlowEngine();
+  tact_decide_options_t* options = tact_decide_options_create();
+  const std::string context = ContextWithEvents(100);
+  std::string message;
+  ASSERT_EQ(tact_decide_options_set_max_evaluation_steps(options, 1000),
+            TACT_OK);
+  EXPECT_EQ(tact_decide_options_set_max_evaluation_steps(options, -1),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_decide_options_set_max_evaluation_steps(options, INT64_MIN),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_decide_options_set_max_string_bytes_built(options, -1),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(DecideWith(engine, options, context, &message),
+            TACT_RESOURCE_EXHAUSTED);
+  EXPECT_EQ(message,
+            "tact_engine_decide_json: evaluation exceeded "
+            "max_evaluation_steps (1000 steps) in rule 'slow'");
+  // 0 is a budget (nothing may be built), not an error.
+  EXPECT_EQ(tact_decide_options_set_max_string_bytes_built(options, 0),
+            TACT_OK);
+  EXPECT_EQ(tact_decide_options_set_max_evaluation_steps(options, 0), TACT_OK);
+  EXPECT_EQ(tact_decide_options_set_max_evaluation_steps(nullptr, 5),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_decide_options_set_max_string_bytes_built(nullptr, 5),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_decide_options_set_timeout_ms(nullptr, 5),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_decide_options_set_timeout_ms(options, 5), TACT_OK);
+  tact_cancel_t* cancel = tact_cancel_create();
+  ASSERT_NE(cancel, nullptr);
+  EXPECT_EQ(tact_decide_options_set_cancel(nullptr, cancel),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_decide_options_set_cancel(options, cancel), TACT_OK);
+  EXPECT_EQ(tact_decide_options_set_cancel(options, nullptr), TACT_OK);
+  tact_cancel_destroy(cancel);
+  tact_decide_options_destroy(options);
+  tact_engine_destroy(engine);
+}
+
 TEST(CApi, TimeoutIsDeadlineExceeded) {
   tact_engine_t* engine = SlowEngine();
   tact_decide_options_t* options = tact_decide_options_create();
