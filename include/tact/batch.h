@@ -107,7 +107,10 @@ struct BatchOptions {
   // When set, called from the calling thread with (done, total) about every
   // 100 ms while the workers decide, and once at the end with (total,
   // total); the calling thread then only reports and `threads` workers are
-  // started. Default: none.
+  // started (it returns as soon as they are done, not at the end of an
+  // interval). When no worker thread can be started, the calling thread
+  // decides and calls it between decisions, about every 100 ms. Default:
+  // none.
   std::function<void(int64_t done, int64_t total)> progress;
 };
 

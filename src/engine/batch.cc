@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -78,6 +79,24 @@ void DecideMany(const Engine& engine, absl::Span<const BatchContext> contexts,
   std::atomic<bool> stop{false};
   std::mutex failure_mu;
   std::exception_ptr failure;  // the first exception from on_decided
+  // Wakes the reporting thread as soon as the batch is done or stopped, so
+  // a batch never waits out a whole progress interval.
+  std::mutex wake_mu;
+  std::condition_variable wake;
+  auto finished = [&] { return done.load() >= total || stop.load(); };
+  auto notify = [&] {
+    { std::lock_guard<std::mutex> lock(wake_mu); }
+    wake.notify_all();
+  };
+  auto fail = [&](std::exception_ptr e) {
+    {
+      std::lock_guard<std::mutex> lock(failure_mu);
+      if (failure == nullptr) failure = std::move(e);
+    }
+    stop.store(true);
+    notify();
+  };
+  constexpr std::chrono::milliseconds kInterval(100);
 
   auto decide_one = [&](size_t i, v1::Context* storage) {
     const v1::Context* context = nullptr;
@@ -98,20 +117,33 @@ void DecideMany(const Engine& engine, absl::Span<const BatchContext> contexts,
     }
     on_decided(i, context, decision);
   };
-  auto work = [&] {
+  // `report`: this (the calling) thread also calls progress about every
+  // interval, between decisions (when no worker thread could be started).
+  auto work = [&](bool report) {
     v1::Context storage;  // reused across this worker's parsed contexts
+    auto last_report = std::chrono::steady_clock::now();
     try {
       while (!stop.load(std::memory_order_relaxed)) {
         const size_t begin = next.fetch_add(chunk);
         if (begin >= n) return;
         const size_t end = std::min(n, begin + chunk);
-        for (size_t i = begin; i < end; ++i) decide_one(i, &storage);
-        done.fetch_add(static_cast<int64_t>(end - begin));
+        for (size_t i = begin; i < end; ++i) {
+          decide_one(i, &storage);
+          if (report &&
+              std::chrono::steady_clock::now() - last_report >= kInterval) {
+            options.progress(done.load() + static_cast<int64_t>(i + 1 - begin),
+                             total);
+            last_report = std::chrono::steady_clock::now();
+          }
+        }
+        if (done.fetch_add(static_cast<int64_t>(end - begin)) +
+                static_cast<int64_t>(end - begin) >=
+            total) {
+          notify();
+        }
       }
     } catch (...) {
-      std::lock_guard<std::mutex> lock(failure_mu);
-      if (failure == nullptr) failure = std::current_exception();
-      stop.store(true);
+      fail(std::current_exception());
     }
   };
 
@@ -122,18 +154,25 @@ void DecideMany(const Engine& engine, absl::Span<const BatchContext> contexts,
   pool.reserve(to_start);
   for (size_t t = 0; t < to_start; ++t) {
     try {
-      pool.emplace_back(work);
+      pool.emplace_back(work, false);
     } catch (const std::system_error&) {
       break;  // fewer threads than asked; the calling thread still works
     }
   }
   if (options.progress && !pool.empty()) {
-    while (done.load() < total && !stop.load()) {
-      options.progress(done.load(), total);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    try {
+      std::unique_lock<std::mutex> lock(wake_mu);
+      while (!finished()) {
+        lock.unlock();
+        options.progress(done.load(), total);
+        lock.lock();
+        wake.wait_for(lock, kInterval, finished);
+      }
+    } catch (...) {
+      fail(std::current_exception());  // the workers stop; join them first
     }
   } else {
-    work();
+    work(options.progress != nullptr);
   }
   for (std::thread& t : pool) t.join();
   if (failure != nullptr) std::rethrow_exception(failure);

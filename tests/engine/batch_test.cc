@@ -3,12 +3,15 @@
 // out-of-range thread counts; the streaming form and its exceptions.
 #include "tact/batch.h"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -204,6 +207,56 @@ TEST_F(DecideManyTest, StreamingFormRethrowsTheCallbacksException) {
                           }),
                std::runtime_error);
   EXPECT_GE(calls.load(), 1);
+}
+
+// The progress callback is called about every 100 ms, but a batch that is
+// done sooner returns at once: it does not wait out the interval (each
+// Python decide_many took at least 100 ms). The decisions wait for the
+// first progress call, so the batch is always done within an interval.
+TEST_F(DecideManyTest, TinyBatchWithProgressDoesNotWaitAnInterval) {
+  std::vector<BatchContext> batch;
+  for (int i = 0; i < 3; ++i) batch.push_back(BatchContext::Json(lines_[i]));
+  BatchOptions options;
+  options.threads = 2;
+  std::atomic<int> calls{0};
+  std::atomic<int64_t> last_done{-1};
+  options.progress = [&](int64_t done, int64_t total) {
+    EXPECT_EQ(total, 3);
+    ++calls;
+    last_done = done;
+  };
+  // The fastest of a few runs, so that a busy machine does not fail it.
+  auto fastest = std::chrono::steady_clock::duration::max();
+  for (int run = 0; run < 5; ++run) {
+    calls = 0;
+    std::atomic<int> decided{0};
+    const auto start = std::chrono::steady_clock::now();
+    DecideMany(*engine_, batch, options,
+               [&](size_t, const v1::Context*,
+                   absl::StatusOr<v1::Decision>& decision) {
+                 while (calls.load() == 0) std::this_thread::yield();
+                 EXPECT_THAT(decision, IsOk());
+                 ++decided;
+               });
+    fastest = std::min(fastest, std::chrono::steady_clock::now() - start);
+    EXPECT_EQ(decided.load(), 3);
+    EXPECT_GE(calls.load(), 2);  // the first one and (3, 3) at the end
+    EXPECT_EQ(last_done.load(), 3);
+  }
+  EXPECT_LT(
+      std::chrono::duration_cast<std::chrono::milliseconds>(fastest).count(),
+      50);
+}
+
+// An exception from the progress callback stops the workers, which are
+// joined before it reaches the caller (not std::terminate).
+TEST_F(DecideManyTest, ProgressCallbacksExceptionIsRethrown) {
+  BatchOptions options;
+  options.threads = 2;
+  options.progress = [](int64_t, int64_t) {
+    throw std::runtime_error("progress failed");
+  };
+  EXPECT_THROW(DecideMany(*engine_, Batch(), options), std::runtime_error);
 }
 
 }  // namespace
