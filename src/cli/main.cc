@@ -6,6 +6,7 @@
 // owns its usage text.
 
 #include <cstdio>
+#include <exception>
 #include <iostream>
 #include <new>
 #include <ostream>
@@ -82,6 +83,14 @@ int main(int argc, char** argv) {
     exit_code = tact::cli::Run(args, std::cout, std::cerr);
   } catch (const std::bad_alloc&) {
     std::cerr << "tact: error: out of memory\n";
+    exit_code = tact::cli::kExitFailure;
+  } catch (const std::exception& e) {
+    // std::length_error, std::system_error (a thread the system would not
+    // give), anything else: an error, never an abort.
+    std::cerr << "tact: error: " << e.what() << "\n";
+    exit_code = tact::cli::kExitFailure;
+  } catch (...) {
+    std::cerr << "tact: error: unexpected failure\n";
     exit_code = tact::cli::kExitFailure;
   }
   // Output that cannot be written is an error, not a silent success.

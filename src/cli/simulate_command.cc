@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <istream>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -117,6 +118,23 @@ bool WriteFile(const std::string& path, const std::string& contents,
   return true;
 }
 
+// Reads the next line of `in` into `line` (without its '\n'); false at the
+// end of the input. Stops at `max_bytes` + 1 bytes of a longer line, so one
+// line never costs more memory than that.
+bool ReadLine(std::istream& in, int64_t max_bytes, std::string& line) {
+  line.clear();
+  std::streambuf& buffer = *in.rdbuf();
+  bool any = false;
+  for (int c = buffer.sbumpc(); c != std::char_traits<char>::eof();
+       c = buffer.sbumpc()) {
+    any = true;
+    if (c == '\n') return true;
+    line.push_back(static_cast<char>(c));
+    if (static_cast<int64_t>(line.size()) > max_bytes) return true;
+  }
+  return any;
+}
+
 // Draws "[#####.....]  1234/5000 cases" over itself on stderr.
 void DrawProgress(int64_t done, int64_t total) {
   constexpr int kWidth = 40;
@@ -184,8 +202,16 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
     err << cases_path << ": error: cannot open file\n";
     return kExitFailure;
   }
+  // Each line is one context, read through the context file limit (the
+  // whole file may be larger): a longer line stops the read naming it.
   std::vector<std::string> lines;
-  for (std::string line; std::getline(cases, line);) {
+  for (std::string line; ReadLine(cases, kDefaultMaxContextBytes, line);) {
+    if (static_cast<int64_t>(line.size()) > kDefaultMaxContextBytes) {
+      err << cases_path << ":" << lines.size() + 1
+          << ": error: the line is more than " << kDefaultMaxContextBytes
+          << " bytes, the limit for one context (kDefaultMaxContextBytes)\n";
+      return kExitFailure;
+    }
     lines.push_back(std::move(line));
   }
   if (cases.bad()) {

@@ -51,14 +51,16 @@ std::pair<int64_t, absl::string_view> LimitOf(const FieldDescriptor& field,
   return {options.max_repeated_field, "max_repeated_field"};
 }
 
-// "the policy has 3 rules; ..." or "ladders[0] has 5 rungs; ...".
+// "the policy has 3 rules; ..." or "ladders[0] has 5 rungs; ..."; "has at
+// least 3" when the rest of the message could not be read.
 std::string CountMessage(absl::string_view owner, const FieldDescriptor& field,
                          int64_t count, int depth,
-                         const CompileOptions& options) {
+                         const CompileOptions& options, bool complete = true) {
   const auto [limit, option] = LimitOf(field, depth, options);
-  return absl::StrCat(owner.empty() ? "the policy" : owner, " has ", count, " ",
-                      field.name(), "; the limit is ", limit,
-                      " (CompileOptions::", option, ")");
+  return absl::StrCat(owner.empty() ? "the policy" : owner, " has ",
+                      complete ? "" : "at least ", count, " ", field.name(),
+                      "; the limit is ", limit, " (CompileOptions::", option,
+                      ")");
 }
 
 // 1-based line and byte column of `offset` in `text`.
@@ -86,7 +88,10 @@ struct Frame {
 };
 
 // Shared by the three scanners: counts elements and remembers the first
-// violation (reported when its message closes, with the full count).
+// violation (reported when its message closes, with the full count). A
+// scanner that stops where it cannot follow the input closes every frame
+// still open as incomplete, so a count over the limit followed by junk or a
+// truncation is still reported (before protobuf spends memory on it).
 class Counter {
  public:
   explicit Counter(const CompileOptions& options) : options_(options) {}
@@ -102,14 +107,17 @@ class Counter {
   }
 
   // Called when `frame` closes; records its first field over the limit.
-  void Close(const Frame& frame, int depth) {
-    if (found_) return;
+  // `complete`: false when the scan stopped inside `frame`; then the earliest
+  // excess among the frames left open wins, and its count is a lower bound.
+  void Close(const Frame& frame, int depth, bool complete = true) {
+    if (found_ && (complete || !incomplete_)) return;
     for (const auto& [field, offset] : frame.first_excess) {
       if (found_ && offset >= offset_) continue;
       found_ = true;
+      incomplete_ = !complete;
       offset_ = offset;
       message_ = CountMessage(frame.path, *field, frame.counts.at(field), depth,
-                              options_);
+                              options_, complete);
     }
   }
 
@@ -120,6 +128,7 @@ class Counter {
  private:
   const CompileOptions& options_;
   bool found_ = false;
+  bool incomplete_ = false;  // found in a frame the scan did not finish
   size_t offset_ = 0;
   std::string message_;
 };
@@ -156,28 +165,35 @@ class TextScanner {
     tokenizer_.set_allow_multiline_strings(false);
   }
 
-  // Scans the whole text; stops quietly where it cannot follow.
+  // Scans the whole text; stops quietly where it cannot follow, closing the
+  // messages still open as incomplete.
   void Run() {
     std::vector<Frame> stack(1);
     stack[0].type = v1::Policy::descriptor();
+    const bool complete = Scan(stack);
+    for (size_t i = stack.size(); i-- > 0;) {
+      counter_.Close(stack[i], static_cast<int>(i), complete);
+    }
+  }
+
+ private:
+  // True when the text ended with only the policy open.
+  bool Scan(std::vector<Frame>& stack) {
     tokenizer_.Next();
     while (true) {
       const auto& token = tokenizer_.current();
       using Type = google::protobuf::io::Tokenizer::TokenType;
-      if (token.type == Type::TYPE_END) {
-        counter_.Close(stack.back(), static_cast<int>(stack.size()) - 1);
-        return;
-      }
+      if (token.type == Type::TYPE_END) return stack.size() == 1;
       if (Is("}") || Is(">")) {
-        if (stack.size() == 1) return;
+        if (stack.size() == 1) return false;
         counter_.Close(stack.back(), static_cast<int>(stack.size()) - 1);
         stack.pop_back();
         tokenizer_.Next();
-        if (in_list_.back()) {
-          in_list_.pop_back();
-          if (!ListRest(stack)) return;
-        } else {
-          in_list_.pop_back();
+        const Opened opened = opened_.back();
+        opened_.pop_back();
+        if (opened.in_list) {
+          current_field_ = opened.field;
+          if (!ListRest(stack)) return false;
         }
         Separator();
         continue;
@@ -189,12 +205,12 @@ class TextScanner {
         while (tokenizer_.current().type != Type::TYPE_END && !Is("]")) {
           tokenizer_.Next();
         }
-        if (!Is("]")) return;
+        if (!Is("]")) return false;
       } else if (token.type == Type::TYPE_IDENTIFIER) {
         const Descriptor* type = stack.back().type;
         if (type != nullptr) field = type->FindFieldByName(token.text);
       } else {
-        return;
+        return false;
       }
       tokenizer_.Next();
       if (Is(":")) tokenizer_.Next();
@@ -206,16 +222,19 @@ class TextScanner {
           Separator();
           continue;
         }
-        if (!ListElement(stack)) return;
+        if (!ListElements(stack)) return false;
         continue;
       }
+      // Counted once a value starts (not a name followed by junk).
+      if (Is("{") || Is("<")) {
+        counter_.Count(stack.back(), field, offset,
+                       static_cast<int>(stack.size()) - 1);
+        if (!Open(stack, field, false)) return false;
+        continue;
+      }
+      if (!Scalar()) return false;
       counter_.Count(stack.back(), field, offset,
                      static_cast<int>(stack.size()) - 1);
-      if (Is("{") || Is("<")) {
-        if (!Open(stack, field, false)) return;
-        continue;
-      }
-      if (!Scalar()) return;
       Separator();
     }
   }
@@ -258,27 +277,41 @@ class TextScanner {
     frame.type = field != nullptr ? field->message_type() : nullptr;
     frame.path = ElementPath(stack.back(), field);
     stack.push_back(std::move(frame));
-    in_list_.push_back(in_list);
+    opened_.push_back({in_list, field});
     tokenizer_.Next();
     return true;
   }
 
-  // One element of `name: [a, {..}, ...]`, the '[' consumed.
-  bool ListElement(std::vector<Frame>& stack) {
-    const size_t offset = Offset(tokenizer_.current());
-    counter_.Count(stack.back(), current_field_, offset,
-                   static_cast<int>(stack.size()) - 1);
-    if (Is("{") || Is("<")) return Open(stack, current_field_, true);
-    if (!Scalar()) return false;
-    return ListRest(stack);
+  // The elements of `name: [a, {..}, ...]` from the current one, the '[' or
+  // ',' before it consumed: scalars in a loop (a list of any length costs no
+  // stack), up to the ']' or a message element, which is opened and whose
+  // '}' resumes the list in ListRest.
+  bool ListElements(std::vector<Frame>& stack) {
+    while (true) {
+      const size_t offset = Offset(tokenizer_.current());
+      const int depth = static_cast<int>(stack.size()) - 1;
+      if (Is("{") || Is("<")) {
+        counter_.Count(stack.back(), current_field_, offset, depth);
+        return Open(stack, current_field_, true);
+      }
+      if (!Scalar()) return false;
+      counter_.Count(stack.back(), current_field_, offset, depth);
+      if (!Is(",")) break;
+      tokenizer_.Next();
+    }
+    return ListEnd();
   }
 
-  // After a list element: ',' and the next element, or ']'.
+  // After a message element of a list: ',' and the next elements, or ']'.
   bool ListRest(std::vector<Frame>& stack) {
     if (Is(",")) {
       tokenizer_.Next();
-      return ListElement(stack);
+      return ListElements(stack);
     }
+    return ListEnd();
+  }
+
+  bool ListEnd() {
     if (!Is("]")) return false;
     tokenizer_.Next();
     Separator();
@@ -311,7 +344,13 @@ class TextScanner {
   QuietErrors errors_;
   google::protobuf::io::Tokenizer tokenizer_;
   Counter& counter_;
-  std::vector<bool> in_list_;
+  // Per open message (above the policy): whether it is an element of a
+  // list, and of which field (the list resumes with it when it closes).
+  struct Opened {
+    bool in_list = false;
+    const FieldDescriptor* field = nullptr;
+  };
+  std::vector<Opened> opened_;
   const FieldDescriptor* current_field_ = nullptr;
   int line_ = 0;
   size_t line_start_ = 0;
@@ -331,11 +370,19 @@ class JsonScanner {
     root.type = v1::Policy::descriptor();
     Space();
     if (Peek() != '{') return;
-    if (Object(root, 0)) counter_.Close(root, 0);
+    // Closed even when the scan stopped inside (nested objects close
+    // themselves on the way out).
+    const bool complete = Object(root, 0);
+    counter_.Close(root, 0, complete);
   }
 
  private:
   char Peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
+
+  bool StartsValue() const {
+    const char c = Peek();
+    return c != '\0' && c != ',' && c != '}' && c != ']' && c != ':';
+  }
 
   void Space() {
     while (pos_ < text_.size() &&
@@ -411,6 +458,7 @@ class JsonScanner {
       }
       while (true) {
         Space();
+        if (Peek() != '"') return false;
         counter_.Count(frame, field, pos_, depth);
         if (!String(nullptr)) return false;
         Space();
@@ -437,6 +485,8 @@ class JsonScanner {
       }
       while (true) {
         Space();
+        // Counted once a value starts (not a stray ',' or bracket).
+        if (!StartsValue()) return false;
         counter_.Count(frame, field, pos_, depth);
         if (!Value(field->message_type(), ElementPath(frame, field),
                    depth + 1)) {
@@ -464,9 +514,9 @@ class JsonScanner {
       Frame frame;
       frame.type = type;
       frame.path = std::move(path);
-      if (!Object(frame, depth)) return false;
-      counter_.Close(frame, depth);
-      return true;
+      const bool complete = Object(frame, depth);
+      counter_.Close(frame, depth, complete);
+      return complete;
     }
     if (c == '[') {
       ++pos_;
@@ -517,9 +567,11 @@ class BinaryScanner {
         static_cast<int>(bytes_.size()));
     Frame root;
     root.type = v1::Policy::descriptor();
-    if (!Message(input, root, 0)) return utf8_error_.empty();
-    counter_.Close(root, 0);
-    return true;
+    const bool complete = Message(input, root, 0);
+    // Closed even when the scan stopped inside (nested messages close
+    // themselves on the way out).
+    counter_.Close(root, 0, complete);
+    return utf8_error_.empty();
   }
 
   const std::string& utf8_error() const { return utf8_error_; }
@@ -551,10 +603,11 @@ class BinaryScanner {
         nested.type = field->message_type();
         nested.path = ElementPath(frame, field);
         const auto limit = input.PushLimit(static_cast<int>(length));
-        if (!Message(input, nested, depth + 1)) return false;
-        if (!input.ConsumedEntireMessage()) return false;
+        const bool complete =
+            Message(input, nested, depth + 1) && input.ConsumedEntireMessage();
+        counter_.Close(nested, depth + 1, complete);
+        if (!complete) return false;
         input.PopLimit(limit);
-        counter_.Close(nested, depth + 1);
         if (counter_.found()) return true;
         continue;
       }

@@ -2,6 +2,7 @@
 // codes, where diagnostics point, determinism, and that the example cases
 // rank actions the way the example policy intends.
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -460,6 +461,39 @@ TEST(CliUsageTest, TooManyThreadsIsAUsageErrorNotAnAbort) {
   EXPECT_THAT(many.err, HasSubstr("--threads must be at most 256"));
   TactRun most = RunTact(simulate + "--threads=256");
   EXPECT_EQ(most.exit_code, kOk) << most.err;
+}
+
+// A cases file may be any size, but each line is one context: a line over
+// the context file limit stops the read naming it (it was read whole, at any
+// size). A line at the limit is read, and counted as not parsing.
+TEST(CliSimulateTest, ACasesLineOverTheContextLimitIsAnErrorNamingTheLine) {
+  std::ifstream sample("tests/data/simulate/cases.jsonl");
+  std::string first;
+  ASSERT_TRUE(std::getline(sample, first));
+  const auto write = [&](const std::string& name, size_t line_bytes) {
+    const std::string path = ::testing::TempDir() + name;
+    std::ofstream out(path, std::ios::binary);
+    out << first << "\n"
+        << std::string(line_bytes, 'x') << "\n"
+        << first << "\n";
+    return path;
+  };
+  const std::string simulate =
+      "simulate --policy=tests/data/simulate/policy.textproto --threads=1 "
+      "--cases=";
+  const std::string over = write("cases_over.jsonl", (64 << 20) + 1);
+  TactRun run = RunTact(simulate + over);
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.err,
+              HasSubstr(over + ":2: error: the line is more than 67108864 "
+                               "bytes, the limit for one context "
+                               "(kDefaultMaxContextBytes)\n"));
+  std::remove(over.c_str());
+  const std::string at = write("cases_at.jsonl", 64 << 20);
+  run = RunTact(simulate + at);
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.err, Not(HasSubstr("kDefaultMaxContextBytes")));
+  std::remove(at.c_str());
 }
 
 }  // namespace

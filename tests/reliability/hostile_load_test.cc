@@ -242,6 +242,110 @@ TEST(CountLimitTest, AMillionRulesFailFastNamingTheLimit) {
             "limit is 100000 (CompileOptions::max_rules)");
 }
 
+// The count used to be reported only when its message closed cleanly: a
+// count over the limit followed by input the scanner could not follow (a
+// stray '}', junk, a truncation) loaded with no limit at all. Now the
+// messages left open report as "at least"; at the limit, the same input
+// gets protobuf's parse error instead.
+TEST(CountLimitTest, ACountOverTheLimitFollowedByJunkOrATruncationFails) {
+  const std::string text = absl::StrCat(kHead, Rules(3));
+  struct Case {
+    std::string text;
+    int rules;  // the count read before the scan stopped
+  };
+  for (const Case& bad :
+       {Case{absl::StrCat(text, "}\n"), 3},
+        Case{absl::StrCat(text, "% junk\n"), 3},
+        Case{text.substr(0, text.size() - 5), 3},
+        Case{absl::StrCat(text, "rules { id: \"x\" when: \"true\""), 4}}) {
+    const absl::Status status =
+        Load(bad.text, WithLimits(bad.rules - 1, 9, 9, 9));
+    EXPECT_EQ(std::string(status.message()),
+              absl::StrCat("p.textproto:", bad.rules + 2,
+                           ":1: error: the policy has at least ", bad.rules,
+                           " rules; the limit is ", bad.rules - 1,
+                           " (CompileOptions::max_rules)"))
+        << bad.text.substr(text.size() - 10);
+    const absl::Status at_limit =
+        Load(bad.text, WithLimits(bad.rules, 9, 9, 9));
+    EXPECT_EQ(at_limit.code(), kInvalid);
+    EXPECT_THAT(std::string(at_limit.message()),
+                ::testing::Not(HasSubstr("CompileOptions::max_rules")))
+        << at_limit.message();
+  }
+  // A list of messages is counted past its first element, whatever fields
+  // the elements have.
+  const std::string list = absl::StrCat(
+      kHead,
+      "rules: [{ id: \"a\" recommend { action: \"apologize\" } },\n"
+      "  { id: \"b\" recommend { action: \"apologize\" } },\n"
+      "  { id: \"c\" recommend { action: \"apologize\" } }]\n");
+  EXPECT_THAT(Load(list, WithLimits(3, 9, 9, 9)), IsOk());
+  EXPECT_EQ(std::string(Load(list, WithLimits(2, 9, 9, 9)).message()),
+            "p.textproto:5:3: error: the policy has 3 rules; the limit is 2 "
+            "(CompileOptions::max_rules)");
+  EXPECT_EQ(
+      std::string(Load(list.substr(0, list.size() - 3), WithLimits(2, 9, 9, 9))
+                      .message()),
+      "p.textproto:5:3: error: the policy has at least 3 rules; the limit is "
+      "2 (CompileOptions::max_rules)");
+
+  // JSON: rules come last; cut before the closing '}', or junk in the list.
+  const std::string json = Convert(text, PolicyFormat::kJson);
+  ASSERT_EQ(json.substr(json.size() - 2), "]}");
+  const size_t third = json.find("{\"id\":\"r2\"");
+  ASSERT_NE(third, std::string::npos);
+  for (const std::string& bad :
+       {json.substr(0, json.size() - 1),
+        absl::StrCat(json.substr(0, json.size() - 2), ",}"),
+        json.substr(0, json.size() - 6)}) {
+    EXPECT_EQ(std::string(Load(bad, WithLimits(2, 9, 9, 9), PolicyFormat::kJson,
+                               "p.json")
+                              .message()),
+              absl::StrCat("p.json:1:", third + 1,
+                           ": error: the policy has at least 3 rules; the "
+                           "limit is 2 (CompileOptions::max_rules)"))
+        << bad;
+    const absl::Status at_limit =
+        Load(bad, WithLimits(3, 9, 9, 9), PolicyFormat::kJson, "p.json");
+    EXPECT_EQ(at_limit.code(), kInvalid);
+    EXPECT_THAT(std::string(at_limit.message()),
+                ::testing::Not(HasSubstr("CompileOptions::max_rules")))
+        << at_limit.message();
+  }
+
+  // Binary: truncated, or followed by a field of an invalid wire type.
+  const std::string binary = Convert(text, PolicyFormat::kBinary);
+  for (const std::string& bad :
+       {binary.substr(0, binary.size() - 1), absl::StrCat(binary, "\x07")}) {
+    EXPECT_EQ(std::string(Load(bad, WithLimits(2, 9, 9, 9),
+                               PolicyFormat::kBinary, "p.binpb")
+                              .message()),
+              "p.binpb: error: the policy has at least 3 rules; the limit is "
+              "2 (CompileOptions::max_rules)");
+    const absl::Status at_limit =
+        Load(bad, WithLimits(3, 9, 9, 9), PolicyFormat::kBinary, "p.binpb");
+    EXPECT_EQ(at_limit.code(), kInvalid);
+    EXPECT_THAT(std::string(at_limit.message()),
+                ::testing::Not(HasSubstr("CompileOptions::max_rules")))
+        << at_limit.message();
+  }
+}
+
+// The reviewer's case: a million rules and a stray '}' cost 2 GB and 16 s.
+TEST(CountLimitTest, AMillionRulesAndAStrayBraceFailFast) {
+  std::string text(kHead);
+  text.reserve(30 << 20);
+  for (int i = 0; i < 1000000; ++i) absl::StrAppend(&text, "rules { }\n");
+  text += "}\n";
+  const auto start = std::chrono::steady_clock::now();
+  const absl::Status status = Load(text, CompileOptions());
+  EXPECT_LT(SecondsSince(start), 10.0);
+  EXPECT_EQ(std::string(status.message()),
+            "p.textproto:100003:1: error: the policy has at least 1000000 "
+            "rules; the limit is 100000 (CompileOptions::max_rules)");
+}
+
 // The CLI's --context goes through this reader and its limit (it read any
 // size before).
 TEST(ContextFileLimitTest, AContextFileOverTheLimitIsNotRead) {

@@ -189,6 +189,30 @@ TEST(HostilePolicyTest, DeepestAcceptedFilterChainDecidesOnA256KiBStack) {
   ASSERT_THAT(decision.status(), IsOk());
 }
 
+// The load-time count scan walked a scalar list by mutual recursion, one
+// pair of frames per element: unbounded recursion on untrusted bytes in an
+// unoptimized build. It is a loop now; a 200,000-element list loads on a
+// small stack, and over the limit fails naming it.
+TEST(HostilePolicyTest, AHugeScalarListLoadsOnA256KiBStack) {
+  std::string text =
+      "name: \"hostile\" currency: \"USD\"\n"
+      "actions { id: \"a\" tags: [\"t\"";
+  constexpr int kTags = 200000;
+  for (int i = 1; i < kTags; ++i) text += ", \"t\"";
+  text += "] }\n";
+  CompileOptions options;
+  options.max_repeated_field = kTags;
+  absl::Status status;
+  RunOnSmallStack(kStack, [&] { status = LoadStatus(text, options); });
+  EXPECT_THAT(status, IsOk());
+  options.max_repeated_field = kTags - 1;
+  RunOnSmallStack(kStack, [&] { status = LoadStatus(text, options); });
+  EXPECT_EQ(std::string(status.message()),
+            absl::StrCat("hostile.textproto:2:", 26 + 5 * (kTags - 1),
+                         ": error: actions[0] has 200000 tags; the limit is "
+                         "199999 (CompileOptions::max_repeated_field)"));
+}
+
 // s0 is the message; each next definition concatenates the one before with
 // itself, doubling it.
 std::string DoublingChain(int n) {
