@@ -110,12 +110,13 @@ inline Value DoubleToInt(double d) {
 inline Value StringToInt(absl::string_view s, FrameState& frame) {
   int64_t i;
   if (!absl::SimpleAtoi(s, &i)) {
-    if (!frame.ChargeBytes(static_cast<int64_t>(s.size()),
+    std::string message =
+        absl::StrCat("cannot convert ", QuoteInput(s), " to int");
+    if (!frame.ChargeBytes(static_cast<int64_t>(message.size()),
                            "an error message")) {
       return frame.ExhaustedValue();
     }
-    return Value::Error(
-        frame.Keep(absl::StrCat("cannot convert '", s, "' to int")));
+    return Value::Error(frame.Keep(std::move(message)));
   }
   return Value::Int(i);
 }
@@ -130,12 +131,13 @@ inline Value TimestampToInt(int64_t nanos) {
 inline Value StringToDouble(absl::string_view s, FrameState& frame) {
   double d;
   if (!absl::SimpleAtod(s, &d)) {
-    if (!frame.ChargeBytes(static_cast<int64_t>(s.size()),
+    std::string message =
+        absl::StrCat("cannot convert ", QuoteInput(s), " to double");
+    if (!frame.ChargeBytes(static_cast<int64_t>(message.size()),
                            "an error message")) {
       return frame.ExhaustedValue();
     }
-    return Value::Error(
-        frame.Keep(absl::StrCat("cannot convert '", s, "' to double")));
+    return Value::Error(frame.Keep(std::move(message)));
   }
   return Value::Double(d);
 }

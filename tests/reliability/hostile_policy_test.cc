@@ -454,5 +454,121 @@ TEST(HostilePolicyTest, BatchReportsABudgetPerCase) {
   }
 }
 
+// `vetoes` rules, each a veto whose condition reads the definition
+// n = int(attributes.msg); `when` is their condition.
+std::string ConversionVetoes(int vetoes, absl::string_view when = "n > 0") {
+  std::string text = absl::StrCat(
+      kHeader, "attributes { name: \"msg\" type: STRING }\n",
+      "definitions { name: \"n\" expr: \"int(attributes.msg)\" }\n");
+  for (int i = 0; i < vetoes; ++i) {
+    absl::StrAppend(&text, "rules { id: \"v", i, "\" when: \"", when,
+                    "\" veto: \"a\" }\n");
+  }
+  return text;
+}
+
+v1::Context WithMessage(std::string msg) {
+  v1::Context c = MakeContext(1, 0);
+  (*c.mutable_attributes())["msg"].set_string_value(std::move(msg));
+  return c;
+}
+
+TEST(HostilePolicyTest, AHugeConversionErrorIsNotCopiedIntoEveryFlag) {
+  // Today: every veto's restriction_errored flag (and trace entry) copied
+  // the memoized definition's error, which quoted the whole 1 MiB input.
+  constexpr int kVetoes = 200;
+  std::unique_ptr<const Engine> engine = Load(ConversionVetoes(kVetoes));
+  ASSERT_NE(engine, nullptr);
+  const v1::Context context = WithMessage(std::string(1 << 20, 'a'));
+  for (bool trace : {false, true}) {
+    DecideOptions options;
+    options.trace = trace;
+    const absl::Time start = absl::Now();
+    absl::StatusOr<v1::Decision> d = engine->Decide(context, options);
+    EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+    ASSERT_THAT(d.status(), IsOk());
+    ASSERT_EQ(d->flags_size(), kVetoes);
+    EXPECT_EQ(
+        d->flags(0).source().text(),
+        absl::StrCat("Not applied: the condition of rule \"v0\" (a veto) "
+                     "could not be evaluated (n > 0: cannot convert '",
+                     std::string(64, 'a'), "\u2026' (1048576 bytes) to int)."));
+    for (const v1::Flag& flag : d->flags()) {
+      EXPECT_LT(flag.source().text().size(), 512u);
+    }
+    ASSERT_EQ(d->trace_size(), trace ? kVetoes : 0);
+    for (const v1::RuleTrace& entry : d->trace()) {
+      EXPECT_EQ(entry.error(),
+                absl::StrCat("n > 0: cannot convert '", std::string(64, 'a'),
+                             "\u2026' (1048576 bytes) to int"));
+    }
+  }
+}
+
+TEST(HostilePolicyTest, ConversionErrorsQuoteAtMost64BytesOfTheInput) {
+  std::unique_ptr<const Engine> engine = Load(ConversionVetoes(1));
+  ASSERT_NE(engine, nullptr);
+  DecideOptions options;
+  options.trace = true;
+  // 64 bytes: quoted whole.
+  absl::StatusOr<v1::Decision> d =
+      engine->Decide(WithMessage(std::string(64, 'b')), options);
+  ASSERT_THAT(d.status(), IsOk());
+  ASSERT_EQ(d->trace_size(), 1);
+  EXPECT_EQ(d->trace(0).error(),
+            absl::StrCat("n > 0: cannot convert '", std::string(64, 'b'),
+                         "' to int"));
+  // 65 bytes: the first 64, then the length.
+  d = engine->Decide(WithMessage(std::string(65, 'b')), options);
+  ASSERT_THAT(d.status(), IsOk());
+  ASSERT_EQ(d->trace_size(), 1);
+  EXPECT_EQ(d->trace(0).error(),
+            absl::StrCat("n > 0: cannot convert '", std::string(64, 'b'),
+                         "\u2026' (65 bytes) to int"));
+  // Never cut inside a UTF-8 character: 63 bytes and a 2-byte "\u00e9".
+  d = engine->Decide(WithMessage(absl::StrCat(std::string(63, 'b'), "\u00e9")),
+                     options);
+  ASSERT_THAT(d.status(), IsOk());
+  ASSERT_EQ(d->trace_size(), 1);
+  EXPECT_EQ(d->trace(0).error(),
+            absl::StrCat("n > 0: cannot convert '", std::string(63, 'b'),
+                         "\u2026' (65 bytes) to int"));
+}
+
+TEST(HostilePolicyTest, ErrorTextsInFlagsAndTracesAreCappedAt256Bytes) {
+  // A long condition makes a long error ("<condition>: <message>") without
+  // any long input: `pad` spaces after "n" lengthen it a byte each.
+  const auto condition = [](int pad) {
+    return absl::StrCat("n", std::string(pad, ' '), " > 0");
+  };
+  const auto error_for = [&](int pad) {
+    return absl::StrCat(condition(pad), ": cannot convert 'x' to int");
+  };
+  const size_t base = error_for(0).size();
+  for (int pad : {static_cast<int>(256 - base), static_cast<int>(257 - base)}) {
+    std::unique_ptr<const Engine> engine =
+        Load(ConversionVetoes(1, condition(pad)));
+    ASSERT_NE(engine, nullptr);
+    DecideOptions options;
+    options.trace = true;
+    absl::StatusOr<v1::Decision> d = engine->Decide(WithMessage("x"), options);
+    ASSERT_THAT(d.status(), IsOk());
+    ASSERT_EQ(d->trace_size(), 1);
+    const std::string error = error_for(pad);
+    const std::string expected =
+        error.size() <= 256
+            ? error
+            : absl::StrCat(error.substr(0, 256), "\u2026 (257 bytes)");
+    EXPECT_EQ(d->trace(0).error(), expected);
+    d = engine->Decide(WithMessage("x"));
+    ASSERT_THAT(d.status(), IsOk());
+    ASSERT_EQ(d->flags_size(), 1);
+    EXPECT_EQ(d->flags(0).source().text(),
+              absl::StrCat("Not applied: the condition of rule \"v0\" (a veto) "
+                           "could not be evaluated (",
+                           expected, ")."));
+  }
+}
+
 }  // namespace
 }  // namespace tact
