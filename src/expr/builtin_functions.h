@@ -47,8 +47,10 @@ inline Value SizeOfString(absl::string_view s) {
 }
 
 // Linear in s whatever `part`: a short part scans with find (at most
-// |s| x 16 compares), a longer one with Boyer-Moore.
+// |s| x 16 compares), a longer one with Boyer-Moore (built only when `part`
+// fits in `s`).
 inline Value Contains(absl::string_view s, absl::string_view part) {
+  if (part.size() > s.size()) return Value::Bool(false);
   if (part.size() <= 16) return Value::Bool(absl::StrContains(s, part));
   return Value::Bool(std::search(s.begin(), s.end(),
                                  std::boyer_moore_searcher(

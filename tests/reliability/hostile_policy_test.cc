@@ -570,5 +570,66 @@ TEST(HostilePolicyTest, ErrorTextsInFlagsAndTracesAreCappedAt256Bytes) {
   }
 }
 
+// Two attributes of `bytes` bytes that differ only in their last byte,
+// and `events` complaints.
+v1::Context TwoLongAttributes(size_t bytes, int events) {
+  v1::Context c = MakeContext(1, events);
+  (*c.mutable_attributes())["x"].set_string_value(
+      absl::StrCat(std::string(bytes - 1, 'a'), "x"));
+  (*c.mutable_attributes())["y"].set_string_value(
+      absl::StrCat(std::string(bytes - 1, 'a'), "y"));
+  return c;
+}
+
+TEST(HostilePolicyTest, AStringComparisonCostsAStepPer64BytesOfTheShorter) {
+  std::unique_ptr<const Engine> engine =
+      Load(absl::StrCat(kHeader,
+                        "attributes { name: \"x\" type: STRING }\n"
+                        "attributes { name: \"y\" type: STRING }\n",
+                        Rule("eq", "attributes.x == attributes.y")));
+  ASSERT_NE(engine, nullptr);
+  const auto fewest_steps = [&](const v1::Context& context) {
+    DecideOptions options;
+    int64_t lo = 0, hi = 1000000;  // lo fails, hi decides
+    while (hi - lo > 1) {
+      options.max_evaluation_steps = (lo + hi) / 2;
+      (engine->Decide(context, options).ok() ? hi : lo) =
+          options.max_evaluation_steps;
+    }
+    return hi;
+  };
+  const int64_t short_strings = fewest_steps(TwoLongAttributes(10, 0));
+  EXPECT_EQ(fewest_steps(TwoLongAttributes(64 * 1000, 0)),
+            short_strings + 1000);
+  // A long string against a short one compares little.
+  v1::Context uneven = TwoLongAttributes(64 * 1000, 0);
+  (*uneven.mutable_attributes())["y"].set_string_value("b");
+  EXPECT_EQ(fewest_steps(uneven), short_strings);
+}
+
+TEST(HostilePolicyTest, ContainsChargesTheNeedleAndSkipsOneLongerThanTheText) {
+  std::unique_ptr<const Engine> engine =
+      Load(absl::StrCat(kHeader,
+                        "attributes { name: \"x\" type: STRING }\n"
+                        "attributes { name: \"y\" type: STRING }\n",
+                        Rule("c", "attributes.x.contains(attributes.y)")));
+  ASSERT_NE(engine, nullptr);
+  v1::Context context = TwoLongAttributes(10, 0);
+  (*context.mutable_attributes())["y"].set_string_value(
+      std::string(64 * 1000, 'a'));
+  DecideOptions options;
+  options.trace = true;
+  absl::StatusOr<v1::Decision> d = engine->Decide(context, options);
+  ASSERT_THAT(d.status(), IsOk());
+  ASSERT_EQ(d->trace_size(), 1);
+  EXPECT_FALSE(d->trace(0).fired());
+  // The needle's 64,000 bytes are 1,000 steps.
+  options.max_evaluation_steps = 1000;
+  EXPECT_THAT(engine->Decide(context, options).status(),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       "evaluation exceeded max_evaluation_steps (1000 "
+                       "steps) in rule 'c'"));
+}
+
 }  // namespace
 }  // namespace tact
