@@ -581,6 +581,39 @@ v1::Context TwoLongAttributes(size_t bytes, int events) {
   return c;
 }
 
+TEST(HostilePolicyTest, StringComparisonsInNestedMacrosHitTheStepBudget) {
+  // Today: each comparison of the 1 MiB attributes cost one step, so 300
+  // events compared them 90,000 times (90 GB) within the budget.
+  // x, chosen per event so that the comparison is made for every pair.
+  constexpr absl::string_view kX =
+      "(b.kind == 'complaint' ? attributes.x : attributes.y)";
+  for (const std::string& compare :
+       {absl::StrCat(kX, " == attributes.y"),
+        absl::StrCat(kX, " > attributes.y"),
+        absl::StrCat(kX, ".startsWith(attributes.y)"),
+        absl::StrCat(kX, ".endsWith(attributes.y)"),
+
+        absl::StrCat(kX, " in [attributes.y, 'b']")}) {
+    SCOPED_TRACE(compare);
+    std::unique_ptr<const Engine> engine = Load(absl::StrCat(
+        kHeader,
+        "attributes { name: \"x\" type: STRING }\n"
+        "attributes { name: \"y\" type: STRING }\n",
+        Rule("pairs", absl::StrCat("history.exists(a, history.exists(b, "
+                                   "a.at < b.at && ",
+                                   compare, "))"))));
+    ASSERT_NE(engine, nullptr);
+    const absl::Time start = absl::Now();
+    EXPECT_THAT(engine->Decide(TwoLongAttributes(1 << 20, 300)).status(),
+                StatusIs(absl::StatusCode::kResourceExhausted,
+                         "evaluation exceeded max_evaluation_steps (10000000 "
+                         "steps) in rule 'pairs'"));
+    EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+    // Short strings: the same comparisons fit.
+    EXPECT_THAT(engine->Decide(TwoLongAttributes(10, 300)).status(), IsOk());
+  }
+}
+
 TEST(HostilePolicyTest, AStringComparisonCostsAStepPer64BytesOfTheShorter) {
   std::unique_ptr<const Engine> engine =
       Load(absl::StrCat(kHeader,
