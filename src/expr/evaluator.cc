@@ -4,6 +4,7 @@
 // built-ins' arithmetic is in builtin_functions.h.
 #include "src/expr/evaluator.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <utility>
@@ -43,24 +44,27 @@ class Evaluator {
       case Op::kCmpConst: {
         Value v = n.b == 1 ? EvalStrict(p_.exec[n.a]) : Operand(n.a);
         if (v.is_error()) return v;
-        return Compare(static_cast<Op>(n.c), v, n.constant);
+        return ChargedCompare(static_cast<Op>(n.c), v, n.constant);
       }
       case Op::kCmpSlotConst: {
         const Value& v = f_.slots[n.a];
         if (v.is_error()) return v;
-        return Compare(static_cast<Op>(n.c), v, n.constant);
+        return ChargedCompare(static_cast<Op>(n.c), v, n.constant);
       }
       case Op::kCmpEventConst: {
         Value v = EventFields()[n.b].get(CurrentEvent(n.a));
         if (v.is_error()) return v;
-        return Compare(static_cast<Op>(n.c), v, n.constant);
+        return ChargedCompare(static_cast<Op>(n.c), v, n.constant);
       }
       case Op::kEqEventString:
-        return Value::Bool(EventString(CurrentEvent(n.a), n.b) ==
-                           n.constant.string_value);
-      case Op::kNeEventString:
-        return Value::Bool(EventString(CurrentEvent(n.a), n.b) !=
-                           n.constant.string_value);
+      case Op::kNeEventString: {
+        const absl::string_view field = EventString(CurrentEvent(n.a), n.b);
+        if (!ChargeCompared(field, n.constant.string_value)) {
+          return f_.ExhaustedValue();
+        }
+        return Value::Bool((field == n.constant.string_value) ==
+                           (n.op == Op::kEqEventString));
+      }
       case Op::kDefinition: {
         if (f_.definition_epoch[n.a] == f_.epoch) {
           return f_.definition_values[n.a];
@@ -105,7 +109,7 @@ class Evaluator {
         if (l.is_error()) return l;
         Value r = Operand(n.b);
         if (r.is_error()) return r;
-        return Compare(n.op, l, r);
+        return ChargedCompare(n.op, l, r);
       }
       case Op::kHistory:
       case Op::kNegInt:
@@ -176,9 +180,9 @@ class Evaluator {
             if (!has_error) error = item, has_error = true;
             continue;
           }
-          if (Compare(Op::kEq, needle, item).bool_value) {
-            return Value::Bool(true);
-          }
+          Value eq = ChargedCompare(Op::kEq, needle, item);
+          if (eq.is_error()) return eq;  // the budget
+          if (eq.bool_value) return Value::Bool(true);
         }
         return has_error ? error : Value::Bool(false);
       }
@@ -188,10 +192,14 @@ class Evaluator {
         for (int32_t k = 0; k < n.c; ++k) {
           Value v = Eval(p_.args[n.b + k]);
           if (v.is_error()) return v;
-          if (k == 0 || Compare(n.op == Op::kMin ? Op::kLt : Op::kGt, v, best)
-                            .bool_value) {
+          if (k == 0) {
             best = v;
+            continue;
           }
+          Value better =
+              ChargedCompare(n.op == Op::kMin ? Op::kLt : Op::kGt, v, best);
+          if (better.is_error()) return better;  // the budget
+          if (better.bool_value) best = v;
         }
         return best;
       }
@@ -479,11 +487,22 @@ class Evaluator {
         if (!ChargeScan(a.string_value)) return f_.ExhaustedValue();
         return builtin::SizeOfString(a.string_value);
       case Op::kContains:
-        if (!ChargeScan(a.string_value)) return f_.ExhaustedValue();
+        // The haystack is scanned and the needle preprocessed.
+        if (!f_.ChargeSteps(static_cast<int64_t>(a.string_value.size() +
+                                                 b.string_value.size()) /
+                            kBytesPerStep)) {
+          return f_.ExhaustedValue();
+        }
         return builtin::Contains(a.string_value, b.string_value);
       case Op::kStartsWith:
+        if (!ChargeCompared(a.string_value, b.string_value)) {
+          return f_.ExhaustedValue();
+        }
         return builtin::StartsWith(a.string_value, b.string_value);
       case Op::kEndsWith:
+        if (!ChargeCompared(a.string_value, b.string_value)) {
+          return f_.ExhaustedValue();
+        }
         return builtin::EndsWith(a.string_value, b.string_value);
       case Op::kMatches:
         if (!ChargeScan(a.string_value)) return f_.ExhaustedValue();
@@ -555,6 +574,22 @@ class Evaluator {
   // Charges the steps of scanning `s` (one per kBytesPerStep bytes).
   bool ChargeScan(absl::string_view s) {
     return f_.ChargeSteps(static_cast<int64_t>(s.size()) / kBytesPerStep);
+  }
+
+  // Charges the steps of comparing `a` with `b` (==, <, startsWith...):
+  // one per kBytesPerStep bytes of the shorter, the most compared.
+  bool ChargeCompared(absl::string_view a, absl::string_view b) {
+    return f_.ChargeSteps(static_cast<int64_t>(std::min(a.size(), b.size())) /
+                          kBytesPerStep);
+  }
+
+  // Compare, charging the steps of comparing strings.
+  Value ChargedCompare(Op op, const Value& l, const Value& r) {
+    if (l.type == ValueType::kString &&
+        !ChargeCompared(l.string_value, r.string_value)) {
+      return f_.ExhaustedValue();
+    }
+    return Compare(op, l, r);
   }
 
   const CompiledProgram& p_;

@@ -106,4 +106,24 @@ std::string FormatValue(const Value& value) {
   return "";
 }
 
+absl::string_view Utf8Prefix(absl::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t n = max_bytes;
+  // Back off continuation bytes (10xxxxxx) to the start of a character.
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+std::string AbbreviateText(absl::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  return absl::StrCat(Utf8Prefix(s, max_bytes), "\u2026 (", s.size(),
+                      " bytes)");
+}
+
+std::string QuoteInput(absl::string_view s) {
+  if (s.size() <= kQuotedInputBytes) return absl::StrCat("'", s, "'");
+  return absl::StrCat("'", Utf8Prefix(s, kQuotedInputBytes), "\u2026' (",
+                      s.size(), " bytes)");
+}
+
 }  // namespace tact::internal

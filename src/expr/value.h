@@ -2,6 +2,7 @@
 #ifndef TACT_SRC_EXPR_VALUE_H_
 #define TACT_SRC_EXPR_VALUE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -80,6 +81,21 @@ struct Value {
 // shortest round-trip form, strings unquoted, timestamps RFC 3339 UTC,
 // durations as "90s"/"1.5s".
 std::string FormatValue(const Value& value);
+
+// The longest prefix of `s` of at most `max_bytes` bytes that does not cut
+// a UTF-8 character.
+absl::string_view Utf8Prefix(absl::string_view s, size_t max_bytes);
+
+// `s` itself when it has at most `max_bytes` bytes; otherwise its
+// Utf8Prefix followed by "… (N bytes)", N being its whole length. For
+// error texts copied into flags and traces, which must stay small.
+std::string AbbreviateText(absl::string_view s, size_t max_bytes);
+
+// `s` quoted for an error message: 's' when it has at most
+// kQuotedInputBytes bytes, 'its first bytes…' (N bytes) otherwise, so an
+// error about a 1 MiB input is not itself 1 MiB.
+inline constexpr size_t kQuotedInputBytes = 64;
+std::string QuoteInput(absl::string_view s);
 
 }  // namespace tact::internal
 

@@ -145,9 +145,15 @@ struct FlagRef {
 };
 
 struct Outcome;
+// The most bytes of an error text copied into a flag or a trace entry;
+// longer ones are abbreviated (AbbreviateText), so that one error shared by
+// many rules (a memoized definition's) costs little per copy.
+inline constexpr size_t kMaxCopiedErrorBytes = 256;
+
 // Fail closed, visibly: adds a restriction_errored flag from `source`
 // saying that `what` (e.g. "its condition") could not be evaluated, with
-// `error`, so its restriction was not applied.
+// `error` (abbreviated to kMaxCopiedErrorBytes), so its restriction was not
+// applied.
 void FlagRestrictionErrored(const SourceRef& source, absl::string_view what,
                             absl::string_view error, Outcome* outcome);
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "src/expr/value.h"
 #include "src/policy/candidates.h"
 #include "src/policy/condition.h"
 #include "src/policy/rule_index.h"
@@ -70,8 +71,14 @@ void FlagRestrictionErrored(const SourceRef& source, absl::string_view what,
                             absl::string_view error, Outcome* outcome) {
   FlagRef& flag = outcome->flags.Add();
   flag.code = FlagCode::kRestrictionErrored;
-  absl::StrAppend(flag.source.StartRendered(source), "Not applied: ", what,
-                  " could not be evaluated (", error, ").");
+  std::string* text = flag.source.StartRendered(source);
+  absl::StrAppend(text, "Not applied: ", what, " could not be evaluated (");
+  if (error.size() <= kMaxCopiedErrorBytes) {
+    absl::StrAppend(text, error);
+  } else {
+    absl::StrAppend(text, AbbreviateText(error, kMaxCopiedErrorBytes));
+  }
+  absl::StrAppend(text, ").");
 }
 
 void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
@@ -123,7 +130,7 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
       if (result.failed != nullptr) {
         entry->set_failed_condition(result.failed->source);
       } else {
-        entry->set_error(result.error);
+        entry->set_error(AbbreviateText(result.error, kMaxCopiedErrorBytes));
         // As without a trace: a rule shadowed by a `final` rule would not
         // apply anyway, so it is not flagged.
         if (!shadowed && (!rule.veto.empty() || rule.final)) {
@@ -134,7 +141,9 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
     }
     std::string error = Contribute(plan, rule, frame, outcome);
     entry->set_fired(true);
-    if (!error.empty()) entry->set_error(error);
+    if (!error.empty()) {
+      entry->set_error(AbbreviateText(error, kMaxCopiedErrorBytes));
+    }
     if (rule.final) shadow_below = outcome->final_floor = rule.priority;
   });
   if (trace != nullptr) return;

@@ -478,5 +478,242 @@ TEST(HostilePolicyTest, BatchReportsABudgetPerCase) {
   }
 }
 
+// `vetoes` rules, each a veto whose condition reads the definition
+// n = int(attributes.msg); `when` is their condition.
+std::string ConversionVetoes(int vetoes, absl::string_view when = "n > 0") {
+  std::string text = absl::StrCat(
+      kHeader, "attributes { name: \"msg\" type: STRING }\n",
+      "definitions { name: \"n\" expr: \"int(attributes.msg)\" }\n");
+  for (int i = 0; i < vetoes; ++i) {
+    absl::StrAppend(&text, "rules { id: \"v", i, "\" when: \"", when,
+                    "\" veto: \"a\" }\n");
+  }
+  return text;
+}
+
+v1::Context WithMessage(std::string msg) {
+  v1::Context c = MakeContext(1, 0);
+  (*c.mutable_attributes())["msg"].set_string_value(std::move(msg));
+  return c;
+}
+
+TEST(HostilePolicyTest, AHugeConversionErrorIsNotCopiedIntoEveryFlag) {
+  // Today: every veto's restriction_errored flag (and trace entry) copied
+  // the memoized definition's error, which quoted the whole 1 MiB input.
+  constexpr int kVetoes = 200;
+  std::unique_ptr<const Engine> engine = Load(ConversionVetoes(kVetoes));
+  ASSERT_NE(engine, nullptr);
+  const v1::Context context = WithMessage(std::string(1 << 20, 'a'));
+  for (bool trace : {false, true}) {
+    DecideOptions options;
+    options.trace = trace;
+    const absl::Time start = absl::Now();
+    absl::StatusOr<v1::Decision> d = engine->Decide(context, options);
+    EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+    ASSERT_THAT(d.status(), IsOk());
+    ASSERT_EQ(d->flags_size(), kVetoes);
+    EXPECT_EQ(
+        d->flags(0).source().text(),
+        absl::StrCat("Not applied: the condition of rule \"v0\" (a veto) "
+                     "could not be evaluated (n > 0: cannot convert '",
+                     std::string(64, 'a'), "\u2026' (1048576 bytes) to int)."));
+    for (const v1::Flag& flag : d->flags()) {
+      EXPECT_LT(flag.source().text().size(), 512u);
+    }
+    ASSERT_EQ(d->trace_size(), trace ? kVetoes : 0);
+    for (const v1::RuleTrace& entry : d->trace()) {
+      EXPECT_EQ(entry.error(),
+                absl::StrCat("n > 0: cannot convert '", std::string(64, 'a'),
+                             "\u2026' (1048576 bytes) to int"));
+    }
+  }
+}
+
+TEST(HostilePolicyTest, ConversionErrorsQuoteAtMost64BytesOfTheInput) {
+  std::unique_ptr<const Engine> engine = Load(ConversionVetoes(1));
+  ASSERT_NE(engine, nullptr);
+  DecideOptions options;
+  options.trace = true;
+  // 64 bytes: quoted whole.
+  absl::StatusOr<v1::Decision> d =
+      engine->Decide(WithMessage(std::string(64, 'b')), options);
+  ASSERT_THAT(d.status(), IsOk());
+  ASSERT_EQ(d->trace_size(), 1);
+  EXPECT_EQ(d->trace(0).error(),
+            absl::StrCat("n > 0: cannot convert '", std::string(64, 'b'),
+                         "' to int"));
+  // 65 bytes: the first 64, then the length.
+  d = engine->Decide(WithMessage(std::string(65, 'b')), options);
+  ASSERT_THAT(d.status(), IsOk());
+  ASSERT_EQ(d->trace_size(), 1);
+  EXPECT_EQ(d->trace(0).error(),
+            absl::StrCat("n > 0: cannot convert '", std::string(64, 'b'),
+                         "\u2026' (65 bytes) to int"));
+  // Never cut inside a UTF-8 character: 63 bytes and a 2-byte "\u00e9".
+  d = engine->Decide(WithMessage(absl::StrCat(std::string(63, 'b'), "\u00e9")),
+                     options);
+  ASSERT_THAT(d.status(), IsOk());
+  ASSERT_EQ(d->trace_size(), 1);
+  EXPECT_EQ(d->trace(0).error(),
+            absl::StrCat("n > 0: cannot convert '", std::string(63, 'b'),
+                         "\u2026' (65 bytes) to int"));
+}
+
+TEST(HostilePolicyTest, ErrorTextsInFlagsAndTracesAreCappedAt256Bytes) {
+  // A long condition makes a long error ("<condition>: <message>") without
+  // any long input: `pad` spaces after "n" lengthen it a byte each.
+  const auto condition = [](int pad) {
+    return absl::StrCat("n", std::string(pad, ' '), " > 0");
+  };
+  const auto error_for = [&](int pad) {
+    return absl::StrCat(condition(pad), ": cannot convert 'x' to int");
+  };
+  const size_t base = error_for(0).size();
+  for (int pad : {static_cast<int>(256 - base), static_cast<int>(257 - base)}) {
+    std::unique_ptr<const Engine> engine =
+        Load(ConversionVetoes(1, condition(pad)));
+    ASSERT_NE(engine, nullptr);
+    DecideOptions options;
+    options.trace = true;
+    absl::StatusOr<v1::Decision> d = engine->Decide(WithMessage("x"), options);
+    ASSERT_THAT(d.status(), IsOk());
+    ASSERT_EQ(d->trace_size(), 1);
+    const std::string error = error_for(pad);
+    const std::string expected =
+        error.size() <= 256
+            ? error
+            : absl::StrCat(error.substr(0, 256), "\u2026 (257 bytes)");
+    EXPECT_EQ(d->trace(0).error(), expected);
+    d = engine->Decide(WithMessage("x"));
+    ASSERT_THAT(d.status(), IsOk());
+    ASSERT_EQ(d->flags_size(), 1);
+    EXPECT_EQ(d->flags(0).source().text(),
+              absl::StrCat("Not applied: the condition of rule \"v0\" (a veto) "
+                           "could not be evaluated (",
+                           expected, ")."));
+  }
+}
+
+// Two attributes of `bytes` bytes that differ only in their last byte,
+// and `events` complaints.
+v1::Context TwoLongAttributes(size_t bytes, int events) {
+  v1::Context c = MakeContext(1, events);
+  (*c.mutable_attributes())["x"].set_string_value(
+      absl::StrCat(std::string(bytes - 1, 'a'), "x"));
+  (*c.mutable_attributes())["y"].set_string_value(
+      absl::StrCat(std::string(bytes - 1, 'a'), "y"));
+  return c;
+}
+
+TEST(HostilePolicyTest, StringComparisonsInNestedMacrosHitTheStepBudget) {
+  // Today: each comparison of the 1 MiB attributes cost one step, so 300
+  // events compared them 90,000 times (90 GB) within the budget.
+  // x, chosen per event so that the comparison is made for every pair.
+  constexpr absl::string_view kX =
+      "(b.kind == 'complaint' ? attributes.x : attributes.y)";
+  for (const std::string& compare :
+       {absl::StrCat(kX, " == attributes.y"),
+        absl::StrCat(kX, " > attributes.y"),
+        absl::StrCat(kX, ".startsWith(attributes.y)"),
+        absl::StrCat(kX, ".endsWith(attributes.y)"),
+
+        absl::StrCat(kX, " in [attributes.y, 'b']")}) {
+    SCOPED_TRACE(compare);
+    std::unique_ptr<const Engine> engine = Load(absl::StrCat(
+        kHeader,
+        "attributes { name: \"x\" type: STRING }\n"
+        "attributes { name: \"y\" type: STRING }\n",
+        Rule("pairs", absl::StrCat("history.exists(a, history.exists(b, "
+                                   "a.at < b.at && ",
+                                   compare, "))"))));
+    ASSERT_NE(engine, nullptr);
+    const absl::Time start = absl::Now();
+    EXPECT_THAT(engine->Decide(TwoLongAttributes(1 << 20, 300)).status(),
+                StatusIs(absl::StatusCode::kResourceExhausted,
+                         "evaluation exceeded max_evaluation_steps (10000000 "
+                         "steps) in rule 'pairs'"));
+    EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+    // Short strings: the same comparisons fit.
+    EXPECT_THAT(engine->Decide(TwoLongAttributes(10, 300)).status(), IsOk());
+  }
+}
+
+TEST(HostilePolicyTest, AStringComparisonCostsAStepPer64BytesOfTheShorter) {
+  std::unique_ptr<const Engine> engine =
+      Load(absl::StrCat(kHeader,
+                        "attributes { name: \"x\" type: STRING }\n"
+                        "attributes { name: \"y\" type: STRING }\n",
+                        Rule("eq", "attributes.x == attributes.y")));
+  ASSERT_NE(engine, nullptr);
+  const auto fewest_steps = [&](const v1::Context& context) {
+    DecideOptions options;
+    int64_t lo = 0, hi = 1000000;  // lo fails, hi decides
+    while (hi - lo > 1) {
+      options.max_evaluation_steps = (lo + hi) / 2;
+      (engine->Decide(context, options).ok() ? hi : lo) =
+          options.max_evaluation_steps;
+    }
+    return hi;
+  };
+  const int64_t short_strings = fewest_steps(TwoLongAttributes(10, 0));
+  EXPECT_EQ(fewest_steps(TwoLongAttributes(64 * 1000, 0)),
+            short_strings + 1000);
+  // A long string against a short one compares little.
+  v1::Context uneven = TwoLongAttributes(64 * 1000, 0);
+  (*uneven.mutable_attributes())["y"].set_string_value("b");
+  EXPECT_EQ(fewest_steps(uneven), short_strings);
+}
+
+TEST(HostilePolicyTest, ContainsChargesTheNeedleAndSkipsOneLongerThanTheText) {
+  std::unique_ptr<const Engine> engine =
+      Load(absl::StrCat(kHeader,
+                        "attributes { name: \"x\" type: STRING }\n"
+                        "attributes { name: \"y\" type: STRING }\n",
+                        Rule("c", "attributes.x.contains(attributes.y)")));
+  ASSERT_NE(engine, nullptr);
+  v1::Context context = TwoLongAttributes(10, 0);
+  (*context.mutable_attributes())["y"].set_string_value(
+      std::string(64 * 1000, 'a'));
+  DecideOptions options;
+  options.trace = true;
+  absl::StatusOr<v1::Decision> d = engine->Decide(context, options);
+  ASSERT_THAT(d.status(), IsOk());
+  ASSERT_EQ(d->trace_size(), 1);
+  EXPECT_FALSE(d->trace(0).fired());
+  // The needle's 64,000 bytes are 1,000 steps.
+  options.max_evaluation_steps = 1000;
+  EXPECT_THAT(engine->Decide(context, options).status(),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       "evaluation exceeded max_evaluation_steps (1000 "
+                       "steps) in rule 'c'"));
+}
+
+TEST(HostilePolicyTest, ContainsIsLinearInARepetitiveNeedle) {
+  // std::boyer_moore_searcher spent minutes building its tables for a
+  // needle like this (1 MiB of 'a' then 'y'); the search is now linear.
+  std::unique_ptr<const Engine> engine =
+      Load(absl::StrCat(kHeader,
+                        "attributes { name: \"x\" type: STRING }\n"
+                        "attributes { name: \"y\" type: STRING }\n",
+                        Rule("c", "attributes.x.contains(attributes.y)")));
+  ASSERT_NE(engine, nullptr);
+  v1::Context context = TwoLongAttributes(10, 0);
+  auto& attributes = *context.mutable_attributes();
+  attributes["x"].set_string_value(std::string((1 << 20) - 1, 'a') + "y");
+  attributes["y"].set_string_value(std::string((1 << 20) - 2, 'a') + "y");
+  DecideOptions options;
+  options.trace = true;
+  const absl::Time start = absl::Now();
+  absl::StatusOr<v1::Decision> found = engine->Decide(context, options);
+  ASSERT_THAT(found.status(), IsOk());
+  EXPECT_TRUE(found->trace(0).fired());
+  // One byte different at the end: not found.
+  attributes["y"].set_string_value(std::string((1 << 20) - 2, 'a') + "z");
+  absl::StatusOr<v1::Decision> missing = engine->Decide(context, options);
+  ASSERT_THAT(missing.status(), IsOk());
+  EXPECT_FALSE(missing->trace(0).fired());
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+}
+
 }  // namespace
 }  // namespace tact
