@@ -405,6 +405,54 @@ TEST(RestrictionErroredTest, CurrentIsStrikeThatErrsCountsTowardTheLimit) {
   EXPECT_THAT(errs.effects(), IsEmpty());
 }
 
+TEST(RestrictionErroredTest,
+     ARecordedStrikeCountsOnceWhenTheCaseIsDecidedAgain) {
+  std::unique_ptr<const Engine> engine = MustCompile(R"pb(
+    currency: "USD"
+    actions { id: "decline" }
+    actions { id: "credit" }
+    attributes { name: "d" type: INT }
+    rules {
+      id: "offer"
+      recommend { action: "credit" }
+    }
+    strike_limits {
+      id: "wasting"
+      counts: "e.kind == 'no_show'"
+      current_is_strike: "100 / attributes.d > 50"
+      window: "90d"
+      limit: 3
+      at_limit { action: "decline" }
+      suppress: "credit"
+    }
+  )pb");
+  ASSERT_NE(engine, nullptr);
+  std::string history = R"({"at": "2026-03-01T00:00:00Z", "kind": "no_show"})";
+  auto decide = [&](int64_t d) {
+    absl::StatusOr<v1::Decision> out = engine->Decide(MustParse(absl::StrCat(
+        R"({"now": "2026-03-10T15:00:00Z", "case": {"id": "k"},
+            "attributes": {"d": {"intValue": ")",
+        d, R"("}}, "history": [)", history, "]}")));
+    EXPECT_THAT(out.status(), IsOk());
+    return out.ok() ? *out : v1::Decision();
+  };
+  // A strike now: two of three, one strike effect; the host records it.
+  v1::Decision first = decide(1);
+  EXPECT_THAT(ActionIds(first), ElementsAre("credit"));
+  ASSERT_EQ(first.effects_size(), 1);
+  EXPECT_EQ(first.effects(0).step(), 2);
+  absl::StrAppend(&history, R"(, {"at": "2026-03-10T15:00:00Z", )",
+                  R"("kind": "strike", "ref": "wasting", "case_id": "k"})");
+  // Decided again, then with a current_is_strike that errs: the case is
+  // still one strike (two of three, not the limit), nothing recorded again.
+  for (int64_t d : {1, 0}) {
+    v1::Decision again = decide(d);
+    EXPECT_THAT(ActionIds(again), ElementsAre("credit")) << d;
+    EXPECT_THAT(again.blocked(), IsEmpty()) << d;
+    EXPECT_THAT(again.effects(), IsEmpty()) << d;
+  }
+}
+
 // --- Scores and strict JSON (issue 14, smaller items) ----------------------
 
 TEST(ScoreTest, ASumOfFiniteWeightsSaturatesInsteadOfInfinity) {
