@@ -61,6 +61,26 @@ bool StrikeRecorded(const DecideState& state, absl::string_view id) {
   return false;
 }
 
+// The limit reached: `strike`'s at_limit recommendations (with the policy's
+// `reason`, or `fallback` when it has none) and every `suppress` action held
+// with code strike_limit, its reason written by `write_held`.
+template <typename WriteHeld>
+void ApplyLimit(const DecideState& state, const StrikePlan& strike,
+                const SourceRef& source, const Template* reason,
+                absl::string_view fallback, WriteHeld write_held,
+                Outcome* outcome) {
+  Proposer proposer{source, reason, fallback, strike.priority, 1.0, kUnstaged};
+  for (const RecommendationPlan& rec : strike.at_limit) {
+    Propose(state.plan, rec, proposer, state.frame, outcome);
+  }
+  for (int action : strike.suppress) {
+    Hold& hold = outcome->holds.Add();
+    hold.action = action;
+    hold.code = BlockedCode::kStrikeLimit;
+    write_held(hold.by.StartRendered(source));
+  }
+}
+
 }  // namespace
 
 void CompileStrikeLimits(PolicyCompiler& c) {
@@ -169,22 +189,17 @@ void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
                       strike.id,
                       "\" could not be evaluated: treated as at the limit of ",
                       strike.limit, ".");
-      Proposer proposer{source,          nullptr, fallback,
-                        strike.priority, 1.0,     kUnstaged};
-      for (const RecommendationPlan& rec : strike.at_limit) {
-        Propose(plan, rec, proposer, state.frame, outcome);
-      }
-      for (int action : strike.suppress) {
-        Hold& hold = outcome->holds.Add();
-        hold.action = action;
-        hold.code = BlockedCode::kStrikeLimit;
-        absl::StrAppend(hold.by.StartRendered(source),
-                        "Held back: the strike count of strike limit \"",
-                        strike.id,
-                        "\" could not be evaluated, so the customer is "
-                        "treated as at the limit of ",
-                        strike.limit, ".");
-      }
+      ApplyLimit(
+          state, strike, source, nullptr, fallback,
+          [&](std::string* held) {
+            absl::StrAppend(held,
+                            "Held back: the strike count of strike limit \"",
+                            strike.id,
+                            "\" could not be evaluated, so the customer is "
+                            "treated as at the limit of ",
+                            strike.limit, ".");
+          },
+          outcome);
       continue;
     }
     int64_t count = counted.int_value;
@@ -231,21 +246,14 @@ void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
       fallback.clear();
       absl::StrAppend(&fallback, count, " strikes in ", window, " (limit ",
                       strike.limit, "): three strikes and you're out.");
-      Proposer proposer{source,   &strike.limit_reason,
-                        fallback, strike.priority,
-                        1.0,      kUnstaged};
-      for (const RecommendationPlan& rec : strike.at_limit) {
-        Propose(plan, rec, proposer, state.frame, outcome);
-      }
-      for (int action : strike.suppress) {
-        Hold& hold = outcome->holds.Add();
-        hold.action = action;
-        hold.code = BlockedCode::kStrikeLimit;
-        absl::StrAppend(hold.by.StartRendered(source),
-                        "Held back: the customer has ", count, " strikes in ",
-                        window, ", at or over the limit of ", strike.limit,
-                        ".");
-      }
+      ApplyLimit(
+          state, strike, source, &strike.limit_reason, fallback,
+          [&](std::string* held) {
+            absl::StrAppend(held, "Held back: the customer has ", count,
+                            " strikes in ", window,
+                            ", at or over the limit of ", strike.limit, ".");
+          },
+          outcome);
     }
   }
 }
