@@ -30,10 +30,14 @@ struct TACT_EXPORT Diagnostic {
   std::string element;
   // The problem and, where one is obvious, the fix.
   std::string message;
+  // For lint warnings (docs/policy-language.md#lint): the stable name of the
+  // check that found the problem, e.g. "unreachable-rule", which a policy
+  // element's `lint_ignore` silences; empty for every other diagnostic.
+  std::string check;
 
   // "file:line:col: error: element: message" (position parts omitted when
-  // unknown). The format is for people and may change; programs should read
-  // the fields.
+  // unknown), then " [check]" for a lint warning. The format is for people
+  // and may change; programs should read the fields.
   std::string ToString() const;
 };
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -169,6 +170,79 @@ bool Program::IsCostly(ExprId id) const {
 bool Program::MatchesRegex(ExprId id) const {
   return Reaches(*impl_->program, id,
                  [](const Node& node) { return node.op == Op::kMatches; });
+}
+
+Program::Usage Program::ComputeUsage() const {
+  const CompiledProgram& program = *impl_->program;
+  const std::vector<Node>& nodes = program.nodes;
+  Usage usage;
+  usage.context_free.assign(nodes.size(), true);
+  for (const std::string& name : program.definition_names) {
+    usage.definitions.push_back({name, false});
+  }
+  for (const AttributeDecl& a : program.attributes) {
+    usage.attributes.push_back({a.name, false});
+  }
+  // Children are planned before their parents (a definition's body before
+  // any reference to it), so one pass in index order sees them done.
+  auto free = [&](size_t parent, int32_t child) {
+    if (child < 0) return true;
+    return static_cast<size_t>(child) < parent && usage.context_free[child];
+  };
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const Node& n = nodes[i];
+    bool context_free = true;
+    switch (n.op) {
+      case Op::kConst:
+        break;
+      case Op::kSlot: {
+        context_free = false;
+        const SlotSource& slot = program.slots[n.a];
+        if (slot.is_attribute && slot.index >= 0 &&
+            static_cast<size_t>(slot.index) < usage.attributes.size()) {
+          usage.attributes[slot.index].second = true;
+        }
+        break;
+      }
+      case Op::kEventField:
+      case Op::kHistory:
+        context_free = false;
+        break;
+      case Op::kDefinition:
+        if (n.a >= 0 && static_cast<size_t>(n.a) < usage.definitions.size()) {
+          usage.definitions[n.a].second = true;
+        }
+        context_free = free(i, n.b);
+        break;
+      case Op::kHas:      // c is a flag, not a node
+      case Op::kMatches:  // the regex is compiled in
+        context_free = free(i, n.a);
+        break;
+      case Op::kTernary:
+        context_free = free(i, n.a) && free(i, n.b) && free(i, n.c);
+        break;
+      case Op::kIn:
+      case Op::kMin:
+      case Op::kMax:
+        context_free = free(i, n.a);
+        for (int32_t k = 0; k < n.c; ++k) {
+          context_free = context_free && free(i, program.args[n.b + k]);
+        }
+        break;
+      case Op::kExists:
+      case Op::kAll:
+      case Op::kExistsOne:
+      case Op::kCount:
+      case Op::kFilter:  // c is a loop depth, not a node
+        context_free = free(i, n.a) && free(i, n.b);
+        break;
+      default:  // a and b are operand nodes or -1; c, if used, an index
+        context_free = free(i, n.a) && free(i, n.b);
+        break;
+    }
+    usage.context_free[i] = context_free;
+  }
+  return usage;
 }
 
 }  // namespace tact::internal

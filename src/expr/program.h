@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -249,6 +250,21 @@ class Program {
 
   // True when evaluating `id` may run a regex.
   bool MatchesRegex(ExprId id) const;
+
+  // What lint (src/policy/lint.cc) asks of the whole program, computed in
+  // one pass over its nodes.
+  struct Usage {
+    // Per node (an ExprId): true when it reads nothing from the context (no
+    // fact, attribute, `now` or history), so every decision evaluates it to
+    // the same value.
+    std::vector<bool> context_free;
+    // Per compiled definition, by name: whether any expression refers to it
+    // (another definition's body counts, used or not).
+    std::vector<std::pair<std::string, bool>> definitions;
+    // Per declared attribute, by name: whether any expression reads it.
+    std::vector<std::pair<std::string, bool>> attributes;
+  };
+  Usage ComputeUsage() const;
 
  private:
   friend class ProgramBuilder;

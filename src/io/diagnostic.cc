@@ -18,6 +18,7 @@ std::string Diagnostic::ToString() const {
                   severity == Severity::kError ? "error" : "warning", ": ");
   if (!element.empty()) absl::StrAppend(&out, element, ": ");
   absl::StrAppend(&out, message);
+  if (!check.empty()) absl::StrAppend(&out, " [", check, "]");
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "src/policy/condition.h"
 #include "src/policy/constructs/construct_table.h"
+#include "src/policy/lint.h"
 #include "src/policy/policy_compiler.h"
 
 namespace tact::internal {
@@ -370,7 +371,11 @@ class PlanBuilder {
 std::unique_ptr<const PolicyPlan> BuildPlan(
     const LoadedPolicy& loaded, const CompileOptions& options,
     std::vector<Diagnostic>* diagnostics) {
-  return PlanBuilder(loaded, options, diagnostics).Build();
+  std::unique_ptr<const PolicyPlan> plan =
+      PlanBuilder(loaded, options, diagnostics).Build();
+  // Only a policy that compiled is linted, and lint only warns.
+  if (plan != nullptr) LintPolicy(loaded, *plan, diagnostics);
+  return plan;
 }
 
 }  // namespace tact::internal
