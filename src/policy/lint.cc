@@ -306,10 +306,9 @@ class Linter {
       Warn("unused-action", policy_.actions(static_cast<int>(a)).lint_ignore(),
            At({path + ".id", path}),
            absl::StrCat("action \"", plan_.actions[a].id, "\""),
-           "nothing can recommend this action: no rule, ladder rung or "
-           "exhausted step, strike limit warning or at_limit, playbook "
-           "apology, fix, surprise or compensation, nor another action's "
-           "alternative names it (a veto or suppress only holds it back)");
+           "nothing recommends this action: no rule, rung, strike limit, "
+           "playbook or other action's alternative names it (a veto or "
+           "suppress only holds it back)");
     }
   }
 

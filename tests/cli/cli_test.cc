@@ -496,5 +496,39 @@ TEST(CliSimulateTest, ACasesLineOverTheContextLimitIsAnErrorNamingTheLine) {
   std::remove(at.c_str());
 }
 
+// --- check: lint warnings and --strict ---------------------------------------
+
+constexpr char kLintPolicy[] = "tests/data/cli/lint_warnings.textproto";
+
+TEST(CliCheckTest, LintWarningsNameFileLineColumnAndCheckButPass) {
+  TactRun run = RunTact(std::string("check ") + kLintPolicy);
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.out, HasSubstr(std::string(kLintPolicy) +
+                                 ": ok (3 rules, 3 actions, 3 warnings)"));
+  // Line 20 is `when: "customer.spend_12m > 5 && ..."` of rule "mid-spender".
+  EXPECT_THAT(
+      run.err,
+      AllOf(HasSubstr(std::string(kLintPolicy) +
+                      ":20:3: warning: rule \"mid-spender\": the rule can "
+                      "never fire"),
+            HasSubstr("[unreachable-rule]\n"), HasSubstr("[shadowed-rule]\n"),
+            HasSubstr("[unused-action]\n")));
+}
+
+TEST(CliCheckTest, StrictMakesLintWarningsFail) {
+  TactRun run = RunTact(std::string("check --strict ") + kLintPolicy);
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.out, HasSubstr(std::string(kLintPolicy) +
+                                 ": failed (--strict, 3 warnings)"));
+  EXPECT_THAT(run.out, Not(HasSubstr(": ok")));
+  EXPECT_THAT(run.err, HasSubstr(":20:3: warning: "));
+}
+
+TEST(CliCheckTest, StrictPassesAWarningFreePolicy) {
+  TactRun run = RunTact(std::string("check --strict ") + kPolicyPath);
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.err, IsEmpty());
+}
+
 }  // namespace
 }  // namespace tact::cli::testing

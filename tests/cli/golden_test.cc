@@ -68,6 +68,10 @@ std::vector<GoldenCase> Cases() {
                    Decide("outage_critical", "--format=json")});
   cases.push_back({"decide_json_trace_prospect_many_questions",
                    Decide("prospect_many_questions", "--format=json --trace")});
+  cases.push_back(
+      {"check_lint_warnings", "check tests/data/cli/lint_warnings.textproto"});
+  cases.push_back({"check_strict_lint_warnings",
+                   "check --strict tests/data/cli/lint_warnings.textproto"});
   return cases;
 }
 

@@ -364,9 +364,9 @@ TEST(LintTest, ActionNothingRecommendsIsUnused) {
   std::vector<Diagnostic> got = Only(Lint(body, head), "unused-action");
   EXPECT_THAT(got,
               ElementsAre(Warning("unused-action", "action \"orphan\"",
-                                  "nothing can recommend"),
+                                  "nothing recommends"),
                           Warning("unused-action", "action \"vetoed-only\"",
-                                  "nothing can recommend")));
+                                  "nothing recommends")));
 }
 
 // --- unreachable-rung --------------------------------------------------------
