@@ -15,8 +15,11 @@ TEST(WorkloadTest, PoliciesCompileWithoutDiagnostics) {
   for (int rules : {10, 1000}) {
     CompileResult result = Engine::CompileText(
         GeneratePolicy(rules), PolicyFormat::kText, "generated");
-    for (const Diagnostic& d : result.diagnostics)
-      ADD_FAILURE() << d.ToString();
+    // Lint warnings are expected of random rules (actions the 10 rules do
+    // not draw, a rule drawn twice); any other diagnostic is a bug.
+    for (const Diagnostic& d : result.diagnostics) {
+      if (d.check.empty()) ADD_FAILURE() << d.ToString();
+    }
     ASSERT_NE(result.engine, nullptr);
     EXPECT_EQ(result.engine->policy().rules_size(), rules);
   }

@@ -215,6 +215,7 @@ py::dict DiagnosticToPython(const Diagnostic& d) {
   out["element"] = DecodeReplacing(d.element);
   out["message"] = DecodeReplacing(d.message);
   out["text"] = DecodeReplacing(d.ToString());
+  out["check"] = DecodeReplacing(d.check);
   return out;
 }
 

@@ -19,6 +19,8 @@ class Diagnostic:
       line, column: 1-based; 0 when unknown (e.g. binary policies).
       element: where in the policy, e.g. 'rule "vip-late"'; "" for the file.
       message: the problem and, where one is obvious, the fix.
+      check: for a lint warning, the stable name of its check (e.g.
+        "unreachable-rule", docs/policy-language.md#lint); "" otherwise.
     """
 
     severity: str
@@ -28,6 +30,7 @@ class Diagnostic:
     element: str
     message: str
     text: str = dataclasses.field(default="", compare=False)
+    check: str = ""
 
     def __str__(self) -> str:
         # "file:line:col: error: element: message", as `tact check` prints.

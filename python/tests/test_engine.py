@@ -105,3 +105,17 @@ def test_package_metadata():
     pkg = os.path.dirname(tact.__file__)
     assert os.path.exists(os.path.join(pkg, "py.typed"))
     assert os.path.exists(os.path.join(pkg, "_tact.pyi"))
+
+
+def test_lint_warnings_carry_their_check_name():
+    engine = tact.Engine.from_text(
+        'name: "lint" currency: "USD"\n'
+        'actions { id: "reply" }\n'
+        'rules { id: "never" when: "customer.spend_12m > 5 && customer.spend_12m < 3"\n'
+        '        recommend { action: "reply" } }\n',
+        source_name="lint.textproto")
+    (warning,) = engine.warnings
+    assert warning.check == "unreachable-rule"
+    assert warning.severity == "warning"
+    assert (warning.file, warning.line) == ("lint.textproto", 3)
+    assert str(warning).endswith(" [unreachable-rule]")

@@ -78,7 +78,7 @@ TEST(CliUsageTest, HelpOnTheBinaryPrintsUsageAndExitsZero) {
 TEST(CliUsageTest, HelpOnEachSubcommandPrintsItsOwnUsage) {
   TactRun check = RunTact("check --help");
   EXPECT_EQ(check.exit_code, kOk);
-  EXPECT_THAT(check.out, StartsWith("Usage: tact check POLICY..."));
+  EXPECT_THAT(check.out, StartsWith("Usage: tact check [--strict] POLICY..."));
   TactRun decide = RunTact("decide --help");
   EXPECT_EQ(decide.exit_code, kOk);
   EXPECT_THAT(decide.out, StartsWith("Usage: tact decide --policy="));
