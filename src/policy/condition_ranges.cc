@@ -76,6 +76,12 @@ bool ConstantValues::NeverTrue(ExprId id) {
 ConditionRanges::ConditionRanges(ConstantValues* constants)
     : constants_(constants) {}
 
+void ConditionRanges::Clear() {
+  conjuncts_.clear();
+  ranges_.clear();
+  why_.clear();
+}
+
 void ConditionRanges::Add(const std::vector<Conjunct>& conjuncts) {
   for (const Conjunct& conjunct : conjuncts) {
     conjuncts_.insert(conjunct.expr);

@@ -59,6 +59,9 @@ class ConditionRanges {
   // REQUIRES: `constants` outlives this.
   explicit ConditionRanges(ConstantValues* constants);
 
+  // Forgets every conjunct added (keeping the memory, for reuse).
+  void Clear();
+
   // Adds the conjuncts of one more condition (`&&`).
   void Add(const std::vector<Conjunct>& conjuncts);
 

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "src/policy/condition_ranges.h"
 
@@ -105,73 +107,108 @@ class Linter {
   void UnknownChecks() {
     for (int i = 0; i < policy_.actions_size(); ++i) {
       const v1::Action& a = policy_.actions(i);
-      CheckNames(a.lint_ignore(), absl::StrCat("actions[", i, "]"),
-                 absl::StrCat("action \"", a.id(), "\""));
+      if (!a.lint_ignore().empty()) {
+        CheckNames(a.lint_ignore(), absl::StrCat("actions[", i, "]"),
+                   absl::StrCat("action \"", a.id(), "\""));
+      }
     }
     for (int i = 0; i < policy_.definitions_size(); ++i) {
       const v1::Definition& d = policy_.definitions(i);
-      CheckNames(d.lint_ignore(), absl::StrCat("definitions[", i, "]"),
-                 absl::StrCat("definition \"", d.name(), "\""));
+      if (!d.lint_ignore().empty()) {
+        CheckNames(d.lint_ignore(), absl::StrCat("definitions[", i, "]"),
+                   absl::StrCat("definition \"", d.name(), "\""));
+      }
     }
     for (int i = 0; i < policy_.attributes_size(); ++i) {
       const v1::AttributeDeclaration& a = policy_.attributes(i);
-      CheckNames(a.lint_ignore(), absl::StrCat("attributes[", i, "]"),
-                 absl::StrCat("attribute \"", a.name(), "\""));
+      if (!a.lint_ignore().empty()) {
+        CheckNames(a.lint_ignore(), absl::StrCat("attributes[", i, "]"),
+                   absl::StrCat("attribute \"", a.name(), "\""));
+      }
     }
     for (int i = 0; i < policy_.rules_size(); ++i) {
       const v1::Rule& r = policy_.rules(i);
-      CheckNames(r.lint_ignore(), absl::StrCat("rules[", i, "]"),
-                 absl::StrCat("rule \"", r.id(), "\""));
+      if (!r.lint_ignore().empty()) {
+        CheckNames(r.lint_ignore(), absl::StrCat("rules[", i, "]"),
+                   absl::StrCat("rule \"", r.id(), "\""));
+      }
     }
     for (int i = 0; i < policy_.ladders_size(); ++i) {
       const v1::EscalationLadder& l = policy_.ladders(i);
-      CheckNames(l.lint_ignore(), absl::StrCat("ladders[", i, "]"),
-                 absl::StrCat("ladder \"", l.id(), "\""));
+      if (!l.lint_ignore().empty()) {
+        CheckNames(l.lint_ignore(), absl::StrCat("ladders[", i, "]"),
+                   absl::StrCat("ladder \"", l.id(), "\""));
+      }
     }
     for (int i = 0; i < policy_.strike_limits_size(); ++i) {
       const v1::StrikeLimit& s = policy_.strike_limits(i);
-      CheckNames(s.lint_ignore(), absl::StrCat("strike_limits[", i, "]"),
-                 absl::StrCat("strike limit \"", s.id(), "\""));
+      if (!s.lint_ignore().empty()) {
+        CheckNames(s.lint_ignore(), absl::StrCat("strike_limits[", i, "]"),
+                   absl::StrCat("strike limit \"", s.id(), "\""));
+      }
     }
     for (int i = 0; i < policy_.budgets_size(); ++i) {
       const v1::GoodwillBudget& b = policy_.budgets(i);
-      CheckNames(b.lint_ignore(), absl::StrCat("budgets[", i, "]"),
-                 absl::StrCat("budget \"", b.id(), "\""));
+      if (!b.lint_ignore().empty()) {
+        CheckNames(b.lint_ignore(), absl::StrCat("budgets[", i, "]"),
+                   absl::StrCat("budget \"", b.id(), "\""));
+      }
     }
     for (int i = 0; i < policy_.playbooks_size(); ++i) {
       const v1::RecoveryPlaybook& p = policy_.playbooks(i);
-      CheckNames(p.lint_ignore(), absl::StrCat("playbooks[", i, "]"),
-                 absl::StrCat("playbook \"", p.id(), "\""));
+      if (!p.lint_ignore().empty()) {
+        CheckNames(p.lint_ignore(), absl::StrCat("playbooks[", i, "]"),
+                   absl::StrCat("playbook \"", p.id(), "\""));
+      }
     }
   }
 
   // --- rules: unreachable, shadowed, duplicate, money-outside-ladder ------
 
-  // A rule's identity for duplicate-rule: its condition (as a set of
-  // conjuncts), priority, weight, `final`, recommendations and vetoes.
-  static std::string DuplicateKey(const RulePlan& rule) {
-    auto ids = [](const std::vector<Conjunct>& when) {
-      std::vector<ExprId> v;
-      for (const Conjunct& c : when) v.push_back(c.expr);
-      std::sort(v.begin(), v.end());
-      v.erase(std::unique(v.begin(), v.end()), v.end());
-      std::string s;
-      for (ExprId id : v) absl::StrAppend(&s, id, ",");
-      return s;
+  // A rule's identity for duplicate-rule, as numbers: its condition (as a
+  // set of conjuncts), priority, weight, `final`, recommendations and
+  // vetoes. Equal keys, equal rules (but for id, description and reason).
+  static void DuplicateKey(const RulePlan& rule, std::vector<int64_t>* key) {
+    key->clear();
+    auto add_set = [&](const std::vector<Conjunct>& when) {
+      const size_t begin = key->size();
+      for (const Conjunct& c : when) key->push_back(c.expr);
+      std::sort(key->begin() + begin, key->end());
+      key->erase(std::unique(key->begin() + begin, key->end()), key->end());
+      key->push_back(-1);  // ExprIds are >= 0: a separator
     };
-    std::string key = absl::StrCat(ids(rule.when), "|", rule.priority, "|",
-                                   rule.weight, "|", rule.final, "|");
+    add_set(rule.when);
+    int64_t weight_bits;
+    static_assert(sizeof(weight_bits) == sizeof(rule.weight));
+    std::memcpy(&weight_bits, &rule.weight, sizeof(weight_bits));
+    key->insert(key->end(), {rule.priority, weight_bits, rule.final ? 1 : 0,
+                             static_cast<int64_t>(rule.recommend.size())});
     for (const RecommendationPlan& rec : rule.recommend) {
-      absl::StrAppend(&key, "r", rec.action, "(");
+      key->push_back(rec.action);
+      key->push_back(static_cast<int64_t>(rec.params.size()));
       for (const ParamPlan& p : rec.params) {
-        absl::StrAppend(&key, p.name, "=", p.expr, ";");
+        // Parameter names: the action's template and amount fix which
+        // names there are, but not their order; hash them in.
+        key->push_back(static_cast<int64_t>(absl::Hash<std::string>()(p.name)));
+        key->push_back(p.expr);
       }
-      absl::StrAppend(&key, ")w", ids(rec.when), "|");
+      add_set(rec.when);
     }
-    std::vector<int> veto = rule.veto;
-    std::sort(veto.begin(), veto.end());
-    for (int v : veto) absl::StrAppend(&key, "v", v, ",");
-    return key;
+    const size_t begin = key->size();
+    key->insert(key->end(), rule.veto.begin(), rule.veto.end());
+    std::sort(key->begin() + begin, key->end());
+  }
+
+  // DuplicateKey hashes parameter names; this makes sure.
+  static bool SameParamNames(const RulePlan& a, const RulePlan& b) {
+    for (size_t k = 0; k < a.recommend.size(); ++k) {
+      const std::vector<ParamPlan>& x = a.recommend[k].params;
+      const std::vector<ParamPlan>& y = b.recommend[k].params;
+      for (size_t i = 0; i < x.size(); ++i) {
+        if (x[i].name != y[i].name) return false;
+      }
+    }
+    return true;
   }
 
   void Rules() {
@@ -193,17 +230,21 @@ class Linter {
         }
       }
     }
-    absl::flat_hash_map<std::string, int> seen;  // DuplicateKey -> rule
+    // DuplicateKey -> the first rule with it.
+    absl::flat_hash_map<std::vector<int64_t>, int> seen;
+    std::vector<int64_t> key;
+    ConditionRanges ranges(&constants_);
     for (size_t r = 0; r < plan_.rules.size(); ++r) {
       const RulePlan& rule = plan_.rules[r];
       const v1::Rule& source = policy_.rules(rule.index);
+      // Positions and names are only worked out for a warning.
       const std::string path = absl::StrCat("rules[", rule.index, "]");
-      const std::string element = absl::StrCat("rule \"", rule.id, "\"");
-      const FileLocation when_at = At({path + ".when", path + ".id", path});
-      ConditionRanges ranges(&constants_);
+      auto element = [&] { return absl::StrCat("rule \"", rule.id, "\""); };
+      auto when_at = [&] { return At({path + ".when", path + ".id", path}); };
+      ranges.Clear();
       ranges.Add(rule.when);
       if (NeverTrue(ranges)) {
-        Warn("unreachable-rule", source.lint_ignore(), when_at, element,
+        Warn("unreachable-rule", source.lint_ignore(), when_at(), element(),
              absl::StrCat("the rule can never fire: ", ranges.why()));
         continue;
       }
@@ -216,7 +257,7 @@ class Linter {
         if (final_rule.priority <= rule.priority) break;
         if (!PairBudget("rules against final rules")) break;
         if (!ranges.ImpliesAll(final_rule.when)) continue;
-        Warn("shadowed-rule", source.lint_ignore(), when_at, element,
+        Warn("shadowed-rule", source.lint_ignore(), when_at(), element(),
              absl::StrCat("the rule never contributes: whenever it holds, "
                           "the final rule \"",
                           final_rule.id, "\" (priority ", final_rule.priority,
@@ -226,17 +267,18 @@ class Linter {
         shadowed = true;
         break;
       }
-      auto [it, first] = seen.emplace(DuplicateKey(rule), static_cast<int>(r));
-      if (!first) {
+      DuplicateKey(rule, &key);
+      auto [it, first] = seen.emplace(key, static_cast<int>(r));
+      if (!first && SameParamNames(rule, plan_.rules[it->second])) {
         const RulePlan& earlier = plan_.rules[it->second];
         Warn("duplicate-rule", source.lint_ignore(), At({path + ".id", path}),
-             element,
+             element(),
              absl::StrCat("the rule has the same condition, priority, "
                           "weight, recommendations and vetoes as rule \"",
                           earlier.id, "\"; remove one"));
       }
       if (shadowed) continue;
-      MoneyOutsideLadder(rule, source, ranges, rung_of, path, element);
+      MoneyOutsideLadder(rule, source, ranges, rung_of, path);
     }
   }
 
@@ -244,7 +286,7 @@ class Linter {
       const RulePlan& rule, const v1::Rule& source,
       const ConditionRanges& ranges,
       const absl::flat_hash_map<int, std::vector<std::pair<int, int>>>& rung_of,
-      const std::string& path, const std::string& element) {
+      const std::string& path) {
     for (size_t k = 0; k < rule.recommend.size(); ++k) {
       const RecommendationPlan& rec = rule.recommend[k];
       auto it = rung_of.find(rec.action);
@@ -258,7 +300,8 @@ class Linter {
         if (!with_when.ImpliesAll(ladder.when)) continue;
         const std::string rec_path = absl::StrCat(path, ".recommend[", k, "]");
         Warn("money-outside-ladder", source.lint_ignore(),
-             At({rec_path + ".action", rec_path, path}), element,
+             At({rec_path + ".action", rec_path, path}),
+             absl::StrCat("rule \"", rule.id, "\""),
              absl::StrCat(
                  "the rule grants \"", plan_.actions[rec.action].id,
                  "\" at once whenever it fires, yet that money is rung ",
@@ -416,18 +459,21 @@ class Linter {
                const std::string& prefix, const Ignores& ignores,
                absl::string_view element) {
     for (size_t k = 0; k < recs.size(); ++k) {
-      Amount(recs[k], absl::StrCat(prefix, "[", k, "]"), ignores, element);
+      Amount(recs[k], prefix, static_cast<int>(k), ignores, element);
     }
   }
 
-  void Amount(const RecommendationPlan& rec, const std::string& path,
-              const Ignores& ignores, absl::string_view element) {
+  // The reference at `prefix` (`index` < 0) or `prefix[index]`.
+  void Amount(const RecommendationPlan& rec, const std::string& prefix,
+              int index, const Ignores& ignores, absl::string_view element) {
     if (rec.action < 0 || !plan_.actions[rec.action].monetary()) return;
     const ActionPlan& action = plan_.actions[rec.action];
     for (const ParamPlan& p : rec.params) {
       if (p.name != action.amount_param) continue;
       Value v;
       if (!constants_.Fold(p.expr, &v) || !IsNegative(v)) continue;
+      const std::string path =
+          index < 0 ? prefix : absl::StrCat(prefix, "[", index, "]");
       const std::string param_path =
           absl::StrCat(path, ".params[", p.name, "]");
       Warn("negative-money", ignores, At({param_path, path}), element,
@@ -444,6 +490,12 @@ class Linter {
 
   void NegativeMoney() {
     for (const RulePlan& rule : plan_.rules) {
+      bool monetary = false;
+      for (const RecommendationPlan& rec : rule.recommend) {
+        monetary = monetary ||
+                   (rec.action >= 0 && plan_.actions[rec.action].monetary());
+      }
+      if (!monetary) continue;
       const std::string path = absl::StrCat("rules[", rule.index, "]");
       Amounts(rule.recommend, path + ".recommend",
               policy_.rules(rule.index).lint_ignore(),
@@ -457,7 +509,8 @@ class Linter {
       const std::string element = absl::StrCat("ladder \"", ladder.id, "\"");
       for (size_t k = 0; k < ladder.rungs.size(); ++k) {
         Amount(ladder.rungs[k].action,
-               absl::StrCat(path, ".rungs[", k, "].action"), ignores, element);
+               absl::StrCat(path, ".rungs[", k, "].action"), -1, ignores,
+               element);
       }
       Amounts(ladder.exhausted, path + ".exhausted", ignores, element);
     }
@@ -478,7 +531,7 @@ class Linter {
           policy_.playbooks(static_cast<int>(p)).lint_ignore();
       const std::string element =
           absl::StrCat("playbook \"", playbook.id, "\"");
-      Amount(playbook.fix, path + ".fix", ignores, element);
+      Amount(playbook.fix, path + ".fix", -1, ignores, element);
       Amounts(playbook.surprise, path + ".surprise", ignores, element);
       Amounts(playbook.compensation, path + ".compensation", ignores, element);
     }
