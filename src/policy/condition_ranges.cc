@@ -44,22 +44,36 @@ bool ConstantValues::Fold(ExprId id, Value* out) {
     return false;
   }
   auto it = memo_.find(id);
-  if (it == memo_.end()) {
-    Value v = program_.Evaluate(id, *frame_);
-    // Keep no view into the frame: errors lose their message, strings are
-    // left unknown.
-    if (v.is_error()) {
-      v = Value::Error("");
-    } else if (v.type != ValueType::kBool && v.type != ValueType::kInt &&
-               v.type != ValueType::kDouble) {
-      v = Value();
-      v.type = ValueType::kEventList;  // marks "not kept"
-    }
-    it = memo_.emplace(id, v).first;
-  }
-  if (it->second.type == ValueType::kEventList) return false;
-  *out = it->second;
+  if (it == memo_.end()) it = memo_.emplace(id, Evaluate(id)).first;
+  if (!it->second.known) return false;
+  *out = it->second.value;
   return true;
+}
+
+ConstantValues::Folded ConstantValues::Evaluate(ExprId id) {
+  Value v = program_.Evaluate(id, *frame_);
+  if (!frame_->budget_status().ok()) {
+    // The frame's evaluation budget spans every constant evaluated so far:
+    // start a fresh one, and call a constant that alone exceeds it unknown
+    // (an exceeded budget is not the expression failing).
+    if (!frame_->Reset(program_, EmptyContext()).ok()) {
+      frame_.reset();
+      return {};
+    }
+    v = program_.Evaluate(id, *frame_);
+    if (!frame_->budget_status().ok()) {
+      if (!frame_->Reset(program_, EmptyContext()).ok()) frame_.reset();
+      return {};
+    }
+  }
+  // Keep no view into the frame: errors lose their message, strings and
+  // the other types are left unknown.
+  if (v.is_error()) return {true, Value::Error("")};
+  if (v.type != ValueType::kBool && v.type != ValueType::kInt &&
+      v.type != ValueType::kDouble) {
+    return {};
+  }
+  return {true, v};
 }
 
 bool ConstantValues::AlwaysTrue(ExprId id) {

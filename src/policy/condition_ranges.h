@@ -47,10 +47,17 @@ class ConstantValues {
   const Program::Usage& usage() const { return usage_; }
 
  private:
+  struct Folded {
+    bool known = false;
+    Value value;
+  };
+  // REQUIRES: `id` is context-free and frame_ is not null.
+  Folded Evaluate(ExprId id);
+
   const Program& program_;
   Program::Usage usage_;
   std::unique_ptr<Frame> frame_;  // of an empty context
-  absl::flat_hash_map<ExprId, Value> memo_;
+  absl::flat_hash_map<ExprId, Folded> memo_;
 };
 
 // The ranges of a conjunction. Thread-compatible.

@@ -330,6 +330,37 @@ TEST(LintTest, SameConditionAndOutcomesIsADuplicate) {
       ElementsAre(Warning("duplicate-rule", "rule \"b\"", "as rule \"a\"")));
 }
 
+TEST(LintTest, RulesDifferingInAParameterAreNotDuplicates) {
+  std::string body = absl::StrCat(kUseAll, R"pb(
+    rules {
+      id: "a"
+      when: "case.our_fault"
+      recommend {
+        action: "credit"
+        params { key: "amount" value: "500" }
+      }
+    }
+    rules {
+      id: "b"
+      when: "case.our_fault"
+      recommend {
+        action: "credit"
+        params { key: "amount" value: "600" }
+      }
+    }
+    rules {
+      id: "c"
+      when: "case.our_fault"
+      recommend {
+        action: "credit"
+        params { key: "amount" value: "500" }
+      }
+      final: true
+    }
+  )pb");
+  EXPECT_THAT(LintFor("duplicate-rule", body), IsEmpty());
+}
+
 // --- unused-action -----------------------------------------------------------
 
 TEST(LintTest, ActionNothingRecommendsIsUnused) {
@@ -481,6 +512,46 @@ TEST(LintTest, NegativeConstantAmountsAndCaps) {
                                   "the cap per_window is always -5000")));
 }
 
+TEST(LintTest, NegativeAmountsInConstructsAreReportedOnTheConstruct) {
+  std::string body = absl::StrCat(kUseAll, R"pb(
+    ladders {
+      id: "l"
+      rungs { action { action: "explain" } }
+      rungs {
+        action {
+          action: "credit"
+          params { key: "amount" value: "-(250)" }
+        }
+      }
+    }
+    strike_limits {
+      id: "s"
+      counts: "e.kind == 'no_show'"
+      window: "90d"
+      limit: 3
+      at_limit {
+        action: "credit"
+        params { key: "amount" value: "0 - 1" }
+      }
+    }
+    ladders {
+      id: "ignored"
+      lint_ignore: "negative-money"
+      rungs {
+        action {
+          action: "credit"
+          params { key: "amount" value: "-5" }
+        }
+      }
+    }
+  )pb");
+  EXPECT_THAT(
+      LintFor("negative-money", body),
+      ElementsAre(
+          Warning("negative-money", "ladder \"l\"", "is always -250"),
+          Warning("negative-money", "strike limit \"s\"", "is always -1")));
+}
+
 // --- money-outside-ladder ----------------------------------------------------
 
 constexpr absl::string_view kLadder = R"pb(
@@ -528,6 +599,29 @@ TEST(LintTest, RuleGrantingMoneyOutsideTheLaddersSituationIsFine) {
       recommend {
         action: "credit"
         params { key: "amount" value: "2000" }
+      }
+    }
+  )pb");
+  EXPECT_THAT(LintFor("money-outside-ladder", body), IsEmpty());
+}
+
+TEST(LintTest, UnreachableOrShadowedRulesAreNotAlsoMoneyOutsideALadder) {
+  std::string body = absl::StrCat(kUseAll, kLadder, R"pb(
+    rules {
+      id: "never"
+      when: "case.sentiment < -0.5 && case.sentiment > 0.5"
+      recommend {
+        action: "credit"
+        params { key: "amount" value: "2000" }
+      }
+    }
+    rules {
+      id: "when-never"
+      when: "case.sentiment < -0.5"
+      recommend {
+        action: "credit"
+        params { key: "amount" value: "2000" }
+        when: "case.sentiment > 0.0"
       }
     }
   )pb");
@@ -601,6 +695,25 @@ TEST(LintTest, UnknownNameInLintIgnoreIsAWarning) {
 
 // --- bounds
 // --------------------------------------------------------------------
+
+TEST(LintTest, ConstantsBeyondOneDecisionsBudgetAreNotCalledFailures) {
+  // Each condition builds a 40 KiB string from constants; together they
+  // build more than a decision's 64 MiB, which must not make the later
+  // ones look like failing conditions.
+  std::string body(kUseAll);
+  absl::StrAppend(&body,
+                  "definitions { name: \"d0\" expr: \"'abcdefghij'\" }\n");
+  for (int i = 1; i <= 12; ++i) {
+    absl::StrAppend(&body, "definitions { name: \"d", i, "\" expr: \"d", i - 1,
+                    " + d", i - 1, "\" }\n");
+  }
+  for (int i = 0; i < 2000; ++i) {
+    absl::StrAppend(&body, "rules { id: \"r", i, "\" when: \"size(d12 + '", i,
+                    "') > 0 && case.our_fault\" recommend { action: "
+                    "\"reply\" } }\n");
+  }
+  EXPECT_THAT(Lint(body), IsEmpty());
+}
 
 TEST(LintTest, ShadowChecksStopAtThePairLimitWithOneWarning) {
   // 40 final rules above 30000 rules is 1.2M pairs, over the limit.
