@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <map>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,8 +14,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "src/engine/decision_outcomes.h"
 #include "tact/batch.h"
-#include "tact/codes.h"
 #include "tact/engine.h"
 
 namespace tact {
@@ -52,38 +51,12 @@ struct CaseRecord {
   DecisionFacts base;
 };
 
-// Load-time facts about one policy used to classify its decisions.
-struct PolicyFacts {
-  std::set<std::string> strike_warning_actions;
-  std::set<std::string> strike_limit_actions;
-  std::map<std::string, std::string> amount_param;  // action -> param
-  std::string currency;
-};
-
-PolicyFacts FactsOf(const v1::Policy& policy) {
-  PolicyFacts facts;
-  facts.currency = policy.currency();
-  for (const auto& strike : policy.strike_limits()) {
-    for (const auto& rec : strike.warning()) {
-      facts.strike_warning_actions.insert(rec.action());
-    }
-    for (const auto& rec : strike.at_limit()) {
-      facts.strike_limit_actions.insert(rec.action());
-    }
-  }
-  for (const auto& action : policy.actions()) {
-    if (!action.amount_param().empty()) {
-      facts.amount_param[action.id()] = action.amount_param();
-    }
-  }
-  return facts;
-}
-
 std::string SourceOf(const v1::Reason& reason) {
   return absl::StrCat(reason.source_kind(), " ", reason.source_id());
 }
 
-DecisionFacts Extract(const v1::Decision& decision, const PolicyFacts& policy) {
+DecisionFacts Extract(const v1::Decision& decision,
+                      const internal::OutcomeClassifier& policy) {
   DecisionFacts f;
   for (const v1::RecommendedAction& a : decision.actions()) {
     f.actions.push_back(a.action());
@@ -93,22 +66,13 @@ DecisionFacts Extract(const v1::Decision& decision, const PolicyFacts& policy) {
       if (std::find(sources.begin(), sources.end(), source) == sources.end()) {
         sources.push_back(std::move(source));
       }
-      if (r.source_kind() == Name(SourceKind::kStrikeLimit)) {
-        if (policy.strike_limit_actions.count(a.action())) {
-          f.strike_out = true;
-        } else if (policy.strike_warning_actions.count(a.action())) {
-          f.strike_warning = true;
-        }
-      }
     }
     f.sources.push_back(absl::StrJoin(sources, ", "));
-    if (!a.playbook_stage().empty()) f.stages.push_back(a.playbook_stage());
     if (a.beyond_contract()) {
       int64_t cost = 0;
-      auto param = policy.amount_param.find(a.action());
-      if (param != policy.amount_param.end()) {
+      if (const std::string* param = policy.AmountParam(a.action())) {
         for (const v1::Param& p : a.params()) {
-          if (p.name() == param->second &&
+          if (p.name() == *param &&
               p.value().kind_case() == v1::Value::kIntValue) {
             cost = p.value().int_value();
           }
@@ -123,21 +87,20 @@ DecisionFacts Extract(const v1::Decision& decision, const PolicyFacts& policy) {
   for (const v1::BlockedAction& b : decision.blocked()) {
     f.blocked.emplace_back(b.action(), b.code());
     f.blocked_by.push_back(SourceOf(b.blocked_by()));
-    if (b.code() == Name(BlockedCode::kBudgetExhausted))
-      f.budget_exhausted = true;
-    if (b.code() == Name(BlockedCode::kStrikeLimit)) f.strike_out = true;
   }
-  if (f.strike_out) f.strike_warning = false;
-  for (const v1::Effect& e : decision.effects()) {
-    if (e.kind() == Name(EffectKind::kGoodwill)) f.goodwill += e.amount();
-    if (e.kind() == Name(EffectKind::kStrike)) f.strike_recorded = true;
-    if (e.kind() == Name(EffectKind::kRungOffered))
-      f.rungs.emplace_back(e.ref(), e.step());
+  internal::DecisionOutcomes o =
+      policy.Classify(decision, /*count_needs_approval=*/false);
+  f.goodwill = o.goodwill;
+  f.budget_exhausted = !o.budget_exhausted.empty();
+  f.strike_out = !o.strikes_at_limit.empty();
+  // A decision at one limit is not also warned of another.
+  f.strike_warning = !f.strike_out && !o.strike_warnings.empty();
+  f.strike_recorded = !o.strikes_recorded.empty();
+  f.rungs = std::move(o.rungs);
+  for (internal::StagedAction& staged : o.stages) {
+    f.stages.push_back(std::move(staged.stage));
   }
-  for (const v1::Flag& flag : decision.flags()) {
-    if (flag.code() == Name(FlagCode::kRecoveryWindowMissed))
-      f.window_missed = true;
-  }
+  f.window_missed = !o.windows_missed.empty();
   return f;
 }
 
@@ -237,9 +200,10 @@ std::string FirstLine(absl::string_view message) {
 Simulation Simulate(const Engine& policy, const Engine* baseline,
                     absl::Span<const SimulationCase> cases,
                     const SimulationOptions& options) {
-  const PolicyFacts main_facts = FactsOf(policy.policy());
-  const PolicyFacts base_facts =
-      baseline != nullptr ? FactsOf(baseline->policy()) : PolicyFacts{};
+  const internal::OutcomeClassifier main_facts(policy.policy());
+  const internal::OutcomeClassifier base_facts(
+      baseline != nullptr ? baseline->policy()
+                          : v1::Policy::default_instance());
   BatchOptions batch_options;
   batch_options.decide.authority = options.authority;
   batch_options.decide.deadline = options.deadline;
@@ -286,12 +250,12 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
   Simulation sim;
   sim.summary.policy_name = policy.policy().name();
   sim.summary.policy_version = policy.policy().version();
-  sim.summary.currency = main_facts.currency;
+  sim.summary.currency = policy.policy().currency();
   sim.has_baseline = baseline != nullptr;
   if (baseline != nullptr) {
     sim.baseline.policy_name = baseline->policy().name();
     sim.baseline.policy_version = baseline->policy().version();
-    sim.baseline.currency = base_facts.currency;
+    sim.baseline.currency = baseline->policy().currency();
   }
   sim.lines = static_cast<int64_t>(cases.size());
   for (size_t i = 0; i < records.size(); ++i) {
