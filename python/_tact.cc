@@ -37,6 +37,7 @@
 #include "dict_context.h"
 #include "tact/batch.h"
 #include "tact/codes.h"
+#include "tact/coverage.h"
 #include "tact/simulation.h"
 #include "tact/tact.h"
 
@@ -467,6 +468,73 @@ py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
   return out;
 }
 
+py::dict CoverageItemToPython(const CoverageItem& item) {
+  py::dict out;
+  out["id"] = DecodeReplacing(item.id);
+  out["step"] = item.step;
+  out["outcome"] = item.outcome;
+  out["label"] = DecodeReplacing(item.label);
+  out["decisions"] = item.decisions;
+  return out;
+}
+
+py::list CoverageItemsToPython(const std::vector<CoverageItem>& items) {
+  py::list out;
+  for (const CoverageItem& item : items) out.append(CoverageItemToPython(item));
+  return out;
+}
+
+// A CoverageReport as the dict python/tact/coverage.py returns: percentages
+// as floats of one decimal.
+py::dict CoverageToPython(const CoverageReport& report) {
+  py::dict categories;
+  for (const CategoryCoverage& cat : report.categories) {
+    py::dict c;
+    c["reached"] = CoverageItemsToPython(cat.reached);
+    c["not_reached"] = CoverageItemsToPython(cat.not_reached);
+    c["unknown"] = CoverageItemsToPython(cat.unknown);
+    c["reached_count"] = cat.reached_count;
+    c["total"] = cat.total;
+    c["percent"] = static_cast<double>(cat.percent_tenths) / 10;
+    const absl::string_view name = Name(cat.category);
+    categories[py::str(name.data(), name.size())] = c;
+  }
+  py::dict out;
+  out["policy_name"] = DecodeReplacing(report.policy_name);
+  out["policy_version"] = DecodeReplacing(report.policy_version);
+  out["decisions"] = report.decisions;
+  out["untraced_decisions"] = report.untraced_decisions;
+  out["reached_count"] = report.reached_count;
+  out["total"] = report.total;
+  out["percent"] = static_cast<double>(report.percent_tenths) / 10;
+  out["categories"] = categories;
+  return out;
+}
+
+// tact::PolicyCoverage for python/tact/coverage.py. Thread-compatible, as
+// the C++ class: the Python side holds the GIL around every call.
+class PyCoverage {
+ public:
+  explicit PyCoverage(const PyEngine& engine) : coverage_(engine.engine()) {}
+
+  // None, or the error message when the decision is another policy's.
+  py::object Add(const DecisionMessage& decision) {
+    absl::Status status = coverage_.Add(decision.decision());
+    if (status.ok()) return py::none();
+    return DecodeReplacing(std::string(status.message()));
+  }
+  py::dict Report() const { return CoverageToPython(coverage_.Report()); }
+  py::str Format() const {
+    return DecodeReplacing(FormatCoverage(coverage_.Report()));
+  }
+  bool Meets(double min_percent) const {
+    return MeetsCoverage(coverage_.Report(), min_percent);
+  }
+
+ private:
+  PolicyCoverage coverage_;
+};
+
 }  // namespace
 }  // namespace tact::python
 
@@ -585,6 +653,32 @@ PYBIND11_MODULE(_tact, m) {
             return py::bytes(bytes);
           },
           "The context in protobuf wire format.");
+  py::class_<tp::PyCoverage>(
+      m, "Coverage",
+      "tact::PolicyCoverage: what decisions of one policy reached.")
+      .def(py::init<const PyEngine&>(), py::arg("engine"))
+      .def("add", &tp::PyCoverage::Add, py::arg("decision"),
+           "Counts a DecisionMessage. Returns None, or the error message when "
+           "it is another policy's decision (nothing counted).")
+      .def("report", &tp::PyCoverage::Report,
+           "tact::CoverageReport as a dict (percentages as floats).")
+      .def("format", &tp::PyCoverage::Format, "tact::FormatCoverage.")
+      .def("meets", &tp::PyCoverage::Meets, py::arg("min_percent"),
+           "tact::MeetsCoverage.");
+  m.def(
+      "parse_coverage_percent",
+      [](const std::string& text) -> py::object {
+        absl::StatusOr<double> percent = tact::ParseCoveragePercent(text);
+        if (!percent.ok()) {
+          return py::make_tuple(
+              false,
+              tp::DecodeReplacing(std::string(percent.status().message())));
+        }
+        return py::make_tuple(true, *percent);
+      },
+      py::arg("text"),
+      "tact::ParseCoveragePercent. Returns (True, percent) or (False, error "
+      "message).");
   py::class_<tp::DecisionMessage, std::shared_ptr<tp::DecisionMessage>>(
       m, "DecisionMessage", "The C++ tact.v1.Decision behind a tact.Decision.")
       .def("to_json", &tp::DecisionMessage::ToJson, py::arg("pretty"),

@@ -15,6 +15,7 @@ and decide_many() release the GIL. See docs/python.md.
 # the generated *_pb2 modules then reuse under protobuf's C++ runtime.
 from . import _tact  # noqa: F401  (imported for its side effect too)
 from . import codes
+from .coverage import Coverage
 from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
                        RecommendedAction, RuleTrace)
 from .engine import Engine
@@ -24,7 +25,8 @@ from .errors import (CancelledError, ContextError, DeadlineExceededError,
 __version__ = "0.1.0"
 
 __all__ = [
-    "BlockedAction", "CancelledError", "ContextError", "DeadlineExceededError",
+    "BlockedAction", "CancelledError", "ContextError", "Coverage",
+    "DeadlineExceededError",
     "Decision", "Diagnostic", "Effect",
     "Engine", "Flag", "PolicyError", "Reason", "RecommendedAction",
     "ResourceExhaustedError", "RuleTrace", "TactError", "codes",
