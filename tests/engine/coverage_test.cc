@@ -503,6 +503,52 @@ TEST(PolicyCoverageTest, APolicyDeclaringNothingToReachIsFullyCovered) {
             "budgets 0/0 (none declared)\n");
 }
 
+// A limit with only `suppress` has one item, at_limit, reached by its
+// strike_limit block; no warning or strike item (nothing could show them).
+TEST(PolicyCoverageTest, AStrikeLimitIsAtItsLimitWhenItsHoldBlocks) {
+  std::unique_ptr<const Engine> engine = MustCompile(R"pb(
+    name: "holds"
+    version: "1"
+    currency: "USD"
+    entitlements { tier: "standard" default: true }
+    actions { id: "credit" title: "Credit" }
+    rules {
+      id: "credit_always"
+      recommend { action: "credit" }
+    }
+    strike_limits {
+      id: "abuse"
+      counts: "e.kind == \"abuse\""
+      window: "30d"
+      limit: 1
+      suppress: "credit"
+    }
+  )pb");
+  ASSERT_NE(engine, nullptr);
+  auto report = [&](const std::string& history) {
+    absl::StatusOr<v1::Context> context = ContextFromJson(
+        absl::StrCat(R"({"now":"2026-03-10T12:00:00Z","customer":{"id":"c"},)",
+                     R"("case":{"id":"k"},"history":[)", history, "]}"));
+    EXPECT_TRUE(context.ok()) << context.status();
+    PolicyCoverage coverage(*engine);
+    DecideOptions options;
+    options.trace = true;
+    EXPECT_TRUE(
+        coverage.Add(::tact::testing::MustDecide(*engine, *context, options))
+            .ok());
+    return Category(coverage.Report(), CoverageCategory::kStrikeLimits);
+  };
+  const CategoryCoverage below = report("");
+  EXPECT_THAT(Labels(below.not_reached),
+              ElementsAre("strike_limit \"abuse\" at_limit"));
+  EXPECT_THAT(below.reached, IsEmpty());
+  const CategoryCoverage at =
+      report(R"({"at":"2026-03-01T12:00:00Z","kind":"abuse"})");
+  EXPECT_THAT(Labels(at.reached),
+              ElementsAre("strike_limit \"abuse\" at_limit"));
+  EXPECT_THAT(at.not_reached, IsEmpty());
+}
+
 TEST_F(CoverageTest, ADecisionOfAnotherPolicyIsRefusedAndNotCounted) {
   std::unique_ptr<const Engine> other =
       MustCompile(std::string(kPolicy).replace(
