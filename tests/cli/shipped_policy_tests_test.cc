@@ -15,6 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -47,22 +48,22 @@ TEST(ShippedPolicyTestsTest, EverySuitePasses) {
     ASSERT_TRUE(fs::exists(suite));
     TactRun run = RunTact(std::string("test ") + suite);
     EXPECT_EQ(run.exit_code, kOk) << run.out << run.err;
-    EXPECT_THAT(run.out, HasSubstr(" passed, 0 failed"));
+    EXPECT_THAT(run.out, HasSubstr(std::string("PASS ") + suite + ":"));
+    EXPECT_THAT(run.out, Not(HasSubstr("FAIL ")));
+    EXPECT_THAT(run.out, ContainsRegex("[1-9][0-9]* passed, 0 failed\n$"));
   }
 }
 
-// The command README and CI run: every suite under examples/ at once.
+// Every suite under examples/ at once, as the docs run them: each shipped
+// suite is found and its cases pass.
 TEST(ShippedPolicyTestsTest, TheExamplesDirectoryPasses) {
   TactRun run = RunTact("test examples/");
   EXPECT_EQ(run.exit_code, kOk) << run.out << run.err;
-  EXPECT_THAT(run.out, HasSubstr(" passed, 0 failed"));
-  // Each suite's cases ran: one case name from each.
-  for (const char* name : {"same_standard_for_everyone",
-                           "unhappy_customer_ladder_one_rung_at_a_time",
-                           "ticket_life_apology_first_then_one_rung_at_a_time",
-                           "three_strikes_across_chats"}) {
-    EXPECT_THAT(run.out, HasSubstr(name));
+  for (const char* suite : kShippedSuites) {
+    EXPECT_THAT(run.out, HasSubstr(std::string("PASS ") + suite + ":"));
   }
+  EXPECT_THAT(run.out, Not(HasSubstr("FAIL ")));
+  EXPECT_THAT(run.out, ContainsRegex("[1-9][0-9]* passed, 0 failed\n$"));
 }
 
 // A copy of the service playbook and its suite (with the contexts it reads,
@@ -106,11 +107,18 @@ TEST(ShippedPolicyTestsTest, ChangingAnAmountFailsTheCasesThatPinIt) {
       "params { key: \"amount\" value: \"1600\" }");
   TactRun run = RunTact("test '" + suite.string() + "'");
   EXPECT_EQ(run.exit_code, kFailure) << run.out << run.err;
-  EXPECT_THAT(run.out, HasSubstr("unhappy_customer_ladder_one_rung_at_a_time"));
+  const std::string fail = "FAIL " + suite.string() + ":";
   EXPECT_THAT(run.out,
-              HasSubstr("second_rung_context_offers_the_small_credit"));
-  EXPECT_THAT(run.out, HasSubstr("1600"));
-  EXPECT_THAT(run.out, Not(HasSubstr(" passed, 0 failed")));
+              HasSubstr(fail + "unhappy_customer_ladder_one_rung_at_a_time\n"));
+  EXPECT_THAT(
+      run.out,
+      HasSubstr(fail + "second_rung_context_offers_the_small_credit\n"));
+  EXPECT_THAT(
+      run.out,
+      HasSubstr("param goodwill_credit.amount: expected 1500, got 1600"));
+  EXPECT_THAT(run.out, HasSubstr("PASS " + suite.string() +
+                                 ":contracted_standard_for_everyone\n"));
+  EXPECT_THAT(run.out, ContainsRegex("[0-9]+ passed, [1-9][0-9]* failed\n$"));
 }
 
 // A rule change: the fraud hold no longer stops the rules below it.
@@ -120,8 +128,9 @@ TEST(ShippedPolicyTestsTest, DroppingFinalFromTheFraudHoldFailsItsCase) {
                                              "  priority: 100\n");
   TactRun run = RunTact("test '" + suite.string() + "'");
   EXPECT_EQ(run.exit_code, kFailure) << run.out << run.err;
-  EXPECT_THAT(run.out, HasSubstr("fraud_hold_stops_everything"));
-  EXPECT_THAT(run.out, Not(HasSubstr(" passed, 0 failed")));
+  EXPECT_THAT(run.out, HasSubstr("FAIL " + suite.string() +
+                                 ":fraud_hold_stops_everything\n"));
+  EXPECT_THAT(run.out, ContainsRegex("[0-9]+ passed, [1-9][0-9]* failed\n$"));
 }
 
 }  // namespace
