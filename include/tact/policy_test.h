@@ -55,11 +55,11 @@ struct PolicyTestOptions {
   int64_t max_file_bytes = int64_t{64} << 20;
   // Most cases in one suite. Default: 10000.
   int max_cases = 10000;
-  // Most steps in one case. Default: 10000.
-  int max_steps = 10000;
+  // Most steps in one case. Default: 1000.
+  int max_steps = 1000;
   // Most decisions in one suite (a case without steps is one, a timeline
-  // one per step). Every decision is kept, with its trace. Default: 100000.
-  int64_t max_decisions = 100000;
+  // one per step). Every decision is kept, with its trace. Default: 10000.
+  int64_t max_decisions = 10000;
   // A suite over one of these fails to load with ResourceExhausted naming
   // the limit, e.g. "suite.test.textproto: 20000 cases; the limit is 10000
   // (PolicyTestOptions::max_cases)". The policy is compiled with
