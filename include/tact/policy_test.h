@@ -11,7 +11,9 @@
 //   }
 //   for (const tact::PolicyTestCaseResult& c : suite.cases) {
 //     std::cout << (c.passed ? "PASS " : "FAIL ") << c.name << "\n";
-//     for (const std::string& line : c.failures) std::cout << "  " << line;
+//     for (const std::string& line : c.failures) {
+//       std::cout << "  " << line << "\n";
+//     }
 //   }
 //
 // A suite names its policy (relative to the suite file; by default the
@@ -26,7 +28,8 @@
 // suite's decisions (e.g. into coverage of rules and constructs).
 //
 // Runs are deterministic: the same files give the same results, failure
-// lines included, byte for byte.
+// lines included, byte for byte. The result types are thread-compatible
+// values.
 #ifndef TACT_POLICY_TEST_H_
 #define TACT_POLICY_TEST_H_
 
