@@ -11,7 +11,9 @@
 //   }
 //   for (const tact::PolicyTestCaseResult& c : suite.cases) {
 //     std::cout << (c.passed ? "PASS " : "FAIL ") << c.name << "\n";
-//     for (const std::string& line : c.failures) std::cout << "  " << line;
+//     for (const std::string& line : c.failures) {
+//       std::cout << "  " << line << "\n";
+//     }
 //   }
 //
 // A suite names its policy (relative to the suite file; by default the
@@ -26,7 +28,8 @@
 // suite's decisions (e.g. into coverage of rules and constructs).
 //
 // Runs are deterministic: the same files give the same results, failure
-// lines included, byte for byte.
+// lines included, byte for byte. The result types are thread-compatible
+// values.
 #ifndef TACT_POLICY_TEST_H_
 #define TACT_POLICY_TEST_H_
 
@@ -55,11 +58,11 @@ struct PolicyTestOptions {
   int64_t max_file_bytes = int64_t{64} << 20;
   // Most cases in one suite. Default: 10000.
   int max_cases = 10000;
-  // Most steps in one case. Default: 10000.
-  int max_steps = 10000;
+  // Most steps in one case. Default: 1000.
+  int max_steps = 1000;
   // Most decisions in one suite (a case without steps is one, a timeline
-  // one per step). Every decision is kept, with its trace. Default: 100000.
-  int64_t max_decisions = 100000;
+  // one per step). Every decision is kept, with its trace. Default: 10000.
+  int64_t max_decisions = 10000;
   // A suite over one of these fails to load with ResourceExhausted naming
   // the limit, e.g. "suite.test.textproto: 20000 cases; the limit is 10000
   // (PolicyTestOptions::max_cases)". The policy is compiled with

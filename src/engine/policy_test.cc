@@ -538,6 +538,9 @@ absl::StatusOr<std::string> PolicyPathOf(const fs::path& suite_path,
 
 struct LoadedCase {
   v1::Context start;
+  // "FILE:LINE:COL" of the case's `expect`, and of each step.
+  std::string expect_where;
+  std::vector<std::string> step_where;
 };
 
 struct LoadedSuite {
@@ -549,7 +552,6 @@ struct CaseLocations {
   std::string self;
   std::string context_file;
   std::string expect;
-  std::vector<std::string> steps;
 };
 
 CaseLocations LocateCase(const Locator& locator,
@@ -746,21 +748,22 @@ absl::Status LoadSuite(const std::string& path,
     if (!c.has_expect() && c.steps().empty()) {
       error(where.self, "expects nothing; give it `expect` or `steps`");
     }
+    LoadedCase& out = loaded.cases.emplace_back();
+    out.expect_where = where.expect;
     if (c.has_expect()) {
       CheckExpectShape(c.expect(),
                        absl::StrCat(where.expect, ": ", label, ": "), errors);
     }
     for (int s = 0; s < c.steps_size(); ++s) {
+      out.step_where.push_back(StepLocation(locator, tree, i, s, where.self));
       if (c.steps(s).has_expect()) {
-        CheckExpectShape(
-            c.steps(s).expect(),
-            absl::StrCat(StepLocation(locator, tree, i, s, where.self), ": ",
-                         label, " step ", s + 1, ": "),
-            errors);
+        CheckExpectShape(c.steps(s).expect(),
+                         absl::StrCat(out.step_where.back(), ": ", label,
+                                      " step ", s + 1, ": "),
+                         errors);
       }
     }
 
-    LoadedCase& out = loaded.cases.emplace_back();
     switch (c.start_case()) {
       case v1::PolicyTestCase::kContext:
         out.start = c.context();
@@ -799,8 +802,8 @@ absl::Status LoadSuite(const std::string& path,
 
 // Expected action ids the policy does not define: typos that would
 // otherwise pass silently (an `excludes` of a misspelt id always holds).
-absl::Status CheckActionIds(const std::string& path,
-                            const v1::PolicyTestSuite& suite,
+absl::Status CheckActionIds(const v1::PolicyTestSuite& suite,
+                            const LoadedSuite& loaded,
                             const v1::Policy& policy) {
   std::set<std::string> known;
   for (const v1::Action& a : policy.actions()) known.insert(a.id());
@@ -810,17 +813,21 @@ absl::Status CheckActionIds(const std::string& path,
     ExpectedActionIds(e, ids);
     for (const auto& [field, id] : ids) {
       if (!id.empty() && known.count(id) == 0) {
-        errors.push_back(absl::StrCat(path, ": ", where, ": ", field, ": ",
-                                      Quoted(id),
+        errors.push_back(absl::StrCat(where, ": ", field, ": ", Quoted(id),
                                       " is not an action of the policy"));
       }
     }
   };
-  for (const v1::PolicyTestCase& c : suite.cases()) {
+  for (int i = 0; i < suite.cases_size(); ++i) {
+    const v1::PolicyTestCase& c = suite.cases(i);
+    const LoadedCase& where = loaded.cases[i];
     const std::string label = absl::StrCat("case ", Quoted(c.name()));
-    if (c.has_expect()) check(c.expect(), label);
+    if (c.has_expect()) {
+      check(c.expect(), absl::StrCat(where.expect_where, ": ", label));
+    }
     for (int s = 0; s < c.steps_size(); ++s) {
-      check(c.steps(s).expect(), absl::StrCat(label, " step ", s + 1));
+      check(c.steps(s).expect(),
+            absl::StrCat(where.step_where[s], ": ", label, " step ", s + 1));
     }
   }
   if (!errors.empty()) return Error(absl::StatusCode::kInvalidArgument, errors);
@@ -971,7 +978,7 @@ PolicyTestSuiteResult RunPolicyTestFile(absl::string_view path,
     return result;
   }
   result.status =
-      CheckActionIds(result.file, result.suite, compiled.engine->policy());
+      CheckActionIds(result.suite, loaded, compiled.engine->policy());
   if (!result.status.ok()) return result;
   result.engine = std::move(compiled.engine);
 

@@ -369,8 +369,8 @@ TEST(PolicyTestLoadTest, UnknownBlockedCodeAndActionAreErrors) {
       LoadError("action.test.textproto",
                 absl::StrCat("cases { name: \"a\"", kContext,
                              "expect { excludes: \"goodwil_credit\" } }\n")),
-      HasSubstr("case \"a\": excludes: \"goodwil_credit\" is not an action of "
-                "the policy"));
+      HasSubstr("action.test.textproto:8:1: case \"a\": excludes: "
+                "\"goodwil_credit\" is not an action of the policy"));
 }
 
 TEST(PolicyTestLoadTest, PolicyThatDoesNotCompileFailsTheSuite) {
@@ -434,6 +434,16 @@ TEST(PolicyTestLoadTest, LimitsFailFastNamingTheLimit) {
   options = {};
   suite = RunPolicyTestFile(path, options);  // within every default
   EXPECT_TRUE(suite.status.ok()) << suite.status;
+
+  // A timeline of thousands of steps fails to load at the default limit.
+  std::string steps;
+  for (int i = 0; i < 1001; ++i) absl::StrAppend(&steps, "steps { }\n");
+  suite = RunPolicyTestFile(WriteSuite(
+      "long.test.textproto",
+      absl::StrCat("cases { name: \"long\"", kContext, steps, "}\n")));
+  EXPECT_EQ(suite.status.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(suite.status.message(),
+              HasSubstr("1001 steps; the limit is 1000"));
 }
 
 TEST(PolicyTestLoadTest, DecideErrorFailsTheCaseNotTheSuite) {
