@@ -38,6 +38,7 @@
 #include "tact/batch.h"
 #include "tact/codes.h"
 #include "tact/coverage.h"
+#include "tact/policy_test.h"
 #include "tact/simulation.h"
 #include "tact/tact.h"
 
@@ -736,6 +737,73 @@ PYBIND11_MODULE(_tact, m) {
       py::arg("decision"), py::arg("pretty"),
       "tact::DecisionToJson of wire-format decision bytes; None if they do "
       "not parse.");
+  // tact/policy_test.h: `tact test` from Python (tact.testing).
+  m.def(
+      "find_policy_test_files",
+      [](const std::string& path) {
+        absl::StatusOr<std::vector<std::string>> files;
+        {
+          py::gil_scoped_release release;
+          files = tact::FindPolicyTestFiles(path);
+        }
+        if (!files.ok()) {
+          return py::make_tuple(
+              false,
+              tp::DecodeReplacing(std::string(files.status().message())));
+        }
+        py::list out;
+        for (const std::string& f : *files) out.append(tp::DecodeReplacing(f));
+        return py::make_tuple(true, out);
+      },
+      py::arg("path"),
+      "tact::FindPolicyTestFiles. Returns (True, [file]) or (False, error "
+      "message).");
+  m.def(
+      "run_policy_test_file",
+      [](const std::string& path, const std::string& authority) {
+        tact::PolicyTestOptions options;
+        options.authority = authority;
+        tact::PolicyTestSuiteResult suite;
+        {
+          py::gil_scoped_release release;
+          suite = tact::RunPolicyTestFile(path, options);
+        }
+        py::dict out;
+        out["file"] = tp::DecodeReplacing(suite.file);
+        out["policy_file"] = tp::DecodeReplacing(suite.policy_file);
+        out["error"] = suite.status.ok()
+                           ? py::object(py::none())
+                           : py::object(tp::DecodeReplacing(
+                                 std::string(suite.status.message())));
+        out["engine"] =
+            suite.engine == nullptr
+                ? py::object(py::none())
+                : py::cast(std::make_shared<tp::PyEngine>(suite.engine));
+        py::list cases;
+        for (tact::PolicyTestCaseResult& c : suite.cases) {
+          py::dict one;
+          one["name"] = tp::DecodeReplacing(c.name);
+          one["description"] = tp::DecodeReplacing(c.description);
+          one["passed"] = c.passed;
+          py::list failures;
+          for (const std::string& line : c.failures) {
+            failures.append(tp::DecodeReplacing(line));
+          }
+          one["failures"] = failures;
+          py::list decisions;
+          for (tact::v1::Decision& d : c.decisions) {
+            decisions.append(tp::DecisionToPython(std::move(d)));
+          }
+          one["decisions"] = decisions;
+          cases.append(one);
+        }
+        out["cases"] = cases;
+        return out;
+      },
+      py::arg("path"), py::arg("authority"),
+      "tact::RunPolicyTestFile, GIL released. Returns {file, policy_file, "
+      "error (str or None), engine (Engine or None), cases: [{name, "
+      "description, passed, failures, decisions}]}.");
   m.def(
       "context_from_json",
       [](const std::string& json) {

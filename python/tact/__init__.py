@@ -21,6 +21,7 @@ from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
 from .engine import Engine
 from .errors import (CancelledError, ContextError, DeadlineExceededError,
                      Diagnostic, PolicyError, ResourceExhaustedError, TactError)
+from . import testing  # noqa: E402  (tact.testing: policy tests)
 
 __version__ = "0.1.0"
 
@@ -29,5 +30,5 @@ __all__ = [
     "DeadlineExceededError",
     "Decision", "Diagnostic", "Effect",
     "Engine", "Flag", "PolicyError", "Reason", "RecommendedAction",
-    "ResourceExhaustedError", "RuleTrace", "TactError", "codes",
+    "ResourceExhaustedError", "RuleTrace", "TactError", "codes", "testing",
 ]

@@ -12,8 +12,9 @@ inline constexpr int kExitFailure = 1;
 // The command line was bad: unknown subcommand or flag, missing argument.
 inline constexpr int kExitUsage = 2;
 // The output could not be written (standard output on a full disk, a closed
-// pipe, `> /dev/full`): what was asked may have been done, but its result
-// was lost. Checked after the last write and a flush; stderr says so.
+// pipe, `> /dev/full`), or the report `tact test --junit=FILE` was asked
+// to write: what was asked may have been done, but its result was lost.
+// Checked after the last write and a flush; stderr says so.
 inline constexpr int kExitOutputFailed = 3;
 
 }  // namespace tact::cli

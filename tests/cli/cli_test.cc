@@ -496,5 +496,140 @@ TEST(CliSimulateTest, ACasesLineOverTheContextLimitIsAnErrorNamingTheLine) {
   std::remove(at.c_str());
 }
 
+// --- tact test (issue 15) ----------------------------------------------------
+
+constexpr char kTestData[] = "tests/data/policy_test";
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>());
+}
+
+TEST(CliTestCommandTest, PassingSuitePrintsOneLinePerCaseAndExitsZero) {
+  TactRun run =
+      RunTact(std::string("test ") + kTestData + "/case_life.test.textproto");
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_EQ(run.out,
+            "PASS tests/data/policy_test/case_life.test.textproto:"
+            "unhappy_first_rung\n"
+            "PASS tests/data/policy_test/case_life.test.textproto:"
+            "second_strike_is_warned\n"
+            "PASS tests/data/policy_test/case_life.test.textproto:"
+            "credit_after_two_hours\n"
+            "PASS tests/data/policy_test/case_life.test.textproto:"
+            "bot_sends_the_callback_for_approval\n"
+            "4 passed, 0 failed\n");
+  EXPECT_THAT(run.err, IsEmpty());
+}
+
+TEST(CliTestCommandTest, FailingCasePrintsItsDiffIndentedAndExitsOne) {
+  TactRun run = RunTact(std::string("test ") + kTestData + "/failing");
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.out,
+              HasSubstr("PASS tests/data/policy_test/failing/"
+                        "failing.test.textproto:passes\n"
+                        "FAIL tests/data/policy_test/failing/"
+                        "failing.test.textproto:wrong_actions\n"
+                        "    actions: expected [reply, explain_problem], got "
+                        "[explain_problem, reply]\n"
+                        "    missing blocked goodwill_credit "
+                        "(budget_exhausted); got blocked: []\n"));
+  // A timeline's lines name the step that differed.
+  EXPECT_THAT(run.out,
+              HasSubstr("FAIL tests/data/policy_test/failing/"
+                        "failing.test.textproto:wrong_amount_in_a_timeline\n"
+                        "    step 2 (Two hours later): param "
+                        "goodwill_credit.amount: expected 2000, got 1500\n"));
+  EXPECT_THAT(run.out, ::testing::EndsWith("\n1 passed, 2 failed\n"));
+}
+
+TEST(CliTestCommandTest, BrokenSuiteIsOneFailureNamingWhere) {
+  TactRun run = RunTact(std::string("test ") + kTestData + "/broken " +
+                        kTestData + "/case_life.test.textproto");
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.out,
+              StartsWith("FAIL tests/data/policy_test/broken/"
+                         "unknown_field.test.textproto (the suite did not "
+                         "load)\n    tests/data/policy_test/broken/"
+                         "unknown_field.test.textproto:10:3: "));
+  EXPECT_THAT(run.out, ::testing::EndsWith("\n4 passed, 1 failed\n"));
+}
+
+TEST(CliTestCommandTest, DirectoryRunsEverySuiteBelowItSorted) {
+  TactRun run = RunTact(std::string("test ") + kTestData);
+  EXPECT_EQ(run.exit_code, kFailure);
+  const size_t broken = run.out.find("broken/unknown_field");
+  const size_t passing = run.out.find("case_life.test.textproto:");
+  const size_t failing = run.out.find("failing/failing.test.textproto:");
+  ASSERT_NE(failing, std::string::npos) << run.out;
+  EXPECT_LT(broken, passing);
+  EXPECT_LT(passing, failing);
+  EXPECT_THAT(run.out, ::testing::EndsWith("\n5 passed, 3 failed\n"));
+}
+
+TEST(CliTestCommandTest, MissingPathFailsAndUsageErrorsExitTwo) {
+  TactRun missing = RunTact(std::string("test ") + kTestData + "/nowhere");
+  EXPECT_EQ(missing.exit_code, kFailure);
+  EXPECT_THAT(missing.out, HasSubstr("no such file or directory"));
+  EXPECT_THAT(missing.out, ::testing::EndsWith("0 passed, 1 failed\n"));
+  TactRun none = RunTact("test");
+  EXPECT_EQ(none.exit_code, kUsage);
+  EXPECT_THAT(none.err, HasSubstr("no test file or directory given"));
+  TactRun flag = RunTact(std::string("test --junti=x ") + kTestData);
+  EXPECT_EQ(flag.exit_code, kUsage);
+  EXPECT_THAT(flag.err, HasSubstr("unknown flag '--junti=x'"));
+}
+
+TEST(CliTestCommandTest, AuthorityFlagOverridesEveryCase) {
+  TactRun run = RunTact(std::string("test --authority=robot ") + kTestData +
+                        "/case_life.test.textproto");
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.out, HasSubstr("decide failed: unknown authority \"robot\""));
+}
+
+TEST(CliTestCommandTest, JUnitReportHoldsEverySuiteAndFailure) {
+  const std::string path = ::testing::TempDir() + "policy_tests.xml";
+  TactRun run = RunTact(std::string("test --junit=") + path + " " + kTestData);
+  EXPECT_EQ(run.exit_code, kFailure);
+  const std::string xml = ReadAll(path);
+  EXPECT_THAT(xml, StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                              "<testsuites name=\"tact test\" tests=\"8\" "
+                              "failures=\"2\" errors=\"1\">\n"));
+  EXPECT_THAT(xml,
+              HasSubstr("  <testsuite name=\"tests/data/policy_test/"
+                        "case_life.test.textproto\" tests=\"4\" "
+                        "failures=\"0\" errors=\"0\">\n"
+                        "    <testcase classname=\"tests/data/policy_test/"
+                        "case_life.test.textproto\" name=\"unhappy_first_rung\""
+                        "/>\n"));
+  EXPECT_THAT(xml,
+              HasSubstr("name=\"wrong_actions\">\n"
+                        "      <failure message=\"actions: expected [reply, "
+                        "explain_problem], got [explain_problem, reply]\">"
+                        "actions: expected [reply, explain_problem], got "
+                        "[explain_problem, reply]&#10;missing blocked "
+                        "goodwill_credit (budget_exhausted); got blocked: "
+                        "[]</failure>\n"));
+  // The load error, with protobuf's quotes escaped.
+  EXPECT_THAT(xml, HasSubstr("name=\"(load)\">\n      <error message=\""
+                             "tests/data/policy_test/broken/"
+                             "unknown_field.test.textproto:10:3: Message type "
+                             "&quot;tact.v1.PolicyTestCase&quot; has no field "
+                             "named &quot;expct&quot;.\">"));
+  std::remove(path.c_str());
+}
+
+TEST(CliTestCommandTest, UnwritableJUnitFileIsAnOutputFailure) {
+  TactRun run = RunTact(std::string("test --junit=/nonexistent/dir/x.xml ") +
+                        kTestData + "/case_life.test.textproto");
+  EXPECT_EQ(run.exit_code, kOutputFailed);
+  EXPECT_THAT(run.err, HasSubstr("/nonexistent/dir/x.xml: error: cannot "
+                                 "write the JUnit report"));
+  TactRun full = RunTact(std::string("test ") + kTestData +
+                         "/case_life.test.textproto > /dev/full");
+  EXPECT_EQ(full.exit_code, kOutputFailed);
+}
+
 }  // namespace
 }  // namespace tact::cli::testing
