@@ -193,7 +193,8 @@ struct Simulation {
   // (summary.goodwill_total - baseline.goodwill_total), in minor units of
   // summary.currency.
   int64_t goodwill_delta = 0;
-  // Cases with a change that moves money (Change::money != 0), and cases
+  // Cases where money moved (goodwill changed, or the Change::money of one
+  // kind does not add up to zero in the case), and cases
   // whose recommended actions changed (actions_added, actions_removed or
   // order).
   int64_t money_changed_count = 0;
@@ -204,7 +205,7 @@ struct Simulation {
 enum class DiffGate {
   kNone,     // never fails
   kAny,      // any changed case
-  kMoney,    // a case with a change that moves money (money_changed_count)
+  kMoney,    // a case where money moved (money_changed_count)
   kActions,  // a case whose recommended actions or their order changed
              // (actions_changed_count)
 };

@@ -230,11 +230,15 @@ void AddChange(const CaseRecord& c, int64_t line,
   ++sim->changed_count;
   const std::vector<ChangeKind> kinds = internal::KindsOf(c.diff.changes);
   for (ChangeKind kind : kinds) ++sim->changes_by_kind[kind].cases;
-  bool money = false;
+  // Money moved when goodwill did or a kind's money does not net to zero
+  // in this case (a budget renamed removes and adds the same goodwill).
+  std::map<ChangeKind, int64_t> money_by_kind;
   for (const Change& change : c.diff.changes) {
     sim->changes_by_kind[change.kind].money += change.money;
-    if (change.money != 0) money = true;
+    money_by_kind[change.kind] += change.money;
   }
+  bool money = c.diff.goodwill_delta != 0;
+  for (const auto& [kind, amount] : money_by_kind) money |= amount != 0;
   if (money) ++sim->money_changed_count;
   for (ChangeKind kind : kinds) {
     if (kind == ChangeKind::kActionsAdded ||
