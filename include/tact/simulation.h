@@ -11,6 +11,17 @@
 //       tact::Simulate(*engine, /*baseline=*/nullptr, lines, options);
 //   std::cout << sim.summary.goodwill_total;  // minor units
 //
+//   // Against the policy in force today: what changed, by kind, and a gate.
+//   std::unique_ptr<const tact::Engine> today = ...;
+//   tact::Simulation diff = tact::Simulate(*engine, today.get(), lines);
+//   diff.changes_by_kind[tact::ChangeKind::kParams].money;  // minor units
+//   for (const tact::ChangedCase& c : diff.changed) {
+//     for (const tact::Change& change : c.changes) {
+//       std::cout << c.line << ": " << change.text << "\n";
+//     }  // e.g. "3: credit amount 1500 -> 1250 (-2.50 USD)"
+//   }
+//   if (tact::FailsGate(diff, tact::DiffGate::kMoney)) return 4;
+//
 // The cases are decided by DecideMany (tact/batch.h). The result depends
 // only on the engines and the cases, never on the number of threads: every
 // case is decided into its own slot, and the slots are folded into the

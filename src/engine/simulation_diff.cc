@@ -17,6 +17,9 @@
 
 namespace tact {
 
+static_assert(static_cast<int>(ChangeKind::kFlags) + 1 == kChangeKinds,
+              "kChangeKinds counts every ChangeKind");
+
 const char* ChangeKindName(ChangeKind kind) {
   switch (kind) {
     case ChangeKind::kActionsAdded:
