@@ -126,8 +126,9 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
     changes = max(0, min(2**31 - 1, math.ceil(max_listed_changes)))
     result = engine._impl.simulate(
         inputs, positions, authority or "", threads or 0, listed, timeout_ms,
-        None if baseline is None else baseline._impl, policy_label,
-        baseline_label, changes)
+        baseline=None if baseline is None else baseline._impl,
+        policy_label=policy_label, baseline_label=baseline_label,
+        max_listed_changes=changes)
     result["summary"] = _sorted(result["summary"])
     if "baseline" in result:
         result["baseline"] = _sorted(result["baseline"])
