@@ -575,6 +575,17 @@ TEST(CliSimulateDiffTest, FailOnNeedsABaselineAndAKnownKind) {
                                  "money or actions"));
 }
 
+TEST(CliSimulateDiffTest, TheSameFileTwiceIsLabelledByRole) {
+  TactRun run = SimulateDiff("base", "--fail-on=any");
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.out,
+              HasSubstr("with diff_small@1 "
+                        "(tests/data/simulate/diff/base.textproto) (policy) "
+                        "against baseline diff_small@1 "
+                        "(tests/data/simulate/diff/base.textproto) "
+                        "(baseline):"));
+}
+
 TEST(CliSimulateDiffTest, DifferentVersionsAreLabelledByNameAndVersionOnly) {
   TactRun run = RunTact(
       "simulate --policy=tests/data/simulate/policy.textproto "
