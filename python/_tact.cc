@@ -415,11 +415,63 @@ py::dict SummaryToPython(const SimulationSummary& s) {
   return out;
 }
 
+// The diff of a Simulation with a baseline as the dict of `tact simulate
+// --json`'s "changed" (keys as there).
+py::dict ChangedToPython(const Simulation& sim) {
+  auto strings = [](const std::vector<std::string>& v) {
+    py::list out;
+    for (const std::string& s : v) out.append(DecodeReplacing(s));
+    return out;
+  };
+  py::dict by_kind;
+  for (const auto& [kind, tally] : sim.changes_by_kind) {
+    py::dict t;
+    t["cases"] = tally.cases;
+    t["money"] = tally.money;
+    by_kind[ChangeKindName(kind)] = t;
+  }
+  py::list first;
+  for (const ChangedCase& c : sim.changed) {
+    py::list kinds, changes;
+    for (ChangeKind kind : c.kinds) kinds.append(ChangeKindName(kind));
+    for (const Change& change : c.changes) {
+      py::dict d;
+      d["kind"] = ChangeKindName(change.kind);
+      d["text"] = DecodeReplacing(change.text);
+      d["money"] = change.money;
+      changes.append(d);
+    }
+    py::dict d;
+    d["line"] = c.line;
+    d["case_id"] = DecodeReplacing(c.case_id);
+    d["before"] = strings(c.before);
+    d["after"] = strings(c.after);
+    d["reasons"] = strings(c.reasons);
+    d["kinds"] = kinds;
+    d["changes"] = changes;
+    d["goodwill_delta"] = c.goodwill_delta;
+    first.append(d);
+  }
+  py::dict out;
+  out["count"] = sim.changed_count;
+  out["policy_label"] = DecodeReplacing(sim.policy_label);
+  out["baseline_label"] = DecodeReplacing(sim.baseline_label);
+  out["goodwill_delta"] = sim.goodwill_delta;
+  out["money_changed"] = sim.money_changed_count;
+  out["actions_changed"] = sim.actions_changed_count;
+  out["by_kind"] = by_kind;
+  out["first"] = first;
+  return out;
+}
+
 // simulate(): tact::Simulate over decide_many()'s inputs, where encoding 3
-// is a case the Python side could not convert (payload: the message).
+// is a case the Python side could not convert (payload: the message); with
+// `baseline` (None: none), compared with it.
 py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
                   const std::string& authority, int threads,
-                  int max_listed_errors, int64_t timeout_ms) {
+                  int max_listed_errors, int64_t timeout_ms,
+                  const PyEngine* baseline, const std::string& policy_label,
+                  const std::string& baseline_label, int max_listed_changes) {
   const size_t n = inputs.size();
   if (positions.size() != n) {
     throw py::value_error("inputs and positions differ in length");
@@ -442,6 +494,9 @@ py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
   options.threads = threads;
   options.authority = authority;
   options.max_listed_errors = max_listed_errors;
+  options.max_listed_changes = max_listed_changes;
+  options.policy_label = policy_label;
+  options.baseline_label = baseline_label;
   options.deadline = Deadline(timeout_ms);
   SignalWatch watch;
   options.cancel = watch.flag();
@@ -449,7 +504,9 @@ py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
   Simulation sim;
   {
     py::gil_scoped_release release;
-    sim = tact::Simulate(self.engine(), nullptr, cases, options);
+    sim = tact::Simulate(self.engine(),
+                         baseline == nullptr ? nullptr : &baseline->engine(),
+                         cases, options);
   }
   watch.RethrowIfInterrupted();
   py::list first;
@@ -466,6 +523,10 @@ py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
   out["lines"] = sim.lines;
   out["errors"] = errors;
   out["summary"] = SummaryToPython(sim.summary);
+  if (sim.has_baseline) {
+    out["baseline"] = SummaryToPython(sim.baseline);
+    out["changed"] = ChangedToPython(sim);
+  }
   return out;
 }
 
@@ -583,11 +644,14 @@ PYBIND11_MODULE(_tact, m) {
       .def("simulate", &tp::Simulate, py::arg("inputs"), py::arg("positions"),
            py::arg("authority"), py::arg("threads"),
            py::arg("max_listed_errors"), py::arg("timeout_ms") = -1,
+           py::arg("baseline") = nullptr, py::arg("policy_label") = "",
+           py::arg("baseline_label") = "", py::arg("max_listed_changes") = 1000,
            "tact::Simulate over decide_many()'s inputs (encoding 3: a case "
            "that could not be converted, payload its message), case i "
-           "reported at positions[i]. Returns {\"lines\", \"errors\": "
-           "{\"count\", \"first\"}, \"summary\"} as `tact simulate "
-           "--json` (summary keys unsorted).")
+           "reported at positions[i], compared with `baseline` unless None. "
+           "Returns {\"lines\", \"errors\": {\"count\", \"first\"}, "
+           "\"summary\"} and with a baseline \"baseline\" and \"changed\", "
+           "as `tact simulate --json` (summary keys unsorted).")
       .def_property_readonly(
           "policy_name",
           [](const PyEngine& self) {

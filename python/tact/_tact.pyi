@@ -16,7 +16,10 @@ class Engine:
     # Encoding 3: a case that could not be converted, payload its message.
     def simulate(self, inputs: List[Tuple[int, Any]], positions: List[int],
                  authority: str, threads: int,
-                 max_listed_errors: int, timeout_ms: int = -1) -> dict: ...
+                 max_listed_errors: int, timeout_ms: int = -1,
+                 baseline: Optional["Engine"] = None, policy_label: str = "",
+                 baseline_label: str = "",
+                 max_listed_changes: int = 1000) -> dict: ...
     @property
     def policy_name(self) -> str: ...
     @property

@@ -16,6 +16,10 @@ inline constexpr int kExitUsage = 2;
 // to write: what was asked may have been done, but its result was lost.
 // Checked after the last write and a flush; stderr says so.
 inline constexpr int kExitOutputFailed = 3;
+// `tact simulate --baseline --fail-on=...`: the simulation ran and its diff
+// has a change of the kind the gate fails on (any, money, actions). The
+// output is complete; it lists the changes.
+inline constexpr int kExitDiffGate = 4;
 
 }  // namespace tact::cli
 

@@ -45,7 +45,8 @@ Commands:
 Run 'tact COMMAND --help' for a command's options.
 
 Exit status: 0 on success, 1 when the input has errors, 2 on a usage error,
-3 when the output cannot be written.
+3 when the output cannot be written, 4 when `simulate --fail-on` finds a
+change.
 )usage";
 
 int Run(const std::vector<std::string>& args, std::ostream& out,

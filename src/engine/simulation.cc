@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "src/engine/decision_outcomes.h"
+#include "src/engine/simulation_diff.h"
 #include "tact/batch.h"
 #include "tact/engine.h"
 
@@ -49,6 +50,7 @@ struct CaseRecord {
   int64_t lifetime_value = 0;
   DecisionFacts main;
   DecisionFacts base;
+  internal::DecisionDiff diff;  // with a baseline: base -> main
 };
 
 std::string SourceOf(const v1::Reason& reason) {
@@ -139,11 +141,6 @@ void Add(const CaseRecord& c, const DecisionFacts& f, SimulationSummary* s) {
   }
 }
 
-bool Changed(const DecisionFacts& before, const DecisionFacts& after) {
-  return before.actions != after.actions ||
-         before.needs_approval != after.needs_approval;
-}
-
 // Why `after` differs from `before`: actions added (and who added them),
 // removed (and what held them back, if anything did), sent for approval.
 std::vector<std::string> ChangeReasons(const DecisionFacts& before,
@@ -190,6 +187,62 @@ std::vector<std::string> ChangeReasons(const DecisionFacts& before,
   return reasons;
 }
 
+// Counts the changed case `c` (reported under `line`) into `sim`.
+void AddChange(const CaseRecord& c, int64_t line,
+               const SimulationOptions& options, Simulation* sim) {
+  ++sim->changed_count;
+  const std::vector<ChangeKind> kinds = internal::KindsOf(c.diff.changes);
+  for (ChangeKind kind : kinds) ++sim->changes_by_kind[kind].cases;
+  // Money moved when goodwill did or a kind's money does not net to zero
+  // in this case (a budget renamed removes and adds the same goodwill).
+  std::map<ChangeKind, int64_t> money_by_kind;
+  for (const Change& change : c.diff.changes) {
+    sim->changes_by_kind[change.kind].money += change.money;
+    money_by_kind[change.kind] += change.money;
+  }
+  bool money = c.diff.goodwill_delta != 0;
+  for (const auto& [kind, amount] : money_by_kind) money |= amount != 0;
+  if (money) ++sim->money_changed_count;
+  for (ChangeKind kind : kinds) {
+    if (kind == ChangeKind::kActionsAdded ||
+        kind == ChangeKind::kActionsRemoved || kind == ChangeKind::kOrder) {
+      ++sim->actions_changed_count;
+      break;
+    }
+  }
+  if (static_cast<int>(sim->changed.size()) < options.max_listed_changes) {
+    ChangedCase changed;
+    changed.line = line;
+    changed.case_id = c.case_id;
+    changed.before = c.base.actions;
+    changed.after = c.main.actions;
+    changed.reasons = ChangeReasons(c.base, c.main);
+    changed.changes = c.diff.changes;
+    changed.kinds = kinds;
+    changed.goodwill_delta = c.diff.goodwill_delta;
+    sim->changed.push_back(std::move(changed));
+  }
+}
+
+// The policies' labels: the options', else name@version, told apart by
+// " (policy)" and " (baseline)" when both are the same.
+void SetLabels(const SimulationOptions& options, Simulation* sim) {
+  sim->policy_label = options.policy_label;
+  sim->baseline_label = options.baseline_label;
+  const std::string policy =
+      absl::StrCat(sim->summary.policy_name, "@", sim->summary.policy_version);
+  const std::string baseline = absl::StrCat(sim->baseline.policy_name, "@",
+                                            sim->baseline.policy_version);
+  const bool same = policy == baseline;
+  if (sim->policy_label.empty()) {
+    sim->policy_label = same ? absl::StrCat(policy, " (policy)") : policy;
+  }
+  if (sim->baseline_label.empty()) {
+    sim->baseline_label =
+        same ? absl::StrCat(baseline, " (baseline)") : baseline;
+  }
+}
+
 std::string FirstLine(absl::string_view message) {
   size_t end = message.find('\n');
   return std::string(message.substr(0, end));
@@ -202,6 +255,11 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
                     const SimulationOptions& options) {
   const internal::OutcomeClassifier main_facts(policy.policy());
   const internal::OutcomeClassifier base_facts(
+      baseline != nullptr ? baseline->policy()
+                          : v1::Policy::default_instance());
+  const internal::AmountParams main_amounts =
+      internal::AmountParamsOf(policy.policy());
+  const internal::AmountParams base_amounts = internal::AmountParamsOf(
       baseline != nullptr ? baseline->policy()
                           : v1::Policy::default_instance());
   BatchOptions batch_options;
@@ -240,6 +298,9 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
                         before.status());
           }
           record.base = Extract(*before, base_facts);
+          record.diff =
+              internal::DiffDecisions(*before, base_amounts, *decision,
+                                      main_amounts, policy.policy().currency());
         }
         record.decided = true;
         record.case_id = context->case_().id();
@@ -256,6 +317,10 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
     sim.baseline.policy_name = baseline->policy().name();
     sim.baseline.policy_version = baseline->policy().version();
     sim.baseline.currency = baseline->policy().currency();
+    SetLabels(options, &sim);
+    for (int k = 0; k < kChangeKinds; ++k) {
+      sim.changes_by_kind[static_cast<ChangeKind>(k)];
+    }
   }
   sim.lines = static_cast<int64_t>(cases.size());
   for (size_t i = 0; i < records.size(); ++i) {
@@ -271,14 +336,9 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
     Add(c, c.main, &sim.summary);
     if (baseline == nullptr) continue;
     Add(c, c.base, &sim.baseline);
-    if (Changed(c.base, c.main)) {
-      ++sim.changed_count;
-      if (static_cast<int>(sim.changed.size()) < options.max_listed_changes) {
-        sim.changed.push_back({line, c.case_id, c.base.actions, c.main.actions,
-                               ChangeReasons(c.base, c.main)});
-      }
-    }
+    if (!c.diff.changes.empty()) AddChange(c, line, options, &sim);
   }
+  sim.goodwill_delta = sim.summary.goodwill_total - sim.baseline.goodwill_total;
   return sim;
 }
 

@@ -631,5 +631,106 @@ TEST(CliTestCommandTest, UnwritableJUnitFileIsAnOutputFailure) {
   EXPECT_EQ(full.exit_code, kOutputFailed);
 }
 
+// --- simulate --baseline as a gate (issue 15 #3) ----------------------------
+
+constexpr int kDiffGate = 4;
+
+// `tact simulate` of tests/data/simulate/diff/VARIANT.textproto against
+// base.textproto (same name@version), with `flags`.
+TactRun SimulateDiff(const std::string& variant, const std::string& flags) {
+  return RunTact(
+      "simulate --policy=tests/data/simulate/diff/" + variant +
+      ".textproto --baseline=tests/data/simulate/diff/base.textproto "
+      "--cases=tests/data/simulate/diff/cases.jsonl --threads=1 " +
+      flags);
+}
+
+TEST(CliSimulateDiffTest, AMoneyOnlyChangeFailsTheMoneyAndAnyGates) {
+  TactRun run = SimulateDiff("money", "");
+  EXPECT_EQ(run.exit_code, kOk) << "no --fail-on: the diff is not a gate";
+  EXPECT_THAT(
+      run.out,
+      AllOf(HasSubstr("with diff_small@1 "
+                      "(tests/data/simulate/diff/money.textproto) against "
+                      "baseline diff_small@1 "
+                      "(tests/data/simulate/diff/base.textproto)"),
+            HasSubstr("Changed decisions: 1 (25.0%)\n"),
+            ContainsRegex("\n  params +1 case  -2.50 USD\n"),
+            ContainsRegex("\n  effects +1 case  -2.50 USD\n"),
+            HasSubstr("  goodwill -2.50 USD (policy - baseline); money moved "
+                      "in 1, actions changed in 0\n"),
+            HasSubstr("\n      credit amount 1500 -> 1250 (-2.50 USD)\n")));
+  // The labels are too wide for the columns: those say which is which.
+  EXPECT_THAT(run.out, ContainsRegex("\n +baseline +policy\n"));
+
+  run = SimulateDiff("money", "--fail-on=money");
+  EXPECT_EQ(run.exit_code, kDiffGate);
+  EXPECT_THAT(run.err, HasSubstr("tact simulate: the diff fails "
+                                 "--fail-on=money: 1 case changed\n"));
+  EXPECT_THAT(run.out, HasSubstr("credit amount 1500 -> 1250"))
+      << "the output is complete";
+  EXPECT_EQ(SimulateDiff("money", "--fail-on=any").exit_code, kDiffGate);
+  EXPECT_EQ(SimulateDiff("money", "--fail-on=actions").exit_code, kOk);
+}
+
+TEST(CliSimulateDiffTest, GatesPassWhenNothingOfTheirKindChanged) {
+  for (const char* gate : {"any", "money", "actions"}) {
+    TactRun run = SimulateDiff("identical", std::string("--fail-on=") + gate);
+    EXPECT_EQ(run.exit_code, kOk) << gate << "\n" << run.err;
+    EXPECT_THAT(run.out, HasSubstr("Changed decisions: 0 (0.0%)\n"));
+  }
+  EXPECT_EQ(SimulateDiff("order", "--fail-on=actions").exit_code, kDiffGate);
+  EXPECT_EQ(SimulateDiff("order", "--fail-on=money").exit_code, kOk);
+  EXPECT_EQ(SimulateDiff("blocked_code", "--fail-on=any").exit_code, kDiffGate);
+  EXPECT_EQ(SimulateDiff("blocked_code", "--fail-on=actions").exit_code, kOk);
+}
+
+TEST(CliSimulateDiffTest, GateFilesAreWrittenBeforeTheGateFails) {
+  const std::string json = ::testing::TempDir() + "diff_gate.json";
+  TactRun run = SimulateDiff("money", "--fail-on=money --json=" + json);
+  EXPECT_EQ(run.exit_code, kDiffGate);
+  std::ifstream in(json);
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, AllOf(HasSubstr("\"goodwill_delta\": -250"),
+                          HasSubstr("\"params\": {\"cases\": 1, \"money\": "
+                                    "-250}")));
+  std::remove(json.c_str());
+}
+
+TEST(CliSimulateDiffTest, FailOnNeedsABaselineAndAKnownKind) {
+  TactRun run = RunTact(
+      "simulate --policy=tests/data/simulate/policy.textproto "
+      "--cases=tests/data/simulate/cases.jsonl --fail-on=any");
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, HasSubstr("--fail-on needs --baseline"));
+  run = SimulateDiff("money", "--fail-on=everything");
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, HasSubstr("--fail-on='everything': expected any, "
+                                 "money or actions"));
+}
+
+TEST(CliSimulateDiffTest, TheSameFileTwiceIsLabelledByRole) {
+  TactRun run = SimulateDiff("base", "--fail-on=any");
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.out,
+              HasSubstr("with diff_small@1 "
+                        "(tests/data/simulate/diff/base.textproto) (policy) "
+                        "against baseline diff_small@1 "
+                        "(tests/data/simulate/diff/base.textproto) "
+                        "(baseline):"));
+}
+
+TEST(CliSimulateDiffTest, DifferentVersionsAreLabelledByNameAndVersionOnly) {
+  TactRun run = RunTact(
+      "simulate --policy=tests/data/simulate/policy.textproto "
+      "--baseline=tests/data/simulate/baseline.textproto "
+      "--cases=tests/data/simulate/cases.jsonl --threads=1");
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.out,
+              AllOf(HasSubstr("with sim_small@1 against baseline sim_small@0:"),
+                    ContainsRegex("\n +sim_small@0 +sim_small@1\n")));
+}
+
 }  // namespace
 }  // namespace tact::cli::testing
