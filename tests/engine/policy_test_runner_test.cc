@@ -481,6 +481,29 @@ TEST(PolicyTestLoadTest, TimeOutOfRangeFailsTheStepNamingIt) {
   EXPECT_THAT(suite.cases[1].decisions, SizeIs(1));
 }
 
+TEST(PolicyTestRunnerTest, LongStepDescriptionsAreCutAtAWord) {
+  PolicyTestSuiteResult suite = RunPolicyTestFile(WriteSuite(
+      "long_description.test.textproto",
+      absl::StrCat(
+          "cases { name: \"a\"", kContext,
+          " steps { description: \"The host asks again at the same now: the "
+          "same advice, nothing to record.\" expect { no_actions: true } }",
+          " steps { description: \"", std::string(60, 'y'),
+          "\" expect { no_actions: true } }", " steps { description: \"",
+          std::string(61, 'x'), "\" expect { no_actions: true } } }\n")));
+  ASSERT_TRUE(suite.status.ok()) << suite.status;
+  ASSERT_THAT(suite.cases[0].failures, SizeIs(3));
+  EXPECT_THAT(suite.cases[0].failures[0],
+              ::testing::StartsWith("step 1 (The host asks again at the same "
+                                    "now: the same advice,...): no_actions: "));
+  EXPECT_THAT(suite.cases[0].failures[1],
+              ::testing::StartsWith(
+                  absl::StrCat("step 2 (", std::string(60, 'y'), "): ")));
+  EXPECT_THAT(suite.cases[0].failures[2],
+              ::testing::StartsWith(
+                  absl::StrCat("step 3 (", std::string(57, 'x'), "...): ")));
+}
+
 TEST(PolicyTestLoadTest, DecideErrorFailsTheCaseNotTheSuite) {
   PolicyTestSuiteResult suite = RunPolicyTestFile(
       WriteSuite("noauth.test.textproto",
