@@ -82,3 +82,40 @@ def test_authority_overrides_every_case():
     results = tact.testing.run(PASSING, authority="robot")
     assert not any(r.passed for r in results)
     assert 'unknown authority "robot"' in results[0].failures[0]
+
+
+def test_import_tact_is_enough():
+    import importlib
+    fresh = importlib.import_module("tact")
+    assert fresh.testing.run is tact.testing.run
+
+
+def test_junit_report_is_well_formed_xml(cli, tmp_path):
+    import subprocess
+    import xml.etree.ElementTree as ET
+    # Failure text and a load error with every character XML must escape.
+    policy = os.path.join(DATA, "case_life.textproto")
+    context = os.path.join(DATA, "contexts", "unhappy.json")
+    (tmp_path / "a.test.textproto").write_text(
+        f'policy: "{policy}"\n'
+        f'cases {{ name: "esc" context_file: "{context}"\n'
+        '  steps { description: "tab\\there & <there> \'q\' \\"q\\"" '
+        'expect { no_actions: true } } }\n')
+    (tmp_path / "b.test.textproto").write_text(
+        f'policy: "{policy}"\n'
+        f'cases {{ name: "a&b<c>" context_file: "{context}" expect {{ }} }}\n')
+    report = tmp_path / "report.xml"
+    ran = subprocess.run([cli, "test", f"--junit={report}", str(tmp_path)],
+                         capture_output=True, text=True)
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    root = ET.parse(report).getroot()
+    assert (root.tag, root.get("tests"), root.get("failures"), root.get("errors")) == (
+        "testsuites", "2", "1", "1")
+    esc, load = root.iter("testcase")
+    assert esc.get("name") == "esc"
+    failure = esc.find("failure")
+    assert failure.get("message").startswith(
+        "step 1 (tab\there & <there> 'q' \"q\"): no_actions: ")
+    assert failure.text == failure.get("message")
+    assert load.get("name") == "(load)"
+    assert 'case "a&b<c>": the name may hold only' in load.find("error").get("message")

@@ -884,9 +884,23 @@ absl::Status Advance(const v1::TestStep& step, v1::Context& context) {
   return absl::OkStatus();
 }
 
+// "step 3 (Two hours later): ", the description cut at a word to about 60
+// bytes so a failure line stays readable.
 std::string StepPrefix(int index, const v1::TestStep& step) {
-  if (step.description().empty()) return absl::StrCat("step ", index + 1, ": ");
-  return absl::StrCat("step ", index + 1, " (", step.description(), "): ");
+  constexpr size_t kMaxDescription = 60;
+  absl::string_view description = step.description();
+  if (description.empty()) return absl::StrCat("step ", index + 1, ": ");
+  std::string shown(description);
+  if (description.size() > kMaxDescription) {
+    size_t cut = description.rfind(' ', kMaxDescription - 3);
+    if (cut == absl::string_view::npos || cut == 0) {
+      // One long word: cut there, never inside a UTF-8 character.
+      cut = kMaxDescription - 3;
+      while (cut > 0 && (description[cut] & 0xC0) == 0x80) --cut;
+    }
+    shown = absl::StrCat(description.substr(0, cut), "...");
+  }
+  return absl::StrCat("step ", index + 1, " (", shown, "): ");
 }
 
 PolicyTestCaseResult RunCase(const Engine& engine,

@@ -446,6 +446,64 @@ TEST(PolicyTestLoadTest, LimitsFailFastNamingTheLimit) {
               HasSubstr("1001 steps; the limit is 1000"));
 }
 
+TEST(PolicyTestLoadTest, HostileSuiteTextIsAnErrorNotACrash) {
+  // Binary garbage, nesting deeper than protobuf's text parser allows, and
+  // an unterminated string each fail to load naming where.
+  std::string garbage("cases {\n", 8);
+  garbage += std::string("\0\xff\x01{", 4);
+  EXPECT_THAT(
+      LoadError("garbage.test.textproto", garbage),
+      HasSubstr("garbage.test.textproto:3:1: Invalid control characters"));
+  std::string deep = "cases { name: \"a\" context { customer {";
+  for (int i = 0; i < 200; ++i) deep += " attributes { key: \"k\" value {";
+  EXPECT_THAT(LoadError("deep.test.textproto", deep),
+              HasSubstr("deep.test.textproto:"));
+  EXPECT_THAT(LoadError("quote.test.textproto", "cases { name: \"a }\n"),
+              HasSubstr("quote.test.textproto:2:"));
+}
+
+TEST(PolicyTestLoadTest, TimeOutOfRangeFailsTheStepNamingIt) {
+  PolicyTestSuiteResult suite = RunPolicyTestFile(WriteSuite(
+      "time.test.textproto",
+      absl::StrCat("cases { name: \"overflow\"", kContext,
+                   " steps { advance { seconds: 9223372036854775807 } } }\n",
+                   "cases { name: \"year_10000\"", kContext,
+                   " steps { } steps { description: \"far\" at { seconds: "
+                   "253402300800 } } }\n")));
+  ASSERT_TRUE(suite.status.ok()) << suite.status;
+  ASSERT_THAT(suite.cases, SizeIs(2));
+  EXPECT_THAT(suite.cases[0].failures,
+              ElementsAre("step 1: advance overflows `now`"));
+  EXPECT_THAT(suite.cases[0].decisions, IsEmpty());
+  ASSERT_THAT(suite.cases[1].failures, SizeIs(1));
+  EXPECT_THAT(suite.cases[1].failures[0],
+              ::testing::StartsWith("step 2 (far): decide failed: "));
+  EXPECT_THAT(suite.cases[1].decisions, SizeIs(1));
+}
+
+TEST(PolicyTestRunnerTest, LongStepDescriptionsAreCutAtAWord) {
+  PolicyTestSuiteResult suite = RunPolicyTestFile(WriteSuite(
+      "long_description.test.textproto",
+      absl::StrCat(
+          "cases { name: \"a\"", kContext,
+          " steps { description: \"The host asks again at the same now: the "
+          "same advice, nothing to record.\" expect { no_actions: true } }",
+          " steps { description: \"", std::string(60, 'y'),
+          "\" expect { no_actions: true } }", " steps { description: \"",
+          std::string(61, 'x'), "\" expect { no_actions: true } } }\n")));
+  ASSERT_TRUE(suite.status.ok()) << suite.status;
+  ASSERT_THAT(suite.cases[0].failures, SizeIs(3));
+  EXPECT_THAT(suite.cases[0].failures[0],
+              ::testing::StartsWith("step 1 (The host asks again at the same "
+                                    "now: the same advice,...): no_actions: "));
+  EXPECT_THAT(suite.cases[0].failures[1],
+              ::testing::StartsWith(
+                  absl::StrCat("step 2 (", std::string(60, 'y'), "): ")));
+  EXPECT_THAT(suite.cases[0].failures[2],
+              ::testing::StartsWith(
+                  absl::StrCat("step 3 (", std::string(57, 'x'), "...): ")));
+}
+
 TEST(PolicyTestLoadTest, DecideErrorFailsTheCaseNotTheSuite) {
   PolicyTestSuiteResult suite = RunPolicyTestFile(
       WriteSuite("noauth.test.textproto",
