@@ -273,14 +273,23 @@ class Engine:
     def simulate(self, cases: Iterable[Context], *,
                  authority: Optional[str] = None, threads: Optional[int] = None,
                  max_listed_errors: int = 20,
-                 timeout: Optional[float] = None) -> dict:
+                 timeout: Optional[float] = None,
+                 baseline: Optional["Engine"] = None,
+                 policy_label: str = "", baseline_label: str = "",
+                 max_listed_changes: int = 1000) -> dict:
         """Decides every case (on C++ threads, with the GIL released) and
         totals what the policy would do and cost, in C++ (tact::Simulate): the same dict as
         `tact simulate --json` prints, {"lines", "errors", "summary"}.
         Cases that cannot be decided are counted and listed by their 1-based
         position; blank strings are skipped. `timeout` and Ctrl-C work as in
-        decide_many(). See tact.simulation.
+        decide_many(). With `baseline` (another Engine), also "baseline" and
+        "changed": the diff of `tact simulate --baseline`, by kind with its
+        money (tact.simulation.fails_gate() is `--fail-on`). See
+        tact.simulation.
         """
         from .simulation import simulate
         return simulate(self, cases, authority=authority, threads=threads,
-                        max_listed_errors=max_listed_errors, timeout=timeout)
+                        max_listed_errors=max_listed_errors, timeout=timeout,
+                        baseline=baseline, policy_label=policy_label,
+                        baseline_label=baseline_label,
+                        max_listed_changes=max_listed_changes)

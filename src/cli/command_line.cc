@@ -56,6 +56,11 @@ absl::StatusOr<ParsedArgs> ParseArgs(
       has_value = true;
     }
 
+    // --fail-on names the flag fail_on: Abseil flag names are identifiers.
+    std::string underscored(name);
+    std::replace(underscored.begin(), underscored.end(), '-', '_');
+    name = underscored;
+
     bool negated = false;
     if (!IsAllowed(allowed, name) && absl::StartsWith(name, "no") &&
         IsAllowed(allowed, name.substr(2)) && !has_value) {
