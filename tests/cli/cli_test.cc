@@ -760,6 +760,14 @@ TEST(CliCheckTest, StrictMakesLintWarningsFail) {
   EXPECT_THAT(run.err, HasSubstr(":20:3: warning: "));
 }
 
+TEST(CliCheckTest, StrictFailsIfAnyPolicyWarnsAndStillChecksTheOthers) {
+  TactRun run =
+      RunTact(std::string("check --strict ") + kLintPolicy + " " + kPolicyPath);
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.out, AllOf(HasSubstr(std::string(kLintPolicy) + ": failed"),
+                             HasSubstr(std::string(kPolicyPath) + ": ok (")));
+}
+
 TEST(CliCheckTest, StrictPassesAWarningFreePolicy) {
   TactRun run = RunTact(std::string("check --strict ") + kPolicyPath);
   EXPECT_EQ(run.exit_code, kOk) << run.err;
