@@ -376,6 +376,28 @@ class Linter {
                           applies.why()));
         continue;
       }
+      // Rules run first: a final rule of higher priority that fires
+      // whenever the ladder applies stops every rung (ladder.cc).
+      const RulePlan* stopper = nullptr;
+      for (const RulePlan& rule : plan_.rules) {
+        if (rule.priority <= ladder.priority) break;  // priority descending
+        if (!rule.final) continue;
+        if (!PairBudget("ladders against final rules")) break;
+        if (applies.ImpliesAll(rule.when)) {
+          stopper = &rule;
+          break;
+        }
+      }
+      if (stopper != nullptr) {
+        Warn("unreachable-rung", ignores,
+             At({path + ".when", path + ".id", path}), element,
+             absl::StrCat("no rung is ever offered: whenever the ladder "
+                          "applies, the final rule \"",
+                          stopper->id, "\" (priority ", stopper->priority,
+                          ", above the ladder's ", ladder.priority,
+                          ") holds too and stops it"));
+        continue;
+      }
       auto rung_path = [&](int k) {  // 1-based
         return absl::StrCat(path, ".rungs[", k - 1, "]");
       };

@@ -459,6 +459,41 @@ TEST(LintTest, RungsNoPathReaches) {
                   "the entry condition of rung 2 can never hold")));
 }
 
+TEST(LintTest, LadderStoppedByAHigherFinalRuleReachesNoRung) {
+  std::string body = absl::StrCat(kUseAll, R"pb(
+    rules {
+      id: "hold"
+      when: "customer.tier == 'blocked'"
+      recommend { action: "reply" }
+      priority: 50
+      final: true
+    }
+    ladders {
+      id: "blocked-unhappy"
+      when: "customer.tier == 'blocked' && case.sentiment < 0.0"
+      priority: 10
+      rungs { action { action: "explain" } }
+    }
+    ladders {
+      id: "above-the-hold"
+      when: "customer.tier == 'blocked'"
+      priority: 50
+      rungs { action { action: "explain" } }
+    }
+    ladders {
+      id: "anyone-unhappy"
+      when: "case.sentiment < 0.0"
+      priority: 10
+      rungs { action { action: "explain" } }
+    }
+  )pb");
+  EXPECT_THAT(
+      LintFor("unreachable-rung", body),
+      ElementsAre(Warning("unreachable-rung", "ladder \"blocked-unhappy\"",
+                          "the final rule \"hold\" (priority 50, "
+                          "above the ladder's 10)")));
+}
+
 TEST(LintTest, ReachableRungsDoNotWarn) {
   std::string body = absl::StrCat(kUseAll, R"pb(
     ladders {
