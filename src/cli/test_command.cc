@@ -58,7 +58,9 @@ last line is "N passed, M failed".
 
 Flags:
   --junit=FILE       Also write the results as JUnit XML (a testsuite per
-                     file, a testcase per case), for CI systems.
+                     file, a testcase per case), for CI systems; with
+                     --coverage, also a testsuite "coverage of POLICY" per
+                     policy, failed when below --min-coverage.
   --coverage         After the case lines, print per tested policy what its
                      cases' decisions reached and what they never did:
                      rules fired, ladder rungs offered, strike limit
@@ -226,6 +228,7 @@ int RunTest(const std::vector<std::string>& args, std::ostream& out,
     }
   }
   bool coverage_met = true;
+  std::vector<JUnitCoverage> junit_coverage;
   if (with_coverage) {
     std::vector<std::string> below;
     for (const PolicyFileCoverage& folded : coverages) {
@@ -235,13 +238,16 @@ int RunTest(const std::vector<std::string>& args, std::ostream& out,
       std::string text = FormatCoverage(report);
       if (!text.empty() && text.back() == '\n') text.pop_back();
       PrintIndented(text, out);
+      JUnitCoverage junit{folded.policy_file, text + "\n", ""};
       if (min_coverage_given && !MeetsCoverage(report, min_coverage)) {
-        below.push_back(
-            absl::StrCat("FAIL coverage of ", folded.policy_file, ": ",
+        junit.below =
+            absl::StrCat("coverage of ", folded.policy_file, ": ",
                          Tenths(report.percent_tenths), "% (",
                          report.reached_count, "/", report.total, ") is below ",
-                         Tenths(std::llround(min_coverage * 10)), "%\n"));
+                         Tenths(std::llround(min_coverage * 10)), "%");
+        below.push_back(absl::StrCat("FAIL ", junit.below, "\n"));
       }
+      junit_coverage.push_back(std::move(junit));
     }
     for (const std::string& line : below) out << line;
     coverage_met = below.empty();
@@ -251,7 +257,7 @@ int RunTest(const std::vector<std::string>& args, std::ostream& out,
   const std::string junit_path = absl::GetFlag(FLAGS_junit);
   if (!junit_path.empty()) {
     std::ofstream file(junit_path, std::ios::binary | std::ios::trunc);
-    file << RenderJUnit(results);
+    file << RenderJUnit(results, junit_coverage);
     file.close();
     if (!file) {
       err << junit_path << ": error: cannot write the JUnit report\n";

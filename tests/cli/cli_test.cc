@@ -724,6 +724,51 @@ TEST(CliTestCoverageTest, MinCoverageFailsBelowAndPassesExactlyAt) {
   EXPECT_EQ(zero.exit_code, kOk) << zero.out;
 }
 
+// With --coverage, the JUnit report has a testsuite per policy: its
+// summary in <system-out>, a <failure> only below --min-coverage.
+TEST(CliTestCoverageTest, JUnitReportHoldsTheCoverage) {
+  const std::string path = ::testing::TempDir() + "coverage_tests.xml";
+  const std::string suite =
+      std::string(kTestData) + "/case_life.test.textproto";
+  const std::string coverage_suite =
+      "  <testsuite name=\"coverage of tests/data/policy_test/"
+      "case_life.textproto\" tests=\"1\" failures=\"";
+  const std::string coverage_case =
+      "    <testcase classname=\"tests/data/policy_test/case_life.textproto\" "
+      "name=\"coverage\">\n";
+  const std::string system_out =
+      "      <system-out>coverage 6/9 (66.6%) over 7 decisions&#10;rules 1/1 "
+      "(100.0%)&#10;";
+
+  TactRun met =
+      RunTact("test --min-coverage=66.6 --junit=" + path + " " + suite);
+  EXPECT_EQ(met.exit_code, kOk) << met.out << met.err;
+  std::string xml = ReadAll(path);
+  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"tact test\" tests=\"5\" "
+                             "failures=\"0\" errors=\"0\">\n"));
+  EXPECT_THAT(xml, HasSubstr(coverage_suite + "0\" errors=\"0\">\n" +
+                             coverage_case + system_out));
+  EXPECT_THAT(xml, Not(HasSubstr("<failure")));
+
+  TactRun below =
+      RunTact("test --min-coverage=66.7 --junit=" + path + " " + suite);
+  EXPECT_EQ(below.exit_code, kFailure) << below.out << below.err;
+  xml = ReadAll(path);
+  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"tact test\" tests=\"5\" "
+                             "failures=\"1\" errors=\"0\">\n"));
+  EXPECT_THAT(xml,
+              HasSubstr(coverage_suite + "1\" errors=\"0\">\n" + coverage_case +
+                        "      <failure message=\"coverage of "
+                        "tests/data/policy_test/case_life.textproto: "
+                        "66.6% (6/9) is below 66.7%\">"));
+
+  // Without --coverage, no coverage in the report.
+  TactRun plain = RunTact("test --junit=" + path + " " + suite);
+  EXPECT_EQ(plain.exit_code, kOk);
+  EXPECT_THAT(ReadAll(path), Not(HasSubstr("coverage")));
+  std::remove(path.c_str());
+}
+
 TEST(CliTestCoverageTest, BadMinCoverageIsAUsageError) {
   const std::string suite =
       std::string(kTestData) + "/case_life.test.textproto";
