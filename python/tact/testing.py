@@ -12,21 +12,25 @@ and compared with what it expects.
 
 check() raises AssertionError listing every failing case with what differed;
 run() returns the results to inspect, run_suites() groups them by file.
+coverage() says which parts of each tested policy the cases reached (as
+`tact test --coverage`), and check(path, min_coverage=90) also fails when a
+tested policy's coverage is below 90% (as `tact test --min-coverage=90`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from typing import List, Optional, Union
+from typing import Any, Dict, List, Optional, Union
 
 from . import _tact
+from .coverage import Coverage, parse_percent
 from .decision import Decision
 from .engine import Engine
 from .errors import TactError
 
 __all__ = ["CaseResult", "SuiteResult", "SuiteError", "run", "run_suites",
-           "check"]
+           "check", "coverage"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -133,17 +137,69 @@ def run(path: PathLike, *, authority: Optional[str] = None) -> List[CaseResult]:
     return results
 
 
-def check(path: PathLike, *, authority: Optional[str] = None) -> List[CaseResult]:
+def _fold_coverage(suites: List[SuiteResult]) -> Dict[str, Coverage]:
+    """One Coverage per tested policy file, folded over every suite that
+    tests it (the same file by any path), keyed by the policy file as the
+    first such suite names it, in run order. Every decision made counts, a
+    failing case's too; a suite that did not load counts nothing."""
+    folded: Dict[str, Coverage] = {}
+    names: Dict[str, str] = {}
+    for suite in suites:
+        if suite.engine is None:
+            continue
+        key = os.path.realpath(suite.policy_file)
+        if key not in names:
+            names[key] = suite.policy_file
+            folded[suite.policy_file] = Coverage(suite.engine)
+        fold = folded[names[key]]
+        for case in suite.cases:
+            for decision in case.decisions:
+                fold.add(decision)
+    return folded
+
+
+def coverage(path: PathLike, *, authority: Optional[str] = None) -> Dict[str, Dict[str, Any]]:
+    """Runs the suites at `path` (see run_suites()) and returns, per tested
+    policy file, which of its rules, rungs, strike outcomes, playbook stages
+    and budget outcomes the cases reached: {policy_file: report}, each report
+    the dict of tact.Coverage.report() ("percent", "reached_count", "total",
+    "categories": {"rules": {"not_reached": [{"label": ...}], ...}, ...}).
+    Suites of one policy file are folded into one report, as
+    `tact test --coverage` does. Cases need not pass to count.
+
+    Raises SuiteError for the first suite that cannot run, naming it.
+    """
+    suites = run_suites(path, authority=authority)
+    for suite in suites:
+        if suite.error is not None:
+            raise SuiteError(suite.file, f"{suite.file}: the suite did not load:\n{suite.error}")
+    return {policy: fold.report() for policy, fold in _fold_coverage(suites).items()}
+
+
+def check(path: PathLike, *, authority: Optional[str] = None,
+          min_coverage: Union[None, float, str] = None) -> List[CaseResult]:
     """Runs the suites at `path` and returns their cases when all passed.
 
     Raises AssertionError listing every failing case with what differed, and
     every suite that could not run, as `tact test` prints them, ending with
     "N passed, M failed".
+
+    With `min_coverage` (a percentage, 0 to 100 with at most one decimal:
+    90, 85.5 or "85.5%"), also raises when a tested policy's coverage is
+    below it (exactly it passes), listing each such policy as
+    `tact test --min-coverage` does: "FAIL coverage of POLICY: 66.6% (6/9)
+    is below 70.0%" followed by the items never reached. A bad value raises
+    ValueError before anything runs.
     """
+    threshold = None
+    if min_coverage is not None:
+        threshold = parse_percent(min_coverage if isinstance(min_coverage, str)
+                                  else _percent_text(min_coverage))
     lines: List[str] = []
     passed = failed = 0
     results: List[CaseResult] = []
-    for suite in run_suites(path, authority=authority):
+    suites = run_suites(path, authority=authority)
+    for suite in suites:
         if suite.error is not None:
             failed += 1
             lines.append(f"FAIL {suite.file} (the suite did not load)")
@@ -155,6 +211,25 @@ def check(path: PathLike, *, authority: Optional[str] = None) -> List[CaseResult
             else:
                 failed += 1
                 lines.append(str(case))
-    if failed:
-        raise AssertionError("\n".join(lines + [f"{passed} passed, {failed} failed"]))
+    below: List[str] = []
+    if threshold is not None:
+        for policy, fold in _fold_coverage(suites).items():
+            if not fold.meets(threshold):
+                report = fold.report()
+                below.append(f"FAIL coverage of {policy}: {report['percent']:.1f}% "
+                             f"({report['reached_count']}/{report['total']}) "
+                             f"is below {threshold:.1f}%")
+                below.extend("    " + line for line in fold.format().rstrip("\n").split("\n"))
+    if failed or below:
+        raise AssertionError("\n".join(lines + below + [f"{passed} passed, {failed} failed"]))
     return results
+
+
+def _percent_text(value: float) -> str:
+    """A number as parse_percent() reads it: 90 -> "90", 85.5 -> "85.5";
+    anything else (more decimals, NaN, a bool) as itself, to be refused."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"min_coverage {value!r}: expected a percentage from 0 to 100")
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))

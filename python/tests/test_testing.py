@@ -119,3 +119,71 @@ def test_junit_report_is_well_formed_xml(cli, tmp_path):
     assert failure.text == failure.get("message")
     assert load.get("name") == "(load)"
     assert 'case "a&b<c>": the name may hold only' in load.find("error").get("message")
+
+
+# --- coverage (tact test --coverage / --min-coverage) -----------------------
+
+COVERAGE_DATA = os.path.join(REPO, "tests", "data", "policy_coverage")
+CASE_LIFE = os.path.join(DATA, "case_life.textproto")
+
+
+def test_coverage_returns_one_report_per_tested_policy():
+    reports = tact.testing.coverage(PASSING)
+    assert list(reports) == [CASE_LIFE]
+    report = reports[CASE_LIFE]
+    assert (report["reached_count"], report["total"], report["percent"]) == (6, 9, 66.6)
+    assert report["decisions"] == 7
+    assert [i["label"] for i in report["categories"]["budgets"]["not_reached"]] == [
+        'budget "goodwill" clipped', 'budget "goodwill" exhausted']
+
+
+def test_coverage_lists_a_rule_no_case_fired_and_folds_suites_of_one_policy(tmp_path):
+    (alone,) = tact.testing.coverage(COVERAGE_DATA).values()
+    assert [i["label"] for i in alone["categories"]["rules"]["not_reached"]] == ['rule "answer"']
+    # Both suites at once: the same policy file (by two paths), one report.
+    both = tmp_path / "both"
+    both.mkdir()
+    for source in (PASSING, os.path.join(COVERAGE_DATA, "no_answer.test.textproto")):
+        text = open(source).read()
+        policy = os.path.join(DATA, "case_life.textproto")
+        if "policy:" in text:
+            relative = os.path.relpath(policy, str(both))
+            text = re.sub(r'policy: "[^"]*"', f'policy: "{relative}"', text)
+        else:
+            text = f'policy: "{policy}"\n' + text.replace(
+                'context_file: "contexts/', f'context_file: "{DATA}/contexts/')
+        (both / os.path.basename(source)).write_text(text)
+    reports = tact.testing.coverage(str(both))
+    assert len(reports) == 1
+    (report,) = reports.values()
+    assert (report["reached_count"], report["total"], report["decisions"]) == (6, 9, 8)
+    assert report["categories"]["rules"]["not_reached"] == []
+
+
+def test_check_min_coverage_passes_exactly_at_and_fails_below():
+    assert len(tact.testing.check(PASSING, min_coverage=66.6)) == 4
+    assert len(tact.testing.check(PASSING, min_coverage="66.6%")) == 4
+    with pytest.raises(AssertionError) as raised:
+        tact.testing.check(PASSING, min_coverage=66.7)
+    text = str(raised.value)
+    assert ("FAIL coverage of " + CASE_LIFE + ": 66.6% (6/9) is below 66.7%\n"
+            "    coverage 6/9 (66.6%) over 7 decisions\n") in text
+    assert '      never reached: budget "goodwill" clipped\n' in text
+    assert text.endswith("\n4 passed, 0 failed")
+    # Without a threshold, coverage never fails a check.
+    assert len(tact.testing.check(COVERAGE_DATA)) == 1
+    with pytest.raises(AssertionError):
+        tact.testing.check(COVERAGE_DATA, min_coverage=0.1)
+
+
+@pytest.mark.parametrize("bad", [101, -1, 85.55, "abc", "", float("nan"), True])
+def test_check_refuses_a_bad_min_coverage(bad):
+    with pytest.raises(ValueError):
+        tact.testing.check(PASSING, min_coverage=bad)
+
+
+def test_shipped_suites_cover_every_example_policy():
+    reports = tact.testing.coverage(os.path.join(REPO, "examples"))
+    assert len(reports) == 4
+    assert {p: r["percent"] for p, r in reports.items()} == {p: 100.0 for p in reports}
+    tact.testing.check(os.path.join(REPO, "examples"), min_coverage=100)

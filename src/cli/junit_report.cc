@@ -48,7 +48,8 @@ std::string XmlEscape(absl::string_view text) {
   return out;
 }
 
-std::string RenderJUnit(const std::vector<PolicyTestSuiteResult>& suites) {
+std::string RenderJUnit(const std::vector<PolicyTestSuiteResult>& suites,
+                        const std::vector<JUnitCoverage>& coverage) {
   int tests = 0, failures = 0, errors = 0;
   std::string body;
   for (const PolicyTestSuiteResult& suite : suites) {
@@ -84,6 +85,23 @@ std::string RenderJUnit(const std::vector<PolicyTestSuiteResult>& suites) {
                       "</failure>\n    </testcase>\n");
     }
     absl::StrAppend(&body, "  </testsuite>\n");
+  }
+  for (const JUnitCoverage& policy : coverage) {
+    const std::string file = XmlEscape(policy.policy_file);
+    const bool failed = !policy.below.empty();
+    ++tests;
+    if (failed) ++failures;
+    absl::StrAppend(&body, "  <testsuite name=\"coverage of ", file,
+                    "\" tests=\"1\" failures=\"", failed ? 1 : 0,
+                    "\" errors=\"0\">\n", "    <testcase classname=\"", file,
+                    "\" name=\"coverage\">\n");
+    if (failed) {
+      absl::StrAppend(&body, "      <failure message=\"",
+                      XmlEscape(policy.below), "\">", XmlEscape(policy.below),
+                      "</failure>\n");
+    }
+    absl::StrAppend(&body, "      <system-out>", XmlEscape(policy.summary),
+                    "</system-out>\n    </testcase>\n  </testsuite>\n");
   }
   return absl::StrCat("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
                       "<testsuites name=\"tact test\" tests=\"", tests,

@@ -17,7 +17,21 @@ namespace tact::cli {
 // holding the status message. Attribute and text values are XML-escaped;
 // characters XML 1.0 cannot hold become U+FFFD. No timings, so the report
 // is deterministic.
-std::string RenderJUnit(const std::vector<PolicyTestSuiteResult>& suites);
+//
+// `coverage` (from --coverage) adds, after the suites, a <testsuite> named
+// "coverage of POLICY" per tested policy with one <testcase name="coverage">
+// (classname: the policy file) whose <system-out> holds the coverage
+// summary, and a <failure> when the policy is below --min-coverage.
+struct JUnitCoverage {
+  std::string policy_file;
+  // FormatCoverage's text.
+  std::string summary;
+  // Empty when the coverage is not below the threshold; else the
+  // "... is below PCT%" line.
+  std::string below;
+};
+std::string RenderJUnit(const std::vector<PolicyTestSuiteResult>& suites,
+                        const std::vector<JUnitCoverage>& coverage = {});
 
 // `text` escaped for an XML attribute value or element text.
 std::string XmlEscape(absl::string_view text);

@@ -631,6 +631,157 @@ TEST(CliTestCommandTest, UnwritableJUnitFileIsAnOutputFailure) {
   EXPECT_EQ(full.exit_code, kOutputFailed);
 }
 
+// --- tact test --coverage (issue 15) ----------------------------------------
+
+constexpr char kCaseLifeCoverage[] =
+    "coverage of tests/data/policy_test/case_life.textproto (tested by "
+    "tests/data/policy_test/case_life.test.textproto)\n"
+    "    coverage 6/9 (66.6%) over 7 decisions\n"
+    "    rules 1/1 (100.0%)\n"
+    "    rungs 2/2 (100.0%)\n"
+    "    strike_limits 2/3 (66.6%)\n"
+    "      never reached: strike_limit \"time_wasting\" at_limit\n"
+    "    playbooks 0/0 (none declared)\n"
+    "    budgets 1/3 (33.3%)\n"
+    "      never reached: budget \"goodwill\" clipped\n"
+    "      never reached: budget \"goodwill\" exhausted\n";
+
+TEST(CliTestCoverageTest, CoveragePrintsEachPolicyAfterTheCases) {
+  TactRun run = RunTact(std::string("test --coverage ") + kTestData +
+                        "/case_life.test.textproto");
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_EQ(run.out,
+            "PASS tests/data/policy_test/case_life.test.textproto:"
+            "unhappy_first_rung\n"
+            "PASS tests/data/policy_test/case_life.test.textproto:"
+            "second_strike_is_warned\n"
+            "PASS tests/data/policy_test/case_life.test.textproto:"
+            "credit_after_two_hours\n"
+            "PASS tests/data/policy_test/case_life.test.textproto:"
+            "bot_sends_the_callback_for_approval\n" +
+                std::string(kCaseLifeCoverage) + "4 passed, 0 failed\n");
+  EXPECT_THAT(run.err, IsEmpty());
+  // Without the flag, no coverage.
+  TactRun plain =
+      RunTact(std::string("test ") + kTestData + "/case_life.test.textproto");
+  EXPECT_THAT(plain.out, Not(HasSubstr("coverage")));
+}
+
+TEST(CliTestCoverageTest, ASuiteThatMissesARuleListsItAsNeverReached) {
+  TactRun run = RunTact("test --coverage tests/data/policy_coverage");
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("    coverage 0/9 (0.0%) over 1 decision\n"
+                                 "    rules 0/1 (0.0%)\n"
+                                 "      never reached: rule \"answer\"\n"));
+  EXPECT_THAT(run.out, ::testing::EndsWith("\n1 passed, 0 failed\n"));
+}
+
+// Two suites of one policy file (named by different relative paths) are one
+// coverage: the rule the second suite misses, the first reaches.
+TEST(CliTestCoverageTest, SuitesOfOnePolicyAreFoldedIntoOneCoverage) {
+  TactRun run =
+      RunTact(std::string("test --coverage ") + "tests/data/policy_coverage " +
+              kTestData + "/case_life.test.textproto");
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.out,
+              HasSubstr("coverage of tests/data/policy_test/case_life.textproto"
+                        " (tested by tests/data/policy_coverage/"
+                        "no_answer.test.textproto, tests/data/policy_test/"
+                        "case_life.test.textproto)\n"
+                        "    coverage 6/9 (66.6%) over 8 decisions\n"
+                        "    rules 1/1 (100.0%)\n"));
+  EXPECT_THAT(run.out, Not(HasSubstr("never reached: rule")));
+  size_t count = 0;
+  for (size_t at = run.out.find("coverage of "); at != std::string::npos;
+       at = run.out.find("coverage of ", at + 1)) {
+    ++count;
+  }
+  EXPECT_EQ(count, 1u) << run.out;
+}
+
+// 6/9 is 66.67%: 66.6 (what the summary shows) passes, 66.7 fails.
+TEST(CliTestCoverageTest, MinCoverageFailsBelowAndPassesExactlyAt) {
+  const std::string suite =
+      std::string(kTestData) + "/case_life.test.textproto";
+  TactRun at = RunTact("test --min-coverage=66.6 " + suite);
+  EXPECT_EQ(at.exit_code, kOk) << at.out << at.err;
+  // --min-coverage implies --coverage.
+  EXPECT_THAT(at.out, HasSubstr(kCaseLifeCoverage));
+  EXPECT_THAT(at.out, Not(HasSubstr("is below")));
+  EXPECT_THAT(at.out, ::testing::EndsWith("\n4 passed, 0 failed\n"));
+
+  TactRun above = RunTact("test --min-coverage=66.7% " + suite);
+  EXPECT_EQ(above.exit_code, kFailure) << above.out << above.err;
+  EXPECT_THAT(above.out,
+              HasSubstr(std::string(kCaseLifeCoverage) +
+                        "FAIL coverage of tests/data/policy_test/"
+                        "case_life.textproto: 66.6% (6/9) is below 66.7%\n"
+                        "4 passed, 0 failed\n"));
+
+  TactRun full = RunTact("test --coverage --min-coverage=100 " + suite);
+  EXPECT_EQ(full.exit_code, kFailure);
+  TactRun zero = RunTact("test --min-coverage=0 tests/data/policy_coverage");
+  EXPECT_EQ(zero.exit_code, kOk) << zero.out;
+}
+
+// With --coverage, the JUnit report has a testsuite per policy: its
+// summary in <system-out>, a <failure> only below --min-coverage.
+TEST(CliTestCoverageTest, JUnitReportHoldsTheCoverage) {
+  const std::string path = ::testing::TempDir() + "coverage_tests.xml";
+  const std::string suite =
+      std::string(kTestData) + "/case_life.test.textproto";
+  const std::string coverage_suite =
+      "  <testsuite name=\"coverage of tests/data/policy_test/"
+      "case_life.textproto\" tests=\"1\" failures=\"";
+  const std::string coverage_case =
+      "    <testcase classname=\"tests/data/policy_test/case_life.textproto\" "
+      "name=\"coverage\">\n";
+  const std::string system_out =
+      "      <system-out>coverage 6/9 (66.6%) over 7 decisions&#10;rules 1/1 "
+      "(100.0%)&#10;";
+
+  TactRun met =
+      RunTact("test --min-coverage=66.6 --junit=" + path + " " + suite);
+  EXPECT_EQ(met.exit_code, kOk) << met.out << met.err;
+  std::string xml = ReadAll(path);
+  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"tact test\" tests=\"5\" "
+                             "failures=\"0\" errors=\"0\">\n"));
+  EXPECT_THAT(xml, HasSubstr(coverage_suite + "0\" errors=\"0\">\n" +
+                             coverage_case + system_out));
+  EXPECT_THAT(xml, Not(HasSubstr("<failure")));
+
+  TactRun below =
+      RunTact("test --min-coverage=66.7 --junit=" + path + " " + suite);
+  EXPECT_EQ(below.exit_code, kFailure) << below.out << below.err;
+  xml = ReadAll(path);
+  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"tact test\" tests=\"5\" "
+                             "failures=\"1\" errors=\"0\">\n"));
+  EXPECT_THAT(xml,
+              HasSubstr(coverage_suite + "1\" errors=\"0\">\n" + coverage_case +
+                        "      <failure message=\"coverage of "
+                        "tests/data/policy_test/case_life.textproto: "
+                        "66.6% (6/9) is below 66.7%\">"));
+
+  // Without --coverage, no coverage in the report.
+  TactRun plain = RunTact("test --junit=" + path + " " + suite);
+  EXPECT_EQ(plain.exit_code, kOk);
+  EXPECT_THAT(ReadAll(path), Not(HasSubstr("coverage")));
+  std::remove(path.c_str());
+}
+
+TEST(CliTestCoverageTest, BadMinCoverageIsAUsageError) {
+  const std::string suite =
+      std::string(kTestData) + "/case_life.test.textproto";
+  for (const char* bad : {"abc", "101", "-5", "85.55", "", "50%%"}) {
+    SCOPED_TRACE(bad);
+    TactRun run =
+        RunTact(std::string("test '--min-coverage=") + bad + "' " + suite);
+    EXPECT_EQ(run.exit_code, kUsage) << run.out;
+    EXPECT_THAT(run.err, HasSubstr("tact test: --min-coverage: "));
+    EXPECT_THAT(run.out, IsEmpty());
+  }
+}
+
 // --- simulate --baseline as a gate (issue 15 #3) ----------------------------
 
 constexpr int kDiffGate = 4;

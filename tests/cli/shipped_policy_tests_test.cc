@@ -30,6 +30,11 @@ constexpr const char* kShippedSuites[] = {
     "examples/chatbot/chatbot_policy.test.textproto",
 };
 
+// The coverage the shipped suites reach together, in percent: every rule,
+// rung, strike outcome, playbook stage and budget outcome of each example
+// policy. A change that leaves part of a policy untested fails below.
+constexpr const char* kShippedMinCoverage = "100";
+
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
@@ -55,15 +60,23 @@ TEST(ShippedPolicyTestsTest, EverySuitePasses) {
 }
 
 // Every suite under examples/ at once, as the docs run them: each shipped
-// suite is found and its cases pass.
+// suite is found and its cases pass, and each example policy's coverage is
+// at least kShippedMinCoverage.
 TEST(ShippedPolicyTestsTest, TheExamplesDirectoryPasses) {
-  TactRun run = RunTact("test examples/");
+  TactRun run = RunTact(std::string("test --min-coverage=") +
+                        kShippedMinCoverage + " examples/");
   EXPECT_EQ(run.exit_code, kOk) << run.out << run.err;
   for (const char* suite : kShippedSuites) {
     EXPECT_THAT(run.out, HasSubstr(std::string("PASS ") + suite + ":"));
   }
   EXPECT_THAT(run.out, Not(HasSubstr("FAIL ")));
   EXPECT_THAT(run.out, ContainsRegex("[1-9][0-9]* passed, 0 failed\n$"));
+  for (const char* suite : kShippedSuites) {
+    std::string policy = suite;
+    policy.replace(policy.find(".test.textproto"), 15, ".textproto");
+    EXPECT_THAT(run.out, HasSubstr("coverage of " + policy + " (tested by " +
+                                   suite + ")\n"));
+  }
 }
 
 // A copy of the service playbook and its suite (with the contexts it reads,
@@ -90,10 +103,11 @@ fs::path CopyServicePlaybook(const std::string& dir_name,
 }
 
 // The other side of the edge below: the unchanged copy passes, so a failure
-// of the changed one is the change's.
+// of the changed one is the change's (its coverage too).
 TEST(ShippedPolicyTestsTest, AnUnchangedCopyPasses) {
   const fs::path suite = CopyServicePlaybook("playbook_unchanged", "", "");
-  TactRun run = RunTact("test '" + suite.string() + "'");
+  TactRun run = RunTact(std::string("test --min-coverage=") +
+                        kShippedMinCoverage + " '" + suite.string() + "'");
   EXPECT_EQ(run.exit_code, kOk) << run.out << run.err;
   EXPECT_THAT(run.out, HasSubstr(" passed, 0 failed"));
 }
@@ -119,6 +133,35 @@ TEST(ShippedPolicyTestsTest, ChangingAnAmountFailsTheCasesThatPinIt) {
   EXPECT_THAT(run.out, HasSubstr("PASS " + suite.string() +
                                  ":contracted_standard_for_everyone\n"));
   EXPECT_THAT(run.out, ContainsRegex("[0-9]+ passed, [1-9][0-9]* failed\n$"));
+}
+
+// Coverage cannot drop silently: the service playbook's suite without its
+// cases that reach the recovery window fails the shipped threshold, naming
+// the stage no case reaches any more.
+TEST(ShippedPolicyTestsTest, DroppingTheCasesOfAStageFailsTheCoverage) {
+  const fs::path suite = CopyServicePlaybook("playbook_fewer_cases", "", "");
+  std::string text = ReadFile(suite);
+  // Every case expecting the flag goes.
+  size_t at;
+  while ((at = text.find("flags: \"recovery_window_missed\"")) !=
+         std::string::npos) {
+    const size_t begin = text.rfind("\ncases {", at);
+    const size_t end = text.find("\n}\n", at);
+    ASSERT_NE(begin, std::string::npos);
+    ASSERT_NE(end, std::string::npos);
+    text.erase(begin, end + 2 - begin);
+  }
+  WriteFile(suite, text);
+  TactRun run = RunTact(std::string("test --min-coverage=") +
+                        kShippedMinCoverage + " '" + suite.string() + "'");
+  EXPECT_EQ(run.exit_code, kFailure) << run.out << run.err;
+  EXPECT_THAT(run.out, Not(HasSubstr("FAIL " + suite.string() + ":")));
+  EXPECT_THAT(run.out, HasSubstr("never reached: playbook \"service_failure\" "
+                                 "recovery_window_missed\n"));
+  EXPECT_THAT(run.out, ContainsRegex("FAIL coverage of .*service_playbook"
+                                     "\\.textproto: [0-9.]+% \\([0-9]+/"
+                                     "[0-9]+\\) is below 100\\.0%\n"
+                                     "[1-9][0-9]* passed, 0 failed\n$"));
 }
 
 // A rule change: the fraud hold no longer stops the rules below it.
