@@ -781,8 +781,9 @@ TEST(CliSimulateDiffTest, MoneyIsPrintedInTheCurrencysDecimals) {
 
 TEST(CliSimulateDiffTest, AMoneySumThatOverflowsSaysSo) {
   const std::string json = ::testing::TempDir() + "diff_overflow.json";
+  const std::string html = ::testing::TempDir() + "diff_overflow.html";
   TactRun run = SimulatePair("overflow", "overflow_base", "cases.jsonl",
-                             "--json=" + json);
+                             "--json=" + json + " --report=" + html);
   EXPECT_EQ(run.exit_code, kOk) << run.err;
   EXPECT_THAT(run.out, ContainsRegex("\n  actions_added +4 cases  overflow\n"));
   std::ifstream in(json);
@@ -792,6 +793,11 @@ TEST(CliSimulateDiffTest, AMoneySumThatOverflowsSaysSo) {
                               "9223372036854775807, \"money_overflow\": "
                               "true}"));
   std::remove(json.c_str());
+  std::ifstream report(html);
+  std::string page((std::istreambuf_iterator<char>(report)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_THAT(page, HasSubstr(">overflow<"));
+  std::remove(html.c_str());
 }
 
 TEST(CliSimulateDiffTest, ACurrencyChangeIsReportedAndFailsTheMoneyGate) {
