@@ -103,7 +103,11 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
     {"cases", "money"}}, "first": [{"line", "case_id", "before", "after",
     "reasons", "kinds", "changes": [{"kind", "text", "money"}],
     "goodwill_delta"}]}, money in minor units, at most `max_listed_changes`
-    cases listed (all counted). The labels default to "name@version", with
+    cases listed (all counted). Only when set: "undecidable" (cases only
+    one policy could decide, kind "undecidable"), "currency_changed": True
+    (no money deltas then), "goodwill_delta_overflow": True and a kind's
+    "money_overflow": True (the sum did not fit in 64 bits and is
+    saturated). The labels default to "name@version", with
     " (policy)" and " (baseline)" when both are the same; pass
     `policy_label` / `baseline_label` (e.g. file names) to name them.
     """
