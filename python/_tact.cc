@@ -429,6 +429,7 @@ py::dict ChangedToPython(const Simulation& sim) {
     py::dict t;
     t["cases"] = tally.cases;
     t["money"] = tally.money;
+    if (tally.money_overflow) t["money_overflow"] = true;
     by_kind[ChangeKindName(kind)] = t;
   }
   py::list first;
@@ -460,6 +461,10 @@ py::dict ChangedToPython(const Simulation& sim) {
   out["goodwill_delta"] = sim.goodwill_delta;
   out["money_changed"] = sim.money_changed_count;
   out["actions_changed"] = sim.actions_changed_count;
+  // As `tact simulate --json`: only when set.
+  if (sim.undecidable_count > 0) out["undecidable"] = sim.undecidable_count;
+  if (sim.goodwill_delta_overflow) out["goodwill_delta_overflow"] = true;
+  if (sim.currency_changed) out["currency_changed"] = true;
   out["by_kind"] = by_kind;
   out["first"] = first;
   return out;

@@ -71,8 +71,10 @@ struct SimulationSummary {
   std::string currency;
   int64_t cases = 0;  // decided
   std::map<std::string, ActionTally> actions;
-  // Sum of `goodwill` effects, minor units.
+  // Sum of `goodwill` effects, minor units; saturated at INT64_MAX or
+  // INT64_MIN with goodwill_total_overflow set when it does not fit.
   int64_t goodwill_total = 0;
+  bool goodwill_total_overflow = false;
   std::map<std::string, int64_t> goodwill_by_tier;        // "(none)": no tier
   std::map<std::string, int64_t> goodwill_by_value_band;  // kValueBands keys
   int64_t cases_with_goodwill = 0;
@@ -137,12 +139,19 @@ enum class ChangeKind {
   kEffects,         // an effect added, removed, or its amount or step
                     // changed
   kFlags,           // a flag raised or no longer raised
+  kUndecidable,     // one side could not decide the case and the other
+                    // could: "policy could not decide: <message>" or
+                    // "baseline could not decide: <message>". Every gate
+                    // fails on it (an error where there was a decision is
+                    // the worst change; a decision where the baseline erred
+                    // changes what a host does too). When both sides fail,
+                    // the case is an error, not a change.
 };
-inline constexpr int kChangeKinds = 9;
+inline constexpr int kChangeKinds = 10;
 
 // The stable key of `kind`, used in JSON and Python: "actions_added",
 // "actions_removed", "order", "params", "details", "blocked",
-// "needs_approval", "effects", "flags".
+// "needs_approval", "effects", "flags", "undecidable".
 TACT_EXPORT const char* ChangeKindName(ChangeKind kind);
 
 // One change in one case, as a readable line, e.g.
@@ -154,7 +163,9 @@ struct Change {
   // policy's currency: the amount parameter (an action's amount_param) of
   // an action added (+), removed (-), whose amount changed, or sent for
   // approval with another amount; a `goodwill` effect's amount. 0 for the
-  // rest.
+  // rest, and 0 for every change when the two policies have different
+  // currencies (Simulation::currency_changed): minor units of two
+  // currencies are not subtracted.
   int64_t money = 0;
 };
 
@@ -162,6 +173,9 @@ struct Change {
 struct ChangeTally {
   int64_t cases = 0;  // cases with at least one change of this kind
   int64_t money = 0;  // sum of Change::money (after - before)
+  // The sum did not fit in int64: `money` is saturated at INT64_MAX or
+  // INT64_MIN and printed as "overflow".
+  bool money_overflow = false;
 };
 
 // A case whose decision differs between the baseline and the policy.
@@ -178,8 +192,10 @@ struct ChangedCase {
   std::vector<Change> changes;
   std::vector<ChangeKind> kinds;
   // Goodwill given in this case, after - before (minor units; the sum of
-  // the `goodwill` effects' amounts).
+  // the `goodwill` effects' amounts); saturated and goodwill_overflow set
+  // when it does not fit in int64.
   int64_t goodwill_delta = 0;
+  bool goodwill_overflow = false;
 };
 
 struct Simulation {
@@ -202,27 +218,48 @@ struct Simulation {
   std::map<ChangeKind, ChangeTally> changes_by_kind;
   // Goodwill given over the cases both policies decided, policy - baseline
   // (summary.goodwill_total - baseline.goodwill_total), in minor units of
-  // summary.currency.
+  // summary.currency; saturated and goodwill_delta_overflow set when it does
+  // not fit in int64 (printed as "overflow").
   int64_t goodwill_delta = 0;
-  // Cases where money moved (goodwill changed, or the Change::money of one
-  // kind does not add up to zero in the case), and cases
-  // whose recommended actions changed (actions_added, actions_removed or
-  // order).
+  bool goodwill_delta_overflow = false;
+  // Cases where money moved: goodwill changed, an action-level change
+  // (actions_added, actions_removed, params, needs_approval) moved money
+  // (Change::money not 0: amounts swapped between two actions move money
+  // even when they cancel out), or the effects changes' money does not
+  // add up to zero in the case (a renamed budget removes and adds the same
+  // goodwill: no money moved). And cases whose recommended actions changed
+  // (actions_added, actions_removed or order).
   int64_t money_changed_count = 0;
   int64_t actions_changed_count = 0;
+  // Cases one side could decide and the other could not (ChangeKind::
+  // kUndecidable; also counted in changed_count and listed in errors).
+  int64_t undecidable_count = 0;
+  // The policy's currency differs from the baseline's (summary.currency,
+  // baseline.currency): no money delta is computed across currencies
+  // (every Change::money is 0), and the `any` and `money` gates fail.
+  bool currency_changed = false;
 };
 
 // What makes a diff fail a gate (`tact simulate --fail-on`).
+// Every gate but kNone also fails on a case only one side could decide
+// (undecidable_count).
 enum class DiffGate {
   kNone,     // never fails
-  kAny,      // any changed case
-  kMoney,    // a case where money moved (money_changed_count)
+  kAny,      // any changed case, or the currency changed
+  kMoney,    // a case where money moved (money_changed_count), or the
+             // currency changed (currency_changed)
   kActions,  // a case whose recommended actions or their order changed
              // (actions_changed_count)
 };
 
 // True when `sim` has a baseline and a change that `gate` fails on.
 TACT_EXPORT bool FailsGate(const Simulation& sim, DiffGate gate);
+
+// Minor units as a decimal amount in `currency`, with the currency's ISO
+// 4217 exponent: 1250, "USD" -> "12.50 USD"; 250, "JPY" -> "250 JPY";
+// 1250, "KWD" -> "1.250 KWD"; no currency: two decimals, no suffix.
+TACT_EXPORT std::string FormatMinorUnits(int64_t minor_units,
+                                         const std::string& currency);
 
 struct SimulationOptions {
   // Worker threads sharing the engines (BatchOptions::threads): 0 or less
@@ -263,7 +300,9 @@ struct SimulationCase {
 // Decides every case with `policy` and, when not null, `baseline` (the same
 // parsed context), and totals the decisions, folding them in the order of
 // `cases`. A case that does not parse or cannot be decided is counted and
-// listed in `errors` and otherwise skipped. Never fails.
+// listed in `errors` and left out of both summaries; with a baseline, a
+// case only one side could decide is also a change (kUndecidable). Never
+// fails.
 // Thread-compatible; the engines are shared by the workers.
 TACT_EXPORT Simulation Simulate(const Engine& policy, const Engine* baseline,
                                 absl::Span<const SimulationCase> cases,

@@ -33,7 +33,7 @@ __all__ = ["simulate", "fails_gate", "VALUE_BANDS", "CHANGE_KINDS", "GATES"]
 # simulation.h): the keys of result["changed"]["by_kind"].
 CHANGE_KINDS: Tuple[str, ...] = (
     "actions_added", "actions_removed", "order", "params", "details",
-    "blocked", "needs_approval", "effects", "flags")
+    "blocked", "needs_approval", "effects", "flags", "undecidable")
 
 # fails_gate()'s gates, as `tact simulate --fail-on`: the count of
 # result["changed"] each looks at.
@@ -60,13 +60,20 @@ def fails_gate(result: Dict[str, Any], gate: str) -> bool:
     """True when simulate(..., baseline=...)'s `result` fails `gate`, as
     `tact simulate --fail-on=GATE` exits 4: "any" (a changed case), "money"
     (a case where money moved), "actions" (a case whose recommended actions
-    were added, removed or reordered). ValueError on another gate or a
-    result without a baseline."""
+    were added, removed or reordered). Every gate also fails on a case only
+    one policy could decide (changed["undecidable"]); "any" and "money"
+    fail when the currency changed (changed["currency_changed"]).
+    ValueError on another gate or a result without a baseline."""
     if gate not in GATES:
         raise ValueError(f"gate {gate!r}: expected one of {sorted(GATES)}")
     if "changed" not in result:
         raise ValueError("the result has no diff: simulate(..., baseline=...)")
-    return result["changed"][GATES[gate]] > 0
+    changed = result["changed"]
+    if changed.get("undecidable", 0) > 0:
+        return True
+    if gate != "actions" and changed.get("currency_changed", False):
+        return True
+    return changed[GATES[gate]] > 0
 
 
 def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
@@ -96,7 +103,11 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
     {"cases", "money"}}, "first": [{"line", "case_id", "before", "after",
     "reasons", "kinds", "changes": [{"kind", "text", "money"}],
     "goodwill_delta"}]}, money in minor units, at most `max_listed_changes`
-    cases listed (all counted). The labels default to "name@version", with
+    cases listed (all counted). Only when set: "undecidable" (cases only
+    one policy could decide, kind "undecidable"), "currency_changed": True
+    (no money deltas then), "goodwill_delta_overflow": True and a kind's
+    "money_overflow": True (the sum did not fit in 64 bits and is
+    saturated). The labels default to "name@version", with
     " (policy)" and " (baseline)" when both are the same; pass
     `policy_label` / `baseline_label` (e.g. file names) to name them.
     """

@@ -168,3 +168,36 @@ def test_baseline_must_be_an_engine_and_gates_known(small, lines):
 def test_baseline_authority_is_checked(small, lines, diff_cases):
     with pytest.raises(ValueError, match="unknown authority 'supervisor'"):
         _diff_engine("base").simulate(diff_cases, baseline=small, authority="supervisor")
+
+
+def test_a_case_one_side_cannot_decide_fails_every_gate_as_the_cli(cli, tmp_path):
+    # undecidable.textproto declares vip an int; lines 2 and 3 give a string.
+    cases_path = os.path.join(DIFF, "undecidable_cases.jsonl")
+    with open(cases_path) as f:
+        cases = f.read().splitlines()
+    result = _diff_engine("undecidable").simulate(cases, baseline=_diff_engine("base"))
+    changed = result["changed"]
+    assert (changed["count"], changed["undecidable"]) == (2, 2)
+    assert changed["by_kind"]["undecidable"] == {"cases": 2, "money": 0}
+    assert changed["first"][0]["changes"][0]["text"].startswith(
+        "policy could not decide: attribute 'vip'")
+    for gate in ("any", "money", "actions"):
+        assert fails_gate(result, gate), gate
+    out = tmp_path / "undecidable.json"
+    run = subprocess.run(
+        [cli, "simulate", "--policy=" + os.path.join(DIFF, "undecidable.textproto"),
+         "--baseline=" + os.path.join(DIFF, "base.textproto"),
+         "--cases=" + cases_path, "--threads=1", "--json=" + str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert run.returncode == 0, run.stderr
+    from_cli = json.loads(out.read_text())
+    from_python = _diff_engine("undecidable").simulate(
+        cases, baseline=_diff_engine("base"),
+        policy_label=from_cli["changed"]["policy_label"],
+        baseline_label=from_cli["changed"]["baseline_label"])
+    assert from_python["changed"] == from_cli["changed"]
+    # A currency change fails "money" and "any", not "actions".
+    eur = _diff_engine("eur").simulate(cases[:1], baseline=_diff_engine("base"))
+    assert eur["changed"]["currency_changed"] is True
+    assert fails_gate(eur, "money") and fails_gate(eur, "any")
+    assert not fails_gate(eur, "actions")

@@ -101,6 +101,7 @@ absl::StatusOr<ParsedArgs> ParseArgs(
       return absl::InvalidArgumentError(absl::StrCat(
           "bad value '", owned_value, "' for --", name, ": ", error));
     }
+    parsed.given.emplace_back(name);
   }
   return parsed;
 }

@@ -26,6 +26,9 @@ struct ParsedArgs {
   // True when --help or -h was given; the other arguments are then not
   // checked.
   bool help = false;
+  // The flags given, by name (fail_on for --fail-on), in order; a flag
+  // given with an empty value (--fail-on=) is here too.
+  std::vector<std::string> given;
 };
 
 // Sets the Abseil flags named in `allowed` from `args` (the arguments after

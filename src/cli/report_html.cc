@@ -201,14 +201,22 @@ std::string ChangedDecisions(const Simulation& sim) {
       "<h2>Changed decisions (", sim.changed_count, ")</h2>\n",
       "<p class=\"meta diff\">Baseline ", Escape(sim.baseline_label),
       " &rarr; policy ", Escape(sim.policy_label), ". Goodwill ",
-      Escape(MoneyDelta(sim.goodwill_delta, cur)),
+      Escape(sim.currency_changed
+                 ? absl::StrCat("not compared (the currency changed: ",
+                                sim.baseline.currency, " -> ",
+                                sim.summary.currency, ")")
+             : sim.goodwill_delta_overflow
+                 ? std::string("overflow")
+                 : MoneyDelta(sim.goodwill_delta, cur)),
       " (policy &minus; baseline); money moved in ", sim.money_changed_count,
       " cases, recommended actions changed in ", sim.actions_changed_count,
       ".</p>\n");
   std::vector<std::vector<Cell>> kinds;
   for (const auto& [kind, tally] : sim.changes_by_kind) {
     kinds.push_back({Text(ChangeKindName(kind)), Num(tally.cases),
-                     Num(tally.money, MoneyDelta(tally.money, cur))});
+                     Num(tally.money, tally.money_overflow
+                                          ? std::string("overflow")
+                                          : MoneyDelta(tally.money, cur))});
   }
   h += Table({"Change", "Cases", "Money"}, kinds);
   constexpr size_t kListed = 200;

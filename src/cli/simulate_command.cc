@@ -77,8 +77,13 @@ Flags:
                      `money` (goodwill changed, or an amount moved: an
                      amount parameter, a monetary action added or removed),
                      `actions` (recommended actions added, removed or
-                     reordered). Without it the exit status does not depend
-                     on the diff.
+                     reordered). Every kind also fails on a case only one
+                     policy could decide (kind `undecidable`: "policy could
+                     not decide: ..." or "baseline could not decide: ...");
+                     `any` and `money` fail when the currency changed (no
+                     money delta is computed across currencies). An empty
+                     value is a usage error. Without it the exit status
+                     does not depend on the diff.
   --threads=N        Worker threads sharing one engine, at most 256. Default:
                      0, one per core. The output does not depend on N.
   --report=FILE      Also write a self-contained HTML report (inline SVG
@@ -92,8 +97,8 @@ A progress bar is drawn on stderr when it is a terminal.
 
 Exit status: 0 when the simulation ran (undecidable cases are listed, not
 fatal), 1 when a policy has errors or a file cannot be read or written, 2 on
-a usage error (--fail-on without --baseline, or an unknown kind), 4 when
---fail-on's gate fails (the output and files are written first).
+a usage error (--fail-on without --baseline, or an unknown or empty kind),
+4 when --fail-on's gate fails (the output and files are written first).
 
 Example:
   tact simulate --policy=examples/policies/service_playbook.textproto \
@@ -226,7 +231,10 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
   }
   const std::string fail_on = absl::GetFlag(FLAGS_fail_on);
   DiffGate gate = DiffGate::kNone;
-  if (!fail_on.empty()) {
+  const bool fail_on_given =
+      std::find(parsed->given.begin(), parsed->given.end(), "fail_on") !=
+      parsed->given.end();
+  if (fail_on_given || !fail_on.empty()) {
     if (baseline_path.empty()) {
       return UsageError("--fail-on needs --baseline: it gates the diff", err);
     }
@@ -302,12 +310,21 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
     }
   }
   if (FailsGate(sim, gate)) {
-    const int64_t failing = gate == DiffGate::kMoney ? sim.money_changed_count
-                            : gate == DiffGate::kActions
-                                ? sim.actions_changed_count
-                                : sim.changed_count;
+    int64_t failing = gate == DiffGate::kMoney     ? sim.money_changed_count
+                      : gate == DiffGate::kActions ? sim.actions_changed_count
+                                                   : sim.changed_count;
+    // Undecidable cases fail every gate; `any` already counts them.
+    if (gate != DiffGate::kAny) failing += sim.undecidable_count;
     err << "tact simulate: the diff fails --fail-on=" << fail_on << ": "
-        << failing << (failing == 1 ? " case" : " cases") << " changed\n";
+        << failing << (failing == 1 ? " case" : " cases") << " changed";
+    if (sim.undecidable_count > 0) {
+      err << " (" << sim.undecidable_count << " decided by one policy only)";
+    }
+    if (sim.currency_changed && gate != DiffGate::kActions) {
+      err << "; the currency changed: " << sim.baseline.currency << " -> "
+          << sim.summary.currency;
+    }
+    err << "\n";
     return kExitDiffGate;
   }
   return kExitOk;

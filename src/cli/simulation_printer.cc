@@ -261,10 +261,17 @@ void PrintChangeKinds(const Simulation& sim, std::ostream& out) {
     out << absl::StrFormat(
         "  %-34s %18s", ChangeKindName(kind),
         absl::StrCat(tally.cases, tally.cases == 1 ? " case" : " cases"));
-    if (tally.money != 0) out << "  " << MoneyDelta(tally.money, cur);
+    if (tally.money_overflow) {
+      out << "  overflow";
+    } else if (tally.money != 0) {
+      out << "  " << MoneyDelta(tally.money, cur);
+    }
     out << "\n";
   }
-  out << "  goodwill " << MoneyDelta(sim.goodwill_delta, cur)
+  out << "  goodwill "
+      << (sim.currency_changed          ? "not compared (the currency changed)"
+          : sim.goodwill_delta_overflow ? "overflow"
+                                        : MoneyDelta(sim.goodwill_delta, cur))
       << " (policy - baseline); money moved in " << sim.money_changed_count
       << ", actions changed in " << sim.actions_changed_count << "\n";
 }
@@ -276,12 +283,19 @@ std::string DiffJson(const Simulation& sim) {
       ", \"baseline_label\": ", JsonString(sim.baseline_label),
       ", \"goodwill_delta\": ", sim.goodwill_delta,
       ", \"money_changed\": ", sim.money_changed_count,
-      ", \"actions_changed\": ", sim.actions_changed_count, ", \"by_kind\": {");
+      ", \"actions_changed\": ", sim.actions_changed_count,
+      sim.undecidable_count > 0
+          ? absl::StrCat(", \"undecidable\": ", sim.undecidable_count)
+          : "",
+      sim.goodwill_delta_overflow ? ", \"goodwill_delta_overflow\": true" : "",
+      sim.currency_changed ? ", \"currency_changed\": true" : "",
+      ", \"by_kind\": {");
   bool first = true;
   for (const auto& [kind, tally] : sim.changes_by_kind) {
-    absl::StrAppend(&j, first ? "" : ", ", "\"", ChangeKindName(kind),
-                    "\": {\"cases\": ", tally.cases,
-                    ", \"money\": ", tally.money, "}");
+    absl::StrAppend(
+        &j, first ? "" : ", ", "\"", ChangeKindName(kind),
+        "\": {\"cases\": ", tally.cases, ", \"money\": ", tally.money,
+        tally.money_overflow ? ", \"money_overflow\": true" : "", "}");
     first = false;
   }
   j.append("}");
@@ -312,13 +326,7 @@ std::string MoneyDelta(int64_t minor_units, const std::string& currency) {
 }
 
 std::string FormatMinorUnits(int64_t minor_units, const std::string& currency) {
-  const char* sign = minor_units < 0 ? "-" : "";
-  uint64_t abs_units = minor_units < 0 ? 0 - static_cast<uint64_t>(minor_units)
-                                       : static_cast<uint64_t>(minor_units);
-  std::string out =
-      absl::StrFormat("%s%d.%02d", sign, abs_units / 100, abs_units % 100);
-  if (!currency.empty()) absl::StrAppend(&out, " ", currency);
-  return out;
+  return ::tact::FormatMinorUnits(minor_units, currency);
 }
 
 std::string CaseErrorText(const CaseError& error) {
@@ -374,10 +382,17 @@ void PrintSimulationText(const Simulation& sim, std::ostream& out,
     out << s.policy_name << "@" << s.policy_version;
   }
   out << ": " << s.cases << " decided, " << sim.error_count
-      << " could not be decided.\n\n";
+      << " could not be decided.\n";
+  if (sim.has_baseline && sim.currency_changed) {
+    out << "currency changed: " << sim.baseline.currency << " -> " << s.currency
+        << " (money deltas are not computed across currencies)\n";
+  }
+  out << "\n";
   PrintTotals(s, sim.has_baseline ? &sim.baseline : nullptr, sim, out);
   if (sim.has_baseline) {
-    out << "\nChanged decisions: " << Rate(sim.changed_count, s.cases) << "\n";
+    // Of the cases at least one side decided.
+    out << "\nChanged decisions: "
+        << Rate(sim.changed_count, s.cases + sim.undecidable_count) << "\n";
     PrintChangeKinds(sim, out);
     int shown = 0;
     for (const ChangedCase& c : sim.changed) {

@@ -43,6 +43,9 @@ struct DecisionFacts {
 
 struct CaseRecord {
   bool decided = false;
+  // With a baseline: only one side could decide (diff holds the
+  // kUndecidable change; main or base the other side's facts).
+  bool one_side = false;
   CaseError::Stage error_stage = CaseError::Stage::kParse;
   std::string error;  // when not decided
   std::string case_id;
@@ -120,7 +123,8 @@ void Add(const CaseRecord& c, const DecisionFacts& f, SimulationSummary* s) {
   for (const std::string& a : f.needs_approval) ++s->actions[a].needs_approval;
   for (const auto& [action, code] : f.blocked)
     ++s->actions[action].blocked[code];
-  s->goodwill_total += f.goodwill;
+  s->goodwill_total = internal::SaturatingAdd(s->goodwill_total, f.goodwill,
+                                              &s->goodwill_total_overflow);
   if (f.goodwill != 0) {
     ++s->cases_with_goodwill;
     s->goodwill_by_tier[c.tier.empty() ? "(none)" : c.tier] += f.goodwill;
@@ -193,15 +197,37 @@ void AddChange(const CaseRecord& c, int64_t line,
   ++sim->changed_count;
   const std::vector<ChangeKind> kinds = internal::KindsOf(c.diff.changes);
   for (ChangeKind kind : kinds) ++sim->changes_by_kind[kind].cases;
-  // Money moved when goodwill did or a kind's money does not net to zero
-  // in this case (a budget renamed removes and adds the same goodwill).
-  std::map<ChangeKind, int64_t> money_by_kind;
-  for (const Change& change : c.diff.changes) {
-    sim->changes_by_kind[change.kind].money += change.money;
-    money_by_kind[change.kind] += change.money;
+  if (std::find(kinds.begin(), kinds.end(), ChangeKind::kUndecidable) !=
+      kinds.end()) {
+    ++sim->undecidable_count;
   }
-  bool money = c.diff.goodwill_delta != 0;
-  for (const auto& [kind, amount] : money_by_kind) money |= amount != 0;
+  // Money moved when goodwill did, an action-level change moved money
+  // (amounts swapped between two actions cancel out but still move
+  // money), or the effects' money does not net to zero in this case (a
+  // budget renamed removes and adds the same goodwill: no money moved).
+  bool money = c.diff.goodwill_delta != 0 || c.diff.goodwill_overflow;
+  int64_t effects_money = 0;
+  bool effects_overflow = false;
+  for (const Change& change : c.diff.changes) {
+    ChangeTally& tally = sim->changes_by_kind[change.kind];
+    tally.money = internal::SaturatingAdd(tally.money, change.money,
+                                          &tally.money_overflow);
+    switch (change.kind) {
+      case ChangeKind::kActionsAdded:
+      case ChangeKind::kActionsRemoved:
+      case ChangeKind::kParams:
+      case ChangeKind::kNeedsApproval:
+        money |= change.money != 0;
+        break;
+      case ChangeKind::kEffects:
+        effects_money = internal::SaturatingAdd(effects_money, change.money,
+                                                &effects_overflow);
+        break;
+      default:
+        break;
+    }
+  }
+  money |= effects_money != 0 || effects_overflow;
   if (money) ++sim->money_changed_count;
   for (ChangeKind kind : kinds) {
     if (kind == ChangeKind::kActionsAdded ||
@@ -220,6 +246,7 @@ void AddChange(const CaseRecord& c, int64_t line,
     changed.changes = c.diff.changes;
     changed.kinds = kinds;
     changed.goodwill_delta = c.diff.goodwill_delta;
+    changed.goodwill_overflow = c.diff.goodwill_overflow;
     sim->changed.push_back(std::move(changed));
   }
 }
@@ -278,6 +305,16 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
     record.error_stage = stage;
     record.error = FirstLine(status.message());
   };
+  const bool count_money =
+      baseline != nullptr &&
+      baseline->policy().currency() == policy.policy().currency();
+  // The case only one side decided: a change of kind kUndecidable.
+  auto one_side = [](CaseRecord& record, const char* who) {
+    record.one_side = true;
+    record.diff.changes.push_back(
+        {ChangeKind::kUndecidable,
+         absl::StrCat(who, " could not decide: ", record.error), 0});
+  };
   DecideMany(
       policy, batch, batch_options,
       [&](size_t i, const v1::Context* context,
@@ -286,24 +323,32 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
         if (context == nullptr) {
           return fail(record, CaseError::Stage::kParse, decision.status());
         }
+        record.case_id = context->case_().id();
         if (!decision.ok()) {
-          return fail(record, CaseError::Stage::kDecide, decision.status());
+          fail(record, CaseError::Stage::kDecide, decision.status());
+          if (baseline == nullptr) return;
+          // Run the baseline anyway: a case the policy can no longer
+          // decide is a change when the baseline could.
+          absl::StatusOr<v1::Decision> before =
+              baseline->Decide(*context, batch_options.decide);
+          if (!before.ok()) return;  // neither side: an error only
+          record.base = Extract(*before, base_facts);
+          return one_side(record, "policy");
         }
         record.main = Extract(*decision, main_facts);
         if (baseline != nullptr) {
           absl::StatusOr<v1::Decision> before =
               baseline->Decide(*context, batch_options.decide);
           if (!before.ok()) {
-            return fail(record, CaseError::Stage::kBaselineDecide,
-                        before.status());
+            fail(record, CaseError::Stage::kBaselineDecide, before.status());
+            return one_side(record, "baseline");
           }
           record.base = Extract(*before, base_facts);
-          record.diff =
-              internal::DiffDecisions(*before, base_amounts, *decision,
-                                      main_amounts, policy.policy().currency());
+          record.diff = internal::DiffDecisions(
+              *before, base_amounts, *decision, main_amounts,
+              policy.policy().currency(), count_money);
         }
         record.decided = true;
-        record.case_id = context->case_().id();
         record.tier = context->customer().tier();
         record.lifetime_value = context->customer().lifetime_value();
       });
@@ -317,6 +362,7 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
     sim.baseline.policy_name = baseline->policy().name();
     sim.baseline.policy_version = baseline->policy().version();
     sim.baseline.currency = baseline->policy().currency();
+    sim.currency_changed = !count_money;
     SetLabels(options, &sim);
     for (int k = 0; k < kChangeKinds; ++k) {
       sim.changes_by_kind[static_cast<ChangeKind>(k)];
@@ -331,6 +377,7 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
       if (static_cast<int>(sim.errors.size()) < options.max_listed_errors) {
         sim.errors.push_back({line, c.error_stage, c.error});
       }
+      if (c.one_side) AddChange(c, line, options, &sim);
       continue;
     }
     Add(c, c.main, &sim.summary);
@@ -338,7 +385,17 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
     Add(c, c.base, &sim.baseline);
     if (!c.diff.changes.empty()) AddChange(c, line, options, &sim);
   }
-  sim.goodwill_delta = sim.summary.goodwill_total - sim.baseline.goodwill_total;
+  sim.goodwill_delta = internal::SaturatingSub(sim.summary.goodwill_total,
+                                               sim.baseline.goodwill_total,
+                                               &sim.goodwill_delta_overflow);
+  if (sim.summary.goodwill_total_overflow ||
+      sim.baseline.goodwill_total_overflow) {
+    sim.goodwill_delta_overflow = true;
+  }
+  if (sim.currency_changed) {  // no money delta across currencies
+    sim.goodwill_delta = 0;
+    sim.goodwill_delta_overflow = false;
+  }
   return sim;
 }
 

@@ -12,12 +12,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "src/policy/template.h"
 #include "tact/codes.h"
 #include "tact/simulation.h"
 
 namespace tact {
 
-static_assert(static_cast<int>(ChangeKind::kFlags) + 1 == kChangeKinds,
+static_assert(static_cast<int>(ChangeKind::kUndecidable) + 1 == kChangeKinds,
               "kChangeKinds counts every ChangeKind");
 
 const char* ChangeKindName(ChangeKind kind) {
@@ -40,23 +41,30 @@ const char* ChangeKindName(ChangeKind kind) {
       return "effects";
     case ChangeKind::kFlags:
       return "flags";
+    case ChangeKind::kUndecidable:
+      return "undecidable";
   }
   return "unknown";
 }
 
 bool FailsGate(const Simulation& sim, DiffGate gate) {
-  if (!sim.has_baseline) return false;
+  if (!sim.has_baseline || gate == DiffGate::kNone) return false;
+  if (sim.undecidable_count > 0) return true;
   switch (gate) {
     case DiffGate::kNone:
       return false;
     case DiffGate::kAny:
-      return sim.changed_count > 0;
+      return sim.changed_count > 0 || sim.currency_changed;
     case DiffGate::kMoney:
-      return sim.money_changed_count > 0;
+      return sim.money_changed_count > 0 || sim.currency_changed;
     case DiffGate::kActions:
       return sim.actions_changed_count > 0;
   }
   return false;
+}
+
+std::string FormatMinorUnits(int64_t minor_units, const std::string& currency) {
+  return internal::FormatMoney(minor_units, currency);
 }
 
 namespace internal {
@@ -154,12 +162,14 @@ const v1::RecommendedAction* Find(
 class Differ {
  public:
   Differ(const AmountParams& before_amounts, const AmountParams& after_amounts,
-         const std::string& currency)
+         const std::string& currency, bool count_money)
       : before_amounts_(before_amounts),
         after_amounts_(after_amounts),
-        currency_(currency) {}
+        currency_(currency),
+        count_money_(count_money) {}
 
   void Add(ChangeKind kind, std::string text, int64_t money = 0) {
+    if (!count_money_) money = 0;
     if (money != 0) {
       absl::StrAppend(&text, " (", FormatMoneyDelta(money, currency_), ")");
     }
@@ -184,8 +194,9 @@ class Differ {
       if (IsAmountParam(id, name, before_amounts_) ||
           IsAmountParam(id, name, after_amounts_)) {
         auto bi = b.ints.find(name), ai = a.ints.find(name);
-        money = (ai == a.ints.end() ? 0 : ai->second) -
-                (bi == b.ints.end() ? 0 : bi->second);
+        bool overflow = false;
+        money = SaturatingSub(ai == a.ints.end() ? 0 : ai->second,
+                              bi == b.ints.end() ? 0 : bi->second, &overflow);
       }
       Add(kind,
           absl::StrCat(prefix, id, " ", name, " ", before_text, " -> ",
@@ -209,7 +220,7 @@ class Differ {
       if (Find(after.actions(), b.action()) == nullptr) {
         Add(ChangeKind::kActionsRemoved,
             absl::StrCat("-", b.action(), " (was ", SourcesOf(b), ")"),
-            -AmountOf(b, before_amounts_));
+            SaturatingSub(0, AmountOf(b, before_amounts_), &saturated_));
       } else {
         common_before.push_back(b.action());
       }
@@ -335,6 +346,7 @@ class Differ {
     struct Side {
       std::vector<std::string> text;  // "amount 1500 step 2" per effect
       int64_t amount = 0;
+      bool overflow = false;
     };
     auto index = [](const v1::Decision& d) {
       std::vector<Key> order;
@@ -348,7 +360,8 @@ class Differ {
           parts.push_back(absl::StrCat("amount ", e.amount()));
         if (e.step() != 0) parts.push_back(absl::StrCat("step ", e.step()));
         it->second.text.push_back(absl::StrJoin(parts, " "));
-        it->second.amount += e.amount();
+        it->second.amount =
+            SaturatingAdd(it->second.amount, e.amount(), &it->second.overflow);
       }
       return std::make_pair(order, sides);
     };
@@ -364,7 +377,9 @@ class Differ {
     const auto [after_order, after_sides] = index(after);
     for (const Key& key : after_order) {
       const Side& a = after_sides.at(key);
-      diff_.goodwill_delta += goodwill(key, a);
+      diff_.goodwill_delta = SaturatingAdd(
+          diff_.goodwill_delta, goodwill(key, a), &diff_.goodwill_overflow);
+      if (goodwill(key, a) != 0 && a.overflow) diff_.goodwill_overflow = true;
       auto it = before_sides.find(key);
       if (it == before_sides.end()) {
         std::string t = text(a);
@@ -375,17 +390,20 @@ class Differ {
         Add(ChangeKind::kEffects,
             absl::StrCat("effect ", name(key), " ", text(it->second), " -> ",
                          text(a)),
-            goodwill(key, a) - goodwill(key, it->second));
+            SaturatingSub(goodwill(key, a), goodwill(key, it->second),
+                          &saturated_));
       }
     }
     for (const Key& key : before_order) {
       const Side& b = before_sides.at(key);
-      diff_.goodwill_delta -= goodwill(key, b);
+      diff_.goodwill_delta = SaturatingSub(
+          diff_.goodwill_delta, goodwill(key, b), &diff_.goodwill_overflow);
+      if (goodwill(key, b) != 0 && b.overflow) diff_.goodwill_overflow = true;
       if (after_sides.count(key) == 0) {
         std::string t = text(b);
         Add(ChangeKind::kEffects,
             absl::StrCat("effect -", name(key), t.empty() ? "" : " ", t),
-            -goodwill(key, b));
+            SaturatingSub(0, goodwill(key, b), &saturated_));
       }
     }
   }
@@ -412,6 +430,10 @@ class Differ {
   }
 
   DecisionDiff Finish() {
+    if (!count_money_) {
+      diff_.goodwill_delta = 0;
+      diff_.goodwill_overflow = false;
+    }
     std::stable_sort(diff_.changes.begin(), diff_.changes.end(),
                      [](const Change& x, const Change& y) {
                        return static_cast<int>(x.kind) <
@@ -424,19 +446,31 @@ class Differ {
   const AmountParams& before_amounts_;
   const AmountParams& after_amounts_;
   const std::string& currency_;
+  const bool count_money_;
+  // A change's money saturated (it stays at INT64_MAX or INT64_MIN).
+  bool saturated_ = false;
   DecisionDiff diff_;
 };
 
 }  // namespace
 
 std::string FormatMoneyDelta(int64_t minor_units, const std::string& currency) {
-  const char* sign = minor_units < 0 ? "-" : "+";
-  uint64_t abs_units = minor_units < 0 ? 0 - static_cast<uint64_t>(minor_units)
-                                       : static_cast<uint64_t>(minor_units);
-  std::string out =
-      absl::StrFormat("%s%d.%02d", sign, abs_units / 100, abs_units % 100);
-  if (!currency.empty()) absl::StrAppend(&out, " ", currency);
-  return out;
+  return absl::StrCat(minor_units < 0 ? "" : "+",
+                      FormatMoney(minor_units, currency));
+}
+
+int64_t SaturatingAdd(int64_t a, int64_t b, bool* overflow) {
+  int64_t sum;
+  if (!__builtin_add_overflow(a, b, &sum)) return sum;
+  *overflow = true;
+  return b > 0 ? INT64_MAX : INT64_MIN;
+}
+
+int64_t SaturatingSub(int64_t a, int64_t b, bool* overflow) {
+  int64_t difference;
+  if (!__builtin_sub_overflow(a, b, &difference)) return difference;
+  *overflow = true;
+  return b < 0 ? INT64_MAX : INT64_MIN;
 }
 
 AmountParams AmountParamsOf(const v1::Policy& policy) {
@@ -453,8 +487,8 @@ DecisionDiff DiffDecisions(const v1::Decision& before,
                            const AmountParams& before_amounts,
                            const v1::Decision& after,
                            const AmountParams& after_amounts,
-                           const std::string& currency) {
-  Differ differ(before_amounts, after_amounts, currency);
+                           const std::string& currency, bool count_money) {
+  Differ differ(before_amounts, after_amounts, currency, count_money);
   differ.DiffActions(before, after);
   differ.DiffBlocked(before, after);
   differ.DiffApprovals(before, after);

@@ -25,21 +25,33 @@ AmountParams AmountParamsOf(const v1::Policy& policy);
 // policy's), in ChangeKind order: see tact::ChangeKind for what is
 // compared. Amounts are money when the parameter is the action's amount
 // parameter in the policy that decided (`before_amounts`,
-// `after_amounts`); money is shown in `currency`. Thread-compatible.
+// `after_amounts`); money is shown in `currency`. With `count_money` false
+// (the two policies have different currencies) no money is computed: every
+// Change::money and goodwill_delta are 0. Sums saturate instead of
+// overflowing (goodwill_overflow). Thread-compatible.
 struct DecisionDiff {
   std::vector<Change> changes;  // empty: nothing a host acts on changed
   int64_t goodwill_delta = 0;   // goodwill effects, after - before
+  bool goodwill_overflow = false;
 };
 DecisionDiff DiffDecisions(const v1::Decision& before,
                            const AmountParams& before_amounts,
                            const v1::Decision& after,
                            const AmountParams& after_amounts,
-                           const std::string& currency);
+                           const std::string& currency,
+                           bool count_money = true);
+
+// a + b, or INT64_MAX / INT64_MIN with `*overflow` set when it does not
+// fit; `*overflow` is never cleared.
+int64_t SaturatingAdd(int64_t a, int64_t b, bool* overflow);
+// a - b, likewise.
+int64_t SaturatingSub(int64_t a, int64_t b, bool* overflow);
 
 // The distinct kinds of `changes`, in ChangeKind order.
 std::vector<ChangeKind> KindsOf(const std::vector<Change>& changes);
 
-// "+2.50 USD", "-0.05 USD", "+0.00": a signed money delta (minor units).
+// "+2.50 USD", "-0.05 USD", "+250 JPY", "+0.00": a signed money delta
+// (minor units, in the currency's exponent as FormatMinorUnits).
 std::string FormatMoneyDelta(int64_t minor_units, const std::string& currency);
 
 }  // namespace tact::internal

@@ -861,6 +861,111 @@ TEST(CliSimulateDiffTest, FailOnNeedsABaselineAndAKnownKind) {
                                  "money or actions"));
 }
 
+TEST(CliSimulateDiffTest, AnEmptyFailOnIsAUsageError) {
+  TactRun run = SimulateDiff("money", "--fail-on=");
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err,
+              HasSubstr("--fail-on='': expected any, money or actions"));
+  EXPECT_EQ(SimulateDiff("money", "").exit_code, kOk) << "not given: no gate";
+}
+
+// The diff of tests/data/simulate/diff/`policy` against `baseline` over
+// `cases` there.
+TactRun SimulatePair(const std::string& policy, const std::string& baseline,
+                     const std::string& cases, const std::string& flags) {
+  return RunTact("simulate --policy=tests/data/simulate/diff/" + policy +
+                 ".textproto --baseline=tests/data/simulate/diff/" + baseline +
+                 ".textproto --cases=tests/data/simulate/diff/" + cases +
+                 " --threads=1 " + flags);
+}
+
+TEST(CliSimulateDiffTest, CasesThePolicyCannotDecideFailEveryGate) {
+  // undecidable.textproto declares vip an int; lines 2 and 3 give a string.
+  for (const char* gate : {"any", "money", "actions"}) {
+    TactRun run = SimulatePair("undecidable", "base", "undecidable_cases.jsonl",
+                               std::string("--fail-on=") + gate);
+    EXPECT_EQ(run.exit_code, kDiffGate) << gate;
+    EXPECT_THAT(run.err, HasSubstr("2 cases changed (2 decided by one policy "
+                                   "only)\n"))
+        << gate;
+    EXPECT_THAT(
+        run.out,
+        AllOf(HasSubstr("Changed decisions: 2 (66.7%)\n"),
+              ContainsRegex("\n  undecidable +2 cases\n"),
+              HasSubstr("  line 3 case u3: reply, apologize, credit -> "
+                        "(none)\n      policy could not decide: attribute "
+                        "'vip' is a string; the policy declares int\n"),
+              HasSubstr("Cases that could not be decided: 2\n")));
+  }
+  TactRun run = SimulatePair("base", "undecidable", "undecidable_cases.jsonl",
+                             "--fail-on=actions");
+  EXPECT_EQ(run.exit_code, kDiffGate);
+  EXPECT_THAT(run.out, HasSubstr("\n      baseline could not decide: "
+                                 "attribute 'vip' is a string"));
+  // Neither side decides them: errors, not changes.
+  run = SimulatePair("undecidable", "undecidable", "undecidable_cases.jsonl",
+                     "--fail-on=any");
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("Changed decisions: 0 (0.0%)\n"));
+}
+
+TEST(CliSimulateDiffTest, SwappedAmountsFailTheMoneyGate) {
+  TactRun run =
+      SimulatePair("swap", "swap_base", "cases.jsonl", "--fail-on=money");
+  EXPECT_EQ(run.exit_code, kDiffGate);
+  EXPECT_THAT(
+      run.out,
+      AllOf(HasSubstr("money moved in 1, actions changed in 0\n"),
+            HasSubstr("      credit amount 1500 -> 500 (-10.00 USD)\n"
+                      "      refund amount 500 -> 1500 (+10.00 USD)\n")));
+}
+
+TEST(CliSimulateDiffTest, MoneyIsPrintedInTheCurrencysDecimals) {
+  TactRun run = SimulatePair("jpy_money", "jpy_base", "cases.jsonl", "");
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.out,
+              AllOf(ContainsRegex("\n  params +1 case  -250 JPY\n"),
+                    HasSubstr("  goodwill -250 JPY (policy - baseline)"),
+                    HasSubstr("      credit amount 1500 -> 1250 (-250 JPY)\n"),
+                    ContainsRegex("\n  total +1500 JPY +1250 JPY\n")));
+}
+
+TEST(CliSimulateDiffTest, AMoneySumThatOverflowsSaysSo) {
+  const std::string json = ::testing::TempDir() + "diff_overflow.json";
+  const std::string html = ::testing::TempDir() + "diff_overflow.html";
+  TactRun run = SimulatePair("overflow", "overflow_base", "cases.jsonl",
+                             "--json=" + json + " --report=" + html);
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.out, ContainsRegex("\n  actions_added +4 cases  overflow\n"));
+  std::ifstream in(json);
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, HasSubstr("\"actions_added\": {\"cases\": 4, \"money\": "
+                              "9223372036854775807, \"money_overflow\": "
+                              "true}"));
+  std::remove(json.c_str());
+  std::ifstream report(html);
+  std::string page((std::istreambuf_iterator<char>(report)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_THAT(page, HasSubstr(">overflow<"));
+  std::remove(html.c_str());
+}
+
+TEST(CliSimulateDiffTest, ACurrencyChangeIsReportedAndFailsTheMoneyGate) {
+  TactRun run = SimulateDiff("eur", "--fail-on=money");
+  EXPECT_EQ(run.exit_code, kDiffGate);
+  EXPECT_THAT(run.out,
+              AllOf(HasSubstr("\ncurrency changed: USD -> EUR (money deltas "
+                              "are not computed across currencies)\n"),
+                    HasSubstr("  goodwill not compared (the currency "
+                              "changed)")));
+  EXPECT_THAT(run.err, HasSubstr("the currency changed: USD -> EUR\n"));
+  EXPECT_EQ(SimulateDiff("eur", "--fail-on=any").exit_code, kDiffGate);
+  EXPECT_EQ(SimulateDiff("eur", "--fail-on=actions").exit_code, kOk);
+  EXPECT_THAT(SimulateDiff("identical", "").out,
+              Not(HasSubstr("currency changed")));
+}
+
 TEST(CliSimulateDiffTest, TheSameFileTwiceIsLabelledByRole) {
   TactRun run = SimulateDiff("base", "--fail-on=any");
   EXPECT_EQ(run.exit_code, kOk) << run.err;

@@ -337,5 +337,208 @@ TEST(DiffDecisionsTest, MoneyDeltasAreSigned) {
   EXPECT_EQ(internal::FormatMoneyDelta(0, ""), "+0.00");
 }
 
+// The diff of `policy` against `baseline` (files in kDir) over `cases`.
+Simulation DiffFiles(const std::string& policy_file,
+                     const std::string& baseline_file,
+                     const std::string& cases = "cases.jsonl") {
+  auto base = LoadPolicy(absl::StrCat(kDir, baseline_file, ".textproto"));
+  auto policy = LoadPolicy(absl::StrCat(kDir, policy_file, ".textproto"));
+  EXPECT_NE(base, nullptr);
+  EXPECT_NE(policy, nullptr);
+  if (base == nullptr || policy == nullptr) return {};
+  SimulationOptions options;
+  options.threads = 1;
+  return Simulate(*policy, base.get(), ReadLines(absl::StrCat(kDir, cases)),
+                  options);
+}
+
+constexpr char kVipError[] =
+    "attribute 'vip' is a string; the policy declares int";
+
+TEST(SimulationDiffTest, ACaseOnlyTheBaselineDecidesIsAChangeEveryGateFails) {
+  // undecidable.textproto declares vip an int; lines 2 and 3 give a string.
+  Simulation sim = DiffFiles("undecidable", "base", "undecidable_cases.jsonl");
+  EXPECT_EQ(sim.summary.cases, 1);
+  EXPECT_EQ(sim.baseline.cases, 1);
+  EXPECT_EQ(sim.error_count, 2);
+  ASSERT_EQ(sim.errors.size(), 2u);
+  EXPECT_EQ(sim.errors[0].stage, CaseError::Stage::kDecide);
+  EXPECT_EQ(sim.changed_count, 2);
+  EXPECT_EQ(sim.undecidable_count, 2);
+  EXPECT_THAT(Tallies(sim), ElementsAre("undecidable:2:0"));
+  ASSERT_EQ(sim.changed.size(), 2u);
+  const ChangedCase& c = sim.changed[1];
+  EXPECT_EQ(c.line, 3);
+  EXPECT_EQ(c.case_id, "u3");
+  EXPECT_THAT(c.before, ElementsAre("reply", "apologize", "credit"));
+  EXPECT_THAT(c.after, IsEmpty());
+  EXPECT_THAT(c.kinds, ElementsAre(ChangeKind::kUndecidable));
+  EXPECT_THAT(Texts(c), ElementsAre(absl::StrCat("policy could not decide: ",
+                                                 kVipError)));
+  EXPECT_STREQ(ChangeKindName(ChangeKind::kUndecidable), "undecidable");
+  EXPECT_EQ(sim.money_changed_count, 0);
+  EXPECT_EQ(sim.actions_changed_count, 0);
+  for (DiffGate gate : {DiffGate::kAny, DiffGate::kMoney, DiffGate::kActions}) {
+    EXPECT_TRUE(FailsGate(sim, gate)) << static_cast<int>(gate);
+  }
+  EXPECT_FALSE(FailsGate(sim, DiffGate::kNone));
+}
+
+TEST(SimulationDiffTest, ACaseOnlyThePolicyDecidesIsAChangeEveryGateFails) {
+  Simulation sim = DiffFiles("base", "undecidable", "undecidable_cases.jsonl");
+  EXPECT_EQ(sim.error_count, 2);
+  ASSERT_EQ(sim.errors.size(), 2u);
+  EXPECT_EQ(sim.errors[0].stage, CaseError::Stage::kBaselineDecide);
+  EXPECT_EQ(sim.changed_count, 2);
+  EXPECT_EQ(sim.undecidable_count, 2);
+  ASSERT_EQ(sim.changed.size(), 2u);
+  EXPECT_EQ(sim.changed[0].line, 2);
+  EXPECT_THAT(sim.changed[0].before, IsEmpty());
+  EXPECT_THAT(sim.changed[0].after, ElementsAre("reply"));
+  EXPECT_THAT(
+      Texts(sim.changed[0]),
+      ElementsAre(absl::StrCat("baseline could not decide: ", kVipError)));
+  for (DiffGate gate : {DiffGate::kAny, DiffGate::kMoney, DiffGate::kActions}) {
+    EXPECT_TRUE(FailsGate(sim, gate)) << static_cast<int>(gate);
+  }
+}
+
+TEST(SimulationDiffTest, ACaseNeitherSideDecidesIsAnErrorNotAChange) {
+  Simulation sim =
+      DiffFiles("undecidable", "undecidable", "undecidable_cases.jsonl");
+  EXPECT_EQ(sim.error_count, 2);
+  EXPECT_EQ(sim.changed_count, 0);
+  EXPECT_EQ(sim.undecidable_count, 0);
+  EXPECT_THAT(Tallies(sim), IsEmpty());
+  EXPECT_FALSE(FailsGate(sim, DiffGate::kAny));
+  EXPECT_FALSE(FailsGate(sim, DiffGate::kMoney));
+}
+
+TEST(SimulationDiffTest, AmountsSwappedBetweenActionsMoveMoney) {
+  // Line 3: credit 1500 -> 500, refund 500 -> 1500; the goodwill is the
+  // same 2000 and every kind nets to zero, but money moved.
+  Simulation sim = DiffFiles("swap", "swap_base");
+  EXPECT_EQ(sim.changed_count, 1);
+  EXPECT_EQ(sim.goodwill_delta, 0);
+  EXPECT_THAT(Tallies(sim), ElementsAre("params:1:0", "effects:1:0"));
+  ASSERT_EQ(sim.changed.size(), 1u);
+  EXPECT_THAT(Texts(sim.changed[0]),
+              ElementsAre("credit amount 1500 -> 500 (-10.00 USD)",
+                          "refund amount 500 -> 1500 (+10.00 USD)",
+                          "effect goodwill goodwill amount 1500; amount 500 "
+                          "-> amount 500; amount 1500"));
+  EXPECT_EQ(sim.money_changed_count, 1);
+  EXPECT_TRUE(FailsGate(sim, DiffGate::kMoney));
+  EXPECT_FALSE(FailsGate(sim, DiffGate::kActions));
+}
+
+TEST(SimulationDiffTest, MoneyHasTheCurrencysDecimals) {
+  Simulation sim = DiffFiles("jpy_money", "jpy_base");
+  EXPECT_EQ(sim.goodwill_delta, -250);
+  ASSERT_EQ(sim.changed.size(), 1u);
+  EXPECT_THAT(Texts(sim.changed[0]),
+              ElementsAre("credit amount 1500 -> 1250 (-250 JPY)",
+                          "effect goodwill goodwill amount 1500 -> amount "
+                          "1250 (-250 JPY)"));
+  EXPECT_EQ(internal::FormatMoneyDelta(-250, "JPY"), "-250 JPY");
+  EXPECT_EQ(internal::FormatMoneyDelta(1250, "KWD"), "+1.250 KWD");
+  EXPECT_EQ(internal::FormatMoneyDelta(-5, "KWD"), "-0.005 KWD");
+  EXPECT_EQ(internal::FormatMoneyDelta(-5, "EUR"), "-0.05 EUR");
+  EXPECT_EQ(FormatMinorUnits(-250, "JPY"), "-250 JPY");
+  EXPECT_EQ(FormatMinorUnits(1250, "BHD"), "1.250 BHD");
+  EXPECT_EQ(FormatMinorUnits(1250, "USD"), "12.50 USD");
+  EXPECT_EQ(FormatMinorUnits(1250, ""), "12.50");
+}
+
+TEST(SimulationDiffTest, MoneySumsSaturateAndSayTheyOverflowed) {
+  // Four cases each add a credit of 9e18: the sum does not fit in int64.
+  Simulation sim = DiffFiles("overflow", "overflow_base");
+  const ChangeTally& added = sim.changes_by_kind[ChangeKind::kActionsAdded];
+  EXPECT_EQ(added.cases, 4);
+  EXPECT_EQ(added.money, INT64_MAX);
+  EXPECT_TRUE(added.money_overflow);
+  Simulation back = DiffFiles("overflow_base", "overflow");
+  const ChangeTally& removed =
+      back.changes_by_kind[ChangeKind::kActionsRemoved];
+  EXPECT_EQ(removed.money, INT64_MIN);
+  EXPECT_TRUE(removed.money_overflow);
+  // Each case's own delta fits.
+  ASSERT_EQ(sim.changed.size(), 4u);
+  EXPECT_EQ(sim.changed[0].changes[0].money, 9000000000000000000);
+}
+
+TEST(SimulationDiffTest, SaturatingArithmetic) {
+  bool overflow = false;
+  EXPECT_EQ(internal::SaturatingAdd(9000000000000000000, 300000000000000000,
+                                    &overflow),
+            INT64_MAX);
+  EXPECT_TRUE(overflow);
+  overflow = false;
+  EXPECT_EQ(internal::SaturatingAdd(INT64_MAX - 1, 1, &overflow), INT64_MAX);
+  EXPECT_FALSE(overflow);
+  EXPECT_EQ(internal::SaturatingAdd(-9000000000000000000, -300000000000000000,
+                                    &overflow),
+            INT64_MIN);
+  EXPECT_TRUE(overflow);
+  overflow = false;
+  EXPECT_EQ(internal::SaturatingSub(0, INT64_MIN, &overflow), INT64_MAX);
+  EXPECT_TRUE(overflow);
+  overflow = false;
+  EXPECT_EQ(internal::SaturatingSub(-9000000000000000000, 300000000000000000,
+                                    &overflow),
+            INT64_MIN);
+  EXPECT_TRUE(overflow);
+  overflow = false;
+  EXPECT_EQ(internal::SaturatingSub(0, INT64_MAX, &overflow), -INT64_MAX);
+  EXPECT_FALSE(overflow);
+}
+
+TEST(DiffDecisionsTest, GoodwillThatDoesNotFitSaysItOverflowed) {
+  internal::AmountParams amounts;
+  const std::string two_huge = R"pb(
+    effects { kind: "goodwill" ref: "g" amount: 9000000000000000000 }
+    effects { kind: "goodwill" ref: "g" amount: 9000000000000000000 }
+  )pb";
+  internal::DecisionDiff diff = internal::DiffDecisions(
+      Parse(""), amounts, Parse(two_huge), amounts, "USD");
+  EXPECT_EQ(diff.goodwill_delta, INT64_MAX);
+  EXPECT_TRUE(diff.goodwill_overflow);
+  diff = internal::DiffDecisions(Parse(two_huge), amounts, Parse(""), amounts,
+                                 "USD");
+  EXPECT_LE(diff.goodwill_delta, -INT64_MAX);
+  EXPECT_TRUE(diff.goodwill_overflow);
+  const std::string one_huge = R"pb(
+    effects { kind: "goodwill" ref: "g" amount: 9000000000000000000 }
+  )pb";
+  diff = internal::DiffDecisions(Parse(""), amounts, Parse(one_huge), amounts,
+                                 "USD");
+  EXPECT_EQ(diff.goodwill_delta, 9000000000000000000);
+  EXPECT_FALSE(diff.goodwill_overflow);
+}
+
+TEST(SimulationDiffTest, ACurrencyChangeFailsTheMoneyGateWithoutDeltas) {
+  Simulation sim = Diff("eur");
+  EXPECT_TRUE(sim.currency_changed);
+  EXPECT_EQ(sim.baseline.currency, "USD");
+  EXPECT_EQ(sim.summary.currency, "EUR");
+  EXPECT_EQ(sim.changed_count, 0);
+  EXPECT_TRUE(FailsGate(sim, DiffGate::kMoney));
+  EXPECT_TRUE(FailsGate(sim, DiffGate::kAny));
+  EXPECT_FALSE(FailsGate(sim, DiffGate::kActions));
+  EXPECT_FALSE(Diff("identical").currency_changed);
+  // Amounts in yen against cents: the change is listed, no delta computed.
+  Simulation jpy = DiffFiles("jpy_money", "base");
+  EXPECT_TRUE(jpy.currency_changed);
+  EXPECT_EQ(jpy.goodwill_delta, 0);
+  EXPECT_THAT(Tallies(jpy), ElementsAre("params:1:0", "effects:1:0"));
+  ASSERT_EQ(jpy.changed.size(), 1u);
+  EXPECT_THAT(Texts(jpy.changed[0]),
+              ElementsAre("credit amount 1500 -> 1250",
+                          "effect goodwill goodwill amount 1500 -> amount "
+                          "1250"));
+  EXPECT_EQ(jpy.money_changed_count, 0);
+  EXPECT_TRUE(FailsGate(jpy, DiffGate::kMoney));
+}
+
 }  // namespace
 }  // namespace tact
