@@ -273,14 +273,20 @@ class Engine:
     def simulate(self, cases: Iterable[Context], *,
                  authority: Optional[str] = None, threads: Optional[int] = None,
                  max_listed_errors: int = 20,
-                 timeout: Optional[float] = None) -> dict:
+                 timeout: Optional[float] = None,
+                 cost_share: Optional[float] = None,
+                 max_listed_costly: int = 100) -> dict:
         """Decides every case (on C++ threads, with the GIL released) and
         totals what the policy would do and cost, in C++ (tact::Simulate): the same dict as
         `tact simulate --json` prints, {"lines", "errors", "summary"}.
         Cases that cannot be decided are counted and listed by their 1-based
         position; blank strings are skipped. `timeout` and Ctrl-C work as in
-        decide_many(). See tact.simulation.
+        decide_many(). `cost_share` (a percentage) adds the customers whose
+        cost to serve exceeds that share of their spend, as `tact simulate
+        --cost-share`. See tact.simulation.
         """
         from .simulation import simulate
         return simulate(self, cases, authority=authority, threads=threads,
-                        max_listed_errors=max_listed_errors, timeout=timeout)
+                        max_listed_errors=max_listed_errors, timeout=timeout,
+                        cost_share=cost_share,
+                        max_listed_costly=max_listed_costly)

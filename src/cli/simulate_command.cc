@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -15,9 +16,11 @@
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "src/cli/command_line.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/report_html.h"
@@ -38,6 +41,9 @@ ABSL_FLAG(std::string, baseline, "",
 ABSL_FLAG(int, threads, 0, "Worker threads; 0: one per core.");
 ABSL_FLAG(std::string, report, "", "Write a self-contained HTML report here.");
 ABSL_FLAG(std::string, json, "", "Write the summary as JSON here.");
+ABSL_FLAG(std::string, cost_share, "",
+          "List the customers whose cost to serve exceeds this percentage "
+          "of their spend, e.g. 5 or 2.5%.");
 
 namespace tact::cli {
 
@@ -68,6 +74,12 @@ Flags:
   --json=FILE        Also write the summary as JSON.
   --authority=NAME   Decide as this authority (e.g. bot). Default:
                      unrestricted.
+  --cost-share=PCT   List the customers whose cost to serve exceeds PCT
+                     percent of their spend (e.g. 5 or 2.5%): spend is
+                     customer.lifetime_value; cost to serve is the case's
+                     decision cost plus the service_cost events already in
+                     its history. Each customer once, at their first such
+                     case. Default: no list.
   --help             Show this text.
 
 A progress bar is drawn on stderr when it is a terminal.
@@ -181,6 +193,21 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
     if (baseline == nullptr) return kExitFailure;
   }
   SimulationOptions options;
+  if (const std::string share = absl::GetFlag(FLAGS_cost_share);
+      !share.empty()) {
+    absl::string_view number = share;
+    absl::ConsumeSuffix(&number, "%");
+    double percent = -1;
+    if (!absl::SimpleAtod(number, &percent) || !std::isfinite(percent) ||
+        percent < 0) {
+      return UsageError(
+          absl::StrCat("--cost-share must be a percentage >= 0, e.g. 5 or "
+                       "2.5%; got '",
+                       share, "'"),
+          err);
+    }
+    options.cost_share_percent = percent;
+  }
   options.threads = threads;  // 0: one per core
   options.authority = absl::GetFlag(FLAGS_authority);
   if (!options.authority.empty()) {

@@ -1,8 +1,10 @@
 #include "tact/simulation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -39,6 +41,8 @@ struct DecisionFacts {
   std::vector<std::string> stages;
   bool window_missed = false;
   std::vector<std::pair<std::string, int64_t>> beyond;  // action, cost
+  int64_t cost = 0;                                     // Decision.total_cost
+  int64_t agent_minutes = 0;
 };
 
 struct CaseRecord {
@@ -50,6 +54,8 @@ struct CaseRecord {
   int64_t lifetime_value = 0;
   DecisionFacts main;
   DecisionFacts base;
+  std::string customer_id;
+  int64_t history_cost = 0;  // service_cost already spent (HistoryCost)
 };
 
 // Load-time facts about one policy used to classify its decisions.
@@ -77,6 +83,37 @@ PolicyFacts FactsOf(const v1::Policy& policy) {
     }
   }
   return facts;
+}
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  int64_t out;
+  if (__builtin_add_overflow(a, b, &out)) {
+    return b > 0 ? std::numeric_limits<int64_t>::max()
+                 : std::numeric_limits<int64_t>::min();
+  }
+  return out;
+}
+
+// The cost of service already spent on the customer, as CostlyCustomer
+// defines it: the positive amounts of the "service_cost" events at or before
+// now, but for this case's own at exactly now.
+int64_t HistoryCost(const v1::Context& context) {
+  const google::protobuf::Timestamp& now = context.now();
+  const std::string& case_id = context.case_().id();
+  int64_t total = 0;
+  for (const v1::Event& e : context.history()) {
+    if (e.kind() != Name(EffectKind::kServiceCost) || e.amount() <= 0) continue;
+    const google::protobuf::Timestamp& at = e.at();
+    const bool after =
+        at.seconds() > now.seconds() ||
+        (at.seconds() == now.seconds() && at.nanos() > now.nanos());
+    if (after) continue;
+    const bool at_now =
+        at.seconds() == now.seconds() && at.nanos() == now.nanos();
+    if (at_now && !case_id.empty() && e.case_id() == case_id) continue;
+    total = SaturatingAdd(total, e.amount());
+  }
+  return total;
 }
 
 std::string SourceOf(const v1::Reason& reason) {
@@ -114,7 +151,7 @@ DecisionFacts Extract(const v1::Decision& decision, const PolicyFacts& policy) {
           }
         }
       }
-      f.beyond.emplace_back(a.action(), cost);
+      f.beyond.emplace_back(a.action(), SaturatingAdd(cost, a.cost()));
     }
   }
   for (const v1::RecommendedAction& a : decision.needs_approval()) {
@@ -138,6 +175,8 @@ DecisionFacts Extract(const v1::Decision& decision, const PolicyFacts& policy) {
     if (flag.code() == Name(FlagCode::kRecoveryWindowMissed))
       f.window_missed = true;
   }
+  f.cost = decision.total_cost();
+  f.agent_minutes = decision.total_agent_minutes();
   return f;
 }
 
@@ -147,6 +186,20 @@ const char* BandOf(int64_t lifetime_value) {
     if (lifetime_value >= band.lower) key = band.key;
   }
   return key;
+}
+
+// The cost to serve of one decision into the totals.
+void AddCosts(const CaseRecord& c, const DecisionFacts& f,
+              SimulationSummary* s) {
+  s->cost_to_serve_total = SaturatingAdd(s->cost_to_serve_total, f.cost);
+  s->agent_minutes_total =
+      SaturatingAdd(s->agent_minutes_total, f.agent_minutes);
+  if (f.cost == 0 && f.agent_minutes == 0) return;
+  ++s->cases_with_cost;
+  int64_t& tier = s->cost_to_serve_by_tier[c.tier.empty() ? "(none)" : c.tier];
+  tier = SaturatingAdd(tier, f.cost);
+  int64_t& band = s->cost_to_serve_by_value_band[BandOf(c.lifetime_value)];
+  band = SaturatingAdd(band, f.cost);
 }
 
 void Add(const CaseRecord& c, const DecisionFacts& f, SimulationSummary* s) {
@@ -173,6 +226,49 @@ void Add(const CaseRecord& c, const DecisionFacts& f, SimulationSummary* s) {
     ++s->beyond_contract_actions;
     s->beyond_contract_cost += cost;
     ++s->beyond_contract_by_action[action];
+  }
+  AddCosts(c, f, s);
+}
+
+// Whether `cost` exceeds `percent` % of `spend`: cost * 100 > percent *
+// spend, in long double (exact for the int64 range at this magnitude of
+// comparison, and never overflowing).
+bool ExceedsShare(int64_t cost, int64_t spend, double percent) {
+  if (cost <= 0) return false;
+  if (spend <= 0) return true;
+  return static_cast<long double>(cost) * 100.0L >
+         static_cast<long double>(percent) * static_cast<long double>(spend);
+}
+
+// The customers whose cost to serve exceeds options.cost_share_percent of
+// their spend, each once, at their first such case (CostlyCustomer).
+void ListCostlyCustomers(const std::vector<CaseRecord>& records,
+                         absl::Span<const SimulationCase> cases,
+                         const SimulationOptions& options, Simulation* sim) {
+  const double percent = options.cost_share_percent;
+  if (!(percent >= 0) || !std::isfinite(percent)) return;
+  sim->has_cost_share = true;
+  sim->cost_share_percent = percent;
+  std::set<std::string> listed;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const CaseRecord& c = records[i];
+    if (!c.decided) continue;
+    CostlyCustomer costly;
+    costly.line = cases[i].line;
+    costly.case_id = c.case_id;
+    costly.customer_id = c.customer_id;
+    costly.spend = c.lifetime_value;
+    costly.decision_cost = c.main.cost;
+    costly.history_cost = c.history_cost;
+    costly.cost_to_serve = SaturatingAdd(c.main.cost, c.history_cost);
+    if (!ExceedsShare(costly.cost_to_serve, costly.spend, percent)) continue;
+    if (!c.customer_id.empty() && !listed.insert(c.customer_id).second) {
+      continue;
+    }
+    ++sim->costly_count;
+    if (static_cast<int>(sim->costly.size()) < options.max_listed_costly) {
+      sim->costly.push_back(std::move(costly));
+    }
   }
 }
 
@@ -281,6 +377,8 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
         record.case_id = context->case_().id();
         record.tier = context->customer().tier();
         record.lifetime_value = context->customer().lifetime_value();
+        record.customer_id = context->customer().id();
+        record.history_cost = HistoryCost(*context);
       });
 
   Simulation sim;
@@ -315,6 +413,7 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
       }
     }
   }
+  ListCostlyCustomers(records, cases, options, &sim);
   return sim;
 }
 
