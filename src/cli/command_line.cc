@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
 
 namespace tact::cli {
@@ -55,6 +56,9 @@ absl::StatusOr<ParsedArgs> ParseArgs(
       value = body.substr(eq + 1);
       has_value = true;
     }
+    // --cost-share names the Abseil flag cost_share.
+    const std::string underscored = absl::StrReplaceAll(name, {{"-", "_"}});
+    name = underscored;
 
     bool negated = false;
     if (!IsAllowed(allowed, name) && absl::StartsWith(name, "no") &&

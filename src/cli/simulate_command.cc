@@ -95,8 +95,9 @@ Example:
 
 namespace {
 
-constexpr absl::string_view kFlags[] = {
-    "policy", "cases", "baseline", "threads", "report", "json", "authority"};
+constexpr absl::string_view kFlags[] = {"policy",    "cases",     "baseline",
+                                        "threads",   "report",    "json",
+                                        "authority", "cost_share"};
 
 int UsageError(absl::string_view message, std::ostream& err) {
   err << "tact simulate: " << message << "\n"

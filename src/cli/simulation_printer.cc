@@ -1,5 +1,6 @@
 #include "src/cli/simulation_printer.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <ostream>
@@ -108,14 +109,17 @@ void PrintCostToServe(const SimulationSummary& s, const SimulationSummary* b,
 }
 
 // The customers whose cost to serve exceeds the stated share of their
-// spend (--cost-share).
+// spend (--cost-share), the first kMaxCostlyShown of them.
 void PrintCostlyCustomers(const Simulation& sim, std::ostream& out) {
+  constexpr int64_t kMaxCostlyShown = 20;
   if (!sim.has_cost_share) return;
   const std::string& cur = sim.summary.currency;
   out << "\nCost to serve above "
       << absl::StrFormat("%g", sim.cost_share_percent)
       << "% of spend (lifetime value): " << sim.costly_count << " customers\n";
+  int64_t shown = 0;
   for (const CostlyCustomer& c : sim.costly) {
+    if (shown++ == kMaxCostlyShown) break;
     out << "  line " << c.line << " customer "
         << (c.customer_id.empty() ? "-" : c.customer_id) << " case "
         << (c.case_id.empty() ? "-" : c.case_id) << ": "
@@ -125,10 +129,11 @@ void PrintCostlyCustomers(const Simulation& sim, std::ostream& out) {
         << FormatMinorUnits(c.spend, cur) << " spend = "
         << (c.spend > 0 ? Percent(c.cost_to_serve, c.spend) : "all") << "\n";
   }
-  if (sim.costly_count > static_cast<int64_t>(sim.costly.size())) {
-    out << "  ... "
-        << (sim.costly_count - static_cast<int64_t>(sim.costly.size()))
-        << " more (see --json)\n";
+  const int64_t printed = std::min<int64_t>(
+      kMaxCostlyShown, static_cast<int64_t>(sim.costly.size()));
+  if (sim.costly_count > printed) {
+    out << "  ... " << (sim.costly_count - printed)
+        << " more (see --json or --report)\n";
   }
 }
 
