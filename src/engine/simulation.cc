@@ -231,13 +231,21 @@ void Add(const CaseRecord& c, const DecisionFacts& f, SimulationSummary* s) {
 }
 
 // Whether `cost` exceeds `percent` % of `spend`: cost * 100 > percent *
-// spend, in long double (exact for the int64 range at this magnitude of
-// comparison, and never overflowing).
+// spend, exactly, with the percentage rounded to millionths of a percent
+// (so 9.7 is 9.7, not the double just below it) and in 128-bit integers.
+__extension__ typedef __int128 Int128;  // GCC and Clang
+
 bool ExceedsShare(int64_t cost, int64_t spend, double percent) {
   if (cost <= 0) return false;
   if (spend <= 0) return true;
-  return static_cast<long double>(cost) * 100.0L >
-         static_cast<long double>(percent) * static_cast<long double>(spend);
+  const long double scaled =
+      std::round(static_cast<long double>(percent) * 1e6L);
+  const Int128 millionths =
+      scaled >= 9.2e18L
+          ? static_cast<Int128>(std::numeric_limits<int64_t>::max())
+          : static_cast<Int128>(static_cast<int64_t>(scaled));
+  return static_cast<Int128>(cost) * 100 * 1000000 >
+         millionths * static_cast<Int128>(spend);
 }
 
 // The customers whose cost to serve exceeds options.cost_share_percent of
