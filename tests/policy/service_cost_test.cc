@@ -133,6 +133,20 @@ TEST(ServiceCostCompileTest, OverflowOfMinutesTimesRateIsAnError) {
       ElementsAre(HasSubstr("the cost overflows")));
 }
 
+TEST(ServiceCostCompileTest, ServiceCostTakesADurationAndIsAnInt) {
+  EXPECT_THAT(
+      Errors("actions { id: \"a\" }\n"
+             "rules { id: \"r\" when: \"serviceCost(90) > 0\" recommend { "
+             "action: \"a\" } }\n"),
+      ElementsAre(AllOf(HasSubstr("p.textproto:2:"),
+                        HasSubstr("serviceCost() applies to duration, got "
+                                  "int"))));
+  EXPECT_THAT(Errors("actions { id: \"a\" }\n"
+                     "rules { id: \"r\" when: \"serviceCost(duration('1d')) "
+                     "== 'x'\" recommend { action: \"a\" } }\n"),
+              ElementsAre(HasSubstr("p.textproto:2:")));
+}
+
 // --- Decisions --------------------------------------------------------------
 
 constexpr char kPolicy[] = R"pb(
