@@ -1,8 +1,12 @@
 #include "src/policy/service_cost.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <vector>
 
+#include "absl/strings/string_view.h"
 #include "src/policy/outcome.h"
 #include "tact/codes.h"
 
@@ -22,18 +26,22 @@ bool SameTime(const google::protobuf::Timestamp& a,
   return a.seconds() == b.seconds() && a.nanos() == b.nanos();
 }
 
-// Whether the history records the service_cost effect of `action_id` in this
-// case at exactly now.
-bool RecordedAtNow(const v1::Context& context, absl::string_view action_id) {
+// The refs (action ids) of the service_cost events recorded in this case at
+// exactly now, sorted: this decision's own effects when the case is decided
+// again at the same now. One pass over the history; empty (no allocation)
+// in the usual case, where nothing was recorded at now.
+void RecordedAtNow(const v1::Context& context,
+                   std::vector<absl::string_view>* refs) {
+  refs->clear();
   const std::string& case_id = context.case_().id();
-  if (case_id.empty()) return false;
+  if (case_id.empty()) return;
   for (const v1::Event& e : context.history()) {
-    if (e.kind() == Name(EffectKind::kServiceCost) && e.ref() == action_id &&
-        e.case_id() == case_id && SameTime(e.at(), context.now())) {
-      return true;
+    if (e.kind() == Name(EffectKind::kServiceCost) && e.case_id() == case_id &&
+        SameTime(e.at(), context.now())) {
+      refs->push_back(e.ref());
     }
   }
-  return false;
+  std::sort(refs->begin(), refs->end());
 }
 
 }  // namespace
@@ -42,13 +50,18 @@ void WriteServiceCosts(const PolicyPlan& plan, const v1::Context& context,
                        const RankScratch& scratch, v1::Decision* decision) {
   int64_t total = 0;
   int64_t minutes = 0;
+  std::vector<absl::string_view> recorded;
+  RecordedAtNow(context, &recorded);
   for (const RankedAction& r : scratch.ranked) {
     if (r.required_authority >= 0) continue;  // needs approval
     const ActionPlan& action = plan.actions[r.action];
     if (action.cost == 0 && action.agent_minutes == 0) continue;
     total = AddSaturated(total, action.cost);
     minutes = AddSaturated(minutes, action.agent_minutes);
-    if (RecordedAtNow(context, action.id)) continue;
+    if (std::binary_search(recorded.begin(), recorded.end(),
+                           absl::string_view(action.id))) {
+      continue;
+    }
     EffectRef{EffectKind::kServiceCost, action.id, action.cost,
               action.agent_minutes}
         .WriteTo(decision->add_effects());
