@@ -37,6 +37,8 @@
 #include "dict_context.h"
 #include "tact/batch.h"
 #include "tact/codes.h"
+#include "tact/coverage.h"
+#include "tact/policy_test.h"
 #include "tact/simulation.h"
 #include "tact/tact.h"
 
@@ -449,11 +451,63 @@ py::dict CostShareToPython(const Simulation& sim) {
   return out;
 }
 
+// The diff of a Simulation with a baseline as the dict of `tact simulate
+// --json`'s "changed" (keys as there).
+py::dict ChangedToPython(const Simulation& sim) {
+  auto strings = [](const std::vector<std::string>& v) {
+    py::list out;
+    for (const std::string& s : v) out.append(DecodeReplacing(s));
+    return out;
+  };
+  py::dict by_kind;
+  for (const auto& [kind, tally] : sim.changes_by_kind) {
+    py::dict t;
+    t["cases"] = tally.cases;
+    t["money"] = tally.money;
+    by_kind[ChangeKindName(kind)] = t;
+  }
+  py::list first;
+  for (const ChangedCase& c : sim.changed) {
+    py::list kinds, changes;
+    for (ChangeKind kind : c.kinds) kinds.append(ChangeKindName(kind));
+    for (const Change& change : c.changes) {
+      py::dict d;
+      d["kind"] = ChangeKindName(change.kind);
+      d["text"] = DecodeReplacing(change.text);
+      d["money"] = change.money;
+      changes.append(d);
+    }
+    py::dict d;
+    d["line"] = c.line;
+    d["case_id"] = DecodeReplacing(c.case_id);
+    d["before"] = strings(c.before);
+    d["after"] = strings(c.after);
+    d["reasons"] = strings(c.reasons);
+    d["kinds"] = kinds;
+    d["changes"] = changes;
+    d["goodwill_delta"] = c.goodwill_delta;
+    first.append(d);
+  }
+  py::dict out;
+  out["count"] = sim.changed_count;
+  out["policy_label"] = DecodeReplacing(sim.policy_label);
+  out["baseline_label"] = DecodeReplacing(sim.baseline_label);
+  out["goodwill_delta"] = sim.goodwill_delta;
+  out["money_changed"] = sim.money_changed_count;
+  out["actions_changed"] = sim.actions_changed_count;
+  out["by_kind"] = by_kind;
+  out["first"] = first;
+  return out;
+}
+
 // simulate(): tact::Simulate over decide_many()'s inputs, where encoding 3
-// is a case the Python side could not convert (payload: the message).
+// is a case the Python side could not convert (payload: the message); with
+// `baseline` (None: none), compared with it.
 py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
                   const std::string& authority, int threads,
                   int max_listed_errors, int64_t timeout_ms,
+                  const PyEngine* baseline, const std::string& policy_label,
+                  const std::string& baseline_label, int max_listed_changes,
                   double cost_share_percent, int max_listed_costly) {
   const size_t n = inputs.size();
   if (positions.size() != n) {
@@ -477,6 +531,9 @@ py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
   options.threads = threads;
   options.authority = authority;
   options.max_listed_errors = max_listed_errors;
+  options.max_listed_changes = max_listed_changes;
+  options.policy_label = policy_label;
+  options.baseline_label = baseline_label;
   options.cost_share_percent = cost_share_percent;
   options.max_listed_costly = max_listed_costly;
   options.deadline = Deadline(timeout_ms);
@@ -486,7 +543,9 @@ py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
   Simulation sim;
   {
     py::gil_scoped_release release;
-    sim = tact::Simulate(self.engine(), nullptr, cases, options);
+    sim = tact::Simulate(self.engine(),
+                         baseline == nullptr ? nullptr : &baseline->engine(),
+                         cases, options);
   }
   watch.RethrowIfInterrupted();
   py::list first;
@@ -503,9 +562,80 @@ py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
   out["lines"] = sim.lines;
   out["errors"] = errors;
   out["summary"] = SummaryToPython(sim.summary);
+  if (sim.has_baseline) {
+    out["baseline"] = SummaryToPython(sim.baseline);
+    out["changed"] = ChangedToPython(sim);
+  }
   if (sim.has_cost_share) out["cost_share"] = CostShareToPython(sim);
   return out;
 }
+
+py::dict CoverageItemToPython(const CoverageItem& item) {
+  py::dict out;
+  out["id"] = DecodeReplacing(item.id);
+  out["step"] = item.step;
+  out["outcome"] = item.outcome;
+  out["label"] = DecodeReplacing(item.label);
+  out["decisions"] = item.decisions;
+  return out;
+}
+
+py::list CoverageItemsToPython(const std::vector<CoverageItem>& items) {
+  py::list out;
+  for (const CoverageItem& item : items) out.append(CoverageItemToPython(item));
+  return out;
+}
+
+// A CoverageReport as the dict python/tact/coverage.py returns: percentages
+// as floats of one decimal.
+py::dict CoverageToPython(const CoverageReport& report) {
+  py::dict categories;
+  for (const CategoryCoverage& cat : report.categories) {
+    py::dict c;
+    c["reached"] = CoverageItemsToPython(cat.reached);
+    c["not_reached"] = CoverageItemsToPython(cat.not_reached);
+    c["unknown"] = CoverageItemsToPython(cat.unknown);
+    c["reached_count"] = cat.reached_count;
+    c["total"] = cat.total;
+    c["percent"] = static_cast<double>(cat.percent_tenths) / 10;
+    const absl::string_view name = Name(cat.category);
+    categories[py::str(name.data(), name.size())] = c;
+  }
+  py::dict out;
+  out["policy_name"] = DecodeReplacing(report.policy_name);
+  out["policy_version"] = DecodeReplacing(report.policy_version);
+  out["decisions"] = report.decisions;
+  out["untraced_decisions"] = report.untraced_decisions;
+  out["reached_count"] = report.reached_count;
+  out["total"] = report.total;
+  out["percent"] = static_cast<double>(report.percent_tenths) / 10;
+  out["categories"] = categories;
+  return out;
+}
+
+// tact::PolicyCoverage for python/tact/coverage.py. Thread-compatible, as
+// the C++ class: the Python side holds the GIL around every call.
+class PyCoverage {
+ public:
+  explicit PyCoverage(const PyEngine& engine) : coverage_(engine.engine()) {}
+
+  // None, or the error message when the decision is another policy's.
+  py::object Add(const DecisionMessage& decision) {
+    absl::Status status = coverage_.Add(decision.decision());
+    if (status.ok()) return py::none();
+    return DecodeReplacing(std::string(status.message()));
+  }
+  py::dict Report() const { return CoverageToPython(coverage_.Report()); }
+  py::str Format() const {
+    return DecodeReplacing(FormatCoverage(coverage_.Report()));
+  }
+  bool Meets(double min_percent) const {
+    return MeetsCoverage(coverage_.Report(), min_percent);
+  }
+
+ private:
+  PolicyCoverage coverage_;
+};
 
 }  // namespace
 }  // namespace tact::python
@@ -554,13 +684,16 @@ PYBIND11_MODULE(_tact, m) {
       .def("simulate", &tp::Simulate, py::arg("inputs"), py::arg("positions"),
            py::arg("authority"), py::arg("threads"),
            py::arg("max_listed_errors"), py::arg("timeout_ms") = -1,
+           py::arg("baseline") = nullptr, py::arg("policy_label") = "",
+           py::arg("baseline_label") = "", py::arg("max_listed_changes") = 1000,
            py::arg("cost_share_percent") = -1.0,
            py::arg("max_listed_costly") = 100,
            "tact::Simulate over decide_many()'s inputs (encoding 3: a case "
            "that could not be converted, payload its message), case i "
-           "reported at positions[i]. Returns {\"lines\", \"errors\": "
-           "{\"count\", \"first\"}, \"summary\"} as `tact simulate "
-           "--json` (summary keys unsorted).")
+           "reported at positions[i], compared with `baseline` unless None. "
+           "Returns {\"lines\", \"errors\": {\"count\", \"first\"}, "
+           "\"summary\"} and with a baseline \"baseline\" and \"changed\", "
+           "as `tact simulate --json` (summary keys unsorted).")
       .def_property_readonly(
           "policy_name",
           [](const PyEngine& self) {
@@ -627,6 +760,32 @@ PYBIND11_MODULE(_tact, m) {
             return py::bytes(bytes);
           },
           "The context in protobuf wire format.");
+  py::class_<tp::PyCoverage>(
+      m, "Coverage",
+      "tact::PolicyCoverage: what decisions of one policy reached.")
+      .def(py::init<const PyEngine&>(), py::arg("engine"))
+      .def("add", &tp::PyCoverage::Add, py::arg("decision"),
+           "Counts a DecisionMessage. Returns None, or the error message when "
+           "it is another policy's decision (nothing counted).")
+      .def("report", &tp::PyCoverage::Report,
+           "tact::CoverageReport as a dict (percentages as floats).")
+      .def("format", &tp::PyCoverage::Format, "tact::FormatCoverage.")
+      .def("meets", &tp::PyCoverage::Meets, py::arg("min_percent"),
+           "tact::MeetsCoverage.");
+  m.def(
+      "parse_coverage_percent",
+      [](const std::string& text) -> py::object {
+        absl::StatusOr<double> percent = tact::ParseCoveragePercent(text);
+        if (!percent.ok()) {
+          return py::make_tuple(
+              false,
+              tp::DecodeReplacing(std::string(percent.status().message())));
+        }
+        return py::make_tuple(true, *percent);
+      },
+      py::arg("text"),
+      "tact::ParseCoveragePercent. Returns (True, percent) or (False, error "
+      "message).");
   py::class_<tp::DecisionMessage, std::shared_ptr<tp::DecisionMessage>>(
       m, "DecisionMessage", "The C++ tact.v1.Decision behind a tact.Decision.")
       .def("to_json", &tp::DecisionMessage::ToJson, py::arg("pretty"),
@@ -684,6 +843,73 @@ PYBIND11_MODULE(_tact, m) {
       py::arg("decision"), py::arg("pretty"),
       "tact::DecisionToJson of wire-format decision bytes; None if they do "
       "not parse.");
+  // tact/policy_test.h: `tact test` from Python (tact.testing).
+  m.def(
+      "find_policy_test_files",
+      [](const std::string& path) {
+        absl::StatusOr<std::vector<std::string>> files;
+        {
+          py::gil_scoped_release release;
+          files = tact::FindPolicyTestFiles(path);
+        }
+        if (!files.ok()) {
+          return py::make_tuple(
+              false,
+              tp::DecodeReplacing(std::string(files.status().message())));
+        }
+        py::list out;
+        for (const std::string& f : *files) out.append(tp::DecodeReplacing(f));
+        return py::make_tuple(true, out);
+      },
+      py::arg("path"),
+      "tact::FindPolicyTestFiles. Returns (True, [file]) or (False, error "
+      "message).");
+  m.def(
+      "run_policy_test_file",
+      [](const std::string& path, const std::string& authority) {
+        tact::PolicyTestOptions options;
+        options.authority = authority;
+        tact::PolicyTestSuiteResult suite;
+        {
+          py::gil_scoped_release release;
+          suite = tact::RunPolicyTestFile(path, options);
+        }
+        py::dict out;
+        out["file"] = tp::DecodeReplacing(suite.file);
+        out["policy_file"] = tp::DecodeReplacing(suite.policy_file);
+        out["error"] = suite.status.ok()
+                           ? py::object(py::none())
+                           : py::object(tp::DecodeReplacing(
+                                 std::string(suite.status.message())));
+        out["engine"] =
+            suite.engine == nullptr
+                ? py::object(py::none())
+                : py::cast(std::make_shared<tp::PyEngine>(suite.engine));
+        py::list cases;
+        for (tact::PolicyTestCaseResult& c : suite.cases) {
+          py::dict one;
+          one["name"] = tp::DecodeReplacing(c.name);
+          one["description"] = tp::DecodeReplacing(c.description);
+          one["passed"] = c.passed;
+          py::list failures;
+          for (const std::string& line : c.failures) {
+            failures.append(tp::DecodeReplacing(line));
+          }
+          one["failures"] = failures;
+          py::list decisions;
+          for (tact::v1::Decision& d : c.decisions) {
+            decisions.append(tp::DecisionToPython(std::move(d)));
+          }
+          one["decisions"] = decisions;
+          cases.append(one);
+        }
+        out["cases"] = cases;
+        return out;
+      },
+      py::arg("path"), py::arg("authority"),
+      "tact::RunPolicyTestFile, GIL released. Returns {file, policy_file, "
+      "error (str or None), engine (Engine or None), cases: [{name, "
+      "description, passed, failures, decisions}]}.");
   m.def(
       "context_from_json",
       [](const std::string& json) {

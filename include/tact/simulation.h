@@ -11,6 +11,17 @@
 //       tact::Simulate(*engine, /*baseline=*/nullptr, lines, options);
 //   std::cout << sim.summary.goodwill_total;  // minor units
 //
+//   // Against the policy in force today: what changed, by kind, and a gate.
+//   std::unique_ptr<const tact::Engine> today = ...;
+//   tact::Simulation diff = tact::Simulate(*engine, today.get(), lines);
+//   diff.changes_by_kind[tact::ChangeKind::kParams].money;  // minor units
+//   for (const tact::ChangedCase& c : diff.changed) {
+//     for (const tact::Change& change : c.changes) {
+//       std::cout << c.line << ": " << change.text << "\n";
+//     }  // e.g. "3: credit amount 1500 -> 1250 (-2.50 USD)"
+//   }
+//   if (tact::FailsGate(diff, tact::DiffGate::kMoney)) return 4;
+//
 // The cases are decided by DecideMany (tact/batch.h). The result depends
 // only on the engines and the cases, never on the number of threads: every
 // case is decided into its own slot, and the slots are folded into the
@@ -130,6 +141,58 @@ struct CaseError {
   std::string message;  // the first line of the status message
 };
 
+// What changed in a case between the baseline's decision and the policy's.
+// A case changed when anything a host would act on changed. Compared:
+// the recommended actions (ids, in rank order), their parameters (values;
+// the action's amount_param is money), what the agent reads and how the
+// action is marked (title, text, tags, beyond_contract, playbook_stage),
+// the blocked actions (action, code and the construct that blocked it),
+// needs_approval (action, parameters, required_authority), the effects
+// (kind, ref, amount, step) and the flags (code, source). Not compared:
+// scores, priorities, reasons and their texts, the trace: they explain a
+// decision but a host does not act on them.
+enum class ChangeKind {
+  kActionsAdded,    // an action now recommended that was not before
+  kActionsRemoved,  // an action no longer recommended
+  kOrder,           // the actions both recommend, in another order
+  kParams,          // a parameter of an action both recommend
+  kDetails,         // title, text (when the parameters are the same),
+                    // tags, beyond_contract or playbook_stage of an action
+                    // both recommend
+  kBlocked,         // a blocked action added, removed, or its code or
+                    // blocker changed
+  kNeedsApproval,   // an action sent for approval added or removed, or its
+                    // required_authority or parameters changed
+  kEffects,         // an effect added, removed, or its amount or step
+                    // changed
+  kFlags,           // a flag raised or no longer raised
+};
+inline constexpr int kChangeKinds = 9;
+
+// The stable key of `kind`, used in JSON and Python: "actions_added",
+// "actions_removed", "order", "params", "details", "blocked",
+// "needs_approval", "effects", "flags".
+TACT_EXPORT const char* ChangeKindName(ChangeKind kind);
+
+// One change in one case, as a readable line, e.g.
+// "goodwill_credit amount 1500 -> 1250 (-2.50 USD)".
+struct Change {
+  ChangeKind kind = ChangeKind::kActionsAdded;
+  std::string text;
+  // Money moved by this change, after - before, in minor units of the
+  // policy's currency: the amount parameter (an action's amount_param) of
+  // an action added (+), removed (-), whose amount changed, or sent for
+  // approval with another amount; a `goodwill` effect's amount. 0 for the
+  // rest.
+  int64_t money = 0;
+};
+
+// The changes of one kind over all the cases.
+struct ChangeTally {
+  int64_t cases = 0;  // cases with at least one change of this kind
+  int64_t money = 0;  // sum of Change::money (after - before)
+};
+
 // A case whose decision differs between the baseline and the policy.
 struct ChangedCase {
   int64_t line = 0;
@@ -139,6 +202,13 @@ struct ChangedCase {
   // e.g. "+goodwill_credit (ladder unhappy_customer)",
   // "-larger_credit (blocked budget_exhausted by budget goodwill)".
   std::vector<std::string> reasons;
+  // Every change a host would act on (see ChangeKind), in ChangeKind order,
+  // and the kinds among them (distinct, in order).
+  std::vector<Change> changes;
+  std::vector<ChangeKind> kinds;
+  // Goodwill given in this case, after - before (minor units; the sum of
+  // the `goodwill` effects' amounts).
+  int64_t goodwill_delta = 0;
 };
 
 struct Simulation {
@@ -150,6 +220,25 @@ struct Simulation {
   std::vector<CaseError> errors;  // the first max_listed_errors, in order
   int64_t changed_count = 0;
   std::vector<ChangedCase> changed;  // the first max_listed_changes
+  // With a baseline: how each policy is named in the output
+  // (SimulationOptions::policy_label, ::baseline_label).
+  std::string policy_label;
+  std::string baseline_label;
+  // With a baseline: the changed cases by kind. Every kind has an entry.
+  // A case counts once per kind it has; the money of different kinds
+  // overlaps (an amount change usually changes the goodwill effect too), so
+  // the kinds' money does not add up to goodwill_delta.
+  std::map<ChangeKind, ChangeTally> changes_by_kind;
+  // Goodwill given over the cases both policies decided, policy - baseline
+  // (summary.goodwill_total - baseline.goodwill_total), in minor units of
+  // summary.currency.
+  int64_t goodwill_delta = 0;
+  // Cases where money moved (goodwill changed, or the Change::money of one
+  // kind does not add up to zero in the case), and cases
+  // whose recommended actions changed (actions_added, actions_removed or
+  // order).
+  int64_t money_changed_count = 0;
+  int64_t actions_changed_count = 0;
   // Set when SimulationOptions::cost_share_percent >= 0: the customers
   // (distinct customer ids; a case without one counts alone) whose cost to
   // serve exceeds that share of their spend, counted and the first
@@ -159,6 +248,18 @@ struct Simulation {
   int64_t costly_count = 0;
   std::vector<CostlyCustomer> costly;
 };
+
+// What makes a diff fail a gate (`tact simulate --fail-on`).
+enum class DiffGate {
+  kNone,     // never fails
+  kAny,      // any changed case
+  kMoney,    // a case where money moved (money_changed_count)
+  kActions,  // a case whose recommended actions or their order changed
+             // (actions_changed_count)
+};
+
+// True when `sim` has a baseline and a change that `gate` fails on.
+TACT_EXPORT bool FailsGate(const Simulation& sim, DiffGate gate);
 
 struct SimulationOptions {
   // Worker threads sharing the engines (BatchOptions::threads): 0 or less
@@ -180,6 +281,13 @@ struct SimulationOptions {
   // Default: none.
   absl::Time deadline = absl::InfiniteFuture();
   const std::atomic<bool>* cancel = nullptr;
+  // How the policy and the baseline are named (Simulation::policy_label,
+  // ::baseline_label). Default: "" each, meaning "name@version", followed
+  // by " (policy)" and " (baseline)" when both are the same name@version
+  // (a host that knows the files should name them instead, as
+  // `tact simulate` does).
+  std::string policy_label;
+  std::string baseline_label;
   // List the customers whose cost to serve exceeds this percentage of their
   // spend (Simulation::costly, CostlyCustomer). Negative or not finite: no
   // list. Default: -1.

@@ -15,17 +15,20 @@ and decide_many() release the GIL. See docs/python.md.
 # the generated *_pb2 modules then reuse under protobuf's C++ runtime.
 from . import _tact  # noqa: F401  (imported for its side effect too)
 from . import codes
+from .coverage import Coverage
 from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
                        RecommendedAction, RuleTrace)
 from .engine import Engine
 from .errors import (CancelledError, ContextError, DeadlineExceededError,
                      Diagnostic, PolicyError, ResourceExhaustedError, TactError)
+from . import testing  # noqa: E402  (tact.testing: policy tests)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "BlockedAction", "CancelledError", "ContextError", "DeadlineExceededError",
+    "BlockedAction", "CancelledError", "ContextError", "Coverage",
+    "DeadlineExceededError",
     "Decision", "Diagnostic", "Effect",
     "Engine", "Flag", "PolicyError", "Reason", "RecommendedAction",
-    "ResourceExhaustedError", "RuleTrace", "TactError", "codes",
+    "ResourceExhaustedError", "RuleTrace", "TactError", "codes", "testing",
 ]

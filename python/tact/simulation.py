@@ -8,6 +8,15 @@ GIL released. This module only converts the cases and sorts the keys.
     summary = engine.simulate(cases, threads=2)
     summary["summary"]["goodwill_total"]      # minor units
     summary["errors"]["first"][0]["line"]     # 1-based position in `cases`
+
+With a baseline (the policy in force today), the diff of `tact simulate
+--baseline`: every case where anything a host acts on changed, by kind
+(CHANGE_KINDS) with the money it moves, and a gate as `--fail-on`:
+
+    diff = new.simulate(cases, baseline=old)
+    diff["changed"]["by_kind"]["params"]      # {"cases": 1, "money": -250}
+    diff["changed"]["goodwill_delta"]         # policy - baseline, minor units
+    fails_gate(diff, "money")                 # True: as --fail-on=money
 """
 
 from __future__ import annotations
@@ -18,7 +27,18 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 from . import _tact
 from .engine import _check_threads, _inputs
 
-__all__ = ["simulate", "VALUE_BANDS"]
+__all__ = ["simulate", "fails_gate", "VALUE_BANDS", "CHANGE_KINDS", "GATES"]
+
+# The kinds of change of a diff, as tact::ChangeKind (include/tact/
+# simulation.h): the keys of result["changed"]["by_kind"].
+CHANGE_KINDS: Tuple[str, ...] = (
+    "actions_added", "actions_removed", "order", "params", "details",
+    "blocked", "needs_approval", "effects", "flags")
+
+# fails_gate()'s gates, as `tact simulate --fail-on`: the count of
+# result["changed"] each looks at.
+GATES: Dict[str, str] = {"any": "count", "money": "money_changed",
+                         "actions": "actions_changed"}
 
 # Customer value bands over customer.lifetime_value (minor units), as
 # tact::kValueBands in include/tact/simulation.h: a case is in the last band
@@ -36,9 +56,24 @@ def _sorted(value: Any) -> Any:
     return value
 
 
+def fails_gate(result: Dict[str, Any], gate: str) -> bool:
+    """True when simulate(..., baseline=...)'s `result` fails `gate`, as
+    `tact simulate --fail-on=GATE` exits 4: "any" (a changed case), "money"
+    (a case where money moved), "actions" (a case whose recommended actions
+    were added, removed or reordered). ValueError on another gate or a
+    result without a baseline."""
+    if gate not in GATES:
+        raise ValueError(f"gate {gate!r}: expected one of {sorted(GATES)}")
+    if "changed" not in result:
+        raise ValueError("the result has no diff: simulate(..., baseline=...)")
+    return result["changed"][GATES[gate]] > 0
+
+
 def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
              threads: Optional[int] = None, max_listed_errors: int = 20,
-             timeout: Optional[float] = None,
+             timeout: Optional[float] = None, baseline=None,
+             policy_label: str = "", baseline_label: str = "",
+             max_listed_changes: int = 1000,
              cost_share: Optional[float] = None,
              max_listed_costly: int = 100) -> Dict[str, Any]:
     """Decides every case with `engine` and totals the decisions.
@@ -67,8 +102,22 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
     `timeout`: seconds the whole simulation may take (None: no limit); cases
     not decided by then count as errors ("decision deadline passed").
     Ctrl-C (KeyboardInterrupt) stops it within about 100 ms.
+
+    `baseline`: another tact.Engine (e.g. the policy in force today); every
+    case is decided by both, and the result also has "baseline" (its
+    summary) and "changed": {"count", "policy_label", "baseline_label",
+    "goodwill_delta", "money_changed", "actions_changed", "by_kind": {kind:
+    {"cases", "money"}}, "first": [{"line", "case_id", "before", "after",
+    "reasons", "kinds", "changes": [{"kind", "text", "money"}],
+    "goodwill_delta"}]}, money in minor units, at most `max_listed_changes`
+    cases listed (all counted). The labels default to "name@version", with
+    " (policy)" and " (baseline)" when both are the same; pass
+    `policy_label` / `baseline_label` (e.g. file names) to name them.
     """
-    from .engine import _timeout_ms
+    from .engine import Engine, _timeout_ms
+    if baseline is not None and not isinstance(baseline, Engine):
+        raise TypeError(f"baseline must be a tact.Engine, not "
+                        f"{type(baseline).__name__}")
     timeout_ms = _timeout_ms(timeout)
     positions, contexts = [], []
     for i, case in enumerate(cases):
@@ -83,17 +132,25 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
         for i, error in errors.items():
             inputs[i] = (_FAILED, error.message)
         authority = engine._authority(authority)
+        if baseline is not None:
+            baseline._authority(authority)
     # How many errors to list: as many as `len(first) < max_listed_errors`
     # admits, as a C++ int.
     listed = max(0, min(2**31 - 1, math.ceil(max_listed_errors)))
+    changes = max(0, min(2**31 - 1, math.ceil(max_listed_changes)))
     share = -1.0
     if cost_share is not None:
         share = float(cost_share)
         if not math.isfinite(share) or share < 0:
             raise ValueError(f"cost_share must be a percentage >= 0, got {cost_share!r}")
     costly = max(0, min(2**31 - 1, math.ceil(max_listed_costly)))
-    result = engine._impl.simulate(inputs, positions, authority or "",
-                                   threads or 0, listed, timeout_ms,
-                                   share, costly)
+    result = engine._impl.simulate(
+        inputs, positions, authority or "", threads or 0, listed, timeout_ms,
+        baseline=None if baseline is None else baseline._impl,
+        policy_label=policy_label, baseline_label=baseline_label,
+        max_listed_changes=changes, cost_share_percent=share,
+        max_listed_costly=costly)
     result["summary"] = _sorted(result["summary"])
+    if "baseline" in result:
+        result["baseline"] = _sorted(result["baseline"])
     return result

@@ -8,7 +8,9 @@ language says:
   links the repository's files, so what they write lands there) and must
   succeed; every other command is checked: each repository path it names
   exists, and a script it runs passes `bash -n`.
-- textproto: a policy that `tact check` loads without errors.
+- textproto: a policy that `tact check` loads without errors; or, after a
+  `<!-- suite-file: PATH -->` comment, a policy test suite shown as that file
+  would hold it, which `tact test` runs there and every case passes.
 - json: a context that `tact decide` decides with the policy named by a
   `<!-- policy: PATH -->` comment (default: the support policy).
 - python: executed in the repository's root.
@@ -294,13 +296,41 @@ def test_shell_block(block, sandbox):
                 assert script.returncode == 0, script.stderr
 
 
-@pytest.mark.parametrize("block", blocks_of("textproto"), ids=ids(blocks_of("textproto")))
+def policy_blocks():
+    return [b for b in blocks_of("textproto") if "suite-file" not in b.directives]
+
+
+def suite_blocks():
+    return [b for b in blocks_of("textproto") if "suite-file" in b.directives]
+
+
+@pytest.mark.parametrize("block", policy_blocks(), ids=ids(policy_blocks()))
 def test_textproto_policy_loads(block, cli, tmp_path):
     policy = tmp_path / "policy.textproto"
     policy.write_text(block.text)
     result = run([cli, "check", str(policy)])
     assert result.returncode == 0, f"{block.id}:\n{result.stderr}"
     assert "error" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("block", suite_blocks(), ids=ids(suite_blocks()))
+def test_textproto_policy_test_suite_passes(block, cli, tmp_path):
+    """A policy test suite shown as the file `<!-- suite-file: PATH -->`
+    names: its paths resolve from there, and `tact test` passes every case."""
+    suite_file = os.path.join(REPO, block.directives["suite-file"])
+    base = os.path.dirname(suite_file)
+
+    def absolute(m):
+        return f'{m.group(1)}: "{os.path.normpath(os.path.join(base, m.group(2)))}"'
+
+    text = re.sub(r'\b(policy|context_file): "([^"]+)"', absolute, block.text)
+    if not re.search(r"^policy:", text, re.M):
+        policy = os.path.basename(suite_file).replace(".test.", ".", 1)
+        text = f'policy: "{os.path.join(base, policy)}"\n' + text
+    suite = tmp_path / "doc.test.textproto"
+    suite.write_text(text)
+    result = run([cli, "test", str(suite)])
+    assert result.returncode == 0, f"{block.id}:\n{result.stdout}{result.stderr}"
 
 
 @pytest.mark.parametrize("block", blocks_of("json"), ids=ids(blocks_of("json")))

@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 import tact
+from tact.simulation import CHANGE_KINDS, fails_gate
 
 from conftest import REPO
 
@@ -71,3 +72,99 @@ def test_same_summary_as_the_cli(cli, tmp_path):
     assert from_python["lines"] == from_cli["lines"]
     assert from_python["errors"]["count"] == from_cli["errors"]["count"]
     assert from_python["summary"] == from_cli["summary"]
+
+
+# --- The diff with a baseline (issue 15 #3) ---------------------------------
+
+DIFF = os.path.join(DATA, "diff")
+
+
+def _diff_engine(name):
+    return tact.Engine.from_file(os.path.join(DIFF, name + ".textproto"))
+
+
+@pytest.fixture(scope="module")
+def diff_cases():
+    with open(os.path.join(DIFF, "cases.jsonl")) as f:
+        return f.read().splitlines()
+
+
+def test_money_only_change_is_changed_with_its_delta(diff_cases):
+    base, money = _diff_engine("base"), _diff_engine("money")
+    result = money.simulate(diff_cases, baseline=base,
+                            policy_label="money.textproto",
+                            baseline_label="base.textproto")
+    changed = result["changed"]
+    assert changed["count"] == 1
+    assert changed["goodwill_delta"] == -250
+    assert result["summary"]["goodwill_total"] - result["baseline"]["goodwill_total"] == -250
+    assert changed["by_kind"]["params"] == {"cases": 1, "money": -250}
+    assert changed["by_kind"]["effects"] == {"cases": 1, "money": -250}
+    assert sorted(changed["by_kind"]) == sorted(CHANGE_KINDS)
+    assert (changed["policy_label"], changed["baseline_label"]) == (
+        "money.textproto", "base.textproto")
+    (case,) = changed["first"]
+    assert (case["line"], case["case_id"], case["kinds"]) == (3, "d3", ["params", "effects"])
+    assert case["changes"][0] == {"kind": "params", "money": -250,
+                                  "text": "credit amount 1500 -> 1250 (-2.50 USD)"}
+    assert fails_gate(result, "money")
+    assert fails_gate(result, "any")
+    assert not fails_gate(result, "actions")
+
+
+def test_same_name_and_version_are_labelled_apart_by_default(diff_cases):
+    result = _diff_engine("money").simulate(diff_cases, baseline=_diff_engine("base"))
+    assert result["changed"]["policy_label"] == "diff_small@1 (policy)"
+    assert result["changed"]["baseline_label"] == "diff_small@1 (baseline)"
+
+
+@pytest.mark.parametrize("variant, authority, kinds", [
+    ("identical", None, {}),
+    ("blocked_code", None, {"blocked": 1}),
+    ("effects", None, {"effects": 1}),
+    ("order", None, {"order": 2}),
+    ("approval", "bot", {"needs_approval": 1}),
+    ("title", None, {"details": 2}),
+])
+def test_one_kind_of_change_each(diff_cases, variant, authority, kinds):
+    result = _diff_engine(variant).simulate(diff_cases, baseline=_diff_engine("base"),
+                                            authority=authority)
+    by_kind = {k: v["cases"] for k, v in result["changed"]["by_kind"].items() if v["cases"]}
+    assert by_kind == kinds
+    assert result["changed"]["count"] == max(kinds.values(), default=0)
+    assert fails_gate(result, "any") == bool(kinds)
+    assert not fails_gate(result, "money")
+
+
+def test_the_diff_is_the_clis(cli, tmp_path, diff_cases):
+    out = tmp_path / "diff.json"
+    run = subprocess.run(
+        [cli, "simulate", "--policy=" + os.path.join(DIFF, "money.textproto"),
+         "--baseline=" + os.path.join(DIFF, "base.textproto"),
+         "--cases=" + os.path.join(DIFF, "cases.jsonl"), "--threads=1",
+         "--json=" + str(out), "--fail-on=money"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert run.returncode == 4, run.stderr
+    from_cli = json.loads(out.read_text())
+    from_python = _diff_engine("money").simulate(
+        diff_cases, baseline=_diff_engine("base"),
+        policy_label=from_cli["changed"]["policy_label"],
+        baseline_label=from_cli["changed"]["baseline_label"])
+    assert from_python["changed"] == from_cli["changed"]
+    assert from_python["baseline"] == from_cli["baseline"]
+
+
+def test_baseline_must_be_an_engine_and_gates_known(small, lines):
+    with pytest.raises(TypeError, match="baseline must be a tact.Engine"):
+        small.simulate(lines, baseline="policy.textproto")
+    result = small.simulate(lines)
+    assert "changed" not in result and "baseline" not in result
+    with pytest.raises(ValueError, match="no diff"):
+        fails_gate(result, "any")
+    with pytest.raises(ValueError, match="gate 'everything'"):
+        fails_gate(small.simulate(lines, baseline=small), "everything")
+
+
+def test_baseline_authority_is_checked(small, lines, diff_cases):
+    with pytest.raises(ValueError, match="unknown authority 'supervisor'"):
+        _diff_engine("base").simulate(diff_cases, baseline=small, authority="supervisor")

@@ -9,7 +9,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
 
 namespace tact::cli {
@@ -56,8 +55,10 @@ absl::StatusOr<ParsedArgs> ParseArgs(
       value = body.substr(eq + 1);
       has_value = true;
     }
-    // --cost-share names the Abseil flag cost_share.
-    const std::string underscored = absl::StrReplaceAll(name, {{"-", "_"}});
+
+    // --fail-on names the flag fail_on: Abseil flag names are identifiers.
+    std::string underscored(name);
+    std::replace(underscored.begin(), underscored.end(), '-', '_');
     name = underscored;
 
     bool negated = false;

@@ -30,7 +30,8 @@ struct ParsedArgs {
 
 // Sets the Abseil flags named in `allowed` from `args` (the arguments after
 // the subcommand). Accepts --name=value, --name value, -name, and for bool
-// flags --name and --noname. Returns InvalidArgument naming the argument on
+// flags --name and --noname; a '-' in a name stands for '_' (--fail-on sets
+// fail_on). Returns InvalidArgument naming the argument on
 // an unknown or disallowed flag, a missing value or a value that does not
 // parse; flags set before the error keep their new values.
 // REQUIRES: every name in `allowed` is a flag defined with ABSL_FLAG.

@@ -1,9 +1,9 @@
-// `tact`: check policies, decide on cases and simulate many cases from the
-// command line.
+// `tact`: check policies, decide on cases, simulate many cases and run
+// policy tests from the command line.
 //
 // Dispatches to one subcommand per file (check_command.cc,
-// decide_command.cc, simulate_command.cc); each parses its own flags and
-// owns its usage text.
+// decide_command.cc, simulate_command.cc, test_command.cc); each parses its own
+// flags and owns its usage text.
 
 #include <cstdio>
 #include <exception>
@@ -17,6 +17,7 @@
 #include "src/cli/decide_command.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/simulate_command.h"
+#include "src/cli/test_command.h"
 
 namespace tact::cli {
 namespace {
@@ -37,11 +38,15 @@ Commands:
                                         total what the policy would do and
                                         cost; compare with a baseline policy;
                                         write an HTML report.
+  test PATH...                          Run policy tests (suites of cases a
+                                        policy must decide as stated) and
+                                        report each case's PASS or FAIL.
 
 Run 'tact COMMAND --help' for a command's options.
 
 Exit status: 0 on success, 1 when the input has errors, 2 on a usage error,
-3 when the output cannot be written.
+3 when the output cannot be written, 4 when `simulate --fail-on` finds a
+change.
 )usage";
 
 int Run(const std::vector<std::string>& args, std::ostream& out,
@@ -67,6 +72,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out,
   if (command == "check") return RunCheck(rest, out, err);
   if (command == "decide") return RunDecide(rest, out, err);
   if (command == "simulate") return RunSimulate(rest, out, err);
+  if (command == "test") return RunTest(rest, out, err);
 
   err << "tact: unknown command '" << command << "'\n"
       << "Run 'tact --help' for usage.\n";

@@ -144,8 +144,12 @@ std::string KeyFigures(const Simulation& sim) {
   const SimulationSummary& s = sim.summary;
   const SimulationSummary* b = sim.has_baseline ? &sim.baseline : nullptr;
   std::vector<std::string> headers = {"Figure"};
-  if (b) headers.push_back(absl::StrCat("Baseline ", b->policy_name));
-  headers.push_back(absl::StrCat("Policy ", s.policy_name));
+  if (b) {
+    headers.push_back(absl::StrCat("Baseline ", sim.baseline_label));
+    headers.push_back(absl::StrCat("Policy ", sim.policy_label));
+  } else {
+    headers.push_back(absl::StrCat("Policy ", s.policy_name));
+  }
   std::vector<std::vector<Cell>> rows;
   auto row = [&](const std::string& label, auto value_of) {
     std::vector<Cell> r = {Text(label)};
@@ -187,6 +191,45 @@ std::string KeyFigures(const Simulation& sim) {
     return money(x, x.beyond_contract_cost);
   });
   return Table(headers, rows);
+}
+
+// The diff: changed cases and money by kind, the goodwill delta, and the
+// first changed cases with their change lines.
+std::string ChangedDecisions(const Simulation& sim) {
+  const std::string& cur = sim.summary.currency;
+  std::string h = absl::StrCat(
+      "<h2>Changed decisions (", sim.changed_count, ")</h2>\n",
+      "<p class=\"meta diff\">Baseline ", Escape(sim.baseline_label),
+      " &rarr; policy ", Escape(sim.policy_label), ". Goodwill ",
+      Escape(MoneyDelta(sim.goodwill_delta, cur)),
+      " (policy &minus; baseline); money moved in ", sim.money_changed_count,
+      " cases, recommended actions changed in ", sim.actions_changed_count,
+      ".</p>\n");
+  std::vector<std::vector<Cell>> kinds;
+  for (const auto& [kind, tally] : sim.changes_by_kind) {
+    kinds.push_back({Text(ChangeKindName(kind)), Num(tally.cases),
+                     Num(tally.money, MoneyDelta(tally.money, cur))});
+  }
+  h += Table({"Change", "Cases", "Money"}, kinds);
+  constexpr size_t kListed = 200;
+  std::vector<std::vector<Cell>> rows;
+  for (size_t i = 0; i < sim.changed.size() && i < kListed; ++i) {
+    const ChangedCase& c = sim.changed[i];
+    std::vector<std::string> kind_names, lines;
+    for (ChangeKind kind : c.kinds) kind_names.push_back(ChangeKindName(kind));
+    for (const Change& change : c.changes) lines.push_back(change.text);
+    rows.push_back(
+        {Num(c.line), Text(c.case_id), Text(absl::StrJoin(kind_names, ", ")),
+         Text(absl::StrJoin(c.before, ", ")),
+         Text(absl::StrJoin(c.after, ", ")), Text(absl::StrJoin(lines, "; "))});
+  }
+  h += Table({"Line", "Case", "Kinds", "Before", "After", "Changes"}, rows);
+  const size_t listed = std::min(sim.changed.size(), kListed);
+  if (sim.changed_count > static_cast<int64_t>(listed)) {
+    absl::StrAppend(&h, "<p class=\"meta\">First ", listed, " of ",
+                    sim.changed_count, " listed.</p>\n");
+  }
+  return h;
 }
 
 // Cost to serve (action costs) next to the goodwill, by tier and by value
@@ -306,9 +349,9 @@ std::string RenderHtmlReport(const Simulation& sim,
                   " could not be decided. Policy <code>",
                   Escape(sources.policy_path), "</code>");
   if (b) {
-    absl::StrAppend(&h, ", baseline <code>", Escape(sources.baseline_path),
-                    "</code> (", Escape(b->policy_name), "@",
-                    Escape(b->policy_version), "); ", sim.changed_count,
+    absl::StrAppend(&h, " (", Escape(sim.policy_label), "), baseline <code>",
+                    Escape(sources.baseline_path), "</code> (",
+                    Escape(sim.baseline_label), "); ", sim.changed_count,
                     " decisions changed");
   }
   h += ".</p>\n";
@@ -426,22 +469,7 @@ std::string RenderHtmlReport(const Simulation& sim,
     h += Table({"Action", "Times recommended"}, rows);
   }
 
-  if (b) {
-    absl::StrAppend(&h, "<h2>Changed decisions (", sim.changed_count,
-                    ")</h2>\n");
-    std::vector<std::vector<Cell>> rows;
-    for (const ChangedCase& c : sim.changed) {
-      rows.push_back({Num(c.line), Text(c.case_id),
-                      Text(absl::StrJoin(c.before, ", ")),
-                      Text(absl::StrJoin(c.after, ", ")),
-                      Text(absl::StrJoin(c.reasons, "; "))});
-    }
-    h += Table({"Line", "Case", "Before", "After", "Why"}, rows);
-    if (sim.changed_count > static_cast<int64_t>(sim.changed.size())) {
-      absl::StrAppend(&h, "<p class=\"meta\">First ", sim.changed.size(),
-                      " listed.</p>\n");
-    }
-  }
+  if (b) h += ChangedDecisions(sim);
 
   absl::StrAppend(&h, "<h2>Cases that could not be decided (", sim.error_count,
                   ")</h2>\n");

@@ -24,6 +24,9 @@ struct ReportSources {
 //   "rungs"    (ladder, step) offered at least once;
 //   "cost"     cost metric (goodwill, beyond-contract cost) per policy:
 //              2 bars, or 4 with a baseline.
+// With a baseline, a "Changed decisions" section: both policies by their
+// labels, the goodwill delta, a table of changed cases and money per change
+// kind, and the first 200 changed cases with their kinds and change lines.
 // Deterministic: the same simulation gives the same bytes.
 std::string RenderHtmlReport(const Simulation& sim,
                              const ReportSources& sources);

@@ -41,6 +41,9 @@ ABSL_FLAG(std::string, baseline, "",
 ABSL_FLAG(int, threads, 0, "Worker threads; 0: one per core.");
 ABSL_FLAG(std::string, report, "", "Write a self-contained HTML report here.");
 ABSL_FLAG(std::string, json, "", "Write the summary as JSON here.");
+ABSL_FLAG(std::string, fail_on, "",
+          "With --baseline: exit 4 when the diff has a change of this kind "
+          "(any, money, actions).");
 ABSL_FLAG(std::string, cost_share, "",
           "List the customers whose cost to serve exceeds this percentage "
           "of their spend, e.g. 5 or 2.5%.");
@@ -64,9 +67,24 @@ Flags:
                      counted and listed by line number; the rest still count.
                      Required.
   --baseline=FILE    A second policy (e.g. the one in force today): both are
-                     totalled side by side, and every case whose recommended
-                     actions changed is listed with what was added or removed
-                     and which rule or construct did it.
+                     totalled side by side, and every case where anything a
+                     host acts on changed is listed with its changes, one
+                     line each (e.g. "credit amount 1500 -> 1250 (-2.50
+                     USD)"), and counted by kind with the money it moves:
+                     actions_added, actions_removed, order, params, details
+                     (title, text, tags, beyond_contract, playbook_stage),
+                     blocked (action, code, blocker), needs_approval (with
+                     the required authority), effects, flags. Scores,
+                     reason texts and the trace are not compared. The
+                     policies are named name@version, followed by their
+                     file names when both have the same name@version.
+  --fail-on=KIND     With --baseline, a gate for CI: exit 4 when the diff
+                     has a changed case of this kind: `any` (any change),
+                     `money` (goodwill changed, or an amount moved: an
+                     amount parameter, a monetary action added or removed),
+                     `actions` (recommended actions added, removed or
+                     reordered). Without it the exit status does not depend
+                     on the diff.
   --threads=N        Worker threads sharing one engine, at most 256. Default:
                      0, one per core. The output does not depend on N.
   --report=FILE      Also write a self-contained HTML report (inline SVG
@@ -86,7 +104,8 @@ A progress bar is drawn on stderr when it is a terminal.
 
 Exit status: 0 when the simulation ran (undecidable cases are listed, not
 fatal), 1 when a policy has errors or a file cannot be read or written, 2 on
-a usage error.
+a usage error (--fail-on without --baseline, or an unknown kind), 4 when
+--fail-on's gate fails (the output and files are written first).
 
 Example:
   tact simulate --policy=examples/policies/service_playbook.textproto \
@@ -95,9 +114,42 @@ Example:
 
 namespace {
 
-constexpr absl::string_view kFlags[] = {"policy",    "cases",     "baseline",
-                                        "threads",   "report",    "json",
-                                        "authority", "cost_share"};
+constexpr absl::string_view kFlags[] = {"policy",    "cases",  "baseline",
+                                        "threads",   "report", "json",
+                                        "authority", "fail_on",
+                                        "cost_share"};
+
+// The gate named by --fail-on; false when `name` is not one.
+bool ParseGate(const std::string& name, DiffGate* gate) {
+  if (name == "any") {
+    *gate = DiffGate::kAny;
+  } else if (name == "money") {
+    *gate = DiffGate::kMoney;
+  } else if (name == "actions") {
+    *gate = DiffGate::kActions;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// name@version, and the file name too when both policies have the same.
+void SetLabels(const Engine& policy, const std::string& policy_path,
+               const Engine& baseline, const std::string& baseline_path,
+               SimulationOptions* options) {
+  auto label = [](const Engine& e) {
+    return absl::StrCat(e.policy().name(), "@", e.policy().version());
+  };
+  options->policy_label = label(policy);
+  options->baseline_label = label(baseline);
+  if (options->policy_label != options->baseline_label) return;
+  absl::StrAppend(&options->policy_label, " (", policy_path, ")");
+  absl::StrAppend(&options->baseline_label, " (", baseline_path, ")");
+  if (policy_path == baseline_path) {
+    absl::StrAppend(&options->policy_label, " (policy)");
+    absl::StrAppend(&options->baseline_label, " (baseline)");
+  }
+}
 
 int UsageError(absl::string_view message, std::ostream& err) {
   err << "tact simulate: " << message << "\n"
@@ -185,6 +237,18 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
     return UsageError(
         absl::StrCat("--threads must be at most ", kMaxBatchThreads), err);
   }
+  const std::string fail_on = absl::GetFlag(FLAGS_fail_on);
+  DiffGate gate = DiffGate::kNone;
+  if (!fail_on.empty()) {
+    if (baseline_path.empty()) {
+      return UsageError("--fail-on needs --baseline: it gates the diff", err);
+    }
+    if (!ParseGate(fail_on, &gate)) {
+      return UsageError(absl::StrCat("--fail-on='", fail_on,
+                                     "': expected any, money or actions"),
+                        err);
+    }
+  }
 
   std::unique_ptr<const Engine> policy = Load(policy_path, err);
   if (policy == nullptr) return kExitFailure;
@@ -211,6 +275,9 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
   }
   options.threads = threads;  // 0: one per core
   options.authority = absl::GetFlag(FLAGS_authority);
+  if (baseline != nullptr) {
+    SetLabels(*policy, policy_path, *baseline, baseline_path, &options);
+  }
   if (!options.authority.empty()) {
     for (const Engine* engine : {policy.get(), baseline.get()}) {
       if (engine == nullptr) continue;
@@ -261,6 +328,15 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
     if (!WriteFile(report_path, RenderHtmlReport(sim, sources), err)) {
       return kExitFailure;
     }
+  }
+  if (FailsGate(sim, gate)) {
+    const int64_t failing = gate == DiffGate::kMoney ? sim.money_changed_count
+                            : gate == DiffGate::kActions
+                                ? sim.actions_changed_count
+                                : sim.changed_count;
+    err << "tact simulate: the diff fails --fail-on=" << fail_on << ": "
+        << failing << (failing == 1 ? " case" : " cases") << " changed\n";
+    return kExitDiffGate;
   }
   return kExitOk;
 }

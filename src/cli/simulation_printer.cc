@@ -139,7 +139,7 @@ void PrintCostlyCustomers(const Simulation& sim, std::ostream& out) {
 
 // Prints the totals of `s`, and of `b` beside them when not null.
 void PrintTotals(const SimulationSummary& s, const SimulationSummary* b,
-                 std::ostream& out) {
+                 const Simulation& sim, std::ostream& out) {
   const std::string& cur = s.currency;
   auto money = [&](const SimulationSummary& x, int64_t v) {
     return FormatMinorUnits(v, x.currency.empty() ? cur : x.currency);
@@ -154,9 +154,11 @@ void PrintTotals(const SimulationSummary& s, const SimulationSummary* b,
     }
   };
   if (b != nullptr) {
-    const std::string after =
-        absl::StrCat(s.policy_name, "@", s.policy_version);
-    Line(out, "", absl::StrCat(b->policy_name, "@", b->policy_version), &after);
+    // Labels too wide for a column (file names) are in the first line.
+    const bool fit =
+        sim.policy_label.size() <= 18 && sim.baseline_label.size() <= 18;
+    const std::string after = fit ? sim.policy_label : "policy";
+    Line(out, "", fit ? sim.baseline_label : "baseline", &after);
   }
   row("cases decided",
       [](const SimulationSummary& x) { return absl::StrCat(x.cases); });
@@ -357,7 +359,64 @@ std::string StringList(const std::vector<std::string>& v) {
   return absl::StrCat("[", absl::StrJoin(quoted, ", "), "]");
 }
 
+// The diff's totals: changed cases and money per kind, goodwill delta,
+// cases where money moved or actions changed.
+void PrintChangeKinds(const Simulation& sim, std::ostream& out) {
+  const std::string& cur = sim.summary.currency;
+  for (const auto& [kind, tally] : sim.changes_by_kind) {
+    if (tally.cases == 0) continue;
+    out << absl::StrFormat(
+        "  %-34s %18s", ChangeKindName(kind),
+        absl::StrCat(tally.cases, tally.cases == 1 ? " case" : " cases"));
+    if (tally.money != 0) out << "  " << MoneyDelta(tally.money, cur);
+    out << "\n";
+  }
+  out << "  goodwill " << MoneyDelta(sim.goodwill_delta, cur)
+      << " (policy - baseline); money moved in " << sim.money_changed_count
+      << ", actions changed in " << sim.actions_changed_count << "\n";
+}
+
+// The diff fields of "changed" (after "count").
+std::string DiffJson(const Simulation& sim) {
+  std::string j = absl::StrCat(
+      ", \"policy_label\": ", JsonString(sim.policy_label),
+      ", \"baseline_label\": ", JsonString(sim.baseline_label),
+      ", \"goodwill_delta\": ", sim.goodwill_delta,
+      ", \"money_changed\": ", sim.money_changed_count,
+      ", \"actions_changed\": ", sim.actions_changed_count, ", \"by_kind\": {");
+  bool first = true;
+  for (const auto& [kind, tally] : sim.changes_by_kind) {
+    absl::StrAppend(&j, first ? "" : ", ", "\"", ChangeKindName(kind),
+                    "\": {\"cases\": ", tally.cases,
+                    ", \"money\": ", tally.money, "}");
+    first = false;
+  }
+  j.append("}");
+  return j;
+}
+
+// A changed case's diff fields (after "reasons").
+std::string ChangedCaseJson(const ChangedCase& c) {
+  std::vector<std::string> kinds, changes;
+  for (ChangeKind kind : c.kinds) {
+    kinds.push_back(JsonString(ChangeKindName(kind)));
+  }
+  for (const Change& change : c.changes) {
+    changes.push_back(absl::StrCat("{\"kind\": \"", ChangeKindName(change.kind),
+                                   "\", \"text\": ", JsonString(change.text),
+                                   ", \"money\": ", change.money, "}"));
+  }
+  return absl::StrCat(", \"kinds\": [", absl::StrJoin(kinds, ", "),
+                      "], \"changes\": [", absl::StrJoin(changes, ", "),
+                      "], \"goodwill_delta\": ", c.goodwill_delta);
+}
+
 }  // namespace
+
+std::string MoneyDelta(int64_t minor_units, const std::string& currency) {
+  return absl::StrCat(minor_units > 0 ? "+" : "",
+                      FormatMinorUnits(minor_units, currency));
+}
 
 std::string FormatMinorUnits(int64_t minor_units, const std::string& currency) {
   const char* sign = minor_units < 0 ? "-" : "";
@@ -415,17 +474,18 @@ std::string JsonString(const std::string& s) {
 void PrintSimulationText(const Simulation& sim, std::ostream& out,
                          int max_changes) {
   const SimulationSummary& s = sim.summary;
-  out << "Simulated " << sim.lines << " cases with " << s.policy_name << "@"
-      << s.policy_version;
+  out << "Simulated " << sim.lines << " cases with ";
   if (sim.has_baseline) {
-    out << " against baseline " << sim.baseline.policy_name << "@"
-        << sim.baseline.policy_version;
+    out << sim.policy_label << " against baseline " << sim.baseline_label;
+  } else {
+    out << s.policy_name << "@" << s.policy_version;
   }
   out << ": " << s.cases << " decided, " << sim.error_count
       << " could not be decided.\n\n";
-  PrintTotals(s, sim.has_baseline ? &sim.baseline : nullptr, out);
+  PrintTotals(s, sim.has_baseline ? &sim.baseline : nullptr, sim, out);
   if (sim.has_baseline) {
     out << "\nChanged decisions: " << Rate(sim.changed_count, s.cases) << "\n";
+    PrintChangeKinds(sim, out);
     int shown = 0;
     for (const ChangedCase& c : sim.changed) {
       if (shown++ == max_changes) {
@@ -436,7 +496,9 @@ void PrintSimulationText(const Simulation& sim, std::ostream& out,
       out << "  line " << c.line << " case "
           << (c.case_id.empty() ? "-" : c.case_id) << ": "
           << TopActions(c.before) << " -> " << TopActions(c.after) << "\n";
-      for (const std::string& r : c.reasons) out << "      " << r << "\n";
+      for (const Change& change : c.changes) {
+        out << "      " << change.text << "\n";
+      }
     }
   }
   PrintCostlyCustomers(sim, out);
@@ -467,14 +529,15 @@ std::string SimulationToJson(const Simulation& sim) {
   if (sim.has_baseline) {
     absl::StrAppend(&j, ",\n  \"baseline\": ", SummaryJson(sim.baseline),
                     ",\n  \"changed\": {\"count\": ", sim.changed_count,
-                    ", \"first\": [");
+                    DiffJson(sim), ", \"first\": [");
     first = true;
     for (const ChangedCase& c : sim.changed) {
       absl::StrAppend(&j, first ? "\n    " : ",\n    ", "{\"line\": ", c.line,
                       ", \"case_id\": ", JsonString(c.case_id),
                       ", \"before\": ", StringList(c.before),
                       ", \"after\": ", StringList(c.after),
-                      ", \"reasons\": ", StringList(c.reasons), "}");
+                      ", \"reasons\": ", StringList(c.reasons),
+                      ChangedCaseJson(c), "}");
       first = false;
     }
     j.append("]}");

@@ -14,18 +14,28 @@ namespace tact::cli {
 // Writes the totals as text: per action recommended / needs approval /
 // blocked by code, goodwill (total, by tier, by value band), budget
 // exhaustion, strikes, ladder rungs, recovery steps, beyond-contract actions;
-// with a baseline, both policies side by side and the changed cases (at most
-// `max_changes` listed). Then the cases that could not be decided.
+// with a baseline, both policies side by side (named by their labels), the
+// changed cases by kind with their money and the goodwill delta, and the
+// changed cases with their change lines (at most `max_changes` listed).
+// Then the cases that could not be decided.
 void PrintSimulationText(const Simulation& sim, std::ostream& out,
                          int max_changes = 50);
 
 // The simulation as a JSON object: {"lines", "errors": {"count", "first"},
-// "summary": {...}, "baseline": {...}, "changed": {"count", "first"}};
-// "baseline" and "changed" only with a baseline. Deterministic bytes.
+// "summary": {...}, "baseline": {...}, "changed": {"count",
+// "policy_label", "baseline_label", "goodwill_delta", "money_changed",
+// "actions_changed", "by_kind": {kind: {"cases", "money"}}, "first": [{
+// "line", "case_id", "before", "after", "reasons", "kinds", "changes":
+// [{"kind", "text", "money"}], "goodwill_delta"}]}}; "baseline" and
+// "changed" only with a baseline. Money in minor units of the policy's
+// currency. Deterministic bytes.
 std::string SimulationToJson(const Simulation& sim);
 
 // Formats minor units in `currency` as "1234.50 USD" (two decimals).
 std::string FormatMinorUnits(int64_t minor_units, const std::string& currency);
+
+// A money delta as "+2.50 USD", "-2.50 USD" or "0.00 USD".
+std::string MoneyDelta(int64_t minor_units, const std::string& currency);
 
 // An undecidable case as listed: "cannot parse: <message>", "cannot decide:
 // ..." or "baseline cannot decide: ...".

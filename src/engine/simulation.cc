@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <limits>
 #include <map>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +16,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "src/engine/decision_outcomes.h"
+#include "src/engine/simulation_diff.h"
 #include "tact/batch.h"
 #include "tact/codes.h"
 #include "tact/engine.h"
@@ -54,36 +55,10 @@ struct CaseRecord {
   int64_t lifetime_value = 0;
   DecisionFacts main;
   DecisionFacts base;
+  internal::DecisionDiff diff;  // with a baseline: base -> main
   std::string customer_id;
   int64_t history_cost = 0;  // service_cost already spent (HistoryCost)
 };
-
-// Load-time facts about one policy used to classify its decisions.
-struct PolicyFacts {
-  std::set<std::string> strike_warning_actions;
-  std::set<std::string> strike_limit_actions;
-  std::map<std::string, std::string> amount_param;  // action -> param
-  std::string currency;
-};
-
-PolicyFacts FactsOf(const v1::Policy& policy) {
-  PolicyFacts facts;
-  facts.currency = policy.currency();
-  for (const auto& strike : policy.strike_limits()) {
-    for (const auto& rec : strike.warning()) {
-      facts.strike_warning_actions.insert(rec.action());
-    }
-    for (const auto& rec : strike.at_limit()) {
-      facts.strike_limit_actions.insert(rec.action());
-    }
-  }
-  for (const auto& action : policy.actions()) {
-    if (!action.amount_param().empty()) {
-      facts.amount_param[action.id()] = action.amount_param();
-    }
-  }
-  return facts;
-}
 
 int64_t SaturatingAdd(int64_t a, int64_t b) {
   int64_t out;
@@ -120,7 +95,8 @@ std::string SourceOf(const v1::Reason& reason) {
   return absl::StrCat(reason.source_kind(), " ", reason.source_id());
 }
 
-DecisionFacts Extract(const v1::Decision& decision, const PolicyFacts& policy) {
+DecisionFacts Extract(const v1::Decision& decision,
+                      const internal::OutcomeClassifier& policy) {
   DecisionFacts f;
   for (const v1::RecommendedAction& a : decision.actions()) {
     f.actions.push_back(a.action());
@@ -130,22 +106,13 @@ DecisionFacts Extract(const v1::Decision& decision, const PolicyFacts& policy) {
       if (std::find(sources.begin(), sources.end(), source) == sources.end()) {
         sources.push_back(std::move(source));
       }
-      if (r.source_kind() == Name(SourceKind::kStrikeLimit)) {
-        if (policy.strike_limit_actions.count(a.action())) {
-          f.strike_out = true;
-        } else if (policy.strike_warning_actions.count(a.action())) {
-          f.strike_warning = true;
-        }
-      }
     }
     f.sources.push_back(absl::StrJoin(sources, ", "));
-    if (!a.playbook_stage().empty()) f.stages.push_back(a.playbook_stage());
     if (a.beyond_contract()) {
       int64_t cost = 0;
-      auto param = policy.amount_param.find(a.action());
-      if (param != policy.amount_param.end()) {
+      if (const std::string* param = policy.AmountParam(a.action())) {
         for (const v1::Param& p : a.params()) {
-          if (p.name() == param->second &&
+          if (p.name() == *param &&
               p.value().kind_case() == v1::Value::kIntValue) {
             cost = p.value().int_value();
           }
@@ -160,21 +127,20 @@ DecisionFacts Extract(const v1::Decision& decision, const PolicyFacts& policy) {
   for (const v1::BlockedAction& b : decision.blocked()) {
     f.blocked.emplace_back(b.action(), b.code());
     f.blocked_by.push_back(SourceOf(b.blocked_by()));
-    if (b.code() == Name(BlockedCode::kBudgetExhausted))
-      f.budget_exhausted = true;
-    if (b.code() == Name(BlockedCode::kStrikeLimit)) f.strike_out = true;
   }
-  if (f.strike_out) f.strike_warning = false;
-  for (const v1::Effect& e : decision.effects()) {
-    if (e.kind() == Name(EffectKind::kGoodwill)) f.goodwill += e.amount();
-    if (e.kind() == Name(EffectKind::kStrike)) f.strike_recorded = true;
-    if (e.kind() == Name(EffectKind::kRungOffered))
-      f.rungs.emplace_back(e.ref(), e.step());
+  internal::DecisionOutcomes o =
+      policy.Classify(decision, /*count_needs_approval=*/false);
+  f.goodwill = o.goodwill;
+  f.budget_exhausted = !o.budget_exhausted.empty();
+  f.strike_out = !o.strikes_at_limit.empty();
+  // A decision at one limit is not also warned of another.
+  f.strike_warning = !f.strike_out && !o.strike_warnings.empty();
+  f.strike_recorded = !o.strikes_recorded.empty();
+  f.rungs = std::move(o.rungs);
+  for (internal::StagedAction& staged : o.stages) {
+    f.stages.push_back(std::move(staged.stage));
   }
-  for (const v1::Flag& flag : decision.flags()) {
-    if (flag.code() == Name(FlagCode::kRecoveryWindowMissed))
-      f.window_missed = true;
-  }
+  f.window_missed = !o.windows_missed.empty();
   f.cost = decision.total_cost();
   f.agent_minutes = decision.total_agent_minutes();
   return f;
@@ -280,11 +246,6 @@ void ListCostlyCustomers(const std::vector<CaseRecord>& records,
   }
 }
 
-bool Changed(const DecisionFacts& before, const DecisionFacts& after) {
-  return before.actions != after.actions ||
-         before.needs_approval != after.needs_approval;
-}
-
 // Why `after` differs from `before`: actions added (and who added them),
 // removed (and what held them back, if anything did), sent for approval.
 std::vector<std::string> ChangeReasons(const DecisionFacts& before,
@@ -331,6 +292,62 @@ std::vector<std::string> ChangeReasons(const DecisionFacts& before,
   return reasons;
 }
 
+// Counts the changed case `c` (reported under `line`) into `sim`.
+void AddChange(const CaseRecord& c, int64_t line,
+               const SimulationOptions& options, Simulation* sim) {
+  ++sim->changed_count;
+  const std::vector<ChangeKind> kinds = internal::KindsOf(c.diff.changes);
+  for (ChangeKind kind : kinds) ++sim->changes_by_kind[kind].cases;
+  // Money moved when goodwill did or a kind's money does not net to zero
+  // in this case (a budget renamed removes and adds the same goodwill).
+  std::map<ChangeKind, int64_t> money_by_kind;
+  for (const Change& change : c.diff.changes) {
+    sim->changes_by_kind[change.kind].money += change.money;
+    money_by_kind[change.kind] += change.money;
+  }
+  bool money = c.diff.goodwill_delta != 0;
+  for (const auto& [kind, amount] : money_by_kind) money |= amount != 0;
+  if (money) ++sim->money_changed_count;
+  for (ChangeKind kind : kinds) {
+    if (kind == ChangeKind::kActionsAdded ||
+        kind == ChangeKind::kActionsRemoved || kind == ChangeKind::kOrder) {
+      ++sim->actions_changed_count;
+      break;
+    }
+  }
+  if (static_cast<int>(sim->changed.size()) < options.max_listed_changes) {
+    ChangedCase changed;
+    changed.line = line;
+    changed.case_id = c.case_id;
+    changed.before = c.base.actions;
+    changed.after = c.main.actions;
+    changed.reasons = ChangeReasons(c.base, c.main);
+    changed.changes = c.diff.changes;
+    changed.kinds = kinds;
+    changed.goodwill_delta = c.diff.goodwill_delta;
+    sim->changed.push_back(std::move(changed));
+  }
+}
+
+// The policies' labels: the options', else name@version, told apart by
+// " (policy)" and " (baseline)" when both are the same.
+void SetLabels(const SimulationOptions& options, Simulation* sim) {
+  sim->policy_label = options.policy_label;
+  sim->baseline_label = options.baseline_label;
+  const std::string policy =
+      absl::StrCat(sim->summary.policy_name, "@", sim->summary.policy_version);
+  const std::string baseline = absl::StrCat(sim->baseline.policy_name, "@",
+                                            sim->baseline.policy_version);
+  const bool same = policy == baseline;
+  if (sim->policy_label.empty()) {
+    sim->policy_label = same ? absl::StrCat(policy, " (policy)") : policy;
+  }
+  if (sim->baseline_label.empty()) {
+    sim->baseline_label =
+        same ? absl::StrCat(baseline, " (baseline)") : baseline;
+  }
+}
+
 std::string FirstLine(absl::string_view message) {
   size_t end = message.find('\n');
   return std::string(message.substr(0, end));
@@ -341,9 +358,15 @@ std::string FirstLine(absl::string_view message) {
 Simulation Simulate(const Engine& policy, const Engine* baseline,
                     absl::Span<const SimulationCase> cases,
                     const SimulationOptions& options) {
-  const PolicyFacts main_facts = FactsOf(policy.policy());
-  const PolicyFacts base_facts =
-      baseline != nullptr ? FactsOf(baseline->policy()) : PolicyFacts{};
+  const internal::OutcomeClassifier main_facts(policy.policy());
+  const internal::OutcomeClassifier base_facts(
+      baseline != nullptr ? baseline->policy()
+                          : v1::Policy::default_instance());
+  const internal::AmountParams main_amounts =
+      internal::AmountParamsOf(policy.policy());
+  const internal::AmountParams base_amounts = internal::AmountParamsOf(
+      baseline != nullptr ? baseline->policy()
+                          : v1::Policy::default_instance());
   BatchOptions batch_options;
   batch_options.decide.authority = options.authority;
   batch_options.decide.deadline = options.deadline;
@@ -380,6 +403,9 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
                         before.status());
           }
           record.base = Extract(*before, base_facts);
+          record.diff =
+              internal::DiffDecisions(*before, base_amounts, *decision,
+                                      main_amounts, policy.policy().currency());
         }
         record.decided = true;
         record.case_id = context->case_().id();
@@ -392,12 +418,16 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
   Simulation sim;
   sim.summary.policy_name = policy.policy().name();
   sim.summary.policy_version = policy.policy().version();
-  sim.summary.currency = main_facts.currency;
+  sim.summary.currency = policy.policy().currency();
   sim.has_baseline = baseline != nullptr;
   if (baseline != nullptr) {
     sim.baseline.policy_name = baseline->policy().name();
     sim.baseline.policy_version = baseline->policy().version();
-    sim.baseline.currency = base_facts.currency;
+    sim.baseline.currency = baseline->policy().currency();
+    SetLabels(options, &sim);
+    for (int k = 0; k < kChangeKinds; ++k) {
+      sim.changes_by_kind[static_cast<ChangeKind>(k)];
+    }
   }
   sim.lines = static_cast<int64_t>(cases.size());
   for (size_t i = 0; i < records.size(); ++i) {
@@ -413,14 +443,9 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
     Add(c, c.main, &sim.summary);
     if (baseline == nullptr) continue;
     Add(c, c.base, &sim.baseline);
-    if (Changed(c.base, c.main)) {
-      ++sim.changed_count;
-      if (static_cast<int>(sim.changed.size()) < options.max_listed_changes) {
-        sim.changed.push_back({line, c.case_id, c.base.actions, c.main.actions,
-                               ChangeReasons(c.base, c.main)});
-      }
-    }
+    if (!c.diff.changes.empty()) AddChange(c, line, options, &sim);
   }
+  sim.goodwill_delta = sim.summary.goodwill_total - sim.baseline.goodwill_total;
   ListCostlyCustomers(records, cases, options, &sim);
   return sim;
 }

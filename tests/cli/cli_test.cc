@@ -496,5 +496,241 @@ TEST(CliSimulateTest, ACasesLineOverTheContextLimitIsAnErrorNamingTheLine) {
   std::remove(at.c_str());
 }
 
+// --- tact test (issue 15) ----------------------------------------------------
+
+constexpr char kTestData[] = "tests/data/policy_test";
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>());
+}
+
+TEST(CliTestCommandTest, PassingSuitePrintsOneLinePerCaseAndExitsZero) {
+  TactRun run =
+      RunTact(std::string("test ") + kTestData + "/case_life.test.textproto");
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_EQ(run.out,
+            "PASS tests/data/policy_test/case_life.test.textproto:"
+            "unhappy_first_rung\n"
+            "PASS tests/data/policy_test/case_life.test.textproto:"
+            "second_strike_is_warned\n"
+            "PASS tests/data/policy_test/case_life.test.textproto:"
+            "credit_after_two_hours\n"
+            "PASS tests/data/policy_test/case_life.test.textproto:"
+            "bot_sends_the_callback_for_approval\n"
+            "4 passed, 0 failed\n");
+  EXPECT_THAT(run.err, IsEmpty());
+}
+
+TEST(CliTestCommandTest, FailingCasePrintsItsDiffIndentedAndExitsOne) {
+  TactRun run = RunTact(std::string("test ") + kTestData + "/failing");
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.out,
+              HasSubstr("PASS tests/data/policy_test/failing/"
+                        "failing.test.textproto:passes\n"
+                        "FAIL tests/data/policy_test/failing/"
+                        "failing.test.textproto:wrong_actions\n"
+                        "    actions: expected [reply, explain_problem], got "
+                        "[explain_problem, reply]\n"
+                        "    missing blocked goodwill_credit "
+                        "(budget_exhausted); got blocked: []\n"));
+  // A timeline's lines name the step that differed.
+  EXPECT_THAT(run.out,
+              HasSubstr("FAIL tests/data/policy_test/failing/"
+                        "failing.test.textproto:wrong_amount_in_a_timeline\n"
+                        "    step 2 (Two hours later): param "
+                        "goodwill_credit.amount: expected 2000, got 1500\n"));
+  EXPECT_THAT(run.out, ::testing::EndsWith("\n1 passed, 2 failed\n"));
+}
+
+TEST(CliTestCommandTest, BrokenSuiteIsOneFailureNamingWhere) {
+  TactRun run = RunTact(std::string("test ") + kTestData + "/broken " +
+                        kTestData + "/case_life.test.textproto");
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.out,
+              StartsWith("FAIL tests/data/policy_test/broken/"
+                         "unknown_field.test.textproto (the suite did not "
+                         "load)\n    tests/data/policy_test/broken/"
+                         "unknown_field.test.textproto:10:3: "));
+  EXPECT_THAT(run.out, ::testing::EndsWith("\n4 passed, 1 failed\n"));
+}
+
+TEST(CliTestCommandTest, DirectoryRunsEverySuiteBelowItSorted) {
+  TactRun run = RunTact(std::string("test ") + kTestData);
+  EXPECT_EQ(run.exit_code, kFailure);
+  const size_t broken = run.out.find("broken/unknown_field");
+  const size_t passing = run.out.find("case_life.test.textproto:");
+  const size_t failing = run.out.find("failing/failing.test.textproto:");
+  ASSERT_NE(failing, std::string::npos) << run.out;
+  EXPECT_LT(broken, passing);
+  EXPECT_LT(passing, failing);
+  EXPECT_THAT(run.out, ::testing::EndsWith("\n5 passed, 3 failed\n"));
+}
+
+TEST(CliTestCommandTest, MissingPathFailsAndUsageErrorsExitTwo) {
+  TactRun missing = RunTact(std::string("test ") + kTestData + "/nowhere");
+  EXPECT_EQ(missing.exit_code, kFailure);
+  EXPECT_THAT(missing.out, HasSubstr("no such file or directory"));
+  EXPECT_THAT(missing.out, ::testing::EndsWith("0 passed, 1 failed\n"));
+  TactRun none = RunTact("test");
+  EXPECT_EQ(none.exit_code, kUsage);
+  EXPECT_THAT(none.err, HasSubstr("no test file or directory given"));
+  TactRun flag = RunTact(std::string("test --junti=x ") + kTestData);
+  EXPECT_EQ(flag.exit_code, kUsage);
+  EXPECT_THAT(flag.err, HasSubstr("unknown flag '--junti=x'"));
+}
+
+TEST(CliTestCommandTest, AuthorityFlagOverridesEveryCase) {
+  TactRun run = RunTact(std::string("test --authority=robot ") + kTestData +
+                        "/case_life.test.textproto");
+  EXPECT_EQ(run.exit_code, kFailure);
+  EXPECT_THAT(run.out, HasSubstr("decide failed: unknown authority \"robot\""));
+}
+
+TEST(CliTestCommandTest, JUnitReportHoldsEverySuiteAndFailure) {
+  const std::string path = ::testing::TempDir() + "policy_tests.xml";
+  TactRun run = RunTact(std::string("test --junit=") + path + " " + kTestData);
+  EXPECT_EQ(run.exit_code, kFailure);
+  const std::string xml = ReadAll(path);
+  EXPECT_THAT(xml, StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                              "<testsuites name=\"tact test\" tests=\"8\" "
+                              "failures=\"2\" errors=\"1\">\n"));
+  EXPECT_THAT(xml,
+              HasSubstr("  <testsuite name=\"tests/data/policy_test/"
+                        "case_life.test.textproto\" tests=\"4\" "
+                        "failures=\"0\" errors=\"0\">\n"
+                        "    <testcase classname=\"tests/data/policy_test/"
+                        "case_life.test.textproto\" name=\"unhappy_first_rung\""
+                        "/>\n"));
+  EXPECT_THAT(xml,
+              HasSubstr("name=\"wrong_actions\">\n"
+                        "      <failure message=\"actions: expected [reply, "
+                        "explain_problem], got [explain_problem, reply]\">"
+                        "actions: expected [reply, explain_problem], got "
+                        "[explain_problem, reply]&#10;missing blocked "
+                        "goodwill_credit (budget_exhausted); got blocked: "
+                        "[]</failure>\n"));
+  // The load error, with protobuf's quotes escaped.
+  EXPECT_THAT(xml, HasSubstr("name=\"(load)\">\n      <error message=\""
+                             "tests/data/policy_test/broken/"
+                             "unknown_field.test.textproto:10:3: Message type "
+                             "&quot;tact.v1.PolicyTestCase&quot; has no field "
+                             "named &quot;expct&quot;.\">"));
+  std::remove(path.c_str());
+}
+
+TEST(CliTestCommandTest, UnwritableJUnitFileIsAnOutputFailure) {
+  TactRun run = RunTact(std::string("test --junit=/nonexistent/dir/x.xml ") +
+                        kTestData + "/case_life.test.textproto");
+  EXPECT_EQ(run.exit_code, kOutputFailed);
+  EXPECT_THAT(run.err, HasSubstr("/nonexistent/dir/x.xml: error: cannot "
+                                 "write the JUnit report"));
+  TactRun full = RunTact(std::string("test ") + kTestData +
+                         "/case_life.test.textproto > /dev/full");
+  EXPECT_EQ(full.exit_code, kOutputFailed);
+}
+
+// --- simulate --baseline as a gate (issue 15 #3) ----------------------------
+
+constexpr int kDiffGate = 4;
+
+// `tact simulate` of tests/data/simulate/diff/VARIANT.textproto against
+// base.textproto (same name@version), with `flags`.
+TactRun SimulateDiff(const std::string& variant, const std::string& flags) {
+  return RunTact(
+      "simulate --policy=tests/data/simulate/diff/" + variant +
+      ".textproto --baseline=tests/data/simulate/diff/base.textproto "
+      "--cases=tests/data/simulate/diff/cases.jsonl --threads=1 " +
+      flags);
+}
+
+TEST(CliSimulateDiffTest, AMoneyOnlyChangeFailsTheMoneyAndAnyGates) {
+  TactRun run = SimulateDiff("money", "");
+  EXPECT_EQ(run.exit_code, kOk) << "no --fail-on: the diff is not a gate";
+  EXPECT_THAT(
+      run.out,
+      AllOf(HasSubstr("with diff_small@1 "
+                      "(tests/data/simulate/diff/money.textproto) against "
+                      "baseline diff_small@1 "
+                      "(tests/data/simulate/diff/base.textproto)"),
+            HasSubstr("Changed decisions: 1 (25.0%)\n"),
+            ContainsRegex("\n  params +1 case  -2.50 USD\n"),
+            ContainsRegex("\n  effects +1 case  -2.50 USD\n"),
+            HasSubstr("  goodwill -2.50 USD (policy - baseline); money moved "
+                      "in 1, actions changed in 0\n"),
+            HasSubstr("\n      credit amount 1500 -> 1250 (-2.50 USD)\n")));
+  // The labels are too wide for the columns: those say which is which.
+  EXPECT_THAT(run.out, ContainsRegex("\n +baseline +policy\n"));
+
+  run = SimulateDiff("money", "--fail-on=money");
+  EXPECT_EQ(run.exit_code, kDiffGate);
+  EXPECT_THAT(run.err, HasSubstr("tact simulate: the diff fails "
+                                 "--fail-on=money: 1 case changed\n"));
+  EXPECT_THAT(run.out, HasSubstr("credit amount 1500 -> 1250"))
+      << "the output is complete";
+  EXPECT_EQ(SimulateDiff("money", "--fail-on=any").exit_code, kDiffGate);
+  EXPECT_EQ(SimulateDiff("money", "--fail-on=actions").exit_code, kOk);
+}
+
+TEST(CliSimulateDiffTest, GatesPassWhenNothingOfTheirKindChanged) {
+  for (const char* gate : {"any", "money", "actions"}) {
+    TactRun run = SimulateDiff("identical", std::string("--fail-on=") + gate);
+    EXPECT_EQ(run.exit_code, kOk) << gate << "\n" << run.err;
+    EXPECT_THAT(run.out, HasSubstr("Changed decisions: 0 (0.0%)\n"));
+  }
+  EXPECT_EQ(SimulateDiff("order", "--fail-on=actions").exit_code, kDiffGate);
+  EXPECT_EQ(SimulateDiff("order", "--fail-on=money").exit_code, kOk);
+  EXPECT_EQ(SimulateDiff("blocked_code", "--fail-on=any").exit_code, kDiffGate);
+  EXPECT_EQ(SimulateDiff("blocked_code", "--fail-on=actions").exit_code, kOk);
+}
+
+TEST(CliSimulateDiffTest, GateFilesAreWrittenBeforeTheGateFails) {
+  const std::string json = ::testing::TempDir() + "diff_gate.json";
+  TactRun run = SimulateDiff("money", "--fail-on=money --json=" + json);
+  EXPECT_EQ(run.exit_code, kDiffGate);
+  std::ifstream in(json);
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, AllOf(HasSubstr("\"goodwill_delta\": -250"),
+                          HasSubstr("\"params\": {\"cases\": 1, \"money\": "
+                                    "-250}")));
+  std::remove(json.c_str());
+}
+
+TEST(CliSimulateDiffTest, FailOnNeedsABaselineAndAKnownKind) {
+  TactRun run = RunTact(
+      "simulate --policy=tests/data/simulate/policy.textproto "
+      "--cases=tests/data/simulate/cases.jsonl --fail-on=any");
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, HasSubstr("--fail-on needs --baseline"));
+  run = SimulateDiff("money", "--fail-on=everything");
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, HasSubstr("--fail-on='everything': expected any, "
+                                 "money or actions"));
+}
+
+TEST(CliSimulateDiffTest, TheSameFileTwiceIsLabelledByRole) {
+  TactRun run = SimulateDiff("base", "--fail-on=any");
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.out,
+              HasSubstr("with diff_small@1 "
+                        "(tests/data/simulate/diff/base.textproto) (policy) "
+                        "against baseline diff_small@1 "
+                        "(tests/data/simulate/diff/base.textproto) "
+                        "(baseline):"));
+}
+
+TEST(CliSimulateDiffTest, DifferentVersionsAreLabelledByNameAndVersionOnly) {
+  TactRun run = RunTact(
+      "simulate --policy=tests/data/simulate/policy.textproto "
+      "--baseline=tests/data/simulate/baseline.textproto "
+      "--cases=tests/data/simulate/cases.jsonl --threads=1");
+  EXPECT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.out,
+              AllOf(HasSubstr("with sim_small@1 against baseline sim_small@0:"),
+                    ContainsRegex("\n +sim_small@0 +sim_small@1\n")));
+}
+
 }  // namespace
 }  // namespace tact::cli::testing

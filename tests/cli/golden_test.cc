@@ -48,6 +48,8 @@ std::vector<GoldenCase> Cases() {
        "check tests/data/cli/misspelt_feature.textproto"},
       {"check_inverted_limits",
        "check tests/data/cli/inverted_limits.textproto"},
+      {"test_help", "test --help"},
+      {"test_failing", "test tests/data/policy_test/failing"},
   };
   for (const char* context :
        {"late_delivery_vip", "connector_social_complaint",

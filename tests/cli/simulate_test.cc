@@ -67,6 +67,73 @@ TEST_F(SimulationPrinterTest, ReportDrawsOneBarPerActionTierRungAndCost) {
   EXPECT_EQ(html.find("http"), std::string::npos) << "the report loads nothing";
 }
 
+// base.textproto and money.textproto in tests/data/simulate/diff/: the same
+// name@version, a credit of 15.00 -> 12.50 in one case of four.
+Simulation MoneyDiff() {
+  auto base = LoadPolicy("tests/data/simulate/diff/base.textproto");
+  auto money = LoadPolicy("tests/data/simulate/diff/money.textproto");
+  EXPECT_NE(base, nullptr);
+  EXPECT_NE(money, nullptr);
+  if (base == nullptr || money == nullptr) return {};
+  SimulationOptions options;
+  options.policy_label = "diff_small@1 (money.textproto)";
+  options.baseline_label = "diff_small@1 (base.textproto)";
+  return Simulate(*money, base.get(),
+                  ReadLines("tests/data/simulate/diff/cases.jsonl"), options);
+}
+
+TEST(SimulationDiffPrinterTest, ReportShowsTheDiffByKindWithItsLines) {
+  const std::string html =
+      RenderHtmlReport(MoneyDiff(), {"money.textproto", "base.textproto", "c"});
+  EXPECT_THAT(html, HasSubstr("<h2>Changed decisions (1)</h2>"));
+  EXPECT_THAT(html,
+              HasSubstr("Baseline diff_small@1 (base.textproto) &rarr; policy "
+                        "diff_small@1 (money.textproto). Goodwill -2.50 USD"));
+  EXPECT_THAT(html, HasSubstr("<td>params</td><td class=\"num\" "
+                              "data-v=\"1\">1</td><td class=\"num\" "
+                              "data-v=\"-250\">-2.50 USD</td>"));
+  EXPECT_THAT(html, HasSubstr("<td>order</td><td class=\"num\" "
+                              "data-v=\"0\">0</td>"));
+  EXPECT_THAT(html, HasSubstr("<td>params, effects</td>"));
+  EXPECT_THAT(html,
+              HasSubstr("credit amount 1500 -&gt; 1250 (-2.50 USD); effect "
+                        "goodwill goodwill amount 1500 -&gt; amount 1250 "
+                        "(-2.50 USD)"));
+  EXPECT_THAT(html, HasSubstr("<th title=\"Click to sort\">Baseline "
+                              "diff_small@1 (base.textproto)</th>"));
+}
+
+TEST(SimulationDiffPrinterTest, TextListsKindsMoneyAndChangeLines) {
+  std::ostringstream text;
+  PrintSimulationText(MoneyDiff(), text);
+  EXPECT_THAT(text.str(),
+              HasSubstr("Changed decisions: 1 (25.0%)\n"
+                        "  params                                         "
+                        "1 case  -2.50 USD\n"
+                        "  effects                                        "
+                        "1 case  -2.50 USD\n"
+                        "  goodwill -2.50 USD (policy - baseline); money "
+                        "moved in 1, actions changed in 0\n"
+                        "  line 3 case d3: reply, apologize, credit -> reply, "
+                        "apologize, credit\n"
+                        "      credit amount 1500 -> 1250 (-2.50 USD)\n"));
+}
+
+TEST(SimulationDiffPrinterTest, JsonHasTheKindsTheLinesAndTheLabels) {
+  const std::string json = SimulationToJson(MoneyDiff());
+  EXPECT_THAT(json, HasSubstr("\"changed\": {\"count\": 1, \"policy_label\": "
+                              "\"diff_small@1 (money.textproto)\", "
+                              "\"baseline_label\": \"diff_small@1 "
+                              "(base.textproto)\", \"goodwill_delta\": -250, "
+                              "\"money_changed\": 1, \"actions_changed\": 0, "
+                              "\"by_kind\": {\"actions_added\": {\"cases\": 0, "
+                              "\"money\": 0}"));
+  EXPECT_THAT(json, HasSubstr("\"kinds\": [\"params\", \"effects\"], "
+                              "\"changes\": [{\"kind\": \"params\", "
+                              "\"text\": \"credit amount 1500 -> 1250 (-2.50 "
+                              "USD)\", \"money\": -250}"));
+}
+
 std::string Everything(const Simulation& sim) {
   std::ostringstream text;
   PrintSimulationText(sim, text);

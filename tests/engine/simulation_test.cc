@@ -246,7 +246,19 @@ TEST(SimulateDeterminismTest, SameTotalsForAnyWorkerCount) {
     for (size_t i = 0; i < sim.changed.size(); ++i) {
       EXPECT_EQ(sim.changed[i].line, expected.changed[i].line);
       EXPECT_EQ(sim.changed[i].reasons, expected.changed[i].reasons);
+      ASSERT_EQ(sim.changed[i].changes.size(),
+                expected.changed[i].changes.size());
+      for (size_t j = 0; j < sim.changed[i].changes.size(); ++j) {
+        EXPECT_EQ(sim.changed[i].changes[j].text,
+                  expected.changed[i].changes[j].text);
+      }
     }
+    for (const auto& [kind, tally] : expected.changes_by_kind) {
+      EXPECT_EQ(sim.changes_by_kind.at(kind).cases, tally.cases) << threads;
+      EXPECT_EQ(sim.changes_by_kind.at(kind).money, tally.money) << threads;
+    }
+    EXPECT_EQ(sim.goodwill_delta, expected.goodwill_delta) << threads;
+    EXPECT_EQ(sim.money_changed_count, expected.money_changed_count);
     ASSERT_EQ(sim.errors.size(), 1u);
     EXPECT_EQ(sim.errors[0].line, 18);
   }

@@ -1,6 +1,8 @@
-// Data-driven decision scenarios: every tests/scenarios/*.textproto file is a
-// tact.testing.ScenarioSet; each scenario runs as its own test case and is
-// compared exactly against the decision (which is printed on failure).
+// Data-driven decision scenarios: every tests/scenarios/*.test.textproto is
+// a policy test suite (proto/tact/v1/policy_test.proto, `exact: true`) run
+// by the library's runner (tact/policy_test.h), as `tact test` runs it; each
+// case is its own test case, printed with what differed and its last
+// decision on failure.
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -13,13 +15,12 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/match.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tact/engine.h"
-#include "tests/scenarios/scenario.pb.h"
+#include "tact/policy_test.h"
 
 namespace tact {
 namespace {
@@ -32,19 +33,15 @@ constexpr char kDefaultPolicy[] =
 // The source root: the working directory when it holds the scenarios (ctest
 // runs tests there), else the configured source directory.
 fs::path SourceRoot() {
-  if (fs::exists("tests/scenarios/scenario.proto")) return fs::current_path();
+  if (fs::exists("tests/scenarios/policies/case_life.textproto")) {
+    return fs::current_path();
+  }
 #ifdef TACT_SOURCE_DIR
   return fs::path(TACT_SOURCE_DIR);
 #else
   return fs::current_path();
 #endif
 }
-
-struct Case {
-  std::string file;  // relative to the source root
-  testing::Scenario scenario;
-  std::string load_error;  // set when the file did not parse
-};
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -61,41 +58,106 @@ std::string Sanitize(const std::string& text) {
   return out.empty() ? std::string("unnamed") : out;
 }
 
-std::vector<Case> LoadScenarios() {
-  std::vector<Case> cases;
-  fs::path dir = SourceRoot() / "tests" / "scenarios";
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".textproto") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  for (const fs::path& path : files) {
-    std::string relative =
-        absl::StrCat("tests/scenarios/", path.filename().string());
-    testing::ScenarioSet set;
-    if (!google::protobuf::TextFormat::ParseFromString(ReadFile(path), &set)) {
-      Case broken;
-      broken.file = relative;
-      broken.scenario.set_name("parse_error");
-      broken.load_error = absl::StrCat(relative, " is not a valid ScenarioSet");
-      cases.push_back(std::move(broken));
-      continue;
+// Every suite, run once (relative to the source root).
+const std::vector<PolicyTestSuiteResult>& AllSuites() {
+  static const std::vector<PolicyTestSuiteResult>* const kSuites = [] {
+    auto* suites = new std::vector<PolicyTestSuiteResult>();
+    const fs::path root = SourceRoot();
+    absl::StatusOr<std::vector<std::string>> files =
+        FindPolicyTestFiles((root / "tests" / "scenarios").string());
+    if (!files.ok()) {
+      PolicyTestSuiteResult missing;
+      missing.file = "tests/scenarios";
+      missing.status = files.status();
+      suites->push_back(std::move(missing));
+      return suites;
     }
-    for (const testing::Scenario& s : set.scenarios()) {
-      Case c;
-      c.file = relative;
-      c.scenario = s;
-      cases.push_back(std::move(c));
+    for (const std::string& file : *files) {
+      suites->push_back(RunPolicyTestFile(file));
+      suites->back().file = fs::relative(file, root).string();
+    }
+    return suites;
+  }();
+  return *kSuites;
+}
+
+struct Case {
+  size_t suite = 0;
+  // -1: the suite did not load (its status says why).
+  int index = -1;
+};
+
+std::vector<Case> AllCases() {
+  std::vector<Case> cases;
+  const std::vector<PolicyTestSuiteResult>& suites = AllSuites();
+  for (size_t s = 0; s < suites.size(); ++s) {
+    if (!suites[s].status.ok()) cases.push_back({s, -1});
+    for (size_t i = 0; i < suites[s].cases.size(); ++i) {
+      cases.push_back({s, static_cast<int>(i)});
     }
   }
   return cases;
 }
 
-const std::vector<Case>& AllScenarios() {
-  static const std::vector<Case>* const kCases =
-      new std::vector<Case>(LoadScenarios());
-  return *kCases;
+void PrintTo(const Case& c, std::ostream* os) {
+  const PolicyTestSuiteResult& suite = AllSuites()[c.suite];
+  *os << suite.file << ":"
+      << (c.index < 0 ? std::string("(load)") : suite.cases[c.index].name);
+}
+
+class ScenarioTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ScenarioTest, Decides) {
+  const PolicyTestSuiteResult& suite = AllSuites()[GetParam().suite];
+  ASSERT_TRUE(suite.status.ok()) << suite.file << ": " << suite.status;
+  const PolicyTestCaseResult& c = suite.cases[GetParam().index];
+  SCOPED_TRACE(
+      absl::StrCat(suite.file, ": case ", c.name, ": ", c.description));
+  EXPECT_TRUE(c.passed) << absl::StrJoin(c.failures, "\n") << "\n"
+                        << (c.decisions.empty()
+                                ? std::string("(no decision)")
+                                : absl::StrCat(
+                                      "last decision:\n",
+                                      DecisionToJson(c.decisions.back())));
+  // What every decision keeps, whatever a case expects: each action
+  // waiting for approval names who may approve it, and each recommended
+  // action carries a reason a person can read.
+  for (const v1::Decision& d : c.decisions) {
+    for (const auto& a : d.needs_approval()) {
+      EXPECT_FALSE(a.required_authority().empty()) << a.action();
+    }
+    for (const auto& a : d.actions()) {
+      ASSERT_GT(a.reasons_size(), 0) << a.action();
+      for (const auto& r : a.reasons()) {
+        EXPECT_FALSE(r.text().empty()) << a.action();
+      }
+    }
+  }
+}
+
+std::string ScenarioName(const ::testing::TestParamInfo<Case>& info) {
+  const PolicyTestSuiteResult& suite = AllSuites()[info.param.suite];
+  std::string stem = fs::path(suite.file).filename().string();
+  stem = stem.substr(0, stem.find('.'));
+  return Sanitize(absl::StrCat(stem, "_",
+                               info.param.index < 0
+                                   ? std::string("load")
+                                   : suite.cases[info.param.index].name));
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, ScenarioTest,
+                         ::testing::ValuesIn(AllCases()), ScenarioName);
+
+// The scenario files themselves: every suite loads, exact, with at least
+// the agreed coverage. (The runner rejects duplicate names in a suite.)
+TEST(ScenarioFilesTest, SuitesLoadAreExactAndThereAreEnough) {
+  size_t cases = 0;
+  for (const PolicyTestSuiteResult& suite : AllSuites()) {
+    EXPECT_TRUE(suite.status.ok()) << suite.file << ": " << suite.status;
+    EXPECT_TRUE(suite.suite.exact()) << suite.file;
+    cases += suite.cases.size();
+  }
+  EXPECT_GE(cases, 30u);
 }
 
 // One engine per policy path, compiled once.
@@ -115,269 +177,6 @@ const Engine* EngineFor(const std::string& policy, std::string* error) {
     return nullptr;
   }
   return it->second->get();
-}
-
-std::string Join(const std::vector<std::string>& items) {
-  return absl::StrCat("[", absl::StrJoin(items, ", "), "]");
-}
-
-template <typename Container>
-std::vector<std::string> Strings(const Container& c) {
-  return std::vector<std::string>(c.begin(), c.end());
-}
-
-std::string ValueString(const v1::Value& v) {
-  switch (v.kind_case()) {
-    case v1::Value::kIntValue:
-      return absl::StrCat(v.int_value());
-    case v1::Value::kStringValue:
-      return absl::StrCat("\"", v.string_value(), "\"");
-    case v1::Value::kDoubleValue:
-      return absl::StrCat(v.double_value());
-    case v1::Value::kBoolValue:
-      return v.bool_value() ? "true" : "false";
-    default:
-      return v.ShortDebugString();
-  }
-}
-
-void PrintTo(const Case& c, std::ostream* os) {
-  *os << c.file << ":" << c.scenario.name();
-}
-
-// Whether `s` (a Scenario or a Step) states any expectation.
-template <typename Expect>
-bool HasExpectations(const Expect& s) {
-  return s.actions_size() + s.blocked_size() + s.effects_size() +
-             s.flags_size() + s.needs_approval_size() + s.params_size() +
-             s.beyond_contract_size() + s.approvals_size() + s.reasons_size() >
-         0;
-}
-
-// Compares `d` with the expectations of `s`, a Scenario or a Step (which
-// name them alike).
-template <typename Expect>
-void CheckDecision(const Expect& s, const v1::Decision& d) {
-  const std::string printed = DecisionToJson(d, /*pretty=*/true);
-  SCOPED_TRACE(absl::StrCat("decision:\n", printed));
-
-  // Actions, exactly and in order.
-  std::vector<std::string> actions;
-  for (const auto& a : d.actions()) actions.push_back(a.action());
-  EXPECT_EQ(Join(actions), Join(Strings(s.actions()))) << "actions";
-
-  // needs_approval, exactly and in order.
-  std::vector<std::string> pending;
-  for (const auto& a : d.needs_approval()) pending.push_back(a.action());
-  EXPECT_EQ(Join(pending), Join(Strings(s.needs_approval())))
-      << "needs_approval";
-
-  // Blocked, exactly.
-  std::vector<std::string> blocked, want_blocked;
-  for (const auto& b : d.blocked())
-    blocked.push_back(absl::StrCat(b.action(), ":", b.code()));
-  for (const auto& b : s.blocked())
-    want_blocked.push_back(absl::StrCat(b.action(), ":", b.code()));
-  EXPECT_EQ(Join(blocked), Join(want_blocked)) << "blocked";
-
-  // Effects, exactly and in order.
-  auto effect_string = [](absl::string_view kind, absl::string_view ref,
-                          int64_t amount, int64_t step) {
-    return absl::StrCat(kind, "(", ref, ", amount=", amount, ", step=", step,
-                        ")");
-  };
-  std::vector<std::string> effects, want_effects;
-  for (const auto& e : d.effects()) {
-    effects.push_back(effect_string(e.kind(), e.ref(), e.amount(), e.step()));
-  }
-  for (const auto& e : s.effects()) {
-    want_effects.push_back(
-        effect_string(e.kind(), e.ref(), e.amount(), e.step()));
-  }
-  EXPECT_EQ(Join(effects), Join(want_effects)) << "effects";
-
-  // Flags, exactly.
-  std::vector<std::string> flags;
-  for (const auto& f : d.flags()) flags.push_back(f.code());
-  EXPECT_EQ(Join(flags), Join(Strings(s.flags()))) << "flags";
-
-  // beyond_contract, exactly.
-  std::vector<std::string> beyond;
-  for (const auto& a : d.actions())
-    if (a.beyond_contract()) beyond.push_back(a.action());
-  for (const auto& a : d.needs_approval())
-    if (a.beyond_contract()) beyond.push_back(a.action());
-  EXPECT_EQ(Join(beyond), Join(Strings(s.beyond_contract())))
-      << "beyond_contract";
-
-  // Every needs_approval action names who may approve it; listed ones match.
-  for (const auto& a : d.needs_approval()) {
-    EXPECT_FALSE(a.required_authority().empty()) << a.action();
-  }
-  for (const auto& want : s.approvals()) {
-    auto it = std::find_if(d.needs_approval().begin(), d.needs_approval().end(),
-                           [&](const v1::RecommendedAction& a) {
-                             return a.action() == want.action();
-                           });
-    if (it == d.needs_approval().end()) {
-      ADD_FAILURE() << "no needs_approval entry for " << want.action();
-      continue;
-    }
-    EXPECT_EQ(it->required_authority(), want.authority()) << want.action();
-  }
-
-  // Listed parameters.
-  auto find_action =
-      [&](const std::string& id) -> const v1::RecommendedAction* {
-    for (const auto& a : d.actions())
-      if (a.action() == id) return &a;
-    for (const auto& a : d.needs_approval())
-      if (a.action() == id) return &a;
-    return nullptr;
-  };
-  for (const auto& want : s.params()) {
-    const v1::RecommendedAction* a = find_action(want.action());
-    if (a == nullptr) {
-      ADD_FAILURE() << "param " << want.name() << ": action " << want.action()
-                    << " is not recommended";
-      continue;
-    }
-    auto p = std::find_if(
-        a->params().begin(), a->params().end(),
-        [&](const v1::Param& param) { return param.name() == want.name(); });
-    if (p == a->params().end()) {
-      ADD_FAILURE() << want.action() << " has no parameter " << want.name();
-      continue;
-    }
-    std::string expected =
-        want.value_case() == testing::ParamExpect::kStringValue
-            ? absl::StrCat("\"", want.string_value(), "\"")
-            : absl::StrCat(want.int_value());
-    EXPECT_EQ(ValueString(p->value()), expected)
-        << want.action() << "." << want.name();
-  }
-
-  // Listed reasons.
-  for (const auto& want : s.reasons()) {
-    const v1::RecommendedAction* a = find_action(want.action());
-    if (a == nullptr) {
-      ADD_FAILURE() << "reason " << want.source_kind() << ": action "
-                    << want.action() << " is not recommended";
-      continue;
-    }
-    bool found = std::any_of(
-        a->reasons().begin(), a->reasons().end(), [&](const v1::Reason& r) {
-          return r.source_kind() == want.source_kind() &&
-                 absl::StrContains(r.text(), want.text_contains());
-        });
-    EXPECT_TRUE(found) << want.action() << " has no reason from "
-                       << want.source_kind() << " containing \""
-                       << want.text_contains() << "\"";
-  }
-
-  // Every recommended action carries at least one reason a person can read.
-  for (const auto& a : d.actions()) {
-    ASSERT_GT(a.reasons_size(), 0) << a.action();
-    for (const auto& r : a.reasons())
-      EXPECT_FALSE(r.text().empty()) << a.action();
-  }
-}
-
-// What a host does after a decision: appends each effect, exactly as it
-// says, to the history it sends next time.
-void Record(const v1::Decision& d, v1::Context* context) {
-  for (const v1::Effect& e : d.effects()) {
-    v1::Event* event = context->add_history();
-    event->set_kind(e.kind());
-    event->set_ref(e.ref());
-    event->set_step(e.step());
-    event->set_amount(e.amount());
-    event->set_case_id(e.case_id());
-    *event->mutable_at() = e.at();
-  }
-}
-
-// The context of `step`, from the one decided before it (`context`, whose
-// decision's effects are already recorded).
-v1::Context Advance(const v1::Context& context, const testing::Step& step) {
-  v1::Context next = context;
-  if (step.has_case_()) *next.mutable_case_() = step.case_();
-  if (step.has_merge()) next.MergeFrom(step.merge());
-  for (const v1::Event& e : step.events()) *next.add_history() = e;
-  if (step.has_at()) {
-    *next.mutable_now() = step.at();
-  } else if (step.has_advance()) {
-    int64_t seconds = context.now().seconds() + step.advance().seconds();
-    int64_t nanos =
-        int64_t{context.now().nanos()} + int64_t{step.advance().nanos()};
-    seconds += nanos / 1000000000;
-    nanos %= 1000000000;
-    if (nanos < 0) {
-      nanos += 1000000000;
-      --seconds;
-    }
-    next.mutable_now()->set_seconds(seconds);
-    next.mutable_now()->set_nanos(static_cast<int32_t>(nanos));
-  } else {
-    *next.mutable_now() = context.now();
-  }
-  return next;
-}
-
-class ScenarioTest : public ::testing::TestWithParam<Case> {};
-
-TEST_P(ScenarioTest, Decides) {
-  const Case& c = GetParam();
-  ASSERT_TRUE(c.load_error.empty()) << c.load_error;
-  const testing::Scenario& s = c.scenario;
-  SCOPED_TRACE(
-      absl::StrCat(c.file, ": scenario ", s.name(), ": ", s.description()));
-
-  std::string policy = s.policy().empty() ? kDefaultPolicy : s.policy();
-  std::string error;
-  const Engine* engine = EngineFor(policy, &error);
-  ASSERT_NE(engine, nullptr) << policy << ": " << error;
-
-  DecideOptions options;
-  options.authority = s.authority();
-  if (s.steps().empty()) {
-    absl::StatusOr<v1::Decision> decided = engine->Decide(s.context(), options);
-    ASSERT_TRUE(decided.ok()) << decided.status();
-    CheckDecision(s, *decided);
-    return;
-  }
-  ASSERT_FALSE(HasExpectations(s))
-      << "a scenario with steps states its expectations in the steps";
-  v1::Context context = s.context();
-  for (int i = 0; i < s.steps_size(); ++i) {
-    const testing::Step& step = s.steps(i);
-    context = Advance(context, step);
-    SCOPED_TRACE(absl::StrCat("step ", i + 1, " at ", context.now().seconds(),
-                              ": ", step.description()));
-    absl::StatusOr<v1::Decision> decided = engine->Decide(context, options);
-    ASSERT_TRUE(decided.ok()) << decided.status();
-    CheckDecision(step, *decided);
-    if (::testing::Test::HasFatalFailure()) return;
-    Record(*decided, &context);
-  }
-}
-
-std::string ScenarioName(const ::testing::TestParamInfo<Case>& info) {
-  std::string stem = fs::path(info.param.file).stem().string();
-  return Sanitize(absl::StrCat(stem, "_", info.param.scenario.name()));
-}
-
-INSTANTIATE_TEST_SUITE_P(Scenarios, ScenarioTest,
-                         ::testing::ValuesIn(AllScenarios()), ScenarioName);
-
-// The scenario files themselves: unique names, at least the agreed coverage.
-TEST(ScenarioFilesTest, NamesAreUniqueAndThereAreEnough) {
-  std::set<std::string> names;
-  for (const Case& c : AllScenarios()) {
-    std::string name = absl::StrCat(c.file, "/", c.scenario.name());
-    EXPECT_TRUE(names.insert(name).second) << "duplicate scenario " << name;
-  }
-  EXPECT_GE(AllScenarios().size(), 30u);
 }
 
 // The service playbook compiles without a single warning.

@@ -1,0 +1,160 @@
+"""tact.testing: policy tests (`tact test`) from Python, e.g. under pytest.
+
+The same runner as the CLI (tact::RunPolicyTestFile, include/tact/policy_test.h),
+run with the GIL released: a suite file (a tact.v1.PolicyTestSuite in text
+format, docs/policy-tests.md) names its policy and holds cases, each decided
+and compared with what it expects.
+
+    import tact.testing
+
+    def test_support_policy():
+        tact.testing.check("examples/policies/support.test.textproto")
+
+check() raises AssertionError listing every failing case with what differed;
+run() returns the results to inspect, run_suites() groups them by file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import List, Optional, Union
+
+from . import _tact
+from .decision import Decision
+from .engine import Engine
+from .errors import TactError
+
+__all__ = ["CaseResult", "SuiteResult", "SuiteError", "run", "run_suites",
+           "check"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class SuiteError(TactError):
+    """A suite could not run: the path holds no suite, a suite file does not
+    parse (its message names FILE:LINE:COL), a context file cannot be read,
+    or the policy does not compile. `file` is the suite file or the path."""
+
+    def __init__(self, file: str, message: str):
+        self.file = file
+        super().__init__(message)
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseResult:
+    """One case of a suite, run.
+
+    Attributes:
+      file: the suite file.
+      name, description: as the case states them.
+      passed: every decision was made and matched its expectation.
+      failures: what differed, one line each ("step 2 (Two hours later):
+        param goodwill_credit.amount: expected 2000, got 1500"); empty when
+        passed.
+      decisions: every decision made, in order (one per step), each with its
+        trace.
+    """
+
+    file: str
+    name: str
+    description: str
+    passed: bool
+    failures: List[str]
+    decisions: List[Decision] = dataclasses.field(repr=False)
+
+    def __str__(self) -> str:
+        head = f"{'PASS' if self.passed else 'FAIL'} {self.file}:{self.name}"
+        return "\n".join([head] + ["    " + line for line in self.failures])
+
+
+@dataclasses.dataclass(frozen=True)
+class SuiteResult:
+    """One suite file, run.
+
+    Attributes:
+      file: the suite file.
+      policy_file: the policy it tests ("" when the suite did not parse).
+      error: why the suite could not run (None when it ran); its lines name
+        FILE:LINE:COL where known. `cases` is then empty.
+      engine: the compiled policy (None when the suite did not run).
+      cases: one per case, in file order.
+    """
+
+    file: str
+    policy_file: str
+    error: Optional[str]
+    engine: Optional[Engine] = dataclasses.field(repr=False)
+    cases: List[CaseResult]
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(c.passed for c in self.cases)
+
+
+def _files(path: PathLike) -> List[str]:
+    ok, files = _tact.find_policy_test_files(os.fspath(path))
+    if not ok:
+        raise SuiteError(os.fspath(path), files)
+    return files
+
+
+def run_suites(path: PathLike, *, authority: Optional[str] = None) -> List[SuiteResult]:
+    """Runs the suite at `path`, or every *.test.textproto below a directory
+    (sorted), as `tact test PATH` does. A suite that cannot run comes back
+    with its `error` set. `authority` overrides every case's authority.
+
+    Raises SuiteError when `path` does not exist or holds no suite.
+    """
+    suites = []
+    for file in _files(path):
+        raw = _tact.run_policy_test_file(file, authority or "")
+        engine = Engine(raw["engine"]) if raw["engine"] is not None else None
+        cases = [CaseResult(file=raw["file"], name=c["name"],
+                            description=c["description"], passed=c["passed"],
+                            failures=list(c["failures"]),
+                            decisions=list(c["decisions"]))
+                 for c in raw["cases"]]
+        suites.append(SuiteResult(file=raw["file"], policy_file=raw["policy_file"],
+                                  error=raw["error"], engine=engine, cases=cases))
+    return suites
+
+
+def run(path: PathLike, *, authority: Optional[str] = None) -> List[CaseResult]:
+    """Every case of the suites at `path` (see run_suites()), in order.
+
+    Raises SuiteError for the first suite that cannot run, naming it.
+    """
+    results: List[CaseResult] = []
+    for suite in run_suites(path, authority=authority):
+        if suite.error is not None:
+            raise SuiteError(suite.file, f"{suite.file}: the suite did not load:\n{suite.error}")
+        results.extend(suite.cases)
+    return results
+
+
+def check(path: PathLike, *, authority: Optional[str] = None) -> List[CaseResult]:
+    """Runs the suites at `path` and returns their cases when all passed.
+
+    Raises AssertionError listing every failing case with what differed, and
+    every suite that could not run, as `tact test` prints them, ending with
+    "N passed, M failed".
+    """
+    lines: List[str] = []
+    passed = failed = 0
+    results: List[CaseResult] = []
+    for suite in run_suites(path, authority=authority):
+        if suite.error is not None:
+            failed += 1
+            lines.append(f"FAIL {suite.file} (the suite did not load)")
+            lines.extend("    " + line for line in suite.error.split("\n"))
+        for case in suite.cases:
+            results.append(case)
+            if case.passed:
+                passed += 1
+            else:
+                failed += 1
+                lines.append(str(case))
+    if failed:
+        raise AssertionError("\n".join(lines + [f"{passed} passed, {failed} failed"]))
+    return results

@@ -1,0 +1,121 @@
+"""tact.testing: the policy test runner from Python (`tact test`'s runner)."""
+
+import os
+import re
+
+import pytest
+
+import tact
+import tact.testing
+
+from conftest import REPO
+
+DATA = os.path.join(REPO, "tests", "data", "policy_test")
+PASSING = os.path.join(DATA, "case_life.test.textproto")
+FAILING = os.path.join(DATA, "failing", "failing.test.textproto")
+BROKEN = os.path.join(DATA, "broken", "unknown_field.test.textproto")
+
+
+def test_run_returns_every_case_with_its_decisions():
+    results = tact.testing.run(PASSING)
+    assert [r.name for r in results] == [
+        "unhappy_first_rung", "second_strike_is_warned",
+        "credit_after_two_hours", "bot_sends_the_callback_for_approval"]
+    assert all(r.passed and r.failures == [] for r in results)
+    assert all(r.file == PASSING for r in results)
+    timeline = results[2]
+    assert len(timeline.decisions) == 4
+    assert isinstance(timeline.decisions[0], tact.Decision)
+    # Decided with the trace on, and in order.
+    assert [t.rule_id for t in timeline.decisions[0].trace] == ["answer"]
+    assert [a.action for a in timeline.decisions[2].actions][0] == "goodwill_credit"
+
+
+def test_failures_are_the_runners_lines():
+    results = tact.testing.run(FAILING)
+    assert [r.passed for r in results] == [True, False, False]
+    assert results[1].failures == [
+        "actions: expected [reply, explain_problem], got [explain_problem, reply]",
+        "missing blocked goodwill_credit (budget_exhausted); got blocked: []",
+    ]
+    assert results[2].failures[0] == (
+        "step 2 (Two hours later): param goodwill_credit.amount: expected 2000, got 1500")
+
+
+def test_check_passes_quietly_and_raises_assertion_error_with_the_diff():
+    assert len(tact.testing.check(PASSING)) == 4
+    with pytest.raises(AssertionError) as raised:
+        tact.testing.check(FAILING)
+    text = str(raised.value)
+    assert "FAIL " + FAILING + ":wrong_actions\n    actions: expected [reply, explain_problem]" in text
+    assert ":passes" not in text
+    assert text.endswith("1 passed, 2 failed")
+
+
+def test_suite_that_does_not_load():
+    (suite,) = tact.testing.run_suites(BROKEN)
+    assert not suite.passed and suite.cases == [] and suite.engine is None
+    assert re.search(r"unknown_field\.test\.textproto:10:3: .*no field named \"expct\"",
+                     suite.error)
+    with pytest.raises(tact.testing.SuiteError) as raised:
+        tact.testing.run(BROKEN)
+    assert raised.value.file == BROKEN
+    assert isinstance(raised.value, tact.TactError)
+    with pytest.raises(AssertionError, match="the suite did not load"):
+        tact.testing.check(BROKEN)
+
+
+def test_directory_runs_every_suite_sorted_and_exposes_the_engine():
+    suites = tact.testing.run_suites(DATA)
+    assert [s.file for s in suites] == [BROKEN, PASSING, FAILING]
+    assert [s.passed for s in suites] == [False, True, False]
+    assert suites[1].policy_file == os.path.join(DATA, "case_life.textproto")
+    assert suites[1].engine.policy_name == "case_life"
+
+
+def test_missing_path_raises_suite_error():
+    with pytest.raises(tact.testing.SuiteError, match="no such file or directory"):
+        tact.testing.run(os.path.join(DATA, "nowhere"))
+
+
+def test_authority_overrides_every_case():
+    results = tact.testing.run(PASSING, authority="robot")
+    assert not any(r.passed for r in results)
+    assert 'unknown authority "robot"' in results[0].failures[0]
+
+
+def test_import_tact_is_enough():
+    import importlib
+    fresh = importlib.import_module("tact")
+    assert fresh.testing.run is tact.testing.run
+
+
+def test_junit_report_is_well_formed_xml(cli, tmp_path):
+    import subprocess
+    import xml.etree.ElementTree as ET
+    # Failure text and a load error with every character XML must escape.
+    policy = os.path.join(DATA, "case_life.textproto")
+    context = os.path.join(DATA, "contexts", "unhappy.json")
+    (tmp_path / "a.test.textproto").write_text(
+        f'policy: "{policy}"\n'
+        f'cases {{ name: "esc" context_file: "{context}"\n'
+        '  steps { description: "tab\\there & <there> \'q\' \\"q\\"" '
+        'expect { no_actions: true } } }\n')
+    (tmp_path / "b.test.textproto").write_text(
+        f'policy: "{policy}"\n'
+        f'cases {{ name: "a&b<c>" context_file: "{context}" expect {{ }} }}\n')
+    report = tmp_path / "report.xml"
+    ran = subprocess.run([cli, "test", f"--junit={report}", str(tmp_path)],
+                         capture_output=True, text=True)
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    root = ET.parse(report).getroot()
+    assert (root.tag, root.get("tests"), root.get("failures"), root.get("errors")) == (
+        "testsuites", "2", "1", "1")
+    esc, load = root.iter("testcase")
+    assert esc.get("name") == "esc"
+    failure = esc.find("failure")
+    assert failure.get("message").startswith(
+        "step 1 (tab\there & <there> 'q' \"q\"): no_actions: ")
+    assert failure.text == failure.get("message")
+    assert load.get("name") == "(load)"
+    assert 'case "a&b<c>": the name may hold only' in load.find("error").get("message")

@@ -1,0 +1,27 @@
+// `tact test --junit=FILE`: policy test results as JUnit XML, the format CI
+// systems (GitHub Actions, GitLab, Jenkins) read.
+#ifndef TACT_SRC_CLI_JUNIT_REPORT_H_
+#define TACT_SRC_CLI_JUNIT_REPORT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "tact/policy_test.h"
+
+namespace tact::cli {
+
+// One <testsuite> per suite file (named after it), one <testcase> per case
+// (classname: the suite file) with a <failure> holding its failure lines; a
+// suite that did not load is one <testcase name="(load)"> with an <error>
+// holding the status message. Attribute and text values are XML-escaped;
+// characters XML 1.0 cannot hold become U+FFFD. No timings, so the report
+// is deterministic.
+std::string RenderJUnit(const std::vector<PolicyTestSuiteResult>& suites);
+
+// `text` escaped for an XML attribute value or element text.
+std::string XmlEscape(absl::string_view text);
+
+}  // namespace tact::cli
+
+#endif  // TACT_SRC_CLI_JUNIT_REPORT_H_
