@@ -114,10 +114,9 @@ Example:
 
 namespace {
 
-constexpr absl::string_view kFlags[] = {"policy",    "cases",  "baseline",
-                                        "threads",   "report", "json",
-                                        "authority", "fail_on",
-                                        "cost_share"};
+constexpr absl::string_view kFlags[] = {"policy",    "cases",   "baseline",
+                                        "threads",   "report",  "json",
+                                        "authority", "fail_on", "cost_share"};
 
 // The gate named by --fail-on; false when `name` is not one.
 bool ParseGate(const std::string& name, DiffGate* gate) {
