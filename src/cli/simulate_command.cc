@@ -248,6 +248,21 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
                         err);
     }
   }
+  // -1: no list (SimulationOptions::cost_share_percent).
+  double cost_share_percent = -1;
+  if (const std::string share = absl::GetFlag(FLAGS_cost_share);
+      !share.empty()) {
+    absl::string_view number = share;
+    absl::ConsumeSuffix(&number, "%");
+    if (!absl::SimpleAtod(number, &cost_share_percent) ||
+        !std::isfinite(cost_share_percent) || cost_share_percent < 0) {
+      return UsageError(
+          absl::StrCat("--cost-share must be a percentage >= 0, e.g. 5 or "
+                       "2.5%; got '",
+                       share, "'"),
+          err);
+    }
+  }
 
   std::unique_ptr<const Engine> policy = Load(policy_path, err);
   if (policy == nullptr) return kExitFailure;
@@ -257,21 +272,7 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
     if (baseline == nullptr) return kExitFailure;
   }
   SimulationOptions options;
-  if (const std::string share = absl::GetFlag(FLAGS_cost_share);
-      !share.empty()) {
-    absl::string_view number = share;
-    absl::ConsumeSuffix(&number, "%");
-    double percent = -1;
-    if (!absl::SimpleAtod(number, &percent) || !std::isfinite(percent) ||
-        percent < 0) {
-      return UsageError(
-          absl::StrCat("--cost-share must be a percentage >= 0, e.g. 5 or "
-                       "2.5%; got '",
-                       share, "'"),
-          err);
-    }
-    options.cost_share_percent = percent;
-  }
+  options.cost_share_percent = cost_share_percent;
   options.threads = threads;  // 0: one per core
   options.authority = absl::GetFlag(FLAGS_authority);
   if (baseline != nullptr) {
