@@ -369,6 +369,20 @@ py::list DecideMany(const PyEngine& self, py::list inputs,
   return results;
 }
 
+// The cost-to-serve totals of `s` into `out`, keys as `tact simulate --json`.
+void AddCostsToPython(const SimulationSummary& s, py::dict& out) {
+  auto counts = [](const std::map<std::string, int64_t>& m) {
+    py::dict d;
+    for (const auto& [k, v] : m) d[DecodeReplacing(k)] = v;
+    return d;
+  };
+  out["cost_to_serve_total"] = s.cost_to_serve_total;
+  out["agent_minutes_total"] = s.agent_minutes_total;
+  out["cases_with_cost"] = s.cases_with_cost;
+  out["cost_to_serve_by_tier"] = counts(s.cost_to_serve_by_tier);
+  out["cost_to_serve_by_value_band"] = counts(s.cost_to_serve_by_value_band);
+}
+
 // A SimulationSummary as the dict python/tact/simulation.py returns (keys as
 // `tact simulate --json`; rung steps as str keys, as JSON has them).
 py::dict SummaryToPython(const SimulationSummary& s) {
@@ -413,6 +427,28 @@ py::dict SummaryToPython(const SimulationSummary& s) {
   out["beyond_contract_actions"] = s.beyond_contract_actions;
   out["beyond_contract_cost"] = s.beyond_contract_cost;
   out["beyond_contract_by_action"] = counts(s.beyond_contract_by_action);
+  AddCostsToPython(s, out);
+  return out;
+}
+
+// The cost-share list (Simulation::costly), as `tact simulate --json` has it.
+py::dict CostShareToPython(const Simulation& sim) {
+  py::list first;
+  for (const CostlyCustomer& c : sim.costly) {
+    py::dict costly;
+    costly["line"] = c.line;
+    costly["customer_id"] = DecodeReplacing(c.customer_id);
+    costly["case_id"] = DecodeReplacing(c.case_id);
+    costly["spend"] = c.spend;
+    costly["decision_cost"] = c.decision_cost;
+    costly["history_cost"] = c.history_cost;
+    costly["cost_to_serve"] = c.cost_to_serve;
+    first.append(costly);
+  }
+  py::dict out;
+  out["percent"] = sim.cost_share_percent;
+  out["count"] = sim.costly_count;
+  out["first"] = first;
   return out;
 }
 
@@ -477,7 +513,8 @@ py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
                   const std::string& authority, int threads,
                   int max_listed_errors, int64_t timeout_ms,
                   const PyEngine* baseline, const std::string& policy_label,
-                  const std::string& baseline_label, int max_listed_changes) {
+                  const std::string& baseline_label, int max_listed_changes,
+                  double cost_share_percent, int max_listed_costly) {
   const size_t n = inputs.size();
   if (positions.size() != n) {
     throw py::value_error("inputs and positions differ in length");
@@ -503,6 +540,8 @@ py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
   options.max_listed_changes = max_listed_changes;
   options.policy_label = policy_label;
   options.baseline_label = baseline_label;
+  options.cost_share_percent = cost_share_percent;
+  options.max_listed_costly = max_listed_costly;
   options.deadline = Deadline(timeout_ms);
   SignalWatch watch;
   options.cancel = watch.flag();
@@ -533,6 +572,7 @@ py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
     out["baseline"] = SummaryToPython(sim.baseline);
     out["changed"] = ChangedToPython(sim);
   }
+  if (sim.has_cost_share) out["cost_share"] = CostShareToPython(sim);
   return out;
 }
 
@@ -652,6 +692,8 @@ PYBIND11_MODULE(_tact, m) {
            py::arg("max_listed_errors"), py::arg("timeout_ms") = -1,
            py::arg("baseline") = nullptr, py::arg("policy_label") = "",
            py::arg("baseline_label") = "", py::arg("max_listed_changes") = 1000,
+           py::arg("cost_share_percent") = -1.0,
+           py::arg("max_listed_costly") = 100,
            "tact::Simulate over decide_many()'s inputs (encoding 3: a case "
            "that could not be converted, payload its message), case i "
            "reported at positions[i], compared with `baseline` unless None. "

@@ -84,6 +84,10 @@ struct Registry {
   TACT_NAME(failed_condition);
   TACT_NAME(error);
   TACT_NAME(shadowed_by_final);
+  TACT_NAME(cost);
+  TACT_NAME(agent_minutes);
+  TACT_NAME(total_cost);
+  TACT_NAME(total_agent_minutes);
 #undef TACT_NAME
 };
 
@@ -226,6 +230,8 @@ py::object ActionObject(const Registry& r, const v1::RecommendedAction& a) {
   Set(d, r.tags, std::move(tags));
   Set(d, r.required_authority, Str(a.required_authority()));
   Set(d, r.beyond_contract, Bool(a.beyond_contract()));
+  Set(d, r.cost, Int(a.cost()));
+  Set(d, r.agent_minutes, Int(a.agent_minutes()));
   return Instance(r.recommended_action, std::move(d));
 }
 
@@ -342,6 +348,8 @@ void FillDecision(py::handle self, std::shared_ptr<DecisionMessage> message) {
   SetSlot(self, r.trace, Tuple(r, d.trace(), TraceObject));
   SetSlot(self, r.needs_approval, Tuple(r, d.needs_approval(), ActionObject));
   SetSlot(self, r.flags, Tuple(r, d.flags(), FlagObject));
+  SetSlot(self, r.total_cost, Int(d.total_cost()));
+  SetSlot(self, r.total_agent_minutes, Int(d.total_agent_minutes()));
 }
 
 py::object DecisionToPython(v1::Decision decision) {

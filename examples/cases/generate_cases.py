@@ -7,8 +7,9 @@ The mix is meant to look like a support desk's week: mostly ordinary standard
 and premium customers with delivery and billing questions, some unhappy
 customers part-way up the escalation ladder, service failures (some fixed
 late), a few time wasters near their third strike, connectors on social
-media, prospects asking again and again, infrequent buyers, and a handful of
-enterprise emergencies. Deterministic: the same --seed and --count always
+media, prospects asking again and again, infrequent buyers, a handful of
+enterprise emergencies, and the cost of service already spent on a fifth of
+the customers (service_cost events, heavy for a demanding few). Deterministic: the same --seed and --count always
 give the same bytes (stdlib only).
 
 Usage:
@@ -81,6 +82,30 @@ def customer(rng, n, tier):
     }
 
 
+# What the service playbook's actions cost (its `cost` at 75 minor units per
+# agent minute): the service_cost effects a host recorded for earlier cases.
+SERVICE_COSTS = [("phone_callback", 1125, 15), ("fix_fast", 2250, 30),
+                 ("handwritten_note", 1000, 10), ("supervisor_callback", 1500, 20),
+                 ("account_manager_call", 2250, 30), ("public_acknowledge", 750, 10),
+                 ("emergency_response", 9500, 60)]
+
+
+def service_costs(n):
+    """The cost of service already spent on customer n: none for most, a few
+    services for some, many for a demanding few (seed 001). Drawn from a
+    generator of its own, so the rest of every case is as before."""
+    rng = random.Random(1000003 * n + 11)
+    roll = rng.random()
+    count = 0 if roll < 0.8 else rng.randint(1, 4) if roll < 0.97 else rng.randint(10, 30)
+    events = []
+    for k in range(count):
+        ref, amount, minutes = rng.choice(SERVICE_COSTS)
+        events.append({"at": ts(NOW - datetime.timedelta(days=rng.randint(1, 180))),
+                       "kind": "service_cost", "ref": ref, "amount": str(amount),
+                       "step": str(minutes), "caseId": f"case_old_{n:05d}_{k}"})
+    return events
+
+
 def make_case(rng, n):
     tier = pick(rng, TIERS)
     cust = customer(rng, n, tier)
@@ -149,6 +174,7 @@ def make_case(rng, n):
             history.append({"at": ts(at), "kind": "rung_offered",
                             "caseId": case_id, "ref": "unhappy_customer",
                             "step": str(k)})
+    history.extend(service_costs(n))
     ctx = {"now": ts(NOW), "customer": cust, "case": case}
     if history:
         history.sort(key=lambda e: e["at"])

@@ -51,6 +51,9 @@ enum class EffectKind {
   kGoodwill,     // "goodwill": money granted from the budget (amount)
   kSurprise,     // "surprise": a playbook's surprise gesture was given
                  // (ref: playbook, step: the gesture's place in its list)
+  // "service_cost": a recommended action's cost of service (ref: the action,
+  // amount: its cost in minor units, step: its agent minutes)
+  kServiceCost,
 };
 
 // Something the agent should know about the case (`Flag.code`).
@@ -115,6 +118,8 @@ constexpr absl::string_view Name(EffectKind kind) {
       return "goodwill";
     case EffectKind::kSurprise:
       return "surprise";
+    case EffectKind::kServiceCost:
+      return "service_cost";
   }
   return "";
 }
@@ -173,7 +178,7 @@ inline constexpr BlockedCode kBlockedCodes[] = {
     BlockedCode::kNonPositiveAmount};
 inline constexpr EffectKind kEffectKinds[] = {
     EffectKind::kStrike, EffectKind::kRungOffered, EffectKind::kGoodwill,
-    EffectKind::kSurprise};
+    EffectKind::kSurprise, EffectKind::kServiceCost};
 inline constexpr FlagCode kFlagCodes[] = {FlagCode::kRecoveryWindowMissed,
                                           FlagCode::kRestrictionErrored};
 inline constexpr PlaybookStage kPlaybookStages[] = {

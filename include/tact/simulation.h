@@ -100,6 +100,35 @@ struct SimulationSummary {
   int64_t beyond_contract_actions = 0;
   int64_t beyond_contract_cost = 0;
   std::map<std::string, int64_t> beyond_contract_by_action;
+  // The cost of service (Action.cost) of the recommended actions: the sum of
+  // Decision.total_cost, minor units, and of total_agent_minutes; by tier
+  // ("(none)": no tier) and by value band (kValueBands keys), as goodwill.
+  // `beyond_contract_cost` includes the beyond-contract actions' costs.
+  int64_t cost_to_serve_total = 0;
+  int64_t agent_minutes_total = 0;
+  std::map<std::string, int64_t> cost_to_serve_by_tier;
+  std::map<std::string, int64_t> cost_to_serve_by_value_band;
+  int64_t cases_with_cost = 0;
+};
+
+// A customer whose cost to serve exceeds SimulationOptions::
+// cost_share_percent of their spend, at the first case (in case order)
+// where it does.
+//   spend: customer.lifetime_value (minor units), as the value bands.
+//   cost to serve: this case's decision cost (Decision.total_cost) plus the
+//   cost already spent, the positive amounts of the history's
+//   "service_cost" events visible at now (this case's own at exactly now
+//   left out, as serviceCost() does).
+// Exceeds means cost_to_serve * 100 > percent * spend (so any cost exceeds
+// a spend of 0).
+struct CostlyCustomer {
+  int64_t line = 0;
+  std::string case_id;
+  std::string customer_id;  // empty: listed per case
+  int64_t spend = 0;
+  int64_t decision_cost = 0;
+  int64_t history_cost = 0;
+  int64_t cost_to_serve = 0;  // decision_cost + history_cost, saturating
 };
 
 // A case that could not be decided.
@@ -238,6 +267,14 @@ struct Simulation {
   // baseline.currency): no money delta is computed across currencies
   // (every Change::money is 0), and the `any` and `money` gates fail.
   bool currency_changed = false;
+  // Set when SimulationOptions::cost_share_percent >= 0: the customers
+  // (distinct customer ids; a case without one counts alone) whose cost to
+  // serve exceeds that share of their spend, counted and the first
+  // max_listed_costly listed, in case order.
+  bool has_cost_share = false;
+  double cost_share_percent = 0;
+  int64_t costly_count = 0;
+  std::vector<CostlyCustomer> costly;
 };
 
 // What makes a diff fail a gate (`tact simulate --fail-on`).
@@ -288,6 +325,12 @@ struct SimulationOptions {
   // `tact simulate` does).
   std::string policy_label;
   std::string baseline_label;
+  // List the customers whose cost to serve exceeds this percentage of their
+  // spend (Simulation::costly, CostlyCustomer). Negative or not finite: no
+  // list. Default: -1.
+  double cost_share_percent = -1;
+  // How many such customers to list (all are counted). Default: 100.
+  int max_listed_costly = 100;
 };
 
 // One case to simulate: the position it is reported under (e.g. its line

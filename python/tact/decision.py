@@ -49,6 +49,10 @@ class RecommendedAction:
     tags: List[str] = dataclasses.field(default_factory=list)
     required_authority: str = ""
     beyond_contract: bool = False
+    # The action's cost of service (policy Action.cost): minor units, agent
+    # minutes included at the policy's rate; and those agent minutes.
+    cost: int = 0
+    agent_minutes: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,7 +117,8 @@ class Decision:
 
     Attributes: policy_name, policy_version, policy_hash ("sha256:..."),
     now (aware UTC datetime), actions (ranked best first), blocked,
-    effects, trace (when requested), needs_approval, flags.
+    effects, trace (when requested), needs_approval, flags, total_cost and
+    total_agent_minutes (the cost of service of `actions`, minor units).
     Two decisions are equal when their JSON is.
     """
 
@@ -121,7 +126,8 @@ class Decision:
     # compact JSON once printed, else None.
     __slots__ = ("_message", "_json_text", "policy_name", "policy_version",
                  "policy_hash", "now", "actions", "blocked", "effects",
-                 "trace", "needs_approval", "flags")
+                 "trace", "needs_approval", "flags", "total_cost",
+                 "total_agent_minutes")
 
     def __init__(self, serialized: bytes):
         """From tact.v1.Decision wire-format bytes (decide() builds its

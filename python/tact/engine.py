@@ -276,7 +276,9 @@ class Engine:
                  timeout: Optional[float] = None,
                  baseline: Optional["Engine"] = None,
                  policy_label: str = "", baseline_label: str = "",
-                 max_listed_changes: int = 1000) -> dict:
+                 max_listed_changes: int = 1000,
+                 cost_share: Optional[float] = None,
+                 max_listed_costly: int = 100) -> dict:
         """Decides every case (on C++ threads, with the GIL released) and
         totals what the policy would do and cost, in C++ (tact::Simulate): the same dict as
         `tact simulate --json` prints, {"lines", "errors", "summary"}.
@@ -284,12 +286,15 @@ class Engine:
         position; blank strings are skipped. `timeout` and Ctrl-C work as in
         decide_many(). With `baseline` (another Engine), also "baseline" and
         "changed": the diff of `tact simulate --baseline`, by kind with its
-        money (tact.simulation.fails_gate() is `--fail-on`). See
-        tact.simulation.
+        money (tact.simulation.fails_gate() is `--fail-on`). `cost_share` (a
+        percentage) adds the customers whose cost to serve exceeds that share
+        of their spend, as `tact simulate --cost-share`. See tact.simulation.
         """
         from .simulation import simulate
         return simulate(self, cases, authority=authority, threads=threads,
                         max_listed_errors=max_listed_errors, timeout=timeout,
                         baseline=baseline, policy_label=policy_label,
                         baseline_label=baseline_label,
-                        max_listed_changes=max_listed_changes)
+                        max_listed_changes=max_listed_changes,
+                        cost_share=cost_share,
+                        max_listed_costly=max_listed_costly)

@@ -80,7 +80,9 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
              threads: Optional[int] = None, max_listed_errors: int = 20,
              timeout: Optional[float] = None, baseline=None,
              policy_label: str = "", baseline_label: str = "",
-             max_listed_changes: int = 1000) -> Dict[str, Any]:
+             max_listed_changes: int = 1000,
+             cost_share: Optional[float] = None,
+             max_listed_costly: int = 100) -> Dict[str, Any]:
     """Decides every case with `engine` and totals the decisions.
 
     `cases`: contexts as decide_many() takes them (dicts, JSON text, bytes,
@@ -91,6 +93,18 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
     Returns {"lines", "errors": {"count", "first": [{"line", "message"}]},
     "summary": {...}} with the keys of `tact simulate --json` (the rung
     steps are string keys there too, as JSON requires).
+
+    The summary's cost to serve ("cost_to_serve_total", "agent_minutes_total",
+    "cases_with_cost", "cost_to_serve_by_tier", "cost_to_serve_by_value_band")
+    totals the recommended actions' declared costs (Decision.total_cost).
+
+    `cost_share`: a percentage (e.g. 5.0). When given, the result also holds
+    "cost_share": {"percent", "count", "first": [{"line", "customer_id",
+    "case_id", "spend", "decision_cost", "history_cost", "cost_to_serve"}]}:
+    the customers whose cost to serve (this decision's cost plus the
+    service_cost events already in the history) exceeds that share of their
+    spend (customer.lifetime_value), each once, the first
+    `max_listed_costly` listed, as `tact simulate --cost-share`.
 
     `timeout`: seconds the whole simulation may take (None: no limit); cases
     not decided by then count as errors ("decision deadline passed").
@@ -135,11 +149,18 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
     # admits, as a C++ int.
     listed = max(0, min(2**31 - 1, math.ceil(max_listed_errors)))
     changes = max(0, min(2**31 - 1, math.ceil(max_listed_changes)))
+    share = -1.0
+    if cost_share is not None:
+        share = float(cost_share)
+        if not math.isfinite(share) or share < 0:
+            raise ValueError(f"cost_share must be a percentage >= 0, got {cost_share!r}")
+    costly = max(0, min(2**31 - 1, math.ceil(max_listed_costly)))
     result = engine._impl.simulate(
         inputs, positions, authority or "", threads or 0, listed, timeout_ms,
         baseline=None if baseline is None else baseline._impl,
         policy_label=policy_label, baseline_label=baseline_label,
-        max_listed_changes=changes)
+        max_listed_changes=changes, cost_share_percent=share,
+        max_listed_costly=costly)
     result["summary"] = _sorted(result["summary"])
     if "baseline" in result:
         result["baseline"] = _sorted(result["baseline"])

@@ -12,7 +12,8 @@ def test_values_are_the_decision_strings():
     assert [c.value for c in BlockedCode] == [
         "vetoed", "strike_limit", "wait", "beyond_contract", "budget_exhausted",
         "non_positive_amount"]
-    assert [k.value for k in EffectKind] == ["strike", "rung_offered", "goodwill", "surprise"]
+    assert [k.value for k in EffectKind] == [
+        "strike", "rung_offered", "goodwill", "surprise", "service_cost"]
     assert [f.value for f in FlagCode] == ["recovery_window_missed", "restriction_errored"]
     assert [s.value for s in PlaybookStage] == ["apology", "fix", "surprise", "compensation"]
     assert [s.value for s in SourceKind] == [

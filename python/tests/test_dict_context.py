@@ -431,7 +431,8 @@ def _action(d):
         priority=int(d.get("priority", 0)), score=float(d.get("score", 0.0)),
         text=d.get("text", ""), reasons=[_reason(r) for r in d.get("reasons", [])],
         tags=list(d.get("tags", [])), required_authority=d.get("requiredAuthority", ""),
-        beyond_contract=bool(d.get("beyondContract", False)))
+        beyond_contract=bool(d.get("beyondContract", False)),
+        cost=int(d.get("cost", 0)), agent_minutes=int(d.get("agentMinutes", 0)))
 
 
 def _expected_attributes(d):
@@ -457,6 +458,8 @@ def _expected_attributes(d):
         "needs_approval": tuple(_action(a) for a in d.get("needsApproval", [])),
         "flags": tuple(tact.Flag(f.get("code", ""), _reason(f.get("source")))
                        for f in d.get("flags", [])),
+        "total_cost": int(d.get("totalCost", 0)),
+        "total_agent_minutes": int(d.get("totalAgentMinutes", 0)),
     }
 
 

@@ -1,6 +1,7 @@
 #include "src/cli/decision_printer.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -72,6 +73,16 @@ void PrintHeader(const v1::Decision& decision, const TextOptions& options,
       << "\n";
 }
 
+// "1500 minor units (15 agent minutes)": a cost of service; the agent
+// minutes only when there are some.
+std::string FormatCost(int64_t cost, int64_t agent_minutes) {
+  std::string text = absl::StrCat(cost, " minor units");
+  if (agent_minutes != 0) {
+    absl::StrAppend(&text, " (", agent_minutes, " agent minutes)");
+  }
+  return text;
+}
+
 // The lines under an action's row: a beyond-contract warning, then one
 // reason per contributing rule or construct.
 void PrintActionNotes(const v1::RecommendedAction& action, std::ostream& out) {
@@ -81,6 +92,10 @@ void PrintActionNotes(const v1::RecommendedAction& action, std::ostream& out) {
   }
   if (action.beyond_contract()) {
     out << "        ! beyond the customer's contract\n";
+  }
+  if (action.cost() != 0 || action.agent_minutes() != 0) {
+    out << "        $ cost of service: "
+        << FormatCost(action.cost(), action.agent_minutes()) << "\n";
   }
   for (const v1::Reason& reason : action.reasons()) {
     out << "        - " << Source(reason) << ": " << reason.text() << "\n";
@@ -106,6 +121,12 @@ void PrintActions(const v1::Decision& decision, std::ostream& out) {
     row.erase(row.find_last_not_of(' ') + 1);
     out << row << "\n";
     PrintActionNotes(action, out);
+  }
+  // Only policies that declare costs print the line.
+  if (decision.total_cost() != 0 || decision.total_agent_minutes() != 0) {
+    out << "  Cost of service: "
+        << FormatCost(decision.total_cost(), decision.total_agent_minutes())
+        << "\n";
   }
 }
 

@@ -25,9 +25,10 @@ struct TextOptions {
 };
 
 // Writes `decision` as text: a header (policy name@version, short hash,
-// now), the ranked actions as a table with each action's reasons beneath it,
-// the actions that need a higher authority's approval (when any), the
-// blocked actions with who held them back, the flags (when any), the
+// now), the ranked actions as a table with each action's reasons (and its
+// cost of service, when it has one) beneath it and the decision's total cost
+// (when any), the actions that need a higher authority's approval (when any),
+// the blocked actions with who held them back, the flags (when any), the
 // effects, and what `options` adds. Output depends only on the arguments, so it
 // is byte-identical for equal decisions. Thread-compatible.
 void PrintDecisionText(const v1::Decision& decision, const TextOptions& options,

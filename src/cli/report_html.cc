@@ -240,6 +240,68 @@ std::string ChangedDecisions(const Simulation& sim) {
   return h;
 }
 
+// Cost to serve (action costs) next to the goodwill, by tier and by value
+// band, a chart by value band, and the customers above the cost share.
+std::string CostToServeSection(const Simulation& sim) {
+  const SimulationSummary& s = sim.summary;
+  std::string h = "<h2>Cost to serve</h2>\n";
+  absl::StrAppend(&h,
+                  "<p class=\"meta\">What the recommended actions cost "
+                  "(their declared cost: fixed amounts and agent minutes): ",
+                  FormatMinorUnits(s.cost_to_serve_total, s.currency), ", ",
+                  s.agent_minutes_total, " agent minutes, in ",
+                  s.cases_with_cost, " cases.</p>\n");
+  std::vector<Bar> bands;
+  std::vector<std::vector<Cell>> rows;
+  std::set<std::string> tiers;
+  for (const auto& [tier, amount] : s.cost_to_serve_by_tier) tiers.insert(tier);
+  for (const auto& [tier, amount] : s.goodwill_by_tier) tiers.insert(tier);
+  for (const std::string& tier : tiers) {
+    const int64_t cost = Get(s.cost_to_serve_by_tier, tier);
+    const int64_t goodwill = Get(s.goodwill_by_tier, tier);
+    rows.push_back({Text(absl::StrCat("tier ", tier)),
+                    Num(cost, FormatMinorUnits(cost, s.currency)),
+                    Num(goodwill, FormatMinorUnits(goodwill, s.currency))});
+  }
+  for (const ValueBand& band : kValueBands) {
+    const int64_t cost = Get(s.cost_to_serve_by_value_band, band.key);
+    const int64_t goodwill = Get(s.goodwill_by_value_band, band.key);
+    rows.push_back(
+        {Text(absl::StrCat("lifetime value ", band.key, " (minor units)")),
+         Num(cost, FormatMinorUnits(cost, s.currency)),
+         Num(goodwill, FormatMinorUnits(goodwill, s.currency))});
+    bands.push_back({band.key, cost, FormatMinorUnits(cost, s.currency), ""});
+  }
+  h += "<div class=\"grid\">\n";
+  h += BarChart("cost-by-value-band",
+                "Cost to serve by customer lifetime value", bands);
+  h += "</div>\n";
+  h += Table({"Customers", "Cost to serve", "Goodwill"}, rows);
+  if (sim.has_cost_share) {
+    absl::StrAppend(&h, "<h2>Cost to serve above ",
+                    absl::StrFormat("%g", sim.cost_share_percent),
+                    "% of spend (", sim.costly_count, " customers)</h2>\n");
+    std::vector<std::vector<Cell>> costly;
+    for (const CostlyCustomer& c : sim.costly) {
+      costly.push_back(
+          {Num(c.line), Text(c.customer_id), Text(c.case_id),
+           Num(c.spend, FormatMinorUnits(c.spend, s.currency)),
+           Num(c.history_cost, FormatMinorUnits(c.history_cost, s.currency)),
+           Num(c.decision_cost, FormatMinorUnits(c.decision_cost, s.currency)),
+           Num(c.cost_to_serve,
+               FormatMinorUnits(c.cost_to_serve, s.currency))});
+    }
+    h += Table({"Line", "Customer", "Case", "Spend (lifetime value)",
+                "Already spent", "This decision", "Cost to serve"},
+               costly);
+    if (sim.costly_count > static_cast<int64_t>(sim.costly.size())) {
+      absl::StrAppend(&h, "<p class=\"meta\">First ", sim.costly.size(),
+                      " listed.</p>\n");
+    }
+  }
+  return h;
+}
+
 constexpr char kStyle[] = R"css(
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:1180px;color:#1d2430;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #dde3ea;padding-bottom:4px}
@@ -333,6 +395,8 @@ std::string RenderHtmlReport(const Simulation& sim,
   add_cost("Goodwill", b ? b->goodwill_total : 0, s.goodwill_total);
   add_cost("Beyond-contract cost", b ? b->beyond_contract_cost : 0,
            s.beyond_contract_cost);
+  add_cost("Cost to serve", b ? b->cost_to_serve_total : 0,
+           s.cost_to_serve_total);
 
   h += "<h2>Charts</h2><div class=\"grid\">\n";
   h += BarChart("actions", "Recommended actions (cases)", actions);
@@ -395,6 +459,7 @@ std::string RenderHtmlReport(const Simulation& sim,
     }
     h += Table({"Customers", "Goodwill"}, rows);
   }
+  h += CostToServeSection(sim);
 
   h += "<h2>Recovery playbook steps</h2>\n";
   {

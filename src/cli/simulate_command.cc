@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -15,9 +16,11 @@
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "src/cli/command_line.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/report_html.h"
@@ -41,6 +44,9 @@ ABSL_FLAG(std::string, json, "", "Write the summary as JSON here.");
 ABSL_FLAG(std::string, fail_on, "",
           "With --baseline: exit 4 when the diff has a change of this kind "
           "(any, money, actions).");
+ABSL_FLAG(std::string, cost_share, "",
+          "List the customers whose cost to serve exceeds this percentage "
+          "of their spend, e.g. 5 or 2.5%.");
 
 namespace tact::cli {
 
@@ -91,6 +97,12 @@ Flags:
   --json=FILE        Also write the summary as JSON.
   --authority=NAME   Decide as this authority (e.g. bot). Default:
                      unrestricted.
+  --cost-share=PCT   List the customers whose cost to serve exceeds PCT
+                     percent of their spend (e.g. 5 or 2.5%): spend is
+                     customer.lifetime_value; cost to serve is the case's
+                     decision cost plus the service_cost events already in
+                     its history. Each customer once, at their first such
+                     case. Default: no list.
   --help             Show this text.
 
 A progress bar is drawn on stderr when it is a terminal.
@@ -107,9 +119,9 @@ Example:
 
 namespace {
 
-constexpr absl::string_view kFlags[] = {"policy",    "cases",  "baseline",
-                                        "threads",   "report", "json",
-                                        "authority", "fail_on"};
+constexpr absl::string_view kFlags[] = {"policy",    "cases",   "baseline",
+                                        "threads",   "report",  "json",
+                                        "authority", "fail_on", "cost_share"};
 
 // The gate named by --fail-on; false when `name` is not one.
 bool ParseGate(const std::string& name, DiffGate* gate) {
@@ -244,6 +256,21 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
                         err);
     }
   }
+  // -1: no list (SimulationOptions::cost_share_percent).
+  double cost_share_percent = -1;
+  if (const std::string share = absl::GetFlag(FLAGS_cost_share);
+      !share.empty()) {
+    absl::string_view number = share;
+    absl::ConsumeSuffix(&number, "%");
+    if (!absl::SimpleAtod(number, &cost_share_percent) ||
+        !std::isfinite(cost_share_percent) || cost_share_percent < 0) {
+      return UsageError(
+          absl::StrCat("--cost-share must be a percentage >= 0, e.g. 5 or "
+                       "2.5%; got '",
+                       share, "'"),
+          err);
+    }
+  }
 
   std::unique_ptr<const Engine> policy = Load(policy_path, err);
   if (policy == nullptr) return kExitFailure;
@@ -253,6 +280,7 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
     if (baseline == nullptr) return kExitFailure;
   }
   SimulationOptions options;
+  options.cost_share_percent = cost_share_percent;
   options.threads = threads;  // 0: one per core
   options.authority = absl::GetFlag(FLAGS_authority);
   if (baseline != nullptr) {

@@ -1,5 +1,6 @@
 #include "src/cli/simulation_printer.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <ostream>
@@ -60,6 +61,80 @@ std::string BlockedText(const ActionTally& t) {
   for (const auto& [code, n] : t.blocked)
     parts.push_back(absl::StrCat(n, " ", code));
   return absl::StrJoin(parts, ", ");
+}
+
+// The cost to serve of `s` (and `b` beside it when not null): total, agent
+// minutes, by tier and by value band, as the goodwill section.
+void PrintCostToServe(const SimulationSummary& s, const SimulationSummary* b,
+                      std::ostream& out) {
+  auto money = [&](const SimulationSummary& x, int64_t v) {
+    return FormatMinorUnits(v, x.currency.empty() ? s.currency : x.currency);
+  };
+  auto row = [&](const std::string& label, auto value_of) {
+    std::string a = value_of(s);
+    if (b == nullptr) return Line(out, label, a, nullptr);
+    std::string bv = value_of(*b);
+    Line(out, label, bv, &a);  // baseline first: before -> after
+  };
+  out << "\nCost to serve (action costs)\n";
+  auto costless = [](const SimulationSummary& x) {
+    return x.cost_to_serve_total == 0 && x.agent_minutes_total == 0;
+  };
+  if (costless(s) && (b == nullptr || costless(*b))) {
+    out << "  (no recommended action has a cost)\n";
+    return;
+  }
+  row("total", [&](const SimulationSummary& x) {
+    return money(x, x.cost_to_serve_total);
+  });
+  row("agent minutes", [](const SimulationSummary& x) {
+    return absl::StrCat(x.agent_minutes_total);
+  });
+  row("cases with a cost", [](const SimulationSummary& x) {
+    return Rate(x.cases_with_cost, x.cases);
+  });
+  for (const std::string& tier :
+       Keys(s.cost_to_serve_by_tier,
+            b ? b->cost_to_serve_by_tier : s.cost_to_serve_by_tier)) {
+    row(absl::StrCat("tier ", tier), [&](const SimulationSummary& x) {
+      return money(x, Get(x.cost_to_serve_by_tier, tier));
+    });
+  }
+  for (const ValueBand& band : kValueBands) {
+    row(absl::StrCat("lifetime value ", band.key),
+        [&](const SimulationSummary& x) {
+          return money(x, Get(x.cost_to_serve_by_value_band, band.key));
+        });
+  }
+}
+
+// The customers whose cost to serve exceeds the stated share of their
+// spend (--cost-share), the first kMaxCostlyShown of them.
+void PrintCostlyCustomers(const Simulation& sim, std::ostream& out) {
+  constexpr int64_t kMaxCostlyShown = 20;
+  if (!sim.has_cost_share) return;
+  const std::string& cur = sim.summary.currency;
+  out << "\nCost to serve above "
+      << absl::StrFormat("%g", sim.cost_share_percent)
+      << "% of spend (lifetime value): " << sim.costly_count << " customers\n";
+  int64_t shown = 0;
+  for (const CostlyCustomer& c : sim.costly) {
+    if (shown++ == kMaxCostlyShown) break;
+    out << "  line " << c.line << " customer "
+        << (c.customer_id.empty() ? "-" : c.customer_id) << " case "
+        << (c.case_id.empty() ? "-" : c.case_id) << ": "
+        << FormatMinorUnits(c.cost_to_serve, cur) << " ("
+        << FormatMinorUnits(c.history_cost, cur) << " spent + "
+        << FormatMinorUnits(c.decision_cost, cur) << " now) of "
+        << FormatMinorUnits(c.spend, cur) << " spend = "
+        << (c.spend > 0 ? Percent(c.cost_to_serve, c.spend) : "all") << "\n";
+  }
+  const int64_t printed = std::min<int64_t>(
+      kMaxCostlyShown, static_cast<int64_t>(sim.costly.size()));
+  if (sim.costly_count > printed) {
+    out << "  ... " << (sim.costly_count - printed)
+        << " more (see --json or --report)\n";
+  }
 }
 
 // Prints the totals of `s`, and of `b` beside them when not null.
@@ -124,6 +199,7 @@ void PrintTotals(const SimulationSummary& s, const SimulationSummary* b,
   row("budget exhausted (cases)", [](const SimulationSummary& x) {
     return Rate(x.budget_exhausted_cases, x.cases);
   });
+  PrintCostToServe(s, b, out);
 
   out << "\nStrikes\n";
   row("strikes recorded", [](const SimulationSummary& x) {
@@ -196,6 +272,36 @@ void AppendMap(std::string* out, const std::map<std::string, int64_t>& m) {
   out->append("}");
 }
 
+// The cost-to-serve fields of a summary, each after a comma.
+void AppendCostJson(const SimulationSummary& s, std::string* j) {
+  absl::StrAppend(j, ", \"cost_to_serve_total\": ", s.cost_to_serve_total,
+                  ", \"agent_minutes_total\": ", s.agent_minutes_total,
+                  ", \"cases_with_cost\": ", s.cases_with_cost,
+                  ", \"cost_to_serve_by_tier\": ");
+  AppendMap(j, s.cost_to_serve_by_tier);
+  j->append(", \"cost_to_serve_by_value_band\": ");
+  AppendMap(j, s.cost_to_serve_by_value_band);
+}
+
+// The cost-share list, after a comma: {"percent", "count", "first": [...]}.
+void AppendCostlyJson(const Simulation& sim, std::string* j) {
+  absl::StrAppend(j, ",\n  \"cost_share\": {\"percent\": ",
+                  absl::StrFormat("%g", sim.cost_share_percent),
+                  ", \"count\": ", sim.costly_count, ", \"first\": [");
+  bool first = true;
+  for (const CostlyCustomer& c : sim.costly) {
+    absl::StrAppend(j, first ? "\n    " : ",\n    ", "{\"line\": ", c.line,
+                    ", \"customer_id\": ", JsonString(c.customer_id),
+                    ", \"case_id\": ", JsonString(c.case_id),
+                    ", \"spend\": ", c.spend,
+                    ", \"decision_cost\": ", c.decision_cost,
+                    ", \"history_cost\": ", c.history_cost,
+                    ", \"cost_to_serve\": ", c.cost_to_serve, "}");
+    first = false;
+  }
+  j->append("]}");
+}
+
 std::string SummaryJson(const SimulationSummary& s) {
   std::string j = "{";
   absl::StrAppend(&j, "\"policy\": ", JsonString(s.policy_name),
@@ -242,6 +348,7 @@ std::string SummaryJson(const SimulationSummary& s) {
                   ", \"beyond_contract_cost\": ", s.beyond_contract_cost,
                   ", \"beyond_contract_by_action\": ");
   AppendMap(&j, s.beyond_contract_by_action);
+  AppendCostJson(s, &j);
   j.append("}");
   return j;
 }
@@ -409,6 +516,7 @@ void PrintSimulationText(const Simulation& sim, std::ostream& out,
       }
     }
   }
+  PrintCostlyCustomers(sim, out);
   if (sim.error_count > 0) {
     out << "\nCases that could not be decided: " << sim.error_count << "\n";
     for (const CaseError& e : sim.errors) {
@@ -449,6 +557,7 @@ std::string SimulationToJson(const Simulation& sim) {
     }
     j.append("]}");
   }
+  if (sim.has_cost_share) AppendCostlyJson(sim, &j);
   j.append("\n}\n");
   return j;
 }

@@ -1,8 +1,10 @@
 #include "tact/simulation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <string>
 #include <utility>
@@ -17,6 +19,7 @@
 #include "src/engine/decision_outcomes.h"
 #include "src/engine/simulation_diff.h"
 #include "tact/batch.h"
+#include "tact/codes.h"
 #include "tact/engine.h"
 
 namespace tact {
@@ -39,6 +42,8 @@ struct DecisionFacts {
   std::vector<std::string> stages;
   bool window_missed = false;
   std::vector<std::pair<std::string, int64_t>> beyond;  // action, cost
+  int64_t cost = 0;                                     // Decision.total_cost
+  int64_t agent_minutes = 0;
 };
 
 struct CaseRecord {
@@ -54,7 +59,40 @@ struct CaseRecord {
   DecisionFacts main;
   DecisionFacts base;
   internal::DecisionDiff diff;  // with a baseline: base -> main
+  std::string customer_id;
+  int64_t history_cost = 0;  // service_cost already spent (HistoryCost)
 };
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  int64_t out;
+  if (__builtin_add_overflow(a, b, &out)) {
+    return b > 0 ? std::numeric_limits<int64_t>::max()
+                 : std::numeric_limits<int64_t>::min();
+  }
+  return out;
+}
+
+// The cost of service already spent on the customer, as CostlyCustomer
+// defines it: the positive amounts of the "service_cost" events at or before
+// now, but for this case's own at exactly now.
+int64_t HistoryCost(const v1::Context& context) {
+  const google::protobuf::Timestamp& now = context.now();
+  const std::string& case_id = context.case_().id();
+  int64_t total = 0;
+  for (const v1::Event& e : context.history()) {
+    if (e.kind() != Name(EffectKind::kServiceCost) || e.amount() <= 0) continue;
+    const google::protobuf::Timestamp& at = e.at();
+    const bool after =
+        at.seconds() > now.seconds() ||
+        (at.seconds() == now.seconds() && at.nanos() > now.nanos());
+    if (after) continue;
+    const bool at_now =
+        at.seconds() == now.seconds() && at.nanos() == now.nanos();
+    if (at_now && !case_id.empty() && e.case_id() == case_id) continue;
+    total = SaturatingAdd(total, e.amount());
+  }
+  return total;
+}
 
 std::string SourceOf(const v1::Reason& reason) {
   return absl::StrCat(reason.source_kind(), " ", reason.source_id());
@@ -83,7 +121,7 @@ DecisionFacts Extract(const v1::Decision& decision,
           }
         }
       }
-      f.beyond.emplace_back(a.action(), cost);
+      f.beyond.emplace_back(a.action(), SaturatingAdd(cost, a.cost()));
     }
   }
   for (const v1::RecommendedAction& a : decision.needs_approval()) {
@@ -106,6 +144,8 @@ DecisionFacts Extract(const v1::Decision& decision,
     f.stages.push_back(std::move(staged.stage));
   }
   f.window_missed = !o.windows_missed.empty();
+  f.cost = decision.total_cost();
+  f.agent_minutes = decision.total_agent_minutes();
   return f;
 }
 
@@ -115,6 +155,20 @@ const char* BandOf(int64_t lifetime_value) {
     if (lifetime_value >= band.lower) key = band.key;
   }
   return key;
+}
+
+// The cost to serve of one decision into the totals.
+void AddCosts(const CaseRecord& c, const DecisionFacts& f,
+              SimulationSummary* s) {
+  s->cost_to_serve_total = SaturatingAdd(s->cost_to_serve_total, f.cost);
+  s->agent_minutes_total =
+      SaturatingAdd(s->agent_minutes_total, f.agent_minutes);
+  if (f.cost == 0 && f.agent_minutes == 0) return;
+  ++s->cases_with_cost;
+  int64_t& tier = s->cost_to_serve_by_tier[c.tier.empty() ? "(none)" : c.tier];
+  tier = SaturatingAdd(tier, f.cost);
+  int64_t& band = s->cost_to_serve_by_value_band[BandOf(c.lifetime_value)];
+  band = SaturatingAdd(band, f.cost);
 }
 
 void Add(const CaseRecord& c, const DecisionFacts& f, SimulationSummary* s) {
@@ -142,6 +196,57 @@ void Add(const CaseRecord& c, const DecisionFacts& f, SimulationSummary* s) {
     ++s->beyond_contract_actions;
     s->beyond_contract_cost += cost;
     ++s->beyond_contract_by_action[action];
+  }
+  AddCosts(c, f, s);
+}
+
+// Whether `cost` exceeds `percent` % of `spend`: cost * 100 > percent *
+// spend, exactly, with the percentage rounded to millionths of a percent
+// (so 9.7 is 9.7, not the double just below it) and in 128-bit integers.
+__extension__ typedef __int128 Int128;  // GCC and Clang
+
+bool ExceedsShare(int64_t cost, int64_t spend, double percent) {
+  if (cost <= 0) return false;
+  if (spend <= 0) return true;
+  const long double scaled =
+      std::round(static_cast<long double>(percent) * 1e6L);
+  const Int128 millionths =
+      scaled >= 9.2e18L
+          ? static_cast<Int128>(std::numeric_limits<int64_t>::max())
+          : static_cast<Int128>(static_cast<int64_t>(scaled));
+  return static_cast<Int128>(cost) * 100 * 1000000 >
+         millionths * static_cast<Int128>(spend);
+}
+
+// The customers whose cost to serve exceeds options.cost_share_percent of
+// their spend, each once, at their first such case (CostlyCustomer).
+void ListCostlyCustomers(const std::vector<CaseRecord>& records,
+                         absl::Span<const SimulationCase> cases,
+                         const SimulationOptions& options, Simulation* sim) {
+  const double percent = options.cost_share_percent;
+  if (!(percent >= 0) || !std::isfinite(percent)) return;
+  sim->has_cost_share = true;
+  sim->cost_share_percent = percent;
+  std::set<std::string> listed;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const CaseRecord& c = records[i];
+    if (!c.decided) continue;
+    CostlyCustomer costly;
+    costly.line = cases[i].line;
+    costly.case_id = c.case_id;
+    costly.customer_id = c.customer_id;
+    costly.spend = c.lifetime_value;
+    costly.decision_cost = c.main.cost;
+    costly.history_cost = c.history_cost;
+    costly.cost_to_serve = SaturatingAdd(c.main.cost, c.history_cost);
+    if (!ExceedsShare(costly.cost_to_serve, costly.spend, percent)) continue;
+    if (!c.customer_id.empty() && !listed.insert(c.customer_id).second) {
+      continue;
+    }
+    ++sim->costly_count;
+    if (static_cast<int>(sim->costly.size()) < options.max_listed_costly) {
+      sim->costly.push_back(std::move(costly));
+    }
   }
 }
 
@@ -351,6 +456,8 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
         record.decided = true;
         record.tier = context->customer().tier();
         record.lifetime_value = context->customer().lifetime_value();
+        record.customer_id = context->customer().id();
+        record.history_cost = HistoryCost(*context);
       });
 
   Simulation sim;
@@ -396,6 +503,7 @@ Simulation Simulate(const Engine& policy, const Engine* baseline,
     sim.goodwill_delta = 0;
     sim.goodwill_delta_overflow = false;
   }
+  ListCostlyCustomers(records, cases, options, &sim);
   return sim;
 }
 

@@ -161,6 +161,11 @@ const BuiltinOverload kBusinessDuration[] = {
     {{T::kTimestamp, T::kTimestamp}, T::kDuration, Op::kBusinessDuration},
 };
 
+// The cost of service already spent on the customer (service_cost events).
+const BuiltinOverload kServiceCost[] = {
+    {{T::kDuration}, T::kInt, Op::kServiceCost},
+};
+
 using K = BuiltinKind;
 constexpr uint8_t kGlobal = kGlobalCall;
 constexpr uint8_t kMethod = kMethodCall;
@@ -196,6 +201,7 @@ const BuiltinFunction kBuiltins[] = {
     {"getMilliseconds", K::kZoned, kMethod, 1, kGetMilliseconds},
     {"inBusinessHours", K::kCalendar, kGlobal, 1, kInBusinessHours},
     {"businessDuration", K::kCalendar, kGlobal, 2, kBusinessDuration},
+    {"serviceCost", K::kFunction, kGlobal, 1, kServiceCost},
     {"exists", K::kMacro, kMethod, 3, kExists},
     {"all", K::kMacro, kMethod, 3, kAll},
     {"exists_one", K::kMacro, kMethod, 3, kExistsOne},

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <utility>
 
 #include "absl/base/attributes.h"
@@ -566,9 +567,47 @@ class Evaluator {
       case Op::kBusinessDuration:
         return builtin::BusinessDuration(a.int_value, b.int_value,
                                          p_.calendars[n.c]);
+      case Op::kServiceCost:
+        return ServiceCost(a.int_value);
       default:
         return Value::Error("internal error: unknown operation");
     }
+  }
+
+  // serviceCost(window): the sum of the positive amounts of the visible
+  // events of kind "service_cost" with now - window <= at <= now, minor
+  // units, saturating at the int64 maximum. This case's own events at
+  // exactly now are left out: they are this decision's effects, recorded by
+  // a host deciding the case again at the same now, so the decision does not
+  // change by being recorded. A negative window counts as 0 (the events at
+  // now): never fewer costs than the smallest window.
+  Value ServiceCost(int64_t window) {
+    window = std::max<int64_t>(window, 0);
+    const v1::Context& context = *f_.context;
+    const google::protobuf::Timestamp& now = context.now();
+    auto time_of = [](const google::protobuf::Timestamp& t) {
+      return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+    };
+    const absl::Time now_time = time_of(now);
+    const absl::Time from = now_time - absl::Nanoseconds(window);
+    const std::string& case_id = context.case_().id();
+    int64_t total = 0;
+    const HistoryView& view = f_.history;  // at <= now
+    const int size = view.size();
+    for (int k = 0; k < size; ++k) {
+      if (--f_.countdown < 0 && !f_.Tick()) return f_.ExhaustedValue();
+      const v1::Event& e = view[k];
+      if (e.amount() <= 0 || e.kind() != "service_cost") continue;
+      const absl::Time at = time_of(e.at());
+      if (at < from) continue;
+      if (at == now_time && !case_id.empty() && e.case_id() == case_id) {
+        continue;
+      }
+      if (__builtin_add_overflow(total, e.amount(), &total)) {
+        total = std::numeric_limits<int64_t>::max();
+      }
+    }
+    return Value::Int(total);
   }
 
   // Charges the steps of scanning `s` (one per kBytesPerStep bytes).

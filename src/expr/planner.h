@@ -105,6 +105,9 @@ enum class Op : uint8_t {
   // Business time: c: index into CompiledProgram::calendars.
   kInBusinessHours,   // a: timestamp
   kBusinessDuration,  // a: from, b: to
+  // serviceCost(window): the service_cost events' amounts in the window
+  // before now (a: the window, a duration); a scan of the history.
+  kServiceCost,
   // Macros: a: list node, b: predicate, c: loop depth of the variable.
   kExists,
   kAll,

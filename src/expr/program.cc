@@ -160,6 +160,7 @@ bool Program::IsCostly(ExprId id) const {
       case Op::kCount:
       case Op::kFilter:
       case Op::kBusinessDuration:  // a loop over the days it spans
+      case Op::kServiceCost:       // a scan of the history
         return true;
       default:
         return false;

@@ -178,6 +178,7 @@ struct ProgramBuilder::Impl : public DefinitionResolver {
           ++nest;
           break;
         case Op::kSizeList:
+        case Op::kServiceCost:  // a scan of the history
           child(n.a);
           ++nest;
           break;

@@ -98,6 +98,8 @@ void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
   } else {
     out->clear_playbook_stage();
   }
+  out->set_cost(action.cost);
+  out->set_agent_minutes(action.agent_minutes);
 }
 
 void WriteBlocked(const PolicyPlan& plan, const BlockedRef& b,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -88,6 +90,12 @@ class PlanBuilder {
                absl::StrCat("the policy has ", policy_.rules_size(),
                             " rules; the limit is ", options_.max_rules));
       return nullptr;
+    }
+    if (policy_.agent_minute_rate() < 0) {
+      c_.Error("agent_minute_rate", "",
+               absl::StrCat("agent_minute_rate ", policy_.agent_minute_rate(),
+                            " is negative; an agent minute costs at least 0 "
+                            "minor units"));
     }
     DeclareAttributes();
     CompileAuthorities();
@@ -225,6 +233,7 @@ class PlanBuilder {
       action.requires_features.assign(a.requires().begin(), a.requires().end());
       std::sort(action.requires_features.begin(),
                 action.requires_features.end());
+      CompileActionCost(a, path, element, &action);
       plan.actions.push_back(std::move(action));
     }
     // Ranking breaks ties by action id; compare precomputed positions.
@@ -252,6 +261,54 @@ class PlanBuilder {
       }
       plan.actions[i].alternative = alt;
     }
+  }
+
+  // The action's cost of service, in minor units: its fixed amount plus its
+  // agent minutes at the policy's agent_minute_rate. A negative figure, agent
+  // minutes without a rate, or a total past int64 is an error.
+  void CompileActionCost(const v1::Action& a, const std::string& path,
+                         const std::string& element, ActionPlan* action) {
+    if (!a.has_cost()) return;
+    const v1::ActionCost& cost = a.cost();
+    const int64_t rate = policy_.agent_minute_rate();
+    bool ok = true;
+    if (cost.amount() < 0) {
+      c_.Error(path + ".cost.amount", element,
+               absl::StrCat("cost amount ", cost.amount(),
+                            " is negative; a cost is at least 0 minor units"));
+      ok = false;
+    }
+    if (cost.agent_minutes() < 0) {
+      c_.Error(path + ".cost.agent_minutes", element,
+               absl::StrCat("agent_minutes ", cost.agent_minutes(),
+                            " is negative; an action takes at least 0 "
+                            "minutes"));
+      ok = false;
+    }
+    if (cost.agent_minutes() > 0 && rate <= 0) {
+      // agent_minute_rate itself is reported (once) when negative.
+      if (rate == 0) {
+        c_.Error(path + ".cost.agent_minutes", element,
+                 "agent minutes need the policy's agent_minute_rate (minor "
+                 "units per agent minute); set it at the top of the policy");
+      }
+      ok = false;
+    }
+    if (!ok) return;
+    int64_t agent_cost = 0;
+    int64_t total = 0;
+    if (__builtin_mul_overflow(cost.agent_minutes(), rate, &agent_cost) ||
+        __builtin_add_overflow(agent_cost, cost.amount(), &total)) {
+      c_.Error(
+          path + ".cost", element,
+          absl::StrCat("the cost overflows: ", cost.agent_minutes(),
+                       " agent minutes at ", rate, " minor units each plus ",
+                       cost.amount(), " is more than ",
+                       std::numeric_limits<int64_t>::max(), " minor units"));
+      return;
+    }
+    action->cost = total;
+    action->agent_minutes = cost.agent_minutes();
   }
 
   void CompileDefinitions() {

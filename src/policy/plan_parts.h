@@ -31,6 +31,11 @@ struct ActionPlan {
   int authority = -1;    // lowest authority index that may act alone
   std::vector<AuthorityLimitPlan> limits;
   std::vector<std::string> requires_features;  // sorted
+  // Cost of service (Action.cost): minor units, agent minutes included at
+  // the policy's rate, and those agent minutes. Checked at load: >= 0, and
+  // the sum fits in int64.
+  int64_t cost = 0;
+  int64_t agent_minutes = 0;
 
   bool monetary() const { return !amount_param.empty(); }
 };

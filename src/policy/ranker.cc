@@ -12,6 +12,7 @@
 #include "src/policy/constructs/construct_table.h"
 #include "src/policy/decision_writer.h"
 #include "src/policy/ranked.h"
+#include "src/policy/service_cost.h"
 #include "src/policy/template.h"
 
 namespace tact::internal {
@@ -214,6 +215,7 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
   }
 
   WriteRanking(plan, outcome, *scratch, decision);
+  WriteServiceCosts(plan, context, *scratch, decision);
   // Each effect is the event to append: in this case, at now.
   for (v1::Effect& e : *decision->mutable_effects()) {
     e.mutable_case_id()->assign(context.case_().id());

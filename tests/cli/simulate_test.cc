@@ -59,9 +59,11 @@ TEST_F(SimulationPrinterTest, ReportDrawsOneBarPerActionTierRungAndCost) {
     }
     return n;
   };
-  // 10 actions recommended, 2 tiers, 2 rungs, 2 cost metrics x 2 policies.
-  EXPECT_EQ(count("<rect class=\"bar"), 10u + 2u + 2u + 4u);
-  EXPECT_EQ(count("<svg class=\"chart\""), 4u);
+  // 10 actions recommended, 2 tiers, 2 rungs, 3 cost metrics (goodwill,
+  // beyond-contract cost, cost to serve) x 2 policies, and the cost to serve
+  // of each of the 4 value bands.
+  EXPECT_EQ(count("<rect class=\"bar"), 10u + 2u + 2u + 6u + 4u);
+  EXPECT_EQ(count("<svg class=\"chart\""), 5u);
   EXPECT_EQ(html.find("http"), std::string::npos) << "the report loads nothing";
 }
 

@@ -31,7 +31,8 @@ TEST(CodesTest, BlockedCodes) {
 
 TEST(CodesTest, EffectKinds) {
   EXPECT_THAT(Names(kEffectKinds),
-              ElementsAre("strike", "rung_offered", "goodwill", "surprise"));
+              ElementsAre("strike", "rung_offered", "goodwill", "surprise",
+                          "service_cost"));
 }
 
 TEST(CodesTest, FlagCodes) {
