@@ -872,9 +872,11 @@ PYBIND11_MODULE(_tact, m) {
       "message).");
   m.def(
       "run_policy_test_file",
-      [](const std::string& path, const std::string& authority) {
+      [](const std::string& path, const std::string& authority,
+         bool keep_decisions) {
         tact::PolicyTestOptions options;
         options.authority = authority;
+        options.keep_decisions = keep_decisions;
         tact::PolicyTestSuiteResult suite;
         {
           py::gil_scoped_release release;
@@ -912,7 +914,7 @@ PYBIND11_MODULE(_tact, m) {
         out["cases"] = cases;
         return out;
       },
-      py::arg("path"), py::arg("authority"),
+      py::arg("path"), py::arg("authority"), py::arg("keep_decisions") = true,
       "tact::RunPolicyTestFile, GIL released. Returns {file, policy_file, "
       "error (str or None), engine (Engine or None), cases: [{name, "
       "description, passed, failures, decisions}]}.");

@@ -23,9 +23,11 @@
 // previous decision's effects appended to the history between them, exactly
 // as a host appends them. Every decision is compared with its `expect`:
 // lists are checked as subsets (in order where the schema says so) unless
-// the expectation or the suite says `exact`. Every decision is made with
-// DecideOptions::trace on and kept in the result, so a caller can fold the
-// suite's decisions (e.g. into coverage of rules and constructs).
+// the expectation or the suite says `exact`. By default every decision is
+// made with DecideOptions::trace on and kept in the result, so a caller can
+// fold the suite's decisions (e.g. into coverage of rules and constructs);
+// PolicyTestOptions::keep_decisions turns that off. A context_file named by
+// many cases is read and parsed once, and copied only while a case runs.
 //
 // Runs are deterministic: the same files give the same results, failure
 // lines included, byte for byte. The result types are thread-compatible
@@ -53,6 +55,13 @@ struct PolicyTestOptions {
   // case say ("bot" runs the suite as a chatbot would). Default: "".
   std::string authority;
 
+  // Whether each case result keeps its decisions, each with its trace
+  // (PolicyTestCaseResult::decisions). A caller that only reads pass/fail
+  // and the failure lines sets it false: decisions are then made without a
+  // trace and dropped once checked, so a suite's memory does not grow with
+  // its decisions. Default: true.
+  bool keep_decisions = true;
+
   // --- Limits (absurd suites fail to load, never hang) ---
   // Largest suite file, and largest context file, in bytes. Default: 64 MiB.
   int64_t max_file_bytes = int64_t{64} << 20;
@@ -61,7 +70,7 @@ struct PolicyTestOptions {
   // Most steps in one case. Default: 1000.
   int max_steps = 1000;
   // Most decisions in one suite (a case without steps is one, a timeline
-  // one per step). Every decision is kept, with its trace. Default: 10000.
+  // one per step). Default: 10000.
   int64_t max_decisions = 10000;
   // A suite over one of these fails to load with ResourceExhausted naming
   // the limit, e.g. "suite.test.textproto: 20000 cases; the limit is 10000
@@ -83,7 +92,8 @@ struct PolicyTestCaseResult {
   std::vector<std::string> failures;
   // Every decision made, in order (one per step; one for a case without
   // steps), each with its trace. A decision that failed ends the case: it
-  // has no entry, and its status is in `failures`.
+  // has no entry, and its status is in `failures`. Empty when
+  // PolicyTestOptions::keep_decisions is false.
   std::vector<v1::Decision> decisions;
 };
 
@@ -122,8 +132,11 @@ TACT_EXPORT PolicyTestSuiteResult RunPolicyTestFile(
 
 // The suite files under `path`: `path` itself when it is a file, else every
 // file named *.test.textproto below the directory, recursively, sorted by
-// path. Returns NotFound when `path` does not exist or a directory holds no
-// suite.
+// path. Symbolic links to directories below `path` are not followed (their
+// suites are not listed; name them as their own PATH to run them); a
+// *.test.textproto symbolic link whose target is missing is listed, so
+// running it fails to load naming the link. Returns NotFound when `path`
+// does not exist or a directory holds no suite.
 TACT_EXPORT absl::StatusOr<std::vector<std::string>> FindPolicyTestFiles(
     absl::string_view path);
 

@@ -57,7 +57,7 @@ class CaseResult:
         param goodwill_credit.amount: expected 2000, got 1500"); empty when
         passed.
       decisions: every decision made, in order (one per step), each with its
-        trace.
+        trace; empty when run with keep_decisions=False.
     """
 
     file: str
@@ -103,16 +103,20 @@ def _files(path: PathLike) -> List[str]:
     return files
 
 
-def run_suites(path: PathLike, *, authority: Optional[str] = None) -> List[SuiteResult]:
+def run_suites(path: PathLike, *, authority: Optional[str] = None,
+               keep_decisions: bool = True) -> List[SuiteResult]:
     """Runs the suite at `path`, or every *.test.textproto below a directory
     (sorted), as `tact test PATH` does. A suite that cannot run comes back
     with its `error` set. `authority` overrides every case's authority.
+    keep_decisions=False makes the decisions without traces and drops them
+    once checked (CaseResult.decisions is then empty): less memory when only
+    pass/fail and the failure lines matter.
 
     Raises SuiteError when `path` does not exist or holds no suite.
     """
     suites = []
     for file in _files(path):
-        raw = _tact.run_policy_test_file(file, authority or "")
+        raw = _tact.run_policy_test_file(file, authority or "", keep_decisions)
         engine = Engine(raw["engine"]) if raw["engine"] is not None else None
         cases = [CaseResult(file=raw["file"], name=c["name"],
                             description=c["description"], passed=c["passed"],
@@ -124,13 +128,15 @@ def run_suites(path: PathLike, *, authority: Optional[str] = None) -> List[Suite
     return suites
 
 
-def run(path: PathLike, *, authority: Optional[str] = None) -> List[CaseResult]:
+def run(path: PathLike, *, authority: Optional[str] = None,
+        keep_decisions: bool = True) -> List[CaseResult]:
     """Every case of the suites at `path` (see run_suites()), in order.
 
     Raises SuiteError for the first suite that cannot run, naming it.
     """
     results: List[CaseResult] = []
-    for suite in run_suites(path, authority=authority):
+    for suite in run_suites(path, authority=authority,
+                            keep_decisions=keep_decisions):
         if suite.error is not None:
             raise SuiteError(suite.file, f"{suite.file}: the suite did not load:\n{suite.error}")
         results.extend(suite.cases)
@@ -177,8 +183,10 @@ def coverage(path: PathLike, *, authority: Optional[str] = None) -> Dict[str, Di
 
 
 def check(path: PathLike, *, authority: Optional[str] = None,
-          min_coverage: Union[None, float, str] = None) -> List[CaseResult]:
-    """Runs the suites at `path` and returns their cases when all passed.
+          min_coverage: Union[None, float, str] = None,
+          keep_decisions: bool = True) -> List[CaseResult]:
+    """Runs the suites at `path` and returns their cases when all passed
+    (keep_decisions as for run_suites(); a min_coverage keeps them anyway).
 
     Raises AssertionError listing every failing case with what differed, and
     every suite that could not run, as `tact test` prints them, ending with
@@ -198,7 +206,8 @@ def check(path: PathLike, *, authority: Optional[str] = None,
     lines: List[str] = []
     passed = failed = 0
     results: List[CaseResult] = []
-    suites = run_suites(path, authority=authority)
+    suites = run_suites(path, authority=authority,
+                        keep_decisions=keep_decisions or min_coverage is not None)
     for suite in suites:
         if suite.error is not None:
             failed += 1

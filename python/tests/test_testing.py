@@ -187,3 +187,42 @@ def test_shipped_suites_cover_every_example_policy():
     assert len(reports) == 4
     assert {p: r["percent"] for p, r in reports.items()} == {p: 100.0 for p in reports}
     tact.testing.check(os.path.join(REPO, "examples"), min_coverage=100)
+
+def test_keep_decisions_false_drops_decisions_not_results():
+    for path in (PASSING, FAILING):
+        kept = tact.testing.run(path)
+        dropped = tact.testing.run(path, keep_decisions=False)
+        assert [(c.name, c.passed, c.failures) for c in dropped] == [
+            (c.name, c.passed, c.failures) for c in kept]
+        assert all(c.decisions == [] for c in dropped)
+        assert all(c.decisions for c in kept)
+    assert len(tact.testing.check(PASSING, keep_decisions=False)) == 4
+
+
+def test_junit_report_is_valid_xml_whatever_the_bytes(cli, tmp_path):
+    import subprocess
+    import xml.etree.ElementTree as ET
+    policy = os.path.join(DATA, "case_life.textproto")
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    (suites / "bytes.test.textproto").write_bytes(
+        f'policy: "{policy}"\n'.encode() +
+        b'cases { name: "bytes" context { now { seconds: 1773144000 } '
+        b'customer { id: "c" } case { id: "k" } }\n'
+        b'  expect { flags: "\\377\\376 <x>\\001" effects { kind: "\\377" } '
+        b'flags: "caf\xc3\xa9" } }\n')
+    report = tmp_path / "report.xml"
+    missing = tmp_path / "nowhere"
+    ran = subprocess.run([cli, "test", f"--junit={report}", str(suites), str(missing)],
+                         capture_output=True)
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    root = ET.parse(report).getroot()  # raises on a report that is not XML
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("2", "1", "1")
+    bytes_case, missing_case = root.iter("testcase")
+    text = bytes_case.find("failure").text
+    assert "effects: expected [\ufffd()] in this order, got []" in text
+    assert "flags: expected [\ufffd\ufffd <x>\ufffd, caf\u00e9] in this order" in text
+    assert missing_case.get("name") == "(load)"
+    assert missing_case.get("classname") == str(missing)
+    assert missing_case.find("error").get("message") == (
+        f"{missing}: no such file or directory")

@@ -1,5 +1,7 @@
 #include "src/cli/junit_report.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -10,10 +12,52 @@
 
 namespace tact::cli {
 
+namespace {
+
+constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
+
+// The length of the well-formed UTF-8 sequence at the start of `text`
+// encoding a character XML 1.0 allows (so not U+FFFE or U+FFFF), or 0.
+// `text` starts with a byte >= 0x80.
+size_t ValidSequence(absl::string_view text) {
+  const auto byte = [&](size_t i) {
+    return static_cast<unsigned char>(text[i]);
+  };
+  const unsigned char lead = byte(0);
+  size_t length;
+  uint32_t code;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+    code = lead & 0x1F;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    code = lead & 0x0F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    code = lead & 0x07;
+  } else {
+    return 0;  // a continuation byte, an overlong lead, or beyond U+10FFFF
+  }
+  if (text.size() < length) return 0;
+  for (size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (byte(i) & 0x3F);
+  }
+  if ((length == 3 && code < 0x800) || (length == 4 && code < 0x10000) ||
+      code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF) || code == 0xFFFE ||
+      code == 0xFFFF) {
+    return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
 std::string XmlEscape(absl::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     switch (c) {
       case '&':
         out += "&amp;";
@@ -39,9 +83,17 @@ std::string XmlEscape(absl::string_view text) {
         break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\xEF\xBF\xBD";  // U+FFFD: XML 1.0 has no such character
-        } else {
+          out += kReplacement;  // XML 1.0 has no such character
+        } else if (static_cast<unsigned char>(c) < 0x80) {
           out.push_back(c);
+        } else if (const size_t n = ValidSequence(text.substr(i)); n > 0) {
+          out.append(text.data() + i, n);
+          i += n - 1;
+        } else {
+          // Not UTF-8 (a protobuf message or a file name may hold any
+          // bytes): one replacement character per bad byte keeps the file
+          // well-formed.
+          out += kReplacement;
         }
     }
   }

@@ -13,7 +13,8 @@ namespace tact::cli {
 
 // One <testsuite> per suite file (named after it), one <testcase> per case
 // (classname: the suite file) with a <failure> holding its failure lines; a
-// suite that did not load is one <testcase name="(load)"> with an <error>
+// suite that did not load, or a PATH that holds no suite, is one
+// <testcase name="(load)"> with an <error>
 // holding the status message. Attribute and text values are XML-escaped;
 // characters XML 1.0 cannot hold become U+FFFD. No timings, so the report
 // is deterministic.
@@ -33,7 +34,10 @@ struct JUnitCoverage {
 std::string RenderJUnit(const std::vector<PolicyTestSuiteResult>& suites,
                         const std::vector<JUnitCoverage>& coverage = {});
 
-// `text` escaped for an XML attribute value or element text.
+// `text` escaped for an XML attribute value or element text. Bytes that are
+// not UTF-8 (each byte of a bad sequence) and characters XML 1.0 cannot hold
+// (controls other than tab, newline and carriage return; U+FFFE, U+FFFF)
+// become U+FFFD, so the result is always well-formed UTF-8.
 std::string XmlEscape(absl::string_view text);
 
 }  // namespace tact::cli

@@ -186,6 +186,11 @@ int RunTest(const std::vector<std::string>& args, std::ostream& out,
       out << "FAIL " << path << " (no test suite)\n";
       PrintIndented(files.status().message(), out);
       ++failed;
+      // In the JUnit report too, as a "(load)" error of the path.
+      PolicyTestSuiteResult missing;
+      missing.file = path;
+      missing.status = files.status();
+      results.push_back(std::move(missing));
       continue;
     }
     for (const std::string& file : *files) {

@@ -47,7 +47,7 @@ std::string List(const std::vector<std::string>& items) {
 }
 
 std::string Quoted(absl::string_view text) {
-  return absl::StrCat("\"", absl::CEscape(text), "\"");
+  return absl::StrCat("\"", absl::Utf8SafeCEscape(text), "\"");
 }
 
 std::string ValueString(const v1::Value& v) {
@@ -537,7 +537,10 @@ absl::StatusOr<std::string> PolicyPathOf(const fs::path& suite_path,
 }
 
 struct LoadedCase {
-  v1::Context start;
+  // The case's start context: its own, or the one parsed copy of its
+  // context_file shared by every case naming that file (copied only when the
+  // case runs, so a large context costs its size once, not once per case).
+  std::shared_ptr<const v1::Context> start;
   // "FILE:LINE:COL" of the case's `expect`, and of each step.
   std::string expect_where;
   std::vector<std::string> step_where;
@@ -677,8 +680,17 @@ absl::Status LoadSuite(const std::string& path,
   absl::StatusOr<std::string> text =
       internal::ReadFileUpTo(path, options.max_file_bytes, "test file");
   if (!text.ok()) {
-    return absl::Status(text.status().code(),
-                        absl::StrCat(path, ": ", text.status().message()));
+    std::error_code error;
+    const bool dangling = fs::is_symlink(fs::symlink_status(path, error)) &&
+                          !fs::exists(fs::status(path, error));
+    return absl::Status(
+        text.status().code(),
+        absl::StrCat(path, ": ", text.status().message(),
+                     dangling
+                         ? absl::StrCat(" (a symbolic link to ",
+                                        fs::read_symlink(path, error).string(),
+                                        ", which does not exist)")
+                         : ""));
   }
   Locator locator(path, *text);
   TextFormat::ParseInfoTree tree;
@@ -711,7 +723,8 @@ absl::Status LoadSuite(const std::string& path,
 
   std::vector<std::string> errors;
   std::map<std::string, std::string> names;  // name -> where first seen
-  std::map<std::string, absl::StatusOr<v1::Context>> context_files;
+  std::map<std::string, absl::StatusOr<std::shared_ptr<const v1::Context>>>
+      context_files;
   const fs::path dir = fs::path(path).parent_path();
   for (int i = 0; i < suite.cases_size(); ++i) {
     const v1::PolicyTestCase& c = suite.cases(i);
@@ -766,7 +779,9 @@ absl::Status LoadSuite(const std::string& path,
 
     switch (c.start_case()) {
       case v1::PolicyTestCase::kContext:
-        out.start = c.context();
+        // Points into result.suite, which outlives the run.
+        out.start = std::shared_ptr<const v1::Context>(
+            std::shared_ptr<const v1::Context>(), &c.context());
         break;
       case v1::PolicyTestCase::kContextFile: {
         if (c.context_file().empty()) {
@@ -777,10 +792,15 @@ absl::Status LoadSuite(const std::string& path,
         if (!file.is_absolute()) file = (dir / file).lexically_normal();
         auto it = context_files.find(file.string());
         if (it == context_files.end()) {
-          it = context_files
-                   .emplace(file.string(),
-                            LoadContextFile(file.string(), options))
-                   .first;
+          absl::StatusOr<v1::Context> context_proto =
+              LoadContextFile(file.string(), options);
+          absl::StatusOr<std::shared_ptr<const v1::Context>> shared =
+              context_proto.ok()
+                  ? absl::StatusOr<std::shared_ptr<const v1::Context>>(
+                        std::make_shared<const v1::Context>(
+                            *std::move(context_proto)))
+                  : context_proto.status();
+          it = context_files.emplace(file.string(), std::move(shared)).first;
         }
         if (!it->second.ok()) {
           error(where.context_file,
@@ -861,20 +881,23 @@ absl::Status Advance(const v1::TestStep& step, v1::Context& context) {
   if (step.has_at()) {
     *context.mutable_now() = step.at();
   } else if (step.has_advance()) {
-    // Both sides are bounded by protobuf's types (int64 seconds, |nanos| <
-    // 1e9); the sum is checked, then Decide rejects times outside years
-    // 1..9999.
+    // Protobuf range-checks neither field (nanos may be any int32): the
+    // nanos are summed in int64, normalized to 0 <= nanos < 1e9 with their
+    // carry, and every add into the seconds is checked. Decide then rejects
+    // times outside years 1..9999.
+    constexpr int64_t kNanos = 1000000000;
+    int64_t nanos = int64_t{previous.nanos()} + int64_t{step.advance().nanos()};
+    int64_t carry = nanos / kNanos;
+    nanos %= kNanos;
+    if (nanos < 0) {
+      nanos += kNanos;
+      --carry;
+    }
     int64_t seconds = 0;
     if (__builtin_add_overflow(previous.seconds(), step.advance().seconds(),
-                               &seconds)) {
+                               &seconds) ||
+        __builtin_add_overflow(seconds, carry, &seconds)) {
       return absl::InvalidArgumentError("advance overflows `now`");
-    }
-    int64_t nanos = int64_t{previous.nanos()} + int64_t{step.advance().nanos()};
-    seconds += nanos / 1000000000;
-    nanos %= 1000000000;
-    if (nanos < 0) {
-      nanos += 1000000000;
-      --seconds;
     }
     context.mutable_now()->set_seconds(seconds);
     context.mutable_now()->set_nanos(static_cast<int32_t>(nanos));
@@ -911,10 +934,13 @@ PolicyTestCaseResult RunCase(const Engine& engine,
   result.name = c.name();
   result.description = c.description();
   DecideOptions decide;
-  decide.trace = true;
+  decide.trace = options.keep_decisions;
   decide.authority = !options.authority.empty() ? options.authority
                      : c.has_authority()        ? c.authority()
                                                 : suite.authority();
+  // The latest decision, whose effects the next step records, when
+  // `result.decisions` does not keep it.
+  v1::Decision last;
 
   auto decide_and_check = [&](const v1::Expect* expect,
                               absl::string_view prefix) -> bool {
@@ -929,7 +955,11 @@ PolicyTestCaseResult RunCase(const Engine& engine,
         result.failures.push_back(absl::StrCat(prefix, line));
       }
     }
-    result.decisions.push_back(*std::move(d));
+    if (options.keep_decisions) {
+      result.decisions.push_back(*std::move(d));
+    } else {
+      last = *std::move(d);
+    }
     return true;
   };
 
@@ -939,7 +969,10 @@ PolicyTestCaseResult RunCase(const Engine& engine,
     for (int i = 0; i < c.steps_size(); ++i) {
       const v1::TestStep& step = c.steps(i);
       const std::string prefix = StepPrefix(i, step);
-      if (i > 0) Record(result.decisions.back(), context);
+      if (i > 0) {
+        Record(options.keep_decisions ? result.decisions.back() : last,
+               context);
+      }
       absl::Status advanced = Advance(step, context);
       if (!advanced.ok()) {
         result.failures.push_back(absl::StrCat(prefix, advanced.message()));
@@ -999,7 +1032,8 @@ PolicyTestSuiteResult RunPolicyTestFile(absl::string_view path,
   for (int i = 0; i < result.suite.cases_size(); ++i) {
     result.cases.push_back(RunCase(*result.engine, result.suite,
                                    result.suite.cases(i),
-                                   std::move(loaded.cases[i].start), options));
+                                   *loaded.cases[i].start, options));
+    loaded.cases[i].start.reset();
   }
   return result;
 }
@@ -1026,7 +1060,12 @@ absl::StatusOr<std::vector<std::string>> FindPolicyTestFiles(
           absl::StrCat(root, ": cannot read: ", error.message()));
     }
     const std::string name = it->path().filename().string();
-    if (absl::EndsWith(name, kSuiteSuffix) && it->is_regular_file(error)) {
+    if (!absl::EndsWith(name, kSuiteSuffix)) continue;
+    // A suite link whose target is missing is listed, so running it reports
+    // the broken link instead of skipping the suite silently.
+    std::error_code type_error;
+    if (it->is_regular_file(type_error) ||
+        (it->is_symlink(type_error) && !it->exists(type_error))) {
       files.push_back(it->path().string());
     }
   }

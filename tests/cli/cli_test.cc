@@ -2,7 +2,9 @@
 // codes, where diagnostics point, determinism, and that the example cases
 // rank actions the way the example policy intends.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -617,6 +619,93 @@ TEST(CliTestCommandTest, JUnitReportHoldsEverySuiteAndFailure) {
                              "unknown_field.test.textproto:10:3: Message type "
                              "&quot;tact.v1.PolicyTestCase&quot; has no field "
                              "named &quot;expct&quot;.\">"));
+  std::remove(path.c_str());
+}
+
+// Whether `text` is well-formed UTF-8 holding only characters XML 1.0
+// allows (no controls but tab, newline and carriage return).
+bool IsXmlSafeUtf8(const std::string& text) {
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = text[i];
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
+      ++i;
+      continue;
+    }
+    size_t n = c >= 0xF0 && c <= 0xF4   ? 4
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xC2 && c <= 0xDF ? 2
+                                        : 0;
+    if (n == 0 || i + n > text.size()) return false;
+    uint32_t code = c & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) {
+      const unsigned char b = text[i + k];
+      if ((b & 0xC0) != 0x80) return false;
+      code = (code << 6) | (b & 0x3F);
+    }
+    if ((n == 3 && code < 0x800) || (n == 4 && code < 0x10000) ||
+        code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF) ||
+        code == 0xFFFE || code == 0xFFFF) {
+      return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+// Bytes that are not UTF-8 (in expectations, hence in failure lines, and in
+// file names) become U+FFFD in the JUnit file, as do controls; valid UTF-8
+// is kept.
+TEST(CliTestCommandTest, JUnitReportIsValidUtf8WhateverTheBytes) {
+  const std::string dir = ::testing::TempDir() + "junit_bytes";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream suite(dir + "/b\xff.test.textproto");
+    suite << "policy: \""
+          << std::filesystem::absolute(std::string(kTestData) +
+                                       "/case_life.textproto")
+                 .string()
+          << "\"\n"
+          << R"(cases { name: "bytes"
+  context { now { seconds: 1773144000 } customer { id: "c" } case { id: "k" } }
+  expect {
+    effects { kind: "\377" ref: "\300\200" }
+    flags: "\377\376 <x>\001" flags: "caf\303\251"
+  }
+})";
+  }
+  const std::string path = ::testing::TempDir() + "bytes.xml";
+  TactRun run = RunTact("test --junit=" + path + " " + dir);
+  EXPECT_EQ(run.exit_code, kFailure) << run.out << run.err;
+  const std::string xml = ReadAll(path);
+  EXPECT_TRUE(IsXmlSafeUtf8(xml)) << xml;
+  const std::string bad = "\xEF\xBF\xBD";  // U+FFFD
+  EXPECT_THAT(xml, HasSubstr("b" + bad + ".test.textproto"));
+  EXPECT_THAT(xml, HasSubstr("<failure message=\"effects: expected [" + bad +
+                             "(" + bad + bad + ")] in this order, got []\">"));
+  EXPECT_THAT(xml, HasSubstr("flags: expected [" + bad + bad + " &lt;x&gt;" +
+                             bad + ", caf\xC3\xA9] in this order, got []"));
+  std::remove(path.c_str());
+}
+
+// A PATH that holds no suite is in the report as a load error, as it is in
+// the exit status.
+TEST(CliTestCommandTest, JUnitReportHoldsPathsWithoutASuite) {
+  const std::string path = ::testing::TempDir() + "missing.xml";
+  TactRun run = RunTact(std::string("test --junit=") + path + " " + kTestData +
+                        "/nowhere " + kTestData + "/case_life.test.textproto");
+  EXPECT_EQ(run.exit_code, kFailure);
+  const std::string xml = ReadAll(path);
+  EXPECT_THAT(xml, HasSubstr("<testsuites name=\"tact test\" tests=\"5\" "
+                             "failures=\"0\" errors=\"1\">\n"
+                             "  <testsuite name=\"tests/data/policy_test/"
+                             "nowhere\" tests=\"1\" failures=\"0\" "
+                             "errors=\"1\">\n"
+                             "    <testcase classname=\"tests/data/"
+                             "policy_test/nowhere\" name=\"(load)\">\n"
+                             "      <error message=\"tests/data/policy_test/"
+                             "nowhere: no such file or directory\">"));
   std::remove(path.c_str());
 }
 

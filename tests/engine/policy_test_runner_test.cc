@@ -1,5 +1,7 @@
 // The policy test runner (tact/policy_test.h): loading suites, running
 // cases and timelines, and the failure lines a person reads.
+#include <sys/resource.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -263,6 +265,21 @@ TEST(CheckExpectationTest, BlockedApprovalsAndReasonsName) {
           "[budget goodwill: \"clipped to what remains\"]"));
 }
 
+// Quoted text stays readable: UTF-8 is shown as is, only quotes, controls
+// and backslashes are escaped.
+TEST(CheckExpectationTest, QuotedTextKeepsUtf8Readable) {
+  v1::Decision d = SampleDecision();
+  d.mutable_actions(1)->mutable_reasons(0)->set_text("caf\u00e9\t\"ok\"");
+  v1::Expect expect;
+  auto* r = expect.add_reasons();
+  r->set_action("goodwill_credit");
+  r->set_text_contains("th\u00e9");
+  EXPECT_THAT(CheckExpectation(expect, d),
+              ElementsAre("reason: goodwill_credit has no reason from any "
+                          "source containing \"th\u00e9\"; its reasons: "
+                          "[budget goodwill: \"caf\u00e9\\t\\\"ok\\\"\"]"));
+}
+
 TEST(CheckExpectationTest, EffectsCompareAllFieldsInOrder) {
   v1::Expect expect;
   auto* e = expect.add_effects();
@@ -481,6 +498,48 @@ TEST(PolicyTestLoadTest, TimeOutOfRangeFailsTheStepNamingIt) {
   EXPECT_THAT(suite.cases[1].decisions, SizeIs(1));
 }
 
+// `advance` is checked whatever protobuf lets through: a nanos carry past
+// the largest second, or a borrow below the smallest, fails the step; the
+// same carry and borrow inside the range move `now`.
+TEST(PolicyTestLoadTest, AdvanceCarryAndBorrowAreChecked) {
+  auto timeline = [](const std::string& name, const std::string& now,
+                     const std::string& advance) {
+    return absl::StrCat("cases { name: \"", name, "\" context { now { ", now,
+                        " } customer { id: \"c\" } case { id: \"k\" } }",
+                        " steps { description: \"tick\" advance { ", advance,
+                        " } } }\n");
+  };
+  PolicyTestSuiteResult suite = RunPolicyTestFile(WriteSuite(
+      "advance.test.textproto",
+      absl::StrCat(
+          timeline("carry_past_max",
+                   "seconds: 9223372036854775807 nanos: 999999999",
+                   "nanos: 999999999"),
+          timeline("borrow_below_min", "seconds: -9223372036854775808",
+                   "nanos: -1"),
+          timeline("nanos_out_of_range", "seconds: 9223372036854775807",
+                   "nanos: 2147483647"),
+          timeline("carry", "seconds: 1773144000 nanos: 999999999",
+                   "nanos: 999999999"),
+          timeline("borrow", "seconds: 1773144000", "nanos: -1"))));
+  ASSERT_TRUE(suite.status.ok()) << suite.status;
+  ASSERT_THAT(suite.cases, SizeIs(5));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(suite.cases[i].name,
+              std::vector<std::string>({"carry_past_max", "borrow_below_min",
+                                        "nanos_out_of_range"})[i]);
+    EXPECT_THAT(suite.cases[i].failures,
+                ElementsAre("step 1 (tick): advance overflows `now`"));
+    EXPECT_THAT(suite.cases[i].decisions, IsEmpty());
+  }
+  for (int i = 3; i < 5; ++i) {
+    EXPECT_TRUE(suite.cases[i].passed)
+        << suite.cases[i].name << ": "
+        << ::testing::PrintToString(suite.cases[i].failures);
+    EXPECT_THAT(suite.cases[i].decisions, SizeIs(1));
+  }
+}
+
 TEST(PolicyTestRunnerTest, LongStepDescriptionsAreCutAtAWord) {
   PolicyTestSuiteResult suite = RunPolicyTestFile(WriteSuite(
       "long_description.test.textproto",
@@ -527,6 +586,69 @@ TEST(PolicyTestLoadTest, AuthorityOptionOverridesTheCase) {
               ElementsAre(HasSubstr("unknown authority \"robot\"")));
 }
 
+// Without decisions kept, the cases still pass or fail the same (the
+// timeline still records each decision's effects before the next step).
+TEST(PolicyTestRunnerTest, KeepDecisionsFalseDropsThemButNotTheResults) {
+  PolicyTestOptions options;
+  options.keep_decisions = false;
+  PolicyTestSuiteResult suite =
+      RunPolicyTestFile(Data("case_life.test.textproto"), options);
+  ASSERT_TRUE(suite.status.ok()) << suite.status;
+  ASSERT_THAT(suite.cases, SizeIs(4));
+  for (const PolicyTestCaseResult& c : suite.cases) {
+    EXPECT_TRUE(c.passed) << c.name << ": "
+                          << ::testing::PrintToString(c.failures);
+    EXPECT_THAT(c.decisions, IsEmpty());
+  }
+  PolicyTestSuiteResult failing =
+      RunPolicyTestFile(Data("failing/failing.test.textproto"), options);
+  PolicyTestSuiteResult kept =
+      RunPolicyTestFile(Data("failing/failing.test.textproto"));
+  ASSERT_THAT(failing.cases, SizeIs(kept.cases.size()));
+  for (size_t i = 0; i < kept.cases.size(); ++i) {
+    EXPECT_EQ(failing.cases[i].failures, kept.cases[i].failures);
+    EXPECT_THAT(kept.cases[i].decisions, ::testing::Not(IsEmpty()));
+  }
+}
+
+long PeakRssKiB() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+// A context file named by many cases is parsed once and shared: 200 cases
+// over one 4 MiB context stay far below the 800 MiB that a copy per case
+// would take.
+TEST(PolicyTestRunnerTest, CasesShareTheirContextFile) {
+  const fs::path dir = fs::path(::testing::TempDir()) / "policy_test";
+  fs::create_directories(dir);
+  const fs::path context = dir / "big_context.textproto";
+  {
+    std::ofstream out(context, std::ios::trunc);
+    out << "now { seconds: 1773144000 } customer { id: \"c\" } "
+           "case { id: \"k\" }\n";
+    for (int i = 0; i < 8; ++i) {
+      out << "attributes { key: \"blob" << i << "\" value { string_value: \""
+          << std::string(512 * 1024, 'x') << "\" } }\n";
+    }
+  }
+  std::string body;
+  for (int i = 0; i < 200; ++i) {
+    absl::StrAppend(&body, "cases { name: \"c", i, "\" context_file: \"",
+                    context.string(), "\" expect { actions: \"reply\" } }\n");
+  }
+  const std::string suite_path = WriteSuite("shared.test.textproto", body);
+  const long before = PeakRssKiB();
+  PolicyTestSuiteResult suite = RunPolicyTestFile(suite_path);
+  const long grown_mib = (PeakRssKiB() - before) / 1024;
+  ASSERT_TRUE(suite.status.ok()) << suite.status;
+  ASSERT_THAT(suite.cases, SizeIs(200));
+  EXPECT_TRUE(suite.passed())
+      << ::testing::PrintToString(suite.cases[0].failures);
+  EXPECT_LT(grown_mib, 256) << "peak memory grew by " << grown_mib << " MiB";
+}
+
 // --- Finding suites ----------------------------------------------------------
 
 TEST(FindPolicyTestFilesTest, DirectoryIsSearchedRecursivelyAndSorted) {
@@ -541,6 +663,38 @@ TEST(FindPolicyTestFilesTest, DirectoryIsSearchedRecursivelyAndSorted) {
             absl::StatusCode::kNotFound);
   EXPECT_EQ(FindPolicyTestFiles(Data("contexts")).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+// A *.test.textproto link to a missing file is listed, and fails to load
+// naming the link; a linked directory is not followed.
+TEST(FindPolicyTestFilesTest, DanglingSuiteLinkIsListedLinkedDirectoryIsNot) {
+  const fs::path dir = fs::path(::testing::TempDir()) / "policy_test_links";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy_file(Data("case_life.test.textproto"), dir / "real.test.textproto");
+  fs::copy_file(Data("case_life.textproto"), dir / "real.textproto");
+  fs::copy(Data("contexts"), dir / "contexts");
+  fs::create_symlink(dir / "gone.test.textproto",
+                     dir / "dangling.test.textproto");
+  fs::create_directory_symlink(fs::absolute(kDir), dir / "linked_dir");
+  absl::StatusOr<std::vector<std::string>> files =
+      FindPolicyTestFiles(dir.string());
+  ASSERT_TRUE(files.ok()) << files.status();
+  EXPECT_THAT(*files, ElementsAre((dir / "dangling.test.textproto").string(),
+                                  (dir / "real.test.textproto").string()));
+  PolicyTestSuiteResult dangling =
+      RunPolicyTestFile((dir / "dangling.test.textproto").string());
+  EXPECT_EQ(dangling.status.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      std::string(dangling.status.message()),
+      absl::StrCat((dir / "dangling.test.textproto").string(),
+                   ": cannot read test file: No such file or directory (a "
+                   "symbolic "
+                   "link to ",
+                   (dir / "gone.test.textproto").string(),
+                   ", which does not exist)"));
+  EXPECT_TRUE(
+      RunPolicyTestFile((dir / "real.test.textproto").string()).passed());
 }
 
 }  // namespace
