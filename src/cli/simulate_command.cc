@@ -257,16 +257,24 @@ int RunSimulate(const std::vector<std::string>& args, std::ostream& out,
     }
   }
   // -1: no list (SimulationOptions::cost_share_percent).
+  // Plain decimals only (no sign, exponent or hex), at least a millionth
+  // of a percent when not 0: the share is compared in millionths.
   double cost_share_percent = -1;
-  if (const std::string share = absl::GetFlag(FLAGS_cost_share);
-      !share.empty()) {
+  const std::string share = absl::GetFlag(FLAGS_cost_share);
+  const bool share_given = std::find(parsed->given.begin(), parsed->given.end(),
+                                     "cost_share") != parsed->given.end();
+  if (share_given || !share.empty()) {
     absl::string_view number = share;
     absl::ConsumeSuffix(&number, "%");
-    if (!absl::SimpleAtod(number, &cost_share_percent) ||
-        !std::isfinite(cost_share_percent) || cost_share_percent < 0) {
+    const bool decimal =
+        !number.empty() &&
+        number.find_first_not_of("0123456789.") == absl::string_view::npos;
+    if (!decimal || !absl::SimpleAtod(number, &cost_share_percent) ||
+        !std::isfinite(cost_share_percent) || cost_share_percent < 0 ||
+        (cost_share_percent > 0 && cost_share_percent < 1e-6)) {
       return UsageError(
-          absl::StrCat("--cost-share must be a percentage >= 0, e.g. 5 or "
-                       "2.5%; got '",
+          absl::StrCat("--cost-share must be a percentage >= 0 (0 or at "
+                       "least 0.000001), e.g. 5 or 2.5%; got '",
                        share, "'"),
           err);
     }

@@ -63,13 +63,10 @@ struct CaseRecord {
   int64_t history_cost = 0;  // service_cost already spent (HistoryCost)
 };
 
+// a + b, saturating (internal::SaturatingAdd without the flag).
 int64_t SaturatingAdd(int64_t a, int64_t b) {
-  int64_t out;
-  if (__builtin_add_overflow(a, b, &out)) {
-    return b > 0 ? std::numeric_limits<int64_t>::max()
-                 : std::numeric_limits<int64_t>::min();
-  }
-  return out;
+  bool overflow = false;
+  return internal::SaturatingAdd(a, b, &overflow);
 }
 
 // The cost of service already spent on the customer, as CostlyCustomer
@@ -181,8 +178,10 @@ void Add(const CaseRecord& c, const DecisionFacts& f, SimulationSummary* s) {
                                               &s->goodwill_total_overflow);
   if (f.goodwill != 0) {
     ++s->cases_with_goodwill;
-    s->goodwill_by_tier[c.tier.empty() ? "(none)" : c.tier] += f.goodwill;
-    s->goodwill_by_value_band[BandOf(c.lifetime_value)] += f.goodwill;
+    int64_t& tier = s->goodwill_by_tier[c.tier.empty() ? "(none)" : c.tier];
+    tier = SaturatingAdd(tier, f.goodwill);
+    int64_t& band = s->goodwill_by_value_band[BandOf(c.lifetime_value)];
+    band = SaturatingAdd(band, f.goodwill);
   }
   if (f.budget_exhausted) ++s->budget_exhausted_cases;
   if (f.strike_warning) ++s->strike_warnings;
@@ -194,7 +193,7 @@ void Add(const CaseRecord& c, const DecisionFacts& f, SimulationSummary* s) {
   if (f.window_missed) ++s->recovery_window_missed;
   for (const auto& [action, cost] : f.beyond) {
     ++s->beyond_contract_actions;
-    s->beyond_contract_cost += cost;
+    s->beyond_contract_cost = SaturatingAdd(s->beyond_contract_cost, cost);
     ++s->beyond_contract_by_action[action];
   }
   AddCosts(c, f, s);

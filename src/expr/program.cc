@@ -207,6 +207,7 @@ Program::Usage Program::ComputeUsage() const {
       }
       case Op::kEventField:
       case Op::kHistory:
+      case Op::kServiceCost:  // reads the history; its operand is the window
         context_free = false;
         break;
       case Op::kDefinition:
@@ -237,7 +238,9 @@ Program::Usage Program::ComputeUsage() const {
       case Op::kFilter:  // c is a loop depth, not a node
         context_free = free(i, n.a) && free(i, n.b);
         break;
-      default:  // a and b are operand nodes or -1; c, if used, an index
+      default:  // a and b are operand nodes or -1; c, if used, an index.
+                // An op that reads the context itself (not only through
+                // operand nodes) must be listed above with kHistory.
         context_free = free(i, n.a) && free(i, n.b);
         break;
     }

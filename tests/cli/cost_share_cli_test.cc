@@ -30,7 +30,8 @@ std::string ReadFile(const std::string& path) {
 }
 
 TEST(CostShareCliTest, RejectsWhatIsNotAPercentage) {
-  for (const char* bad : {"abc", "-3", "5%%", "inf"}) {
+  for (const char* bad :
+       {"abc", "-3", "5%%", "inf", "", "0x10", "1e-9", "1e2", "+5"}) {
     TactRun run = RunTact(std::string(kPlaybook) + "--cost-share=" + bad);
     EXPECT_EQ(run.exit_code, 2) << bad;
     EXPECT_THAT(run.err, HasSubstr("--cost-share must be a percentage >= 0"))

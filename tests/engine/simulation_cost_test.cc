@@ -2,6 +2,7 @@
 // of the recommended actions' costs by tier and value band, the cost of
 // beyond-contract service, and the customers whose cost to serve exceeds a
 // share of their spend. Every number is worked out by hand in the comments.
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -175,6 +176,49 @@ TEST_F(SimulateCostTest, ANegativeShareListsNothing) {
   Simulation sim = Simulate(*engine_, nullptr, lines_, options);
   EXPECT_FALSE(sim.has_cost_share);
   EXPECT_EQ(sim.costly_count, 0);
+}
+
+// Totals saturate at INT64_MAX, never wrap: two beyond-contract actions of
+// 6e18 each, over two cases, sum past int64.
+TEST(SimulateCostOverflowTest, BeyondContractCostSaturates) {
+  auto engine = Engine::FromText(
+      R"pb(
+        name: "bc"
+        currency: "USD"
+        entitlements { tier: "basic" includes: "email" default: true }
+        entitlements { tier: "gold" includes: "phone" }
+        actions {
+          id: "call"
+          requires: "phone"
+          cost { amount: 6000000000000000000 }
+        }
+        actions {
+          id: "visit"
+          requires: "phone"
+          cost { amount: 6000000000000000000 }
+        }
+        rules {
+          id: "r0"
+          when: "true"
+          recommend { action: "call" }
+          recommend { action: "visit" }
+        }
+      )pb",
+      PolicyFormat::kText, "bc.textproto");
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  std::vector<std::string> lines;
+  for (int i = 0; i < 2; ++i) {
+    lines.push_back(absl::StrCat(
+        R"({"now": "2026-03-10T12:00:00Z", "customer": {"id": "c)", i,
+        R"(", "tier": "basic"}, "case": {"id": "k)", i, R"("}})"));
+  }
+  Simulation sim = Simulate(**engine, nullptr, lines);
+  ASSERT_EQ(sim.summary.cases, 2);
+  EXPECT_EQ(sim.summary.beyond_contract_actions, 4);
+  EXPECT_EQ(sim.summary.beyond_contract_cost,
+            std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(sim.summary.cost_to_serve_total,
+            std::numeric_limits<int64_t>::max());
 }
 
 }  // namespace

@@ -547,6 +547,34 @@ TEST(LintTest, NegativeConstantAmountsAndCaps) {
                                   "the cap per_window is always -5000")));
 }
 
+// serviceCost() reads the history: a condition or amount over it is not a
+// constant, whatever its operand (a constant window).
+TEST(LintTest, ServiceCostIsNeverAConstant) {
+  std::string body = absl::StrCat(kUseAll, R"pb(
+    rules {
+      id: "no-cost-yet"
+      when: "serviceCost(duration('90d')) == 0"
+      recommend { action: "reply" }
+      priority: 100
+      final: true
+    }
+    rules {
+      id: "costly"
+      when: "serviceCost(duration('90d')) > 1000"
+      recommend { action: "explain" }
+    }
+    rules {
+      id: "credit-minus-cost"
+      when: "case.our_fault"
+      recommend {
+        action: "credit"
+        params { key: "amount" value: "serviceCost(duration('90d')) - 100" }
+      }
+    }
+  )pb");
+  EXPECT_THAT(Lint(body), IsEmpty());
+}
+
 TEST(LintTest, NegativeAmountsInConstructsAreReportedOnTheConstruct) {
   std::string body = absl::StrCat(kUseAll, R"pb(
     ladders {
