@@ -351,21 +351,17 @@ TEST(CliExamplesTest, ServiceFailureStartsWithTheApology) {
   }
 }
 
-TEST(CliExamplesTest, BigSpenderLetDownGetsCappedCreditAndCallback) {
+TEST(CliExamplesTest, BigSpenderLetDownGetsRecoveryAndCallbackCreditLater) {
+  // Seed 002: never everything at once; the credit waits for round two (the
+  // next contact after the recorded apology, see support.test.textproto).
   v1::Decision decision = DecideExample("late_delivery_vip");
-  EXPECT_THAT(
-      ActionIds(decision),
-      ::testing::IsSupersetOf({"apologize", "expedite_fix", "surprise_gesture",
-                               "goodwill_credit", "callback"}));
-  for (const auto& action : decision.actions()) {
-    if (action.action() != "goodwill_credit") continue;
-    ASSERT_EQ(action.params_size(), 1);
-    EXPECT_EQ(action.params(0).name(), "amount");
-    EXPECT_EQ(action.params(0).value().int_value(), 5000);  // the 50.00 cap
-  }
+  EXPECT_THAT(ActionIds(decision),
+              ::testing::IsSupersetOf({"apologize", "expedite_fix",
+                                       "surprise_gesture", "callback"}));
+  EXPECT_THAT(ActionIds(decision), Not(::testing::Contains("goodwill_credit")));
 }
 
-TEST(CliExamplesTest, BotNeedsApprovalForTheCreditAndTheCallback) {
+TEST(CliExamplesTest, BotNeedsApprovalForTheCallback) {
   TactRun run = RunTact(DecideArgs(ExampleContext("late_delivery_vip"),
                                    "--format=json --authority=bot"));
   ASSERT_EQ(run.exit_code, kOk) << run.err;
@@ -374,10 +370,9 @@ TEST(CliExamplesTest, BotNeedsApprovalForTheCreditAndTheCallback) {
       google::protobuf::util::JsonStringToMessage(run.out, &decision).ok());
   EXPECT_THAT(ActionIds(decision), Not(::testing::Contains("goodwill_credit")));
   EXPECT_THAT(ActionIds(decision), Not(::testing::Contains("callback")));
-  ASSERT_EQ(decision.needs_approval_size(), 2);
-  for (const auto& action : decision.needs_approval()) {
-    EXPECT_EQ(action.required_authority(), "agent") << action.action();
-  }
+  ASSERT_EQ(decision.needs_approval_size(), 1);
+  EXPECT_EQ(decision.needs_approval(0).action(), "callback");
+  EXPECT_EQ(decision.needs_approval(0).required_authority(), "agent");
 }
 
 TEST(CliExamplesTest, OutagePastTheWindowEscalates) {
