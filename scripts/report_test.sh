@@ -48,8 +48,11 @@ expected = {
     "actions": sum(1 for t in s["actions"].values() if t["recommended"] > 0),
     "goodwill-by-tier": len(s["goodwill_by_tier"]),
     "rungs": sum(len(steps) for steps in s["rungs"].values()),
-    "cost": 4 if "baseline" in sim else 2,
+    # goodwill, beyond-contract cost, cost to serve; each twice with a baseline
+    "cost": 6 if "baseline" in sim else 3,
 }
+if s["cost_to_serve_total"] != 0:  # the policy declares costs
+    expected["cost-by-value-band"] = 4  # tact::kValueBands
 
 class Charts(html.parser.HTMLParser):
     def __init__(self):
@@ -123,7 +126,7 @@ EOF
   --report="${WORK}/sample.html" --json="${WORK}/sample.json" > /dev/null
 check sample "${WORK}/sample.html" "${WORK}/sample.json"
 
-# 2. Against a baseline (tests/data/simulate/): four cost bars.
+# 2. Against a baseline (tests/data/simulate/): six cost bars.
 "${TACT}" simulate --policy=tests/data/simulate/policy.textproto \
   --baseline=tests/data/simulate/baseline.textproto \
   --cases=tests/data/simulate/cases.jsonl \

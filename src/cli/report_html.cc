@@ -272,10 +272,12 @@ std::string CostToServeSection(const Simulation& sim) {
          Num(goodwill, FormatMinorUnits(goodwill, s.currency))});
     bands.push_back({band.key, cost, FormatMinorUnits(cost, s.currency), ""});
   }
-  h += "<div class=\"grid\">\n";
-  h += BarChart("cost-by-value-band",
-                "Cost to serve by customer lifetime value", bands);
-  h += "</div>\n";
+  if (s.cost_to_serve_total != 0) {  // a policy without costs: no empty chart
+    h += "<div class=\"grid\">\n";
+    h += BarChart("cost-by-value-band",
+                  "Cost to serve by customer lifetime value", bands);
+    h += "</div>\n";
+  }
   h += Table({"Customers", "Cost to serve", "Goodwill"}, rows);
   if (sim.has_cost_share) {
     absl::StrAppend(&h, "<h2>Cost to serve above ",
