@@ -56,6 +56,7 @@ TEST(CostShareCliTest, PrintsCostToServeAndTheCustomersAboveTheShare) {
   EXPECT_THAT(summary, HasSubstr("\"cost_share\": {\"percent\": 5, "));
   const std::string html = ReadFile(report);
   EXPECT_THAT(html, HasSubstr("Cost to serve by customer lifetime value"));
+  EXPECT_THAT(html, HasSubstr("data-chart=\"cost-by-value-band\""));
   EXPECT_THAT(html, HasSubstr("Cost to serve above 5% of spend"));
   std::remove(json.c_str());
   std::remove(report.c_str());

@@ -60,10 +60,11 @@ TEST_F(SimulationPrinterTest, ReportDrawsOneBarPerActionTierRungAndCost) {
     return n;
   };
   // 10 actions recommended, 2 tiers, 2 rungs, 3 cost metrics (goodwill,
-  // beyond-contract cost, cost to serve) x 2 policies, and the cost to serve
-  // of each of the 4 value bands.
-  EXPECT_EQ(count("<rect class=\"bar"), 10u + 2u + 2u + 6u + 4u);
-  EXPECT_EQ(count("<svg class=\"chart\""), 5u);
+  // beyond-contract cost, cost to serve) x 2 policies; the policy declares no
+  // costs, so no chart of cost to serve by value band (an empty one).
+  EXPECT_EQ(count("<rect class=\"bar"), 10u + 2u + 2u + 6u);
+  EXPECT_EQ(count("<svg class=\"chart\""), 4u);
+  EXPECT_EQ(count("cost-by-value-band"), 0u);
   EXPECT_EQ(html.find("http"), std::string::npos) << "the report loads nothing";
 }
 
