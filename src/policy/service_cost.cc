@@ -50,12 +50,18 @@ void WriteServiceCosts(const PolicyPlan& plan, const v1::Context& context,
                        const RankScratch& scratch, v1::Decision* decision) {
   int64_t total = 0;
   int64_t minutes = 0;
+  // Read from the history only once a recommended action has a cost: a
+  // policy without costs never walks the history here.
   std::vector<absl::string_view> recorded;
-  RecordedAtNow(context, &recorded);
+  bool recorded_read = false;
   for (const RankedAction& r : scratch.ranked) {
     if (r.required_authority >= 0) continue;  // needs approval
     const ActionPlan& action = plan.actions[r.action];
     if (action.cost == 0 && action.agent_minutes == 0) continue;
+    if (!recorded_read) {
+      RecordedAtNow(context, &recorded);
+      recorded_read = true;
+    }
     total = AddSaturated(total, action.cost);
     minutes = AddSaturated(minutes, action.agent_minutes);
     if (std::binary_search(recorded.begin(), recorded.end(),
