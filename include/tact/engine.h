@@ -102,8 +102,20 @@ struct CompileOptions {
 
 struct DecideOptions {
   // Record, for every rule, whether it fired and if not the first condition
-  // that failed. Costs one entry per rule. Default: false.
+  // that failed (with its operands' values), and what every construct saw
+  // and did: the same as trace_level = TRACE_FULL. Costs one entry per rule.
+  // Default: false.
   bool trace = false;
+  // How much reasoning the decision records (v1::TraceLevel in
+  // decision.proto): TRACE_OFF, TRACE_EVALUATED (only the rules the rule
+  // index evaluated, cheap enough to keep on) or TRACE_FULL. `trace = true`
+  // means TRACE_FULL whatever this says. Default: TRACE_OFF.
+  v1::TraceLevel trace_level = v1::TRACE_OFF;
+  // Fill the decision's record for audit and replay: decision_id,
+  // context_digest and tact_version (the authority and trace level are
+  // always recorded). Costs a SHA-256 of the context's wire format.
+  // Default: false.
+  bool record = false;
   // The authority the caller acts with, one of the policy's `authorities`
   // (e.g. "bot" for a chatbot). Actions needing more, or granting more money
   // than this authority's limit, come back in `needs_approval` instead of

@@ -144,7 +144,11 @@ def test_authority_limits_move_actions_to_needs_approval(sentiment, bot_may):
     as_bot = engine.decide(ctx, authority="bot")
     as_agent = engine.decide(ctx, authority="agent")
     assert [a.action for a in unrestricted.actions] == ["apologize", "refund"]
-    assert as_agent == unrestricted
+    # The same decision; only the authority it records differs.
+    agent_proto, unrestricted_proto = as_agent.to_proto(), unrestricted.to_proto()
+    assert agent_proto.authority == "agent" and unrestricted_proto.authority == ""
+    agent_proto.ClearField("authority")
+    assert agent_proto == unrestricted_proto
     refund = unrestricted.actions[1]
     assert refund.params["amount"] == int(sentiment * -5000)
     assert refund.params["due"] == dt.datetime(2026, 1, 6, 10, tzinfo=dt.timezone.utc)

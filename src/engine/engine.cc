@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "src/common/status_macros.h"
+#include "src/engine/engine_impl.h"
 #include "src/expr/program.h"
 #include "src/io/policy_scan.h"
 #include "src/io/policy_source.h"
@@ -27,12 +28,6 @@
 #include "src/policy/rules.h"
 
 namespace tact {
-
-struct Engine::Impl {
-  v1::Policy policy;
-  std::string hash;
-  std::unique_ptr<const internal::PolicyPlan> plan;
-};
 
 namespace internal {
 
@@ -275,15 +270,22 @@ absl::Status Engine::DecideInto(const v1::Context& context,
   internal::WriteDecisionHeader(impl_->policy.name(), impl_->policy.version(),
                                 impl_->hash, context.now(), out);
 
+  const v1::TraceLevel trace_level =
+      options.trace ? v1::TRACE_FULL : options.trace_level;
+  out->mutable_authority()->assign(options.authority);
+  out->set_trace_level(trace_level);
   internal::Outcome& outcome = scratch->outcome;
   outcome.Clear();
+  const bool full_trace = trace_level == v1::TRACE_FULL;
   const internal::DecideState state{
       plan,
       context,
       frame,
       internal::ToTime(context.now()),
-      options.trace ? out->mutable_trace() : nullptr,
-      scratch->buffers};
+      full_trace ? out->mutable_trace() : nullptr,
+      scratch->buffers,
+      trace_level,
+      full_trace ? out->mutable_construct_trace() : nullptr};
   for (const internal::Construct& construct : internal::kConstructs) {
     if (construct.propose == nullptr) continue;
     frame.SetSite(Name(construct.kind), "");

@@ -123,8 +123,10 @@ void WriteDecisionHeader(absl::string_view policy_name,
   Assign(out->mutable_policy_version(), policy_version);
   Assign(out->mutable_policy_hash(), policy_hash);
   *out->mutable_now() = now;
-  // RunRules appends one entry per rule; cleared entries keep their strings.
+  // RunRules appends one entry per rule, each construct its own entry;
+  // cleared entries keep their strings.
   out->mutable_trace()->Clear();
+  out->mutable_construct_trace()->Clear();
 }
 
 void WriteRanking(const PolicyPlan& plan, const Outcome& outcome,

@@ -249,6 +249,8 @@ TEST(EngineHandleConcurrentTest,
         }
         decisions.fetch_add(1);
         d->clear_trace();
+        d->clear_construct_trace();
+        d->clear_trace_level();
         const v1::Decision& want = d->policy_version() == "p1" ? want1 : want2;
         if (!google::protobuf::util::MessageDifferencer::Equals(*d, want)) {
           mixed.fetch_add(1);

@@ -62,6 +62,12 @@ struct DecideState {
   // When not null, the rules append one RuleTrace per rule.
   google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace;
   ProposeBuffers& buffers;
+  // The decision's trace level (DecideOptions::trace_level, TRACE_FULL when
+  // DecideOptions::trace).
+  v1::TraceLevel trace_level = v1::TRACE_OFF;
+  // With TRACE_FULL (else null): each construct appends its ConstructTrace.
+  google::protobuf::RepeatedPtrField<v1::ConstructTrace>* construct_trace =
+      nullptr;
 };
 
 // Everything an adjust step reads while ranking.
