@@ -827,6 +827,10 @@ PYBIND11_MODULE(_tact, m) {
         py::arg("blocked_action"), py::arg("effect"), py::arg("flag"),
         py::arg("rule_trace"),
         "Called once by tact.decision: the classes decisions are built from.");
+  m.def("register_construct_trace_type", &tp::RegisterConstructTraceType,
+        py::arg("construct_trace"),
+        "Called once by tact.decision: the class of "
+        "Decision.construct_trace's entries.");
   m.def(
       "fill_decision",
       [](py::handle self, const std::string& decision_bytes) {

@@ -18,6 +18,7 @@ from . import codes
 from .coverage import Coverage
 from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
                        RecommendedAction, RuleTrace)
+from .decision import ConstructTrace
 from .engine import Engine
 from .errors import (CancelledError, ContextError, DeadlineExceededError,
                      Diagnostic, PolicyError, ResourceExhaustedError, TactError)
@@ -31,4 +32,5 @@ __all__ = [
     "Decision", "Diagnostic", "Effect",
     "Engine", "Flag", "PolicyError", "Reason", "RecommendedAction",
     "ResourceExhaustedError", "RuleTrace", "TactError", "codes", "testing",
+    "ConstructTrace",
 ]
