@@ -263,7 +263,12 @@ std::string TraceTime(const google::protobuf::Timestamp& t) {
   return TimeUtil::ToString(t);
 }
 
+// "90d" for whole days, else absl's "8h", "1h30m".
 std::string TraceDuration(const google::protobuf::Duration& d) {
+  constexpr int64_t kDay = 86400;
+  if (d.nanos() == 0 && d.seconds() > 0 && d.seconds() % kDay == 0) {
+    return absl::StrCat(d.seconds() / kDay, "d");
+  }
   return absl::FormatDuration(absl::Seconds(d.seconds()) +
                               absl::Nanoseconds(d.nanos()));
 }

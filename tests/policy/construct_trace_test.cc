@@ -567,5 +567,94 @@ TEST(AuthorityTraceTest, WithoutAnAuthorityTheEntrySaysUnrestricted) {
   EXPECT_THAT(entry.summary(), HasSubstr("Unrestricted"));
 }
 
+// --- Skipped and entered rungs; a count that errs ----------------------------
+
+// Rung 2 needs "phone", which the "basic" contract (SUPPRESS) excludes;
+// rung 3 may be entered directly for a critical case. The strike count
+// divides by zero on every event.
+constexpr absl::string_view kEdges = R"pb(
+  actions { id: "explain" }
+  actions { id: "callback" requires: "phone" }
+  actions { id: "credit" }
+  entitlements { tier: "basic" includes: "email" }
+  entitlements { tier: "gold" includes: "email" includes: "phone" }
+  beyond_contract { mode: SUPPRESS }
+  ladders {
+    id: "unhappy"
+    when: "case.sentiment < 0.0"
+    rungs { action { action: "explain" } }
+    rungs {
+      action { action: "callback" }
+      min_wait: "24h"
+    }
+    rungs {
+      action { action: "credit" }
+      min_wait: "24h"
+      entry: "case.severity == 'critical'"
+    }
+  }
+  strike_limits {
+    id: "broken"
+    counts: "e.amount / (e.amount - e.amount) > 1"
+    window: "30d"
+    limit: 2
+  }
+)pb";
+
+TEST(LadderTraceTest, ARungBeyondTheContractIsListedAsSkipped) {
+  auto engine = MustCompile(kEdges);
+  v1::Context context = Case("basic", "sentiment: -0.5");
+  v1::Event* rung = context.add_history();
+  rung->set_kind("rung_offered");
+  rung->set_ref("unhappy");
+  rung->set_step(1);
+  rung->set_case_id("k1");
+  rung->mutable_at()->set_seconds(kT0);
+  v1::ConstructTrace entry =
+      Entry(DecideAt(*engine, context, kT0 + 2 * kDay), "ladder", "unhappy");
+  EXPECT_THAT(entry.ladder().skipped_rungs(), ElementsAre(2));
+  EXPECT_EQ(entry.ladder().offered_rung(), 3);
+  EXPECT_FALSE(entry.ladder().entered_by_entry());
+  EXPECT_EQ(entry.summary(),
+            "Rung 3 of 3 (credit) offered (1 rung beyond the contract "
+            "skipped). It is the top rung: the exhausted actions come next.");
+
+  // Gold includes the phone: nothing is skipped.
+  context.mutable_customer()->set_tier("gold");
+  entry =
+      Entry(DecideAt(*engine, context, kT0 + 2 * kDay), "ladder", "unhappy");
+  EXPECT_THAT(entry.ladder().skipped_rungs(), IsEmpty());
+  EXPECT_EQ(entry.ladder().offered_rung(), 2);
+}
+
+TEST(LadderTraceTest, ARungEnteredByItsEntryConditionSaysSo) {
+  auto engine = MustCompile(kEdges);
+  v1::ConstructTrace entry = Entry(
+      DecideAt(*engine, Case("gold", "sentiment: -0.5 severity: \"critical\""),
+               kT0),
+      "ladder", "unhappy");
+  EXPECT_TRUE(entry.ladder().entered_by_entry());
+  EXPECT_EQ(entry.ladder().current_rung(), 0);
+  EXPECT_EQ(entry.ladder().offered_rung(), 3);
+  EXPECT_THAT(entry.summary(),
+              HasSubstr("Rung 3 of 3 (credit) offered, entered by its entry "
+                        "condition."));
+}
+
+TEST(StrikeTraceTest, ACountThatErrsIsTracedAsAtTheLimit) {
+  auto engine = MustCompile(kEdges);
+  v1::Context context = Case("gold");
+  AddEvent("anything", kT0 - kDay, &context);
+  v1::ConstructTrace entry =
+      Entry(DecideAt(*engine, context, kT0), "strike_limit", "broken");
+  EXPECT_TRUE(entry.strike_limit().at_limit());
+  EXPECT_EQ(entry.strike_limit().limit(), 2);
+  EXPECT_THAT(entry.strike_limit().error(), HasSubstr("division by zero"));
+  EXPECT_THAT(entry.summary(),
+              HasSubstr("The strike count could not be evaluated ("));
+  EXPECT_THAT(entry.summary(),
+              HasSubstr("the customer is treated as at the limit of 2."));
+}
+
 }  // namespace
 }  // namespace tact

@@ -84,10 +84,7 @@ void ApplyLimit(const DecideState& state, const StrikePlan& strike,
   }
 }
 
-// Fills the strike limit's trace entry: the window, the events `count`
-// counted (history indices in `counted`, in history order: the latest
-// kMaxTracedStrikeEvents of them, oldest first) and whether the case
-// counts, with a summary.
+// What ProposeStrikeLimits decided about one strike limit, for its trace.
 struct StrikeFacts {
   int64_t count = 0;  // including the case when it counts
   bool case_counted = false;
@@ -96,6 +93,10 @@ struct StrikeFacts {
   bool current_errored = false;  // current_is_strike could not be evaluated
 };
 
+// Fills the strike limit's trace entry from `facts`: the window, the
+// events the count counted (`counted`: history indices, which it sorts by
+// time; the latest kMaxTracedStrikeEvents are listed, oldest first) and
+// whether the case counts, with a summary.
 void TraceStrikes(const DecideState& state, const StrikePlan& strike,
                   const StrikeFacts& facts, std::vector<int32_t>* counted,
                   v1::ConstructTrace* entry) {
