@@ -19,6 +19,7 @@ from .coverage import Coverage
 from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
                        RecommendedAction, RuleTrace)
 from .engine import Engine
+from .handle import EngineHandle, ShadowReport
 from .errors import (CancelledError, ContextError, DeadlineExceededError,
                      Diagnostic, PolicyError, ResourceExhaustedError, TactError)
 from . import testing  # noqa: E402  (tact.testing: policy tests)
@@ -29,6 +30,6 @@ __all__ = [
     "BlockedAction", "CancelledError", "ContextError", "Coverage",
     "DeadlineExceededError",
     "Decision", "Diagnostic", "Effect",
-    "Engine", "Flag", "PolicyError", "Reason", "RecommendedAction",
-    "ResourceExhaustedError", "RuleTrace", "TactError", "codes", "testing",
+    "Engine", "EngineHandle", "Flag", "PolicyError", "Reason", "RecommendedAction",
+    "ResourceExhaustedError", "RuleTrace", "ShadowReport", "TactError", "codes", "testing",
 ]
