@@ -15,10 +15,106 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 #include "src/engine/simulation_diff.h"
 
 namespace tact {
+
+namespace {
+
+bool SameValue(const v1::Value& a, const v1::Value& b) {
+  if (a.kind_case() != b.kind_case()) return false;
+  switch (a.kind_case()) {
+    case v1::Value::kBoolValue:
+      return a.bool_value() == b.bool_value();
+    case v1::Value::kIntValue:
+      return a.int_value() == b.int_value();
+    case v1::Value::kDoubleValue:
+      return a.double_value() == b.double_value();
+    case v1::Value::kStringValue:
+      return a.string_value() == b.string_value();
+    case v1::Value::kTimestampValue:
+      return a.timestamp_value().seconds() == b.timestamp_value().seconds() &&
+             a.timestamp_value().nanos() == b.timestamp_value().nanos();
+    case v1::Value::kDurationValue:
+      return a.duration_value().seconds() == b.duration_value().seconds() &&
+             a.duration_value().nanos() == b.duration_value().nanos();
+    case v1::Value::KIND_NOT_SET:
+      return true;
+  }
+  return false;  // a kind added later: let DiffDecisions judge
+}
+
+// Every field of RecommendedAction but rank, priority, score and reasons.
+bool SameAction(const v1::RecommendedAction& a,
+                const v1::RecommendedAction& b) {
+  if (a.action() != b.action() || a.title() != b.title() ||
+      a.text() != b.text() ||
+      a.required_authority() != b.required_authority() ||
+      a.beyond_contract() != b.beyond_contract() ||
+      a.playbook_stage() != b.playbook_stage() || a.cost() != b.cost() ||
+      a.agent_minutes() != b.agent_minutes() ||
+      a.params_size() != b.params_size() || a.tags_size() != b.tags_size()) {
+    return false;
+  }
+  for (int i = 0; i < a.params_size(); ++i) {
+    if (a.params(i).name() != b.params(i).name() ||
+        !SameValue(a.params(i).value(), b.params(i).value())) {
+      return false;
+    }
+  }
+  for (int i = 0; i < a.tags_size(); ++i) {
+    if (a.tags(i) != b.tags(i)) return false;
+  }
+  return true;
+}
+
+bool SameActions(
+    const google::protobuf::RepeatedPtrField<v1::RecommendedAction>& a,
+    const google::protobuf::RepeatedPtrField<v1::RecommendedAction>& b) {
+  if (a.size() != b.size()) return false;
+  for (int i = 0; i < a.size(); ++i) {
+    if (!SameAction(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+// Whole-message equality of two short lists (blocked actions, effects,
+// flags) by their wire format.
+template <typename Message>
+bool SameMessages(const google::protobuf::RepeatedPtrField<Message>& a,
+                  const google::protobuf::RepeatedPtrField<Message>& b) {
+  if (a.size() != b.size()) return false;
+  std::string x, y;
+  for (int i = 0; i < a.size(); ++i) {
+    x.clear();
+    y.clear();
+    a[i].AppendToString(&x);
+    b[i].AppendToString(&y);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// True when `a` and `b` agree on everything a host acts on, as a fast path
+// before DiffDecisions (which formats a text for every parameter it
+// compares): the actions and the actions needing approval field by field
+// except their rank, priority, score and reasons; the blocked actions,
+// effects and flags whole. Stricter than DiffDecisions, never looser: true
+// means DiffDecisions finds no change; false means run it. Should
+// RecommendedAction gain a field this does not know, it always says false.
+bool SameForHost(const v1::Decision& a, const v1::Decision& b) {
+  static const bool kKnowsEveryActionField =
+      v1::RecommendedAction::descriptor()->field_count() == 14;
+  return kKnowsEveryActionField && SameActions(a.actions(), b.actions()) &&
+         SameActions(a.needs_approval(), b.needs_approval()) &&
+         SameMessages(a.blocked(), b.blocked()) &&
+         SameMessages(a.effects(), b.effects()) &&
+         SameMessages(a.flags(), b.flags());
+}
+
+}  // namespace
 
 // A candidate, its sampling rule and its report. Observe runs on the
 // deciding threads: the numbering and the identical count are atomics; the
@@ -60,6 +156,10 @@ class EngineHandle::ShadowState {
           candidate_->Decide(context, options);
       if (!candidate.ok()) {
         RecordError(number, context, served, candidate.status().ToString());
+        return;
+      }
+      if (SameForHost(served, *candidate)) {
+        identical_.fetch_add(1, std::memory_order_relaxed);
         return;
       }
       std::shared_ptr<const ServingPolicy> policy = ServingPolicyOf(serving);

@@ -301,6 +301,31 @@ TEST(ShadowTest, CandidateErrorsAreCountedApartAndNeverReachTheHost) {
   EXPECT_TRUE(report.examples.empty());
 }
 
+TEST(ShadowTest, ScoresReasonsAndPolicyIdentityAreNotDifferences) {
+  EngineHandle handle(Compile(Tiny("v1", "a")));
+  // The same action from another rule, at another priority and weight:
+  // reasons, priority and score differ, nothing a host acts on does.
+  ASSERT_THAT(handle.SetCandidate(Compile(
+                  "name: \"other\" version: \"v9\" currency: \"USD\"\n"
+                  "authorities: \"bot\" authorities: \"agent\"\n"
+                  "actions { id: \"a\" }\n"
+                  "rules { id: \"another\" priority: 7 weight: 2 reason: "
+                  "\"Because.\" recommend { action: \"a\" } }\n")),
+              IsOk());
+  ASSERT_THAT(handle.Decide(Now()), IsOk());
+  EXPECT_EQ(handle.Shadow().identical, 1);
+  EXPECT_EQ(handle.Shadow().differing, 0);
+  // A text a host shows is a difference (kDetails).
+  ASSERT_THAT(handle.SetCandidate(
+                  Compile("name: \"tiny\" currency: \"USD\"\n"
+                          "actions { id: \"a\" template: \"Hello.\" }\n"
+                          "rules { id: \"r\" recommend { action: \"a\" } }\n")),
+              IsOk());
+  ASSERT_THAT(handle.Decide(Now()), IsOk());
+  EXPECT_EQ(handle.Shadow().differing, 1);
+  EXPECT_EQ(handle.Shadow().changes_by_kind.at(ChangeKind::kDetails).cases, 1);
+}
+
 TEST(ShadowTest, AFailedServingDecisionIsNotShadowed) {
   EngineHandle handle(Compile(Tiny("v1", "a")));
   ASSERT_THAT(handle.SetCandidate(Compile(Tiny("v2", "b"))), IsOk());
