@@ -74,8 +74,8 @@ struct ShadowOptions {
   // Default: 1 (every decision).
   double share = 1.0;
   // How many differing cases, and separately how many candidate errors,
-  // Shadow() keeps as examples: the first ones, in numbering order as
-  // they were counted. All are counted. Default: 20.
+  // Shadow() keeps as examples: the first ones recorded, in that order
+  // (numbering order on one thread). All are counted. Default: 20.
   int max_examples = 20;
   // The largest context, and the largest decision, an example keeps, in
   // bytes of wire format: a larger one is counted and its example kept
