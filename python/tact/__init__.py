@@ -20,6 +20,7 @@ from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
                        RecommendedAction, RuleTrace)
 from .decision import ConstructTrace
 from .engine import Engine
+from .handle import EngineHandle, ShadowReport
 from .errors import (CancelledError, ContextError, DeadlineExceededError,
                      Diagnostic, PolicyError, ResourceExhaustedError, TactError)
 from . import testing  # noqa: E402  (tact.testing: policy tests)
@@ -30,7 +31,7 @@ __all__ = [
     "BlockedAction", "CancelledError", "ContextError", "Coverage",
     "DeadlineExceededError",
     "Decision", "Diagnostic", "Effect",
-    "Engine", "Flag", "PolicyError", "Reason", "RecommendedAction",
-    "ResourceExhaustedError", "RuleTrace", "TactError", "codes", "testing",
-    "ConstructTrace",
+    "ConstructTrace", "Engine", "EngineHandle", "Flag", "PolicyError", "Reason",
+    "RecommendedAction", "ResourceExhaustedError", "RuleTrace", "ShadowReport",
+    "TactError", "codes", "testing",
 ]
