@@ -121,9 +121,8 @@ TEST(DecideIntoTest, ErrorLeavesTheDecisionCleared) {
 // Allocations made by DecideInto calls 2..n on one Decision.
 int64_t AllocationsAfterWarmUp(const Engine& engine,
                                const std::vector<v1::Context>& contexts,
-                               int rounds) {
+                               int rounds, const DecideOptions& options = {}) {
   v1::Decision decision;
-  const DecideOptions options;
   // Warm up: the thread's scratch, the Decision's elements and strings.
   for (const v1::Context& context : contexts) {
     EXPECT_TRUE(engine.DecideInto(context, options, &decision).ok());
@@ -156,6 +155,26 @@ TEST(DecideIntoTest, SteadyStateOnOneContextDoesNotAllocate) {
                 kRuleIndexAllocationsPerDecision * kRounds)
           << "rules " << rules << ", " << context.case_().id();
     }
+  }
+}
+
+TEST(DecideIntoTest, RecordReusesTheDecisionsStrings) {
+  // The record (decision id, context digest, version) reuses the strings of
+  // the Decision and a per-thread buffer; only protobuf's deterministic
+  // serialization of the attributes map sorts its entries in an array it
+  // allocates, once per decision with attributes.
+  std::vector<v1::Context> contexts = GenerateContexts(50);
+  std::unique_ptr<const Engine> constructs_only = Compile(0);
+  ASSERT_NE(constructs_only, nullptr);
+  DecideOptions record;
+  record.record = true;
+  constexpr int kRounds = 5;
+  for (const v1::Context& context : contexts) {
+    const int64_t map_sorts = context.attributes().empty() ? 0 : 1;
+    EXPECT_LE(
+        AllocationsAfterWarmUp(*constructs_only, {context}, kRounds, record),
+        map_sorts * kRounds)
+        << context.case_().id();
   }
 }
 

@@ -26,10 +26,7 @@
 #include "tact/engine.h"
 #include "tact/v1/context.pb.h"
 #include "tact/v1/decision.pb.h"
-
-#ifndef TACT_VERSION
-#define TACT_VERSION "unknown"
-#endif
+#include "tact/version.h"
 
 struct tact_engine_t {
   std::unique_ptr<const tact::Engine> engine;

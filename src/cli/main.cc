@@ -18,6 +18,7 @@
 #include "src/cli/exit_codes.h"
 #include "src/cli/simulate_command.h"
 #include "src/cli/test_command.h"
+#include "tact/version.h"
 
 namespace tact::cli {
 namespace {
