@@ -23,6 +23,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "tact/decision_log.h"
 #include "tact/engine.h"
 #include "tact/v1/context.pb.h"
 #include "tact/v1/decision.pb.h"
@@ -471,6 +472,33 @@ const char* tact_decision_action_id(const tact_decision_t* decision,
     return nullptr;
   }
   return decision->decision.actions(static_cast<int>(index)).action().c_str();
+}
+
+tact_status_t tact_decide_options_set_record(tact_decide_options_t* options,
+                                             uint8_t record) {
+  if (options == nullptr) return TACT_INVALID_ARGUMENT;
+  options->options.record = record != 0;
+  return TACT_OK;
+}
+
+tact_status_t tact_replay_json(const tact_engine_t* engine,
+                               const char* log_path, uint8_t pretty,
+                               char** json, size_t* len, char** errptr) {
+  static constexpr char kFunction[] = "tact_replay_json";
+  if (engine == nullptr) return ci::NullArgument(errptr, kFunction, "engine");
+  if (log_path == nullptr) {
+    return ci::NullArgument(errptr, kFunction, "log_path");
+  }
+  if (json == nullptr) return ci::NullArgument(errptr, kFunction, "json");
+  if (len == nullptr) return ci::NullArgument(errptr, kFunction, "len");
+  return ci::Guard(errptr, kFunction, [&]() -> tact_status_t {
+    absl::StatusOr<tact::ReplayReport> report =
+        tact::Replay(*engine->engine, log_path);
+    if (!report.ok()) return ci::Fail(errptr, report.status());
+    return ci::StoreBuffer(kFunction,
+                           tact::ReplayReportToJson(*report, pretty != 0), json,
+                           len, errptr);
+  });
 }
 
 }  // extern "C"
