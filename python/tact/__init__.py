@@ -18,17 +18,21 @@ from . import codes
 from .coverage import Coverage
 from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
                        RecommendedAction, RuleTrace)
+from .decision_log import (DecisionLog, MalformedLine, ReplayDifference,
+                           ReplayReport, replay)
 from .engine import Engine
 from .errors import (CancelledError, ContextError, DeadlineExceededError,
                      Diagnostic, PolicyError, ResourceExhaustedError, TactError)
 from . import testing  # noqa: E402  (tact.testing: policy tests)
 
-__version__ = "0.1.0"
+__version__ = _tact.__version__  # include/tact/version.h
 
 __all__ = [
     "BlockedAction", "CancelledError", "ContextError", "Coverage",
     "DeadlineExceededError",
-    "Decision", "Diagnostic", "Effect",
+    "Decision", "DecisionLog", "Diagnostic", "Effect",
     "Engine", "Flag", "PolicyError", "Reason", "RecommendedAction",
-    "ResourceExhaustedError", "RuleTrace", "TactError", "codes", "testing",
+    "MalformedLine", "ReplayDifference", "ReplayReport",
+    "ResourceExhaustedError", "RuleTrace", "TactError", "codes", "replay",
+    "testing",
 ]
