@@ -63,9 +63,15 @@ def test_changed_inputs_give_other_ids(support):
 
 
 def test_version_is_the_headers():
-    header = read(os.path.join(os.path.dirname(SUPPORT), "..", "..", "include",
-                               "tact", "version.h"))
+    root = os.path.join(os.path.dirname(SUPPORT), "..", "..")
+    header = read(os.path.join(root, "include", "tact", "version.h"))
     assert f'#define TACT_VERSION "{tact.__version__}"' in header
+    # Package metadata cannot include the header: it must agree with it.
+    pyproject = read(os.path.join(root, "pyproject.toml"))
+    assert f'\nversion = "{tact.__version__}"\n' in pyproject
+    module = read(os.path.join(root, "MODULE.bazel"))
+    assert re.search(r'module\(\s*name = "tact",\s*version = "' +
+                     re.escape(tact.__version__) + '"', module)
 
 
 def _log_examples(engine, path):
