@@ -121,9 +121,8 @@ TEST(DecideIntoTest, ErrorLeavesTheDecisionCleared) {
 // Allocations made by DecideInto calls 2..n on one Decision.
 int64_t AllocationsAfterWarmUp(const Engine& engine,
                                const std::vector<v1::Context>& contexts,
-                               int rounds) {
+                               int rounds, const DecideOptions& options = {}) {
   v1::Decision decision;
-  const DecideOptions options;
   // Warm up: the thread's scratch, the Decision's elements and strings.
   for (const v1::Context& context : contexts) {
     EXPECT_TRUE(engine.DecideInto(context, options, &decision).ok());
@@ -156,6 +155,32 @@ TEST(DecideIntoTest, SteadyStateOnOneContextDoesNotAllocate) {
                 kRuleIndexAllocationsPerDecision * kRounds)
           << "rules " << rules << ", " << context.case_().id();
     }
+  }
+}
+
+TEST(DecideIntoTest, RecordReusesTheDecisionsStrings) {
+  // The record (decision id, context digest, version) reuses the strings of
+  // the Decision and a per-thread buffer. Only protobuf's deterministic
+  // serialization of a context's attributes map sorts the entries in an
+  // array it allocates: at most one allocation per decision, and none for
+  // a context without attributes.
+  std::vector<v1::Context> contexts = GenerateContexts(50);
+  std::unique_ptr<const Engine> constructs_only = Compile(0);
+  ASSERT_NE(constructs_only, nullptr);
+  DecideOptions record;
+  record.record = true;
+  constexpr int kRounds = 5;
+  for (v1::Context context : contexts) {
+    context.mutable_attributes()->clear();
+    EXPECT_EQ(
+        AllocationsAfterWarmUp(*constructs_only, {context}, kRounds, record), 0)
+        << context.case_().id();
+    (*context.mutable_attributes())["plan"].set_string_value("gold");
+    (*context.mutable_attributes())["nps"].set_int_value(9);
+    const int64_t n =
+        AllocationsAfterWarmUp(*constructs_only, {context}, kRounds, record);
+    RecordProperty("record_allocations_with_attributes", std::to_string(n));
+    EXPECT_LE(n, kRounds) << context.case_().id();
   }
 }
 

@@ -38,9 +38,11 @@
 #include "tact/batch.h"
 #include "tact/codes.h"
 #include "tact/coverage.h"
+#include "tact/decision_log.h"
 #include "tact/policy_test.h"
 #include "tact/simulation.h"
 #include "tact/tact.h"
+#include "tact/version.h"
 
 namespace py = pybind11;
 
@@ -182,10 +184,11 @@ absl::Time Deadline(int64_t timeout_ms) {
 }
 
 DecideOptions MakeOptions(const std::string& authority, bool trace,
-                          int64_t timeout_ms) {
+                          int64_t timeout_ms, bool record = false) {
   DecideOptions options;
   options.authority = authority;
   options.trace = trace;
+  options.record = record;
   options.deadline = Deadline(timeout_ms);
   return options;
 }
@@ -299,7 +302,7 @@ ContextEncoding ToEncoding(int encoding) {
 template <typename Self>
 py::object DecideDict(const Self& self, py::handle dict,
                       const std::string& authority, bool trace,
-                      int64_t timeout_ms) {
+                      int64_t timeout_ms, bool record) {
   v1::Context context;
   std::string error;
   switch (ContextFromDict(dict.ptr(), &context, &error)) {
@@ -310,7 +313,8 @@ py::object DecideDict(const Self& self, py::handle dict,
     case DictConversion::kOk:
       break;
   }
-  const DecideOptions options = MakeOptions(authority, trace, timeout_ms);
+  const DecideOptions options =
+      MakeOptions(authority, trace, timeout_ms, record);
   Outcome outcome;
   {
     py::gil_scoped_release release;
@@ -767,10 +771,11 @@ PYBIND11_MODULE(_tact, m) {
       .def(
           "decide",
           [](const PyEngine& self, int encoding, const std::string& payload,
-             const std::string& authority, bool trace, int64_t timeout_ms) {
+             const std::string& authority, bool trace, int64_t timeout_ms,
+             bool record) {
             const tp::ContextEncoding e = tp::ToEncoding(encoding);
             const tact::DecideOptions options =
-                tp::MakeOptions(authority, trace, timeout_ms);
+                tp::MakeOptions(authority, trace, timeout_ms, record);
             if (e == tp::ContextEncoding::kParsed) {
               throw py::value_error("decide() takes encoding 0 or 1");
             }
@@ -783,10 +788,12 @@ PYBIND11_MODULE(_tact, m) {
           },
           py::arg("encoding"), py::arg("payload"), py::arg("authority"),
           py::arg("trace"), py::arg("timeout_ms") = -1,
+          py::arg("record") = false,
           "Decides on one context. Returns (True, tact.Decision) or "
           "(False, error message).")
       .def("decide_dict", &tp::DecideDict<PyEngine>, py::arg("context"),
            py::arg("authority"), py::arg("trace"), py::arg("timeout_ms") = -1,
+           py::arg("record") = false,
            "Decides on a context dict without JSON. Returns a tact.Decision, "
            "the error message (str), or None when the dict must go through "
            "the JSON path.")
@@ -849,10 +856,10 @@ PYBIND11_MODULE(_tact, m) {
           "decide",
           [](const PyEngineHandle& self, int encoding,
              const std::string& payload, const std::string& authority,
-             bool trace, int64_t timeout_ms) {
+             bool trace, int64_t timeout_ms, bool record) {
             const tp::ContextEncoding e = tp::ToEncoding(encoding);
             const tact::DecideOptions options =
-                tp::MakeOptions(authority, trace, timeout_ms);
+                tp::MakeOptions(authority, trace, timeout_ms, record);
             if (e == tp::ContextEncoding::kParsed) {
               throw py::value_error("decide() takes encoding 0 or 1");
             }
@@ -865,10 +872,12 @@ PYBIND11_MODULE(_tact, m) {
           },
           py::arg("encoding"), py::arg("payload"), py::arg("authority"),
           py::arg("trace"), py::arg("timeout_ms") = -1,
+          py::arg("record") = false,
           "As Engine.decide, on the serving engine (the candidate decides "
           "on the side).")
       .def("decide_dict", &tp::DecideDict<PyEngineHandle>, py::arg("context"),
            py::arg("authority"), py::arg("trace"), py::arg("timeout_ms") = -1,
+           py::arg("record") = false,
            "As Engine.decide_dict, on the serving engine.")
       .def(
           "swap",
@@ -992,7 +1001,19 @@ PYBIND11_MODULE(_tact, m) {
       .def("to_json", &tp::DecisionMessage::ToJson, py::arg("pretty"),
            "tact::DecisionToJson(decision, pretty).")
       .def("to_bytes", &tp::DecisionMessage::ToBytes,
-           "The decision in protobuf wire format.");
+           "The decision in protobuf wire format.")
+      .def(
+          "record",
+          [](const tp::DecisionMessage& self) {
+            const tact::v1::Decision& d = self.decision();
+            return py::make_tuple(tp::DecodeReplacing(d.decision_id()),
+                                  tp::DecodeReplacing(d.context_digest()),
+                                  tp::DecodeReplacing(d.authority()),
+                                  static_cast<int>(d.trace_level()),
+                                  tp::DecodeReplacing(d.tact_version()));
+          },
+          "(decision_id, context_digest, authority, trace_level number, "
+          "tact_version).");
 
   // tact/codes.h: the strings of each machine vocabulary (tact.codes builds
   // its enums from them).
@@ -1133,4 +1154,77 @@ PYBIND11_MODULE(_tact, m) {
       py::arg("json"),
       "Parses a proto3 JSON context. Returns (True, context bytes) or "
       "(False, error message).");
+  m.attr("__version__") = TACT_VERSION;  // tact/version.h
+
+  // tact/decision_log.h.
+  py::class_<tact::DecisionLogWriter, std::shared_ptr<tact::DecisionLogWriter>>(
+      m, "DecisionLogWriter", "tact::DecisionLogWriter.")
+      .def_static(
+          "open",
+          [](const std::string& path) {
+            auto writer = tact::DecisionLogWriter::Open(path);
+            if (!writer.ok()) {
+              return py::make_tuple(
+                  false, static_cast<int>(writer.status().code()),
+                  tp::DecodeReplacing(std::string(writer.status().message())));
+            }
+            return py::make_tuple(
+                true, 0,
+                std::shared_ptr<tact::DecisionLogWriter>(std::move(*writer)));
+          },
+          py::arg("path"),
+          "Opens a log for appending. Returns (True, 0, writer) or (False, "
+          "absl status code, error message).")
+      .def(
+          "append",
+          [](tact::DecisionLogWriter& self, int encoding,
+             const std::string& context,
+             const tp::DecisionMessage& decision) -> py::object {
+            absl::Status status;
+            {
+              py::gil_scoped_release release;
+              absl::StatusOr<tact::v1::Context> parsed =
+                  encoding == 0 ? tact::ContextFromJson(context)
+                                : tact::ContextFromBinary(context);
+              status = parsed.ok() ? self.Append(*parsed, decision.decision())
+                                   : parsed.status();
+            }
+            if (status.ok()) return py::none();
+            return py::make_tuple(
+                static_cast<int>(status.code()),
+                tp::DecodeReplacing(std::string(status.message())));
+          },
+          py::arg("encoding"), py::arg("context"), py::arg("decision"),
+          "Appends a record; the context as JSON (encoding 0) or wire bytes "
+          "(1). Returns None, or (absl status code, error message).")
+      .def(
+          "flush",
+          [](tact::DecisionLogWriter& self) -> py::object {
+            absl::Status status = self.Flush();
+            if (status.ok()) return py::none();
+            return py::make_tuple(
+                static_cast<int>(status.code()),
+                tp::DecodeReplacing(std::string(status.message())));
+          },
+          "Flushes. Returns None, or (absl status code, error message).");
+  m.def(
+      "replay",
+      [](const PyEngine& engine, const std::string& path) {
+        absl::StatusOr<tact::ReplayReport> report;
+        {
+          py::gil_scoped_release release;
+          report = tact::Replay(engine.engine(), path);
+        }
+        if (!report.ok()) {
+          return py::make_tuple(
+              false, static_cast<int>(report.status().code()),
+              tp::DecodeReplacing(std::string(report.status().message())));
+        }
+        return py::make_tuple(
+            true, 0,
+            tp::DecodeReplacing(tact::ReplayReportToJson(*report, false)));
+      },
+      py::arg("engine"), py::arg("path"),
+      "tact::Replay, GIL released. Returns (True, 0, report JSON) or (False, "
+      "absl status code, error message).");
 }

@@ -360,6 +360,33 @@ TACT_EXPORT tact_status_t tact_handle_decide_json(
 TACT_EXPORT tact_status_t tact_handle_shadow_report_json(
     const tact_handle_t* handle, char** json, size_t* len, char** errptr);
 
+/* ---- Decision record and replay (tact/decision_log.h) ---- */
+
+/* Non-zero fills each decision's record for audit and replay: its
+   decision_id (a deterministic id of the policy hash, the context digest,
+   the authority and the trace level), context_digest and tact_version.
+   Default: 0 (those fields empty). Returns TACT_INVALID_ARGUMENT when
+   `options` is NULL. */
+TACT_EXPORT tact_status_t
+tact_decide_options_set_record(tact_decide_options_t* options, uint8_t record);
+
+/* Re-decides every record of the decision log at the NUL-terminated path
+   `log_path` (JSON Lines of tact.v1.DecisionLogRecord, as `tact decide
+   --log` writes) with `engine`, and stores in *json the report as JSON
+   (two-space indented when `pretty` is non-zero), NUL-terminated, its
+   length without the NUL in *len: {"log", "policyHash", "records",
+   "identical", "otherPolicy", "unchanged", "differing", "differences":
+   [...], "malformedCount", "malformed": [...], "ok"}; "ok" is true when
+   every record replays identically (against another policy: nothing a host
+   acts on changes). A record that differs or a malformed line is in the
+   report, not an error. Returns TACT_NOT_FOUND or TACT_PERMISSION_DENIED
+   naming the file when it cannot be opened, TACT_DATA_LOSS when reading
+   fails; then *json is untouched. Release *json with tact_free(). */
+TACT_EXPORT tact_status_t tact_replay_json(const tact_engine_t* engine,
+                                           const char* log_path, uint8_t pretty,
+                                           char** json, size_t* len,
+                                           char** errptr);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -113,8 +113,11 @@ struct DecideOptions {
   v1::TraceLevel trace_level = v1::TRACE_OFF;
   // Fill the decision's record for audit and replay: decision_id,
   // context_digest and tact_version (the authority and trace level are
-  // always recorded). Costs a SHA-256 of the context's wire format.
-  // Default: false.
+  // always recorded; decision.proto says how the id is computed). Same
+  // inputs, same id. Costs a SHA-256 of the context's deterministic wire
+  // format; DecideInto reuses the decision's strings for it, allocating
+  // only the array protobuf sorts a non-empty attributes map in. When
+  // false the three fields are empty. Default: false.
   bool record = false;
   // The authority the caller acts with, one of the policy's `authorities`
   // (e.g. "bot" for a chatbot). Actions needing more, or granting more money

@@ -19,19 +19,21 @@ from .coverage import Coverage
 from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
                        RecommendedAction, RuleTrace)
 from .decision import ConstructTrace
+from .decision_log import (DecisionLog, MalformedLine, ReplayDifference,
+                           ReplayReport, replay)
 from .engine import Engine
 from .handle import EngineHandle, ShadowReport
 from .errors import (CancelledError, ContextError, DeadlineExceededError,
                      Diagnostic, PolicyError, ResourceExhaustedError, TactError)
 from . import testing  # noqa: E402  (tact.testing: policy tests)
 
-__version__ = "0.1.0"
+__version__ = _tact.__version__  # include/tact/version.h
 
 __all__ = [
-    "BlockedAction", "CancelledError", "ContextError", "Coverage",
-    "DeadlineExceededError",
-    "Decision", "Diagnostic", "Effect",
-    "ConstructTrace", "Engine", "EngineHandle", "Flag", "PolicyError", "Reason",
-    "RecommendedAction", "ResourceExhaustedError", "RuleTrace", "ShadowReport",
-    "TactError", "codes", "testing",
+    "BlockedAction", "CancelledError", "ConstructTrace", "ContextError",
+    "Coverage", "DeadlineExceededError", "Decision", "DecisionLog",
+    "Diagnostic", "Effect", "Engine", "EngineHandle", "Flag", "MalformedLine",
+    "PolicyError", "Reason", "RecommendedAction", "ReplayDifference",
+    "ReplayReport", "ResourceExhaustedError", "RuleTrace", "ShadowReport",
+    "TactError", "codes", "replay", "testing",
 ]

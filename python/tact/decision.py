@@ -130,6 +130,8 @@ class ConstructTrace:
     summary: str = ""  # one sentence for a support lead
     stopped: bool = False  # a final rule of higher priority stopped it
     detail: Dict[str, Any] = dataclasses.field(default_factory=dict)
+# tact.v1.TraceLevel numbers.
+_TRACE_LEVELS = {0: "off", 1: "evaluated", 2: "full"}
 
 
 class Decision:
@@ -139,8 +141,9 @@ class Decision:
     now (aware UTC datetime), actions (ranked best first), blocked,
     effects, trace (when requested), needs_approval, flags, total_cost and
     total_agent_minutes (the cost of service of `actions`, minor units),
-    construct_trace (when a trace is requested: what every construct did).
-    Two decisions are equal when their JSON is.
+    construct_trace (when a full trace is requested: what every construct
+    did); the record: decision_id, context_digest, authority, trace_level
+    and tact_version. Two decisions are equal when their JSON is.
     """
 
     # _message: the C++ decision (_tact.DecisionMessage); _json_text: its
@@ -168,6 +171,37 @@ class Decision:
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Decision is immutable")
+
+    # The record (decision.proto): read from the C++ decision when asked.
+    @property
+    def decision_id(self) -> str:
+        """32 hex digits identifying the decision's inputs (policy hash,
+        context digest, authority, trace level); "" unless decided with
+        record=True."""
+        return self._message.record()[0]
+
+    @property
+    def context_digest(self) -> str:
+        """"sha256:<hex>" of the context's deterministic wire format; ""
+        unless decided with record=True."""
+        return self._message.record()[1]
+
+    @property
+    def authority(self) -> str:
+        """The authority the decision was made as; "" means unrestricted."""
+        return self._message.record()[2]
+
+    @property
+    def trace_level(self) -> str:
+        """The trace level the decision was made with: "off", "evaluated"
+        or "full"."""
+        return _TRACE_LEVELS.get(self._message.record()[3], "off")
+
+    @property
+    def tact_version(self) -> str:
+        """The tact version that decided; "" unless decided with
+        record=True."""
+        return self._message.record()[4]
 
     @property
     def top(self) -> Optional[RecommendedAction]:

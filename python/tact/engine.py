@@ -198,7 +198,8 @@ class Engine:
         return authority
 
     def decide(self, context: Context, *, authority: Optional[str] = None,
-               trace: bool = False, timeout: Optional[float] = None) -> Decision:
+               trace: bool = False, timeout: Optional[float] = None,
+               record: bool = False) -> Decision:
         """Decides on one context.
 
         `context` is a dict (the proto3 JSON shape; snake_case or camelCase
@@ -210,6 +211,9 @@ class Engine:
         DeadlineExceededError "decision deadline passed". A decision
         exceeding an evaluation budget (steps, string bytes) or memory
         raises ResourceExhaustedError naming the budget and the rule.
+        `record` fills the decision's record for audit and replay:
+        decision_id, context_digest and tact_version (see
+        tact.DecisionLog and tact.replay).
 
         Raises ContextError when the context is malformed (no `now`, unknown
         field, bad JSON or bytes), ValueError for an unknown authority,
@@ -217,10 +221,12 @@ class Engine:
         """
         authority = self._authority(authority)
         trace = bool(trace)
+        record = bool(record)
         timeout_ms = _timeout_ms(timeout)
         if type(context) is dict:
             # The fast path: the dict is read in C++, no JSON either way.
-            out = self._impl.decide_dict(context, authority, trace, timeout_ms)
+            out = self._impl.decide_dict(context, authority, trace, timeout_ms,
+                                         record)
             if out is not None:
                 if type(out) is str or type(out) is tuple:
                     raise _error(out)
@@ -229,7 +235,7 @@ class Engine:
             # python/dict_context.h); that path gives the same decision.
         encoding, payload = _convert.context_payload(context)
         ok, out = self._impl.decide(encoding, payload, authority, trace,
-                                    timeout_ms)
+                                    timeout_ms, record)
         if not ok:
             raise _error(out)
         return out

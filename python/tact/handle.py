@@ -182,7 +182,8 @@ class EngineHandle:
     # --- Deciding ------------------------------------------------------------
 
     def decide(self, context: Context, *, authority: Optional[str] = None,
-               trace: bool = False, timeout: Optional[float] = None) -> Decision:
+               trace: bool = False, timeout: Optional[float] = None,
+               record: bool = False) -> Decision:
         """Decides on one context with the serving policy, as Engine.decide()
         (the same arguments, result and exceptions). With a candidate, the
         candidate then decides the same context on the side when sampled;
@@ -190,15 +191,17 @@ class EngineHandle:
         authority = self.engine._authority(authority)
         trace = bool(trace)
         timeout_ms = _timeout_ms(timeout)
+        record = bool(record)
         if type(context) is dict:
-            out = self._impl.decide_dict(context, authority, trace, timeout_ms)
+            out = self._impl.decide_dict(context, authority, trace, timeout_ms,
+                                         record)
             if out is not None:
                 if type(out) is str or type(out) is tuple:
                     raise _error(out)
                 return out
         encoding, payload = _convert.context_payload(context)
         ok, out = self._impl.decide(encoding, payload, authority, trace,
-                                    timeout_ms)
+                                    timeout_ms, record)
         if not ok:
             raise _error(out)
         return out

@@ -23,14 +23,12 @@
 #include "absl/time/time.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "tact/decision_log.h"
 #include "tact/engine.h"
 #include "tact/engine_handle.h"
 #include "tact/v1/context.pb.h"
 #include "tact/v1/decision.pb.h"
-
-#ifndef TACT_VERSION
-#define TACT_VERSION "unknown"
-#endif
+#include "tact/version.h"
 
 struct tact_engine_t {
   // Shared so that a tact_handle_t may keep serving it after
@@ -573,6 +571,33 @@ tact_status_t tact_handle_shadow_report_json(const tact_handle_t* handle,
     return ci::StoreBuffer(kFunction,
                            tact::ShadowReportToJson(handle->handle.Shadow()),
                            json, len, errptr);
+  });
+}
+
+tact_status_t tact_decide_options_set_record(tact_decide_options_t* options,
+                                             uint8_t record) {
+  if (options == nullptr) return TACT_INVALID_ARGUMENT;
+  options->options.record = record != 0;
+  return TACT_OK;
+}
+
+tact_status_t tact_replay_json(const tact_engine_t* engine,
+                               const char* log_path, uint8_t pretty,
+                               char** json, size_t* len, char** errptr) {
+  static constexpr char kFunction[] = "tact_replay_json";
+  if (engine == nullptr) return ci::NullArgument(errptr, kFunction, "engine");
+  if (log_path == nullptr) {
+    return ci::NullArgument(errptr, kFunction, "log_path");
+  }
+  if (json == nullptr) return ci::NullArgument(errptr, kFunction, "json");
+  if (len == nullptr) return ci::NullArgument(errptr, kFunction, "len");
+  return ci::Guard(errptr, kFunction, [&]() -> tact_status_t {
+    absl::StatusOr<tact::ReplayReport> report =
+        tact::Replay(*engine->engine, log_path);
+    if (!report.ok()) return ci::Fail(errptr, report.status());
+    return ci::StoreBuffer(kFunction,
+                           tact::ReplayReportToJson(*report, pretty != 0), json,
+                           len, errptr);
   });
 }
 

@@ -1,5 +1,6 @@
 #include "src/cli/decide_command.h"
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "src/cli/command_line.h"
 #include "src/cli/decision_printer.h"
 #include "src/cli/exit_codes.h"
+#include "tact/decision_log.h"
 #include "tact/diagnostic.h"
 #include "tact/engine.h"
 
@@ -25,6 +27,8 @@ ABSL_FLAG(bool, explain, false,
 ABSL_FLAG(bool, trace, false, "Record and print the per-rule trace.");
 ABSL_FLAG(std::string, authority, "",
           "The authority the caller acts with, e.g. bot; empty: unrestricted.");
+ABSL_FLAG(std::string, log, "",
+          "Append the context and the recorded decision to this decision log.");
 
 namespace tact::cli {
 
@@ -52,6 +56,10 @@ Flags:
                      grant more money than NAME may alone, are listed under
                      "Needs approval" instead of being recommended.
                      Default: unrestricted.
+  --log=FILE         Record the decision (decision id, context digest, tact
+                     version) and append it with the context to FILE, a
+                     decision log in JSON Lines that `tact replay` checks.
+                     The text output then starts with "Decision <id>".
   --help             Show this text.
 
 The decision depends only on the policy and the context (`now` comes from the
@@ -69,12 +77,23 @@ Examples:
 
 namespace {
 
-constexpr absl::string_view kFlags[] = {"policy",  "context", "format",
-                                        "explain", "trace",   "authority"};
+constexpr absl::string_view kFlags[] = {
+    "policy", "context", "format", "explain", "trace", "authority", "log"};
 
 // Through the library's reader and its size limit (kDefaultMaxContextBytes).
 absl::StatusOr<v1::Context> ReadContext(const std::string& path) {
   return ContextFromFile(path);
+}
+
+// Appends the record to the decision log at `path`, flushed.
+absl::Status AppendToLog(const std::string& path, const v1::Context& context,
+                         const v1::Decision& decision) {
+  absl::StatusOr<std::unique_ptr<DecisionLogWriter>> log =
+      DecisionLogWriter::Open(path);
+  if (!log.ok()) return log.status();
+  absl::Status appended = (*log)->Append(context, decision);
+  if (!appended.ok()) return appended;
+  return (*log)->Flush();
 }
 
 int UsageError(absl::string_view message, std::ostream& err) {
@@ -129,11 +148,20 @@ int RunDecide(const std::vector<std::string>& args, std::ostream& out,
   DecideOptions options;
   options.trace = explain || trace;
   options.authority = absl::GetFlag(FLAGS_authority);
+  const std::string log_path = absl::GetFlag(FLAGS_log);
+  options.record = !log_path.empty();
   absl::StatusOr<v1::Decision> decision =
       compiled.engine->Decide(*context, options);
   if (!decision.ok()) {
     err << context_path << ": error: " << decision.status().message() << "\n";
     return kExitFailure;
+  }
+  if (!log_path.empty()) {
+    absl::Status logged = AppendToLog(log_path, *context, *decision);
+    if (!logged.ok()) {
+      err << "tact decide: error: " << logged.message() << "\n";
+      return kExitFailure;
+    }
   }
 
   if (format == "json") {
@@ -148,6 +176,9 @@ int RunDecide(const std::vector<std::string>& args, std::ostream& out,
   text.authority = options.authority;
   text.explain = explain;
   text.trace = trace;
+  if (!decision->decision_id().empty()) {
+    out << "Decision " << decision->decision_id() << "\n";
+  }
   PrintDecisionText(*decision, text, out);
   return kExitOk;
 }

@@ -16,8 +16,10 @@
 #include "src/cli/check_command.h"
 #include "src/cli/decide_command.h"
 #include "src/cli/exit_codes.h"
+#include "src/cli/replay_command.h"
 #include "src/cli/simulate_command.h"
 #include "src/cli/test_command.h"
+#include "tact/version.h"
 
 namespace tact::cli {
 namespace {
@@ -41,6 +43,10 @@ Commands:
   test PATH...                          Run policy tests (suites of cases a
                                         policy must decide as stated) and
                                         report each case's PASS or FAIL.
+  replay LOG --policy=P [...]           Re-decide a decision log (decide
+                                        --log) and report every record that
+                                        differs, or what another policy would
+                                        change.
 
 Run 'tact COMMAND --help' for a command's options.
 
@@ -73,6 +79,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out,
   if (command == "decide") return RunDecide(rest, out, err);
   if (command == "simulate") return RunSimulate(rest, out, err);
   if (command == "test") return RunTest(rest, out, err);
+  if (command == "replay") return RunReplay(rest, out, err);
 
   err << "tact: unknown command '" << command << "'\n"
       << "Run 'tact --help' for usage.\n";

@@ -1,6 +1,8 @@
 #include "tact/engine.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <new>
@@ -12,6 +14,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "src/common/status_macros.h"
 #include "src/engine/engine_impl.h"
 #include "src/expr/program.h"
@@ -26,6 +31,7 @@
 #include "src/policy/ranked.h"
 #include "src/policy/ranker.h"
 #include "src/policy/rules.h"
+#include "tact/version.h"
 
 namespace tact {
 
@@ -42,6 +48,10 @@ class EngineBuilder {
 }  // namespace internal
 
 namespace {
+
+// The first bytes of every decision id's input, NUL included: names the
+// encoding so a later one can never collide with it.
+constexpr char kDecisionIdTag[] = "tact.decision_id.v1";
 
 CompileResult CompileLoaded(absl::StatusOr<internal::LoadedPolicy> loaded,
                             const CompileOptions& options,
@@ -181,6 +191,8 @@ struct DecideScratch {
   // The constructs' text buffers: cleared before every use, so a decision
   // cut short leaves nothing in them to reset.
   internal::ProposeBuffers buffers;
+  // The context's wire bytes, then the decision id's input (record only).
+  std::string record_bytes;
   bool in_use = false;
 };
 
@@ -217,6 +229,57 @@ class ScratchLease {
   std::unique_ptr<DecideScratch> owned_;
   int exceptions_ = std::uncaught_exceptions();
 };
+
+// Appends `field` to `*out` as an 8-byte big-endian length, then its bytes:
+// no two different field lists encode alike.
+void AppendField(absl::string_view field, std::string* out) {
+  const uint64_t size = field.size();
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out->push_back(static_cast<char>((size >> shift) & 0xff));
+  }
+  out->append(field.data(), field.size());
+}
+
+// Fills the decision's record (decision.proto, "The record"): the context
+// digest, the decision id and the tact version. Reuses the strings `out`
+// already holds and `scratch`'s capacity.
+// Fails only for a context over protobuf's 2 GiB message limit.
+absl::Status WriteRecord(const v1::Context& context, v1::TraceLevel trace_level,
+                         std::string* scratch, v1::Decision* out) {
+  // The context's deterministic wire format (map entries ordered by key).
+  const size_t size = context.ByteSizeLong();
+  if (size > static_cast<size_t>(INT_MAX)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the context is ", size,
+        " bytes in wire format, over protobuf's 2 GiB limit; it cannot be "
+        "recorded (DecideOptions::record)"));
+  }
+  scratch->resize(size);
+  {
+    google::protobuf::io::ArrayOutputStream array(scratch->data(),
+                                                  static_cast<int>(size));
+    google::protobuf::io::CodedOutputStream coded(&array);
+    coded.SetSerializationDeterministic(true);
+    context.SerializeWithCachedSizes(&coded);
+  }
+  internal::Sha256Digest digest = internal::Sha256(*scratch);
+  std::string* context_digest = out->mutable_context_digest();
+  context_digest->assign("sha256:");
+  internal::AppendHex(digest.data(), digest.size(), context_digest);
+
+  // The id's input: a tag, then each field length-prefixed (AppendField).
+  scratch->assign(kDecisionIdTag, sizeof(kDecisionIdTag));
+  AppendField(out->policy_hash(), scratch);
+  AppendField(*context_digest, scratch);
+  AppendField(out->authority(), scratch);
+  AppendField(v1::TraceLevel_Name(trace_level), scratch);
+  digest = internal::Sha256(*scratch);
+  std::string* id = out->mutable_decision_id();
+  id->clear();
+  internal::AppendHex(digest.data(), 16, id);
+  out->mutable_tact_version()->assign(kVersion);
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -274,6 +337,18 @@ absl::Status Engine::DecideInto(const v1::Context& context,
       options.trace ? v1::TRACE_FULL : options.trace_level;
   out->mutable_authority()->assign(options.authority);
   out->set_trace_level(trace_level);
+  if (options.record) {
+    status = WriteRecord(context, trace_level, &scratch->record_bytes, out);
+    if (!status.ok()) {
+      out->Clear();
+      return status;
+    }
+  } else {
+    // clear_* keeps a string's storage; nothing is allocated.
+    out->clear_decision_id();
+    out->clear_context_digest();
+    out->clear_tact_version();
+  }
   internal::Outcome& outcome = scratch->outcome;
   outcome.Clear();
   const bool full_trace = trace_level == v1::TRACE_FULL;

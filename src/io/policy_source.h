@@ -3,6 +3,8 @@
 #ifndef TACT_SRC_IO_POLICY_SOURCE_H_
 #define TACT_SRC_IO_POLICY_SOURCE_H_
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -50,6 +52,14 @@ std::string PolicyHash(const v1::Policy& policy);
 
 // SHA-256 of `bytes`, as 64 lowercase hex digits.
 std::string Sha256Hex(absl::string_view bytes);
+
+// SHA-256 of `bytes`, the 32 raw bytes (no allocation).
+using Sha256Digest = std::array<unsigned char, 32>;
+Sha256Digest Sha256(absl::string_view bytes);
+
+// Appends `size` bytes as 2 * size lowercase hex digits to `*out` (no
+// allocation when `*out` has the capacity).
+void AppendHex(const unsigned char* bytes, size_t size, std::string* out);
 
 }  // namespace tact::internal
 

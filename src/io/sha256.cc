@@ -74,7 +74,7 @@ void CompressBlock(const unsigned char* block, std::array<uint32_t, 8>& state) {
 
 }  // namespace
 
-std::string Sha256Hex(absl::string_view bytes) {
+Sha256Digest Sha256(absl::string_view bytes) {
   std::array<uint32_t, 8> state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
                                    0xa54ff53a, 0x510e527f, 0x9b05688c,
                                    0x1f83d9ab, 0x5be0cd19};
@@ -97,14 +97,28 @@ std::string Sha256Hex(absl::string_view bytes) {
   for (size_t i = 0; i < tail_size; i += 64)
     CompressBlock(tail.data() + i, state);
 
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(64);
-  for (uint32_t word : state) {
-    for (int shift = 28; shift >= 0; shift -= 4) {
-      hex.push_back(kHex[(word >> shift) & 0xf]);
+  Sha256Digest digest;
+  for (int i = 0; i < 8; ++i) {
+    for (int j = 0; j < 4; ++j) {
+      digest[4 * i + j] = static_cast<unsigned char>(state[i] >> (24 - 8 * j));
     }
   }
+  return digest;
+}
+
+void AppendHex(const unsigned char* bytes, size_t size, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < size; ++i) {
+    out->push_back(kHex[bytes[i] >> 4]);
+    out->push_back(kHex[bytes[i] & 0xf]);
+  }
+}
+
+std::string Sha256Hex(absl::string_view bytes) {
+  const Sha256Digest digest = Sha256(bytes);
+  std::string hex;
+  hex.reserve(64);
+  AppendHex(digest.data(), digest.size(), &hex);
   return hex;
 }
 

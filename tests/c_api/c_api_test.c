@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tact/version.h"
+
 static const char* phase = "";
 
 #define CHECK(cond)                                                        \
@@ -60,7 +62,7 @@ int main(void) {
   tact_engine_t* bad = NULL;
 
   StartPhase("version");
-  CHECK(strcmp(tact_version(), "") != 0);
+  CHECK(strcmp(tact_version(), TACT_VERSION) == 0); /* tact/version.h */
   CHECK(strcmp(tact_status_name(TACT_INVALID_ARGUMENT), "INVALID_ARGUMENT") ==
         0);
 
@@ -116,6 +118,32 @@ int main(void) {
       tact_decision_to_json(decision, 1, &json_again, &json_again_len, &err),
       err);
   CHECK(json_len == json_again_len && memcmp(json, json_again, json_len) == 0);
+
+  StartPhase("record");
+  {
+    tact_decision_t* recorded = NULL;
+    char* recorded_json = NULL;
+    size_t recorded_len = 0;
+    char* report = NULL;
+    size_t report_len = 0;
+    CHECK_OK(tact_decide_options_set_record(options, 1), err);
+    CHECK_OK(tact_engine_decide_json(engine, options, kContext,
+                                     strlen(kContext), &recorded, &err),
+             err);
+    CHECK_OK(
+        tact_decision_to_json(recorded, 0, &recorded_json, &recorded_len, &err),
+        err);
+    CHECK(strstr(recorded_json, "\"decisionId\":\"") != NULL);
+    CHECK(strstr(recorded_json, "\"tactVersion\":\"") != NULL);
+    CHECK(tact_replay_json(engine, "/nonexistent/log.jsonl", 0, &report,
+                           &report_len, &err) == TACT_NOT_FOUND);
+    CHECK(report == NULL);
+    CHECK(strstr(err, "/nonexistent/log.jsonl") != NULL);
+    tact_free(err);
+    err = NULL;
+    tact_free(recorded_json);
+    tact_decision_destroy(recorded);
+  }
 
   StartPhase("errors");
   CHECK(tact_engine_decide_json(engine, NULL, "{", 1, &from_proto, &err) ==

@@ -46,6 +46,7 @@ std::vector<GoldenCase> Cases() {
       {"help", "--help"},
       {"check_help", "check --help"},
       {"decide_help", "decide --help"},
+      {"replay_help", "replay --help"},
       {"check_support_ok", "check examples/policies/support.textproto"},
       {"check_misspelt_field", "check tests/data/cli/misspelt_field.textproto"},
       {"check_expression_syntax_error",
