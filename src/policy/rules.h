@@ -3,6 +3,7 @@
 #ifndef TACT_SRC_POLICY_RULES_H_
 #define TACT_SRC_POLICY_RULES_H_
 
+#include <string>
 #include <vector>
 
 #include "src/expr/program.h"
@@ -12,6 +13,23 @@
 
 namespace tact::internal {
 
+// What TRACE_EVALUATED keeps of one rule it saw evaluated while the rules
+// run: no entry is written (nor a string copied) until they have all run.
+struct EvaluatedRule {
+  // `result` when the rule held and contributed, and when it held but a
+  // `final` rule of higher priority had fired; otherwise it is the index in
+  // the rule's `when` of its first false conjunct, or RuleIndex::kErred.
+  static constexpr int kFired = -10;
+  static constexpr int kShadowed = -11;
+
+  int rule = 0;      // position in plan.rules
+  int position = 0;  // plan.rules[rule].index: where its entry goes
+  int result = kFired;
+  // kErred: the condition's error; kFired: a recommendation's parameter
+  // error, if any.
+  std::string error;
+};
+
 // Evaluates every rule in plan order (priority descending, then policy
 // order). Each rule whose condition holds adds a Candidate per recommended
 // action and a Hold per vetoed action to `outcome`. Once a `final` rule has
@@ -19,9 +37,23 @@ namespace tact::internal {
 // ("shadowed"); they are evaluated only when tracing, so that the trace
 // says whether they held.
 //
-// When `trace` is not null, appends one RuleTrace per rule in policy order.
+// When `trace` is not null (TRACE_FULL), appends one RuleTrace per rule in
+// policy order. Without, runs RunIndexedRules.
 void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
               google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace);
+
+// The same decision as RunRules, evaluating only the rules the rule index
+// leaves (RuleIndex::Candidates) and skipping those a `final` rule shadows.
+//
+// When `evaluated` is not null (TRACE_EVALUATED), it also evaluates the
+// shadowed candidates and appends to `trace` one RuleTrace per candidate, in
+// policy order, each equal to the full trace's entry for that rule apart
+// from operand values; rules the index left out have no entry.
+// `*evaluated` is scratch, kept across decisions so that a warm one does
+// not allocate.
+void RunIndexedRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
+                     std::vector<EvaluatedRule>* evaluated,
+                     google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace);
 
 // The score factor of each action (index-aligned with plan.actions): the
 // product of the factors of every score modifier that applies to it and
