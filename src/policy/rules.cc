@@ -1,6 +1,5 @@
 #include "src/policy/rules.h"
 
-#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <string>
@@ -101,7 +100,7 @@ void FlagErroredRestrictions(const PolicyPlan& plan, int shadow_below,
 // untraced decision does not test for it rule by rule).
 template <bool kRecord>
 void RunCandidates(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
-                   std::vector<EvaluatedRule>* evaluated) {
+                   EvaluatedRules* evaluated) {
   RuleBits candidates;
   frame.SetSite("rule index", "");
   const uint64_t unplaced =
@@ -123,18 +122,26 @@ void RunCandidates(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
     } else {
       // Shadowed rules too, so that the trace says whether they held. An
       // erring restricting rule is flagged below, as without a trace.
-      EvaluatedRule& record = evaluated->emplace_back();
+      evaluated->listed[rule.index / 64] |= uint64_t{1} << (rule.index % 64);
+      EvaluatedRules::Rule& record = evaluated->by_position[rule.index];
       record.rule = r;
-      record.position = rule.index;
-      record.result = plan.rule_index.FirstFalse(
-          r, rule.when, unplaced, *plan.program, frame, &record.error);
-      if (record.result != RuleIndex::kHolds) return;
-      if (shadowed) {
-        record.result = EvaluatedRule::kShadowed;
-        return;
+      record.error = -1;
+      std::string error;
+      record.result = plan.rule_index.FirstFalse(r, rule.when, unplaced,
+                                                 *plan.program, frame, &error);
+      if (record.result == RuleIndex::kHolds) {
+        if (shadowed) {
+          record.result = EvaluatedRules::kShadowed;
+          return;
+        }
+        record.result = EvaluatedRules::kFired;
+        error = Contribute(plan, rule, frame, outcome);
       }
-      record.result = EvaluatedRule::kFired;
-      record.error = Contribute(plan, rule, frame, outcome);
+      if (!error.empty()) {
+        record.error = static_cast<int>(evaluated->errors.size());
+        evaluated->errors.push_back(std::move(error));
+      }
+      if (record.result != EvaluatedRules::kFired) return;
     }
     if (rule.final) shadow_below = outcome->final_floor = rule.priority;
   });
@@ -142,41 +149,42 @@ void RunCandidates(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
 }
 
 // Writes the TRACE_EVALUATED entries, in policy order.
-void WriteEvaluated(const PolicyPlan& plan,
-                    std::vector<EvaluatedRule>& evaluated,
+void WriteEvaluated(const PolicyPlan& plan, const EvaluatedRules& evaluated,
                     google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace) {
-  std::sort(evaluated.begin(), evaluated.end(),
-            [](const EvaluatedRule& a, const EvaluatedRule& b) {
-              return a.position < b.position;
-            });
-  for (const EvaluatedRule& record : evaluated) {
+  RuleIndex::ForEach(evaluated.listed, [&](int position) {
+    const EvaluatedRules::Rule& record = evaluated.by_position[position];
     const RulePlan& rule = plan.rules[record.rule];
     // Reuses a cleared entry of a previous decision, and its strings.
     v1::RuleTrace* entry = trace->Add();
-    entry->set_rule_id(rule.id);
-    if (record.result == EvaluatedRule::kFired) {
+    *entry->mutable_rule_id() = rule.id;
+    if (record.result == EvaluatedRules::kFired) {
       entry->set_fired(true);
-    } else if (record.result == EvaluatedRule::kShadowed) {
+    } else if (record.result == EvaluatedRules::kShadowed) {
       entry->set_shadowed_by_final(true);
     } else if (record.result >= 0) {
-      entry->set_failed_condition(rule.when[record.result].source);
+      *entry->mutable_failed_condition() = rule.when[record.result].source;
     }
-    if (!record.error.empty()) {
-      entry->set_error(AbbreviateText(record.error, kMaxCopiedErrorBytes));
+    if (record.error >= 0) {
+      entry->set_error(
+          AbbreviateText(evaluated.errors[record.error], kMaxCopiedErrorBytes));
     }
-  }
+  });
 }
 
 }  // namespace
 
 void RunIndexedRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
-                     std::vector<EvaluatedRule>* evaluated,
+                     EvaluatedRules* evaluated,
                      google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace) {
   if (evaluated == nullptr) {
     RunCandidates<false>(plan, frame, outcome, nullptr);
     return;
   }
-  evaluated->clear();
+  evaluated->listed.assign((plan.rules.size() + 63) / 64, 0);
+  if (evaluated->by_position.size() < plan.rules.size()) {
+    evaluated->by_position.resize(plan.rules.size());
+  }
+  evaluated->errors.clear();
   RunCandidates<true>(plan, frame, outcome, evaluated);
   WriteEvaluated(plan, *evaluated, trace);
 }

@@ -13,21 +13,29 @@
 
 namespace tact::internal {
 
-// What TRACE_EVALUATED keeps of one rule it saw evaluated while the rules
-// run: no entry is written (nor a string copied) until they have all run.
-struct EvaluatedRule {
-  // `result` when the rule held and contributed, and when it held but a
-  // `final` rule of higher priority had fired; otherwise it is the index in
-  // the rule's `when` of its first false conjunct, or RuleIndex::kErred.
+// What TRACE_EVALUATED records while the rules run, so that no entry is
+// written (nor a string copied) until they all have, and then in policy
+// order without a sort. Kept across decisions (ProposeBuffers): a warm one
+// does not allocate.
+struct EvaluatedRules {
+  // A Rule's `result` when the rule held and contributed, and when it held
+  // but a `final` rule of higher priority had fired; otherwise it is the
+  // index in the rule's `when` of its first false conjunct, or
+  // RuleIndex::kErred.
   static constexpr int kFired = -10;
   static constexpr int kShadowed = -11;
-
-  int rule = 0;      // position in plan.rules
-  int position = 0;  // plan.rules[rule].index: where its entry goes
-  int result = kFired;
-  // kErred: the condition's error; kFired: a recommendation's parameter
-  // error, if any.
-  std::string error;
+  struct Rule {
+    int rule = 0;  // position in plan.rules
+    int result = kFired;
+    int error = -1;  // into `errors`; -1: none
+  };
+  // Bit p: the rule at policy position p was evaluated, by_position[p] says
+  // how it went.
+  RuleBits listed;
+  std::vector<Rule> by_position;
+  // A condition's error (kErred), a recommendation's parameter error (a
+  // rule that fired): rare.
+  std::vector<std::string> errors;
 };
 
 // Evaluates every rule in plan order (priority descending, then policy
@@ -49,10 +57,8 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
 // shadowed candidates and appends to `trace` one RuleTrace per candidate, in
 // policy order, each equal to the full trace's entry for that rule apart
 // from operand values; rules the index left out have no entry.
-// `*evaluated` is scratch, kept across decisions so that a warm one does
-// not allocate.
 void RunIndexedRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
-                     std::vector<EvaluatedRule>* evaluated,
+                     EvaluatedRules* evaluated,
                      google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace);
 
 // The score factor of each action (index-aligned with plan.actions): the

@@ -53,7 +53,7 @@ struct ProposeBuffers {
   // The surprise gestures a customer has had, one flag per gesture.
   std::vector<bool> had;
   // TRACE_EVALUATED: the rules evaluated, until their entries are written.
-  std::vector<EvaluatedRule> evaluated_rules;
+  EvaluatedRules evaluated_rules;
 };
 
 // Everything a propose step reads while deciding, and its buffers.
