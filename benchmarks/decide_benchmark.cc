@@ -97,21 +97,31 @@ BENCHMARK(BM_Decide)
     ->Threads(2)
     ->UseRealTime();
 
-void BM_DecideTraced(benchmark::State& state) {
+// BM_DecideInto at a trace level (range(1): 0 TRACE_OFF, 1 TRACE_EVALUATED,
+// 2 TRACE_FULL), on the same contexts in the same order, so that the
+// levels' times compare. entries/decision counts the RuleTrace entries.
+void BM_DecideTrace(benchmark::State& state) {
   const tact::Engine* engine = EngineFor(static_cast<int>(state.range(0)));
   if (engine == nullptr) return state.SkipWithError("policy failed to compile");
   const auto& contexts = Contexts();
   tact::DecideOptions options;
-  options.trace = true;
-  size_t i = 0;
+  options.trace_level = static_cast<tact::v1::TraceLevel>(state.range(1));
   tact::v1::Decision decision;  // reused, as for BM_DecideInto
+  size_t i = 0;
+  int64_t entries = 0;
   for (auto _ : state) {
-    auto status =
+    absl::Status status =
         engine->DecideInto(contexts[i++ % contexts.size()], options, &decision);
+    entries += decision.trace_size();
     benchmark::DoNotOptimize(status);
   }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["entries/decision"] =
+      benchmark::Counter(static_cast<double>(entries) / state.iterations());
 }
-BENCHMARK(BM_DecideTraced)->Arg(1000);
+BENCHMARK(BM_DecideTrace)
+    ->ArgNames({"rules", "level"})
+    ->ArgsProduct({{100, 1000}, {0, 1, 2}});
 
 // The same decision from JSON text (parse + decide).
 void BM_DecideFromJson(benchmark::State& state) {

@@ -59,7 +59,8 @@ std::unique_ptr<const Engine> Compile(int rules) {
 
 DecideOptions Options(int i) {
   DecideOptions options;
-  options.trace = i % 3 == 0;
+  options.trace = i % 4 == 0;
+  if (i % 4 == 1) options.trace_level = v1::TRACE_EVALUATED;
   if (i % 5 == 0) options.authority = "bot";
   return options;
 }
@@ -184,6 +185,30 @@ TEST(DecideIntoTest, RecordReusesTheDecisionsStrings) {
   }
 }
 
+// TRACE_EVALUATED writes its entries into the Decision's reused ones and
+// keeps what it records while the rules run in the thread's scratch.
+TEST(DecideIntoTest, SteadyStateWithTheEvaluatedTraceDoesNotAllocate) {
+  std::vector<v1::Context> contexts = GenerateContexts(200);
+  constexpr int kRounds = 5;
+  DecideOptions evaluated;
+  evaluated.trace_level = v1::TRACE_EVALUATED;
+  for (int rules : {10, 100, 1000}) {
+    std::unique_ptr<const Engine> engine = Compile(rules);
+    ASSERT_NE(engine, nullptr);
+    int traced = 0;
+    for (const v1::Context& context : contexts) {
+      EXPECT_EQ(AllocationsAfterWarmUp(*engine, {context}, kRounds, evaluated),
+                0)
+          << "rules " << rules << ", " << context.case_().id();
+      v1::Decision decision;
+      ASSERT_TRUE(engine->DecideInto(context, evaluated, &decision).ok());
+      traced += decision.trace_size();
+    }
+    // The decisions did record entries.
+    EXPECT_GT(traced, 0) << "rules " << rules;
+  }
+}
+
 TEST(DecideIntoTest, SteadyStateOverVariedContextsAllocatesLittle) {
   std::vector<v1::Context> contexts = GenerateContexts(500);
   for (int rules : {0, 10, 100, 1000}) {
@@ -192,6 +217,14 @@ TEST(DecideIntoTest, SteadyStateOverVariedContextsAllocatesLittle) {
     int64_t n = AllocationsAfterWarmUp(*engine, contexts, 2);
     double per_decision = static_cast<double>(n) / (2 * contexts.size());
     RecordProperty("allocations_per_decision", std::to_string(per_decision));
+    EXPECT_LE(per_decision, kPerDecisionBound) << "rules " << rules;
+    // The same with TRACE_EVALUATED: its entries grow as the decisions do.
+    DecideOptions evaluated;
+    evaluated.trace_level = v1::TRACE_EVALUATED;
+    n = AllocationsAfterWarmUp(*engine, contexts, 2, evaluated);
+    per_decision = static_cast<double>(n) / (2 * contexts.size());
+    RecordProperty("evaluated_trace_allocations_per_decision",
+                   std::to_string(per_decision));
     EXPECT_LE(per_decision, kPerDecisionBound) << "rules " << rules;
   }
 }

@@ -183,11 +183,17 @@ absl::Time Deadline(int64_t timeout_ms) {
                         : absl::Now() + absl::Milliseconds(timeout_ms);
 }
 
-DecideOptions MakeOptions(const std::string& authority, bool trace,
+// trace_level: a v1::TraceLevel number (tact/engine.py maps trace=
+// "evaluated", True, ... to it).
+DecideOptions MakeOptions(const std::string& authority, int trace_level,
                           int64_t timeout_ms, bool record = false) {
+  if (!v1::TraceLevel_IsValid(trace_level)) {
+    throw py::value_error(
+        "trace_level must be 0 (off), 1 (evaluated) or 2 (full)");
+  }
   DecideOptions options;
   options.authority = authority;
-  options.trace = trace;
+  options.trace_level = static_cast<v1::TraceLevel>(trace_level);
   options.record = record;
   options.deadline = Deadline(timeout_ms);
   return options;
@@ -301,7 +307,7 @@ ContextEncoding ToEncoding(int encoding) {
 // when only the JSON path defines the dict's meaning (see dict_context.h).
 template <typename Self>
 py::object DecideDict(const Self& self, py::handle dict,
-                      const std::string& authority, bool trace,
+                      const std::string& authority, int trace_level,
                       int64_t timeout_ms, bool record) {
   v1::Context context;
   std::string error;
@@ -314,7 +320,7 @@ py::object DecideDict(const Self& self, py::handle dict,
       break;
   }
   const DecideOptions options =
-      MakeOptions(authority, trace, timeout_ms, record);
+      MakeOptions(authority, trace_level, timeout_ms, record);
   Outcome outcome;
   {
     py::gil_scoped_release release;
@@ -381,7 +387,7 @@ py::tuple ToPythonPair(absl::StatusOr<v1::Decision> decision) {
 }
 
 py::list DecideMany(const PyEngine& self, py::list inputs,
-                    const std::string& authority, bool trace, int threads,
+                    const std::string& authority, int trace_level, int threads,
                     int64_t timeout_ms) {
   // Everything is read out of the Python objects here, with the GIL held
   // (the list keeps the parsed contexts alive); from there on no Python
@@ -396,7 +402,7 @@ py::list DecideMany(const PyEngine& self, py::list inputs,
         ToBatchContext(ToEncoding(encoding), payload, &payloads[i]));
   }
   BatchOptions options;
-  options.decide = MakeOptions(authority, trace, timeout_ms);
+  options.decide = MakeOptions(authority, trace_level, timeout_ms);
   options.threads = threads;
   SignalWatch watch;
   options.decide.cancel = watch.flag();
@@ -771,11 +777,11 @@ PYBIND11_MODULE(_tact, m) {
       .def(
           "decide",
           [](const PyEngine& self, int encoding, const std::string& payload,
-             const std::string& authority, bool trace, int64_t timeout_ms,
-             bool record) {
+             const std::string& authority, int trace_level,
+             int64_t timeout_ms, bool record) {
             const tp::ContextEncoding e = tp::ToEncoding(encoding);
             const tact::DecideOptions options =
-                tp::MakeOptions(authority, trace, timeout_ms, record);
+                tp::MakeOptions(authority, trace_level, timeout_ms, record);
             if (e == tp::ContextEncoding::kParsed) {
               throw py::value_error("decide() takes encoding 0 or 1");
             }
@@ -787,18 +793,18 @@ PYBIND11_MODULE(_tact, m) {
             return tp::ToPythonPair(std::move(outcome));
           },
           py::arg("encoding"), py::arg("payload"), py::arg("authority"),
-          py::arg("trace"), py::arg("timeout_ms") = -1,
+          py::arg("trace_level"), py::arg("timeout_ms") = -1,
           py::arg("record") = false,
           "Decides on one context. Returns (True, tact.Decision) or "
           "(False, error message).")
       .def("decide_dict", &tp::DecideDict<PyEngine>, py::arg("context"),
-           py::arg("authority"), py::arg("trace"), py::arg("timeout_ms") = -1,
-           py::arg("record") = false,
+           py::arg("authority"), py::arg("trace_level"),
+           py::arg("timeout_ms") = -1, py::arg("record") = false,
            "Decides on a context dict without JSON. Returns a tact.Decision, "
            "the error message (str), or None when the dict must go through "
            "the JSON path.")
       .def("decide_many", &tp::DecideMany, py::arg("inputs"),
-           py::arg("authority"), py::arg("trace"), py::arg("threads"),
+           py::arg("authority"), py::arg("trace_level"), py::arg("threads"),
            py::arg("timeout_ms") = -1,
            "Decides on [(encoding, payload)] across `threads` C++ threads "
            "(0: one per core) with the GIL released; encoding 2 takes a "
@@ -856,10 +862,10 @@ PYBIND11_MODULE(_tact, m) {
           "decide",
           [](const PyEngineHandle& self, int encoding,
              const std::string& payload, const std::string& authority,
-             bool trace, int64_t timeout_ms, bool record) {
+             int trace_level, int64_t timeout_ms, bool record) {
             const tp::ContextEncoding e = tp::ToEncoding(encoding);
             const tact::DecideOptions options =
-                tp::MakeOptions(authority, trace, timeout_ms, record);
+                tp::MakeOptions(authority, trace_level, timeout_ms, record);
             if (e == tp::ContextEncoding::kParsed) {
               throw py::value_error("decide() takes encoding 0 or 1");
             }
@@ -871,12 +877,13 @@ PYBIND11_MODULE(_tact, m) {
             return tp::ToPythonPair(std::move(outcome));
           },
           py::arg("encoding"), py::arg("payload"), py::arg("authority"),
-          py::arg("trace"), py::arg("timeout_ms") = -1,
+          py::arg("trace_level"), py::arg("timeout_ms") = -1,
           py::arg("record") = false,
           "As Engine.decide, on the serving engine (the candidate decides "
           "on the side).")
       .def("decide_dict", &tp::DecideDict<PyEngineHandle>, py::arg("context"),
-           py::arg("authority"), py::arg("trace"), py::arg("timeout_ms") = -1,
+           py::arg("authority"), py::arg("trace_level"),
+           py::arg("timeout_ms") = -1,
            py::arg("record") = false,
            "As Engine.decide_dict, on the serving engine.")
       .def(

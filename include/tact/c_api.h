@@ -115,6 +115,18 @@ typedef enum tact_policy_format_t {
   TACT_POLICY_BINARY = 3 /* protobuf wire format */
 } tact_policy_format_t;
 
+/* How much of its reasoning a decision records (tact.v1.TraceLevel). The
+   values are part of the ABI; parameters take them as `int`. */
+typedef enum tact_trace_level_t {
+  TACT_TRACE_OFF = 0,
+  /* For every rule the rule index evaluated (not every rule: rules it
+     proved cannot hold have no entry), whether it fired and if not its
+     first false condition. Cheap enough to keep on. */
+  TACT_TRACE_EVALUATED = 1,
+  /* Every rule, and every construct. */
+  TACT_TRACE_FULL = 2
+} tact_trace_level_t;
+
 /* ---- Library ---- */
 
 /* Returns tact's version, e.g. "0.1.0". The string is static: do not free. */
@@ -187,10 +199,18 @@ TACT_EXPORT tact_status_t tact_decide_options_set_authority(
     tact_decide_options_t* options, const char* authority, size_t len);
 
 /* Non-zero records, for every rule, whether it fired and if not the first
-   condition that failed. Default: 0. Returns TACT_INVALID_ARGUMENT when
-   `options` is NULL. */
+   condition that failed: the same as tact_decide_options_set_trace_level
+   with TACT_TRACE_FULL, and 0 as with TACT_TRACE_OFF (the last of the two
+   calls wins). Default: 0. Returns TACT_INVALID_ARGUMENT when `options` is
+   NULL. */
 TACT_EXPORT tact_status_t
 tact_decide_options_set_trace(tact_decide_options_t* options, uint8_t trace);
+
+/* The trace level, a tact_trace_level_t. Default: TACT_TRACE_OFF. Returns
+   TACT_INVALID_ARGUMENT and leaves the options unchanged when `options` is
+   NULL or `level` is not a tact_trace_level_t. */
+TACT_EXPORT tact_status_t tact_decide_options_set_trace_level(
+    tact_decide_options_t* options, int level);
 
 /* Evaluation budgets (DecideOptions in tact/engine.h): a decision that
    exceeds one fails with TACT_RESOURCE_EXHAUSTED, naming the budget and the

@@ -107,9 +107,13 @@ struct DecideOptions {
   // Default: false.
   bool trace = false;
   // How much reasoning the decision records (v1::TraceLevel in
-  // decision.proto): TRACE_OFF, TRACE_EVALUATED (only the rules the rule
-  // index evaluated, cheap enough to keep on) or TRACE_FULL. `trace = true`
-  // means TRACE_FULL whatever this says. Default: TRACE_OFF.
+  // decision.proto): TRACE_OFF; TRACE_EVALUATED, for each rule the rule
+  // index evaluated, whether it fired and if not its first false conjunct
+  // (the decision's `trace` then has no entry for a rule the index proved
+  // cannot hold, so it is not one entry per rule), cheap enough to keep on
+  // (benchmarks/README.md); or TRACE_FULL. `trace = true` means TRACE_FULL
+  // whatever this says. Decide returns InvalidArgument for a value that is
+  // not a TraceLevel. Default: TRACE_OFF.
   v1::TraceLevel trace_level = v1::TRACE_OFF;
   // Fill the decision's record for audit and replay: decision_id,
   // context_digest and tact_version (the authority and trace level are

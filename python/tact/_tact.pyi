@@ -6,14 +6,15 @@ _Outcome = Tuple[bool, Any]  # (True, tact.Decision) or (False, message)
 _Diagnostic = dict  # severity, file, line, column, element, message, text
 
 class Engine:
+    # trace_level: 0 off, 1 evaluated, 2 full (tact.v1.TraceLevel).
     def decide(self, encoding: int, payload: bytes, authority: str,
-               trace: bool, timeout_ms: int = -1,
+               trace_level: int, timeout_ms: int = -1,
                record: bool = False) -> _Outcome: ...
     def decide_dict(self, context: dict, authority: str,
-                    trace: bool, timeout_ms: int = -1,
+                    trace_level: int, timeout_ms: int = -1,
                     record: bool = False) -> Any: ...  # Decision | str | None
     def decide_many(self, inputs: List[Tuple[int, Union[bytes, "ParsedContext"]]],
-                    authority: str, trace: bool,
+                    authority: str, trace_level: int,
                     threads: int, timeout_ms: int = -1) -> List[_Outcome]: ...
     # Encoding 3: a case that could not be converted, payload its message.
     def simulate(self, inputs: List[Tuple[int, Any]], positions: List[int],
@@ -35,10 +36,10 @@ class Engine:
 class EngineHandle:
     def __init__(self, engine: Engine) -> None: ...
     def decide(self, encoding: int, payload: bytes, authority: str,
-               trace: bool, timeout_ms: int = -1,
+               trace_level: int, timeout_ms: int = -1,
                record: bool = False) -> _Outcome: ...
     def decide_dict(self, context: dict, authority: str,
-                    trace: bool, timeout_ms: int = -1,
+                    trace_level: int, timeout_ms: int = -1,
                     record: bool = False) -> Any: ...  # Decision | str | None
     def swap(self, engine: Engine) -> None: ...
     def engine(self) -> Optional[Engine]: ...

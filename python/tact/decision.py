@@ -103,7 +103,8 @@ class Flag:
 
 @dataclasses.dataclass(frozen=True)
 class RuleTrace:
-    """Whether one rule fired and, if not, why (decide(..., trace=True))."""
+    """Whether one rule fired and, if not, why (decide(..., trace=True) or
+    trace="evaluated")."""
 
     rule_id: str = ""
     fired: bool = False

@@ -42,6 +42,24 @@ def _check_threads(threads: Optional[int]) -> None:
             raise ValueError("threads must be a positive int or None")
 
 
+_TRACE_LEVELS = {"off": 0, "evaluated": 1, "full": 2}
+
+TraceLevel = Union[bool, str]
+
+
+def _trace_level(trace: TraceLevel) -> int:
+    """`trace` as _tact's trace level (tact.v1.TraceLevel): False or "off" 0,
+    "evaluated" 1, True or "full" 2."""
+    if trace is True:
+        return 2
+    if trace is False or trace is None:
+        return 0
+    if isinstance(trace, str) and trace in _TRACE_LEVELS:
+        return _TRACE_LEVELS[trace]
+    raise ValueError("trace must be False, True, 'off', 'evaluated' or 'full', "
+                     f"not {trace!r}")
+
+
 def _timeout_ms(timeout: Optional[float]) -> int:
     """`timeout` seconds as _tact's milliseconds (-1: none)."""
     if timeout is None:
@@ -198,7 +216,8 @@ class Engine:
         return authority
 
     def decide(self, context: Context, *, authority: Optional[str] = None,
-               trace: bool = False, timeout: Optional[float] = None,
+               trace: TraceLevel = False,
+               timeout: Optional[float] = None,
                record: bool = False) -> Decision:
         """Decides on one context.
 
@@ -206,7 +225,12 @@ class Engine:
         keys; datetime and timedelta values allowed), a JSON str,
         wire-format bytes, or a tact.v1.Context message. `authority` is the
         one the caller acts with, e.g. "bot": actions above it come back in
-        `needs_approval`. `trace` records for every rule whether it fired.
+        `needs_approval`. `trace` chooses what `decision.trace` records:
+        "full" (or True), every rule, whether it fired and if not its first
+        false condition; "evaluated", the same for only the rules the rule
+        index evaluated (not one entry per rule: a rule it proved cannot
+        hold is not listed), cheap enough to leave on; "off" (or False,
+        the default), nothing.
         `timeout`: seconds the decision may take (None: no limit); past it,
         DeadlineExceededError "decision deadline passed". A decision
         exceeding an evaluation budget (steps, string bytes) or memory
@@ -216,17 +240,17 @@ class Engine:
         tact.DecisionLog and tact.replay).
 
         Raises ContextError when the context is malformed (no `now`, unknown
-        field, bad JSON or bytes), ValueError for an unknown authority,
-        TypeError for a context of an unsupported type.
+        field, bad JSON or bytes), ValueError for an unknown authority or
+        trace level, TypeError for a context of an unsupported type.
         """
         authority = self._authority(authority)
-        trace = bool(trace)
+        trace_level = _trace_level(trace)
         record = bool(record)
         timeout_ms = _timeout_ms(timeout)
         if type(context) is dict:
             # The fast path: the dict is read in C++, no JSON either way.
-            out = self._impl.decide_dict(context, authority, trace, timeout_ms,
-                                         record)
+            out = self._impl.decide_dict(context, authority, trace_level,
+                                         timeout_ms, record)
             if out is not None:
                 if type(out) is str or type(out) is tuple:
                     raise _error(out)
@@ -234,20 +258,20 @@ class Engine:
             # None: a value only the JSON path reads exactly (see
             # python/dict_context.h); that path gives the same decision.
         encoding, payload = _convert.context_payload(context)
-        ok, out = self._impl.decide(encoding, payload, authority, trace,
+        ok, out = self._impl.decide(encoding, payload, authority, trace_level,
                                     timeout_ms, record)
         if not ok:
             raise _error(out)
         return out
 
     def decide_many(self, contexts: Iterable[Context], *,
-                    authority: Optional[str] = None, trace: bool = False,
+                    authority: Optional[str] = None, trace: TraceLevel = False,
                     threads: Optional[int] = None,
                     return_exceptions: bool = False,
                     timeout: Optional[float] = None) -> List[Any]:
         """Decides on many contexts in parallel on C++ threads, with the GIL
         released; returns the decisions in input order, equal to calling
-        decide() on each.
+        decide() on each (`trace` as there).
 
         `threads`: how many threads (default: one per core, at most one per
         context). A malformed context raises ContextError (with `.index`)
@@ -260,10 +284,11 @@ class Engine:
         is raised here.
         """
         _check_threads(threads)
+        trace_level = _trace_level(trace)
         timeout_ms = _timeout_ms(timeout)
         inputs, errors = _inputs(contexts, return_exceptions)
         outcomes = self._impl.decide_many(inputs, self._authority(authority),
-                                          bool(trace), threads or 0, timeout_ms)
+                                          trace_level, threads or 0, timeout_ms)
         results: List[Any] = []
         for i, (ok, out) in enumerate(outcomes):
             if i in errors:

@@ -26,7 +26,8 @@ from typing import Any, Dict, List, Optional, Union
 
 from . import _convert, _tact
 from .decision import Decision
-from .engine import Context, Engine, _error, _timeout_ms
+from .engine import (Context, Engine, TraceLevel, _error, _timeout_ms,
+                     _trace_level)
 
 __all__ = ["EngineHandle", "ShadowReport", "ShadowExample", "ShadowChange",
            "KindTally"]
@@ -182,14 +183,14 @@ class EngineHandle:
     # --- Deciding ------------------------------------------------------------
 
     def decide(self, context: Context, *, authority: Optional[str] = None,
-               trace: bool = False, timeout: Optional[float] = None,
+               trace: TraceLevel = False, timeout: Optional[float] = None,
                record: bool = False) -> Decision:
         """Decides on one context with the serving policy, as Engine.decide()
         (the same arguments, result and exceptions). With a candidate, the
         candidate then decides the same context on the side when sampled;
         its result and errors only reach shadow_report()."""
         authority = self.engine._authority(authority)
-        trace = bool(trace)
+        trace = _trace_level(trace)
         timeout_ms = _timeout_ms(timeout)
         record = bool(record)
         if type(context) is dict:

@@ -121,6 +121,48 @@ def test_trace_records_every_rule(engine, contexts):
         assert t.fired or t.failed_condition or t.error or t.shadowed_by_final
 
 
+def _without_trace(decision):
+    out = decision.to_dict()
+    out.pop("trace", None)
+    out.pop("traceLevel", None)
+    return out
+
+
+def test_trace_levels(engine, contexts):
+    order = [r.id for r in engine.policy.rules]
+    shorter = 0
+    for context in contexts.values():
+        full = engine.decide(context, trace="full")
+        assert full.to_json() == engine.decide(context, trace=True).to_json()
+        off = engine.decide(context, trace="off")
+        assert off.to_json() == engine.decide(context, trace=False).to_json()
+        assert off.trace == ()
+        evaluated = engine.decide(context, trace="evaluated")
+        assert evaluated.to_dict()["traceLevel"] == "TRACE_EVALUATED"
+        # Only the rules the index evaluated, in policy order, each as the
+        # full trace has it; every rule that fired is there.
+        ids = [t.rule_id for t in evaluated.trace]
+        assert ids == sorted(ids, key=order.index)
+        by_id = {t.rule_id: t for t in full.trace}
+        for t in evaluated.trace:
+            assert t == by_id[t.rule_id]
+        assert ({t.rule_id for t in evaluated.trace if t.fired}
+                == {t.rule_id for t in full.trace if t.fired})
+        shorter += len(evaluated.trace) < len(full.trace)
+        # And the same decision.
+        assert _without_trace(evaluated) == _without_trace(off)
+    assert shorter > 0
+
+
+@pytest.mark.parametrize("trace", ["yes", "FULL", 1, 2.0, "evaluated "])
+def test_an_unknown_trace_level_is_a_value_error(engine, contexts, trace):
+    context = next(iter(contexts.values()))
+    with pytest.raises(ValueError, match="trace must be"):
+        engine.decide(context, trace=trace)
+    with pytest.raises(ValueError, match="trace must be"):
+        engine.decide_many([context], trace=trace)
+
+
 MONEY = """
 name: "money" currency: "USD" authorities: "bot" authorities: "agent"
 actions { id: "apologize" title: "Apologize" template: "Sorry!" }

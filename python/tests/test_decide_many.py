@@ -26,6 +26,18 @@ def test_equals_sequential(engine, contexts, threads):
     assert [d.to_json() for d in parallel] == [d.to_json() for d in sequential]
 
 
+@pytest.mark.parametrize("trace", ["off", "evaluated", "full"])
+def test_each_trace_level_equals_sequential(engine, contexts, trace):
+    batch = _batch(contexts, copies=2)
+    sequential = [engine.decide(c, trace=trace) for c in batch]
+    parallel = engine.decide_many(batch, trace=trace, threads=2)
+    assert [d.to_json() for d in parallel] == [d.to_json() for d in sequential]
+    level = {"off": "TRACE_OFF", "evaluated": "TRACE_EVALUATED",
+             "full": "TRACE_FULL"}[trace]
+    assert all(d.to_dict().get("traceLevel", "TRACE_OFF") == level
+               for d in parallel)
+
+
 def test_accepts_any_iterable_and_mixed_forms(engine, contexts):
     import json
     items = list(contexts.values())

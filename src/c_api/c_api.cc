@@ -343,7 +343,23 @@ tact_status_t tact_decide_options_set_authority(tact_decide_options_t* options,
 tact_status_t tact_decide_options_set_trace(tact_decide_options_t* options,
                                             uint8_t trace) {
   if (options == nullptr) return TACT_INVALID_ARGUMENT;
-  options->options.trace = trace != 0;
+  options->options.trace = false;
+  options->options.trace_level =
+      trace != 0 ? tact::v1::TRACE_FULL : tact::v1::TRACE_OFF;
+  return TACT_OK;
+}
+
+tact_status_t tact_decide_options_set_trace_level(
+    tact_decide_options_t* options, int level) {
+  static_assert(static_cast<int>(TACT_TRACE_OFF) == tact::v1::TRACE_OFF &&
+                static_cast<int>(TACT_TRACE_EVALUATED) ==
+                    tact::v1::TRACE_EVALUATED &&
+                static_cast<int>(TACT_TRACE_FULL) == tact::v1::TRACE_FULL);
+  if (options == nullptr || !tact::v1::TraceLevel_IsValid(level)) {
+    return TACT_INVALID_ARGUMENT;
+  }
+  options->options.trace = false;
+  options->options.trace_level = static_cast<tact::v1::TraceLevel>(level);
   return TACT_OK;
 }
 

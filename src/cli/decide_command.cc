@@ -1,5 +1,6 @@
 #include "src/cli/decide_command.h"
 
+#include <algorithm>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -24,7 +25,10 @@ ABSL_FLAG(std::string, context, "",
 ABSL_FLAG(std::string, format, "text", "Output format: text or json.");
 ABSL_FLAG(bool, explain, false,
           "Text: add what to do and why, and the rule trace.");
-ABSL_FLAG(bool, trace, false, "Record and print the per-rule trace.");
+ABSL_FLAG(bool, trace, false,
+          "Record and print the per-rule trace (--trace-level=full).");
+ABSL_FLAG(std::string, trace_level, "",
+          "How much of the rule trace to record: off, evaluated or full.");
 ABSL_FLAG(std::string, authority, "",
           "The authority the caller acts with, e.g. bot; empty: unrestricted.");
 ABSL_FLAG(std::string, log, "",
@@ -50,7 +54,14 @@ Flags:
   --explain          Text: for each action, what to do and why in full
                      sentences, and for each rule whether it fired and, if
                      not, the first condition that was false.
-  --trace            Record the per-rule trace (in JSON too) and print it.
+  --trace            Record the per-rule trace (in JSON too) and print it:
+                     the same as --trace-level=full.
+  --trace-level=LEVEL
+                     off: no trace. evaluated: only the rules the rule
+                     index evaluated (rules it proved cannot hold are not
+                     listed), whether each fired and if not its first false
+                     condition; cheap enough to keep on. full: every rule.
+                     Default: full with --trace or --explain, else off.
   --authority=NAME   Decide as this authority, one of the policy's
                      `authorities` (e.g. bot). Actions that need more, or
                      grant more money than NAME may alone, are listed under
@@ -78,7 +89,8 @@ Examples:
 namespace {
 
 constexpr absl::string_view kFlags[] = {
-    "policy", "context", "format", "explain", "trace", "authority", "log"};
+    "policy", "context",   "format",     "explain",
+    "trace",  "authority", "trace_level", "log"};
 
 // Through the library's reader and its size limit (kDefaultMaxContextBytes).
 absl::StatusOr<v1::Context> ReadContext(const std::string& path) {
@@ -125,6 +137,33 @@ int RunDecide(const std::vector<std::string>& args, std::ostream& out,
     return UsageError(
         absl::StrCat("--format must be text or json, not '", format, "'"), err);
   }
+  const bool explain = absl::GetFlag(FLAGS_explain);
+  const bool trace = absl::GetFlag(FLAGS_trace);
+  v1::TraceLevel trace_level =
+      explain || trace ? v1::TRACE_FULL : v1::TRACE_OFF;
+  if (std::find(parsed->given.begin(), parsed->given.end(), "trace_level") !=
+      parsed->given.end()) {
+    const std::string level = absl::GetFlag(FLAGS_trace_level);
+    if (level == "off") {
+      trace_level = v1::TRACE_OFF;
+    } else if (level == "evaluated") {
+      trace_level = v1::TRACE_EVALUATED;
+    } else if (level == "full") {
+      trace_level = v1::TRACE_FULL;
+    } else {
+      return UsageError(absl::StrCat("--trace-level must be off, evaluated or "
+                                     "full, not '",
+                                     level, "'"),
+                        err);
+    }
+    if (trace && trace_level != v1::TRACE_FULL) {
+      return UsageError(
+          absl::StrCat("--trace means --trace-level=full; it cannot go with "
+                       "--trace-level=",
+                       level),
+          err);
+    }
+  }
 
   CompileResult compiled = Engine::Compile(policy_path);
   for (const Diagnostic& diagnostic : compiled.diagnostics) {
@@ -143,10 +182,8 @@ int RunDecide(const std::vector<std::string>& args, std::ostream& out,
     return kExitFailure;
   }
 
-  const bool explain = absl::GetFlag(FLAGS_explain);
-  const bool trace = absl::GetFlag(FLAGS_trace);
   DecideOptions options;
-  options.trace = explain || trace;
+  options.trace_level = trace_level;
   options.authority = absl::GetFlag(FLAGS_authority);
   const std::string log_path = absl::GetFlag(FLAGS_log);
   options.record = !log_path.empty();
@@ -175,7 +212,7 @@ int RunDecide(const std::vector<std::string>& args, std::ostream& out,
   text.context_path = context_path;
   text.authority = options.authority;
   text.explain = explain;
-  text.trace = trace;
+  text.trace = trace_level != v1::TRACE_OFF;
   if (!decision->decision_id().empty()) {
     out << "Decision " << decision->decision_id() << "\n";
   }

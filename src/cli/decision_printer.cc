@@ -230,8 +230,14 @@ void PrintTrace(const v1::Decision& decision, std::ostream& out) {
     if (rule.fired()) ++fired;
     id_width = std::max(id_width, rule.rule_id().size());
   }
-  out << "\nRule trace: " << decision.trace_size() << " rules, " << fired
-      << " fired\n";
+  if (decision.trace_level() == v1::TRACE_EVALUATED) {
+    out << "\nRule trace: " << decision.trace_size() << " rules evaluated, "
+        << fired
+        << " fired (only the rules the rule index evaluated are listed)\n";
+  } else {
+    out << "\nRule trace: " << decision.trace_size() << " rules, " << fired
+        << " fired\n";
+  }
   const int width = static_cast<int>(id_width);
   for (const v1::RuleTrace& rule : decision.trace()) {
     absl::string_view status;
@@ -426,7 +432,10 @@ void PrintDecisionText(const v1::Decision& decision, const TextOptions& options,
   PrintFlags(decision, out);
   PrintEffects(decision, out);
   if (options.explain) PrintExplanation(decision, out);
-  if (options.explain || options.trace) {
+  // A decision with no trace recorded (--explain --trace-level=off) prints
+  // none.
+  if ((options.explain || options.trace) &&
+      (decision.trace_level() != v1::TRACE_OFF || decision.trace_size() > 0)) {
     PrintTrace(decision, out);
     PrintConstructTrace(decision, out);
   }

@@ -310,6 +310,13 @@ absl::Status Engine::DecideInto(const v1::Context& context,
       status = scratch->frame.budget_status();
     }
   }
+  if (status.ok() && !options.trace &&
+      !v1::TraceLevel_IsValid(options.trace_level)) {
+    status = absl::InvalidArgumentError(
+        absl::StrCat("unknown trace_level ", options.trace_level,
+                     "; expected TRACE_OFF (0), TRACE_EVALUATED (1) or "
+                     "TRACE_FULL (2)"));
+  }
   int caller = -1;
   if (status.ok() && !options.authority.empty()) {
     auto it = std::find(plan.authorities.begin(), plan.authorities.end(),
@@ -357,7 +364,7 @@ absl::Status Engine::DecideInto(const v1::Context& context,
       context,
       frame,
       internal::ToTime(context.now()),
-      full_trace ? out->mutable_trace() : nullptr,
+      trace_level != v1::TRACE_OFF ? out->mutable_trace() : nullptr,
       scratch->buffers,
       trace_level,
       full_trace ? out->mutable_construct_trace() : nullptr};

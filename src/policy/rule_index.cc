@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "src/policy/condition.h"
 
 namespace tact::internal {
@@ -103,7 +104,8 @@ RuleIndex RuleIndex::Build(const std::vector<RulePlan>& rules,
   // Every comparison with a constant, by the expression compared.
   absl::flat_hash_map<ExprId, std::vector<Test>> tests;
   for (size_t r = 0; r < rules.size(); ++r) {
-    for (const Conjunct& conjunct : rules[r].when) {
+    for (size_t k = 0; k < rules[r].when.size(); ++k) {
+      const Conjunct& conjunct = rules[r].when[k];
       Program::Comparison c;
       if (!program.AsComparison(conjunct.expr, &c)) continue;
       tests[c.operand].push_back({static_cast<int>(r), c.op, c.constant});
@@ -206,7 +208,8 @@ RuleIndex RuleIndex::Build(const std::vector<RulePlan>& rules,
   for (size_t r = 0; r < rules.size(); ++r) {
     index.residual_begin_.push_back(
         static_cast<uint32_t>(index.residual_.size()));
-    for (const Conjunct& conjunct : rules[r].when) {
+    for (size_t k = 0; k < rules[r].when.size(); ++k) {
+      const Conjunct& conjunct = rules[r].when[k];
       Program::Comparison c;
       if (program.AsComparison(conjunct.expr, &c)) {
         auto it = exact_facts.find(c.operand);
@@ -216,6 +219,7 @@ RuleIndex RuleIndex::Build(const std::vector<RulePlan>& rules,
         }
       }
       index.residual_.push_back(conjunct.expr);
+      index.residual_conjunct_.push_back(static_cast<uint32_t>(k));
     }
   }
   index.residual_begin_.push_back(
@@ -261,6 +265,37 @@ bool RuleIndex::Holds(int rule, const std::vector<Conjunct>& when,
     if (v.is_error() || !v.bool_value) return false;
   }
   return true;
+}
+
+int RuleIndex::FirstFalse(int rule, const std::vector<Conjunct>& when,
+                          uint64_t unplaced, const Program& program,
+                          Frame& frame, std::string* error) const {
+  if ((proven_[rule] & unplaced) != 0) {
+    ConditionResult result = EvaluateCondition(program, when, frame);
+    if (result.holds()) return kHolds;
+    if (result.failed != nullptr) {
+      return static_cast<int>(result.failed - when.data());
+    }
+    *error = std::move(result.error);
+    return kErred;
+  }
+  int erred = -1;  // the first erring conjunct, an index into residual_
+  Value first_error;
+  for (uint32_t k = residual_begin_[rule]; k < residual_begin_[rule + 1]; ++k) {
+    Value v = program.Evaluate(residual_[k], frame);
+    if (v.is_error()) {
+      if (erred < 0) {
+        erred = static_cast<int>(k);
+        first_error = std::move(v);
+      }
+      continue;
+    }
+    if (!v.bool_value) return static_cast<int>(residual_conjunct_[k]);
+  }
+  if (erred < 0) return kHolds;
+  *error = absl::StrCat(when[residual_conjunct_[erred]].source, ": ",
+                        first_error.string_value);
+  return kErred;
 }
 
 void RuleIndex::AllRules(size_t rule_count, RuleBits* out) {

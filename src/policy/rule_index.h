@@ -65,6 +65,20 @@ class RuleIndex {
   bool Holds(int rule, const std::vector<Conjunct>& when, uint64_t unplaced,
              const Program& program, Frame& frame) const;
 
+  // What FirstFalse returns when the condition holds, and when no conjunct
+  // was false but one erred.
+  static constexpr int kHolds = -1;
+  static constexpr int kErred = -2;
+
+  // As Holds, saying why not: the index in `when` of the first false
+  // conjunct (the one EvaluateCondition reports: proven conjuncts are true),
+  // or kErred with `*error` set as EvaluateCondition's error when none was
+  // false but one erred, or kHolds. Unlike Holds it goes on past an erring
+  // conjunct, since a later false one wins (CEL's commutative `&&`).
+  int FirstFalse(int rule, const std::vector<Conjunct>& when, uint64_t unplaced,
+                 const Program& program, Frame& frame,
+                 std::string* error) const;
+
   // Sets `*out` to every one of `rule_count` rules.
   static void AllRules(size_t rule_count, RuleBits* out);
 
@@ -118,10 +132,12 @@ class RuleIndex {
   std::vector<uint64_t> tested_by_;
   // Per rule: the facts whose tests it need not evaluate when they placed
   // the context (bit i: fact i), and the conjuncts left to evaluate then,
-  // residual_[residual_begin_[r] .. residual_begin_[r + 1]).
+  // residual_[residual_begin_[r] .. residual_begin_[r + 1]), and each
+  // one's index in the rule's `when` (for FirstFalse).
   std::vector<uint64_t> proven_;
   std::vector<uint32_t> residual_begin_;
   std::vector<ExprId> residual_;
+  std::vector<uint32_t> residual_conjunct_;
 };
 
 }  // namespace tact::internal

@@ -81,46 +81,139 @@ void FlagRestrictionErrored(const SourceRef& source, absl::string_view what,
   absl::StrAppend(text, ").");
 }
 
+namespace {
+
+// Fail closed, visibly: a restricting rule that did not hold because its
+// condition erred (not one shadowed by a `final` rule: it would not have
+// applied anyway) is flagged.
+void FlagErroredRestrictions(const PolicyPlan& plan, int shadow_below,
+                             Frame& frame, Outcome* outcome) {
+  for (int r : plan.restricting_rules) {
+    const RulePlan& rule = plan.rules[r];
+    if (rule.priority < shadow_below) continue;
+    std::string error = RestrictionError(plan, rule, frame);
+    if (!error.empty()) FlagErroredRule(plan, rule, error, outcome);
+  }
+}
+
+// RunIndexedRules; `kRecord`: TRACE_EVALUATED (a template so that the
+// untraced decision does not test for it rule by rule).
+template <bool kRecord>
+void RunCandidates(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
+                   EvaluatedRules* evaluated) {
+  RuleBits candidates;
+  frame.SetSite("rule index", "");
+  const uint64_t unplaced =
+      plan.rule_index.Candidates(*plan.program, frame, &candidates);
+  int shadow_below = INT_MIN;  // rules with priority < this are shadowed
+  RuleIndex::ForEach(candidates, [&](int r) {
+    const RulePlan& rule = plan.rules[r];
+    frame.SetSite("rule", rule.id);
+    const bool shadowed = rule.priority < shadow_below;
+    if constexpr (!kRecord) {
+      // A shadowed rule contributes nothing; whether it holds does not
+      // matter.
+      if (shadowed) return;
+      if (!plan.rule_index.Holds(r, rule.when, unplaced, *plan.program,
+                                 frame)) {
+        return;
+      }
+      Contribute(plan, rule, frame, outcome);
+    } else {
+      // Shadowed rules too, so that the trace says whether they held. An
+      // erring restricting rule is flagged below, as without a trace.
+      evaluated->listed[rule.index / 64] |= uint64_t{1} << (rule.index % 64);
+      EvaluatedRules::Rule& record = evaluated->by_position[rule.index];
+      record.rule = r;
+      record.error = -1;
+      std::string error;
+      record.result = plan.rule_index.FirstFalse(r, rule.when, unplaced,
+                                                 *plan.program, frame, &error);
+      if (record.result == RuleIndex::kHolds) {
+        if (shadowed) {
+          record.result = EvaluatedRules::kShadowed;
+          return;
+        }
+        record.result = EvaluatedRules::kFired;
+        error = Contribute(plan, rule, frame, outcome);
+      }
+      if (!error.empty()) {
+        record.error = static_cast<int>(evaluated->errors.size());
+        evaluated->errors.push_back(std::move(error));
+      }
+      if (record.result != EvaluatedRules::kFired) return;
+    }
+    if (rule.final) shadow_below = outcome->final_floor = rule.priority;
+  });
+  FlagErroredRestrictions(plan, shadow_below, frame, outcome);
+}
+
+// Writes the TRACE_EVALUATED entries, in policy order.
+void WriteEvaluated(const PolicyPlan& plan, const EvaluatedRules& evaluated,
+                    google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace) {
+  RuleIndex::ForEach(evaluated.listed, [&](int position) {
+    const EvaluatedRules::Rule& record = evaluated.by_position[position];
+    const RulePlan& rule = plan.rules[record.rule];
+    // Reuses a cleared entry of a previous decision, and its strings.
+    v1::RuleTrace* entry = trace->Add();
+    *entry->mutable_rule_id() = rule.id;
+    if (record.result == EvaluatedRules::kFired) {
+      entry->set_fired(true);
+    } else if (record.result == EvaluatedRules::kShadowed) {
+      entry->set_shadowed_by_final(true);
+    } else if (record.result >= 0) {
+      *entry->mutable_failed_condition() = rule.when[record.result].source;
+    }
+    if (record.error >= 0) {
+      entry->set_error(
+          AbbreviateText(evaluated.errors[record.error], kMaxCopiedErrorBytes));
+    }
+  });
+}
+
+}  // namespace
+
+void RunIndexedRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
+                     EvaluatedRules* evaluated,
+                     google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace) {
+  if (evaluated == nullptr) {
+    RunCandidates<false>(plan, frame, outcome, nullptr);
+    return;
+  }
+  evaluated->listed.assign((plan.rules.size() + 63) / 64, 0);
+  if (evaluated->by_position.size() < plan.rules.size()) {
+    evaluated->by_position.resize(plan.rules.size());
+  }
+  evaluated->errors.clear();
+  RunCandidates<true>(plan, frame, outcome, evaluated);
+  WriteEvaluated(plan, *evaluated, trace);
+}
+
 void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
               google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace) {
-  // A trace says of every rule whether it held and which conjunct failed,
-  // so it evaluates them all; otherwise the index leaves out rules with a
-  // false indexed test.
+  if (trace == nullptr) {
+    RunIndexedRules(plan, frame, outcome, nullptr, nullptr);
+    return;
+  }
+  // A full trace says of every rule whether it held and which conjunct
+  // failed, so it evaluates them all.
   RuleBits candidates;
-  uint64_t unplaced = 0;
-  if (trace != nullptr) {
-    RuleIndex::AllRules(plan.rules.size(), &candidates);
-    // One entry per rule, in policy order, written in place.
-    trace->Reserve(static_cast<int>(plan.rules.size()));
-    for (size_t r = 0; r < plan.rules.size(); ++r) trace->Add();
-    for (const RulePlan& rule : plan.rules) {
-      trace->Mutable(rule.index)->set_rule_id(rule.id);
-    }
-  } else {
-    frame.SetSite("rule index", "");
-    unplaced = plan.rule_index.Candidates(*plan.program, frame, &candidates);
+  RuleIndex::AllRules(plan.rules.size(), &candidates);
+  // One entry per rule, in policy order, written in place.
+  trace->Reserve(static_cast<int>(plan.rules.size()));
+  for (size_t r = 0; r < plan.rules.size(); ++r) trace->Add();
+  for (const RulePlan& rule : plan.rules) {
+    trace->Mutable(rule.index)->set_rule_id(rule.id);
   }
 
   int shadow_below = INT_MIN;  // rules with priority < this are shadowed
   RuleIndex::ForEach(candidates, [&](int r) {
     const RulePlan& rule = plan.rules[r];
     frame.SetSite("rule", rule.id);
-    v1::RuleTrace* entry =
-        trace == nullptr ? nullptr : trace->Mutable(rule.index);
+    v1::RuleTrace* entry = trace->Mutable(rule.index);
     bool shadowed = rule.priority < shadow_below;
-    // A shadowed rule contributes nothing; it is only evaluated for the
-    // trace, so that the trace says whether it held.
-    if (shadowed && entry == nullptr) return;
-    if (entry == nullptr) {
-      // Not traced: whether it holds is all that matters.
-      if (!plan.rule_index.Holds(r, rule.when, unplaced, *plan.program,
-                                 frame)) {
-        return;
-      }
-      Contribute(plan, rule, frame, outcome);
-      if (rule.final) shadow_below = outcome->final_floor = rule.priority;
-      return;
-    }
+    // A shadowed rule contributes nothing; it is evaluated so that the
+    // trace says whether it held.
     ConditionResult result = EvaluateCondition(*plan.program, rule.when, frame);
     if (shadowed && result.holds()) {
       entry->set_shadowed_by_final(true);
@@ -146,16 +239,6 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
     }
     if (rule.final) shadow_below = outcome->final_floor = rule.priority;
   });
-  if (trace != nullptr) return;
-  // Fail closed, visibly: a restricting rule that did not hold because its
-  // condition erred (not one shadowed by a `final` rule: it would not have
-  // applied anyway) is flagged.
-  for (int r : plan.restricting_rules) {
-    const RulePlan& rule = plan.rules[r];
-    if (rule.priority < shadow_below) continue;
-    std::string error = RestrictionError(plan, rule, frame);
-    if (!error.empty()) FlagErroredRule(plan, rule, error, outcome);
-  }
 }
 
 void ScoreFactors(const PolicyPlan& plan, Frame& frame,

@@ -80,6 +80,8 @@ int main(void) {
   CHECK(options != NULL);
   tact_decide_options_set_authority(options, "bot", 3);
   tact_decide_options_set_trace(options, 1);
+  CHECK(tact_decide_options_set_trace_level(options, TACT_TRACE_EVALUATED) ==
+        TACT_OK);
   CHECK_OK(tact_engine_decide_json(engine, options, kContext, strlen(kContext),
                                    &decision, &err),
            err);
@@ -92,6 +94,7 @@ int main(void) {
   CHECK_OK(tact_decision_to_json(decision, 1, &json, &json_len, &err), err);
   CHECK(json_len == strlen(json));
   CHECK(strstr(json, "\"policyName\": \"service_playbook\"") != NULL);
+  CHECK(strstr(json, "\"traceLevel\": \"TRACE_EVALUATED\"") != NULL);
 
   StartPhase("proto_round_trip");
   CHECK_OK(tact_decision_to_proto(decision, &bytes, &bytes_len, &err), err);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "tact/decision_log.h"
 #include "tact/engine.h"
@@ -232,6 +233,50 @@ TEST_F(CApiTest, TraceOptionAddsTheTrace) {
   EXPECT_THAT(DecideToJson(options), HasSubstr("\"trace\""));
   tact_decide_options_destroy(options);
   EXPECT_THAT(DecideToJson(nullptr), ::testing::Not(HasSubstr("\"trace\"")));
+}
+
+TEST_F(CApiTest, TraceLevelChoosesWhatTheTraceRecords) {
+  auto decide = [&](const tact_decide_options_t* options) {
+    tact::v1::Decision decision;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(
+                    DecideToJson(options), &decision)
+                    .ok());
+    return decision;
+  };
+  tact_decide_options_t* options = tact_decide_options_create();
+  ASSERT_EQ(tact_decide_options_set_trace_level(options, TACT_TRACE_EVALUATED),
+            TACT_OK);
+  tact::v1::Decision evaluated = decide(options);
+  EXPECT_EQ(evaluated.trace_level(), tact::v1::TRACE_EVALUATED);
+  ASSERT_EQ(tact_decide_options_set_trace_level(options, TACT_TRACE_FULL),
+            TACT_OK);
+  tact::v1::Decision full = decide(options);
+  EXPECT_EQ(full.trace_level(), tact::v1::TRACE_FULL);
+  // Only the rules the index evaluated: fewer than every rule here, and
+  // every one that fired.
+  ASSERT_GT(evaluated.trace_size(), 0);
+  EXPECT_LT(evaluated.trace_size(), full.trace_size());
+  int fired_evaluated = 0, fired_full = 0;
+  for (const auto& t : evaluated.trace()) fired_evaluated += t.fired();
+  for (const auto& t : full.trace()) fired_full += t.fired();
+  EXPECT_EQ(fired_evaluated, fired_full);
+
+  // Not a level: refused, and the options keep the one they had.
+  EXPECT_EQ(tact_decide_options_set_trace_level(options, 3),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_decide_options_set_trace_level(options, -1),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(decide(options).trace_level(), tact::v1::TRACE_FULL);
+  EXPECT_EQ(tact_decide_options_set_trace_level(nullptr, TACT_TRACE_FULL),
+            TACT_INVALID_ARGUMENT);
+  // set_trace is the same knob: the last call wins.
+  ASSERT_EQ(tact_decide_options_set_trace(options, 0), TACT_OK);
+  EXPECT_EQ(decide(options).trace_level(), tact::v1::TRACE_OFF);
+  ASSERT_EQ(tact_decide_options_set_trace(options, 1), TACT_OK);
+  ASSERT_EQ(tact_decide_options_set_trace_level(options, TACT_TRACE_EVALUATED),
+            TACT_OK);
+  EXPECT_EQ(decide(options).trace_level(), tact::v1::TRACE_EVALUATED);
+  tact_decide_options_destroy(options);
 }
 
 TEST_F(CApiTest, ProtoContextAndDecisionRoundTrip) {

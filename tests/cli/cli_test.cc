@@ -135,6 +135,28 @@ TEST(CliUsageTest, UnknownFormatIsAUsageError) {
   EXPECT_THAT(run.err, HasSubstr("--format must be text or json, not 'xml'"));
 }
 
+TEST(CliUsageTest, UnknownTraceLevelIsAUsageError) {
+  TactRun run =
+      RunTact(DecideArgs(ExampleContext("legal_hold"), "--trace-level=some"));
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err,
+              HasSubstr("--trace-level must be off, evaluated or full, not "
+                        "'some'"));
+  EXPECT_THAT(run.out, IsEmpty());
+}
+
+TEST(CliUsageTest, TraceWithAnotherTraceLevelIsAUsageError) {
+  TactRun run = RunTact(DecideArgs(ExampleContext("legal_hold"),
+                                   "--trace --trace-level=evaluated"));
+  EXPECT_EQ(run.exit_code, kUsage);
+  EXPECT_THAT(run.err, HasSubstr("--trace means --trace-level=full"));
+  // The same level twice is fine.
+  EXPECT_EQ(RunTact(DecideArgs(ExampleContext("legal_hold"),
+                               "--trace --trace-level=full"))
+                .exit_code,
+            kOk);
+}
+
 TEST(CliUsageTest, BadBoolValueIsAUsageError) {
   TactRun run =
       RunTact(DecideArgs(ExampleContext("legal_hold"), "--explain=maybe"));
@@ -266,6 +288,51 @@ TEST(CliDecideTest, TraceFlagAddsOneTraceEntryPerRule) {
       Engine::FromFile(kPolicyPath);
   ASSERT_TRUE(engine.ok()) << engine.status();
   EXPECT_EQ(decision.trace_size(), (*engine)->policy().rules_size());
+}
+
+// Each level in the JSON, and the evaluated trace lists fewer rules than
+// the full one (the index leaves out the rest) but every one that fired.
+TEST(CliDecideTest, TraceLevelChoosesTheTraceInJson) {
+  auto decide = [](const std::string& flags) {
+    TactRun run = RunTact(DecideArgs(ExampleContext("late_delivery_vip"),
+                                     "--format=json " + flags));
+    EXPECT_EQ(run.exit_code, kOk) << run.err;
+    v1::Decision decision;
+    EXPECT_TRUE(
+        google::protobuf::util::JsonStringToMessage(run.out, &decision).ok());
+    return decision;
+  };
+  v1::Decision off = decide("--trace-level=off");
+  v1::Decision evaluated = decide("--trace-level=evaluated");
+  v1::Decision full = decide("--trace-level=full");
+  EXPECT_EQ(off.trace_level(), v1::TRACE_OFF);
+  EXPECT_EQ(off.trace_size(), 0);
+  EXPECT_EQ(evaluated.trace_level(), v1::TRACE_EVALUATED);
+  EXPECT_EQ(full.trace_level(), v1::TRACE_FULL);
+  EXPECT_GT(evaluated.trace_size(), 0);
+  EXPECT_LT(evaluated.trace_size(), full.trace_size());
+  int fired_evaluated = 0, fired_full = 0;
+  for (const auto& t : evaluated.trace()) fired_evaluated += t.fired();
+  for (const auto& t : full.trace()) fired_full += t.fired();
+  EXPECT_EQ(fired_evaluated, fired_full);
+  // --explain records the full trace unless told otherwise.
+  EXPECT_EQ(decide("--explain").trace_level(), v1::TRACE_FULL);
+  EXPECT_EQ(decide("--explain --trace-level=evaluated").trace_level(),
+            v1::TRACE_EVALUATED);
+}
+
+TEST(CliDecideTest, TextSaysAnEvaluatedTraceListsOnlyEvaluatedRules) {
+  TactRun run = RunTact(DecideArgs(ExampleContext("late_delivery_vip"),
+                                   "--trace-level=evaluated"));
+  ASSERT_EQ(run.exit_code, kOk) << run.err;
+  EXPECT_THAT(run.out,
+              HasSubstr("only the rules the rule index evaluated are listed"));
+  // --explain without a trace prints no trace section.
+  TactRun explained = RunTact(DecideArgs(ExampleContext("late_delivery_vip"),
+                                         "--explain --trace-level=off"));
+  ASSERT_EQ(explained.exit_code, kOk) << explained.err;
+  EXPECT_THAT(explained.out, HasSubstr("What to do, and why"));
+  EXPECT_THAT(explained.out, Not(HasSubstr("Rule trace")));
 }
 
 TEST(CliDecideTest, BinaryContextDecidesLikeItsJson) {

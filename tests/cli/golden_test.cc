@@ -76,6 +76,11 @@ std::vector<GoldenCase> Cases() {
                    Decide("late_delivery_vip", "--authority=bot --explain")});
   cases.push_back({"decide_trace_prospect_many_questions",
                    Decide("prospect_many_questions", "--trace")});
+  cases.push_back({"decide_trace_evaluated_late_delivery_vip",
+                   Decide("late_delivery_vip", "--trace-level=evaluated")});
+  cases.push_back(
+      {"decide_json_trace_evaluated_late_delivery_vip",
+       Decide("late_delivery_vip", "--format=json --trace-level=evaluated")});
   cases.push_back({"decide_json_outage_critical",
                    Decide("outage_critical", "--format=json")});
   cases.push_back({"decide_json_trace_prospect_many_questions",

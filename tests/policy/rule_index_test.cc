@@ -72,10 +72,25 @@ int CheckExact(const Indexed& indexed,
       candidate[r] = true;
       // Skipping the conjuncts the index proved changes nothing.
       const std::vector<Conjunct>& when = indexed.rules[r].when;
+      ConditionResult full = EvaluateCondition(*indexed.program, when, **frame);
       EXPECT_EQ(
           indexed.index.Holds(r, when, unplaced, *indexed.program, **frame),
-          EvaluateCondition(*indexed.program, when, **frame).holds())
+          full.holds())
           << "rule " << r << " for context " << i;
+      // FirstFalse names the conjunct (or the error) the full evaluation
+      // does.
+      std::string error;
+      const int first_false = indexed.index.FirstFalse(
+          r, when, unplaced, *indexed.program, **frame, &error);
+      if (full.holds()) {
+        EXPECT_EQ(first_false, RuleIndex::kHolds) << "rule " << r;
+      } else if (full.failed != nullptr) {
+        EXPECT_EQ(first_false, full.failed - when.data())
+            << "rule " << r << " for context " << i;
+      } else {
+        EXPECT_EQ(first_false, RuleIndex::kErred) << "rule " << r;
+        EXPECT_EQ(error, full.error) << "rule " << r;
+      }
     }
     for (size_t r = 0; r < indexed.rules.size(); ++r) {
       if (candidate[r]) continue;

@@ -5,6 +5,11 @@
 namespace tact::internal {
 
 void ProposeRules(const DecideState& state, Outcome* outcome) {
+  if (state.trace_level == v1::TRACE_EVALUATED) {
+    RunIndexedRules(state.plan, state.frame, outcome,
+                    &state.buffers.evaluated_rules, state.trace);
+    return;
+  }
   RunRules(state.plan, state.frame, outcome, state.trace);
 }
 

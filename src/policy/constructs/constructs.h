@@ -27,6 +27,7 @@
 #include "src/expr/program.h"
 #include "src/policy/outcome.h"
 #include "src/policy/ranked.h"
+#include "src/policy/rules.h"
 #include "tact/codes.h"
 #include "tact/v1/context.pb.h"
 #include "tact/v1/decision.pb.h"
@@ -54,6 +55,8 @@ struct ProposeBuffers {
   // With TRACE_FULL: the history indices of the events a strike count
   // counted.
   std::vector<int32_t> counted;
+  // TRACE_EVALUATED: the rules evaluated, until their entries are written.
+  EvaluatedRules evaluated_rules;
 };
 
 // Everything a propose step reads while deciding, and its buffers.
@@ -62,7 +65,8 @@ struct DecideState {
   const v1::Context& context;
   Frame& frame;
   absl::Time now;
-  // When not null, the rules append one RuleTrace per rule.
+  // With TRACE_EVALUATED or TRACE_FULL (else null): the rules append their
+  // RuleTrace entries (one per rule evaluated, or one per rule).
   google::protobuf::RepeatedPtrField<v1::RuleTrace>* trace;
   ProposeBuffers& buffers;
   // The decision's trace level (DecideOptions::trace_level, TRACE_FULL when
