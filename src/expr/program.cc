@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "src/expr/constant_folding.h"
 #include "src/expr/context_schema.h"
@@ -239,6 +240,52 @@ std::string Program::ContextPathOf(ExprId id) const {
     return absl::StrCat("attributes.", program.attributes[slot.index].name);
   }
   return std::string(ContextFields()[slot.index].path);
+}
+
+const std::vector<Program::Operand>& Program::OperandsOf(
+    const Conjunct& conjunct) const {
+  static const std::vector<Operand>* const kNone = new std::vector<Operand>();
+  const CompiledProgram& program = *impl_->program;
+  auto list = [&](int32_t index) -> const std::vector<Operand>* {
+    if (index < 0 ||
+        static_cast<size_t>(index) >= program.operand_lists.size()) {
+      return nullptr;
+    }
+    return &program.operand_lists[index];
+  };
+  if (const std::vector<Operand>* own = list(conjunct.operands)) return *own;
+  // A definition: its body's, as the definition spells them.
+  const std::vector<Node>& nodes = program.nodes;
+  int32_t id = conjunct.expr;
+  while (id >= 0 && static_cast<size_t>(id) < nodes.size() &&
+         nodes[id].op == Op::kDefinition) {
+    const int32_t index = nodes[id].a;
+    if (index >= 0 &&
+        static_cast<size_t>(index) < program.definition_operands.size()) {
+      if (const std::vector<Operand>* body =
+              list(program.definition_operands[index])) {
+        return *body;
+      }
+    }
+    id = nodes[id].b;
+  }
+  return *kNone;
+}
+
+std::string Program::OperandValue(ExprId id, Frame& frame,
+                                  size_t max_bytes) const {
+  Value v = Evaluate(id, frame);
+  if (v.is_error()) {
+    // A fact read as it is fails only when the context does not set it
+    // (or sets a timestamp out of range, which is an error to show).
+    const std::vector<Node>& nodes = impl_->program->nodes;
+    if (id >= 0 && static_cast<size_t>(id) < nodes.size() &&
+        nodes[id].op == Op::kSlot &&
+        absl::EndsWith(v.string_value, " is not set")) {
+      return "absent";
+    }
+  }
+  return AbbreviateText(FormatLiteral(v), max_bytes);
 }
 
 bool Program::IsCostly(ExprId id) const {

@@ -33,10 +33,6 @@ using ShapeKind = Program::BoolShape::Kind;
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 
-// Bounds of what `why` shows of the values a conjunct read.
-constexpr size_t kMaxShownValues = 8;
-constexpr size_t kMaxShownValueBytes = 256;
-
 // The string a `!= ""` test gets when its fact is "" (any other would do).
 constexpr absl::string_view kSomeString = "?";
 
@@ -561,44 +557,17 @@ std::string Stands(const Program& program, const Conjunct& conjunct,
   Value v = program.Evaluate(conjunct.expr, frame);
   std::string out = absl::StrCat("`", conjunct.source, "` ");
   if (v.is_error()) {
-    absl::StrAppend(
-        &out, "failed: ", AbbreviateText(v.string_value, kMaxShownValueBytes));
+    absl::StrAppend(&out, "failed: ",
+                    AbbreviateText(v.string_value, kMaxOperandValueBytes));
     return out;
   }
   absl::StrAppend(&out, "was ", was);
-  // The facts its tests read, through `&&`, `||`, `!` and definitions.
+  // The values its operands had, as a trace shows them.
   std::vector<std::string> values;
-  std::vector<ExprId> stack = {conjunct.expr};
-  while (!stack.empty() && values.size() < kMaxShownValues) {
-    const ExprId id = stack.back();
-    stack.pop_back();
-    Shape shape = program.ShapeOf(id);
-    switch (shape.kind) {
-      case ShapeKind::kAnd:
-      case ShapeKind::kOr:
-        stack.push_back(shape.right);
-        stack.push_back(shape.left);
-        continue;
-      case ShapeKind::kNot:
-        stack.push_back(shape.left);
-        continue;
-      case ShapeKind::kCompare:
-      case ShapeKind::kIn:
-      case ShapeKind::kIs: {
-        std::string path = program.ContextPathOf(shape.operand);
-        if (path.empty()) continue;
-        std::string value = absl::StrCat(
-            path, " is ",
-            AbbreviateText(Shown(program.Evaluate(shape.operand, frame)),
-                           kMaxShownValueBytes));
-        if (std::find(values.begin(), values.end(), value) == values.end()) {
-          values.push_back(std::move(value));
-        }
-        continue;
-      }
-      case ShapeKind::kOther:
-        continue;
-    }
+  for (const Program::Operand& operand : program.OperandsOf(conjunct)) {
+    values.push_back(absl::StrCat(
+        operand.source, " is ",
+        program.OperandValue(operand.expr, frame, kMaxOperandValueBytes)));
   }
   if (!values.empty()) absl::StrAppend(&out, ": ", absl::StrJoin(values, ", "));
   return out;

@@ -388,9 +388,9 @@ TEST(ConditionChangeTest, UnstatedRegexHistoryAndArithmetic) {
   };
   const Case cases[] = {
       {"case.message.matches('(?i)refund')",
-       "`case.message.matches('(?i)refund')` was false; tact cannot state a "
-       "change that makes `case.message.matches('(?i)refund')` true (a regex "
-       "match)"},
+       "`case.message.matches('(?i)refund')` was false: case.message is "
+       "\"my parcel is late again\"; tact cannot state a change that makes "
+       "`case.message.matches('(?i)refund')` true (a regex match)"},
       {"history.exists(e, e.kind == 'goodwill')",
        "tact cannot state a change that makes `history.exists(e, e.kind == "
        "'goodwill')` true (a history scan)"},
