@@ -177,6 +177,31 @@ Program::BoolShape Program::ShapeOf(ExprId id) const {
       shape.kind = BoolShape::Kind::kIs;
       shape.operand = id;
       return shape;
+    case Op::kHas: {
+      shape.operand = n.a;
+      if (n.c == 1) {  // presence
+        shape.kind = BoolShape::Kind::kHas;
+        return shape;
+      }
+      // A value other than the default.
+      Value zero;
+      zero.type = nodes[n.a].type;
+      switch (zero.type) {
+        case ValueType::kBool:
+        case ValueType::kInt:
+        case ValueType::kDouble:
+        case ValueType::kString:
+        case ValueType::kDuration:
+          break;
+        default:
+          shape.operand = -1;
+          return shape;
+      }
+      shape.kind = BoolShape::Kind::kCompare;
+      shape.op = CompareOp::kNe;
+      shape.constants.push_back(zero);
+      return shape;
+    }
     case Op::kIn: {
       if (FoldConstant(program, n.a, &ignored)) return shape;
       for (int32_t k = 0; k < n.c; ++k) {
@@ -227,6 +252,33 @@ Program::BoolShape Program::ShapeOf(ExprId id) const {
     default:
       return shape;
   }
+}
+
+bool Program::AsSum(ExprId id, ExprId* a, ExprId* b, bool* subtract) const {
+  const std::vector<Node>& nodes = impl_->program->nodes;
+  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) return false;
+  while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
+  const Node& n = nodes[id];
+  switch (n.op) {
+    case Op::kAddInt:
+    case Op::kAddDouble:
+    case Op::kAddTimestampDuration:
+    case Op::kAddDurationDuration:
+      *subtract = false;
+      break;
+    case Op::kSubInt:
+    case Op::kSubDouble:
+    case Op::kSubTimestampDuration:
+    case Op::kSubTimestampTimestamp:
+    case Op::kSubDurationDuration:
+      *subtract = true;
+      break;
+    default:
+      return false;
+  }
+  *a = n.a;
+  *b = n.b;
+  return true;
 }
 
 std::string Program::ContextPathOf(ExprId id) const {

@@ -299,6 +299,8 @@ class Program {
                  // strings with every operator
       kIn,       // operand in constants
       kIs,       // operand itself: a bool fact or attribute
+      kHas,      // has(operand) of an attribute or timestamp: it is set
+                 // (has() of another fact is kCompare `!=` its default)
     };
     Kind kind = Kind::kOther;
     ExprId left = -1;
@@ -310,6 +312,11 @@ class Program {
     std::vector<Value> constants;
   };
   BoolShape ShapeOf(ExprId id) const;
+
+  // When `id` (through definitions) is `a + b` or `a - b` of ints, doubles,
+  // timestamps or durations, sets `*a`, `*b` and `*subtract` and returns
+  // true.
+  bool AsSum(ExprId id, ExprId* a, ExprId* b, bool* subtract) const;
 
   // When `id` reads one context fact or declared attribute as it is
   // (possibly through definitions), its path: "customer.tier", "now",

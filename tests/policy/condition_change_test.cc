@@ -266,6 +266,65 @@ TEST(ConditionChangeTest, TimestampsAndNow) {
                  "timestamp(\"2026-01-01T00:00:00Z\"))");
 }
 
+TEST(ConditionChangeTest, HasSetsOrUnsets) {
+  v1::Context context = BaseContext();
+  v1::ContextChange change =
+      ExpectMadeTrue("has(attributes.vip)", context,
+                     "attributes.vip would have to be set (it is absent); "
+                     "false would do");
+  EXPECT_EQ(change.value().kind_case(), v1::Value::kBoolValue);
+  // Other tests of the fact choose its value.
+  Compiled c = Compile("has(attributes.vip) && attributes.vip");
+  Answer a = ChangesOn(c, context, true);
+  ASSERT_TRUE(a.changes.stated) << a.changes.why;
+  ASSERT_THAT(a.changes.changes, SizeIs(1));
+  EXPECT_TRUE(a.changes.changes[0].value().bool_value());
+  EXPECT_EQ(Evaluate(c, a.changed), ConditionResult::Status::kTrue);
+  // A timestamp that must be set gets `now`.
+  change =
+      ExpectMadeTrue("has(case.incident_at)", context,
+                     "case.incident_at would have to be set (it is absent); "
+                     "timestamp(\"2026-01-02T12:00:00Z\") would do");
+  // Lifting: unset.
+  change = ExpectMadeFalse("has(attributes.nps)", context,
+                           "attributes.nps would have to be unset (it is 4)");
+  EXPECT_EQ(change.kind(), "clear");
+  // has() of a scalar tests for a value other than its default.
+  change = ExpectMadeFalse("has(customer.tier)", context,
+                           "customer.tier would have to be \"\" (it is "
+                           "\"silver\")");
+  EXPECT_EQ(change.kind(), "clear");
+}
+
+TEST(ConditionChangeTest, ADifferenceOfTwoFactsSolvesForTheFirst) {
+  v1::Context context = BaseContext();  // opened 2026-01-01, now 01-02 12:00
+  v1::ContextChange change = ExpectMadeTrue(
+      "now - case.opened_at >= duration('48h')", context,
+      "now would have to be at least timestamp(\"2026-01-03T00:00:00Z\") (it "
+      "is timestamp(\"2026-01-02T12:00:00Z\"))");
+  EXPECT_EQ(change.field(), "now");
+  // Through a definition, and strictly: one nanosecond past.
+  ProgramBuilder builder;
+  ASSERT_TRUE(builder.DeclareDefinition("age", "now - case.opened_at").ok());
+  Compiled c;
+  auto when = builder.AddCondition("age > duration('48h')", nullptr);
+  ASSERT_TRUE(when.ok());
+  c.when = *when;
+  c.program = std::move(builder).Build();
+  Answer a = ChangesOn(c, context, true);
+  ASSERT_TRUE(a.changes.stated) << a.changes.why;
+  ASSERT_THAT(a.changes.changes, SizeIs(1));
+  EXPECT_EQ(a.changes.changes[0].value().timestamp_value().nanos(), 1);
+  EXPECT_EQ(Evaluate(c, a.changed), ConditionResult::Status::kTrue);
+  // The first unset: the second is solved for.
+  ExpectMadeTrue("now - case.incident_at <= duration('24h')", context,
+                 "case.incident_at would have to be at least "
+                 "timestamp(\"2026-01-01T12:00:00Z\") (it is absent)");
+  ExpectMadeTrue("customer.spend_12m + 5000 >= 20000", context,
+                 "customer.spend_12m would have to be at least 15000 (it is "
+                 "12000)");
+}
+
 TEST(ConditionChangeTest, AttributesKeepTheirDeclaredType) {
   v1::Context context = BaseContext();  // nps: 4, score: 0.5, plan: basic
   v1::ContextChange change =
