@@ -322,7 +322,11 @@ class Solver {
           attempt->failure = absl::StrCat(
               "tact cannot state a change that makes `", source, "` ",
               want ? "true" : "false",
-              ": it compares an expression, not a fact or attribute as it is");
+              program_.MatchesRegex(shape.operand) ? " (a regex match)"
+              : program_.IsCostly(shape.operand)
+                  ? " (a history scan)"
+                  : ": it tests an expression, not a fact or attribute as it "
+                    "is");
           return false;
         }
         attempt->requirements.push_back({std::move(shape), want, source});
