@@ -294,8 +294,8 @@ class Solver {
   // `want`; false (with attempt->failure set) when tact cannot say.
   bool Solve(ExprId id, bool want, const std::string& source,
              Attempt* attempt) {
-    Value now = program_.Evaluate(id, frame_);
-    if (!now.is_error() && now.bool_value == want) return true;
+    const Value value = program_.Evaluate(id, frame_);
+    if (!value.is_error() && value.bool_value == want) return true;
     Shape shape = program_.ShapeOf(id);
     switch (shape.kind) {
       case ShapeKind::kNot:
