@@ -60,9 +60,14 @@ struct ConditionChanges {
 // `== c` sets c, `in [...]` its first element the other tests allow, a bool
 // fact true (or false under `!`). `!= c` keeps the fact when it differs
 // already; otherwise an int moves by one, and a string is cleared (an
-// attribute set to "") or, when c is "", set to "?". A change never leaves
-// the fact's type (an attribute keeps its declared type) nor int64's range
-// (`x > 9223372036854775807` cannot hold: not stated).
+// attribute set to "") or, when c is "", set to "?". `has(x)` of an
+// attribute or timestamp sets it (a timestamp to the context's `now`, else
+// the value x's other tests need, else its type's zero) or, wanted false,
+// clears it. `a ± b op c` with `a` (else `b`) settable is solved for it
+// with the other side's value now: `now - case.opened_at >=
+// duration("48h")` gives the time `now` would have to reach. A change never
+// leaves the fact's type (an attribute keeps its declared type) nor int64's
+// range (`x > 9223372036854775807` cannot hold: not stated).
 //
 // REQUIRES: `frame` is bound to `context` under `program` (the decision's
 // frame: the values now are read through it and charged to its budget).
