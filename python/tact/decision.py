@@ -104,13 +104,19 @@ class Flag:
 @dataclasses.dataclass(frozen=True)
 class RuleTrace:
     """Whether one rule fired and, if not, why (decide(..., trace=True) or
-    trace="evaluated")."""
+    trace="evaluated").
+
+    `values`: with a full trace, when `failed_condition` was false, the value
+    each of its operands had, by the operand's source text, as a CEL literal
+    ({"customer.tier": '"silver"'}; "absent" for an unset attribute).
+    """
 
     rule_id: str = ""
     fired: bool = False
     failed_condition: str = ""
     error: str = ""
     shadowed_by_final: bool = False
+    values: Dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,6 +137,8 @@ class ConstructTrace:
     summary: str = ""  # one sentence for a support lead
     stopped: bool = False  # a final rule of higher priority stopped it
     detail: Dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
 # tact.v1.TraceLevel numbers.
 _TRACE_LEVELS = {0: "off", 1: "evaluated", 2: "full"}
 

@@ -1,5 +1,6 @@
 """decide(): every input form, the Decision object, its JSON."""
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -145,7 +146,8 @@ def test_trace_levels(engine, contexts):
         assert ids == sorted(ids, key=order.index)
         by_id = {t.rule_id: t for t in full.trace}
         for t in evaluated.trace:
-            assert t == by_id[t.rule_id]
+            # Operand values are the full trace's alone.
+            assert t == dataclasses.replace(by_id[t.rule_id], values={})
         assert ({t.rule_id for t in evaluated.trace if t.fired}
                 == {t.rule_id for t in full.trace if t.fired})
         shorter += len(evaluated.trace) < len(full.trace)
@@ -161,6 +163,17 @@ def test_an_unknown_trace_level_is_a_value_error(engine, contexts, trace):
         engine.decide(context, trace=trace)
     with pytest.raises(ValueError, match="trace must be"):
         engine.decide_many([context], trace=trace)
+def test_trace_shows_the_values_of_a_false_conjunct():
+    engine = tact.Engine.from_text("""
+        name: "values" currency: "USD" actions { id: "reply" }
+        rules { id: "gold" when: "customer.tier == 'gold'" recommend { action: "reply" } }
+    """)
+    context = {"now": "2026-01-05T10:00:00Z", "customer": {"tier": "silver"}}
+    (rule,) = engine.decide(context, trace=True).trace
+    assert rule.failed_condition == "customer.tier == 'gold'"
+    assert rule.values == {"customer.tier": '"silver"'}
+    (rule,) = engine.decide(dict(context, customer={"tier": "gold"}), trace=True).trace
+    assert rule.fired and rule.values == {}
 
 
 MONEY = """

@@ -9,7 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "src/expr/constant_folding.h"
+#include "src/expr/context_schema.h"
 #include "src/expr/planner.h"
 #include "src/expr/program_impl.h"
 
@@ -147,6 +150,194 @@ bool Program::AsComparison(ExprId id, Comparison* out) const {
   out->op = op;
   out->constant = constant;
   return true;
+}
+
+Program::BoolShape Program::ShapeOf(ExprId id) const {
+  const CompiledProgram& program = *impl_->program;
+  const std::vector<Node>& nodes = program.nodes;
+  BoolShape shape;
+  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) return shape;
+  while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
+  const Node& n = nodes[id];
+  if (n.type != ValueType::kBool) return shape;
+  Value ignored;
+  switch (n.op) {
+    case Op::kAnd:
+    case Op::kOr:
+      shape.kind =
+          n.op == Op::kAnd ? BoolShape::Kind::kAnd : BoolShape::Kind::kOr;
+      shape.left = n.a;
+      shape.right = n.b;
+      return shape;
+    case Op::kNot:
+      shape.kind = BoolShape::Kind::kNot;
+      shape.left = n.a;
+      return shape;
+    case Op::kSlot:
+      shape.kind = BoolShape::Kind::kIs;
+      shape.operand = id;
+      return shape;
+    case Op::kHas: {
+      shape.operand = n.a;
+      if (n.c == 1) {  // presence
+        shape.kind = BoolShape::Kind::kHas;
+        return shape;
+      }
+      // A value other than the default.
+      Value zero;
+      zero.type = nodes[n.a].type;
+      switch (zero.type) {
+        case ValueType::kBool:
+        case ValueType::kInt:
+        case ValueType::kDouble:
+        case ValueType::kString:
+        case ValueType::kDuration:
+          break;
+        default:
+          shape.operand = -1;
+          return shape;
+      }
+      shape.kind = BoolShape::Kind::kCompare;
+      shape.op = CompareOp::kNe;
+      shape.constants.push_back(zero);
+      return shape;
+    }
+    case Op::kIn: {
+      if (FoldConstant(program, n.a, &ignored)) return shape;
+      for (int32_t k = 0; k < n.c; ++k) {
+        Value v;
+        if (!FoldConstant(program, program.args[n.b + k], &v)) {
+          shape.constants.clear();
+          return shape;
+        }
+        shape.constants.push_back(v);
+      }
+      shape.kind = BoolShape::Kind::kIn;
+      shape.operand = n.a;
+      return shape;
+    }
+    case Op::kEq:
+    case Op::kNe:
+    case Op::kLt:
+    case Op::kLe:
+    case Op::kGt:
+    case Op::kGe: {
+      static constexpr CompareOp kOps[] = {CompareOp::kEq, CompareOp::kNe,
+                                           CompareOp::kLt, CompareOp::kLe,
+                                           CompareOp::kGt, CompareOp::kGe};
+      // `c < x` is `x > c`.
+      static constexpr CompareOp kFlipped[] = {CompareOp::kEq, CompareOp::kNe,
+                                               CompareOp::kGt, CompareOp::kGe,
+                                               CompareOp::kLt, CompareOp::kLe};
+      const int index = static_cast<int>(n.op) - static_cast<int>(Op::kEq);
+      Value constant;
+      if (FoldConstant(program, n.b, &constant)) {
+        if (FoldConstant(program, n.a, &ignored)) return shape;
+        shape.operand = n.a;
+        shape.op = kOps[index];
+      } else if (FoldConstant(program, n.a, &constant)) {
+        shape.operand = n.b;
+        shape.op = kFlipped[index];
+      } else {
+        return shape;
+      }
+      if (constant.type != nodes[shape.operand].type) {
+        shape.operand = -1;
+        return shape;
+      }
+      shape.kind = BoolShape::Kind::kCompare;
+      shape.constants.push_back(constant);
+      return shape;
+    }
+    default:
+      return shape;
+  }
+}
+
+bool Program::AsSum(ExprId id, ExprId* a, ExprId* b, bool* subtract) const {
+  const std::vector<Node>& nodes = impl_->program->nodes;
+  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) return false;
+  while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
+  const Node& n = nodes[id];
+  switch (n.op) {
+    case Op::kAddInt:
+    case Op::kAddDouble:
+    case Op::kAddTimestampDuration:
+    case Op::kAddDurationDuration:
+      *subtract = false;
+      break;
+    case Op::kSubInt:
+    case Op::kSubDouble:
+    case Op::kSubTimestampDuration:
+    case Op::kSubTimestampTimestamp:
+    case Op::kSubDurationDuration:
+      *subtract = true;
+      break;
+    default:
+      return false;
+  }
+  *a = n.a;
+  *b = n.b;
+  return true;
+}
+
+std::string Program::ContextPathOf(ExprId id) const {
+  const CompiledProgram& program = *impl_->program;
+  const std::vector<Node>& nodes = program.nodes;
+  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) return "";
+  while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
+  if (nodes[id].op != Op::kSlot) return "";
+  const SlotSource& slot = program.slots[nodes[id].a];
+  if (slot.is_attribute) {
+    return absl::StrCat("attributes.", program.attributes[slot.index].name);
+  }
+  return std::string(ContextFields()[slot.index].path);
+}
+
+const std::vector<Program::Operand>& Program::OperandsOf(
+    const Conjunct& conjunct) const {
+  static const std::vector<Operand>* const kNone = new std::vector<Operand>();
+  const CompiledProgram& program = *impl_->program;
+  auto list = [&](int32_t index) -> const std::vector<Operand>* {
+    if (index < 0 ||
+        static_cast<size_t>(index) >= program.operand_lists.size()) {
+      return nullptr;
+    }
+    return &program.operand_lists[index];
+  };
+  if (const std::vector<Operand>* own = list(conjunct.operands)) return *own;
+  // A definition: its body's, as the definition spells them.
+  const std::vector<Node>& nodes = program.nodes;
+  int32_t id = conjunct.expr;
+  while (id >= 0 && static_cast<size_t>(id) < nodes.size() &&
+         nodes[id].op == Op::kDefinition) {
+    const int32_t index = nodes[id].a;
+    if (index >= 0 &&
+        static_cast<size_t>(index) < program.definition_operands.size()) {
+      if (const std::vector<Operand>* body =
+              list(program.definition_operands[index])) {
+        return *body;
+      }
+    }
+    id = nodes[id].b;
+  }
+  return *kNone;
+}
+
+std::string Program::OperandValue(ExprId id, Frame& frame,
+                                  size_t max_bytes) const {
+  Value v = Evaluate(id, frame);
+  if (v.is_error()) {
+    // A fact read as it is fails only when the context does not set it
+    // (or sets a timestamp out of range, which is an error to show).
+    const std::vector<Node>& nodes = impl_->program->nodes;
+    if (id >= 0 && static_cast<size_t>(id) < nodes.size() &&
+        nodes[id].op == Op::kSlot &&
+        absl::EndsWith(v.string_value, " is not set")) {
+      return "absent";
+    }
+  }
+  return AbbreviateText(FormatLiteral(v), max_bytes);
 }
 
 bool Program::IsCostly(ExprId id) const {

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "google/protobuf/stubs/common.h"
 
 namespace tact::internal {
 
@@ -80,6 +81,61 @@ std::string FormatDuration(int64_t nanos) {
   return out;
 }
 
+// A CEL double-quoted string literal of `s`: backslash, double quote,
+// control bytes and bytes that are not UTF-8 escaped, the rest as is.
+std::string QuoteString(absl::string_view s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      size_t n = 2;
+      while (n <= 4 && !(i + n <= s.size() &&
+                         google::protobuf::internal::IsStructurallyValidUTF8(
+                             s.data() + i, static_cast<int>(n)))) {
+        ++n;
+      }
+      if (n <= 4) {
+        out.append(s.data() + i, n);
+        i += n - 1;
+      } else {
+        char buf[8];
+        std::snprintf(buf, sizeof(buf), "\\x%02x",
+                      static_cast<unsigned char>(c));
+        out += buf;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\x%02x",
+                        static_cast<unsigned char>(c));
+          out += buf;
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
 }  // namespace
 
 std::string FormatValue(const Value& value) {
@@ -104,6 +160,30 @@ std::string FormatValue(const Value& value) {
       return "list(event)";
   }
   return "";
+}
+
+std::string FormatLiteral(const Value& value) {
+  switch (value.type) {
+    case ValueType::kString:
+      return QuoteString(value.string_value);
+    case ValueType::kDouble: {
+      const double d = value.double_value;
+      if (std::isnan(d)) return "double(\"NaN\")";
+      if (std::isinf(d))
+        return d > 0 ? "double(\"Infinity\")" : "double(\"-Infinity\")";
+      std::string text = FormatDouble(d);
+      // CEL reads digits alone as an int.
+      if (text.find_first_of(".e") == std::string::npos) text += ".0";
+      return text;
+    }
+    case ValueType::kTimestamp:
+    case ValueType::kDuration:
+      return absl::StrCat(
+          value.type == ValueType::kTimestamp ? "timestamp" : "duration", "(\"",
+          FormatValue(value), "\")");
+    default:
+      return FormatValue(value);
+  }
 }
 
 absl::string_view Utf8Prefix(absl::string_view s, size_t max_bytes) {
