@@ -9,7 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "src/expr/constant_folding.h"
+#include "src/expr/context_schema.h"
 #include "src/expr/planner.h"
 #include "src/expr/program_impl.h"
 
@@ -147,6 +149,96 @@ bool Program::AsComparison(ExprId id, Comparison* out) const {
   out->op = op;
   out->constant = constant;
   return true;
+}
+
+Program::BoolShape Program::ShapeOf(ExprId id) const {
+  const CompiledProgram& program = *impl_->program;
+  const std::vector<Node>& nodes = program.nodes;
+  BoolShape shape;
+  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) return shape;
+  while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
+  const Node& n = nodes[id];
+  if (n.type != ValueType::kBool) return shape;
+  Value ignored;
+  switch (n.op) {
+    case Op::kAnd:
+    case Op::kOr:
+      shape.kind =
+          n.op == Op::kAnd ? BoolShape::Kind::kAnd : BoolShape::Kind::kOr;
+      shape.left = n.a;
+      shape.right = n.b;
+      return shape;
+    case Op::kNot:
+      shape.kind = BoolShape::Kind::kNot;
+      shape.left = n.a;
+      return shape;
+    case Op::kSlot:
+      shape.kind = BoolShape::Kind::kIs;
+      shape.operand = id;
+      return shape;
+    case Op::kIn: {
+      if (FoldConstant(program, n.a, &ignored)) return shape;
+      for (int32_t k = 0; k < n.c; ++k) {
+        Value v;
+        if (!FoldConstant(program, program.args[n.b + k], &v)) {
+          shape.constants.clear();
+          return shape;
+        }
+        shape.constants.push_back(v);
+      }
+      shape.kind = BoolShape::Kind::kIn;
+      shape.operand = n.a;
+      return shape;
+    }
+    case Op::kEq:
+    case Op::kNe:
+    case Op::kLt:
+    case Op::kLe:
+    case Op::kGt:
+    case Op::kGe: {
+      static constexpr CompareOp kOps[] = {CompareOp::kEq, CompareOp::kNe,
+                                           CompareOp::kLt, CompareOp::kLe,
+                                           CompareOp::kGt, CompareOp::kGe};
+      // `c < x` is `x > c`.
+      static constexpr CompareOp kFlipped[] = {CompareOp::kEq, CompareOp::kNe,
+                                               CompareOp::kGt, CompareOp::kGe,
+                                               CompareOp::kLt, CompareOp::kLe};
+      const int index = static_cast<int>(n.op) - static_cast<int>(Op::kEq);
+      Value constant;
+      if (FoldConstant(program, n.b, &constant)) {
+        if (FoldConstant(program, n.a, &ignored)) return shape;
+        shape.operand = n.a;
+        shape.op = kOps[index];
+      } else if (FoldConstant(program, n.a, &constant)) {
+        shape.operand = n.b;
+        shape.op = kFlipped[index];
+      } else {
+        return shape;
+      }
+      if (constant.type != nodes[shape.operand].type) {
+        shape.operand = -1;
+        return shape;
+      }
+      shape.kind = BoolShape::Kind::kCompare;
+      shape.constants.push_back(constant);
+      return shape;
+    }
+    default:
+      return shape;
+  }
+}
+
+std::string Program::ContextPathOf(ExprId id) const {
+  const CompiledProgram& program = *impl_->program;
+  const std::vector<Node>& nodes = program.nodes;
+  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) return "";
+  while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
+  if (nodes[id].op != Op::kSlot) return "";
+  const SlotSource& slot = program.slots[nodes[id].a];
+  if (slot.is_attribute) {
+    return absl::StrCat("attributes.", program.attributes[slot.index].name);
+  }
+  return std::string(ContextFields()[slot.index].path);
 }
 
 bool Program::IsCostly(ExprId id) const {

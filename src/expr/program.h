@@ -251,6 +251,37 @@ class Program {
   // True when evaluating `id` may run a regex.
   bool MatchesRegex(ExprId id) const;
 
+  // How a bool expression is built, as far as ChangesFor
+  // (src/policy/condition_change.h) solves it: through definitions, `&&`,
+  // `||` and `!`, down to tests of one expression against constants.
+  struct BoolShape {
+    enum class Kind : uint8_t {
+      kOther,    // anything else: a regex, a history scan, arithmetic of two
+                 // facts, a function call
+      kAnd,      // left && right
+      kOr,       // left || right
+      kNot,      // !left
+      kCompare,  // operand op constants[0]; any comparable type, bools and
+                 // strings with every operator
+      kIn,       // operand in constants
+      kIs,       // operand itself: a bool fact or attribute
+    };
+    Kind kind = Kind::kOther;
+    ExprId left = -1;
+    ExprId right = -1;
+    ExprId operand = -1;
+    CompareOp op = CompareOp::kEq;  // kCompare
+    // Of the operand's type (ints converted to double where the operand
+    // is); strings view the program.
+    std::vector<Value> constants;
+  };
+  BoolShape ShapeOf(ExprId id) const;
+
+  // When `id` reads one context fact or declared attribute as it is
+  // (possibly through definitions), its path: "customer.tier", "now",
+  // "attributes.plan"; else "".
+  std::string ContextPathOf(ExprId id) const;
+
   // What lint (src/policy/lint.cc) asks of the whole program, computed in
   // one pass over its nodes.
   struct Usage {

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 
@@ -104,6 +105,31 @@ std::string FormatValue(const Value& value) {
       return "list(event)";
   }
   return "";
+}
+
+std::string FormatLiteral(const Value& value) {
+  switch (value.type) {
+    case ValueType::kString:
+      return absl::StrCat("\"", absl::Utf8SafeCEscape(value.string_value),
+                          "\"");
+    case ValueType::kDouble: {
+      const double d = value.double_value;
+      if (std::isnan(d)) return "double(\"NaN\")";
+      if (std::isinf(d))
+        return d > 0 ? "double(\"Infinity\")" : "double(\"-Infinity\")";
+      std::string text = FormatDouble(d);
+      // CEL reads digits alone as an int.
+      if (text.find_first_of(".e") == std::string::npos) text += ".0";
+      return text;
+    }
+    case ValueType::kTimestamp:
+    case ValueType::kDuration:
+      return absl::StrCat(
+          value.type == ValueType::kTimestamp ? "timestamp" : "duration", "(\"",
+          FormatValue(value), "\")");
+    default:
+      return FormatValue(value);
+  }
 }
 
 absl::string_view Utf8Prefix(absl::string_view s, size_t max_bytes) {

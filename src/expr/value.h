@@ -82,6 +82,13 @@ struct Value {
 // durations as "90s"/"1.5s".
 std::string FormatValue(const Value& value);
 
+// `value` as a CEL literal, for explanations that show what an operand was:
+// strings quoted with C escapes ("silver", "say \"hi\""), ints as digits,
+// doubles with a decimal point or exponent (12.5, 2000.0, 1e+20), true /
+// false, timestamp("2026-01-05T10:00:00Z"), duration("3600s"); an error as
+// "error: <message>" and a history list as "list(event)".
+std::string FormatLiteral(const Value& value);
+
 // The longest prefix of `s` of at most `max_bytes` bytes that does not cut
 // a UTF-8 character.
 absl::string_view Utf8Prefix(absl::string_view s, size_t max_bytes);

@@ -122,6 +122,105 @@ void ConditionRanges::Add(const std::vector<Conjunct>& conjuncts) {
   }
 }
 
+void ConditionRanges::AddComparison(const Program::Comparison& c,
+                                    const std::string& source) {
+  if (!why_.empty()) return;
+  if (c.constant.type == ValueType::kDouble &&
+      std::isnan(c.constant.double_value)) {
+    return;  // unsure: leave it opaque
+  }
+  if (c.constant.type == ValueType::kString && c.op != CompareOp::kEq) return;
+  Range& range = ranges_[c.operand];
+  range.type = c.constant.type;
+  if (range.sources.size() < 4) range.sources.push_back(source);
+  Narrow(range, c);
+  if (Empty(range)) {
+    why_ = absl::StrCat("no value satisfies `",
+                        absl::StrJoin(range.sources, "` and `"), "` together");
+  }
+}
+
+bool ConditionRanges::Nearest(ExprId operand, const Value& current,
+                              Value* out) const {
+  if (!why_.empty()) return false;
+  auto it = ranges_.find(operand);
+  if (it == ranges_.end()) return false;
+  const Range& r = it->second;
+  if (r.none || Empty(r)) return false;
+  const bool known =
+      current.type == r.type &&
+      !(r.type == ValueType::kDouble && std::isnan(current.double_value));
+  if (IsIntLike(r.type)) {
+    constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+    const int64_t lo = r.has_lo ? r.int_lo : kMin;
+    const int64_t hi = r.has_hi ? r.int_hi : kMax;
+    int64_t start = known      ? current.int_value
+                    : r.has_lo ? lo
+                    : r.has_hi ? hi
+                               : 0;
+    start = std::clamp(start, lo, hi);
+    auto allowed = [&](int64_t v) {
+      return std::none_of(r.ne.begin(), r.ne.end(),
+                          [&](const Value& n) { return n.int_value == v; });
+    };
+    // At most ne.size() values are excluded, so one within that distance
+    // on either side is allowed (Empty() said the range has one).
+    const uint64_t up_room =
+        static_cast<uint64_t>(hi) - static_cast<uint64_t>(start);
+    const uint64_t down_room =
+        static_cast<uint64_t>(start) - static_cast<uint64_t>(lo);
+    for (uint64_t d = 0; d <= r.ne.size(); ++d) {
+      const int64_t up = static_cast<int64_t>(static_cast<uint64_t>(start) + d);
+      const int64_t down =
+          static_cast<int64_t>(static_cast<uint64_t>(start) - d);
+      for (auto [room, v] :
+           {std::pair{up_room, up}, std::pair{down_room, down}}) {
+        if (d <= room && allowed(v)) {
+          *out = Value();
+          out->type = r.type;
+          out->int_value = v;
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+  if (r.type != ValueType::kDouble) return false;
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  const double lo = !r.has_lo     ? -kInf
+                    : r.lo_strict ? std::nextafter(r.lo, kInf)
+                                  : r.lo;
+  const double hi = !r.has_hi     ? kInf
+                    : r.hi_strict ? std::nextafter(r.hi, -kInf)
+                                  : r.hi;
+  if (lo > hi) return false;
+  double start = known      ? current.double_value
+                 : r.has_lo ? lo
+                 : r.has_hi ? hi
+                            : 0;
+  start = std::clamp(start, lo, hi);
+  auto allowed = [&](double v) {
+    return v >= lo && v <= hi &&
+           std::none_of(r.ne.begin(), r.ne.end(),
+                        [&](const Value& n) { return n.double_value == v; });
+  };
+  double up = start, down = start;
+  for (size_t d = 0; d <= r.ne.size(); ++d) {
+    if (allowed(up)) {
+      *out = Value::Double(up);
+      return true;
+    }
+    if (allowed(down)) {
+      *out = Value::Double(down);
+      return true;
+    }
+    up = std::nextafter(up, kInf);
+    down = std::nextafter(down, -kInf);
+  }
+  return false;
+}
+
 void ConditionRanges::Narrow(Range& r, const Program::Comparison& c) {
   const Value& k = c.constant;
   if (r.type == ValueType::kString) {

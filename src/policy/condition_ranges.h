@@ -72,6 +72,19 @@ class ConditionRanges {
   // Adds the conjuncts of one more condition (`&&`).
   void Add(const std::vector<Conjunct>& conjuncts);
 
+  // Adds one comparison of `c.operand` with a constant, as a conjunct whose
+  // source is `source` would be added (ChangesFor, condition_change.h, adds
+  // the comparisons a change must satisfy, negated ones included).
+  void AddComparison(const Program::Comparison& c, const std::string& source);
+
+  // A value of `operand` (an int, double, timestamp or duration expression)
+  // that every comparison added of it allows, as near to `current` as any:
+  // `current` itself when allowed; when `current` is an error (an unset
+  // fact), the lower bound, else the upper, else 0. False when no
+  // comparison of `operand` was added, none allows a value, or the
+  // conjuncts added contradict each other.
+  bool Nearest(ExprId operand, const Value& current, Value* out) const;
+
   // True when no context satisfies every conjunct added; `why()` then says
   // which conjuncts contradict each other (their sources).
   bool contradictory() const { return !why_.empty(); }
