@@ -27,7 +27,7 @@ void PrintWhyNotText(const v1::WhyNot& why_not, std::ostream& out) {
           << (several ? "these changes" : "this change")
           << " recommends it)\n";
     } else if (path.changes_size() == 0) {
-      out << "   (no change stated; not checked)\n";
+      out << "   (no change stated)\n";
     } else {
       out << "   (not verified: deciding again with "
           << (several ? "these changes" : "this change")

@@ -8,7 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "src/expr/history_view.h"
-#include "src/engine/condition_change_shim.h"
+#include "src/policy/condition_change.h"
 #include "src/policy/constructs/common.h"
 #include "tact/engine.h"
 

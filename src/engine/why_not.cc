@@ -30,7 +30,7 @@
 #include "src/engine/engine_impl.h"
 #include "src/expr/program.h"
 #include "src/policy/condition.h"
-#include "src/engine/condition_change_shim.h"
+#include "src/policy/condition_change.h"
 #include "src/policy/constructs/common.h"
 #include "src/policy/constructs/constructs.h"
 #include "src/policy/constructs/goodwill_budget.h"
@@ -115,8 +115,9 @@ struct Draft {
 
 // Appends " " + `sentence` to the path's source text.
 void Say(Draft* draft, absl::string_view sentence) {
+  if (sentence.empty()) return;
   std::string* text = draft->source.mutable_text();
-  if (!text->empty()) text->push_back(' ');
+  if (!text->empty() && text->back() != ' ') text->push_back(' ');
   absl::StrAppend(text, sentence);
 }
 
@@ -216,12 +217,10 @@ bool WhyNotBuilder::ConditionChangesInto(
     *why = "the context could not be read";
     return false;
   }
-  internal::FoundChanges found =
+  internal::ConditionChanges found =
       internal::ChangesFor(*plan_.program, when, *frame_, context, want);
-  if (!found.stated) {
-    *why = found.why;
-    return false;
-  }
+  *why = std::move(found.why);
+  if (!found.stated) return false;
   for (v1::ContextChange& change : found.changes) {
     changes->push_back(std::move(change));
   }
@@ -232,10 +231,15 @@ bool WhyNotBuilder::AddConditionChanges(const std::vector<Conjunct>& when,
                                         const v1::Context& context, bool want,
                                         Draft* draft) {
   std::string why;
-  if (ConditionChangesInto(when, context, want, &draft->changes, &why)) {
+  const bool stated =
+      ConditionChangesInto(when, context, want, &draft->changes, &why);
+  if (!why.empty() && why.back() != '.') why.push_back('.');
+  if (stated) {
+    if (!why.empty()) Say(draft, why);
     return true;
   }
-  CannotState(draft, why);
+  CannotState(draft, why.empty() ? "No change to the context makes it hold."
+                                 : why);
   return false;
 }
 
@@ -347,27 +351,6 @@ Draft* AddDraft(std::vector<Draft>* drafts, int* more, SourceKind kind,
   return &draft;
 }
 
-// "its condition `x > 1` was false: x is 0".
-std::string WhyFalse(const v1::RuleTrace& t) {
-  if (!t.failed_condition().empty()) {
-    std::string text =
-        absl::StrCat("its condition `", t.failed_condition(), "` was false");
-    std::vector<std::string> values;
-    for (const v1::Binding& b : t.values()) {
-      values.push_back(absl::StrCat(b.expression(), " is ", b.value()));
-    }
-    if (!values.empty()) {
-      absl::StrAppend(&text, ": ", absl::StrJoin(values, ", "));
-    }
-    return text;
-  }
-  if (!t.error().empty()) {
-    return absl::StrCat("its condition could not be evaluated (", t.error(),
-                        ")");
-  }
-  return "its condition was false";
-}
-
 void WhyNotBuilder::RulePaths(const v1::Context& context,
                               const v1::Decision& d, int floor,
                               std::vector<Draft>* drafts, int* more) {
@@ -398,13 +381,9 @@ void WhyNotBuilder::RulePaths(const v1::Context& context,
           internal::ConditionResult when =
               internal::EvaluateCondition(*plan_.program, rec.when, *frame_);
           if (!when.holds()) {
-            Say(draft,
-                absl::StrCat(intro, " it holds, but the action's own `when` ",
-                             when.failed != nullptr
-                                 ? absl::StrCat("`", when.failed->source,
-                                                "` was false.")
-                                 : absl::StrCat("could not be evaluated (",
-                                                when.error, ").")));
+            Say(draft, absl::StrCat(intro,
+                                    " it holds, but the action's own `when` "
+                                    "does not."));
             AddConditionChanges(rec.when, context, true, draft);
             break;
           }
@@ -419,10 +398,7 @@ void WhyNotBuilder::RulePaths(const v1::Context& context,
         Say(draft, absl::StrCat(intro, " it holds."));
         break;
       }
-      Say(draft,
-          absl::StrCat(intro, " ",
-                       t != nullptr ? WhyFalse(*t) : "its condition was false",
-                       "."));
+      Say(draft, absl::StrCat("Rule \"", rule.id, "\" offers it."));
       std::vector<Conjunct> when = rule.when;
       when.insert(when.end(), rec.when.begin(), rec.when.end());
       AddConditionChanges(when, context, true, draft);
@@ -611,7 +587,6 @@ void WhyNotBuilder::LadderPaths(const v1::Context& context, int floor,
       if (!ResetFrame(context).ok()) return draft;
       if (!internal::EvaluateCondition(*plan_.program, ladder.when, *frame_)
                .holds()) {
-        Say(draft, "The ladder's condition does not hold.");
         AddConditionChanges(ladder.when, context, true, draft);
       } else if (ladder.priority < floor) {
         draft->stopped = true;
@@ -629,8 +604,8 @@ void WhyNotBuilder::LadderPaths(const v1::Context& context, int floor,
       if (draft == nullptr) break;
       draft->source.set_text(absl::StrCat(
           "Rung ", k, " of ", top, " of the \"", ladder.id,
-          "\" ladder offers it; the case is at rung ", last.step, ". ",
-          draft->source.text()));
+          "\" ladder offers it; the case is at rung ", last.step, ".",
+          draft->source.text().empty() ? "" : " ", draft->source.text()));
       if (!draft->stated) continue;
       const int next = last.step + 1;
       if (k > next) {
@@ -641,7 +616,9 @@ void WhyNotBuilder::LadderPaths(const v1::Context& context, int floor,
                                    " has been, one decision at a time."));
           continue;
         }
-        Say(draft, "Its entry condition would let the case enter there.");
+        Say(draft, absl::StrCat("Its entry condition would let the case "
+                                "enter at rung ",
+                                k, "."));
         if (!AddConditionChanges(rung.entry, context, true, draft)) continue;
       } else if (k < next) {
         v1::ContextChange& change = draft->changes.emplace_back();
@@ -667,7 +644,8 @@ void WhyNotBuilder::LadderPaths(const v1::Context& context, int floor,
           "The \"", ladder.id,
           "\" ladder offers it once every rung has been offered; the case is "
           "at rung ",
-          last.step, " of ", top, ". ", draft->source.text()));
+          last.step, " of ", top, ".", draft->source.text().empty() ? "" : " ",
+          draft->source.text()));
       if (!draft->stated) continue;
       if (last.step < top) {
         CannotState(draft,
@@ -711,7 +689,6 @@ void WhyNotBuilder::PlaybookPaths(const v1::Context& context, int floor,
       if (!ResetFrame(context).ok()) break;
       if (!internal::EvaluateCondition(*plan_.program, playbook.when, *frame_)
                .holds()) {
-        Say(draft, "Its trigger does not hold.");
         if (!AddConditionChanges(playbook.when, context, true, draft)) break;
       } else if (playbook.priority < floor) {
         draft->stopped = true;
