@@ -83,9 +83,8 @@ Examples:
 
 namespace {
 
-constexpr absl::string_view kFlags[] = {"policy",    "context", "format",
-                                        "explain",   "trace",   "authority",
-                                        "why_not"};
+constexpr absl::string_view kFlags[] = {
+    "policy", "context", "format", "explain", "trace", "authority", "why_not"};
 
 // Through the library's reader and its size limit (kDefaultMaxContextBytes).
 absl::StatusOr<v1::Context> ReadContext(const std::string& path) {

@@ -7,8 +7,7 @@
 namespace tact::cli {
 
 void PrintWhyNotText(const v1::WhyNot& why_not, std::ostream& out) {
-  out << "Why not \"" << why_not.action() << "\": " << why_not.status()
-      << "\n"
+  out << "Why not \"" << why_not.action() << "\": " << why_not.status() << "\n"
       << why_not.summary() << "\n";
   int n = 0;
   for (const v1::WhyNotPath& path : why_not.paths()) {
@@ -24,8 +23,7 @@ void PrintWhyNotText(const v1::WhyNot& why_not, std::ostream& out) {
     const bool several = path.changes_size() > 1;
     if (path.verified()) {
       out << "   (checked: deciding again with "
-          << (several ? "these changes" : "this change")
-          << " recommends it)\n";
+          << (several ? "these changes" : "this change") << " recommends it)\n";
     } else if (path.changes_size() == 0) {
       out << "   (no change stated)\n";
     } else {

@@ -163,7 +163,7 @@ class WhyNotBuilder {
                             std::vector<v1::ContextChange>* changes,
                             std::string* why);
   bool AddConditionChanges(const std::vector<Conjunct>& when,
-                        const v1::Context& context, bool want, Draft* draft);
+                           const v1::Context& context, bool want, Draft* draft);
 
   // The paths of the producers of the action.
   void RulePaths(const v1::Context& context, const v1::Decision& d, int floor,
@@ -238,8 +238,8 @@ bool WhyNotBuilder::AddConditionChanges(const std::vector<Conjunct>& when,
     if (!why.empty()) Say(draft, why);
     return true;
   }
-  CannotState(draft, why.empty() ? "No change to the context makes it hold."
-                                 : why);
+  CannotState(draft,
+              why.empty() ? "No change to the context makes it hold." : why);
   return false;
 }
 
@@ -277,10 +277,10 @@ absl::StatusOr<v1::WhyNot> WhyNotBuilder::Build(const v1::Context& context) {
     Lift(context, d, standing, INT_MIN, &drafts.back().changes, &why);
   } else if (standing.blocked != nullptr) {
     out.set_status("blocked");
-    out.set_summary(absl::StrCat(
-        "\"", id_, "\" is held back (", standing.blocked->code(), ") by ",
-        standing.blocked->blocked_by().source_kind(), " \"",
-        standing.blocked->blocked_by().source_id(), "\"."));
+    out.set_summary(
+        absl::StrCat("\"", id_, "\" is held back (", standing.blocked->code(),
+                     ") by ", standing.blocked->blocked_by().source_kind(),
+                     " \"", standing.blocked->blocked_by().source_id(), "\"."));
     Draft draft;
     draft.source = standing.blocked->blocked_by();
     std::string why;
@@ -316,8 +316,7 @@ absl::StatusOr<v1::WhyNot> WhyNotBuilder::Build(const v1::Context& context) {
     }
   }
   for (Draft& draft : drafts) {
-    absl::Status checked =
-        Check(context, std::move(draft), out.add_paths());
+    absl::Status checked = Check(context, std::move(draft), out.add_paths());
     if (!checked.ok()) return checked;
   }
   int verified = 0;
@@ -329,8 +328,9 @@ absl::StatusOr<v1::WhyNot> WhyNotBuilder::Build(const v1::Context& context) {
   }
   if (more > 0) {
     absl::StrAppend(out.mutable_summary(), " ", more, " more ",
-                    more == 1 ? "rule or construct offers" : "rules and "
-                                                             "constructs offer",
+                    more == 1 ? "rule or construct offers"
+                              : "rules and "
+                                "constructs offer",
                     " it; only the first ", kMaxPaths, " are examined.");
   }
   return out;
@@ -351,9 +351,9 @@ Draft* AddDraft(std::vector<Draft>* drafts, int* more, SourceKind kind,
   return &draft;
 }
 
-void WhyNotBuilder::RulePaths(const v1::Context& context,
-                              const v1::Decision& d, int floor,
-                              std::vector<Draft>* drafts, int* more) {
+void WhyNotBuilder::RulePaths(const v1::Context& context, const v1::Decision& d,
+                              int floor, std::vector<Draft>* drafts,
+                              int* more) {
   for (const internal::RulePlan& rule : plan_.rules) {
     for (const RecommendationPlan& rec : rule.recommend) {
       if (rec.action != action_) continue;
@@ -471,17 +471,18 @@ bool WhyNotBuilder::FewerStrikes(const v1::Context& context,
     change.set_kind("remove_events");
     change.set_event_kind(kind);
     change.set_count(remove);
-    change.set_text(absl::StrCat(
-        Strikes(fewer), " fewer in the window of strike limit \"", s.id,
-        "\": remove the ", remove == 1 ? "newest" : absl::StrCat(remove, " newest"),
-        " \"", kind, "\" ", remove == 1 ? "event" : "events"));
+    change.set_text(
+        absl::StrCat(Strikes(fewer), " fewer in the window of strike limit \"",
+                     s.id, "\": remove the ",
+                     remove == 1 ? "newest" : absl::StrCat(remove, " newest"),
+                     " \"", kind, "\" ", remove == 1 ? "event" : "events"));
     left -= remove;
   }
   if (left > 0) {
-    *why = absl::StrCat("Strike limit \"", s.id, "\" would need ",
-                        Strikes(fewer),
-                        " fewer in the window, and tact found no history "
-                        "events that removing would take off the count.");
+    *why =
+        absl::StrCat("Strike limit \"", s.id, "\" would need ", Strikes(fewer),
+                     " fewer in the window, and tact found no history "
+                     "events that removing would take off the count.");
     return false;
   }
   return true;
@@ -495,23 +496,25 @@ void WhyNotBuilder::StrikePaths(const v1::Context& context,
           at_limit ? s.at_limit : s.warning;
       for (const RecommendationPlan& rec : recs) {
         if (rec.action != action_) continue;
-        Draft* draft = AddDraft(drafts, more, SourceKind::kStrikeLimit, s.id,
-                                s.priority);
+        Draft* draft =
+            AddDraft(drafts, more, SourceKind::kStrikeLimit, s.id, s.priority);
         if (draft == nullptr) break;
         const int64_t count = StrikeCount(context, s);
         const int64_t target = at_limit ? s.limit : s.limit - 1;
         Say(draft,
-            absl::StrCat("Strike limit \"", s.id, "\" offers it ",
-                         at_limit ? "at the limit of " : "one strike below "
-                                                         "the limit, at ",
-                         Strikes(target), " in ", s.window.Readable(), "; ",
-                         count < 0 ? "the strike count could not be evaluated"
-                                   : absl::StrCat("the customer has ",
-                                                  Strikes(count)),
-                         "."));
+            absl::StrCat(
+                "Strike limit \"", s.id, "\" offers it ",
+                at_limit ? "at the limit of "
+                         : "one strike below "
+                           "the limit, at ",
+                Strikes(target), " in ", s.window.Readable(), "; ",
+                count < 0 ? "the strike count could not be evaluated"
+                          : absl::StrCat("the customer has ", Strikes(count)),
+                "."));
         if (count < 0) {
-          CannotState(draft, "No change to the context is stated for a count "
-                             "that cannot be evaluated.");
+          CannotState(draft,
+                      "No change to the context is stated for a count "
+                      "that cannot be evaluated.");
           break;
         }
         if (count > target && !at_limit) {
@@ -610,10 +613,9 @@ void WhyNotBuilder::LadderPaths(const v1::Context& context, int floor,
       const int next = last.step + 1;
       if (k > next) {
         if (rung.entry.empty()) {
-          CannotState(draft,
-                      absl::StrCat("Rung ", k,
-                                   " is offered only after rung ", k - 1,
-                                   " has been, one decision at a time."));
+          CannotState(
+              draft, absl::StrCat("Rung ", k, " is offered only after rung ",
+                                  k - 1, " has been, one decision at a time."));
           continue;
         }
         Say(draft, absl::StrCat("Its entry condition would let the case "
@@ -676,11 +678,11 @@ void WhyNotBuilder::PlaybookPaths(const v1::Context& context, int floor,
     }
     for (const auto& [rec, stage] : steps) {
       if (rec->action != action_) continue;
-      Draft* draft = AddDraft(drafts, more, SourceKind::kPlaybook,
-                              playbook.id, playbook.priority);
+      Draft* draft = AddDraft(drafts, more, SourceKind::kPlaybook, playbook.id,
+                              playbook.priority);
       if (draft == nullptr) break;
-      Say(draft, absl::StrCat("Playbook \"", playbook.id, "\" offers it as its ",
-                              stage, " step",
+      Say(draft, absl::StrCat("Playbook \"", playbook.id,
+                              "\" offers it as its ", stage, " step",
                               stage == Name(PlaybookStage::kSurprise) &&
                                       playbook.surprise.size() > 1
                                   ? " (one gesture, chosen per customer)"
@@ -711,8 +713,8 @@ void WhyNotBuilder::AlternativePaths(std::vector<Draft>* drafts, int* more) {
     Draft* draft = AddDraft(drafts, more, SourceKind::kBudget,
                             plan_.budgets.front().id, INT_MIN);
     if (draft == nullptr) break;
-    Say(draft, absl::StrCat("The goodwill budget offers it instead of \"",
-                            a.id, "\" when it cannot cover that."));
+    Say(draft, absl::StrCat("The goodwill budget offers it instead of \"", a.id,
+                            "\" when it cannot cover that."));
     CannotState(draft,
                 "tact states no change that uses up the budget (it would "
                 "add goodwill grants to the history).");
@@ -728,9 +730,8 @@ bool WhyNotBuilder::Lift(const v1::Context& context, const v1::Decision& d,
     v1::ContextChange& change = changes->emplace_back();
     change.set_kind("authority");
     change.set_authority(needed);
-    change.set_text(absl::StrCat(WithArticle(needed),
-                                 " may approve it: decide as \"", needed,
-                                 "\""));
+    change.set_text(absl::StrCat(
+        WithArticle(needed), " may approve it: decide as \"", needed, "\""));
     return true;
   }
   if (standing.blocked != nullptr) {
@@ -743,8 +744,8 @@ bool WhyNotBuilder::Lift(const v1::Context& context, const v1::Decision& d,
   return false;
 }
 
-bool WhyNotBuilder::LiftFinal(const v1::Context& context,
-                              const v1::Decision& d, int priority,
+bool WhyNotBuilder::LiftFinal(const v1::Context& context, const v1::Decision& d,
+                              int priority,
                               std::vector<v1::ContextChange>* changes,
                               std::string* why) {
   bool any = false;
@@ -809,8 +810,7 @@ bool WhyNotBuilder::LiftHold(const v1::Context& context,
     internal::ProposeBudget(state, &outcome);
     const internal::ActionPlan& action = plan_.actions[action_];
     const int64_t remaining = outcome.budget ? outcome.budget->remaining : 0;
-    const int64_t needed =
-        std::max<int64_t>(1, action.min_amount) - remaining;
+    const int64_t needed = std::max<int64_t>(1, action.min_amount) - remaining;
     if (needed <= 0) {
       *why = absl::StrCat(
           "the goodwill budget has ",
@@ -824,11 +824,11 @@ bool WhyNotBuilder::LiftHold(const v1::Context& context,
     change.set_kind("remove_events");
     change.set_event_kind(budget.granted_kind);
     change.set_amount(needed);
-    change.set_text(absl::StrCat(
-        internal::FormatMoney(needed, plan_.currency),
-        " more left in the goodwill budget: remove the newest \"",
-        budget.granted_kind, "\" grants worth at least ",
-        internal::FormatMoney(needed, plan_.currency)));
+    change.set_text(
+        absl::StrCat(internal::FormatMoney(needed, plan_.currency),
+                     " more left in the goodwill budget: remove the newest \"",
+                     budget.granted_kind, "\" grants worth at least ",
+                     internal::FormatMoney(needed, plan_.currency)));
     return true;
   } else if (code == Name(BlockedCode::kBeyondContract)) {
     const internal::ActionPlan& action = plan_.actions[action_];
@@ -845,10 +845,10 @@ bool WhyNotBuilder::LiftHold(const v1::Context& context,
       change.set_kind("set");
       change.set_field("customer.tier");
       change.mutable_value()->set_string_value(e.tier());
-      change.set_text(absl::StrCat(
-          "customer.tier would have to be \"", e.tier(),
-          "\", the first tier whose contract includes ",
-          absl::StrJoin(action.requires_features, ", ")));
+      change.set_text(
+          absl::StrCat("customer.tier would have to be \"", e.tier(),
+                       "\", the first tier whose contract includes ",
+                       absl::StrJoin(action.requires_features, ", ")));
       return true;
     }
     *why = absl::StrCat("no tier's contract includes ",
@@ -868,9 +868,8 @@ bool WhyNotBuilder::LiftHold(const v1::Context& context,
                                : absl::InfinitePast();
         if (since == absl::InfinitePast()) break;
         const internal::BusinessCalendar& calendar =
-            ladder.calendar >= 0
-                ? plan_.calendars[ladder.calendar]
-                : internal::BusinessCalendar::AlwaysOpen();
+            ladder.calendar >= 0 ? plan_.calendars[ladder.calendar]
+                                 : internal::BusinessCalendar::AlwaysOpen();
         const absl::Time due = rung.min_wait.After(since, calendar);
         v1::ContextChange& change = changes->emplace_back();
         change.set_kind("set");
@@ -880,16 +879,17 @@ bool WhyNotBuilder::LiftHold(const v1::Context& context,
         at->set_seconds(absl::ToUnixSeconds(due));
         std::string when;
         internal::AppendUtc(due, &when);
-        change.set_text(absl::StrCat(
-            "now would have to be at least ", when, ": rung ", k, " waits ",
-            rung.min_wait.Readable(),
-            last.step > 0 ? " after the previous rung" : " after the case opened"));
+        change.set_text(absl::StrCat("now would have to be at least ", when,
+                                     ": rung ", k, " waits ",
+                                     rung.min_wait.Readable(),
+                                     last.step > 0 ? " after the previous rung"
+                                                   : " after the case opened"));
         return true;
       }
     }
   }
-  *why = absl::StrCat("tact states no change that lifts a \"", code,
-                      "\" hold.");
+  *why =
+      absl::StrCat("tact states no change that lifts a \"", code, "\" hold.");
   return false;
 }
 
@@ -910,8 +910,8 @@ absl::Status WhyNotBuilder::Check(const v1::Context& context, Draft draft,
       if (!applied.ok()) break;
     }
     if (!applied.ok()) {
-      outcome = absl::StrCat("Its changes could not be applied: ",
-                             applied.message(), ".");
+      outcome = absl::StrCat(
+          "Its changes could not be applied: ", applied.message(), ".");
       break;
     }
     absl::StatusOr<v1::Decision> d = Decide(changed, options);
@@ -930,9 +930,10 @@ absl::Status WhyNotBuilder::Check(const v1::Context& context, Draft draft,
       break;
     }
     if (decisions == kMaxDecisions) {
-      outcome = absl::StrCat("Deciding again with these changes still does "
-                             "not recommend it (after ",
-                             kMaxDecisions, " tries).");
+      outcome = absl::StrCat(
+          "Deciding again with these changes still does "
+          "not recommend it (after ",
+          kMaxDecisions, " tries).");
       break;
     }
     std::vector<v1::ContextChange> more;
