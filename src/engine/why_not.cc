@@ -100,6 +100,20 @@ bool SameChange(const v1::ContextChange& a, const v1::ContextChange& b) {
          a.authority() == b.authority();
 }
 
+// The ids of the final rules above `priority` that fired in `d`:
+// "\"legal-hold\"".
+std::string FinalRulesAbove(const PolicyPlan& plan, const v1::Decision& d,
+                            int priority) {
+  std::vector<std::string> ids;
+  for (const internal::RulePlan& rule : plan.rules) {
+    if (rule.final && rule.priority > priority && rule.index < d.trace_size() &&
+        d.trace(rule.index).fired()) {
+      ids.push_back(absl::StrCat("\"", rule.id, "\""));
+    }
+  }
+  return absl::StrJoin(ids, ", ");
+}
+
 // What a path needs: the changes stated so far, or why none can be.
 struct Draft {
   v1::Reason source;
@@ -170,10 +184,10 @@ class WhyNotBuilder {
                  std::vector<Draft>* drafts, int* more);
   void StrikePaths(const v1::Context& context, std::vector<Draft>* drafts,
                    int* more);
-  void LadderPaths(const v1::Context& context, int floor,
+  void LadderPaths(const v1::Context& context, const v1::Decision& d, int floor,
                    std::vector<Draft>* drafts, int* more);
-  void PlaybookPaths(const v1::Context& context, int floor,
-                     std::vector<Draft>* drafts, int* more);
+  void PlaybookPaths(const v1::Context& context, const v1::Decision& d,
+                     int floor, std::vector<Draft>* drafts, int* more);
   void AlternativePaths(std::vector<Draft>* drafts, int* more);
 
   // The changes that lift what stands in the way in decision `d` of the
@@ -286,14 +300,17 @@ absl::StatusOr<v1::WhyNot> WhyNotBuilder::Build(const v1::Context& context) {
     std::string why;
     if (!LiftHold(context, *standing.blocked, &draft.changes, &why)) {
       CannotState(&draft, why);
+    } else if (!why.empty()) {
+      if (why.back() != '.') why.push_back('.');
+      Say(&draft, why);
     }
     drafts.push_back(std::move(draft));
   } else {
     const int floor = FinalFloor(plan_, d);
     RulePaths(context, d, floor, &drafts, &more);
     StrikePaths(context, &drafts, &more);
-    LadderPaths(context, floor, &drafts, &more);
-    PlaybookPaths(context, floor, &drafts, &more);
+    LadderPaths(context, d, floor, &drafts, &more);
+    PlaybookPaths(context, d, floor, &drafts, &more);
     AlternativePaths(&drafts, &more);
     bool stopped = false;
     for (const Draft& draft : drafts) stopped = stopped || draft.stopped;
@@ -365,10 +382,9 @@ void WhyNotBuilder::RulePaths(const v1::Context& context, const v1::Decision& d,
       std::string intro = absl::StrCat("Rule \"", rule.id, "\" offers it;");
       if (t != nullptr && t->shadowed_by_final()) {
         draft->stopped = rule.priority < floor;
-        Say(draft,
-            absl::StrCat(intro,
-                         " it holds, but a final rule of higher priority "
-                         "fired and stopped it."));
+        Say(draft, absl::StrCat(intro, " it holds, but the final rule ",
+                                FinalRulesAbove(plan_, d, rule.priority),
+                                " of higher priority fired and stopped it."));
         std::string why;
         if (!LiftFinal(context, d, rule.priority, &draft->changes, &why)) {
           CannotState(draft, why);
@@ -579,7 +595,8 @@ LastRung FindLastRung(const internal::LadderPlan& ladder,
   return last;
 }
 
-void WhyNotBuilder::LadderPaths(const v1::Context& context, int floor,
+void WhyNotBuilder::LadderPaths(const v1::Context& context,
+                                const v1::Decision& d, int floor,
                                 std::vector<Draft>* drafts, int* more) {
   for (const internal::LadderPlan& ladder : plan_.ladders) {
     const int top = static_cast<int>(ladder.rungs.size());
@@ -593,9 +610,9 @@ void WhyNotBuilder::LadderPaths(const v1::Context& context, int floor,
         AddConditionChanges(ladder.when, context, true, draft);
       } else if (ladder.priority < floor) {
         draft->stopped = true;
-        Say(draft,
-            "The ladder applies, but a final rule of higher priority fired "
-            "and stopped it.");
+        Say(draft, absl::StrCat("The ladder applies, but the final rule ",
+                                FinalRulesAbove(plan_, d, ladder.priority),
+                                " of higher priority fired and stopped it."));
       }
       return draft;
     };
@@ -662,7 +679,8 @@ void WhyNotBuilder::LadderPaths(const v1::Context& context, int floor,
   }
 }
 
-void WhyNotBuilder::PlaybookPaths(const v1::Context& context, int floor,
+void WhyNotBuilder::PlaybookPaths(const v1::Context& context,
+                                  const v1::Decision& d, int floor,
                                   std::vector<Draft>* drafts, int* more) {
   for (const internal::PlaybookPlan& playbook : plan_.playbooks) {
     std::vector<std::pair<const RecommendationPlan*, absl::string_view>> steps;
@@ -694,9 +712,9 @@ void WhyNotBuilder::PlaybookPaths(const v1::Context& context, int floor,
         if (!AddConditionChanges(playbook.when, context, true, draft)) break;
       } else if (playbook.priority < floor) {
         draft->stopped = true;
-        Say(draft,
-            "It applies, but a final rule of higher priority fired and "
-            "stopped it.");
+        Say(draft, absl::StrCat("It applies, but the final rule ",
+                                FinalRulesAbove(plan_, d, playbook.priority),
+                                " of higher priority fired and stopped it."));
       }
       if (!rec->when.empty()) {
         AddConditionChanges(rec->when, context, true, draft);
@@ -781,6 +799,7 @@ bool WhyNotBuilder::LiftHold(const v1::Context& context,
       std::string not_stated;
       if (ConditionChangesInto(rule.when, context, false, changes,
                                &not_stated)) {
+        *why = std::move(not_stated);  // what holds now
         return true;
       }
       *why = absl::StrCat("it is vetoed by rule \"", by,

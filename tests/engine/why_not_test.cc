@@ -276,7 +276,8 @@ TEST(WhyNotTest, StoppedByAFinalRuleOfHigherPriority) {
   ASSERT_EQ(why.paths_size(), 1);
   const v1::WhyNotPath& path = why.paths(0);
   EXPECT_EQ(path.source().source_id(), "r");
-  EXPECT_THAT(path.source().text(), HasSubstr("final rule"));
+  EXPECT_THAT(path.source().text(),
+              HasSubstr("the final rule \"stop\" of higher priority"));
   ASSERT_EQ(path.changes_size(), 1);
   EXPECT_EQ(path.changes(0).field(), "case.channel");
   EXPECT_TRUE(path.verified());
