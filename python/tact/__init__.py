@@ -21,6 +21,7 @@ from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
 from .engine import Engine
 from .errors import (CancelledError, ContextError, DeadlineExceededError,
                      Diagnostic, PolicyError, ResourceExhaustedError, TactError)
+from .why_not import ContextChange, WhyNot, WhyNotPath, apply_change
 from . import testing  # noqa: E402  (tact.testing: policy tests)
 
 __version__ = "0.1.0"
@@ -31,4 +32,5 @@ __all__ = [
     "Decision", "Diagnostic", "Effect",
     "Engine", "Flag", "PolicyError", "Reason", "RecommendedAction",
     "ResourceExhaustedError", "RuleTrace", "TactError", "codes", "testing",
+    "ContextChange", "WhyNot", "WhyNotPath", "apply_change",
 ]
