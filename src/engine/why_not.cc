@@ -165,9 +165,18 @@ class WhyNotBuilder {
   }
 
   // A frame for `context`, for evaluating compiled conditions on it.
+  // Its evaluations run within the caller's budgets, as a decision's do.
   absl::Status ResetFrame(const v1::Context& context) {
     if (frame_ == nullptr) frame_ = std::make_unique<Frame>();
-    return frame_->Reset(*plan_.program, context);
+    absl::Status status = frame_->Reset(*plan_.program, context);
+    if (!status.ok()) return status;
+    internal::EvalBudget budget;
+    budget.max_steps = options_.max_evaluation_steps;
+    budget.max_string_bytes = options_.max_string_bytes_built;
+    budget.deadline = options_.deadline;
+    budget.cancel = options_.cancel;
+    frame_->SetBudget(budget);
+    return absl::OkStatus();
   }
 
   // The changes that make `when` hold (`want`) or not, added to `draft`;
