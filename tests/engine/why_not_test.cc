@@ -618,6 +618,99 @@ TEST(WhyNotTest, APlaybookStepNeedsItsTrigger) {
   EXPECT_TRUE(why.paths(0).verified());
 }
 
+TEST(WhyNotTest, AnActionsOwnWhenIsAChangeWhenTheRuleHolds) {
+  auto engine = Policy(R"pb(
+    rules {
+      id: "r"
+      when: "true"
+      recommend { action: "refund" when: "case.severity == 'high'" }
+    }
+  )pb");
+  v1::WhyNot why = MustWhyNot(*engine, Context(kCustomer), "refund");
+  ASSERT_EQ(why.paths_size(), 1);
+  EXPECT_THAT(why.paths(0).source().text(),
+              HasSubstr("it holds, but the action's own `when` does not"));
+  ASSERT_EQ(why.paths(0).changes_size(), 1);
+  EXPECT_EQ(why.paths(0).changes(0).field(), "case.severity");
+  EXPECT_TRUE(why.paths(0).verified());
+}
+
+TEST(WhyNotTest, NoTierIncludesEverythingItRequires) {
+  // Each feature is in some contract, but no contract has both.
+  auto engine = Policy(R"pb(
+    actions { id: "fax" title: "Fax" requires: "fax" requires: "phone" }
+    entitlements { tier: "standard" includes: "email" default: true }
+    entitlements { tier: "premium" includes: "phone" }
+    entitlements { tier: "enterprise" includes: "fax" }
+    beyond_contract { mode: SUPPRESS }
+    rules {
+      id: "r"
+      when: "true"
+      recommend { action: "fax" }
+    }
+  )pb");
+  v1::WhyNot why = MustWhyNot(*engine, Context(kCustomer), "fax");
+  EXPECT_EQ(why.status(), "blocked");
+  ASSERT_EQ(why.paths_size(), 1);
+  EXPECT_FALSE(why.paths(0).verified());
+  EXPECT_THAT(why.paths(0).changes(), IsEmpty());
+  EXPECT_THAT(why.paths(0).source().text(),
+              HasSubstr("no tier's contract includes fax, phone"));
+}
+
+TEST(WhyNotTest, ALadderStoppedByAFinalRuleIsStopped) {
+  auto engine = Policy(absl::StrCat(kLadder, R"pb(
+    rules {
+      id: "stop"
+      when: "case.channel == 'email'"
+      recommend { action: "callback" }
+      priority: 10
+      final: true
+    }
+  )pb"));
+  v1::WhyNot why = MustWhyNot(*engine, Unhappy(0, 0), "apologize");
+  EXPECT_EQ(why.status(), "stopped");
+  ASSERT_EQ(why.paths_size(), 1);
+  EXPECT_THAT(why.paths(0).source().text(),
+              HasSubstr("the final rule \"stop\" of higher priority"));
+  ASSERT_EQ(why.paths(0).changes_size(), 1);
+  EXPECT_EQ(why.paths(0).changes(0).field(), "case.channel");
+  EXPECT_TRUE(why.paths(0).verified());
+}
+
+TEST(WhyNotTest, ALaddersExhaustedOutcomeBeforeItsTopCannotBeStated) {
+  auto engine = Policy(R"pb(
+    ladders {
+      id: "unhappy"
+      when: "true"
+      rungs { action { action: "apologize" } }
+      exhausted { action: "callback" }
+    }
+  )pb");
+  v1::WhyNot why = MustWhyNot(*engine, Context(kCustomer), "callback");
+  ASSERT_EQ(why.paths_size(), 1);
+  EXPECT_FALSE(why.paths(0).verified());
+  EXPECT_THAT(why.paths(0).source().text(),
+              HasSubstr("once every rung has been offered"));
+}
+
+TEST(WhyNotTest, ABudgetAlternativeCannotBeStated) {
+  auto engine = Policy(R"pb(
+    actions {
+      id: "gift"
+      title: "Gift"
+      amount_param: "amount"
+      alternative: "apologize"
+    }
+    budgets { id: "goodwill" period: ROLLING window: "30d" per_window: "0" }
+  )pb");
+  v1::WhyNot why = MustWhyNot(*engine, Context(kCustomer), "apologize");
+  ASSERT_EQ(why.paths_size(), 1);
+  EXPECT_EQ(why.paths(0).source().source_kind(), "budget");
+  EXPECT_THAT(why.paths(0).source().text(), HasSubstr("instead of \"gift\""));
+  EXPECT_FALSE(why.paths(0).verified());
+}
+
 TEST(WhyNotTest, TenThousandRulesOfferingTheActionStayBounded) {
   std::string rules;
   for (int r = 0; r < 10000; ++r) {
