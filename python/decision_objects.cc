@@ -84,6 +84,7 @@ struct Registry {
   TACT_NAME(failed_condition);
   TACT_NAME(error);
   TACT_NAME(shadowed_by_final);
+  TACT_NAME(values);
   TACT_NAME(cost);
   TACT_NAME(agent_minutes);
   TACT_NAME(total_cost);
@@ -269,6 +270,14 @@ py::object TraceObject(const Registry& r, const v1::RuleTrace& t) {
   Set(d, r.failed_condition, Str(t.failed_condition()));
   Set(d, r.error, Str(t.error()));
   Set(d, r.shadowed_by_final, Bool(t.shadowed_by_final()));
+  py::dict values;  // expression -> its value as a CEL literal, in order
+  for (const v1::Binding& b : t.values()) {
+    if (PyDict_SetItem(values.ptr(), Str(b.expression()).ptr(),
+                       Str(b.value()).ptr()) != 0) {
+      throw py::error_already_set();
+    }
+  }
+  Set(d, r.values, std::move(values));
   return Instance(r.rule_trace, std::move(d));
 }
 

@@ -103,13 +103,19 @@ class Flag:
 
 @dataclasses.dataclass(frozen=True)
 class RuleTrace:
-    """Whether one rule fired and, if not, why (decide(..., trace=True))."""
+    """Whether one rule fired and, if not, why (decide(..., trace=True)).
+
+    `values`: with a full trace, when `failed_condition` was false, the value
+    each of its operands had, by the operand's source text, as a CEL literal
+    ({"customer.tier": '"silver"'}; "absent" for an unset attribute).
+    """
 
     rule_id: str = ""
     fired: bool = False
     failed_condition: str = ""
     error: str = ""
     shadowed_by_final: bool = False
+    values: Dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 class Decision:

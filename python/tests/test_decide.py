@@ -121,6 +121,19 @@ def test_trace_records_every_rule(engine, contexts):
         assert t.fired or t.failed_condition or t.error or t.shadowed_by_final
 
 
+def test_trace_shows_the_values_of_a_false_conjunct():
+    engine = tact.Engine.from_text("""
+        name: "values" currency: "USD" actions { id: "reply" }
+        rules { id: "gold" when: "customer.tier == 'gold'" recommend { action: "reply" } }
+    """)
+    context = {"now": "2026-01-05T10:00:00Z", "customer": {"tier": "silver"}}
+    (rule,) = engine.decide(context, trace=True).trace
+    assert rule.failed_condition == "customer.tier == 'gold'"
+    assert rule.values == {"customer.tier": '"silver"'}
+    (rule,) = engine.decide(dict(context, customer={"tier": "gold"}), trace=True).trace
+    assert rule.fired and rule.values == {}
+
+
 MONEY = """
 name: "money" currency: "USD" authorities: "bot" authorities: "agent"
 actions { id: "apologize" title: "Apologize" template: "Sorry!" }

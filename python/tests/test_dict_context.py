@@ -453,7 +453,9 @@ def _expected_attributes(d):
                          for e in d.get("effects", [])),
         "trace": tuple(tact.RuleTrace(t.get("ruleId", ""), bool(t.get("fired", False)),
                                       t.get("failedCondition", ""), t.get("error", ""),
-                                      bool(t.get("shadowedByFinal", False)))
+                                      bool(t.get("shadowedByFinal", False)),
+                                      {v.get("expression", ""): v.get("value", "")
+                                       for v in t.get("values", [])})
                        for t in d.get("trace", [])),
         "needs_approval": tuple(_action(a) for a in d.get("needsApproval", [])),
         "flags": tuple(tact.Flag(f.get("code", ""), _reason(f.get("source")))

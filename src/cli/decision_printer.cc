@@ -247,6 +247,14 @@ void PrintTrace(const v1::Decision& decision, std::ostream& out) {
       status = "not fired";
       if (!rule.failed_condition().empty()) {
         detail = absl::StrCat("false: ", rule.failed_condition());
+        // The values its operands had (TRACE_FULL).
+        const char* separator = " (";
+        for (const v1::Binding& binding : rule.values()) {
+          absl::StrAppend(&detail, separator, binding.expression(), " is ",
+                          binding.value());
+          separator = ", ";
+        }
+        if (rule.values_size() > 0) detail += ")";
       }
     }
     std::string row = absl::StrFormat("  %-9s  %-*s  %s", status, width,

@@ -166,6 +166,10 @@ struct CompiledProgram {
   // functions read, resolved at load.
   std::vector<absl::TimeZone> zones;
   std::vector<BusinessCalendar> calendars;
+  // Program::OperandsOf: the lists Conjunct::operands index, and each
+  // definition's (by definition index; -1 for none).
+  std::vector<std::vector<Program::Operand>> operand_lists;
+  std::vector<int32_t> definition_operands;
 };
 
 class Planner {

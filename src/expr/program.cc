@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "src/expr/constant_folding.h"
 #include "src/expr/context_schema.h"
@@ -176,6 +177,31 @@ Program::BoolShape Program::ShapeOf(ExprId id) const {
       shape.kind = BoolShape::Kind::kIs;
       shape.operand = id;
       return shape;
+    case Op::kHas: {
+      shape.operand = n.a;
+      if (n.c == 1) {  // presence
+        shape.kind = BoolShape::Kind::kHas;
+        return shape;
+      }
+      // A value other than the default.
+      Value zero;
+      zero.type = nodes[n.a].type;
+      switch (zero.type) {
+        case ValueType::kBool:
+        case ValueType::kInt:
+        case ValueType::kDouble:
+        case ValueType::kString:
+        case ValueType::kDuration:
+          break;
+        default:
+          shape.operand = -1;
+          return shape;
+      }
+      shape.kind = BoolShape::Kind::kCompare;
+      shape.op = CompareOp::kNe;
+      shape.constants.push_back(zero);
+      return shape;
+    }
     case Op::kIn: {
       if (FoldConstant(program, n.a, &ignored)) return shape;
       for (int32_t k = 0; k < n.c; ++k) {
@@ -228,6 +254,33 @@ Program::BoolShape Program::ShapeOf(ExprId id) const {
   }
 }
 
+bool Program::AsSum(ExprId id, ExprId* a, ExprId* b, bool* subtract) const {
+  const std::vector<Node>& nodes = impl_->program->nodes;
+  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) return false;
+  while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
+  const Node& n = nodes[id];
+  switch (n.op) {
+    case Op::kAddInt:
+    case Op::kAddDouble:
+    case Op::kAddTimestampDuration:
+    case Op::kAddDurationDuration:
+      *subtract = false;
+      break;
+    case Op::kSubInt:
+    case Op::kSubDouble:
+    case Op::kSubTimestampDuration:
+    case Op::kSubTimestampTimestamp:
+    case Op::kSubDurationDuration:
+      *subtract = true;
+      break;
+    default:
+      return false;
+  }
+  *a = n.a;
+  *b = n.b;
+  return true;
+}
+
 std::string Program::ContextPathOf(ExprId id) const {
   const CompiledProgram& program = *impl_->program;
   const std::vector<Node>& nodes = program.nodes;
@@ -239,6 +292,52 @@ std::string Program::ContextPathOf(ExprId id) const {
     return absl::StrCat("attributes.", program.attributes[slot.index].name);
   }
   return std::string(ContextFields()[slot.index].path);
+}
+
+const std::vector<Program::Operand>& Program::OperandsOf(
+    const Conjunct& conjunct) const {
+  static const std::vector<Operand>* const kNone = new std::vector<Operand>();
+  const CompiledProgram& program = *impl_->program;
+  auto list = [&](int32_t index) -> const std::vector<Operand>* {
+    if (index < 0 ||
+        static_cast<size_t>(index) >= program.operand_lists.size()) {
+      return nullptr;
+    }
+    return &program.operand_lists[index];
+  };
+  if (const std::vector<Operand>* own = list(conjunct.operands)) return *own;
+  // A definition: its body's, as the definition spells them.
+  const std::vector<Node>& nodes = program.nodes;
+  int32_t id = conjunct.expr;
+  while (id >= 0 && static_cast<size_t>(id) < nodes.size() &&
+         nodes[id].op == Op::kDefinition) {
+    const int32_t index = nodes[id].a;
+    if (index >= 0 &&
+        static_cast<size_t>(index) < program.definition_operands.size()) {
+      if (const std::vector<Operand>* body =
+              list(program.definition_operands[index])) {
+        return *body;
+      }
+    }
+    id = nodes[id].b;
+  }
+  return *kNone;
+}
+
+std::string Program::OperandValue(ExprId id, Frame& frame,
+                                  size_t max_bytes) const {
+  Value v = Evaluate(id, frame);
+  if (v.is_error()) {
+    // A fact read as it is fails only when the context does not set it
+    // (or sets a timestamp out of range, which is an error to show).
+    const std::vector<Node>& nodes = impl_->program->nodes;
+    if (id >= 0 && static_cast<size_t>(id) < nodes.size() &&
+        nodes[id].op == Op::kSlot &&
+        absl::EndsWith(v.string_value, " is not set")) {
+      return "absent";
+    }
+  }
+  return AbbreviateText(FormatLiteral(v), max_bytes);
 }
 
 bool Program::IsCostly(ExprId id) const {

@@ -49,6 +49,9 @@ struct Conjunct {
   ExprId expr = -1;
   std::string source;
   ExprLocation location;
+  // Which of the Program's operand lists is this conjunct's
+  // (Program::OperandsOf), or -1 for none.
+  int32_t operands = -1;
 };
 
 // One decision's evaluation budget (DecideOptions documents each).
@@ -68,6 +71,11 @@ struct EvalBudget {
 inline constexpr int64_t kBytesPerStep = 64;
 // Steps between two checks of the deadline and the cancellation flag.
 inline constexpr int64_t kStepsPerInterruptCheck = 1024;
+
+// Most operands OperandsOf lists of one conjunct, and the longest value an
+// explanation shows of one (OperandValue's max_bytes where traces call it).
+inline constexpr size_t kMaxOperands = 8;
+inline constexpr size_t kMaxOperandValueBytes = 256;
 
 struct ProgramLimits {
   // Longest accepted expression source, in bytes. Default: 64 KiB.
@@ -224,6 +232,32 @@ class Program {
   // Number of planned nodes (shared sub-expressions count once).
   size_t node_count() const;
 
+  // A sub-expression of a condition that reads the context, with its source
+  // text: what an explanation shows the value of when the condition was
+  // false.
+  struct Operand {
+    ExprId expr = -1;
+    std::string source;  // "customer.tier", "size(case.message)"
+  };
+
+  // The operands of a conjunct of a condition (AddCondition), with their
+  // source text as the condition spells them, at most kMaxOperands, in
+  // source order: for a
+  // comparison, `in`, a function call or `has`, each direct sub-expression
+  // that reads the context (a fact, an attribute, `now`, a definition by
+  // name, size(...), a history macro or serviceCost), and for arithmetic or
+  // a call among them the facts they read as well; through `!`, `&&`, `||`
+  // and `?:`, the operands of their parts (`!is_vip` shows is_vip). A
+  // conjunct that is a definition has its body's, as the definition spells
+  // them. Empty for any other conjunct (a bare fact or history macro).
+  const std::vector<Operand>& OperandsOf(const Conjunct& conjunct) const;
+
+  // The value of operand `id` on `frame`, for an explanation: its CEL
+  // literal (FormatLiteral), "absent" for an attribute or timestamp field
+  // the context does not set, or "error: <message>"; cut to at most
+  // `max_bytes` bytes by AbbreviateText.
+  std::string OperandValue(ExprId id, Frame& frame, size_t max_bytes) const;
+
   // --- Load-time queries for planning (never on the decision path) ---
 
   // A comparison operator, as AsComparison reports it.
@@ -265,6 +299,8 @@ class Program {
                  // strings with every operator
       kIn,       // operand in constants
       kIs,       // operand itself: a bool fact or attribute
+      kHas,      // has(operand) of an attribute or timestamp: it is set
+                 // (has() of another fact is kCompare `!=` its default)
     };
     Kind kind = Kind::kOther;
     ExprId left = -1;
@@ -276,6 +312,11 @@ class Program {
     std::vector<Value> constants;
   };
   BoolShape ShapeOf(ExprId id) const;
+
+  // When `id` (through definitions) is `a + b` or `a - b` of ints, doubles,
+  // timestamps or durations, sets `*a`, `*b` and `*subtract` and returns
+  // true.
+  bool AsSum(ExprId id, ExprId* a, ExprId* b, bool* subtract) const;
 
   // When `id` reads one context fact or declared attribute as it is
   // (possibly through definitions), its path: "customer.tier", "now",

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "src/expr/ast.h"
 #include "src/expr/checker.h"
+#include "src/expr/operands.h"
 #include "src/expr/parser.h"
 #include "src/expr/planner.h"
 #include "src/expr/program.h"
@@ -122,6 +123,8 @@ struct ProgramBuilder::Impl : public DefinitionResolver {
     def.type = expr->type;
     def.index = next_definition_index++;
     const int32_t body = planner.Plan(*expr);
+    program->definition_operands.resize(def.index + 1, -1);
+    program->definition_operands[def.index] = AddOperands(*expr, def.source);
     program->definition_names.resize(def.index + 1);
     program->definition_names[def.index] = def.name;
     planner.SetDefinitionBody(def.index, body);
@@ -130,6 +133,16 @@ struct ProgramBuilder::Impl : public DefinitionResolver {
       return;
     }
     def.state = State::kDone;
+  }
+
+  // Records the operands of `expr` (Program::OperandsOf); returns the index
+  // of their list, or -1 when there are none.
+  int32_t AddOperands(const Expr& expr, absl::string_view source) {
+    std::vector<Program::Operand> operands;
+    CollectOperands(expr, source, planner, &operands);
+    if (operands.empty()) return -1;
+    program->operand_lists.push_back(std::move(operands));
+    return static_cast<int32_t>(program->operand_lists.size() - 1);
   }
 
   // Fills depth/nesting/deepest for the nodes planned since last time.
@@ -428,6 +441,7 @@ absl::StatusOr<std::vector<Conjunct>> ProgramBuilder::AddCondition(
                           diagnostics)) {
       return FirstError(*diagnostics, first);
     }
+    c.operands = impl_->AddOperands(*part, source);
     c.source = std::string(source.substr(part->begin, part->end - part->begin));
     c.location = LocationOf(source, part->begin);
     conjuncts.push_back(std::move(c));

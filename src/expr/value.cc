@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "google/protobuf/stubs/common.h"
 
 namespace tact::internal {
 
@@ -81,6 +81,61 @@ std::string FormatDuration(int64_t nanos) {
   return out;
 }
 
+// A CEL double-quoted string literal of `s`: backslash, double quote,
+// control bytes and bytes that are not UTF-8 escaped, the rest as is.
+std::string QuoteString(absl::string_view s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      size_t n = 2;
+      while (n <= 4 && !(i + n <= s.size() &&
+                         google::protobuf::internal::IsStructurallyValidUTF8(
+                             s.data() + i, static_cast<int>(n)))) {
+        ++n;
+      }
+      if (n <= 4) {
+        out.append(s.data() + i, n);
+        i += n - 1;
+      } else {
+        char buf[8];
+        std::snprintf(buf, sizeof(buf), "\\x%02x",
+                      static_cast<unsigned char>(c));
+        out += buf;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\x%02x",
+                        static_cast<unsigned char>(c));
+          out += buf;
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
 }  // namespace
 
 std::string FormatValue(const Value& value) {
@@ -110,8 +165,7 @@ std::string FormatValue(const Value& value) {
 std::string FormatLiteral(const Value& value) {
   switch (value.type) {
     case ValueType::kString:
-      return absl::StrCat("\"", absl::Utf8SafeCEscape(value.string_value),
-                          "\"");
+      return QuoteString(value.string_value);
     case ValueType::kDouble: {
       const double d = value.double_value;
       if (std::isnan(d)) return "double(\"NaN\")";

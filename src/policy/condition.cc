@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -34,6 +35,23 @@ ConditionResult EvaluateCondition(const Program& program,
     result.error = absl::StrCat(errored->source, ": ", error.string_value);
   }
   return result;
+}
+
+void AppendOperandValues(
+    const Program& program, const Conjunct& conjunct, Frame& frame,
+    google::protobuf::RepeatedPtrField<v1::Binding>* values) {
+  for (const Program::Operand& operand : program.OperandsOf(conjunct)) {
+    std::string value =
+        program.OperandValue(operand.expr, frame, kMaxOperandValueBytes);
+    if (!frame.ChargeBytes(
+            static_cast<int64_t>(operand.source.size() + value.size()),
+            "the values of a trace")) {
+      return;
+    }
+    v1::Binding* binding = values->Add();
+    binding->set_expression(operand.source);
+    binding->set_value(std::move(value));
+  }
 }
 
 void OrderConjuncts(const Program& program, std::vector<Conjunct>* when) {

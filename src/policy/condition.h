@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "src/expr/program.h"
+#include "tact/v1/decision.pb.h"
 
 namespace tact::internal {
 
@@ -26,6 +27,15 @@ struct ConditionResult {
 ConditionResult EvaluateCondition(const Program& program,
                                   const std::vector<Conjunct>& conjuncts,
                                   Frame& frame);
+
+// Appends to `values` each operand of `conjunct` (Program::OperandsOf)
+// with its value on `frame` (Program::OperandValue, at most
+// kMaxOperandValueBytes): what a trace shows of a conjunct that was false.
+// The text is charged to the frame's string budget (Frame::ChargeBytes);
+// once that is exceeded no more are added, and budget_status() says so.
+void AppendOperandValues(
+    const Program& program, const Conjunct& conjunct, Frame& frame,
+    google::protobuf::RepeatedPtrField<v1::Binding>* values);
 
 // Cheap conjuncts first, regexes and history scans last (stable otherwise):
 // a condition's result does not depend on the order, since a false conjunct

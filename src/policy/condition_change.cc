@@ -19,6 +19,7 @@
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "src/common/context_fields.h"
+#include "src/expr/context_schema.h"
 #include "src/expr/value.h"
 #include "src/policy/condition.h"
 #include "src/policy/condition_ranges.h"
@@ -32,10 +33,6 @@ using ShapeKind = Program::BoolShape::Kind;
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
-
-// Bounds of what `why` shows of the values a conjunct read.
-constexpr size_t kMaxShownValues = 8;
-constexpr size_t kMaxShownValueBytes = 256;
 
 // The string a `!= ""` test gets when its fact is "" (any other would do).
 constexpr absl::string_view kSomeString = "?";
@@ -119,8 +116,13 @@ struct Requirement {
 
 // Whether `v` satisfies `r`.
 bool Satisfies(const Value& v, const Requirement& r) {
+  // An unset fact makes every test but has() fail, neither true nor false.
+  if (v.is_error() && r.shape.kind != ShapeKind::kHas) return false;
   bool result = false;
   switch (r.shape.kind) {
+    case ShapeKind::kHas:
+      result = !v.is_error();
+      break;
     case ShapeKind::kIs:
       result = v.type == ValueType::kBool && v.bool_value;
       break;
@@ -284,15 +286,16 @@ struct FieldChange {
 
 class Solver {
  public:
-  Solver(const Program& program, Frame& frame)
-      : program_(program), frame_(frame) {}
+  // `now`: the context's time, the value a timestamp that must be set gets.
+  Solver(const Program& program, Frame& frame, const Value& now)
+      : program_(program), frame_(frame), now_(now) {}
 
   // Adds to `attempt` what makes `id` (from the conjunct `source`) come out
   // `want`; false (with attempt->failure set) when tact cannot say.
   bool Solve(ExprId id, bool want, const std::string& source,
              Attempt* attempt) {
-    Value now = program_.Evaluate(id, frame_);
-    if (!now.is_error() && now.bool_value == want) return true;
+    const Value value = program_.Evaluate(id, frame_);
+    if (!value.is_error() && value.bool_value == want) return true;
     Shape shape = program_.ShapeOf(id);
     switch (shape.kind) {
       case ShapeKind::kNot:
@@ -309,12 +312,21 @@ class Solver {
                            attempt);
       case ShapeKind::kCompare:
       case ShapeKind::kIn:
-      case ShapeKind::kIs: {
+      case ShapeKind::kIs:
+      case ShapeKind::kHas: {
         if (program_.ContextPathOf(shape.operand).empty()) {
+          if (shape.kind == ShapeKind::kCompare &&
+              SolveSum(shape, want, source, attempt)) {
+            return true;
+          }
           attempt->failure = absl::StrCat(
               "tact cannot state a change that makes `", source, "` ",
               want ? "true" : "false",
-              ": it compares an expression, not a fact or attribute as it is");
+              program_.MatchesRegex(shape.operand) ? " (a regex match)"
+              : program_.IsCostly(shape.operand)
+                  ? " (a history scan)"
+                  : ": it tests an expression, not a fact or attribute as it "
+                    "is");
           return false;
         }
         attempt->requirements.push_back({std::move(shape), want, source});
@@ -330,6 +342,80 @@ class Solver {
         absl::StrCat("tact cannot state a change that makes `", source, "` ",
                      want ? "true" : "false", what);
     return false;
+  }
+
+  // Solves `a ± b op c` where `a` (else `b`) is a settable fact: as the
+  // test of it against `c ∓ b` (`b`'s value now), e.g. `now -
+  // case.opened_at >= duration("48h")` as `now >= <opened_at + 48h>`.
+  bool SolveSum(const Shape& shape, bool want, const std::string& source,
+                Attempt* attempt) {
+    ExprId a, b;
+    bool subtract;
+    if (!program_.AsSum(shape.operand, &a, &b, &subtract)) return false;
+    const Value& c = shape.constants[0];
+    for (int side = 0; side < 2; ++side) {
+      const ExprId settable = side == 0 ? a : b;
+      const ExprId other = side == 0 ? b : a;
+      const ValueType type = program_.TypeOf(settable);
+      if (program_.ContextPathOf(settable).empty()) continue;
+      if (type != ValueType::kDouble && !IsIntLike(type)) continue;
+      const Value v = program_.Evaluate(other, frame_);
+      if (v.is_error()) continue;
+      CompareOp op = shape.op;
+      Value k;
+      bool ok;
+      if (side == 1 && subtract) {  // v - b op c: b op' v - c
+        op = Flipped(op);
+        ok = Combine(v, c, /*subtract=*/true, &k);
+      } else {  // a + v op c: a op c - v; a - v op c: a op c + v
+        ok = Combine(c, v, /*subtract=*/!subtract, &k);
+      }
+      if (!ok) continue;
+      k.type = type;
+      Shape derived;
+      derived.kind = ShapeKind::kCompare;
+      derived.operand = settable;
+      derived.op = op;
+      derived.constants.push_back(k);
+      attempt->requirements.push_back({std::move(derived), want, source});
+      return true;
+    }
+    return false;
+  }
+
+  // `x - y` or `x + y` of two numbers of one representation (ints and
+  // nanoseconds, or doubles); false on int64 overflow.
+  static bool Combine(const Value& x, const Value& y, bool subtract,
+                      Value* out) {
+    *out = Value();
+    if (x.type == ValueType::kDouble || y.type == ValueType::kDouble) {
+      if (x.type != y.type) return false;
+      out->type = ValueType::kDouble;
+      out->double_value = subtract ? x.double_value - y.double_value
+                                   : x.double_value + y.double_value;
+      return std::isfinite(out->double_value);
+    }
+    if (!IsIntLike(x.type) || !IsIntLike(y.type)) return false;
+    out->type = ValueType::kInt;
+    return !(subtract ? __builtin_sub_overflow(x.int_value, y.int_value,
+                                               &out->int_value)
+                      : __builtin_add_overflow(x.int_value, y.int_value,
+                                               &out->int_value));
+  }
+
+  static CompareOp Flipped(CompareOp op) {
+    switch (op) {
+      case CompareOp::kLt:
+        return CompareOp::kGt;
+      case CompareOp::kLe:
+        return CompareOp::kGe;
+      case CompareOp::kGt:
+        return CompareOp::kLt;
+      case CompareOp::kGe:
+        return CompareOp::kLe;
+      default:
+        return op;
+    }
   }
 
   // Solves the cheapest of `options` (expressions with the source of their
@@ -452,12 +538,24 @@ class Solver {
             }
           }
           break;
+        case ShapeKind::kHas:
+          if (!r->holds) {
+            candidates.push_back(Value::Error("absent"));
+          } else if (type == ValueType::kTimestamp) {
+            candidates.push_back(now_);
+          } else {
+            Value zero;
+            zero.type = type;
+            candidates.push_back(zero);
+          }
+          break;
         default:
           break;
       }
     }
     for (const Value& candidate : candidates) {
-      if (candidate.type != type) continue;
+      // An error stands for the fact unset (for has()).
+      if (candidate.type != type && !candidate.is_error()) continue;
       bool all = true;
       for (const Requirement* r : requirements) {
         if (!Satisfies(candidate, *r)) {
@@ -466,8 +564,9 @@ class Solver {
         }
       }
       if (!all) continue;
-      if (!current.is_error() && Compare(candidate, current) == 0 &&
-          candidate.type == current.type) {
+      if ((current.is_error() && candidate.is_error()) ||
+          (!current.is_error() && Compare(candidate, current) == 0 &&
+           candidate.type == current.type)) {
         *needed = false;  // it satisfies them as it is
         return true;
       }
@@ -498,16 +597,27 @@ class Solver {
     v1::ContextChange& c = change->change;
     c.set_field(path);
     const bool is_attribute = absl::StartsWith(path, "attributes.");
+    if (value.is_error()) {  // has() must not hold: unset it
+      c.set_kind("clear");
+      c.set_text(absl::StrCat(path, " would have to be unset (it is ",
+                              Shown(current), ")"));
+      return;
+    }
     const bool clear = !is_attribute && type == ValueType::kString &&
                        value.string_value.empty();
     c.set_kind(clear ? "clear" : "set");
     if (!clear) *c.mutable_value() = ToProto(value);
     // The phrase: the value where a test asks for one, the bound reached
     // where comparisons give one, else the values it must differ from.
-    bool exact = type == ValueType::kBool;
-    bool has_lower = false, has_upper = false;
+    bool exact = false;
+    bool has_lower = false, has_upper = false, present = false;
     std::vector<std::string> excluded;
     for (const Requirement* r : requirements) {
+      if (r->shape.kind == ShapeKind::kHas) present = true;
+      if (r->shape.kind == ShapeKind::kIs ||
+          (r->shape.kind == ShapeKind::kCompare && type == ValueType::kBool)) {
+        exact = true;
+      }
       if (r->shape.kind == ShapeKind::kIn) {
         if (r->holds) {
           exact = true;
@@ -537,12 +647,14 @@ class Solver {
       absl::StrAppend(&text, "at most ", FormatLiteral(value));
     } else if (!excluded.empty()) {
       absl::StrAppend(&text, "other than ", absl::StrJoin(excluded, ", "));
+    } else if (present) {
+      absl::StrAppend(&text, "set");
     } else {
       absl::StrAppend(&text, FormatLiteral(value));
     }
     absl::StrAppend(&text, " (it is ", Shown(current), ")");
     if (!exact && !(has_lower && up) && !(has_upper && !up) &&
-        !excluded.empty()) {
+        (!excluded.empty() || present)) {
       absl::StrAppend(&text, "; ", clear ? "unset" : FormatLiteral(value),
                       " would do");
     }
@@ -551,6 +663,7 @@ class Solver {
 
   const Program& program_;
   Frame& frame_;
+  const Value now_;
   std::unique_ptr<ConstantValues> constants_;
 };
 
@@ -561,44 +674,17 @@ std::string Stands(const Program& program, const Conjunct& conjunct,
   Value v = program.Evaluate(conjunct.expr, frame);
   std::string out = absl::StrCat("`", conjunct.source, "` ");
   if (v.is_error()) {
-    absl::StrAppend(
-        &out, "failed: ", AbbreviateText(v.string_value, kMaxShownValueBytes));
+    absl::StrAppend(&out, "failed: ",
+                    AbbreviateText(v.string_value, kMaxOperandValueBytes));
     return out;
   }
   absl::StrAppend(&out, "was ", was);
-  // The facts its tests read, through `&&`, `||`, `!` and definitions.
+  // The values its operands had, as a trace shows them.
   std::vector<std::string> values;
-  std::vector<ExprId> stack = {conjunct.expr};
-  while (!stack.empty() && values.size() < kMaxShownValues) {
-    const ExprId id = stack.back();
-    stack.pop_back();
-    Shape shape = program.ShapeOf(id);
-    switch (shape.kind) {
-      case ShapeKind::kAnd:
-      case ShapeKind::kOr:
-        stack.push_back(shape.right);
-        stack.push_back(shape.left);
-        continue;
-      case ShapeKind::kNot:
-        stack.push_back(shape.left);
-        continue;
-      case ShapeKind::kCompare:
-      case ShapeKind::kIn:
-      case ShapeKind::kIs: {
-        std::string path = program.ContextPathOf(shape.operand);
-        if (path.empty()) continue;
-        std::string value = absl::StrCat(
-            path, " is ",
-            AbbreviateText(Shown(program.Evaluate(shape.operand, frame)),
-                           kMaxShownValueBytes));
-        if (std::find(values.begin(), values.end(), value) == values.end()) {
-          values.push_back(std::move(value));
-        }
-        continue;
-      }
-      case ShapeKind::kOther:
-        continue;
-    }
+  for (const Program::Operand& operand : program.OperandsOf(conjunct)) {
+    values.push_back(absl::StrCat(
+        operand.source, " is ",
+        program.OperandValue(operand.expr, frame, kMaxOperandValueBytes)));
   }
   if (!values.empty()) absl::StrAppend(&out, ": ", absl::StrJoin(values, ", "));
   return out;
@@ -610,14 +696,19 @@ ConditionChanges ChangesFor(const Program& program,
                             const std::vector<Conjunct>& when, Frame& frame,
                             const v1::Context& context, bool want) {
   ConditionChanges result;
-  ConditionResult now = EvaluateCondition(program, when, frame);
-  const bool holds = now.holds();
+  ConditionResult before = EvaluateCondition(program, when, frame);
+  const bool holds = before.holds();
   if (holds == want &&
-      (want || now.status == ConditionResult::Status::kFalse)) {
+      (want || before.status == ConditionResult::Status::kFalse)) {
     result.stated = true;
     return result;
   }
-  Solver solver(program, frame);
+  int64_t now_nanos = 0;
+  Value now_value = Value::Error("now is not set");
+  if (context.has_now() && TimestampToNanos(context.now(), &now_nanos)) {
+    now_value = Value::Timestamp(now_nanos);
+  }
+  Solver solver(program, frame, now_value);
   Attempt attempt;
   std::vector<std::string> stands;
   if (want) {
@@ -627,7 +718,8 @@ ConditionChanges ChangesFor(const Program& program,
         // Kept true: a change of the fact it tests must still satisfy it.
         Shape shape = program.ShapeOf(conjunct.expr);
         if ((shape.kind == ShapeKind::kCompare ||
-             shape.kind == ShapeKind::kIn || shape.kind == ShapeKind::kIs) &&
+             shape.kind == ShapeKind::kIn || shape.kind == ShapeKind::kIs ||
+             shape.kind == ShapeKind::kHas) &&
             !program.ContextPathOf(shape.operand).empty()) {
           attempt.requirements.push_back(
               {std::move(shape), true, conjunct.source});

@@ -129,6 +129,8 @@ void RunRules(const PolicyPlan& plan, Frame& frame, Outcome* outcome,
     if (!result.holds()) {
       if (result.failed != nullptr) {
         entry->set_failed_condition(result.failed->source);
+        AppendOperandValues(*plan.program, *result.failed, frame,
+                            entry->mutable_values());
       } else {
         entry->set_error(AbbreviateText(result.error, kMaxCopiedErrorBytes));
         // As without a trace: a rule shadowed by a `final` rule would not

@@ -34,6 +34,31 @@ TEST(FormatValueTest, DurationsInSeconds) {
   EXPECT_EQ(FormatValue(Value::Duration(INT64_MIN)), "-9223372036.854775808s");
 }
 
+TEST(FormatLiteralTest, CelLiteralsOfEveryType) {
+  EXPECT_EQ(FormatLiteral(Value::Bool(false)), "false");
+  EXPECT_EQ(FormatLiteral(Value::Int(1200)), "1200");
+  EXPECT_EQ(FormatLiteral(Value::Double(12.5)), "12.5");
+  EXPECT_EQ(FormatLiteral(Value::Double(2000)), "2000.0");  // not an int
+  EXPECT_EQ(FormatLiteral(Value::Double(1e300)), "1e+300");
+  EXPECT_EQ(FormatLiteral(Value::Double(1.0 / 0.0)), "double(\"Infinity\")");
+  EXPECT_EQ(FormatLiteral(Value::String("silver")), "\"silver\"");
+  EXPECT_EQ(FormatLiteral(Value::Timestamp(0)),
+            "timestamp(\"1970-01-01T00:00:00Z\")");
+  EXPECT_EQ(FormatLiteral(Value::Duration(3'600'000'000'000)),
+            "duration(\"3600s\")");
+  EXPECT_EQ(FormatLiteral(Value::Error("boom")), "error: boom");
+}
+
+TEST(FormatLiteralTest, StringsEscapeQuotesBackslashesControlsAndBadUtf8) {
+  EXPECT_EQ(FormatLiteral(Value::String("say \"hi\"\\n")),
+            "\"say \\\"hi\\\"\\\\n\"");
+  EXPECT_EQ(FormatLiteral(Value::String("it's\n\t\x01")),
+            "\"it's\\n\\t\\x01\"");
+  // UTF-8 stays as it is; a byte that is not UTF-8 is escaped.
+  EXPECT_EQ(FormatLiteral(Value::String("caf\xc3\xa9 \xff")),
+            "\"caf\xc3\xa9 \\xff\"");
+}
+
 TEST(TypeNameTest, Names) {
   EXPECT_EQ(TypeName(ValueType::kEventList), "list(event)");
   EXPECT_EQ(TypeName(ValueType::kDuration), "duration");
