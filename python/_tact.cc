@@ -73,6 +73,59 @@ struct ParsedContext {
   v1::Context context;
 };
 
+// Decides on a parsed context with `decider` (an Engine or an
+// EngineHandle). REQUIRES: the GIL is released.
+template <typename Decider>
+Outcome DecideParsed(const Decider& decider, const v1::Context& context,
+                     const DecideOptions& options) {
+  Outcome outcome;
+  try {
+    absl::StatusOr<v1::Decision> decision = decider.Decide(context, options);
+    if (!decision.ok()) {
+      outcome.error = std::string(decision.status().message());
+      outcome.code = decision.status().code();
+      return outcome;
+    }
+    outcome.decision = *std::move(decision);
+    outcome.ok = true;
+  } catch (const std::bad_alloc&) {
+    outcome.ok = false;
+    outcome.code = absl::StatusCode::kResourceExhausted;
+    outcome.error = "out of memory while deciding";
+  } catch (const std::exception& e) {
+    outcome.ok = false;
+    outcome.error = e.what();
+  }
+  return outcome;
+}
+
+// Parses one context and decides on it with `decider`. REQUIRES: the GIL is
+// released (it touches no Python object).
+template <typename Decider>
+Outcome DecidePayload(const Decider& decider, ContextEncoding encoding,
+                      const std::string& payload,
+                      const DecideOptions& options) {
+  Outcome outcome;
+  try {
+    absl::StatusOr<v1::Context> context = encoding == ContextEncoding::kJson
+                                              ? ContextFromJson(payload)
+                                              : ContextFromBinary(payload);
+    if (!context.ok()) {
+      outcome.error = std::string(context.status().message());
+      return outcome;
+    }
+    return DecideParsed(decider, *context, options);
+  } catch (const std::bad_alloc&) {
+    outcome.ok = false;
+    outcome.code = absl::StatusCode::kResourceExhausted;
+    outcome.error = "out of memory while reading the context";
+  } catch (const std::exception& e) {
+    outcome.ok = false;
+    outcome.error = e.what();
+  }
+  return outcome;
+}
+
 // A compiled policy, shared and immutable.
 class PyEngine {
  public:
@@ -83,55 +136,43 @@ class PyEngine {
   // (it touches no Python object).
   Outcome DecideWithoutGil(ContextEncoding encoding, const std::string& payload,
                            const DecideOptions& options) const {
-    Outcome outcome;
-    try {
-      absl::StatusOr<v1::Context> context = encoding == ContextEncoding::kJson
-                                                ? ContextFromJson(payload)
-                                                : ContextFromBinary(payload);
-      if (!context.ok()) {
-        outcome.error = std::string(context.status().message());
-        return outcome;
-      }
-      return DecideWithoutGil(*context, options);
-    } catch (const std::bad_alloc&) {
-      outcome.ok = false;
-      outcome.code = absl::StatusCode::kResourceExhausted;
-      outcome.error = "out of memory while reading the context";
-    } catch (const std::exception& e) {
-      outcome.ok = false;
-      outcome.error = e.what();
-    }
-    return outcome;
+    return DecidePayload(*engine_, encoding, payload, options);
   }
 
   // Decides on a parsed context. REQUIRES: the GIL is released.
   Outcome DecideWithoutGil(const v1::Context& context,
                            const DecideOptions& options) const {
-    Outcome outcome;
-    try {
-      absl::StatusOr<v1::Decision> decision = engine_->Decide(context, options);
-      if (!decision.ok()) {
-        outcome.error = std::string(decision.status().message());
-        outcome.code = decision.status().code();
-        return outcome;
-      }
-      outcome.decision = *std::move(decision);
-      outcome.ok = true;
-    } catch (const std::bad_alloc&) {
-      outcome.ok = false;
-      outcome.code = absl::StatusCode::kResourceExhausted;
-      outcome.error = "out of memory while deciding";
-    } catch (const std::exception& e) {
-      outcome.ok = false;
-      outcome.error = e.what();
-    }
-    return outcome;
+    return DecideParsed(*engine_, context, options);
   }
 
   const Engine& engine() const { return *engine_; }
+  const std::shared_ptr<const Engine>& shared() const { return engine_; }
 
  private:
   std::shared_ptr<const Engine> engine_;
+};
+
+// tact::EngineHandle: a serving engine swapped whole, and an optional
+// candidate shadowing it. Safe for concurrent use by multiple threads.
+class PyEngineHandle {
+ public:
+  explicit PyEngineHandle(const PyEngine& engine) : handle_(engine.shared()) {}
+
+  // As PyEngine's. REQUIRES: the GIL is released.
+  Outcome DecideWithoutGil(ContextEncoding encoding, const std::string& payload,
+                           const DecideOptions& options) const {
+    return DecidePayload(handle_, encoding, payload, options);
+  }
+  Outcome DecideWithoutGil(const v1::Context& context,
+                           const DecideOptions& options) const {
+    return DecideParsed(handle_, context, options);
+  }
+
+  EngineHandle& handle() { return handle_; }
+  const EngineHandle& handle() const { return handle_; }
+
+ private:
+  EngineHandle handle_;
 };
 
 // timeout_ms < 0: no deadline; otherwise the decision (or the whole batch)
@@ -256,7 +297,8 @@ ContextEncoding ToEncoding(int encoding) {
 
 // decide() on a dict: the tact.Decision, the error message (str), or None
 // when only the JSON path defines the dict's meaning (see dict_context.h).
-py::object DecideDict(const PyEngine& self, py::handle dict,
+template <typename Self>
+py::object DecideDict(const Self& self, py::handle dict,
                       const std::string& authority, bool trace,
                       int64_t timeout_ms) {
   v1::Context context;
@@ -644,6 +686,74 @@ class PyCoverage {
   PolicyCoverage coverage_;
 };
 
+// ShadowReport as the dict tact/handle.py reads: decisions as tact.Decision,
+// contexts as wire-format bytes (None when omitted). REQUIRES: the GIL.
+py::dict ShadowReportToPython(ShadowReport report) {
+  py::dict out;
+  out["active"] = report.active;
+  out["candidate_name"] = DecodeReplacing(report.candidate_name);
+  out["candidate_version"] = DecodeReplacing(report.candidate_version);
+  out["candidate_hash"] = report.candidate_hash;
+  out["share"] = static_cast<double>(report.share_millionths) / 1e6;
+  out["since"] = report.active
+                     ? absl::ToDoubleSeconds(report.since - absl::UnixEpoch())
+                     : 0.0;
+  out["serving_swaps"] = report.serving_swaps;
+  out["decided"] = report.decided;
+  out["sampled"] = report.sampled;
+  out["identical"] = report.identical;
+  out["differing"] = report.differing;
+  out["candidate_errors"] = report.candidate_errors;
+  out["currency"] = DecodeReplacing(report.currency);
+  out["currency_changed"] = report.currency_changed;
+  out["goodwill_delta"] = report.goodwill_delta;
+  out["goodwill_delta_overflow"] = report.goodwill_delta_overflow;
+  py::dict kinds;
+  for (const auto& [kind, tally] : report.changes_by_kind) {
+    py::dict t;
+    t["cases"] = tally.cases;
+    t["money"] = tally.money;
+    t["money_overflow"] = tally.money_overflow;
+    kinds[ChangeKindName(kind)] = t;
+  }
+  out["changes_by_kind"] = kinds;
+  auto examples = [](std::vector<ShadowExample>& list) {
+    py::list out_list;
+    for (ShadowExample& e : list) {
+      py::dict one;
+      one["number"] = e.number;
+      if (e.context_omitted) {
+        one["context"] = py::none();
+      } else {
+        std::string bytes;
+        e.context.SerializeToString(&bytes);
+        one["context"] = py::bytes(bytes);
+      }
+      one["context_bytes"] = e.context_bytes;
+      const bool has_candidate = e.error.empty() && !e.decisions_omitted;
+      one["serving"] = e.decisions_omitted
+                           ? py::object(py::none())
+                           : DecisionToPython(std::move(e.serving));
+      one["candidate"] = has_candidate
+                             ? DecisionToPython(std::move(e.candidate))
+                             : py::object(py::none());
+      py::list changes;
+      for (const Change& c : e.changes) {
+        changes.append(py::make_tuple(ChangeKindName(c.kind),
+                                      DecodeReplacing(c.text), c.money));
+      }
+      one["changes"] = changes;
+      one["error"] = e.error.empty() ? py::object(py::none())
+                                     : py::object(DecodeReplacing(e.error));
+      out_list.append(one);
+    }
+    return out_list;
+  };
+  out["examples"] = examples(report.examples);
+  out["error_examples"] = examples(report.error_examples);
+  return out;
+}
+
 }  // namespace
 }  // namespace tact::python
 
@@ -723,7 +833,7 @@ PYBIND11_MODULE(_tact, m) {
           "tact::Engine::WhyNot. Returns (True, the tact.v1.WhyNot as JSON) "
           "or (False, error as decide() gives it; (\"not_found\", message) "
           "for an unknown action).")
-      .def("decide_dict", &tp::DecideDict, py::arg("context"),
+      .def("decide_dict", &tp::DecideDict<PyEngine>, py::arg("context"),
            py::arg("authority"), py::arg("trace"), py::arg("timeout_ms") = -1,
            "Decides on a context dict without JSON. Returns a tact.Decision, "
            "the error message (str), or None when the dict must go through "
@@ -776,6 +886,91 @@ PYBIND11_MODULE(_tact, m) {
             return py::bytes(bytes);
           },
           "The compiled policy in protobuf wire format.");
+
+  using tact::python::PyEngineHandle;
+  py::class_<PyEngineHandle, std::shared_ptr<PyEngineHandle>>(
+      m, "EngineHandle",
+      "tact::EngineHandle: a serving engine and an optional shadowing "
+      "candidate.")
+      .def(py::init<const PyEngine&>(), py::arg("engine"))
+      .def(
+          "decide",
+          [](const PyEngineHandle& self, int encoding,
+             const std::string& payload, const std::string& authority,
+             bool trace, int64_t timeout_ms) {
+            const tp::ContextEncoding e = tp::ToEncoding(encoding);
+            const tact::DecideOptions options =
+                tp::MakeOptions(authority, trace, timeout_ms);
+            if (e == tp::ContextEncoding::kParsed) {
+              throw py::value_error("decide() takes encoding 0 or 1");
+            }
+            tp::Outcome outcome;
+            {
+              py::gil_scoped_release release;
+              outcome = self.DecideWithoutGil(e, payload, options);
+            }
+            return tp::ToPythonPair(std::move(outcome));
+          },
+          py::arg("encoding"), py::arg("payload"), py::arg("authority"),
+          py::arg("trace"), py::arg("timeout_ms") = -1,
+          "As Engine.decide, on the serving engine (the candidate decides "
+          "on the side).")
+      .def("decide_dict", &tp::DecideDict<PyEngineHandle>, py::arg("context"),
+           py::arg("authority"), py::arg("trace"), py::arg("timeout_ms") = -1,
+           "As Engine.decide_dict, on the serving engine.")
+      .def(
+          "swap",
+          [](PyEngineHandle& self, const PyEngine& engine) {
+            self.handle().Swap(engine.shared());
+          },
+          py::arg("engine"), "Makes `engine` the serving engine.")
+      .def(
+          "engine",
+          [](const PyEngineHandle& self) -> py::object {
+            std::shared_ptr<const tact::Engine> e = self.handle().Get();
+            if (e == nullptr) return py::none();
+            return py::cast(std::make_shared<PyEngine>(std::move(e)));
+          },
+          "The serving engine.")
+      .def(
+          "set_candidate",
+          [](PyEngineHandle& self, const PyEngine& candidate, double share,
+             int max_examples, int64_t max_example_bytes) -> py::object {
+            tact::ShadowOptions options;
+            options.share = share;
+            options.max_examples = max_examples;
+            options.max_example_bytes = max_example_bytes;
+            absl::Status status =
+                self.handle().SetCandidate(candidate.shared(), options);
+            if (status.ok()) return py::none();
+            return tp::DecodeReplacing(std::string(status.message()));
+          },
+          py::arg("candidate"), py::arg("share"), py::arg("max_examples"),
+          py::arg("max_example_bytes"),
+          "EngineHandle::SetCandidate. Returns None or the error message.")
+      .def(
+          "clear_candidate",
+          [](PyEngineHandle& self) { self.handle().ClearCandidate(); },
+          "EngineHandle::ClearCandidate.")
+      .def(
+          "candidate",
+          [](const PyEngineHandle& self) -> py::object {
+            std::shared_ptr<const tact::Engine> e = self.handle().Candidate();
+            if (e == nullptr) return py::none();
+            return py::cast(std::make_shared<PyEngine>(std::move(e)));
+          },
+          "The candidate engine, or None.")
+      .def(
+          "shadow_report",
+          [](const PyEngineHandle& self) {
+            tact::ShadowReport report;
+            {
+              py::gil_scoped_release release;
+              report = self.handle().Shadow();
+            }
+            return tp::ShadowReportToPython(std::move(report));
+          },
+          "EngineHandle::Shadow as a dict (tact/handle.py reads it).");
 
   m.def(
       "compile_file",
@@ -875,6 +1070,10 @@ PYBIND11_MODULE(_tact, m) {
         py::arg("blocked_action"), py::arg("effect"), py::arg("flag"),
         py::arg("rule_trace"),
         "Called once by tact.decision: the classes decisions are built from.");
+  m.def("register_construct_trace_type", &tp::RegisterConstructTraceType,
+        py::arg("construct_trace"),
+        "Called once by tact.decision: the class of "
+        "Decision.construct_trace's entries.");
   m.def(
       "fill_decision",
       [](py::handle self, const std::string& decision_bytes) {

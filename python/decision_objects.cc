@@ -18,7 +18,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/duration.pb.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "src/common/civil_time.h"
 #include "src/common/timestamp_bounds.h"
@@ -40,6 +42,8 @@ using internal::kMinTimestampSeconds;
 struct Registry {
   py::object decision, reason, recommended_action, blocked_action, effect, flag,
       rule_trace;
+  // Registered apart (RegisterConstructTraceType); may be unset.
+  py::object construct_trace_type;
   py::object empty_tuple = py::tuple();
 #define TACT_NAME(n) \
   py::object n =     \
@@ -89,6 +93,11 @@ struct Registry {
   TACT_NAME(agent_minutes);
   TACT_NAME(total_cost);
   TACT_NAME(total_agent_minutes);
+  TACT_NAME(construct_trace);
+  TACT_NAME(id);
+  TACT_NAME(summary);
+  TACT_NAME(stopped);
+  TACT_NAME(detail);
 #undef TACT_NAME
 };
 
@@ -281,6 +290,116 @@ py::object TraceObject(const Registry& r, const v1::RuleTrace& t) {
   return Instance(r.rule_trace, std::move(d));
 }
 
+py::object MessageDict(const Registry& r,
+                       const google::protobuf::Message& message);
+
+// One field value of a construct trace's detail: nested messages as dicts
+// (a Timestamp as a datetime, a Duration as a timedelta, a held action as a
+// RecommendedAction).
+py::object FieldValue(const Registry& r, const google::protobuf::Message& m,
+                      const google::protobuf::FieldDescriptor* f, int index) {
+  using FD = google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* refl = m.GetReflection();
+  const bool rep = f->is_repeated();
+  switch (f->cpp_type()) {
+    case FD::CPPTYPE_INT32:
+      return Int(rep ? refl->GetRepeatedInt32(m, f, index)
+                     : refl->GetInt32(m, f));
+    case FD::CPPTYPE_INT64:
+      return Int(rep ? refl->GetRepeatedInt64(m, f, index)
+                     : refl->GetInt64(m, f));
+    case FD::CPPTYPE_BOOL:
+      return Bool(rep ? refl->GetRepeatedBool(m, f, index)
+                      : refl->GetBool(m, f));
+    case FD::CPPTYPE_STRING:
+      return Str(rep ? refl->GetRepeatedString(m, f, index)
+                     : refl->GetString(m, f));
+    case FD::CPPTYPE_MESSAGE: {
+      const google::protobuf::Message& sub =
+          rep ? refl->GetRepeatedMessage(m, f, index) : refl->GetMessage(m, f);
+      const std::string& type = sub.GetDescriptor()->full_name();
+      if (type == "google.protobuf.Timestamp") {
+        return DateTime(static_cast<const google::protobuf::Timestamp&>(sub));
+      }
+      if (type == "google.protobuf.Duration") {
+        return TimeDelta(static_cast<const google::protobuf::Duration&>(sub));
+      }
+      if (type == "tact.v1.RecommendedAction") {
+        return ActionObject(r, static_cast<const v1::RecommendedAction&>(sub));
+      }
+      return MessageDict(r, sub);
+    }
+    default:  // no other types in the trace details
+      return py::none();
+  }
+}
+
+// Every field of `message` by its proto name, defaults filled in (an unset
+// Timestamp or Duration is None).
+py::object MessageDict(const Registry& r,
+                       const google::protobuf::Message& message) {
+  const google::protobuf::Descriptor* type = message.GetDescriptor();
+  const google::protobuf::Reflection* refl = message.GetReflection();
+  py::dict d;
+  for (int i = 0; i < type->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = type->field(i);
+    py::object value;
+    if (f->is_repeated()) {
+      const int n = refl->FieldSize(message, f);
+      py::list items(n);
+      for (int k = 0; k < n; ++k) {
+        PyList_SET_ITEM(items.ptr(), k,
+                        FieldValue(r, message, f, k).release().ptr());
+      }
+      value = std::move(items);
+    } else if (f->cpp_type() ==
+                   google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE &&
+               !refl->HasField(message, f)) {
+      value = py::none();
+    } else {
+      value = FieldValue(r, message, f, 0);
+    }
+    if (PyDict_SetItem(d.ptr(), Str(f->name()).ptr(), value.ptr()) != 0) {
+      throw py::error_already_set();
+    }
+  }
+  return std::move(d);
+}
+
+py::object ConstructTraceObject(const Registry& r,
+                                const v1::ConstructTrace& t) {
+  py::dict d;
+  Set(d, r.kind, Str(t.kind()));
+  Set(d, r.id, Str(t.id()));
+  Set(d, r.summary, Str(t.summary()));
+  Set(d, r.stopped, Bool(t.stopped()));
+  const google::protobuf::Message* detail = nullptr;
+  switch (t.detail_case()) {
+    case v1::ConstructTrace::kLadder:
+      detail = &t.ladder();
+      break;
+    case v1::ConstructTrace::kStrikeLimit:
+      detail = &t.strike_limit();
+      break;
+    case v1::ConstructTrace::kBudget:
+      detail = &t.budget();
+      break;
+    case v1::ConstructTrace::kPlaybook:
+      detail = &t.playbook();
+      break;
+    case v1::ConstructTrace::kEntitlement:
+      detail = &t.entitlement();
+      break;
+    case v1::ConstructTrace::kAuthority:
+      detail = &t.authority();
+      break;
+    case v1::ConstructTrace::DETAIL_NOT_SET:
+      break;
+  }
+  Set(d, r.detail, detail != nullptr ? MessageDict(r, *detail) : py::dict());
+  return Instance(r.construct_trace_type, std::move(d));
+}
+
 template <typename Repeated, typename Build>
 py::tuple Tuple(const Registry& r, const Repeated& items, Build build) {
   py::tuple out(items.size());
@@ -342,6 +461,19 @@ void RegisterDecisionTypes(py::handle decision, py::handle reason,
   registry->rule_trace = borrow(rule_trace);
 }
 
+void RegisterConstructTraceType(py::handle construct_trace) {
+  if (!PyType_Check(construct_trace.ptr()) ||
+      reinterpret_cast<PyTypeObject*>(construct_trace.ptr())->tp_new !=
+          PyBaseObject_Type.tp_new) {
+    throw std::invalid_argument(
+        "register_construct_trace_type takes a class built by "
+        "object.__new__");
+  }
+  if (registry == nullptr) registry = new Registry();
+  registry->construct_trace_type =
+      py::reinterpret_borrow<py::object>(construct_trace);
+}
+
 void FillDecision(py::handle self, std::shared_ptr<DecisionMessage> message) {
   const Registry& r = Types();
   const v1::Decision& d = message->decision();
@@ -359,6 +491,12 @@ void FillDecision(py::handle self, std::shared_ptr<DecisionMessage> message) {
   SetSlot(self, r.flags, Tuple(r, d.flags(), FlagObject));
   SetSlot(self, r.total_cost, Int(d.total_cost()));
   SetSlot(self, r.total_agent_minutes, Int(d.total_agent_minutes()));
+  if (r.construct_trace_type) {
+    SetSlot(self, r.construct_trace,
+            Tuple(r, d.construct_trace(), ConstructTraceObject));
+  } else {
+    SetSlot(self, r.construct_trace, r.empty_tuple);
+  }
 }
 
 py::object DecisionToPython(v1::Decision decision) {

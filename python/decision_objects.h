@@ -46,6 +46,10 @@ void RegisterDecisionTypes(pybind11::handle decision, pybind11::handle reason,
                            pybind11::handle effect, pybind11::handle flag,
                            pybind11::handle rule_trace);
 
+// Records tact/decision.py's ConstructTrace class (Decision.construct_trace
+// entries). Throws std::invalid_argument unless it is a plain class.
+void RegisterConstructTraceType(pybind11::handle construct_trace);
+
 // A new tact.Decision holding `decision`. Throws pybind11::error_already_set
 // on a Python error (e.g. MemoryError) and std::logic_error when the types
 // are not registered.

@@ -305,6 +305,95 @@ TACT_EXPORT tact_status_t tact_engine_why_not_json(
     const tact_engine_t* engine, const tact_decide_options_t* options,
     const char* context_json, size_t len, const char* action, char** json,
     size_t* json_len, char** errptr);
+/* ---- Handle: the serving engine of a long-running process, and a
+   candidate shadowing it (tact::EngineHandle in tact/engine_handle.h) ----
+
+   A tact_handle_t holds the engine decisions come from, swapped whole by
+   tact_handle_set_engine while other threads decide, and optionally a
+   candidate engine that decides a share of the same contexts on the side:
+   the caller always receives the serving engine's decision, byte for byte
+   the one it would get without a candidate; the candidate's differences
+   (and its errors) are only counted and reported by
+   tact_handle_shadow_report_json. A tact_handle_t is safe for concurrent
+   use by multiple threads: every call below may run on many at once.
+
+   Example:
+
+     tact_handle_t* handle = tact_handle_create();
+     tact_handle_set_engine(handle, serving, &err);    // serving engine
+     tact_handle_set_candidate(handle, next, 0.1, &err);  // shadow 10%
+     tact_engine_destroy(next);  // the handle keeps its own reference
+     ...  tact_handle_decide_json(handle, NULL, ctx, len, &decision, &err);
+     char* report = NULL;
+     size_t report_len = 0;
+     tact_handle_shadow_report_json(handle, &report, &report_len, &err);
+     tact_free(report);
+     tact_handle_destroy(handle);
+*/
+typedef struct tact_handle_t tact_handle_t;
+
+/* Returns a new handle without an engine (deciding fails with
+   TACT_FAILED_PRECONDITION until tact_handle_set_engine), or NULL when out
+   of memory. Release it with tact_handle_destroy(), which accepts NULL.
+   REQUIRES for destroy: no call on the handle is running. */
+TACT_EXPORT tact_handle_t* tact_handle_create(void);
+TACT_EXPORT void tact_handle_destroy(tact_handle_t* handle);
+
+/* Makes `engine` the serving engine. The handle shares it: `engine` may be
+   destroyed right after. Decisions already running finish on the previous
+   engine; the candidate and its report stay (the report counts the swap).
+   Returns TACT_INVALID_ARGUMENT when an argument is NULL. */
+TACT_EXPORT tact_status_t tact_handle_set_engine(tact_handle_t* handle,
+                                                 const tact_engine_t* engine,
+                                                 char** errptr);
+
+/* Makes `candidate` shadow the serving engine, replacing any candidate and
+   starting its report afresh. After each successful serving decision that
+   is sampled, the candidate decides the same context with the same
+   options on the calling thread, before tact_handle_decide_json returns
+   (that is the only cost added). `share` in [0, 1] is the share of the
+   decisions sampled, counted in millionths: the serving decisions are
+   numbered n = 0, 1, ... and n is sampled when floor((n + 1) * share) >
+   floor(n * share), so exactly floor(N * share) of N are. The report keeps
+   the first 20 differing cases and the first 20 candidate errors as
+   examples, each context and decision up to 64 KiB. The handle shares the
+   candidate. Returns TACT_INVALID_ARGUMENT, leaving any current candidate,
+   when an argument is NULL or `share` is not in [0, 1] (or NaN). */
+TACT_EXPORT tact_status_t
+tact_handle_set_candidate(tact_handle_t* handle, const tact_engine_t* candidate,
+                          double share, char** errptr);
+
+/* Stops shadowing and drops the candidate and its report. NULL is a
+   no-op. */
+TACT_EXPORT void tact_handle_clear_candidate(tact_handle_t* handle);
+
+/* As tact_engine_decide_json, on the handle's serving engine (see
+   tact_handle_set_candidate for the candidate). Returns
+   TACT_FAILED_PRECONDITION when no engine has been set. A candidate's
+   failure never changes the result. */
+TACT_EXPORT tact_status_t tact_handle_decide_json(
+    const tact_handle_t* handle, const tact_decide_options_t* options,
+    const char* context_json, size_t len, tact_decision_t** decision,
+    char** errptr);
+
+/* Stores in *json the candidate's report as one JSON object (NUL-terminated;
+   its length without the NUL in *len; release with tact_free()):
+   {"active": false} without a candidate, else
+   {"active": true, "candidate": {"name", "version", "hash"},
+    "share_millionths", "since" (RFC 3339: when the counts began),
+    "serving_swaps" (tact_handle_set_engine calls since), "decided"
+    (successful serving decisions), "sampled", "identical", "differing",
+    "candidate_errors", "currency", "currency_changed", "goodwill_delta",
+    "goodwill_delta_overflow", "changes_by_kind": {kind: {"cases", "money",
+    "money_overflow"}} for every kind of `tact simulate --baseline`,
+    "examples": [{"number", "context" (proto3 JSON, or null when omitted),
+    "context_omitted", "context_bytes", "serving", "candidate" (decisions,
+    or null when omitted), "decisions_omitted", "changes": [{"kind", "text",
+    "money"}]}], "error_examples": [{"number", "context", "context_omitted",
+    "context_bytes", "serving", "decisions_omitted", "error"}]}.
+   Money is candidate - serving in minor units of the serving currency. */
+TACT_EXPORT tact_status_t tact_handle_shadow_report_json(
+    const tact_handle_t* handle, char** json, size_t* len, char** errptr);
 
 #ifdef __cplusplus
 } /* extern "C" */

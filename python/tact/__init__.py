@@ -18,7 +18,9 @@ from . import codes
 from .coverage import Coverage
 from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
                        RecommendedAction, RuleTrace)
+from .decision import ConstructTrace
 from .engine import Engine
+from .handle import EngineHandle, ShadowReport
 from .errors import (CancelledError, ContextError, DeadlineExceededError,
                      Diagnostic, PolicyError, ResourceExhaustedError, TactError)
 from .why_not import ContextChange, WhyNot, WhyNotPath, apply_change
@@ -30,7 +32,8 @@ __all__ = [
     "BlockedAction", "CancelledError", "ContextError", "Coverage",
     "DeadlineExceededError",
     "Decision", "Diagnostic", "Effect",
-    "Engine", "Flag", "PolicyError", "Reason", "RecommendedAction",
-    "ResourceExhaustedError", "RuleTrace", "TactError", "codes", "testing",
+    "ConstructTrace", "Engine", "EngineHandle", "Flag", "PolicyError", "Reason",
+    "RecommendedAction", "ResourceExhaustedError", "RuleTrace", "ShadowReport",
+    "TactError", "codes", "testing",
     "ContextChange", "WhyNot", "WhyNotPath", "apply_change",
 ]

@@ -20,7 +20,7 @@ from . import _convert
 from . import _tact
 
 __all__ = ["Decision", "RecommendedAction", "BlockedAction", "Effect",
-           "Reason", "Flag", "RuleTrace"]
+           "Reason", "Flag", "RuleTrace", "ConstructTrace"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,13 +118,34 @@ class RuleTrace:
     values: Dict[str, str] = dataclasses.field(default_factory=dict)
 
 
+@dataclasses.dataclass(frozen=True)
+class ConstructTrace:
+    """What one construct saw and did (decide(..., trace=True)): one per
+    construct of the policy, in decide order.
+
+    `detail` holds the fields of the kind's message in decision.proto
+    (LadderTrace, StrikeTrace, BudgetTrace, PlaybookTrace,
+    EntitlementTrace, AuthorityTrace) by their proto names, every field
+    present: ints (money in minor units), bools, strs, lists, datetimes,
+    timedeltas (None when unset), events as dicts and held actions as
+    RecommendedAction.
+    """
+
+    kind: str = ""     # a tact.codes.SourceKind: "ladder", "strike_limit", ...
+    id: str = ""       # the construct id (the contract's tier, the caller)
+    summary: str = ""  # one sentence for a support lead
+    stopped: bool = False  # a final rule of higher priority stopped it
+    detail: Dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
 class Decision:
     """What tact decided on one context. Immutable.
 
     Attributes: policy_name, policy_version, policy_hash ("sha256:..."),
     now (aware UTC datetime), actions (ranked best first), blocked,
     effects, trace (when requested), needs_approval, flags, total_cost and
-    total_agent_minutes (the cost of service of `actions`, minor units).
+    total_agent_minutes (the cost of service of `actions`, minor units),
+    construct_trace (when a trace is requested: what every construct did).
     Two decisions are equal when their JSON is.
     """
 
@@ -133,7 +154,7 @@ class Decision:
     __slots__ = ("_message", "_json_text", "policy_name", "policy_version",
                  "policy_hash", "now", "actions", "blocked", "effects",
                  "trace", "needs_approval", "flags", "total_cost",
-                 "total_agent_minutes")
+                 "total_agent_minutes", "construct_trace")
 
     def __init__(self, serialized: bytes):
         """From tact.v1.Decision wire-format bytes (decide() builds its
@@ -201,3 +222,4 @@ class Decision:
 
 _tact.register_decision_types(Decision, Reason, RecommendedAction,
                               BlockedAction, Effect, Flag, RuleTrace)
+_tact.register_construct_trace_type(ConstructTrace)

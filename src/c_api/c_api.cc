@@ -24,6 +24,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "tact/engine.h"
+#include "tact/engine_handle.h"
 #include "tact/v1/context.pb.h"
 #include "tact/v1/decision.pb.h"
 
@@ -32,7 +33,13 @@
 #endif
 
 struct tact_engine_t {
-  std::unique_ptr<const tact::Engine> engine;
+  // Shared so that a tact_handle_t may keep serving it after
+  // tact_engine_destroy.
+  std::shared_ptr<const tact::Engine> engine;
+};
+
+struct tact_handle_t {
+  tact::EngineHandle handle;
 };
 
 struct tact_decision_t {
@@ -120,11 +127,15 @@ tact_status_t StoreEngine(
     absl::StatusOr<std::unique_ptr<const Engine>> compiled,
     tact_engine_t** engine, char** errptr) {
   if (!compiled.ok()) return Fail(errptr, compiled.status());
-  *engine = new tact_engine_t{*std::move(compiled)};
+  *engine =
+      new tact_engine_t{std::shared_ptr<const Engine>(*std::move(compiled))};
   return TACT_OK;
 }
 
-tact_status_t DecideOn(const char* function, const tact_engine_t* engine,
+// Decides with `decide(context, options)`: an Engine's or an
+// EngineHandle's Decide.
+template <typename Decide>
+tact_status_t DecideOn(const char* function, Decide&& decide,
                        const tact_decide_options_t* options,
                        absl::StatusOr<v1::Context> context,
                        tact_decision_t** decision, char** errptr) {
@@ -148,10 +159,10 @@ tact_status_t DecideOn(const char* function, const tact_engine_t* engine,
             ? absl::InfiniteFuture()
             : absl::Now() +
                   absl::Milliseconds(static_cast<int64_t>(options->timeout_ms));
-    decided = engine->engine->Decide(*context, timed);
+    decided = decide(*context, timed);
   } else {
-    decided = engine->engine->Decide(
-        *context, options != nullptr ? options->options : kDefaults);
+    decided =
+        decide(*context, options != nullptr ? options->options : kDefaults);
   }
   if (!decided.ok()) {
     return Fail(errptr, static_cast<tact_status_t>(decided.status().code()),
@@ -161,6 +172,13 @@ tact_status_t DecideOn(const char* function, const tact_engine_t* engine,
   out->decision = *std::move(decided);
   *decision = out.release();
   return TACT_OK;
+}
+
+// The decide function of `engine` for DecideOn.
+auto EngineDecide(const tact_engine_t* engine) {
+  return [engine](const v1::Context& context, const DecideOptions& options) {
+    return engine->engine->Decide(context, options);
+  };
 }
 
 // Stores `bytes` as a malloc()ed buffer in *out and *len.
@@ -390,7 +408,7 @@ tact_status_t tact_engine_decide_json(const tact_engine_t* engine,
   if (len > TACT_MAX_CONTEXT_BYTES) return ci::TooLong(errptr, kFunction, len);
   return ci::Guard(errptr, kFunction, [&]() -> tact_status_t {
     return ci::DecideOn(
-        kFunction, engine, options,
+        kFunction, ci::EngineDecide(engine), options,
         tact::ContextFromJson(absl::string_view(context_json, len)), decision,
         errptr);
   });
@@ -413,7 +431,7 @@ tact_status_t tact_engine_decide_proto(const tact_engine_t* engine,
   if (len > TACT_MAX_CONTEXT_BYTES) return ci::TooLong(errptr, kFunction, len);
   return ci::Guard(errptr, kFunction, [&]() -> tact_status_t {
     return ci::DecideOn(
-        kFunction, engine, options,
+        kFunction, ci::EngineDecide(engine), options,
         tact::ContextFromBinary(absl::string_view(
             context_proto == nullptr ? "" : context_proto, len)),
         decision, errptr);
@@ -559,6 +577,88 @@ tact_status_t tact_engine_why_not_json(const tact_engine_t* engine,
     std::string out = tact::WhyNotToJson(*why, /*pretty=*/true);
     if (!out.empty() && out.back() != '\n') out.push_back('\n');
     return ci::StoreBuffer(kFunction, out, json, json_len, errptr);
+  });
+}
+
+tact_handle_t* tact_handle_create(void) {
+  return new (std::nothrow) tact_handle_t();
+}
+
+void tact_handle_destroy(tact_handle_t* handle) { delete handle; }
+
+tact_status_t tact_handle_set_engine(tact_handle_t* handle,
+                                     const tact_engine_t* engine,
+                                     char** errptr) {
+  static constexpr char kFunction[] = "tact_handle_set_engine";
+  if (handle == nullptr) return ci::NullArgument(errptr, kFunction, "handle");
+  if (engine == nullptr) return ci::NullArgument(errptr, kFunction, "engine");
+  handle->handle.Swap(engine->engine);
+  return TACT_OK;
+}
+
+tact_status_t tact_handle_set_candidate(tact_handle_t* handle,
+                                        const tact_engine_t* candidate,
+                                        double share, char** errptr) {
+  static constexpr char kFunction[] = "tact_handle_set_candidate";
+  if (handle == nullptr) return ci::NullArgument(errptr, kFunction, "handle");
+  if (candidate == nullptr) {
+    return ci::NullArgument(errptr, kFunction, "candidate");
+  }
+  return ci::Guard(errptr, kFunction, [&]() -> tact_status_t {
+    tact::ShadowOptions options;
+    options.share = share;
+    absl::Status status =
+        handle->handle.SetCandidate(candidate->engine, options);
+    if (!status.ok()) {
+      return ci::Fail(errptr, static_cast<tact_status_t>(status.code()),
+                      absl::StrCat(kFunction, ": ", status.message()));
+    }
+    return TACT_OK;
+  });
+}
+
+void tact_handle_clear_candidate(tact_handle_t* handle) {
+  if (handle != nullptr) handle->handle.ClearCandidate();
+}
+
+tact_status_t tact_handle_decide_json(const tact_handle_t* handle,
+                                      const tact_decide_options_t* options,
+                                      const char* context_json, size_t len,
+                                      tact_decision_t** decision,
+                                      char** errptr) {
+  static constexpr char kFunction[] = "tact_handle_decide_json";
+  if (decision == nullptr) {
+    return ci::NullArgument(errptr, kFunction, "decision");
+  }
+  *decision = nullptr;
+  if (handle == nullptr) return ci::NullArgument(errptr, kFunction, "handle");
+  if (context_json == nullptr) {
+    return ci::NullArgument(errptr, kFunction, "context_json");
+  }
+  if (len > TACT_MAX_CONTEXT_BYTES) return ci::TooLong(errptr, kFunction, len);
+  return ci::Guard(errptr, kFunction, [&]() -> tact_status_t {
+    return ci::DecideOn(
+        kFunction,
+        [handle](const tact::v1::Context& context,
+                 const tact::DecideOptions& decide_options) {
+          return handle->handle.Decide(context, decide_options);
+        },
+        options, tact::ContextFromJson(absl::string_view(context_json, len)),
+        decision, errptr);
+  });
+}
+
+tact_status_t tact_handle_shadow_report_json(const tact_handle_t* handle,
+                                             char** json, size_t* len,
+                                             char** errptr) {
+  static constexpr char kFunction[] = "tact_handle_shadow_report_json";
+  if (handle == nullptr) return ci::NullArgument(errptr, kFunction, "handle");
+  if (json == nullptr) return ci::NullArgument(errptr, kFunction, "json");
+  if (len == nullptr) return ci::NullArgument(errptr, kFunction, "len");
+  return ci::Guard(errptr, kFunction, [&]() -> tact_status_t {
+    return ci::StoreBuffer(kFunction,
+                           tact::ShadowReportToJson(handle->handle.Shadow()),
+                           json, len, errptr);
   });
 }
 

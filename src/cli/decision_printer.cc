@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/util/time_util.h"
 #include "tact/codes.h"
+#include "tact/simulation.h"
 
 namespace tact::cli {
 namespace {
@@ -264,6 +265,141 @@ void PrintTrace(const v1::Decision& decision, std::ostream& out) {
   }
 }
 
+// --- The constructs' trace (Decision.construct_trace) ---
+
+std::string TraceTime(const google::protobuf::Timestamp& t) {
+  return TimeUtil::ToString(t);
+}
+
+// "90d" for whole days, else absl's "8h", "1h30m".
+std::string TraceDuration(const google::protobuf::Duration& d) {
+  constexpr int64_t kDay = 86400;
+  if (d.nanos() == 0 && d.seconds() > 0 && d.seconds() % kDay == 0) {
+    return absl::StrCat(d.seconds() / kDay, "d");
+  }
+  return absl::FormatDuration(absl::Seconds(d.seconds()) +
+                              absl::Nanoseconds(d.nanos()));
+}
+
+// The key facts of one construct's entry, as "name value" pairs.
+std::vector<std::string> ConstructFacts(const v1::ConstructTrace& entry) {
+  std::vector<std::string> facts;
+  switch (entry.detail_case()) {
+    case v1::ConstructTrace::kLadder: {
+      const v1::LadderTrace& l = entry.ladder();
+      if (!l.entered()) break;
+      facts.push_back(
+          absl::StrCat("current rung ", l.current_rung(), " of ", l.rungs()));
+      if (l.offered_rung() > 0) {
+        facts.push_back(absl::StrCat("offered rung ", l.offered_rung(), " (",
+                                     l.offered_action(), ")"));
+      }
+      if (l.next_rung() > 0) {
+        facts.push_back(
+            absl::StrCat(l.waiting() ? "waiting rung " : "next rung ",
+                         l.next_rung(), " (", l.next_action(), ")"));
+      }
+      if (l.has_wait()) facts.push_back("wait " + TraceDuration(l.wait()));
+      if (l.has_next_due()) facts.push_back("due " + TraceTime(l.next_due()));
+      if (l.skipped_rungs_size() > 0) {
+        facts.push_back(
+            absl::StrCat("skipped ", absl::StrJoin(l.skipped_rungs(), ",")));
+      }
+      if (l.exhausted()) facts.push_back("exhausted");
+      break;
+    }
+    case v1::ConstructTrace::kStrikeLimit: {
+      const v1::StrikeTrace& s = entry.strike_limit();
+      facts.push_back(absl::StrCat("count ", s.count(), " of ", s.limit(),
+                                   s.at_limit() ? " (at limit)" : ""));
+      facts.push_back(absl::StrCat("window ", TraceDuration(s.window()),
+                                   " from ", TraceTime(s.window_start())));
+      if (s.case_counted()) {
+        facts.push_back(s.struck_now() ? "struck now" : "case counted");
+      }
+      std::vector<std::string> events;
+      for (const v1::Event& e : s.counted()) {
+        events.push_back(absl::StrCat(e.kind(), "@", TraceTime(e.at())));
+      }
+      if (!events.empty()) {
+        facts.push_back("counted " + absl::StrJoin(events, " "));
+      }
+      break;
+    }
+    case v1::ConstructTrace::kBudget: {
+      const v1::BudgetTrace& b = entry.budget();
+      auto money = [&](int64_t v) { return FormatMinorUnits(v, b.currency()); };
+      facts.push_back(absl::StrCat("window ", money(b.granted_in_window()),
+                                   " of ", money(b.window_cap()), " since ",
+                                   TraceTime(b.window_start())));
+      if (b.case_cap() >= 0) {
+        facts.push_back(absl::StrCat("case ", money(b.granted_in_case()),
+                                     " of ", money(b.case_cap())));
+      }
+      facts.push_back("remaining " + money(b.remaining()));
+      facts.push_back("granted now " + money(b.granted_now()));
+      break;
+    }
+    case v1::ConstructTrace::kPlaybook: {
+      const v1::PlaybookTrace& p = entry.playbook();
+      if (!p.triggered()) break;
+      std::vector<std::string> stages;
+      for (int k = 0; k < p.stages_size(); ++k) {
+        stages.push_back(absl::StrCat(
+            p.stages(k), "=", k < p.actions_size() ? p.actions(k) : ""));
+      }
+      facts.push_back("stages " + absl::StrJoin(stages, " "));
+      facts.push_back("deadline " + TraceTime(p.deadline()) +
+                      (p.window_missed() ? " (missed)" : ""));
+      break;
+    }
+    case v1::ConstructTrace::kEntitlement: {
+      const v1::EntitlementTrace& e = entry.entitlement();
+      facts.push_back(absl::StrCat("tier \"", e.tier(), "\" contract \"",
+                                   e.entitlement(), "\"",
+                                   e.is_default() ? " (default)" : "",
+                                   e.suppress() ? " suppress" : " warn"));
+      if (e.beyond_contract_size() > 0) {
+        facts.push_back("beyond " + absl::StrJoin(e.beyond_contract(), ","));
+      }
+      break;
+    }
+    case v1::ConstructTrace::kAuthority: {
+      const v1::AuthorityTrace& a = entry.authority();
+      facts.push_back(absl::StrCat("allowed ", a.allowed()));
+      for (int k = 0; k < a.held_size(); ++k) {
+        facts.push_back(absl::StrCat("held ", a.held(k).action(), " needs ",
+                                     a.held(k).required_authority()));
+      }
+      break;
+    }
+    case v1::ConstructTrace::DETAIL_NOT_SET:
+      break;
+  }
+  if (entry.stopped()) facts.push_back("stopped by a final rule");
+  return facts;
+}
+
+// Every construct: what it saw and did (--explain, --trace).
+void PrintConstructTrace(const v1::Decision& decision, std::ostream& out) {
+  if (decision.construct_trace_size() == 0) return;
+  out << "\nConstructs: " << decision.construct_trace_size() << "\n";
+  for (const v1::ConstructTrace& entry : decision.construct_trace()) {
+    out << "  " << entry.kind();
+    if (!entry.id().empty()) {
+      out << " " << entry.id();
+    } else if (entry.has_authority()) {
+      out << " (unrestricted)";
+    }
+    out << "\n";
+    if (!entry.summary().empty()) out << "        " << entry.summary() << "\n";
+    std::vector<std::string> facts = ConstructFacts(entry);
+    if (!facts.empty()) {
+      out << "        [" << absl::StrJoin(facts, "; ") << "]\n";
+    }
+  }
+}
+
 }  // namespace
 
 std::string FormatValue(const v1::Value& value) {
@@ -298,7 +434,10 @@ void PrintDecisionText(const v1::Decision& decision, const TextOptions& options,
   PrintFlags(decision, out);
   PrintEffects(decision, out);
   if (options.explain) PrintExplanation(decision, out);
-  if (options.explain || options.trace) PrintTrace(decision, out);
+  if (options.explain || options.trace) {
+    PrintTrace(decision, out);
+    PrintConstructTrace(decision, out);
+  }
 }
 
 }  // namespace tact::cli

@@ -9,6 +9,7 @@
 #include <limits>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/base/attributes.h"
 #include "absl/container/inlined_vector.h"
@@ -28,6 +29,15 @@ namespace {
 class Evaluator {
  public:
   Evaluator(const CompiledProgram& p, FrameState& f) : p_(p), f_(f) {}
+
+  // Evaluates kCount node `id` as Eval does, appending the history index
+  // of each event counted to `*counted`.
+  Value CountNode(int32_t id, std::vector<int32_t>* counted) {
+    if (ABSL_PREDICT_FALSE(--f_.countdown < 0) && !f_.Tick()) {
+      return f_.ExhaustedValue();
+    }
+    return Macro(p_.exec[id], counted);
+  }
 
   Value Eval(int32_t id) {
     // Every node evaluated is a step (EvalBudget).
@@ -319,7 +329,10 @@ class Evaluator {
     return keep.bool_value;
   }
 
-  ABSL_ATTRIBUTE_NOINLINE Value Macro(const Node& n) {
+  // A macro over the history; for kCount, with `counted` not null, the
+  // history index of each event counted is appended to it.
+  ABSL_ATTRIBUTE_NOINLINE Value Macro(const Node& n,
+                                      std::vector<int32_t>* counted = nullptr) {
     if (n.op == Op::kFilter) {
       return Value::Error("list(event) has no scalar value");
     }
@@ -348,7 +361,10 @@ class Evaluator {
         decided = true;
         return false;
       }
-      if (v.bool_value) ++hits;
+      if (v.bool_value) {
+        ++hits;
+        if (counted != nullptr) counted->push_back(i);
+      }
       return true;
     });
     f_.loop[depth] = saved;
@@ -687,6 +703,17 @@ Value Program::Evaluate(ExprId id, Frame& frame) const {
   }
   Evaluator evaluator(p, *frame.impl_);
   return evaluator.Eval(id);
+}
+
+Value Program::EvaluateCounting(ExprId id, Frame& frame,
+                                std::vector<int32_t>* counted) const {
+  const CompiledProgram& p = *impl_->program;
+  if (id < 0 || static_cast<size_t>(id) >= p.exec.size() ||
+      frame.impl_->program != &p || p.exec[id].op != Op::kCount) {
+    return Value::Error("expression is not a count over the history");
+  }
+  Evaluator evaluator(p, *frame.impl_);
+  return evaluator.CountNode(id, counted);
 }
 
 }  // namespace tact::internal

@@ -227,6 +227,14 @@ class Program {
   // Strings in the result stay valid while `frame` lives.
   Value Evaluate(ExprId id, Frame& frame) const;
 
+  // As Evaluate, for `id` a `count` macro (history.count(e, ...), possibly
+  // over filters): the same value, and the index in the context's history
+  // of every event it counted appended to `*counted`, in history order.
+  // Returns an error value when `id` is not such a macro. For traces: it
+  // costs the evaluation plus one entry per event counted.
+  Value EvaluateCounting(ExprId id, Frame& frame,
+                         std::vector<int32_t>* counted) const;
+
   ValueType TypeOf(ExprId id) const;
 
   // Number of planned nodes (shared sub-expressions count once).

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "src/expr/value.h"
 #include "tact/codes.h"
 #include "tact/v1/decision.pb.h"
@@ -166,6 +167,9 @@ struct BudgetState {
   int64_t granted_in_window = 0;
   int64_t case_cap = -1;  // -1: none
   int64_t granted_in_case = 0;
+  // Where the window starts: grants at or after it count against
+  // window_cap.
+  absl::Time window_start = absl::InfinitePast();
 };
 
 struct Outcome {

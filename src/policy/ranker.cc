@@ -209,7 +209,10 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
   SortRanked(plan.actions, &scratch->ranked);
   NormalizeAmounts(plan, scratch);
   // The constructs' ranking passes, in decide order.
-  const AdjustState state{plan, context, outcome, caller_authority};
+  const AdjustState state{plan, context, outcome, caller_authority,
+                          decision->trace_level() == v1::TRACE_FULL
+                              ? decision->mutable_construct_trace()
+                              : nullptr};
   for (const Construct& construct : kConstructs) {
     if (construct.adjust != nullptr) construct.adjust(state, scratch);
   }

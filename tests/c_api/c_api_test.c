@@ -136,6 +136,34 @@ int main(void) {
   CHECK(tact_engine_create_from_file(NULL, &bad, NULL) ==
         TACT_INVALID_ARGUMENT);
 
+  StartPhase("handle");
+  {
+    tact_handle_t* handle = tact_handle_create();
+    char* report = NULL;
+    size_t report_len = 0;
+    tact_decision_t* served = NULL;
+    CHECK(handle != NULL);
+    CHECK_OK(tact_handle_set_engine(handle, engine, &err), err);
+    CHECK_OK(tact_handle_set_candidate(handle, engine, 1.0, &err), err);
+    CHECK_OK(tact_handle_decide_json(handle, NULL, kContext, strlen(kContext),
+                                     &served, &err),
+             err);
+    CHECK(tact_decision_action_count(served) ==
+          tact_decision_action_count(decision));
+    CHECK_OK(tact_handle_shadow_report_json(handle, &report, &report_len, &err),
+             err);
+    CHECK(report_len == strlen(report));
+    CHECK(strstr(report, "\"sampled\": 1, \"identical\": 1") != NULL);
+    tact_free(report);
+    CHECK(tact_handle_set_candidate(handle, engine, 2.0, &err) ==
+          TACT_INVALID_ARGUMENT);
+    CHECK(strstr(err, "share") != NULL);
+    tact_handle_clear_candidate(handle);
+    tact_decision_destroy(served);
+    tact_handle_destroy(handle);
+    tact_handle_destroy(NULL);
+  }
+
   StartPhase("cleanup");
   tact_free(err);
   tact_free(json);

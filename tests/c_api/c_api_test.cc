@@ -4,6 +4,7 @@
 #include "tact/c_api.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -571,6 +572,199 @@ TEST(CApi, CancelFromAnotherThreadIsCancelled) {
   tact_cancel_destroy(cancel);
   tact_decide_options_destroy(options);
   tact_engine_destroy(engine);
+}
+
+// --- tact_handle_t: a serving engine and a shadowing candidate ---
+
+// The support policy with the goodwill credit capped at 40.00 instead of
+// 50.00 USD.
+tact_engine_t* LowerGoodwillEngine() {
+  std::string text = ReadFile(kPolicyPath);
+  const std::string from = "min(5000, max(500,";
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos);
+  if (at != std::string::npos)
+    text.replace(at, from.size(), "min(4000, max(500,");
+  Error error;
+  tact_engine_t* engine = nullptr;
+  EXPECT_EQ(tact_engine_create(text.data(), text.size(), TACT_POLICY_TEXT,
+                               "lower.textproto", &engine, &error.message),
+            TACT_OK)
+      << error.str();
+  return engine;
+}
+
+std::string ReportJson(const tact_handle_t* handle) {
+  Error error;
+  char* json = nullptr;
+  size_t len = 0;
+  EXPECT_EQ(tact_handle_shadow_report_json(handle, &json, &len, &error.message),
+            TACT_OK)
+      << error.str();
+  std::string out(json == nullptr ? "" : json, len);
+  EXPECT_EQ(std::strlen(json), len);
+  tact_free(json);
+  return out;
+}
+
+std::string DecisionJson(const tact_decision_t* decision) {
+  char* json = nullptr;
+  size_t len = 0;
+  EXPECT_EQ(tact_decision_to_json(decision, 1, &json, &len, nullptr), TACT_OK);
+  std::string out(json == nullptr ? "" : json, len);
+  tact_free(json);
+  return out;
+}
+
+TEST_F(CApiTest, HandleServesItsEngineAndReportsTheCandidatesDifferences) {
+  const std::string outage = ReadFile("examples/contexts/outage_critical.json");
+  tact_handle_t* handle = tact_handle_create();
+  ASSERT_NE(handle, nullptr);
+  Error error;
+  tact_decision_t* decision = nullptr;
+  EXPECT_EQ(tact_handle_decide_json(handle, nullptr, outage.data(),
+                                    outage.size(), &decision, &error.message),
+            TACT_FAILED_PRECONDITION);
+  EXPECT_THAT(error.str(), HasSubstr("no policy loaded"));
+  EXPECT_EQ(decision, nullptr);
+  EXPECT_EQ(ReportJson(handle), "{\"active\": false}");
+
+  ASSERT_EQ(tact_handle_set_engine(handle, engine_, &error.message), TACT_OK);
+  tact_engine_t* candidate = LowerGoodwillEngine();
+  ASSERT_EQ(tact_handle_set_candidate(handle, candidate, 1.0, &error.message),
+            TACT_OK);
+  tact_engine_destroy(candidate);  // the handle keeps its own reference
+
+  tact_decision_t* direct = nullptr;
+  ASSERT_EQ(tact_engine_decide_json(engine_, nullptr, outage.data(),
+                                    outage.size(), &direct, &error.message),
+            TACT_OK);
+  ASSERT_EQ(tact_handle_decide_json(handle, nullptr, outage.data(),
+                                    outage.size(), &decision, &error.message),
+            TACT_OK)
+      << error.str();
+  EXPECT_EQ(DecisionJson(decision), DecisionJson(direct));
+  tact_decision_destroy(decision);
+  tact_decision_destroy(direct);
+  // An unaffected context: identical.
+  ASSERT_EQ(
+      tact_handle_decide_json(handle, nullptr, context_json_.data(),
+                              context_json_.size(), &decision, &error.message),
+      TACT_OK);
+  tact_decision_destroy(decision);
+
+  const std::string report = ReportJson(handle);
+  EXPECT_THAT(report, HasSubstr("\"share_millionths\": 1000000"));
+  EXPECT_THAT(report, HasSubstr("\"decided\": 2, \"sampled\": 2, "
+                                "\"identical\": 1, \"differing\": 1, "
+                                "\"candidate_errors\": 0"));
+  EXPECT_THAT(report, HasSubstr("\"params\": {\"cases\": 1, \"money\": -1000"));
+  EXPECT_THAT(report, HasSubstr("goodwill_credit amount 5000 -> 4000"));
+  EXPECT_THAT(report, HasSubstr("\"number\": 0, \"context\": {"));
+  EXPECT_THAT(report, HasSubstr("\"id\":\"case_9007\""));
+
+  tact_handle_clear_candidate(handle);
+  EXPECT_EQ(ReportJson(handle), "{\"active\": false}");
+  tact_handle_clear_candidate(nullptr);
+  tact_handle_destroy(handle);
+  tact_handle_destroy(nullptr);
+}
+
+TEST_F(CApiTest, HandleSamplesTheCandidatesShare) {
+  tact_handle_t* handle = tact_handle_create();
+  ASSERT_EQ(tact_handle_set_engine(handle, engine_, nullptr), TACT_OK);
+  ASSERT_EQ(tact_handle_set_candidate(handle, engine_, 0.25, nullptr), TACT_OK);
+  for (int i = 0; i < 100; ++i) {
+    tact_decision_t* decision = nullptr;
+    ASSERT_EQ(tact_handle_decide_json(handle, nullptr, context_json_.data(),
+                                      context_json_.size(), &decision, nullptr),
+              TACT_OK);
+    tact_decision_destroy(decision);
+  }
+  EXPECT_THAT(
+      ReportJson(handle),
+      HasSubstr("\"decided\": 100, \"sampled\": 25, \"identical\": 25"));
+  tact_handle_destroy(handle);
+}
+
+TEST_F(CApiTest, HandleRefusesNullsAndABadShare) {
+  tact_handle_t* handle = tact_handle_create();
+  Error error;
+  EXPECT_EQ(tact_handle_set_engine(nullptr, engine_, &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_THAT(error.str(), HasSubstr("`handle` must not be NULL"));
+  EXPECT_EQ(tact_handle_set_engine(handle, nullptr, &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_THAT(error.str(), HasSubstr("`engine` must not be NULL"));
+  EXPECT_EQ(tact_handle_set_candidate(handle, nullptr, 1, &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_THAT(error.str(), HasSubstr("`candidate` must not be NULL"));
+  EXPECT_EQ(tact_handle_set_candidate(nullptr, engine_, 1, nullptr),
+            TACT_INVALID_ARGUMENT);
+  ASSERT_EQ(tact_handle_set_candidate(handle, engine_, 0.5, nullptr), TACT_OK);
+  for (double share : {-0.5, 1.01, std::nan("")}) {
+    EXPECT_EQ(tact_handle_set_candidate(handle, engine_, share, &error.message),
+              TACT_INVALID_ARGUMENT);
+    EXPECT_THAT(error.str(),
+                HasSubstr("tact_handle_set_candidate: ShadowOptions::share "
+                          "must be in [0, 1]"));
+  }
+  EXPECT_THAT(ReportJson(handle), HasSubstr("\"share_millionths\": 500000"));
+  tact_decision_t* decision = nullptr;
+  EXPECT_EQ(tact_handle_decide_json(nullptr, nullptr, "{}", 2, &decision,
+                                    &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_handle_decide_json(handle, nullptr, nullptr, 0, &decision,
+                                    &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_handle_decide_json(handle, nullptr, "{}", 2, nullptr,
+                                    &error.message),
+            TACT_INVALID_ARGUMENT);
+  char* json = nullptr;
+  size_t len = 0;
+  EXPECT_EQ(tact_handle_shadow_report_json(nullptr, &json, &len, nullptr),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_handle_shadow_report_json(handle, nullptr, &len, nullptr),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_EQ(tact_handle_shadow_report_json(handle, &json, nullptr, nullptr),
+            TACT_INVALID_ARGUMENT);
+  tact_handle_destroy(handle);
+}
+
+TEST_F(CApiTest, HandleDecidesFromManyThreadsWhileTheCandidateChanges) {
+  const std::string expected = DecideToJson(nullptr);
+  tact_handle_t* handle = tact_handle_create();
+  ASSERT_EQ(tact_handle_set_engine(handle, engine_, nullptr), TACT_OK);
+  tact_engine_t* candidate = LowerGoodwillEngine();
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 30; ++i) {
+        tact_decision_t* decision = nullptr;
+        if (tact_handle_decide_json(handle, nullptr, context_json_.data(),
+                                    context_json_.size(), &decision,
+                                    nullptr) != TACT_OK ||
+            DecisionJson(decision) != expected) {
+          ++mismatches[t];
+        }
+        tact_decision_destroy(decision);
+      }
+    });
+  }
+  for (int i = 0; i < 50; ++i) {
+    if (i % 3 == 2) {
+      tact_handle_clear_candidate(handle);
+    } else {
+      EXPECT_EQ(tact_handle_set_candidate(handle, candidate, 0.5, nullptr),
+                TACT_OK);
+    }
+    (void)ReportJson(handle);
+  }
+  for (std::thread& t : threads) t.join();
+  for (int m : mismatches) EXPECT_EQ(m, 0);
+  tact_engine_destroy(candidate);
+  tact_handle_destroy(handle);
 }
 
 }  // namespace

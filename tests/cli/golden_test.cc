@@ -32,6 +32,15 @@ std::string Decide(const std::string& context, const std::string& flags = "") {
   return args;
 }
 
+// The same with examples/policies/service_playbook.textproto, which uses
+// every construct.
+std::string DecidePlaybook(const std::string& context,
+                           const std::string& flags) {
+  return "decide --policy=examples/policies/service_playbook.textproto "
+         "--context=examples/contexts/" +
+         context + ".json " + flags;
+}
+
 std::vector<GoldenCase> Cases() {
   std::vector<GoldenCase> cases = {
       {"help", "--help"},
@@ -70,6 +79,22 @@ std::vector<GoldenCase> Cases() {
                    Decide("outage_critical", "--format=json")});
   cases.push_back({"decide_json_trace_prospect_many_questions",
                    Decide("prospect_many_questions", "--format=json --trace")});
+  // Every construct in --explain (docs/explanations.md): the ladder, the
+  // budget and an authority hold; the strike limit at its limit; the
+  // playbook past its fix window; an action beyond the contract.
+  cases.push_back({"decide_explain_playbook_unhappy_second_rung",
+                   DecidePlaybook("playbook_unhappy_second_rung",
+                                  "--authority=bot --explain")});
+  for (const char* context :
+       {"playbook_three_strikes", "playbook_service_failure_late_fix",
+        "playbook_goodwill_budget_clipped",
+        "playbook_over_servicing_callback"}) {
+    cases.push_back({std::string("decide_explain_") + context,
+                     DecidePlaybook(context, "--explain")});
+  }
+  cases.push_back(
+      {"decide_json_trace_playbook_three_strikes",
+       DecidePlaybook("playbook_three_strikes", "--format=json --trace")});
   cases.push_back(
       {"check_lint_warnings", "check tests/data/cli/lint_warnings.textproto"});
   cases.push_back({"check_strict_lint_warnings",

@@ -767,5 +767,41 @@ TEST_F(EvaluatorTest, ForeignExpressionIdIsAnErrorValue) {
             "error:expression does not belong to this program");
 }
 
+// EvaluateCounting (the strike limits' trace): the same count as Evaluate,
+// and which history events it counted, over filters too; anything else than
+// a count is an error.
+TEST_F(EvaluatorTest, EvaluateCountingListsTheEventsCounted) {
+  ProgramBuilder b;
+  Declare(b);
+  std::vector<ExprDiagnostic> diags;
+  auto count = b.AddExpression("history.count(e, e.kind == 'goodwill')",
+                               nullptr, &diags);
+  auto filtered = b.AddExpression(
+      "history.filter(e, e.amount > 0).count(g, g.step == 2)", nullptr, &diags);
+  auto none =
+      b.AddExpression("history.count(e, e.kind == 'refund')", nullptr, &diags);
+  auto exists = b.AddExpression("history.exists(e, e.kind == 'goodwill')",
+                                nullptr, &diags);
+  ASSERT_TRUE(count.ok() && filtered.ok() && none.ok() && exists.ok());
+  auto program = std::move(b).Build();
+  auto frame = Frame::Create(*program, context_);
+  ASSERT_TRUE(frame.ok());
+
+  std::vector<int32_t> counted;
+  EXPECT_EQ(Show(program->EvaluateCounting(*count, **frame, &counted)),
+            Show(program->Evaluate(*count, **frame)));
+  EXPECT_EQ(counted, (std::vector<int32_t>{1, 2}));
+  counted.clear();
+  EXPECT_EQ(Show(program->EvaluateCounting(*filtered, **frame, &counted)),
+            "int:1");
+  EXPECT_EQ(counted, (std::vector<int32_t>{2}));
+  counted.clear();
+  EXPECT_EQ(Show(program->EvaluateCounting(*none, **frame, &counted)), "int:0");
+  EXPECT_TRUE(counted.empty());
+  EXPECT_EQ(Show(program->EvaluateCounting(*exists, **frame, &counted)),
+            "error:expression is not a count over the history");
+  EXPECT_TRUE(counted.empty());
+}
+
 }  // namespace
 }  // namespace tact::internal

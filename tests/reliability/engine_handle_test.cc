@@ -306,5 +306,100 @@ TEST(EngineHandleConcurrentTest, GetCopiesOutliveConcurrentSwaps) {
   swapper.join();
 }
 
+// Shadow evaluation under load: deciders race a thread that sets, replaces
+// and clears the candidate and one that reloads the serving policy. Every
+// decision the host receives equals its serving version's alone (the
+// candidate never leaks into it), and a report's counts stay consistent.
+// ThreadSanitizer runs this too (scripts/test.sh).
+TEST(EngineHandleConcurrentTest,
+     ShadowCandidatesRacingReloadsNeverChangeServingDecisions) {
+  const v1::Context context = GoldContext();
+  TACT_ASSERT_OK_AND_ASSIGN(std::unique_ptr<const Engine> e1,
+                            Engine::FromText(V1(), PolicyFormat::kText));
+  TACT_ASSERT_OK_AND_ASSIGN(std::unique_ptr<const Engine> e2,
+                            Engine::FromText(V2(), PolicyFormat::kText));
+  TACT_ASSERT_OK_AND_ASSIGN(const v1::Decision want1, e1->Decide(context));
+  TACT_ASSERT_OK_AND_ASSIGN(const v1::Decision want2, e2->Decide(context));
+  std::shared_ptr<const Engine> candidate(std::move(e2));
+
+  EngineHandle handle;
+  ASSERT_THAT(handle.Reload(V1(), PolicyFormat::kText), IsOk());
+  constexpr int kDeciders = 4;
+  std::atomic<bool> done{false};
+  std::atomic<int> decisions{0};
+  std::atomic<int> leaked{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> deciders;
+  for (int t = 0; t < kDeciders; ++t) {
+    deciders.emplace_back([&] {
+      for (int n = 0; n < 50 || !done.load(std::memory_order_acquire); ++n) {
+        absl::StatusOr<v1::Decision> d = handle.Decide(context);
+        if (!d.ok()) {
+          failures.fetch_add(1);
+          continue;
+        }
+        decisions.fetch_add(1);
+        const v1::Decision& want = d->policy_version() == "v1" ? want1 : want2;
+        if (!google::protobuf::util::MessageDifferencer::Equals(*d, want)) {
+          leaked.fetch_add(1);
+        }
+      }
+    });
+  }
+  std::thread reporter([&] {
+    while (!done.load(std::memory_order_acquire)) {
+      ShadowReport r = handle.Shadow();
+      if (r.active && r.sampled > r.decided) failures.fetch_add(1);
+    }
+  });
+  std::thread candidates([&] {
+    for (int i = 0; i < 60; ++i) {
+      ShadowOptions options;
+      options.share = (i % 4) / 3.0;  // 0, 1/3, 2/3, 1
+      options.max_examples = 2;
+      if (i % 5 == 4) {
+        handle.ClearCandidate();
+      } else if (i % 5 == 3) {
+        EXPECT_THAT(handle.ReloadCandidate(V1(), PolicyFormat::kText,
+                                           "v1.textproto", options),
+                    IsOk());
+      } else {
+        EXPECT_THAT(handle.SetCandidate(candidate, options), IsOk());
+      }
+    }
+  });
+  std::thread reloader([&] {
+    for (int i = 0; i < 30; ++i) {
+      EXPECT_THAT(handle.Reload(i % 2 == 0 ? V2() : V1(), PolicyFormat::kText),
+                  IsOk());
+    }
+  });
+  candidates.join();
+  reloader.join();
+  done.store(true, std::memory_order_release);
+  for (std::thread& t : deciders) t.join();
+  reporter.join();
+
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(leaked.load(), 0);
+  EXPECT_GE(decisions.load(), kDeciders * 50);
+  // Quiet now: every sampled decision has been compared.
+  ShadowOptions all;
+  ASSERT_THAT(handle.SetCandidate(candidate, all), IsOk());
+  std::vector<std::thread> again;
+  for (int t = 0; t < kDeciders; ++t) {
+    again.emplace_back([&] {
+      for (int n = 0; n < 25; ++n) ASSERT_THAT(handle.Decide(context), IsOk());
+    });
+  }
+  for (std::thread& t : again) t.join();
+  const ShadowReport report = handle.Shadow();
+  EXPECT_EQ(report.decided, kDeciders * 25);
+  EXPECT_EQ(report.sampled, report.decided);
+  EXPECT_EQ(report.identical + report.differing + report.candidate_errors,
+            report.sampled);
+  EXPECT_LE(report.examples.size(), 20u);
+}
+
 }  // namespace
 }  // namespace tact

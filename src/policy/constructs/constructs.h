@@ -51,6 +51,9 @@ struct ProposeBuffers {
   std::vector<int64_t> steps;
   // The surprise gestures a customer has had, one flag per gesture.
   std::vector<bool> had;
+  // With TRACE_FULL: the history indices of the events a strike count
+  // counted.
+  std::vector<int32_t> counted;
 };
 
 // Everything a propose step reads while deciding, and its buffers.
@@ -78,6 +81,11 @@ struct AdjustState {
   // The caller's authority: an index into plan.authorities; -1 means
   // unrestricted.
   int caller_authority;
+  // With TRACE_FULL (else null): each adjust-only construct (entitlements,
+  // authority) and the budget append their ConstructTrace here, after the
+  // propose steps' entries.
+  google::protobuf::RepeatedPtrField<v1::ConstructTrace>* construct_trace =
+      nullptr;
 };
 
 // One row of the seam.

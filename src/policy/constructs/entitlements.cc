@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "src/common/edit_distance.h"
 #include "src/policy/candidates.h"
+#include "src/policy/constructs/construct_trace.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
 #include "tact/codes.h"
@@ -33,6 +34,37 @@ std::string SuggestFeature(absl::string_view wrong,
     }
   }
   return best == nullptr ? "" : absl::StrCat("; did you mean \"", *best, "\"?");
+}
+
+// The contract of the customer's tier.
+struct Contract {
+  bool listed = false;  // the tier has its own entitlement
+  // The tier whose contract applies (the tier itself, or the default);
+  // empty without one.
+  absl::string_view name;
+  // What it includes, sorted (nothing without a contract).
+  const std::vector<std::string>* includes = nullptr;
+};
+
+// Every customer has a contract: an unlisted tier gets the default one, or,
+// when the policy names none, one that includes nothing.
+Contract ContractOf(const EntitlementPlan& entitlements,
+                    const std::string& tier) {
+  static const std::vector<std::string>* const kNothing =
+      new std::vector<std::string>();
+  Contract contract;
+  auto it = entitlements.includes.find(tier);
+  contract.listed = it != entitlements.includes.end();
+  if (!contract.listed && !entitlements.default_tier.empty()) {
+    it = entitlements.includes.find(entitlements.default_tier);
+  }
+  if (it != entitlements.includes.end()) {
+    contract.name = it->first;
+    contract.includes = &it->second;
+  } else {
+    contract.includes = kNothing;
+  }
+  return contract;
 }
 
 }  // namespace
@@ -105,18 +137,10 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
              RankedAction* r, RankScratch* scratch) {
   const EntitlementPlan& entitlements = plan.entitlements;
   const std::string& tier = context.customer().tier();
-  auto contract = entitlements.includes.find(tier);
-  const bool listed = contract != entitlements.includes.end();
-  // Every customer has a contract: an unlisted tier gets the default one,
-  // or, when the policy names none, one that includes nothing.
-  if (!listed && !entitlements.default_tier.empty()) {
-    contract = entitlements.includes.find(entitlements.default_tier);
-  }
-  static const std::vector<std::string>* const kNothing =
-      new std::vector<std::string>();
-  const bool has_contract = contract != entitlements.includes.end();
-  const std::vector<std::string>& includes =
-      has_contract ? contract->second : *kNothing;
+  const Contract contract = ContractOf(entitlements, tier);
+  const bool listed = contract.listed;
+  const bool has_contract = !contract.name.empty();
+  const std::vector<std::string>& includes = *contract.includes;
   const ActionPlan& action = plan.actions[r->action];
   auto included = [&](const std::string& feature) {
     return std::binary_search(includes.begin(), includes.end(), feature);
@@ -131,8 +155,7 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
   // (the context outlives the decision it is written to).
   std::string* text = why.StartRendered(
       SourceRef{SourceKind::kEntitlement, -1,
-                has_contract ? absl::string_view(contract->first)
-                             : absl::string_view(tier)});
+                has_contract ? contract.name : absl::string_view(tier)});
   if (listed) {
     absl::StrAppend(text, "Beyond the \"", tier,
                     "\" contract, which does not include ");
@@ -140,7 +163,7 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
     std::string whose = tier.empty() ? std::string("a customer without a tier")
                                      : absl::StrCat("tier \"", tier, "\"");
     if (has_contract) {
-      absl::StrAppend(text, "Beyond the \"", contract->first,
+      absl::StrAppend(text, "Beyond the \"", contract.name,
                       "\" contract, the default for ", whose,
                       ", which does not include ");
     } else {
@@ -178,12 +201,60 @@ void AdjustEntitlements(const AdjustState& state, RankScratch* scratch) {
   const PolicyPlan& plan = state.plan;
   if (plan.entitlements.includes.empty()) return;
   std::vector<RankedAction>& ranked = scratch->ranked;
+  // With TRACE_FULL: the entry of the customer's contract.
+  v1::EntitlementTrace* trace = nullptr;
+  v1::ConstructTrace* entry = nullptr;
+  const std::string& tier = state.context.customer().tier();
+  if (state.construct_trace != nullptr) {
+    const Contract contract = ContractOf(plan.entitlements, tier);
+    entry = AddConstructTrace(
+        state.construct_trace, SourceKind::kEntitlement,
+        contract.name.empty() ? absl::string_view(tier) : contract.name);
+    trace = entry->mutable_entitlement();
+    trace->set_tier(tier);
+    trace->set_entitlement(std::string(contract.name));
+    trace->set_is_default(!contract.listed && !contract.name.empty());
+    trace->set_suppress(plan.entitlements.suppress);
+    for (const std::string& feature : *contract.includes) {
+      trace->add_includes(feature);
+    }
+  }
   size_t kept = 0;
   for (size_t i = 0; i < ranked.size(); ++i) {
     RankedAction r = ranked[i];
-    if (Entitle(plan, state.context, &r, scratch)) ranked[kept++] = r;
+    const bool kept_it = Entitle(plan, state.context, &r, scratch);
+    if (trace != nullptr && (!kept_it || r.beyond_contract)) {
+      trace->add_beyond_contract(plan.actions[r.action].id);
+    }
+    if (kept_it) ranked[kept++] = r;
   }
   ranked.resize(kept);
+  if (entry == nullptr) return;
+  std::string* summary = entry->mutable_summary();
+  const std::string whose = tier.empty()
+                                ? std::string("a customer without a tier")
+                                : absl::StrCat("tier \"", tier, "\"");
+  if (trace->entitlement().empty()) {
+    absl::StrAppend(summary, "No contract for ", whose,
+                    " and no default: it includes nothing");
+  } else if (trace->is_default()) {
+    absl::StrAppend(summary, "The \"", trace->entitlement(),
+                    "\" contract, the default for ", whose);
+  } else {
+    absl::StrAppend(summary, "The \"", trace->entitlement(), "\" contract");
+  }
+  if (trace->beyond_contract().empty()) {
+    summary->append("; every action is within it.");
+    return;
+  }
+  summary->append("; beyond it");
+  summary->append(plan.entitlements.suppress ? " and held back: "
+                                             : " but recommended (WARN): ");
+  for (int k = 0; k < trace->beyond_contract_size(); ++k) {
+    if (k > 0) summary->append(", ");
+    summary->append(trace->beyond_contract(k));
+  }
+  summary->append(".");
 }
 
 }  // namespace tact::internal

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "src/policy/candidates.h"
 #include "src/policy/constructs/common.h"
+#include "src/policy/constructs/construct_trace.h"
 #include "src/policy/constructs/entitlements.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
@@ -175,6 +176,69 @@ void AppendLeft(absl::string_view the, const BudgetState& budget,
   text->append(")");
 }
 
+// The budget's trace entry: the caps and grants `budget` counted (after
+// this decision's own recorded grants were told apart), what `left` was
+// and what this decision asked for (`wanted`) and granted (`granted`).
+void TraceBudget(const PolicyPlan& plan, const BudgetPlan& budget_plan,
+                 const BudgetState& budget, const BudgetLeft& left,
+                 int64_t wanted, int64_t granted, v1::ConstructTrace* entry) {
+  v1::BudgetTrace* trace = entry->mutable_budget();
+  const std::string& currency = plan.currency;
+  trace->set_currency(currency);
+  trace->set_window_cap(budget.window_cap);
+  if (budget_plan.period == v1::GoodwillBudget::ROLLING) {
+    SetTraceDuration(budget_plan.window.length, trace->mutable_window());
+  }
+  SetTraceTime(budget.window_start, trace->mutable_window_start());
+  trace->set_granted_in_window(budget.granted_in_window);
+  trace->set_case_cap(budget.case_cap);
+  trace->set_granted_in_case(budget.granted_in_case);
+  const int64_t remaining =
+      left.per_case >= 0 ? std::min(left.window, left.per_case) : left.window;
+  trace->set_remaining(remaining);
+  trace->set_wanted_now(wanted);
+  trace->set_granted_now(granted);
+  std::string* summary = entry->mutable_summary();
+  absl::StrAppend(summary, "Granted ",
+                  FormatMoney(budget.granted_in_window, currency), " of ",
+                  FormatMoney(budget.window_cap, currency), " in the window");
+  if (budget_plan.period == v1::GoodwillBudget::ROLLING) {
+    absl::StrAppend(summary, " of ", budget_plan.window.Readable());
+  }
+  summary->append(" (since ");
+  AppendUtc(budget.window_start, summary);
+  summary->append(")");
+  if (budget.case_cap >= 0) {
+    absl::StrAppend(summary, ", ",
+                    FormatMoney(budget.granted_in_case, currency), " of ",
+                    FormatMoney(budget.case_cap, currency), " in this case");
+  }
+  absl::StrAppend(summary, "; ", FormatMoney(remaining, currency), " left; ");
+  if (wanted == 0) {
+    summary->append("this decision grants nothing.");
+  } else {
+    absl::StrAppend(summary, "this decision may grant ",
+                    FormatMoney(granted, currency));
+    if (granted < wanted) {
+      absl::StrAppend(summary, " of the ", FormatMoney(wanted, currency),
+                      " wanted");
+    }
+    summary->append(".");
+  }
+  auto list = [&](absl::string_view what,
+                  const google::protobuf::RepeatedPtrField<std::string>& ids) {
+    if (ids.empty()) return;
+    absl::StrAppend(summary, " ", what, ": ");
+    for (int k = 0; k < ids.size(); ++k) {
+      if (k > 0) summary->append(", ");
+      summary->append(ids.Get(k));
+    }
+    summary->append(".");
+  };
+  list("Reduced", trace->clipped());
+  list("Held as budget_exhausted", trace->exhausted());
+}
+
 }  // namespace
 
 void CompileBudgets(PolicyCompiler& c) {
@@ -257,6 +321,7 @@ void ProposeBudget(const DecideState& state, Outcome* outcome) {
         CapValue(plan.program->Evaluate(budget.per_case, state.frame));
   }
   absl::Time start = WindowStart(budget, plan, state.now);
+  result.window_start = start;
   const std::string& case_id = state.context.case_().id();
   outcome->grants_at_now.clear();
   for (const v1::Event& e : state.frame.history()) {  // at <= now
@@ -331,6 +396,14 @@ void AdjustBudget(const AdjustState& state, RankScratch* scratch) {
   }
   const BudgetLeft left = LeftBefore(budget);
   int64_t spent = 0;  // granted earlier in this decision
+  // With TRACE_FULL: this budget's entry (the actions it clipped or held
+  // are listed as it goes).
+  v1::ConstructTrace* entry = nullptr;
+  int64_t wanted_now = 0;
+  if (state.construct_trace != nullptr) {
+    entry = AddConstructTrace(state.construct_trace, SourceKind::kBudget,
+                              budget.id);
+  }
   std::vector<RankedAction>& alternatives = scratch->alternatives;
   alternatives.clear();
   // Whether `a` is recommended, blocked or already offered as an
@@ -357,6 +430,14 @@ void AdjustBudget(const AdjustState& state, RankScratch* scratch) {
     // NormalizeAmounts made every amount a non-negative int.
     int64_t wanted = param == nullptr ? 0 : param->int_value;
     const Clip clip = ClipToBudget(left, spent, wanted, action.min_amount);
+    if (entry != nullptr) {
+      wanted_now = AddClamped(wanted_now, wanted);
+      if (clip.blocked) {
+        entry->mutable_budget()->add_exhausted(action.id);
+      } else if (clip.granted < wanted) {
+        entry->mutable_budget()->add_clipped(action.id);
+      }
+    }
     if (clip.blocked) {
       ReasonRef& why = scratch->notes.Add();
       int why_index = static_cast<int>(scratch->notes.size()) - 1;
@@ -431,6 +512,10 @@ void AdjustBudget(const AdjustState& state, RankScratch* scratch) {
   ranked.resize(kept);
   ranked.insert(ranked.end(), alternatives.begin(), alternatives.end());
   SortRanked(plan.actions, &ranked);
+  if (entry != nullptr) {
+    TraceBudget(plan, plan.budgets.front(), budget, left, wanted_now, spent,
+                entry);
+  }
 }
 
 }  // namespace tact::internal

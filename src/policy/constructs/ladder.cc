@@ -14,6 +14,7 @@
 #include "src/policy/candidates.h"
 #include "src/policy/condition.h"
 #include "src/policy/constructs/common.h"
+#include "src/policy/constructs/construct_trace.h"
 #include "src/policy/constructs/entitlements.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
@@ -164,6 +165,54 @@ bool ProposeRung(const PolicyPlan& plan, const LadderPlan& ladder,
   return Propose(plan, rung.action, proposer, state.frame, outcome);
 }
 
+// The action id of `rec`, for the trace ("" when it has none).
+absl::string_view ActionId(const PolicyPlan& plan,
+                           const RecommendationPlan& rec) {
+  return rec.action >= 0 ? absl::string_view(plan.actions[rec.action].id)
+                         : absl::string_view();
+}
+
+// `word` ("Rung" or "rung") "2 of 3 (refund_10)" appended to `*out`; "of
+// 3" when `of` is not 0.
+void AppendRung(absl::string_view word, int step, int of,
+                absl::string_view action, std::string* out) {
+  absl::StrAppend(out, word, " ", step);
+  if (of > 0) absl::StrAppend(out, " of ", of);
+  if (!action.empty()) absl::StrAppend(out, " (", action, ")");
+}
+
+// The trace's "next: rung 3 (refund_25) after 48 hours, due <time>." for
+// the rung after `offered`, which waits from now on.
+void TraceNextRung(const PolicyPlan& plan, const LadderPlan& ladder,
+                   int offered, const DecideState& state,
+                   v1::ConstructTrace* entry) {
+  v1::LadderTrace* trace = entry->mutable_ladder();
+  std::string* summary = entry->mutable_summary();
+  const int top = static_cast<int>(ladder.rungs.size());
+  if (offered >= top) {
+    summary->append(" It is the top rung: the exhausted actions come next.");
+    return;
+  }
+  const RungPlan& next = ladder.rungs[offered];
+  trace->set_next_rung(offered + 1);
+  trace->set_next_action(std::string(ActionId(plan, next.action)));
+  summary->append(" Next: ");
+  AppendRung("rung", offered + 1, 0, trace->next_action(), summary);
+  if (next.min_wait.length <= absl::ZeroDuration()) {
+    summary->append(", with no wait.");
+    return;
+  }
+  const BusinessCalendar& calendar = ladder.calendar >= 0
+                                         ? plan.calendars[ladder.calendar]
+                                         : BusinessCalendar::AlwaysOpen();
+  const absl::Time due = next.min_wait.After(state.now, calendar);
+  SetTraceDuration(next.min_wait.length, trace->mutable_wait());
+  SetTraceTime(due, trace->mutable_next_due());
+  absl::StrAppend(summary, " after ", next.min_wait.Readable(), ", due ");
+  AppendUtc(due, summary);
+  summary->append(".");
+}
+
 }  // namespace
 
 void ProposeLadders(const DecideState& state, Outcome* outcome) {
@@ -173,16 +222,59 @@ void ProposeLadders(const DecideState& state, Outcome* outcome) {
   for (int l = 0; l < static_cast<int>(plan.ladders.size()); ++l) {
     const LadderPlan& ladder = plan.ladders[l];
     const SourceRef source{SourceKind::kLadder, l, ladder.id};
+    int top = static_cast<int>(ladder.rungs.size());
+    // With TRACE_FULL: this ladder's entry, filled as the ladder decides.
+    v1::ConstructTrace* entry = nullptr;
+    v1::LadderTrace* trace = nullptr;
+    if (state.construct_trace != nullptr) {
+      entry = AddConstructTrace(state.construct_trace, SourceKind::kLadder,
+                                ladder.id);
+      trace = entry->mutable_ladder();
+      trace->set_rungs(top);
+    }
     // Stopped by a final rule: no rung is offered, so none is recorded (and
     // no wait is shown); the ladder resumes where it was once the rule stops
     // firing.
-    if (outcome->Stopped(ladder.priority) || ladder.rungs.empty() ||
-        !EvaluateCondition(*plan.program, ladder.when, state.frame).holds()) {
+    if (outcome->Stopped(ladder.priority)) {
+      if (entry != nullptr) {
+        entry->set_stopped(true);
+        entry->set_summary(
+            "Stopped: a final rule of higher priority fired, so no rung is "
+            "offered (nor recorded).");
+      }
       continue;
+    }
+    if (ladder.rungs.empty()) continue;
+    if (entry == nullptr) {
+      if (!EvaluateCondition(*plan.program, ladder.when, state.frame).holds()) {
+        continue;
+      }
+    } else {
+      ConditionResult situation =
+          EvaluateCondition(*plan.program, ladder.when, state.frame);
+      if (!situation.holds()) {
+        std::string* summary = entry->mutable_summary();
+        summary->assign("Not on this ladder: its condition ");
+        if (situation.status == ConditionResult::Status::kError) {
+          absl::StrAppend(summary, "could not be evaluated (",
+                          AbbreviateText(situation.error, kMaxCopiedErrorBytes),
+                          ").");
+        } else {
+          absl::StrAppend(summary, "`",
+                          situation.failed != nullptr
+                              ? absl::string_view(situation.failed->source)
+                              : absl::string_view(),
+                          "` was false.");
+        }
+        continue;
+      }
     }
     std::vector<int64_t>& recorded_now = state.buffers.steps;
     LastRung last = FindLastRung(ladder, state, &recorded_now);
-    int top = static_cast<int>(ladder.rungs.size());
+    if (trace != nullptr) {
+      trace->set_entered(true);
+      trace->set_current_rung(last.step);
+    }
     // The next rung, or the highest one above it whose entry condition
     // holds. With no rung offered yet in this case, a rung entered so
     // applies at once (its wait would count from the case opening).
@@ -221,7 +313,9 @@ void ProposeLadders(const DecideState& state, Outcome* outcome) {
       }
       why->append(contract);
       ++skipped;
+      if (trace != nullptr) trace->add_skipped_rungs(next);
     }
+    if (trace != nullptr) trace->set_entered_by_entry(entered);
     if (next > top) {
       fallback.clear();
       absl::StrAppend(
@@ -235,10 +329,34 @@ void ProposeLadders(const DecideState& state, Outcome* outcome) {
       for (const RecommendationPlan& rec : ladder.exhausted) {
         Propose(plan, rec, proposer, state.frame, outcome);
       }
+      if (entry != nullptr) {
+        trace->set_exhausted(true);
+        std::string* summary = entry->mutable_summary();
+        absl::StrAppend(summary, "Every rung (", top,
+                        ") has been offered in this case",
+                        skipped > 0 ? " or is beyond the contract" : "",
+                        "; the exhausted actions apply");
+        const char* separator = ": ";
+        for (const RecommendationPlan& rec : ladder.exhausted) {
+          absl::StrAppend(summary, separator, ActionId(plan, rec));
+          separator = ", ";
+        }
+        summary->append(".");
+      }
       continue;
     }
     const RungPlan& rung = ladder.rungs[next - 1];
-    if (!ProposeRung(plan, ladder, source, next, state, outcome)) continue;
+    if (!ProposeRung(plan, ladder, source, next, state, outcome)) {
+      if (entry != nullptr) {
+        std::string* summary = entry->mutable_summary();
+        summary->clear();
+        AppendRung("Rung", next, top, ActionId(plan, rung.action), summary);
+        summary->append(
+            " is not offered: its own `when` does not hold or a parameter "
+            "could not be evaluated; the ladder waits at this rung.");
+      }
+      continue;
+    }
     Candidate& candidate = outcome->candidates.back();
 
     // Time-based escalation: wait since the previous rung offered, or since
@@ -268,7 +386,39 @@ void ProposeLadders(const DecideState& state, Outcome* outcome) {
           ", until ");
       AppendUtc(due, why);
       why->append(".");
+      if (entry != nullptr) {
+        trace->set_waiting(true);
+        trace->set_next_rung(next);
+        trace->set_next_action(std::string(ActionId(plan, rung.action)));
+        SetTraceDuration(rung.min_wait.length, trace->mutable_wait());
+        SetTraceTime(due, trace->mutable_next_due());
+        std::string* summary = entry->mutable_summary();
+        summary->clear();
+        AppendRung("Rung", next, top, trace->next_action(), summary);
+        absl::StrAppend(
+            summary, " is not due yet: it waits ", rung.min_wait.Readable(),
+            last.step > 0 ? " after rung " : " after the case opened",
+            last.step > 0 ? absl::StrCat(last.step) : "", ", until ");
+        AppendUtc(due, summary);
+        summary->append("; nothing is offered now.");
+      }
       continue;
+    }
+    if (entry != nullptr) {
+      trace->set_offered_rung(next);
+      trace->set_offered_action(std::string(ActionId(plan, rung.action)));
+      std::string* summary = entry->mutable_summary();
+      summary->clear();
+      AppendRung("Rung", next, top, trace->offered_action(), summary);
+      summary->append(" offered");
+      if (entered) summary->append(", entered by its entry condition");
+      if (skipped > 0) {
+        absl::StrAppend(summary, " (", skipped,
+                        skipped == 1 ? " rung" : " rungs",
+                        " beyond the contract skipped)");
+      }
+      summary->append(".");
+      TraceNextRung(plan, ladder, next, state, entry);
     }
     // Already recorded at this `now`: offered, not emitted again.
     if (std::find(recorded_now.begin(), recorded_now.end(), next) !=

@@ -13,6 +13,7 @@
 #include "src/policy/candidates.h"
 #include "src/policy/condition.h"
 #include "src/policy/constructs/common.h"
+#include "src/policy/constructs/construct_trace.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
 #include "tact/codes.h"
@@ -155,10 +156,50 @@ void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
   for (int p = 0; p < static_cast<int>(plan.playbooks.size()); ++p) {
     const PlaybookPlan& playbook = plan.playbooks[p];
     const SourceRef source{SourceKind::kPlaybook, p, playbook.id};
+    // With TRACE_FULL: this playbook's entry, filled as it decides.
+    v1::ConstructTrace* entry = nullptr;
+    v1::PlaybookTrace* trace = nullptr;
+    if (state.construct_trace != nullptr) {
+      entry = AddConstructTrace(state.construct_trace, SourceKind::kPlaybook,
+                                playbook.id);
+      trace = entry->mutable_playbook();
+      SetTraceDuration(playbook.fix_within.length, trace->mutable_fix_within());
+    }
     // Stopped by a final rule: none of its steps (nor its flag) applies.
-    if (outcome->Stopped(playbook.priority) ||
-        !EvaluateCondition(*plan.program, playbook.when, state.frame).holds()) {
+    if (outcome->Stopped(playbook.priority)) {
+      if (entry != nullptr) {
+        entry->set_stopped(true);
+        entry->set_summary(
+            "Stopped: a final rule of higher priority fired, so none of its "
+            "steps is proposed (nor its flag raised).");
+      }
       continue;
+    }
+    if (entry == nullptr) {
+      if (!EvaluateCondition(*plan.program, playbook.when, state.frame)
+               .holds()) {
+        continue;
+      }
+    } else {
+      ConditionResult failure =
+          EvaluateCondition(*plan.program, playbook.when, state.frame);
+      if (!failure.holds()) {
+        std::string* summary = entry->mutable_summary();
+        summary->assign("Not triggered: its condition ");
+        if (failure.status == ConditionResult::Status::kError) {
+          absl::StrAppend(summary, "could not be evaluated (",
+                          AbbreviateText(failure.error, kMaxCopiedErrorBytes),
+                          ").");
+        } else {
+          absl::StrAppend(summary, "`",
+                          failure.failed != nullptr
+                              ? absl::string_view(failure.failed->source)
+                              : absl::string_view(),
+                          "` was false.");
+        }
+        continue;
+      }
+      trace->set_triggered(true);
     }
     intro.clear();
     if (playbook.reason.empty()) {
@@ -169,7 +210,13 @@ void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
     auto propose = [&](const RecommendationPlan& rec, PlaybookStage stage) {
       Proposer proposer{source, nullptr,         text, playbook.priority,
                         1.0,    StageRank(stage)};
-      Propose(plan, rec, proposer, state.frame, outcome);
+      const bool proposed = Propose(plan, rec, proposer, state.frame, outcome);
+      if (proposed && trace != nullptr) {
+        const absl::string_view name = Name(stage);
+        trace->add_stages()->assign(name.data(), name.size());
+        trace->add_actions(plan.actions[rec.action].id);
+      }
+      return proposed;
     };
 
     RecommendationPlan apology;
@@ -191,6 +238,10 @@ void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
     due.clear();
     AppendUtc(deadline, &due);
     bool missed = state.now > deadline;
+    if (trace != nullptr) {
+      SetTraceTime(deadline, trace->mutable_deadline());
+      trace->set_window_missed(missed);
+    }
     if (playbook.fix.action >= 0) {
       text.clear();
       if (missed) {
@@ -225,6 +276,9 @@ void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
           "only meets expectations.");
       size_t before = outcome->candidates.size();
       propose(playbook.surprise[pick.index], PlaybookStage::kSurprise);
+      if (trace != nullptr && outcome->candidates.size() > before) {
+        trace->set_surprise(pick.index + 1);
+      }
       if (outcome->candidates.size() > before && !pick.in_this_case) {
         outcome->candidates.back().effects.push_back(
             EffectRef{EffectKind::kSurprise, playbook.id, 0, pick.index + 1});
@@ -242,8 +296,28 @@ void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
         if (c.reason.source.Is(SourceKind::kLadder,
                                playbook.compensation_ladder)) {
           c.stage = std::min(c.stage, compensation);
+          if (trace != nullptr) {
+            const absl::string_view name = Name(PlaybookStage::kCompensation);
+            trace->add_stages()->assign(name.data(), name.size());
+            trace->add_actions(plan.actions[c.action].id);
+          }
         }
       }
+    }
+    if (entry != nullptr) {
+      std::string* summary = entry->mutable_summary();
+      summary->assign("Recovery proposed");
+      for (int k = 0; k < trace->stages_size(); ++k) {
+        absl::StrAppend(summary, k == 0 ? ": " : ", ", trace->stages(k), " (",
+                        trace->actions(k), ")");
+      }
+      if (trace->stages_size() == 0) summary->append(": no step");
+      absl::StrAppend(summary,
+                      missed ? "; the fix was due by " : "; fix due by ", due);
+      absl::StrAppend(summary, " (", playbook.fix_within.Readable(),
+                      " after the incident)");
+      summary->append(missed ? ", which has passed: recovery_window_missed."
+                             : ".");
     }
   }
 }

@@ -2,6 +2,8 @@
 // time (seed 004), with a warning that sets expectations first (seed 001).
 #include "src/policy/constructs/strike_limit.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "src/policy/candidates.h"
 #include "src/policy/condition.h"
 #include "src/policy/constructs/common.h"
+#include "src/policy/constructs/construct_trace.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
 #include "tact/codes.h"
@@ -78,6 +81,93 @@ void ApplyLimit(const DecideState& state, const StrikePlan& strike,
     hold.action = action;
     hold.code = BlockedCode::kStrikeLimit;
     write_held(hold.by.StartRendered(source));
+  }
+}
+
+// What ProposeStrikeLimits decided about one strike limit, for its trace.
+struct StrikeFacts {
+  int64_t count = 0;  // including the case when it counts
+  bool case_counted = false;
+  bool struck_now = false;       // the strike effect is emitted
+  bool recorded = false;         // this case's strike was recorded before
+  bool current_errored = false;  // current_is_strike could not be evaluated
+};
+
+// Fills the strike limit's trace entry from `facts`: the window, the
+// events the count counted (`counted`: history indices, which it sorts by
+// time; the latest kMaxTracedStrikeEvents are listed, oldest first) and
+// whether the case counts, with a summary.
+void TraceStrikes(const DecideState& state, const StrikePlan& strike,
+                  const StrikeFacts& facts, std::vector<int32_t>* counted,
+                  v1::ConstructTrace* entry) {
+  v1::StrikeTrace* trace = entry->mutable_strike_limit();
+  trace->set_count(facts.count);
+  trace->set_limit(strike.limit);
+  SetTraceDuration(strike.window.length, trace->mutable_window());
+  SetTraceTime(state.now - strike.window.length, trace->mutable_window_start());
+  trace->set_struck_now(facts.struck_now);
+  trace->set_case_counted(facts.case_counted);
+  trace->set_at_limit(facts.count >= strike.limit);
+  const auto& history = state.context.history();
+  // Oldest first; equal times keep history order.
+  std::stable_sort(counted->begin(), counted->end(), [&](int32_t a, int32_t b) {
+    const google::protobuf::Timestamp& x = history.Get(a).at();
+    const google::protobuf::Timestamp& y = history.Get(b).at();
+    return x.seconds() != y.seconds() ? x.seconds() < y.seconds()
+                                      : x.nanos() < y.nanos();
+  });
+  const size_t total = counted->size();
+  const size_t first =
+      total > kMaxTracedStrikeEvents ? total - kMaxTracedStrikeEvents : 0;
+  for (size_t k = first; k < total; ++k) {
+    *trace->add_counted() = history.Get((*counted)[k]);
+  }
+
+  std::string* summary = entry->mutable_summary();
+  const int64_t before = facts.count - (facts.case_counted ? 1 : 0);
+  absl::StrAppend(summary, before, " of ", strike.limit,
+                  " strikes in the last ", strike.window.Readable());
+  if (total > 0) {
+    // The latest three, oldest first.
+    const size_t shown_from = total > 3 ? total - 3 : 0;
+    summary->append(total > 3 ? " (the latest: " : " (");
+    for (size_t k = shown_from; k < total; ++k) {
+      const v1::Event& e = history.Get((*counted)[k]);
+      if (k > shown_from) summary->append(", ");
+      absl::StrAppend(summary, e.kind(), " at ");
+      AppendUtc(ToTime(e.at()), summary);
+    }
+    summary->append(")");
+  }
+  if (facts.struck_now) {
+    absl::StrAppend(summary, "; this case records strike ", facts.count);
+  } else if (facts.recorded) {
+    absl::StrAppend(summary, "; this case's strike is already recorded, so it ",
+                    "counts: ", facts.count);
+  } else if (facts.current_errored) {
+    absl::StrAppend(summary,
+                    "; whether this case is a strike could not be evaluated, "
+                    "so it counts: ",
+                    facts.count);
+  } else {
+    summary->append("; this case is not a strike");
+  }
+  if (facts.count >= strike.limit) {
+    summary->append(": at the limit");
+    if (!strike.suppress.empty()) {
+      summary->append(", so ");
+      for (size_t k = 0; k < strike.suppress.size(); ++k) {
+        if (k > 0) summary->append(", ");
+        summary->append(state.plan.actions[strike.suppress[k]].id);
+      }
+      summary->append(strike.suppress.size() == 1 ? " is" : " are");
+      summary->append(" held back");
+    }
+    summary->append(".");
+  } else if (facts.count == strike.limit - 1) {
+    summary->append(": one short of the limit, the warning applies.");
+  } else {
+    summary->append(": below the limit.");
   }
 }
 
@@ -173,7 +263,19 @@ void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
   for (int s = 0; s < static_cast<int>(plan.strikes.size()); ++s) {
     const StrikePlan& strike = plan.strikes[s];
     const SourceRef source{SourceKind::kStrikeLimit, s, strike.id};
-    Value counted = plan.program->Evaluate(strike.count, state.frame);
+    // With TRACE_FULL: this limit's entry, and the events the count counts.
+    v1::ConstructTrace* entry = nullptr;
+    std::vector<int32_t>& counted_events = state.buffers.counted;
+    Value counted;
+    if (state.construct_trace != nullptr) {
+      entry = AddConstructTrace(state.construct_trace, SourceKind::kStrikeLimit,
+                                strike.id);
+      counted_events.clear();
+      counted = plan.program->EvaluateCounting(strike.count, state.frame,
+                                               &counted_events);
+    } else {
+      counted = plan.program->Evaluate(strike.count, state.frame);
+    }
     // Fail closed, visibly (every event has a time in range: CheckContext):
     // a count that errs is flagged and taken as at the limit, so the
     // `suppress` holds and `at_limit` recommendations stay; no strike effect
@@ -200,6 +302,20 @@ void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
                             strike.limit, ".");
           },
           outcome);
+      if (entry != nullptr) {
+        v1::StrikeTrace* trace = entry->mutable_strike_limit();
+        trace->set_limit(strike.limit);
+        SetTraceDuration(strike.window.length, trace->mutable_window());
+        SetTraceTime(state.now - strike.window.length,
+                     trace->mutable_window_start());
+        trace->set_at_limit(true);
+        trace->set_error(
+            AbbreviateText(counted.string_value, kMaxCopiedErrorBytes));
+        entry->set_summary(absl::StrCat(
+            "The strike count could not be evaluated (", trace->error(),
+            "): the customer is treated as at the limit of ", strike.limit,
+            "."));
+      }
       continue;
     }
     int64_t count = counted.int_value;
@@ -226,6 +342,15 @@ void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
     if (current && !recorded) {
       outcome->effects.push_back(
           EffectRef{EffectKind::kStrike, strike.id, 0, count});
+    }
+    if (entry != nullptr) {
+      StrikeFacts facts;
+      facts.count = count;
+      facts.case_counted = current || current_errored || recorded;
+      facts.struck_now = current && !recorded;
+      facts.recorded = recorded;
+      facts.current_errored = current_errored;
+      TraceStrikes(state, strike, facts, &counted_events, entry);
     }
     if (count == strike.limit - 1) {
       fallback.clear();
