@@ -35,6 +35,7 @@
 #include "absl/time/time.h"
 #include "decision_objects.h"
 #include "dict_context.h"
+#include "google/protobuf/util/json_util.h"
 #include "tact/batch.h"
 #include "tact/codes.h"
 #include "tact/coverage.h"
@@ -797,6 +798,53 @@ PYBIND11_MODULE(_tact, m) {
           py::arg("record") = false,
           "Decides on one context. Returns (True, tact.Decision) or "
           "(False, error message).")
+      .def(
+          "why_not",
+          [](const PyEngine& self, int encoding, const std::string& payload,
+             const std::string& action, const std::string& authority,
+             int64_t timeout_ms) -> py::tuple {
+            const tp::ContextEncoding e = tp::ToEncoding(encoding);
+            if (e == tp::ContextEncoding::kParsed) {
+              throw py::value_error("why_not() takes encoding 0 or 1");
+            }
+            const tact::DecideOptions options =
+                tp::MakeOptions(authority, false, timeout_ms);
+            absl::Status status;
+            std::string json;
+            {
+              py::gil_scoped_release release;
+              absl::StatusOr<tact::v1::Context> context =
+                  e == tp::ContextEncoding::kJson
+                      ? tact::ContextFromJson(payload)
+                      : tact::ContextFromBinary(payload);
+              if (!context.ok()) {
+                status = context.status();
+              } else {
+                absl::StatusOr<tact::v1::WhyNot> why =
+                    self.engine().WhyNot(*context, action, options);
+                if (why.ok()) {
+                  json = tact::WhyNotToJson(*why, /*pretty=*/false);
+                } else {
+                  status = why.status();
+                }
+              }
+            }
+            if (status.ok()) return py::make_tuple(true, py::str(json));
+            tp::Outcome outcome;
+            outcome.error = std::string(status.message());
+            outcome.code = status.code();
+            if (status.code() == absl::StatusCode::kNotFound) {
+              return py::make_tuple(
+                  false, py::make_tuple("not_found",
+                                        tp::DecodeReplacing(outcome.error)));
+            }
+            return py::make_tuple(false, tp::ToPython(std::move(outcome)));
+          },
+          py::arg("encoding"), py::arg("payload"), py::arg("action"),
+          py::arg("authority"), py::arg("timeout_ms") = -1,
+          "tact::Engine::WhyNot. Returns (True, the tact.v1.WhyNot as JSON) "
+          "or (False, error as decide() gives it; (\"not_found\", message) "
+          "for an unknown action).")
       .def("decide_dict", &tp::DecideDict<PyEngine>, py::arg("context"),
            py::arg("authority"), py::arg("trace_level"),
            py::arg("timeout_ms") = -1, py::arg("record") = false,
@@ -1145,6 +1193,54 @@ PYBIND11_MODULE(_tact, m) {
       "tact::RunPolicyTestFile, GIL released. Returns {file, policy_file, "
       "error (str or None), engine (Engine or None), cases: [{name, "
       "description, passed, failures, decisions}]}.");
+  m.def(
+      "apply_change",
+      [](int encoding, const std::string& payload,
+         const std::string& change_json) -> py::tuple {
+        const tp::ContextEncoding e = tp::ToEncoding(encoding);
+        if (e == tp::ContextEncoding::kParsed) {
+          throw py::value_error("apply_change() takes encoding 0 or 1");
+        }
+        absl::StatusOr<tact::v1::Context> context =
+            e == tp::ContextEncoding::kJson ? tact::ContextFromJson(payload)
+                                            : tact::ContextFromBinary(payload);
+        if (!context.ok()) {
+          return py::make_tuple(
+              false,
+              tp::DecodeReplacing(std::string(context.status().message())));
+        }
+        tact::v1::ContextChange change;
+        google::protobuf::util::JsonParseOptions parse;
+        absl::Status parsed(
+            google::protobuf::util::JsonStringToMessage(change_json, &change,
+                                                        parse)
+                    .ok()
+                ? absl::OkStatus()
+                : absl::InvalidArgumentError(
+                      "the change is not a tact.v1.ContextChange"));
+        if (!parsed.ok()) {
+          return py::make_tuple(
+              false, py::make_tuple("change", tp::DecodeReplacing(std::string(
+                                                  parsed.message()))));
+        }
+        tact::DecideOptions options;
+        absl::Status applied = tact::ApplyChange(change, &*context, &options);
+        if (!applied.ok()) {
+          return py::make_tuple(
+              false, py::make_tuple("change", tp::DecodeReplacing(std::string(
+                                                  applied.message()))));
+        }
+        std::string json;
+        google::protobuf::util::JsonPrintOptions print;
+        (void)google::protobuf::util::MessageToJsonString(*context, &json,
+                                                          print);
+        return py::make_tuple(true, py::str(json));
+      },
+      py::arg("encoding"), py::arg("payload"), py::arg("change"),
+      "tact::ApplyChange on a context (encoding 0: JSON, 1: wire format) and "
+      "a tact.v1.ContextChange in proto3 JSON. Returns (True, the changed "
+      "context as proto3 JSON) or (False, a context error message, or "
+      "(\"change\", message) when the change is at fault).");
   m.def(
       "context_from_json",
       [](const std::string& json) {

@@ -290,6 +290,41 @@ TACT_EXPORT size_t tact_decision_action_count(const tact_decision_t* decision);
 TACT_EXPORT const char* tact_decision_action_id(const tact_decision_t* decision,
                                                 size_t index);
 
+/* The number of actions that need a higher authority's approval
+   (tact.v1.Decision.needs_approval), the id of the one at `index`, and the
+   lowest authority that may approve it; NULL when index is out of range.
+   The strings are valid while the decision lives; do not free. */
+TACT_EXPORT size_t
+tact_decision_needs_approval_count(const tact_decision_t* decision);
+TACT_EXPORT const char* tact_decision_needs_approval_id(
+    const tact_decision_t* decision, size_t index);
+TACT_EXPORT const char* tact_decision_needs_approval_authority(
+    const tact_decision_t* decision, size_t index);
+
+/* The number of flags the decision raised (tact.v1.Decision.flags, e.g.
+   "recovery_window_missed", "restriction_errored": conditions the agent
+   should know), and the code of the one at `index`; NULL when index is out
+   of range. Valid while the decision lives; do not free. */
+TACT_EXPORT size_t tact_decision_flag_count(const tact_decision_t* decision);
+TACT_EXPORT const char* tact_decision_flag_code(const tact_decision_t* decision,
+                                                size_t index);
+
+/* ---- Why not ---- */
+
+/* Why the action `action` (a NUL-terminated action id of the policy) is not
+   recommended on the context given as JSON in context_json[0, len), decided
+   with `options` (may be NULL), and what would change that: stores in *json
+   the tact.v1.WhyNot message as JSON (proto3 JSON mapping, two-space
+   indented), NUL-terminated, and its length in *len; release *json with
+   tact_free(). Byte for byte the output of `tact decide --format=json
+   --why-not=ACTION`. Every path is checked by deciding again on the
+   changed context (docs/explanations.md). Returns TACT_NOT_FOUND naming the
+   nearest action id when the policy has no such action, otherwise as
+   tact_engine_decide_json. */
+TACT_EXPORT tact_status_t tact_engine_why_not_json(
+    const tact_engine_t* engine, const tact_decide_options_t* options,
+    const char* context_json, size_t len, const char* action, char** json,
+    size_t* json_len, char** errptr);
 /* ---- Handle: the serving engine of a long-running process, and a
    candidate shadowing it (tact::EngineHandle in tact/engine_handle.h) ----
 

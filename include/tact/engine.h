@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -230,6 +231,41 @@ class TACT_EXPORT Engine {
                           const DecideOptions& options,
                           v1::Decision* out) const;
 
+  // Why `action` (an action id of the policy) is not recommended on
+  // `context` decided with `options`, and what would change that. Decides
+  // once, then says the action's status ("recommended", "needs_approval",
+  // "blocked", "stopped" by a final rule, or "not_proposed") and, for each
+  // rule and construct that could produce it, the smallest change to the
+  // context (or the authority) that would: the threshold of a comparison
+  // ("customer.spend_12m would have to be at least 50000"), one strike
+  // fewer in the window, more left in the goodwill budget, a tier whose
+  // contract includes it, the time a ladder's rung falls due, an authority
+  // that may approve it. A path may hold several changes that work only
+  // together (the rule must fire and a veto must lift).
+  //
+  // Every path is checked: its changes are applied to a copy of the context
+  // and options (ApplyChange) and decided again; `verified` is true only
+  // when that decision recommends the action. At most 64 paths are
+  // examined, each re-decided at most a few times under `options`' budgets;
+  // the summary says when more exist. A path tact cannot state a change for
+  // (a regex, a history scan, more history) has no changes, is not
+  // verified, and its source text says why.
+  //
+  // Returns NotFound naming the action (and the nearest action id) when the
+  // policy has no such action; otherwise what Decide returns on `context`,
+  // and DeadlineExceeded or Cancelled when `options`' deadline or cancel
+  // flag stops the work. Safe for concurrent use.
+  //
+  // Example:
+  //
+  //   absl::StatusOr<v1::WhyNot> why = engine->WhyNot(*context, "refund");
+  //   for (const v1::WhyNotPath& path : why->paths()) {
+  //     for (const v1::ContextChange& change : path.changes()) ...
+  //   }
+  absl::StatusOr<v1::WhyNot> WhyNot(const v1::Context& context,
+                                    absl::string_view action,
+                                    const DecideOptions& options = {}) const;
+
   // The compiled policy, as loaded.
   const v1::Policy& policy() const;
   // "sha256:<hex>" of the policy's deterministic serialization.
@@ -261,10 +297,36 @@ inline constexpr int64_t kDefaultMaxContextBytes = int64_t{64} << 20;
 TACT_EXPORT absl::StatusOr<v1::Context> ContextFromFile(
     absl::string_view path, int64_t max_bytes = kDefaultMaxContextBytes);
 
+// Applies one change of a why-not path (Engine::WhyNot) to `*context` and
+// `*options`:
+//  - "set": sets the context field `change.field` (a path such as
+//    "customer.spend_12m", "case.severity", "attributes.vip", "now") to
+//    `change.value`;
+//  - "clear": unsets `change.field`;
+//  - "remove_events": removes history events of kind `change.event_kind`
+//    (and ref `change.event_ref` when set) at or before the context's
+//    `now`, newest first, until `change.count` events and at least
+//    `change.amount` minor units (in their `amount`) are gone, or none is
+//    left;
+//  - "authority": sets `options->authority` to `change.authority`.
+// Returns InvalidArgument naming the problem for an unknown kind, an
+// unknown or unsettable field, a value of the wrong type, a
+// "remove_events" without a kind or without a count or amount, or an
+// "authority" change with `options` null; `*context` and `*options` are
+// then unchanged. Thread-compatible.
+// REQUIRES: `context` is not null.
+TACT_EXPORT absl::Status ApplyChange(const v1::ContextChange& change,
+                                     v1::Context* context,
+                                     DecideOptions* options);
+
 // The decision in the proto3 JSON mapping, fields in schema order, two-space
 // indented when `pretty`. Deterministic.
 TACT_EXPORT std::string DecisionToJson(const v1::Decision& decision,
                                        bool pretty = true);
+
+// An Engine::WhyNot answer in the proto3 JSON mapping, as DecisionToJson.
+TACT_EXPORT std::string WhyNotToJson(const v1::WhyNot& why_not,
+                                     bool pretty = true);
 
 }  // namespace tact
 

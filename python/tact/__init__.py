@@ -25,15 +25,17 @@ from .engine import Engine
 from .handle import EngineHandle, ShadowReport
 from .errors import (CancelledError, ContextError, DeadlineExceededError,
                      Diagnostic, PolicyError, ResourceExhaustedError, TactError)
+from .why_not import ContextChange, WhyNot, WhyNotPath, apply_change
 from . import testing  # noqa: E402  (tact.testing: policy tests)
 
 __version__ = _tact.__version__  # include/tact/version.h
 
 __all__ = [
-    "BlockedAction", "CancelledError", "ConstructTrace", "ContextError",
-    "Coverage", "DeadlineExceededError", "Decision", "DecisionLog",
-    "Diagnostic", "Effect", "Engine", "EngineHandle", "Flag", "MalformedLine",
-    "PolicyError", "Reason", "RecommendedAction", "ReplayDifference",
-    "ReplayReport", "ResourceExhaustedError", "RuleTrace", "ShadowReport",
-    "TactError", "codes", "replay", "testing",
+    "BlockedAction", "CancelledError", "ConstructTrace", "ContextChange",
+    "ContextError", "Coverage", "DeadlineExceededError", "Decision",
+    "DecisionLog", "Diagnostic", "Effect", "Engine", "EngineHandle", "Flag",
+    "MalformedLine", "PolicyError", "Reason", "RecommendedAction",
+    "ReplayDifference", "ReplayReport", "ResourceExhaustedError", "RuleTrace",
+    "ShadowReport", "TactError", "WhyNot", "WhyNotPath", "apply_change",
+    "codes", "replay", "testing",
 ]

@@ -11,6 +11,7 @@ from . import _tact
 from .decision import Decision
 from .errors import (CancelledError, ContextError, DeadlineExceededError, Diagnostic,
                      PolicyError, ResourceExhaustedError)
+from .why_not import WhyNot
 
 __all__ = ["Engine"]
 
@@ -263,6 +264,31 @@ class Engine:
         if not ok:
             raise _error(out)
         return out
+
+    def why_not(self, context: Context, action: str, *,
+                authority: Optional[str] = None,
+                timeout: Optional[float] = None) -> WhyNot:
+        """Why `action` is not recommended on `context`, and what would
+        change that (tact::Engine::WhyNot): its status ("recommended",
+        "needs_approval", "blocked", "stopped", "not_proposed"), a summary,
+        and per rule or construct that could offer it the changes that
+        would, each checked by deciding again (`verified`).
+
+        `context`, `authority` and `timeout` as for decide() (the timeout
+        covers all the work). Raises ValueError naming the nearest action id
+        when the policy has no such action, and what decide() raises.
+        """
+        if not isinstance(action, str):
+            raise TypeError(f"action must be a str, not {type(action).__name__}")
+        authority = self._authority(authority)
+        encoding, payload = _convert.context_payload(context)
+        ok, out = self._impl.why_not(encoding, payload, action, authority,
+                                     _timeout_ms(timeout))
+        if not ok:
+            if type(out) is tuple and out[0] == "not_found":
+                raise ValueError(out[1])
+            raise _error(out)
+        return WhyNot._from_json(out)
 
     def decide_many(self, contexts: Iterable[Context], *,
                     authority: Optional[str] = None, trace: TraceLevel = False,

@@ -508,6 +508,92 @@ const char* tact_decision_action_id(const tact_decision_t* decision,
   return decision->decision.actions(static_cast<int>(index)).action().c_str();
 }
 
+size_t tact_decision_needs_approval_count(const tact_decision_t* decision) {
+  return decision == nullptr
+             ? 0
+             : static_cast<size_t>(decision->decision.needs_approval_size());
+}
+
+const char* tact_decision_needs_approval_id(const tact_decision_t* decision,
+                                            size_t index) {
+  if (index >= tact_decision_needs_approval_count(decision)) return nullptr;
+  return decision->decision.needs_approval(static_cast<int>(index))
+      .action()
+      .c_str();
+}
+
+const char* tact_decision_needs_approval_authority(
+    const tact_decision_t* decision, size_t index) {
+  if (index >= tact_decision_needs_approval_count(decision)) return nullptr;
+  return decision->decision.needs_approval(static_cast<int>(index))
+      .required_authority()
+      .c_str();
+}
+
+size_t tact_decision_flag_count(const tact_decision_t* decision) {
+  return decision == nullptr
+             ? 0
+             : static_cast<size_t>(decision->decision.flags_size());
+}
+
+const char* tact_decision_flag_code(const tact_decision_t* decision,
+                                    size_t index) {
+  if (index >= tact_decision_flag_count(decision)) return nullptr;
+  return decision->decision.flags(static_cast<int>(index)).code().c_str();
+}
+
+tact_status_t tact_engine_why_not_json(const tact_engine_t* engine,
+                                       const tact_decide_options_t* options,
+                                       const char* context_json, size_t len,
+                                       const char* action, char** json,
+                                       size_t* json_len, char** errptr) {
+  static constexpr char kFunction[] = "tact_engine_why_not_json";
+  if (engine == nullptr) return ci::NullArgument(errptr, kFunction, "engine");
+  if (context_json == nullptr) {
+    return ci::NullArgument(errptr, kFunction, "context_json");
+  }
+  if (action == nullptr) return ci::NullArgument(errptr, kFunction, "action");
+  if (json == nullptr) return ci::NullArgument(errptr, kFunction, "json");
+  if (json_len == nullptr) {
+    return ci::NullArgument(errptr, kFunction, "json_len");
+  }
+  if (len > TACT_MAX_CONTEXT_BYTES) return ci::TooLong(errptr, kFunction, len);
+  return ci::Guard(errptr, kFunction, [&]() -> tact_status_t {
+    absl::StatusOr<tact::v1::Context> context =
+        tact::ContextFromJson(absl::string_view(context_json, len));
+    if (!context.ok()) {
+      return ci::Fail(
+          errptr, static_cast<tact_status_t>(context.status().code()),
+          absl::StrCat(kFunction, ": ", context.status().message()));
+    }
+    if (options != nullptr && !options->complete) {
+      return ci::Fail(errptr, TACT_RESOURCE_EXHAUSTED,
+                      absl::StrCat(kFunction,
+                                   ": options incomplete (out of memory while "
+                                   "setting them)"));
+    }
+    tact::DecideOptions decide;
+    if (options != nullptr) {
+      decide = options->options;
+      if (options->timeout_ms != 0 &&
+          options->timeout_ms <= static_cast<uint64_t>(INT64_MAX / 1000000)) {
+        decide.deadline =
+            absl::Now() +
+            absl::Milliseconds(static_cast<int64_t>(options->timeout_ms));
+      }
+    }
+    absl::StatusOr<tact::v1::WhyNot> why =
+        engine->engine->WhyNot(*context, action, decide);
+    if (!why.ok()) {
+      return ci::Fail(errptr, static_cast<tact_status_t>(why.status().code()),
+                      absl::StrCat(kFunction, ": ", why.status().message()));
+    }
+    std::string out = tact::WhyNotToJson(*why, /*pretty=*/true);
+    if (!out.empty() && out.back() != '\n') out.push_back('\n');
+    return ci::StoreBuffer(kFunction, out, json, json_len, errptr);
+  });
+}
+
 tact_handle_t* tact_handle_create(void) {
   return new (std::nothrow) tact_handle_t();
 }

@@ -15,6 +15,7 @@
 #include "src/cli/command_line.h"
 #include "src/cli/decision_printer.h"
 #include "src/cli/exit_codes.h"
+#include "src/cli/why_not_printer.h"
 #include "tact/decision_log.h"
 #include "tact/diagnostic.h"
 #include "tact/engine.h"
@@ -33,6 +34,8 @@ ABSL_FLAG(std::string, authority, "",
           "The authority the caller acts with, e.g. bot; empty: unrestricted.");
 ABSL_FLAG(std::string, log, "",
           "Append the context and the recorded decision to this decision log.");
+ABSL_FLAG(std::string, why_not, "",
+          "Say why this action is not recommended and what would change it.");
 
 namespace tact::cli {
 
@@ -71,6 +74,14 @@ Flags:
                      version) and append it with the context to FILE, a
                      decision log in JSON Lines that `tact replay` checks.
                      The text output then starts with "Decision <id>".
+  --why-not=ACTION   Instead of the decision, say why ACTION (an action id of
+                     the policy) is not recommended: its status
+                     (recommended, needs_approval, blocked, stopped,
+                     not_proposed) and, for each rule and construct that
+                     could offer it, the smallest change to the context
+                     that would, each checked by deciding again on the
+                     changed context. With --format=json, the tact.v1.WhyNot
+                     message.
   --help             Show this text.
 
 The decision depends only on the policy and the context (`now` comes from the
@@ -84,13 +95,16 @@ Examples:
       --context=examples/contexts/late_delivery_vip.json --explain
   tact decide --policy=examples/policies/support.textproto \
       --context=examples/contexts/outage_critical.json --format=json
+  tact decide --policy=examples/policies/support.textproto \
+      --context=examples/contexts/late_delivery_vip.json \
+      --why-not=goodwill_credit
 )usage";
 
 namespace {
 
-constexpr absl::string_view kFlags[] = {
-    "policy", "context",   "format",     "explain",
-    "trace",  "authority", "trace_level", "log"};
+constexpr absl::string_view kFlags[] = {"policy",      "context", "format",
+                                        "explain",     "trace",   "authority",
+                                        "trace_level", "log",     "why_not"};
 
 // Through the library's reader and its size limit (kDefaultMaxContextBytes).
 absl::StatusOr<v1::Context> ReadContext(const std::string& path) {
@@ -106,6 +120,32 @@ absl::Status AppendToLog(const std::string& path, const v1::Context& context,
   absl::Status appended = (*log)->Append(context, decision);
   if (!appended.ok()) return appended;
   return (*log)->Flush();
+}
+
+// `--why-not=ACTION`: the answer instead of the decision.
+int RunWhyNot(const Engine& engine, const v1::Context& context,
+              const std::string& action, const DecideOptions& options,
+              const std::string& format, const std::string& context_path,
+              std::ostream& out, std::ostream& err) {
+  DecideOptions untraced = options;
+  untraced.trace = false;
+  absl::StatusOr<v1::WhyNot> why = engine.WhyNot(context, action, untraced);
+  if (!why.ok()) {
+    if (absl::IsNotFound(why.status())) {
+      err << "tact decide: --why-not: " << why.status().message() << "\n";
+    } else {
+      err << context_path << ": error: " << why.status().message() << "\n";
+    }
+    return kExitFailure;
+  }
+  if (format == "json") {
+    std::string json = WhyNotToJson(*why, /*pretty=*/true);
+    if (!absl::EndsWith(json, "\n")) json.push_back('\n');
+    out << json;
+    return kExitOk;
+  }
+  PrintWhyNotText(*why, out);
+  return kExitOk;
 }
 
 int UsageError(absl::string_view message, std::ostream& err) {
@@ -187,6 +227,14 @@ int RunDecide(const std::vector<std::string>& args, std::ostream& out,
   options.authority = absl::GetFlag(FLAGS_authority);
   const std::string log_path = absl::GetFlag(FLAGS_log);
   options.record = !log_path.empty();
+  const std::string why_not = absl::GetFlag(FLAGS_why_not);
+  if (!why_not.empty()) {
+    if (options.record) {
+      return UsageError("--why-not prints no decision to log; drop --log", err);
+    }
+    return RunWhyNot(*compiled.engine, *context, why_not, options, format,
+                     context_path, out, err);
+  }
   absl::StatusOr<v1::Decision> decision =
       compiled.engine->Decide(*context, options);
   if (!decision.ok()) {

@@ -1,4 +1,5 @@
-// tact::DecisionToJson: decisions for hosts, logs and golden files.
+// tact::DecisionToJson and WhyNotToJson: decisions and why-not answers for
+// hosts, logs and golden files.
 #include <string>
 
 #include "google/protobuf/util/json_util.h"
@@ -39,6 +40,17 @@ std::string DecisionToJson(const v1::Decision& decision, bool pretty) {
   std::string json;
   // Printing a valid message cannot fail (Decision holds no Any).
   (void)google::protobuf::util::MessageToJsonString(decision, &json, options);
+  return pretty ? DoubleIndentation(json) : json;
+}
+
+std::string WhyNotToJson(const v1::WhyNot& why_not, bool pretty) {
+  // Deterministic as DecisionToJson: WhyNot has no map fields.
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = pretty;
+  options.always_print_primitive_fields = false;
+  options.preserve_proto_field_names = false;
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(why_not, &json, options);
   return pretty ? DoubleIndentation(json) : json;
 }
 

@@ -227,6 +227,94 @@ TEST_F(CApiTest, BotAuthorityMovesActionsToNeedsApproval) {
               ::testing::Not(HasSubstr("\"needsApproval\"")));
 }
 
+TEST_F(CApiTest, NeedsApprovalAndFlagsAreReadable) {
+  tact_decide_options_t* options = tact_decide_options_create();
+  tact_decide_options_set_authority(options, "bot", 3);
+  Error error;
+  tact_decision_t* decision = nullptr;
+  ASSERT_EQ(
+      tact_engine_decide_json(engine_, options, context_json_.data(),
+                              context_json_.size(), &decision, &error.message),
+      TACT_OK)
+      << error.str();
+  tact_decide_options_destroy(options);
+  ASSERT_EQ(tact_decision_needs_approval_count(decision), 1u);
+  EXPECT_STREQ(tact_decision_needs_approval_id(decision, 0), "callback");
+  EXPECT_STREQ(tact_decision_needs_approval_authority(decision, 0), "agent");
+  EXPECT_EQ(tact_decision_needs_approval_id(decision, 1), nullptr);
+  EXPECT_EQ(tact_decision_needs_approval_authority(decision, 1), nullptr);
+  EXPECT_EQ(tact_decision_flag_count(decision), 0u);
+  EXPECT_EQ(tact_decision_flag_code(decision, 0), nullptr);
+  tact_decision_destroy(decision);
+  EXPECT_EQ(tact_decision_needs_approval_count(nullptr), 0u);
+  EXPECT_EQ(tact_decision_flag_count(nullptr), 0u);
+}
+
+TEST(CApi, FlagsAreReadable) {
+  Error error;
+  tact_engine_t* engine = nullptr;
+  ASSERT_EQ(tact_engine_create_from_file(
+                "examples/policies/service_playbook.textproto", &engine,
+                &error.message),
+            TACT_OK)
+      << error.str();
+  const std::string context =
+      ReadFile("examples/contexts/playbook_service_failure_late_fix.json");
+  tact_decision_t* decision = nullptr;
+  ASSERT_EQ(tact_engine_decide_json(engine, nullptr, context.data(),
+                                    context.size(), &decision, &error.message),
+            TACT_OK)
+      << error.str();
+  ASSERT_GE(tact_decision_flag_count(decision), 1u);
+  EXPECT_STREQ(tact_decision_flag_code(decision, 0), "recovery_window_missed");
+  tact_decision_destroy(decision);
+  tact_engine_destroy(engine);
+}
+
+TEST_F(CApiTest, WhyNotJsonIsTheCppAnswer) {
+  tact_decide_options_t* options = tact_decide_options_create();
+  tact_decide_options_set_authority(options, "bot", 3);
+  Error error;
+  char* json = nullptr;
+  size_t len = 0;
+  ASSERT_EQ(tact_engine_why_not_json(engine_, options, context_json_.data(),
+                                     context_json_.size(), "callback", &json,
+                                     &len, &error.message),
+            TACT_OK)
+      << error.str();
+  tact_decide_options_destroy(options);
+  const std::string out(json, len);
+  EXPECT_EQ(json[len], '\0');
+  tact_free(json);
+  std::unique_ptr<const tact::Engine> engine =
+      *tact::Engine::FromFile(kPolicyPath);
+  tact::DecideOptions bot;
+  bot.authority = "bot";
+  absl::StatusOr<tact::v1::WhyNot> expected =
+      engine->WhyNot(*tact::ContextFromJson(context_json_), "callback", bot);
+  ASSERT_TRUE(expected.ok());
+  EXPECT_EQ(out, tact::WhyNotToJson(*expected));
+  EXPECT_THAT(out, HasSubstr("\"status\": \"needs_approval\""));
+  EXPECT_THAT(out, HasSubstr("\"verified\": true"));
+}
+
+TEST_F(CApiTest, WhyNotUnknownActionIsNotFoundWithTheNearest) {
+  Error error;
+  char* json = nullptr;
+  size_t len = 0;
+  EXPECT_EQ(tact_engine_why_not_json(engine_, nullptr, context_json_.data(),
+                                     context_json_.size(), "calback", &json,
+                                     &len, &error.message),
+            TACT_NOT_FOUND);
+  EXPECT_EQ(json, nullptr);
+  EXPECT_THAT(error.str(), HasSubstr("did you mean \"callback\"?"));
+  EXPECT_EQ(tact_engine_why_not_json(engine_, nullptr, context_json_.data(),
+                                     context_json_.size(), nullptr, &json, &len,
+                                     &error.message),
+            TACT_INVALID_ARGUMENT);
+  EXPECT_THAT(error.str(), HasSubstr("action"));
+}
+
 TEST_F(CApiTest, TraceOptionAddsTheTrace) {
   tact_decide_options_t* options = tact_decide_options_create();
   tact_decide_options_set_trace(options, 1);

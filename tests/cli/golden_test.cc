@@ -105,6 +105,20 @@ std::vector<GoldenCase> Cases() {
       {"check_lint_warnings", "check tests/data/cli/lint_warnings.textproto"});
   cases.push_back({"check_strict_lint_warnings",
                    "check --strict tests/data/cli/lint_warnings.textproto"});
+  cases.push_back({"decide_why_not_late_delivery_vip",
+                   Decide("late_delivery_vip", "--why-not=public_reply")});
+  cases.push_back(
+      {"decide_why_not_as_bot_late_delivery_vip",
+       Decide("late_delivery_vip", "--authority=bot --why-not=callback")});
+  cases.push_back({"decide_why_not_blocked_demanding_low_spender",
+                   Decide("demanding_low_spender", "--why-not=callback")});
+  cases.push_back({"decide_why_not_stopped_legal_hold",
+                   Decide("legal_hold", "--why-not=apologize")});
+  cases.push_back(
+      {"decide_why_not_json_late_delivery_vip",
+       Decide("late_delivery_vip", "--format=json --why-not=public_reply")});
+  cases.push_back({"decide_why_not_unknown_action",
+                   Decide("late_delivery_vip", "--why-not=pubic_reply")});
   return cases;
 }
 
