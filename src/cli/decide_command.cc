@@ -25,7 +25,7 @@ ABSL_FLAG(std::string, context, "",
           "Context file: proto3 JSON, or wire format for .binpb/.pb.");
 ABSL_FLAG(std::string, format, "text", "Output format: text or json.");
 ABSL_FLAG(bool, explain, false,
-          "Text: add what to do and why, and the rule trace.");
+          "Text: add what to do and why, and the rule and construct trace.");
 ABSL_FLAG(bool, trace, false,
           "Record and print the per-rule trace (--trace-level=full).");
 ABSL_FLAG(std::string, trace_level, "",
@@ -55,15 +55,19 @@ Flags:
   --format=FORMAT    text (default): a table for people.
                      json: the tact.v1.Decision in proto3 JSON, for programs.
   --explain          Text: for each action, what to do and why in full
-                     sentences, and for each rule whether it fired and, if
-                     not, the first condition that was false.
-  --trace            Record the per-rule trace (in JSON too) and print it:
-                     the same as --trace-level=full.
+                     sentences; for each rule whether it fired and, if
+                     not, the first condition that was false with its
+                     operands' values; and what every construct (ladder,
+                     strike limit, playbook, contract, budget, authority)
+                     saw and did.
+  --trace            Record the trace (rules and constructs, in JSON too)
+                     and print it: the same as --trace-level=full.
   --trace-level=LEVEL
                      off: no trace. evaluated: only the rules the rule
                      index evaluated (rules it proved cannot hold are not
                      listed), whether each fired and if not its first false
-                     condition; cheap enough to keep on. full: every rule.
+                     condition; cheap enough to keep on. full: every rule,
+                     with operand values, and every construct.
                      Default: full with --trace or --explain, else off.
   --authority=NAME   Decide as this authority, one of the policy's
                      `authorities` (e.g. bot). Actions that need more, or
