@@ -123,6 +123,36 @@ BENCHMARK(BM_DecideTrace)
     ->ArgNames({"rules", "level"})
     ->ArgsProduct({{100, 1000}, {0, 1, 2}});
 
+// BM_DecideInto with the decision's record (DecideOptions::record: the
+// context digest and decision id, two SHA-256 passes) and range(1) 1 also
+// the evaluated trace: what a host that logs every decision for audit pays.
+void BM_DecideRecord(benchmark::State& state) {
+  const tact::Engine* engine = EngineFor(static_cast<int>(state.range(0)));
+  if (engine == nullptr) return state.SkipWithError("policy failed to compile");
+  const auto& contexts = Contexts();
+  tact::DecideOptions options;
+  options.record = true;
+  if (state.range(1) == 1) options.trace_level = tact::v1::TRACE_EVALUATED;
+  tact::v1::Decision decision;  // reused, as for BM_DecideInto
+  size_t i = 0;
+  int64_t context_bytes = 0;
+  for (auto _ : state) {
+    const tact::v1::Context& context = contexts[i++ % contexts.size()];
+    absl::Status status = engine->DecideInto(context, options, &decision);
+    benchmark::DoNotOptimize(status);
+  }
+  for (size_t k = 0; k < 1000 && k < contexts.size(); ++k) {
+    context_bytes += static_cast<int64_t>(contexts[k].ByteSizeLong());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["context_bytes"] = benchmark::Counter(
+      static_cast<double>(context_bytes) /
+      static_cast<double>(std::min<size_t>(1000, contexts.size())));
+}
+BENCHMARK(BM_DecideRecord)
+    ->ArgNames({"rules", "evaluated"})
+    ->ArgsProduct({{100, 1000}, {0, 1}});
+
 // The same decision from JSON text (parse + decide).
 void BM_DecideFromJson(benchmark::State& state) {
   const tact::Engine* engine = EngineFor(static_cast<int>(state.range(0)));

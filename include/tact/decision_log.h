@@ -47,7 +47,8 @@ namespace tact {
 // The JSON Lines line of one record, without its newline: compact proto3
 // JSON of tact.v1.DecisionLogRecord {context, decision}, fields in schema
 // order, the context's attributes ordered by key. Deterministic: equal
-// inputs give identical lines.
+// inputs give identical lines. Empty when the messages hold what JSON
+// cannot carry (a string field that is not UTF-8, set by hand).
 TACT_EXPORT std::string DecisionLogLine(const v1::Context& context,
                                         const v1::Decision& decision);
 
@@ -73,7 +74,8 @@ class TACT_EXPORT DecisionLogWriter {
 
   // Appends DecisionLogLine(context, decision) and a newline. Returns
   // DataLoss naming the file when the write fails (disk full): the line may
-  // then be partial; Replay reports such a line as malformed.
+  // then be partial; Replay reports such a line as malformed. Returns
+  // InvalidArgument, writing nothing, when the record has no JSON line.
   absl::Status Append(const v1::Context& context, const v1::Decision& decision);
 
   // Writes buffered records to the operating system. Returns DataLoss

@@ -283,6 +283,8 @@ class TACT_EXPORT Engine {
 TACT_EXPORT absl::StatusOr<v1::Context> ContextFromJson(absl::string_view json);
 
 // Parses a context from protobuf wire format. Returns InvalidArgument.
+// Fields the schema does not have (a newer client's) are dropped, so the
+// context's digest and decision id are those of its JSON form.
 TACT_EXPORT absl::StatusOr<v1::Context> ContextFromBinary(
     absl::string_view bytes);
 

@@ -25,6 +25,7 @@
 #include "google/protobuf/util/type_resolver_util.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "src/engine/simulation_diff.h"
+#include "src/expr/value.h"
 #include "tact/engine.h"
 #include "tact/v1/decision.pb.h"
 
@@ -94,6 +95,11 @@ void AppendJsonString(absl::string_view s, std::string* out) {
 }
 
 // --- Where two decisions first differ ---------------------------------
+
+// The most bytes of one logged value (a case id, a decision id, a field of
+// a differing decision) a report keeps: a hostile log of huge strings
+// costs the report little.
+constexpr size_t kMaxShown = 256;
 
 // A field's value as its JSON would show it (strings quoted).
 std::string ScalarText(const google::protobuf::Message& m,
@@ -175,8 +181,11 @@ bool FirstDifference(const google::protobuf::Message& a,
             return true;
           }
         } else if (ScalarText(a, field, k) != ScalarText(b, field, k)) {
-          *out = absl::StrCat(element, ": logged ", ScalarText(a, field, k),
-                              ", replayed ", ScalarText(b, field, k));
+          *out = absl::StrCat(
+              element, ": logged ",
+              internal::AbbreviateText(ScalarText(a, field, k), kMaxShown),
+              ", replayed ",
+              internal::AbbreviateText(ScalarText(b, field, k), kMaxShown));
           return true;
         }
       }
@@ -202,7 +211,9 @@ bool FirstDifference(const google::protobuf::Message& a,
     const std::string va = ScalarText(a, field, -1);
     const std::string vb = ScalarText(b, field, -1);
     if (va != vb) {
-      *out = absl::StrCat(here, ": logged ", va, ", replayed ", vb);
+      *out = absl::StrCat(
+          here, ": logged ", internal::AbbreviateText(va, kMaxShown),
+          ", replayed ", internal::AbbreviateText(vb, kMaxShown));
       return true;
     }
   }
@@ -322,12 +333,16 @@ std::string DecisionLogLine(const v1::Context& context,
   options.always_print_primitive_fields = false;
   options.preserve_proto_field_names = false;
   std::string json;
-  // Printing bytes just serialized from valid messages cannot fail.
-  (void)google::protobuf::util::BinaryToJsonString(
-      &Resolver(),
-      absl::StrCat(kTypeUrlPrefix, "/",
-                   v1::DecisionLogRecord::descriptor()->full_name()),
-      bytes, &json, options);
+  // Fails only on messages a host filled by hand with what JSON cannot
+  // carry (a string field that is not UTF-8): then the line is empty.
+  if (!google::protobuf::util::BinaryToJsonString(
+           &Resolver(),
+           absl::StrCat(kTypeUrlPrefix, "/",
+                        v1::DecisionLogRecord::descriptor()->full_name()),
+           bytes, &json, options)
+           .ok()) {
+    json.clear();
+  }
   return json;
 }
 
@@ -347,6 +362,12 @@ absl::StatusOr<std::unique_ptr<DecisionLogWriter>> DecisionLogWriter::Open(
 absl::Status DecisionLogWriter::Append(const v1::Context& context,
                                        const v1::Decision& decision) {
   std::string line = DecisionLogLine(context, decision);
+  if (line.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot log a record to \"", path_,
+        "\": the context or the decision has a string that is not UTF-8, "
+        "which JSON cannot carry"));
+  }
   line.push_back('\n');
   std::lock_guard<std::mutex> lock(mutex_);
   if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
@@ -425,13 +446,15 @@ absl::StatusOr<ReplayReport> Replay(const Engine& engine,
 
     ReplayDifference difference;
     difference.line = line_number;
-    difference.case_id = record.context().case_().id();
-    difference.decision_id = logged.decision_id();
+    difference.case_id =
+        internal::AbbreviateText(record.context().case_().id(), kMaxShown);
+    difference.decision_id =
+        internal::AbbreviateText(logged.decision_id(), kMaxShown);
     difference.same_policy = same_policy;
     const absl::Status decided =
         engine.DecideInto(record.context(), decide, &replayed);
     if (!decided.ok()) {
-      difference.error = std::string(decided.message());
+      difference.error = internal::AbbreviateText(decided.message(), 1024);
     } else if (same_policy) {
       if (DecisionToJson(logged, false) == DecisionToJson(replayed, false)) {
         ++report.identical;

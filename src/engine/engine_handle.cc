@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -201,8 +202,14 @@ class EngineHandle::ShadowState {
     report.goodwill_delta_overflow = goodwill_delta_overflow_;
     report.currency_changed = currency_changed_;
     report.currency = currency_;
-    report.examples = examples_;
-    report.error_examples = error_examples_;
+    try {
+      report.examples = examples_;
+      report.error_examples = error_examples_;
+    } catch (const std::bad_alloc&) {
+      // Out of memory copying the examples: the counts without them.
+      report.examples.clear();
+      report.error_examples.clear();
+    }
     return report;
   }
 
@@ -505,7 +512,13 @@ std::shared_ptr<const Engine> EngineHandle::Candidate() const noexcept {
 ShadowReport EngineHandle::Shadow() const noexcept {
   std::shared_ptr<ShadowState> shadow = CurrentShadow();
   if (shadow == nullptr) return ShadowReport{};
-  return shadow->Report();
+  try {
+    return shadow->Report();
+  } catch (...) {  // out of memory (noexcept: never terminate the host)
+    ShadowReport report;
+    report.active = true;
+    return report;
+  }
 }
 
 // --- ShadowReportToJson ---

@@ -481,10 +481,18 @@ bool WhyNotBuilder::FewerStrikes(const v1::Context& context,
     if (seen.insert(e.kind()).second) kinds.push_back(e.kind());
   }
   int64_t left = fewer;
+  // The context without its history, copied once; each kind then adds the
+  // other events back.
+  v1::Context shell = context;
+  shell.clear_history();
   for (const std::string& kind : kinds) {
     if (left <= 0) break;
-    v1::Context without = context;
-    without.clear_history();
+    // Past the caller's deadline (or cancelled), stop copying histories.
+    if (!frame_->CheckInterrupt()) {
+      *why = std::string(frame_->budget_status().message());
+      return false;
+    }
+    v1::Context without = shell;
     for (const v1::Event& e : context.history()) {
       if (e.kind() != kind) *without.add_history() = e;
     }
@@ -904,7 +912,12 @@ bool WhyNotBuilder::LiftHold(const v1::Context& context,
         change.set_field("now");
         google::protobuf::Timestamp* at =
             change.mutable_value()->mutable_timestamp_value();
-        at->set_seconds(absl::ToUnixSeconds(due));
+        // Exact to the nanosecond: hosts record `at = now`, so a rung
+        // offered at 10:00:00.5 falls due at a fraction of a second too.
+        const int64_t seconds = absl::ToUnixSeconds(due);
+        at->set_seconds(seconds);
+        at->set_nanos(static_cast<int32_t>(
+            absl::ToInt64Nanoseconds(due - absl::FromUnixSeconds(seconds))));
         std::string when;
         internal::AppendUtc(due, &when);
         change.set_text(absl::StrCat("now would have to be at least ", when,

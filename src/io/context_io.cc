@@ -78,6 +78,10 @@ absl::StatusOr<v1::Context> ContextFromBinary(absl::string_view bytes) {
       !context.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::InvalidArgumentError("not a valid binary context");
   }
+  // Fields of a newer schema are dropped, as the JSON a decision log keeps
+  // would drop them: the context digest and decision id of a binary context
+  // are those of its JSON, and a logged decision replays identically.
+  context.DiscardUnknownFields();
   return context;
 }
 

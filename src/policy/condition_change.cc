@@ -294,6 +294,19 @@ class Solver {
   // `want`; false (with attempt->failure set) when tact cannot say.
   bool Solve(ExprId id, bool want, const std::string& source,
              Attempt* attempt) {
+    // Bounded whatever the policy: a definition used twice under `||` would
+    // double the work per level, and an exhausted budget or a passed
+    // deadline stops the search (evaluation then only returns errors).
+    if (++calls_ > kMaxSolveCalls || !frame_.CheckInterrupt() ||
+        !frame_.budget_status().ok()) {
+      attempt->failure = absl::StrCat(
+          "tact cannot state a change that makes `", source, "` ",
+          want ? "true" : "false",
+          frame_.budget_status().ok()
+              ? ": the condition has too many alternatives to search"
+              : absl::StrCat(" (", frame_.budget_status().message(), ")"));
+      return false;
+    }
     const Value value = program_.Evaluate(id, frame_);
     if (!value.is_error() && value.bool_value == want) return true;
     Shape shape = program_.ShapeOf(id);
@@ -661,6 +674,9 @@ class Solver {
     c.set_text(std::move(text));
   }
 
+  // The most sub-conditions one ChangesFor call examines.
+  static constexpr int kMaxSolveCalls = 10000;
+  int calls_ = 0;
   const Program& program_;
   Frame& frame_;
   const Value now_;

@@ -1,6 +1,8 @@
 // `tact decide --log` and `tact replay`: logs of the shipped examples replay
 // with exit 0; a tampered record, a changed policy and malformed lines exit 1
 // and are listed; bad command lines exit 2.
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -30,9 +32,12 @@ using ::testing::StartsWith;
 constexpr char kSupport[] = "examples/policies/support.textproto";
 constexpr char kPlaybook[] = "examples/policies/service_playbook.textproto";
 
+// A file of this process alone: two runs of the suite at once (ctest -j,
+// a sanitizer build beside a plain one) never share a log.
 std::string TempPath(const std::string& name) {
-  const std::string path =
-      (std::filesystem::path(::testing::TempDir()) / name).string();
+  const std::string path = (std::filesystem::path(::testing::TempDir()) /
+                            absl::StrCat(getpid(), "_", name))
+                               .string();
   std::filesystem::remove(path);
   return path;
 }

@@ -3,6 +3,8 @@
 // are reported where they are.
 #include "tact/decision_log.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -29,9 +31,12 @@ using ::tact::testing::IsOk;
 using ::tact::testing::StatusIs;
 using ::testing::HasSubstr;
 
+// A file of this process alone: two runs of the suite at once (ctest -j,
+// a sanitizer build beside a plain one) never share a log.
 std::string TempPath(const std::string& name) {
-  const std::string path =
-      (std::filesystem::path(::testing::TempDir()) / name).string();
+  const std::string path = (std::filesystem::path(::testing::TempDir()) /
+                            absl::StrCat(getpid(), "_", name))
+                               .string();
   std::remove(path.c_str());
   return path;
 }

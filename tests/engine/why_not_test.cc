@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
@@ -562,6 +564,53 @@ TEST(WhyNotTest, ALadderRungNotYetDueWaitsUntilItIs) {
   EXPECT_THAT(change.text(),
               StartsWith("now would have to be at least 2026-01-06T08:00:00Z"));
   EXPECT_TRUE(why.paths(0).verified());
+}
+
+// Hosts record `at = now`, fractions of a second included: the rung falls
+// due at the same fraction, and the stated `now` is exact, so deciding at it
+// offers the rung.
+TEST(WhyNotTest, ARungDueAtAFractionOfASecondIsStatedExactly) {
+  auto engine = Policy(kLadder);
+  v1::Context context = Unhappy(1, 2);
+  context.mutable_history(0)->mutable_at()->set_nanos(500'000'000);
+  v1::WhyNot why = MustWhyNot(*engine, context, "refund");
+  ASSERT_EQ(why.paths_size(), 1);
+  ASSERT_EQ(why.paths(0).changes_size(), 1);
+  const google::protobuf::Timestamp& at =
+      why.paths(0).changes(0).value().timestamp_value();
+  EXPECT_EQ(at.seconds(), context.now().seconds() + 22 * 3600);
+  EXPECT_EQ(at.nanos(), 500'000'000);
+  EXPECT_TRUE(why.paths(0).verified());
+}
+
+// A definition used twice under `||`, 40 levels deep, offers 2^40
+// alternatives: the search for a change stops after a bounded number and
+// says so, instead of running for days.
+TEST(WhyNotTest, AConditionWithExponentiallyManyAlternativesIsBounded) {
+  // d0 is a regex: no change can be stated, so every alternative fails and
+  // an unbounded search would visit all 2^40.
+  std::string rest = R"pb(definitions {
+                            name: "d0"
+                            expr: "case.message.matches('refund')"
+                          })pb";
+  for (int k = 1; k <= 40; ++k) {
+    absl::StrAppend(&rest, "definitions { name: \"d", k, "\" expr: \"d", k - 1,
+                    " || d", k - 1, "\" }\n");
+  }
+  absl::StrAppend(&rest, R"pb(rules {
+                                id: "deep"
+                                when: "d40"
+                                recommend { action: "refund" }
+                              })pb");
+  auto engine = Policy(rest);
+  ASSERT_NE(engine, nullptr);
+  const absl::Time start = absl::Now();
+  v1::WhyNot why = MustWhyNot(*engine, Context(kCustomer), "refund");
+  EXPECT_LT(absl::Now() - start, absl::Seconds(30));
+  EXPECT_EQ(why.status(), "not_proposed");
+  ASSERT_EQ(why.paths_size(), 1);
+  EXPECT_FALSE(why.paths(0).verified());
+  EXPECT_THAT(why.paths(0).changes(), IsEmpty());
 }
 
 TEST(WhyNotTest, ALadderThatDoesNotApplyNeedsItsCondition) {
