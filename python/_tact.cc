@@ -778,8 +778,8 @@ PYBIND11_MODULE(_tact, m) {
       .def(
           "decide",
           [](const PyEngine& self, int encoding, const std::string& payload,
-             const std::string& authority, int trace_level,
-             int64_t timeout_ms, bool record) {
+             const std::string& authority, int trace_level, int64_t timeout_ms,
+             bool record) {
             const tp::ContextEncoding e = tp::ToEncoding(encoding);
             const tact::DecideOptions options =
                 tp::MakeOptions(authority, trace_level, timeout_ms, record);
@@ -931,8 +931,7 @@ PYBIND11_MODULE(_tact, m) {
           "on the side).")
       .def("decide_dict", &tp::DecideDict<PyEngineHandle>, py::arg("context"),
            py::arg("authority"), py::arg("trace_level"),
-           py::arg("timeout_ms") = -1,
-           py::arg("record") = false,
+           py::arg("timeout_ms") = -1, py::arg("record") = false,
            "As Engine.decide_dict, on the serving engine.")
       .def(
           "swap",

@@ -209,8 +209,8 @@ tact_decide_options_set_trace(tact_decide_options_t* options, uint8_t trace);
 /* The trace level, a tact_trace_level_t. Default: TACT_TRACE_OFF. Returns
    TACT_INVALID_ARGUMENT and leaves the options unchanged when `options` is
    NULL or `level` is not a tact_trace_level_t. */
-TACT_EXPORT tact_status_t tact_decide_options_set_trace_level(
-    tact_decide_options_t* options, int level);
+TACT_EXPORT tact_status_t
+tact_decide_options_set_trace_level(tact_decide_options_t* options, int level);
 
 /* Evaluation budgets (DecideOptions in tact/engine.h): a decision that
    exceeds one fails with TACT_RESOURCE_EXHAUSTED, naming the budget and the
