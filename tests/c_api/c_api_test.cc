@@ -582,9 +582,11 @@ TEST(CApi, TimeoutIsDeadlineExceeded) {
   std::string message;
   EXPECT_EQ(DecideWith(engine, options, ContextWithEvents(50000), &message),
             TACT_DEADLINE_EXCEEDED);
-  EXPECT_EQ(message,
-            "tact_engine_decide_json: decision deadline passed in rule "
-            "'slow'");
+  // Where the deadline strikes depends on the machine's speed: reading the
+  // 50,000-event context may already use up the 20 ms.
+  EXPECT_THAT(message,
+              ::testing::StartsWith(
+                  "tact_engine_decide_json: decision deadline passed"));
   // A generous timeout lets a small decision finish.
   tact_decide_options_set_timeout_ms(options, 60000);
   EXPECT_EQ(DecideWith(engine, options, ContextWithEvents(10), &message),

@@ -417,9 +417,13 @@ TEST(HostilePolicyTest, DeadlineStopsALongDecision) {
   const v1::Context context = MakeContext(1, 100000);
   options.deadline = absl::Now() + absl::Milliseconds(200);
   const absl::Time start = absl::Now();
-  EXPECT_THAT(engine->Decide(context, options).status(),
-              StatusIs(absl::StatusCode::kDeadlineExceeded,
-                       "decision deadline passed in rule 'slow'"));
+  const absl::Status status = engine->Decide(context, options).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  // Checking the 100,000-event context may use up the 200 ms on a slow
+  // (sanitized) build; otherwise the deadline strikes inside the rule.
+  EXPECT_TRUE(status.message() == "decision deadline passed" ||
+              status.message() == "decision deadline passed in rule 'slow'")
+      << status;
   EXPECT_LT(absl::Now() - start, absl::Seconds(10));
 }
 
