@@ -393,6 +393,9 @@ py::object ConstructTraceObject(const Registry& r,
     case v1::ConstructTrace::kAuthority:
       detail = &t.authority();
       break;
+    case v1::ConstructTrace::kServiceLevel:
+      detail = &t.service_level();
+      break;
     case v1::ConstructTrace::DETAIL_NOT_SET:
       break;
   }

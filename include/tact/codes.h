@@ -54,6 +54,9 @@ enum class EffectKind {
   // "service_cost": a recommended action's cost of service (ref: the action,
   // amount: its cost in minor units, step: its agent minutes)
   kServiceCost,
+  // "sla_threshold": a service-level threshold was acted on (ref: the
+  // target id, step: the threshold's percent)
+  kSlaThreshold,
 };
 
 // Something the agent should know about the case (`Flag.code`).
@@ -64,6 +67,8 @@ enum class FlagCode {
   // current_is_strike) could not be evaluated, so its restriction was not
   // applied. The flag's reason names it and the error; a host should alert.
   kRestrictionErrored,
+  // "sla_breached": a service-level target is running past its due time.
+  kSlaBreached,
 };
 
 // The step of an apology-first recovery (`RecommendedAction.playbook_stage`),
@@ -80,13 +85,24 @@ enum class PlaybookStage {
 // `Reason.source_id` then names the rule, ladder, limit, playbook, budget,
 // entitlement tier or authority.
 enum class SourceKind {
-  kRule,         // "rule"
-  kStrikeLimit,  // "strike_limit"
-  kLadder,       // "ladder"
-  kPlaybook,     // "playbook"
-  kEntitlement,  // "entitlement"
-  kBudget,       // "budget"
-  kAuthority,    // "authority"
+  kRule,          // "rule"
+  kStrikeLimit,   // "strike_limit"
+  kLadder,        // "ladder"
+  kPlaybook,      // "playbook"
+  kEntitlement,   // "entitlement"
+  kBudget,        // "budget"
+  kAuthority,     // "authority"
+  kServiceLevel,  // "service_level"
+};
+
+// Where a case stands on one service-level target (ServiceLevelStatus.state).
+enum class SlaState {
+  kNone,      // "none": no target in the contract, or the clock not started
+  kOk,        // "ok": running, no threshold reached
+  kAtRisk,    // "at_risk": running, a threshold reached, not past due
+  kBreached,  // "breached": running, past due
+  kMet,       // "met": stopped within the span
+  kMissed,    // "missed": stopped after the span
 };
 
 // The string a Decision carries for each code.
@@ -120,6 +136,8 @@ constexpr absl::string_view Name(EffectKind kind) {
       return "surprise";
     case EffectKind::kServiceCost:
       return "service_cost";
+    case EffectKind::kSlaThreshold:
+      return "sla_threshold";
   }
   return "";
 }
@@ -130,6 +148,8 @@ constexpr absl::string_view Name(FlagCode code) {
       return "recovery_window_missed";
     case FlagCode::kRestrictionErrored:
       return "restriction_errored";
+    case FlagCode::kSlaBreached:
+      return "sla_breached";
   }
   return "";
 }
@@ -164,6 +184,26 @@ constexpr absl::string_view Name(SourceKind kind) {
       return "budget";
     case SourceKind::kAuthority:
       return "authority";
+    case SourceKind::kServiceLevel:
+      return "service_level";
+  }
+  return "";
+}
+
+constexpr absl::string_view Name(SlaState state) {
+  switch (state) {
+    case SlaState::kNone:
+      return "none";
+    case SlaState::kOk:
+      return "ok";
+    case SlaState::kAtRisk:
+      return "at_risk";
+    case SlaState::kBreached:
+      return "breached";
+    case SlaState::kMet:
+      return "met";
+    case SlaState::kMissed:
+      return "missed";
   }
   return "";
 }
@@ -177,17 +217,21 @@ inline constexpr BlockedCode kBlockedCodes[] = {
     BlockedCode::kBudgetExhausted,
     BlockedCode::kNonPositiveAmount};
 inline constexpr EffectKind kEffectKinds[] = {
-    EffectKind::kStrike, EffectKind::kRungOffered, EffectKind::kGoodwill,
-    EffectKind::kSurprise, EffectKind::kServiceCost};
+    EffectKind::kStrike,   EffectKind::kRungOffered, EffectKind::kGoodwill,
+    EffectKind::kSurprise, EffectKind::kServiceCost, EffectKind::kSlaThreshold};
 inline constexpr FlagCode kFlagCodes[] = {FlagCode::kRecoveryWindowMissed,
-                                          FlagCode::kRestrictionErrored};
+                                          FlagCode::kRestrictionErrored,
+                                          FlagCode::kSlaBreached};
 inline constexpr PlaybookStage kPlaybookStages[] = {
     PlaybookStage::kApology, PlaybookStage::kFix, PlaybookStage::kSurprise,
     PlaybookStage::kCompensation};
 inline constexpr SourceKind kSourceKinds[] = {
-    SourceKind::kRule,     SourceKind::kStrikeLimit, SourceKind::kLadder,
-    SourceKind::kPlaybook, SourceKind::kEntitlement, SourceKind::kBudget,
-    SourceKind::kAuthority};
+    SourceKind::kRule,      SourceKind::kStrikeLimit, SourceKind::kLadder,
+    SourceKind::kPlaybook,  SourceKind::kEntitlement, SourceKind::kBudget,
+    SourceKind::kAuthority, SourceKind::kServiceLevel};
+inline constexpr SlaState kSlaStates[] = {
+    SlaState::kNone,     SlaState::kOk,  SlaState::kAtRisk,
+    SlaState::kBreached, SlaState::kMet, SlaState::kMissed};
 
 namespace codes_internal {
 template <typename Enum, size_t N>
@@ -218,6 +262,9 @@ constexpr bool ParsePlaybookStage(absl::string_view text, PlaybookStage* out) {
 }
 constexpr bool ParseSourceKind(absl::string_view text, SourceKind* out) {
   return codes_internal::Parse(text, kSourceKinds, out);
+}
+constexpr bool ParseSlaState(absl::string_view text, SlaState* out) {
+  return codes_internal::Parse(text, kSlaStates, out);
 }
 
 }  // namespace tact

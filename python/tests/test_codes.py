@@ -13,11 +13,13 @@ def test_values_are_the_decision_strings():
         "vetoed", "strike_limit", "wait", "beyond_contract", "budget_exhausted",
         "non_positive_amount"]
     assert [k.value for k in EffectKind] == [
-        "strike", "rung_offered", "goodwill", "surprise", "service_cost"]
-    assert [f.value for f in FlagCode] == ["recovery_window_missed", "restriction_errored"]
+        "strike", "rung_offered", "goodwill", "surprise", "service_cost", "sla_threshold"]
+    assert [f.value for f in FlagCode] == [
+        "recovery_window_missed", "restriction_errored", "sla_breached"]
     assert [s.value for s in PlaybookStage] == ["apology", "fix", "surprise", "compensation"]
     assert [s.value for s in SourceKind] == [
-        "rule", "strike_limit", "ladder", "playbook", "entitlement", "budget", "authority"]
+        "rule", "strike_limit", "ladder", "playbook", "entitlement", "budget", "authority",
+        "service_level"]
     assert BlockedCode.BUDGET_EXHAUSTED == "budget_exhausted"
     assert tact.codes.SourceKind("ladder") is SourceKind.LADDER
 

@@ -379,6 +379,12 @@ std::vector<std::string> ConstructFacts(const v1::ConstructTrace& entry) {
       }
       break;
     }
+    case v1::ConstructTrace::kServiceLevel: {
+      for (const v1::ServiceLevelStatus& t : entry.service_level().targets()) {
+        facts.push_back(absl::StrCat(t.target(), " ", t.state()));
+      }
+      break;
+    }
     case v1::ConstructTrace::DETAIL_NOT_SET:
       break;
   }

@@ -142,6 +142,8 @@ bool Frame::ChargeBytes(int64_t bytes, absl::string_view what) {
 
 bool Frame::CheckInterrupt() { return impl_->CheckInterrupt(); }
 
+bool Frame::ChargeSteps(int64_t steps) { return impl_->ChargeSteps(steps); }
+
 const absl::Status& Frame::budget_status() const { return impl_->exhausted; }
 
 void FrameState::StartBudget(const EvalBudget& b) {

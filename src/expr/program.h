@@ -120,6 +120,18 @@ class ProgramBuilder {
   // Returns InvalidArgument for a duplicate or malformed name.
   absl::Status DeclareAttribute(absl::string_view name, ValueType type);
 
+  // Declares a fact a construct computes for each decision, readable by
+  // its dotted path: "sla.first_reply.remaining" (three components, the
+  // first "sla"; each [a-z][a-z0-9_]*). Returns its index for
+  // Frame::SetComputed (0, 1, ... in declaration order), or InvalidArgument
+  // for a duplicate or malformed path. Expressions read it like an
+  // attribute: `has(sla.first_reply.due)` is whether it is set; unset it
+  // reads as the error "<path> is not set". Computed facts are not context
+  // input: they are not attributes (`attributes.<...>` never reads one) and
+  // a why-not search cannot change them.
+  absl::StatusOr<int32_t> DeclareComputed(absl::string_view path,
+                                          ValueType type);
+
   // Lets expressions name the calendars of `catalog`, which must outlive
   // the builder. A calendar named is copied into the Program.
   void SetCalendars(const CalendarCatalog* catalog);
@@ -204,6 +216,16 @@ class Frame {
   // Checks the deadline and the cancellation flag now; false when either
   // stops the decision.
   bool CheckInterrupt();
+  // Charges `steps` evaluation steps of work done outside expressions (a
+  // construct walking the history); false when that exceeds the budget.
+  bool ChargeSteps(int64_t steps);
+
+  // Sets computed fact `index` (ProgramBuilder::DeclareComputed) for this
+  // decision; Reset unsets every one. `value` must be of the declared type
+  // (an error value unsets it); a string must outlive the decision.
+  // REQUIRES: before any expression reading it is evaluated (memoized
+  // definitions would keep the unset value).
+  void SetComputed(int32_t index, const Value& value);
   // OK, or ResourceExhausted / DeadlineExceeded / Cancelled naming the
   // budget exceeded and where.
   const absl::Status& budget_status() const;

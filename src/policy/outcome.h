@@ -23,6 +23,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "src/expr/value.h"
+#include "src/policy/calendar.h"
 #include "tact/codes.h"
 #include "tact/v1/decision.pb.h"
 
@@ -172,6 +173,26 @@ struct BudgetState {
   absl::Time window_start = absl::InfinitePast();
 };
 
+// Where the case stands on one service-level target (PrepareServiceLevels),
+// written as a v1::ServiceLevelStatus.
+struct ServiceLevelState {
+  SlaState state = SlaState::kNone;
+  // The customer's tier and the entitlement whose span applies (view the
+  // context and the plan); the span: null when the contract states none.
+  absl::string_view tier;
+  absl::string_view entitlement;
+  const Span* within = nullptr;
+  // InfinitePast / InfiniteFuture when unknown (absent in the output).
+  absl::Time started = absl::InfinitePast();
+  absl::Time stopped = absl::InfiniteFuture();
+  absl::Time due = absl::InfiniteFuture();
+  absl::Duration elapsed = absl::ZeroDuration();
+  absl::Duration remaining = absl::ZeroDuration();
+  int percent = 0;
+  int threshold = 0;
+  bool paused = false;
+};
+
 struct Outcome {
   Pool<Candidate> candidates;
   Pool<Hold> holds;
@@ -191,6 +212,9 @@ struct Outcome {
   int final_floor = INT_MIN;
 
   bool Stopped(int priority) const { return priority < final_floor; }
+  // One per target of the plan's service levels, in plan order (set by
+  // PrepareServiceLevels; empty when the policy has none).
+  std::vector<ServiceLevelState> service_levels;
 
   // Empties the outcome, keeping its storage.
   void Clear() {
@@ -201,6 +225,7 @@ struct Outcome {
     budget.reset();
     grants_at_now.clear();
     final_floor = INT_MIN;
+    service_levels.clear();
   }
 };
 

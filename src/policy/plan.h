@@ -32,6 +32,7 @@ struct PolicyPlan {
   std::vector<BudgetPlan> budgets;
   std::vector<PlaybookPlan> playbooks;
   EntitlementPlan entitlements;
+  ServiceLevelsPlan service_levels;
   // Authority names, lowest first.
   std::vector<std::string> authorities;
   std::vector<BusinessCalendar> calendars;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "src/expr/program.h"
+#include "src/policy/calendar.h"
 #include "src/policy/template.h"
 
 namespace tact::internal {
@@ -16,6 +17,12 @@ namespace tact::internal {
 struct AuthorityLimitPlan {
   int authority = 0;  // index into PolicyPlan::authorities
   int64_t max_amount = 0;
+};
+
+// What an action promises of a service-level target (Action.promises).
+struct PromisePlan {
+  int target = -1;  // index into ServiceLevelsPlan::targets
+  Span within;
 };
 
 struct ActionPlan {
@@ -36,6 +43,9 @@ struct ActionPlan {
   // the sum fits in int64.
   int64_t cost = 0;
   int64_t agent_minutes = 0;
+  // Action.promises, filled by CompileServiceLevels (the targets compile
+  // after the actions).
+  std::vector<PromisePlan> promises;
 
   bool monetary() const { return !amount_param.empty(); }
 };

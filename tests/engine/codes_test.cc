@@ -32,12 +32,13 @@ TEST(CodesTest, BlockedCodes) {
 TEST(CodesTest, EffectKinds) {
   EXPECT_THAT(Names(kEffectKinds),
               ElementsAre("strike", "rung_offered", "goodwill", "surprise",
-                          "service_cost"));
+                          "service_cost", "sla_threshold"));
 }
 
 TEST(CodesTest, FlagCodes) {
   EXPECT_THAT(Names(kFlagCodes),
-              ElementsAre("recovery_window_missed", "restriction_errored"));
+              ElementsAre("recovery_window_missed", "restriction_errored",
+                          "sla_breached"));
 }
 
 TEST(CodesTest, PlaybookStagesInRankOrder) {
@@ -46,9 +47,15 @@ TEST(CodesTest, PlaybookStagesInRankOrder) {
 }
 
 TEST(CodesTest, SourceKinds) {
-  EXPECT_THAT(Names(kSourceKinds),
-              ElementsAre("rule", "strike_limit", "ladder", "playbook",
-                          "entitlement", "budget", "authority"));
+  EXPECT_THAT(
+      Names(kSourceKinds),
+      ElementsAre("rule", "strike_limit", "ladder", "playbook", "entitlement",
+                  "budget", "authority", "service_level"));
+}
+
+TEST(CodesTest, SlaStates) {
+  EXPECT_THAT(Names(kSlaStates), ElementsAre("none", "ok", "at_risk",
+                                             "breached", "met", "missed"));
 }
 
 TEST(CodesTest, ParseIsTheInverseOfName) {
@@ -76,6 +83,11 @@ TEST(CodesTest, ParseIsTheInverseOfName) {
     SourceKind parsed = SourceKind::kRule;
     ASSERT_TRUE(ParseSourceKind(Name(k), &parsed)) << Name(k);
     EXPECT_EQ(parsed, k);
+  }
+  for (SlaState s : kSlaStates) {
+    SlaState parsed = SlaState::kNone;
+    ASSERT_TRUE(ParseSlaState(Name(s), &parsed)) << Name(s);
+    EXPECT_EQ(parsed, s);
   }
 }
 

@@ -17,10 +17,11 @@ TEST(ConstructSeamTest, RowsInDecideOrder) {
   // Strike limits propose before ladders (contribution order), ladders
   // before playbooks (which restage ladder candidates), entitlements check
   // before the budget spends, the budget clips before authority reads it.
-  EXPECT_THAT(kinds, ElementsAre(SourceKind::kRule, SourceKind::kStrikeLimit,
-                                 SourceKind::kLadder, SourceKind::kPlaybook,
-                                 SourceKind::kEntitlement, SourceKind::kBudget,
-                                 SourceKind::kAuthority));
+  EXPECT_THAT(kinds,
+              ElementsAre(SourceKind::kRule, SourceKind::kStrikeLimit,
+                          SourceKind::kLadder, SourceKind::kPlaybook,
+                          SourceKind::kServiceLevel, SourceKind::kEntitlement,
+                          SourceKind::kBudget, SourceKind::kAuthority));
 }
 
 TEST(ConstructSeamTest, EveryRowHasAStep) {

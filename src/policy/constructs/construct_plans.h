@@ -74,6 +74,59 @@ struct PlaybookPlan {
   int calendar = -1;
 };
 
+// The facts conditions read of each service-level target, as
+// `sla.<target>.<fact>` (ProgramBuilder::DeclareComputed), in this order.
+enum class SlaFact : int {
+  kState,      // string: "none", "ok", "at_risk", "breached", "met", "missed"
+  kElapsed,    // duration: time counted against the span
+  kRemaining,  // duration: span - elapsed (negative once past due); unset
+               // when the state is "none"
+  kDue,        // timestamp; unset when "none" or paused before due
+  kPercent,    // int: elapsed * 100 / span, rounded down
+  kThreshold,  // int: the highest threshold reached, 0 none
+  kPaused,     // bool
+  kBreached,   // bool: "breached" or "missed"
+};
+inline constexpr int kSlaFactCount = 8;
+
+struct ServiceTargetPlan {
+  std::string id;
+  int measure = 0;  // v1::ServiceLevelTarget::Measure
+  // The computed-fact index of each SlaFact, or -1 when no expression
+  // reads it.
+  int32_t facts[kSlaFactCount] = {-1, -1, -1, -1, -1, -1, -1, -1};
+};
+
+struct SlaThresholdPlan {
+  int percent = 0;
+  // Per target (ServiceLevelsPlan::targets index): whether it applies.
+  std::vector<bool> targets;
+  std::vector<RecommendationPlan> recommend;
+  Template reason;
+};
+
+struct ServiceLevelsPlan {
+  bool present = false;  // the policy has service_levels
+  std::vector<ServiceTargetPlan> targets;
+  int calendar = -1;  // index into PolicyPlan::calendars; -1 always open
+  std::string customer_message_kind;
+  std::string agent_reply_kind;
+  std::string status_kind;
+  std::vector<std::string> resolved_statuses;
+  // history.count(e, e.kind == <status_kind> && e.case_id == case.id &&
+  // (pause_when)), evaluated with Program::EvaluateCounting to learn which
+  // status events pause; -1 when the clocks never pause.
+  ExprId pausing = -1;
+  // Ascending by percent.
+  std::vector<SlaThresholdPlan> thresholds;
+  int priority = 0;
+  double weight = 1.0;
+  // Per tier listed in the entitlements: per target, the contract's span
+  // (length 0: the contract states no such target). An unlisted tier uses
+  // EntitlementPlan::default_tier's, or none when there is no default.
+  absl::flat_hash_map<std::string, std::vector<Span>> spans;
+};
+
 struct EntitlementPlan {
   // tier -> included features (sorted).
   absl::flat_hash_map<std::string, std::vector<std::string>> includes;

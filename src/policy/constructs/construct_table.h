@@ -10,6 +10,7 @@
 #include "src/policy/constructs/goodwill_budget.h"
 #include "src/policy/constructs/ladder.h"
 #include "src/policy/constructs/recovery_playbook.h"
+#include "src/policy/constructs/service_level.h"
 #include "src/policy/constructs/strike_limit.h"
 
 namespace tact::internal {
@@ -21,20 +22,22 @@ void ProposeRules(const DecideState& state, Outcome* outcome);
 
 // The order is the decide order, and it is behaviour: candidates merge in
 // contribution order (reasons, parameters), a playbook restages candidates
-// its ladder proposed before it, the entitlement check runs before the
+// its ladder proposed before it, the service levels' thresholds see every
+// hold and final rule above them, the entitlement check runs before the
 // budget spends on an action, and the budget clips amounts before the
 // authority pass reads them. Compilation runs in the same order (a
 // playbook refers to a ladder compiled before it).
 // clang-format off
 inline constexpr Construct kConstructs[] = {
-    // kind                    compile              finish              propose              adjust
-    {SourceKind::kRule,        nullptr,             nullptr,            ProposeRules,        nullptr},
-    {SourceKind::kStrikeLimit, CompileStrikeLimits, FinishStrikeLimits, ProposeStrikeLimits, nullptr},
-    {SourceKind::kLadder,      CompileLadders,      FinishLadders,      ProposeLadders,      nullptr},
-    {SourceKind::kPlaybook,    CompilePlaybooks,    FinishPlaybooks,    ProposePlaybooks,    nullptr},
-    {SourceKind::kEntitlement, CompileEntitlements, nullptr,            nullptr,             AdjustEntitlements},
-    {SourceKind::kBudget,      CompileBudgets,      nullptr,            ProposeBudget,       AdjustBudget},
-    {SourceKind::kAuthority,   nullptr,             nullptr,            nullptr,             AdjustAuthority},
+    // kind                     compile               finish               prepare               propose               adjust
+    {SourceKind::kRule,         nullptr,              nullptr,             nullptr,              ProposeRules,         nullptr},
+    {SourceKind::kStrikeLimit,  CompileStrikeLimits,  FinishStrikeLimits,  nullptr,              ProposeStrikeLimits,  nullptr},
+    {SourceKind::kLadder,       CompileLadders,       FinishLadders,       nullptr,              ProposeLadders,       nullptr},
+    {SourceKind::kPlaybook,     CompilePlaybooks,     FinishPlaybooks,     nullptr,              ProposePlaybooks,     nullptr},
+    {SourceKind::kServiceLevel, CompileServiceLevels, FinishServiceLevels, PrepareServiceLevels, ProposeServiceLevels, nullptr},
+    {SourceKind::kEntitlement,  CompileEntitlements,  nullptr,             nullptr,              nullptr,              AdjustEntitlements},
+    {SourceKind::kBudget,       CompileBudgets,       nullptr,             nullptr,              ProposeBudget,        AdjustBudget},
+    {SourceKind::kAuthority,    nullptr,              nullptr,             nullptr,              nullptr,              AdjustAuthority},
 };
 // clang-format on
 

@@ -2,11 +2,14 @@
 // decide order. The policy compiler, the engine and the ranker iterate it
 // and name no construct.
 //
-// A construct has up to four steps:
+// A construct has up to five steps:
 //  - compile: at load, turns its proto messages into its part of the
 //    PolicyPlan, reporting mistakes through the PolicyCompiler;
 //  - finish: at load, once the expression program is built, orders the
 //    conjuncts of its conditions (OrderConjuncts in condition.h);
+//  - prepare: at decision time, before any row proposes, computes what
+//    conditions read of it (the service levels' `sla.<target>.<fact>`,
+//    Frame::SetComputed) and keeps it in the Outcome;
 //  - propose: at decision time, adds candidates, holds, effects and flags
 //    to the one Outcome (rows run in table order, so a later row sees what
 //    earlier rows proposed: playbooks restage ladder candidates);
@@ -99,6 +102,8 @@ struct Construct {
   void (*compile)(PolicyCompiler& c);
   // REQUIRES: plan->program built.
   void (*finish)(PolicyPlan* plan);
+  // Runs for every row before the first propose.
+  void (*prepare)(const DecideState& state, Outcome* outcome);
   void (*propose)(const DecideState& state, Outcome* outcome);
   // REQUIRES: scratch->ranked sorted, scratch->holds grouped by action.
   // Leaves scratch->ranked sorted.
@@ -106,8 +111,8 @@ struct Construct {
 };
 
 // Every construct, in decide order: rules, strike limits, ladders,
-// playbooks, entitlements, goodwill budget, authority. The table itself is
-// kConstructs in construct_table.h.
+// playbooks, service levels, entitlements, goodwill budget, authority. The
+// table itself is kConstructs in construct_table.h.
 absl::Span<const Construct> Constructs();
 
 }  // namespace tact::internal
