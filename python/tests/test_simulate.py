@@ -201,3 +201,9 @@ def test_a_case_one_side_cannot_decide_fails_every_gate_as_the_cli(cli, tmp_path
     assert eur["changed"]["currency_changed"] is True
     assert fails_gate(eur, "money") and fails_gate(eur, "any")
     assert not fails_gate(eur, "actions")
+
+
+# --- Service levels (issue 17 #3) --------------------------------------------
+
+def test_no_service_levels_without_them(small, lines):
+    assert "service_levels" not in small.simulate(lines)["summary"]

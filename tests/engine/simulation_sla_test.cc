@@ -2,7 +2,8 @@
 // target and the cases served beyond the contracted level
 // (tact/simulation.h: ServiceLevelSummary), folded by
 // src/engine/service_level_totals.h from decisions built by hand; and that
-// a change of a clock's state alone is no change in the diff.
+// a change of a clock's state alone is no change in the diff; and that
+// a simulation of a policy without service levels has none.
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -15,6 +16,7 @@
 #include "src/engine/simulation_diff.h"
 #include "tact/simulation.h"
 #include "tact/v1/decision.pb.h"
+#include "tests/testing/simulate_data.h"
 
 namespace tact {
 namespace {
@@ -198,6 +200,16 @@ TEST(ServiceLevelDiffTest, AClockStateChangeAloneIsNoChange) {
   diff = internal::DiffDecisions(before, {}, after, {}, "USD");
   ASSERT_EQ(diff.changes.size(), 1u);
   EXPECT_EQ(diff.changes[0].kind, ChangeKind::kActionsAdded);
+}
+
+TEST(SimulateServiceLevelsTest, PolicyWithoutServiceLevelsHasNone) {
+  auto policy = testing::LoadPolicy("tests/data/simulate/policy.textproto");
+  ASSERT_NE(policy, nullptr);
+  Simulation sim = Simulate(
+      *policy, nullptr, testing::ReadLines("tests/data/simulate/cases.jsonl"));
+  EXPECT_GT(sim.summary.cases, 0);
+  EXPECT_THAT(sim.summary.service_levels.targets, IsEmpty());
+  EXPECT_EQ(sim.summary.service_levels.total.cases, 0);
 }
 
 }  // namespace
