@@ -157,7 +157,8 @@ void Frame::SetComputed(int32_t index, const Value& value) {
     return;
   }
   const int32_t slot = p->computed_slot[index];
-  if (slot < 0) return;  // no expression reads it
+  // No expression reads it (or a failed Reset left no slots).
+  if (slot < 0 || static_cast<size_t>(slot) >= impl.slots.size()) return;
   const ValueType declared = p->computed[index].type;
   Value v = value;
   if (v.type == ValueType::kInt && declared == ValueType::kDouble) {

@@ -299,6 +299,17 @@ std::string Program::ContextPathOf(ExprId id) const {
   return std::string(ContextFields()[slot.index].path);
 }
 
+std::string Program::ComputedPathOf(ExprId id) const {
+  const CompiledProgram& program = *impl_->program;
+  const std::vector<Node>& nodes = program.nodes;
+  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) return "";
+  while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
+  if (nodes[id].op != Op::kSlot) return "";
+  const SlotSource& slot = program.slots[nodes[id].a];
+  if (slot.kind != SlotSource::Kind::kComputed) return "";
+  return program.computed[slot.index].path;
+}
+
 const std::vector<Program::Operand>& Program::OperandsOf(
     const Conjunct& conjunct) const {
   static const std::vector<Operand>* const kNone = new std::vector<Operand>();

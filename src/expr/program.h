@@ -353,8 +353,13 @@ class Program {
 
   // When `id` reads one context fact or declared attribute as it is
   // (possibly through definitions), its path: "customer.tier", "now",
-  // "attributes.plan"; else "".
+  // "attributes.plan"; else "" (also for a computed fact: not context
+  // input).
   std::string ContextPathOf(ExprId id) const;
+
+  // When `id` reads one computed fact (ProgramBuilder::DeclareComputed) as
+  // it is (possibly through definitions), its path: "sla.x.state"; else "".
+  std::string ComputedPathOf(ExprId id) const;
 
   // What lint (src/policy/lint.cc) asks of the whole program, computed in
   // one pass over its nodes.

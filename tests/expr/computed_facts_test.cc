@@ -17,15 +17,22 @@
 // Counts every allocation of this test binary, for the steady-state test.
 namespace {
 std::atomic<long> g_allocations{0};
-}  // namespace
 
-void* operator new(std::size_t n) {
+__attribute__((noinline)) void* Allocate(std::size_t n) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+__attribute__((noinline)) void Release(void* p) { std::free(p); }
+}  // namespace
+
+void* operator new(std::size_t n) { return Allocate(n); }
+void* operator new[](std::size_t n) { return Allocate(n); }
+void operator delete(void* p) noexcept { Release(p); }
+void operator delete[](void* p) noexcept { Release(p); }
+void operator delete(void* p, std::size_t) noexcept { Release(p); }
+void operator delete[](void* p, std::size_t) noexcept { Release(p); }
 
 namespace tact::internal {
 namespace {
@@ -319,6 +326,9 @@ TEST_F(ComputedFactsTest, NotContextInput) {
   EXPECT_EQ(program_->ContextPathOf(ids_[1]),
             "attributes.sla.first_reply.state");
   EXPECT_EQ(program_->ContextPathOf(ids_[2]), "customer.tier");
+  EXPECT_EQ(program_->ComputedPathOf(ids_[0]), "sla.first_reply.remaining");
+  EXPECT_EQ(program_->ComputedPathOf(ids_[1]), "");
+  EXPECT_EQ(program_->ComputedPathOf(ids_[2]), "");
   // Usage lists attributes only; the computed fact is not context-free.
   Program::Usage usage = program_->ComputeUsage();
   ASSERT_EQ(usage.attributes.size(), 1u);
