@@ -103,7 +103,7 @@ void ReportWithoutServiceLevels(PolicyCompiler& c) {
   for (int i = 0; i < policy.entitlements_size(); ++i) {
     if (policy.entitlements(i).sla_size() > 0) {
       c.Error(
-          absl::StrCat("entitlements[", i, "].sla"),
+          absl::StrCat("entitlements[", i, "].sla[0]"),
           absl::StrCat("entitlement \"", policy.entitlements(i).tier(), "\""),
           "the contract states service-level spans but the policy has "
           "no service_levels; declare the targets under service_levels");
@@ -111,7 +111,7 @@ void ReportWithoutServiceLevels(PolicyCompiler& c) {
   }
   for (int i = 0; i < policy.actions_size(); ++i) {
     if (policy.actions(i).promises_size() > 0) {
-      c.Error(absl::StrCat("actions[", i, "].promises"),
+      c.Error(absl::StrCat("actions[", i, "].promises[0]"),
               absl::StrCat("action \"", policy.actions(i).id(), "\""),
               "the action promises service levels but the policy has no "
               "service_levels; declare the targets under service_levels");
@@ -177,7 +177,8 @@ void CompileServiceLevels(PolicyCompiler& c) {
     if (plan.targets[i].measure ==
             v1::ServiceLevelTarget::MEASURE_UNSPECIFIED ||
         MeasureName(plan.targets[i].measure).empty()) {
-      c.Error(absl::StrCat("service_levels.targets[", i, "].measure"),
+      // An unset measure has no position of its own: the target's.
+      c.Error(absl::StrCat("service_levels.targets[", i, "]"),
               absl::StrCat("service-level target \"", plan.targets[i].id, "\""),
               "a target needs a measure: FIRST_REPLY, NEXT_REPLY or "
               "RESOLUTION");
