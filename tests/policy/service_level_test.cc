@@ -262,6 +262,18 @@ TEST(ServiceLevelCompileTest, ValidPolicyCompilesAndFillsPromises) {
   ASSERT_NE(engine, nullptr);
 }
 
+TEST(ServiceLevelCompileTest, ThresholdActionsAreUsed) {
+  CompileResult result =
+      Engine::CompileText(kPolicy, PolicyFormat::kText, "t.textproto");
+  ASSERT_NE(result.engine, nullptr);
+  std::vector<std::string> unused;
+  for (const Diagnostic& d : result.diagnostics) {
+    if (d.check == "unused-action") unused.push_back(d.element);
+  }
+  // Only the action nothing recommends.
+  EXPECT_THAT(unused, ElementsAre("action \"apologise\""));
+}
+
 // --- Decisions --------------------------------------------------------------
 
 TEST(ServiceLevelDecideTest, EveryDecisionCarriesEveryTarget) {
