@@ -3,7 +3,10 @@
 // the effects (multi-step cases record each decision's effects before the
 // next), final rules, the sla_breached flag, a pause condition that fails
 // closed, and a hostile history.
+#include <atomic>
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -15,6 +18,25 @@
 #include "tact/engine.h"
 #include "tests/testing/decisions.h"
 #include "tests/testing/status_matchers.h"
+
+// GCC pairs the replaced operator delete with the standard new when it
+// inlines an allocator, and warns; both are the replacements below.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+// Counts every allocation (the steady-state test below).
+namespace {
+std::atomic<int64_t> allocations{0};
+}  // namespace
+
+void* operator new(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace tact {
 namespace {
@@ -498,6 +520,39 @@ TEST(ServiceLevelDecideTest, AHostileHistoryIsBounded) {
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(d.status().message(), HasSubstr("max_evaluation_steps"));
+}
+
+TEST(ServiceLevelDecideTest, SteadyStateDoesNotAllocate) {
+  auto engine = MustCompile(kPolicy);
+  std::vector<v1::Context> contexts;
+  // Running, acting on a threshold (75%), paused, breached, met, none.
+  for (int64_t at : {20 * kMin, 45 * kMin, 2 * kHour}) {
+    v1::Context c = Case("gold");
+    c.mutable_now()->set_seconds(kT0 + at);
+    contexts.push_back(c);
+  }
+  v1::Context paused = Case("gold");
+  AddEvent("status", kT0 + 10 * kMin, &paused, "pending");
+  paused.mutable_now()->set_seconds(kT0 + kHour);
+  contexts.push_back(paused);
+  v1::Context standard = Case("standard");
+  AddEvent("agent_reply", kT0 + 10 * kMin, &standard);
+  AddEvent("customer_message", kT0 + kHour, &standard);
+  standard.mutable_now()->set_seconds(kT0 + 3 * kHour);
+  contexts.push_back(standard);
+  for (const v1::Context& context : contexts) {
+    v1::Decision decision;
+    const int64_t start = allocations.load();
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_TRUE(engine->DecideInto(context, {}, &decision).ok());
+    }
+    const int64_t before = allocations.load();
+    EXPECT_GT(before, start);  // the counter counts: warming up allocates
+    for (int i = 0; i < 5; ++i) {
+      ASSERT_TRUE(engine->DecideInto(context, {}, &decision).ok());
+    }
+    EXPECT_EQ(allocations.load() - before, 0) << context.DebugString();
+  }
 }
 
 TEST(ServiceLevelDecideTest, APolicyWithoutServiceLevelsHasNone) {

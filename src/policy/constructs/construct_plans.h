@@ -129,6 +129,8 @@ struct ServiceLevelsPlan {
   absl::flat_hash_map<std::string, std::vector<Span>> spans;
   // The same spans as the entitlements state them ("business_hours(4)").
   absl::flat_hash_map<std::string, std::vector<std::string>> within;
+  // And as reasons read them ("4 business hours": Span::Readable).
+  absl::flat_hash_map<std::string, std::vector<std::string>> readable;
 };
 
 struct EntitlementPlan {

@@ -321,6 +321,9 @@ void CompileServiceLevels(PolicyCompiler& c) {
       spans[t] = span;
       within[t] = s.within();
     }
+    std::vector<std::string>& readable = plan.readable[e.tier()];
+    readable.clear();
+    for (const Span& span : spans) readable.push_back(span.Readable());
     plan.spans[e.tier()] = std::move(spans);
     plan.within[e.tier()] = std::move(within);
   }
@@ -476,6 +479,7 @@ void PrepareServiceLevels(const DecideState& state, Outcome* outcome) {
   const std::string& tier = state.context.customer().tier();
   const std::vector<Span>* spans = nullptr;
   const std::vector<std::string>* within = nullptr;
+  const std::vector<std::string>* readable = nullptr;
   absl::string_view entitlement;
   auto it = sl.spans.find(tier);
   if (it == sl.spans.end() && !plan.entitlements.default_tier.empty()) {
@@ -485,6 +489,7 @@ void PrepareServiceLevels(const DecideState& state, Outcome* outcome) {
     entitlement = it->first;
     spans = &it->second;
     within = &sl.within.find(it->first)->second;
+    readable = &sl.readable.find(it->first)->second;
   }
   const BusinessCalendar& calendar = sl.calendar >= 0
                                          ? plan.calendars[sl.calendar]
@@ -505,6 +510,7 @@ void PrepareServiceLevels(const DecideState& state, Outcome* outcome) {
     if (spans != nullptr && (*spans)[t].length > absl::ZeroDuration()) {
       s.within = &(*spans)[t];
       s.within_text = (*within)[t];
+      s.within_readable = (*readable)[t];
       in.span = (*spans)[t];
     }
     if (!state.frame.ChargeSteps(static_cast<int64_t>(events.size()) + 1)) {
@@ -632,8 +638,7 @@ void ProposeServiceLevels(const DecideState& state, Outcome* outcome) {
     if (th == nullptr) continue;
     due.clear();
     AppendUtc(s.due, &due);
-    const std::string readable =
-        s.within != nullptr ? s.within->Readable() : std::string();
+    const absl::string_view readable = s.within_readable;
     fallback.clear();
     absl::StrAppend(&fallback, target.id, ": ", s.threshold, "% of ", readable,
                     " used, due ", due, ".");
@@ -697,7 +702,7 @@ void ProposeServiceLevels(const DecideState& state, Outcome* outcome) {
         }
         continue;
       }
-      absl::StrAppend(summary, ", ", s.percent, "% of ", s.within->Readable(),
+      absl::StrAppend(summary, ", ", s.percent, "% of ", s.within_readable,
                       s.paused ? ", paused" : "");
       if (s.due != absl::InfiniteFuture()) {
         summary->append(", due ");
