@@ -428,6 +428,25 @@ TEST(ServiceLevelDecideTest, ANewNextReplyRunActsAgain) {
   EXPECT_THAT(Effects(d), ElementsAre("sla_threshold:next_reply:0:50"));
 }
 
+TEST(ServiceLevelDecideTest, AThresholdAppliesToItsTargetsOnly) {
+  auto engine = MustCompile(kPolicy);
+  v1::Context context = Case("gold");
+  AddEvent("agent_reply", kT0 + 10 * kMin, &context);
+  // Resolution (1 day) at 100%: the 100% threshold is first_reply's only,
+  // so the highest that applies is 75%.
+  v1::Decision d = DecideAt(*engine, context, kT0 + 24 * kHour);
+  EXPECT_EQ(Level(d, "first_reply").state(), "met");
+  EXPECT_EQ(Level(d, "resolution").percent(), 100);
+  EXPECT_EQ(Level(d, "resolution").threshold(), 75);
+  EXPECT_THAT(Ids(d), ElementsAre("escalate"));
+  EXPECT_THAT(Effects(d), ElementsAre("sla_threshold:resolution:0:75"));
+  // Solved after the day: missed, and nothing acts.
+  AddEvent("status", kT0 + 25 * kHour, &context, "solved");
+  d = DecideAt(*engine, context, kT0 + 26 * kHour);
+  EXPECT_EQ(Level(d, "resolution").state(), "missed");
+  EXPECT_THAT(Ids(d), IsEmpty());
+}
+
 TEST(ServiceLevelDecideTest, AFinalRuleOfHigherPriorityStopsThresholds) {
   auto stopping = MustCompile(absl::StrCat(kPolicy, R"pb(
     rules {
