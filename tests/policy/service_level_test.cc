@@ -447,6 +447,43 @@ TEST(ServiceLevelDecideTest, AThresholdAppliesToItsTargetsOnly) {
   EXPECT_THAT(Ids(d), IsEmpty());
 }
 
+TEST(ServiceLevelDecideTest, ConditionsReadTheFacts) {
+  auto engine = MustCompile(absl::StrCat(kPolicy, R"pb(
+    rules {
+      id: "hurry"
+      when: "sla.first_reply.remaining < duration('30m') && "
+            "sla.first_reply.state == 'at_risk' && !sla.first_reply.paused"
+      recommend { action: "apologise" }
+    }
+    rules {
+      id: "late"
+      when: "sla.first_reply.breached && sla.first_reply.percent >= 100 && "
+            "sla.first_reply.threshold == 100 && "
+            "sla.first_reply.due < now && "
+            "sla.first_reply.elapsed > duration('1h')"
+      recommend { action: "remind" }
+    }
+    rules {
+      id: "no_clock"
+      when: "!has(sla.next_reply.due) && sla.next_reply.state == 'none'"
+      recommend { action: "notify_lead" }
+    }
+  )pb"));
+  ASSERT_NE(engine, nullptr);
+  v1::Context context = Case("gold");
+  // 29 minutes left: at risk (50%), the rule fires; 31 minutes left not.
+  v1::Decision d = DecideAt(*engine, context, kT0 + 31 * kMin);
+  EXPECT_THAT(Ids(d), ::testing::Contains("apologise"));
+  d = DecideAt(*engine, context, kT0 + 29 * kMin);
+  EXPECT_THAT(Ids(d), ::testing::Not(::testing::Contains("apologise")));
+  EXPECT_THAT(Ids(d), ::testing::Contains("notify_lead"));
+  // Past due.
+  d = DecideAt(*engine, context, kT0 + kHour + 1);
+  EXPECT_THAT(Ids(d), ::testing::Contains("remind"));
+  d = DecideAt(*engine, context, kT0 + kHour);
+  EXPECT_THAT(Ids(d), ::testing::Not(::testing::Contains("remind")));
+}
+
 TEST(ServiceLevelDecideTest, AFinalRuleOfHigherPriorityStopsThresholds) {
   auto stopping = MustCompile(absl::StrCat(kPolicy, R"pb(
     rules {
