@@ -2,8 +2,20 @@
 // target and the cases served beyond the contracted level
 // (tact/simulation.h: ServiceLevelSummary), folded by
 // src/engine/service_level_totals.h from decisions built by hand; and that
-// a change of a clock's state alone is no change in the diff; and that
-// a simulation of a policy without service levels has none.
+// a change of a clock's state alone is no change in the diff; and end to
+// end, tact::Simulate of tests/data/simulate/sla/policy.textproto over its
+// cases.jsonl (now 2026-03-10 12:00 UTC, a Tuesday; calendar spans):
+//   line 1 g1 gold     opened 11:30, no reply   first_reply ok (50%)
+//   line 2 g2 gold     opened 11:10, no reply   first_reply at_risk (83%)
+//   line 3 g3 gold     opened 10:00, no reply   first_reply breached
+//   line 4 g4 gold     opened 09:00, reply 9:30 first_reply met
+//        gold's resolution (24h): ok in all four
+//   line 5 s1 standard opened 07:00, reply 11:30 first_reply missed (4h)
+//   line 6 s2 standard opened 11:50, phone      first_reply ok; a callback
+//        promising the first reply within 2h: beyond the 4h contract
+//   line 7 n1 no tier  opened 11:00             first_reply ok (25%), under
+//        the default entitlement, standard
+//        standard's resolution: no target ("none")
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -12,11 +24,11 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/simulate_data.h"
 #include "src/engine/service_level_totals.h"
 #include "src/engine/simulation_diff.h"
 #include "tact/simulation.h"
 #include "tact/v1/decision.pb.h"
-#include "tests/testing/simulate_data.h"
 
 namespace tact {
 namespace {
@@ -200,6 +212,77 @@ TEST(ServiceLevelDiffTest, AClockStateChangeAloneIsNoChange) {
   diff = internal::DiffDecisions(before, {}, after, {}, "USD");
   ASSERT_EQ(diff.changes.size(), 1u);
   EXPECT_EQ(diff.changes[0].kind, ChangeKind::kActionsAdded);
+}
+
+// The tally as {measured, met, ok, at_risk, breached, missed}.
+std::vector<int64_t> Counts(const ServiceLevelTally& t) {
+  return {t.measured, t.met, t.ok, t.at_risk, t.breached, t.missed};
+}
+
+TEST(SimulateServiceLevelsTest, AttainmentPerTierEndToEnd) {
+  auto policy =
+      testing::LoadPolicy("tests/data/simulate/sla/policy.textproto");
+  ASSERT_NE(policy, nullptr);
+  Simulation sim = Simulate(
+      *policy, nullptr,
+      testing::ReadLines("tests/data/simulate/sla/cases.jsonl"));
+  ASSERT_EQ(sim.error_count, 0);
+  const ServiceLevelSummary& s = sim.summary.service_levels;
+  EXPECT_THAT(s.targets, ElementsAre("first_reply", "resolution"));
+  ASSERT_EQ(s.by_tier.size(), 2u);
+
+  const TierServiceLevels& gold = s.by_tier.at("gold");
+  EXPECT_EQ(gold.cases, 4);
+  EXPECT_EQ(gold.beyond_contract_cases, 0);
+  EXPECT_THAT(Counts(gold.targets.at("first_reply")),
+              ElementsAre(4, 1, 1, 1, 1, 0));
+  EXPECT_THAT(Counts(gold.targets.at("resolution")),
+              ElementsAre(4, 0, 4, 0, 0, 0));
+
+  const TierServiceLevels& standard = s.by_tier.at("standard");
+  EXPECT_EQ(standard.cases, 3);
+  EXPECT_EQ(standard.beyond_contract_cases, 1);  // s2's callback
+  EXPECT_THAT(Counts(standard.targets.at("first_reply")),
+              ElementsAre(3, 0, 2, 0, 0, 1));
+  EXPECT_THAT(Counts(standard.targets.at("resolution")),
+              ElementsAre(0, 0, 0, 0, 0, 0));
+
+  EXPECT_EQ(s.total.cases, 7);
+  EXPECT_EQ(s.total.beyond_contract_cases, 1);
+  const ServiceLevelTally& reply = s.total.targets.at("first_reply");
+  EXPECT_THAT(Counts(reply), ElementsAre(7, 1, 3, 1, 1, 1));
+  EXPECT_EQ(PercentTenths(reply.within(), reply.measured), 714);  // 5 of 7
+  EXPECT_EQ(PercentTenths(s.total.beyond_contract_cases, s.total.cases),
+            143);
+  // The existing beyond-contract totals count the same callback.
+  EXPECT_EQ(sim.summary.beyond_contract_actions, 1);
+}
+
+TEST(SimulateServiceLevelsTest, BaselineAttainmentBesideAndStatesAreNoChange) {
+  // The baseline gives standard 8h: s1's reply after 4.5h is met there.
+  auto policy =
+      testing::LoadPolicy("tests/data/simulate/sla/policy.textproto");
+  auto baseline =
+      testing::LoadPolicy("tests/data/simulate/sla/baseline.textproto");
+  ASSERT_NE(policy, nullptr);
+  ASSERT_NE(baseline, nullptr);
+  Simulation sim = Simulate(
+      *policy, baseline.get(),
+      testing::ReadLines("tests/data/simulate/sla/cases.jsonl"));
+  ASSERT_EQ(sim.error_count, 0);
+  EXPECT_THAT(
+      Counts(sim.baseline.service_levels.by_tier.at("standard").targets.at(
+          "first_reply")),
+      ElementsAre(3, 1, 2, 0, 0, 0));
+  EXPECT_THAT(Counts(sim.summary.service_levels.by_tier.at("standard")
+                         .targets.at("first_reply")),
+              ElementsAre(3, 0, 2, 0, 0, 1));
+  // Whatever else differs, no recommended action changed: the clock's state
+  // is not an action.
+  EXPECT_EQ(sim.actions_changed_count, 0);
+  for (const ChangedCase& c : sim.changed) {
+    EXPECT_EQ(c.before, c.after) << "line " << c.line;
+  }
 }
 
 TEST(SimulateServiceLevelsTest, PolicyWithoutServiceLevelsHasNone) {
