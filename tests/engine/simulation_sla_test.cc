@@ -24,11 +24,11 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/simulate_data.h"
 #include "src/engine/service_level_totals.h"
 #include "src/engine/simulation_diff.h"
 #include "tact/simulation.h"
 #include "tact/v1/decision.pb.h"
+#include "tests/testing/simulate_data.h"
 
 namespace tact {
 namespace {
@@ -220,12 +220,11 @@ std::vector<int64_t> Counts(const ServiceLevelTally& t) {
 }
 
 TEST(SimulateServiceLevelsTest, AttainmentPerTierEndToEnd) {
-  auto policy =
-      testing::LoadPolicy("tests/data/simulate/sla/policy.textproto");
+  auto policy = testing::LoadPolicy("tests/data/simulate/sla/policy.textproto");
   ASSERT_NE(policy, nullptr);
-  Simulation sim = Simulate(
-      *policy, nullptr,
-      testing::ReadLines("tests/data/simulate/sla/cases.jsonl"));
+  Simulation sim =
+      Simulate(*policy, nullptr,
+               testing::ReadLines("tests/data/simulate/sla/cases.jsonl"));
   ASSERT_EQ(sim.error_count, 0);
   const ServiceLevelSummary& s = sim.summary.service_levels;
   EXPECT_THAT(s.targets, ElementsAre("first_reply", "resolution"));
@@ -252,28 +251,25 @@ TEST(SimulateServiceLevelsTest, AttainmentPerTierEndToEnd) {
   const ServiceLevelTally& reply = s.total.targets.at("first_reply");
   EXPECT_THAT(Counts(reply), ElementsAre(7, 1, 3, 1, 1, 1));
   EXPECT_EQ(PercentTenths(reply.within(), reply.measured), 714);  // 5 of 7
-  EXPECT_EQ(PercentTenths(s.total.beyond_contract_cases, s.total.cases),
-            143);
+  EXPECT_EQ(PercentTenths(s.total.beyond_contract_cases, s.total.cases), 143);
   // The existing beyond-contract totals count the same callback.
   EXPECT_EQ(sim.summary.beyond_contract_actions, 1);
 }
 
 TEST(SimulateServiceLevelsTest, BaselineAttainmentBesideAndStatesAreNoChange) {
   // The baseline gives standard 8h: s1's reply after 4.5h is met there.
-  auto policy =
-      testing::LoadPolicy("tests/data/simulate/sla/policy.textproto");
+  auto policy = testing::LoadPolicy("tests/data/simulate/sla/policy.textproto");
   auto baseline =
       testing::LoadPolicy("tests/data/simulate/sla/baseline.textproto");
   ASSERT_NE(policy, nullptr);
   ASSERT_NE(baseline, nullptr);
-  Simulation sim = Simulate(
-      *policy, baseline.get(),
-      testing::ReadLines("tests/data/simulate/sla/cases.jsonl"));
+  Simulation sim =
+      Simulate(*policy, baseline.get(),
+               testing::ReadLines("tests/data/simulate/sla/cases.jsonl"));
   ASSERT_EQ(sim.error_count, 0);
-  EXPECT_THAT(
-      Counts(sim.baseline.service_levels.by_tier.at("standard").targets.at(
-          "first_reply")),
-      ElementsAre(3, 1, 2, 0, 0, 0));
+  EXPECT_THAT(Counts(sim.baseline.service_levels.by_tier.at("standard")
+                         .targets.at("first_reply")),
+              ElementsAre(3, 1, 2, 0, 0, 0));
   EXPECT_THAT(Counts(sim.summary.service_levels.by_tier.at("standard")
                          .targets.at("first_reply")),
               ElementsAre(3, 0, 2, 0, 0, 1));
