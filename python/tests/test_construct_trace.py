@@ -26,7 +26,8 @@ def test_one_entry_per_construct_in_decide_order():
     d = _decide("playbook_unhappy_second_rung", authority="bot", trace=True)
     assert [(e.kind, e.id) for e in d.construct_trace] == [
         ("strike_limit", "time_wasting"), ("ladder", "unhappy_customer"),
-        ("playbook", "service_failure"), ("entitlement", "standard"),
+        ("playbook", "service_failure"), ("service_level", "service_levels"),
+        ("entitlement", "standard"),
         ("budget", "goodwill"), ("authority", "bot")]
     assert all(isinstance(e, tact.ConstructTrace) for e in d.construct_trace)
     assert all(e.summary for e in d.construct_trace)

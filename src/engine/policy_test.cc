@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -145,6 +146,43 @@ std::vector<std::string> Map(const Container& items, F f) {
   std::vector<std::string> out;
   out.reserve(items.size());
   for (const auto& item : items) out.push_back(f(item));
+  return out;
+}
+
+// "2026-03-30T09:00:00Z" (UTC), or with nanoseconds when it has any.
+std::string TimeString(const google::protobuf::Timestamp& t) {
+  const absl::Time time =
+      absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", time, absl::UTCTimeZone());
+}
+
+// "90m" style: absl's duration format ("1h30m", "-15m", "0").
+std::string DurationString(const google::protobuf::Duration& d) {
+  return absl::FormatDuration(absl::Seconds(d.seconds()) +
+                              absl::Nanoseconds(d.nanos()));
+}
+
+bool SameTime(const google::protobuf::Timestamp& a,
+              const google::protobuf::Timestamp& b) {
+  return a.seconds() == b.seconds() && a.nanos() == b.nanos();
+}
+
+bool SameDuration(const google::protobuf::Duration& a,
+                  const google::protobuf::Duration& b) {
+  return a.seconds() == b.seconds() && a.nanos() == b.nanos();
+}
+
+// "first_reply at_risk 75% (threshold 75), due 2026-03-30T10:00:00Z": one
+// target as a failure line shows it.
+std::string ServiceLevelString(const v1::ServiceLevelStatus& s) {
+  std::string out = absl::StrCat(s.target(), " ", s.state(), " ", s.percent(),
+                                 "% (threshold ", s.threshold(), ")");
+  if (s.paused()) absl::StrAppend(&out, ", paused");
+  if (s.has_due_at()) {
+    absl::StrAppend(&out, ", due ", TimeString(s.due_at()));
+  } else {
+    absl::StrAppend(&out, ", no due time");
+  }
   return out;
 }
 
@@ -404,6 +442,59 @@ std::vector<std::string> CheckExpectation(const v1::Expect& expect,
           "; its reasons: ", List(Map(a->reasons(), ReasonString))));
     }
   }
+  // Service levels, only the targets listed.
+  for (const v1::ExpectServiceLevel& want : expect.service_levels()) {
+    const auto got =
+        std::find_if(d.service_levels().begin(), d.service_levels().end(),
+                     [&](const v1::ServiceLevelStatus& s) {
+                       return s.target() == want.target();
+                     });
+    if (got == d.service_levels().end()) {
+      fail(absl::StrCat(
+          "service level ", want.target(),
+          ": no such target in the decision; it has ",
+          List(Map(d.service_levels(), [](const v1::ServiceLevelStatus& s) {
+            return s.target();
+          }))));
+      continue;
+    }
+    std::vector<std::string> differ;
+    if (!want.state().empty() && want.state() != got->state()) {
+      differ.push_back(absl::StrCat("state ", want.state()));
+    }
+    if (want.has_percent() && want.percent() != got->percent()) {
+      differ.push_back(absl::StrCat("percent ", want.percent()));
+    }
+    if (want.has_threshold() && want.threshold() != got->threshold()) {
+      differ.push_back(absl::StrCat("threshold ", want.threshold()));
+    }
+    if (want.has_paused() && want.paused() != got->paused()) {
+      differ.push_back(want.paused() ? "paused" : "not paused");
+    }
+    if (want.has_due_at() &&
+        (!got->has_due_at() || !SameTime(want.due_at(), got->due_at()))) {
+      differ.push_back(absl::StrCat("due ", TimeString(want.due_at())));
+    }
+    if (want.no_due() && got->has_due_at()) {
+      differ.push_back("no due time");
+    }
+    if (want.has_elapsed() && !SameDuration(want.elapsed(), got->elapsed())) {
+      differ.push_back(absl::StrCat("elapsed ", DurationString(want.elapsed()),
+                                    " (got ", DurationString(got->elapsed()),
+                                    ")"));
+    }
+    if (want.has_remaining() &&
+        !SameDuration(want.remaining(), got->remaining())) {
+      differ.push_back(absl::StrCat("remaining ",
+                                    DurationString(want.remaining()), " (got ",
+                                    DurationString(got->remaining()), ")"));
+    }
+    if (!differ.empty()) {
+      fail(absl::StrCat("service level ", want.target(), ": expected ",
+                        absl::StrJoin(differ, ", "), "; got ",
+                        ServiceLevelString(*got)));
+    }
+  }
   return failures;
 }
 
@@ -634,6 +725,29 @@ void CheckExpectShape(const v1::Expect& expect, absl::string_view where,
     errors.push_back(
         absl::StrCat(where, "no_actions contradicts the listed actions"));
   }
+  std::set<std::string> targets;
+  for (const v1::ExpectServiceLevel& l : expect.service_levels()) {
+    if (l.target().empty()) {
+      errors.push_back(absl::StrCat(where, "service_levels: no target"));
+      continue;
+    }
+    if (!targets.insert(l.target()).second) {
+      errors.push_back(
+          absl::StrCat(where, "service level ", l.target(), ": listed twice"));
+    }
+    SlaState state;
+    if (!l.state().empty() && !ParseSlaState(l.state(), &state)) {
+      std::vector<std::string> known;
+      for (SlaState s : kSlaStates) known.push_back(std::string(Name(s)));
+      errors.push_back(absl::StrCat(where, "service level ", l.target(),
+                                    ": unknown state ", Quoted(l.state()),
+                                    "; one of ", List(known)));
+    }
+    if (l.no_due() && l.has_due_at()) {
+      errors.push_back(absl::StrCat(where, "service level ", l.target(),
+                                    ": no_due contradicts due_at"));
+    }
+  }
 }
 
 // Every action id an expectation names, with the field naming it.
@@ -827,8 +941,19 @@ absl::Status CheckActionIds(const v1::PolicyTestSuite& suite,
                             const v1::Policy& policy) {
   std::set<std::string> known;
   for (const v1::Action& a : policy.actions()) known.insert(a.id());
+  std::set<std::string> targets;
+  for (const v1::ServiceLevelTarget& t : policy.service_levels().targets()) {
+    targets.insert(t.id());
+  }
   std::vector<std::string> errors;
   auto check = [&](const v1::Expect& e, const std::string& where) {
+    for (const v1::ExpectServiceLevel& l : e.service_levels()) {
+      if (!l.target().empty() && targets.count(l.target()) == 0) {
+        errors.push_back(
+            absl::StrCat(where, ": service_levels: ", Quoted(l.target()),
+                         " is not a target of the policy's service_levels"));
+      }
+    }
     std::vector<std::pair<std::string, std::string>> ids;
     ExpectedActionIds(e, ids);
     for (const auto& [field, id] : ids) {

@@ -190,6 +190,85 @@ TEST(CheckExpectationTest, ExactComparesWholeLists) {
               IsEmpty());
 }
 
+// A decision's service levels: first reply at risk (75% reached, due
+// 2026-03-30T10:00:00Z), resolution paused (no due time).
+v1::Decision ServiceLevelDecision() {
+  v1::Decision d;
+  auto* first = d.add_service_levels();
+  first->set_target("first_reply");
+  first->set_state("at_risk");
+  first->set_percent(80);
+  first->set_threshold(75);
+  first->mutable_due_at()->set_seconds(1774864800);  // 2026-03-30T10:00:00Z
+  first->mutable_elapsed()->set_seconds(48 * 60);
+  first->mutable_remaining()->set_seconds(12 * 60);
+  auto* resolution = d.add_service_levels();
+  resolution->set_target("resolution");
+  resolution->set_state("ok");
+  resolution->set_percent(10);
+  resolution->set_paused(true);
+  return d;
+}
+
+TEST(CheckExpectationTest, ServiceLevelsMatchByTargetOnlyWhatIsSet) {
+  v1::Expect expect;
+  auto* first = expect.add_service_levels();
+  first->set_target("first_reply");
+  first->set_state("at_risk");
+  first->set_percent(80);
+  first->set_threshold(75);
+  first->mutable_due_at()->set_seconds(1774864800);
+  first->mutable_remaining()->set_seconds(12 * 60);
+  auto* resolution = expect.add_service_levels();
+  resolution->set_target("resolution");
+  resolution->set_paused(true);
+  resolution->set_no_due(true);
+  EXPECT_THAT(CheckExpectation(expect, ServiceLevelDecision()), IsEmpty());
+  // Only the listed targets, even when exact.
+  v1::Expect only_state;
+  only_state.set_exact(true);
+  only_state.add_service_levels()->set_target("resolution");
+  EXPECT_THAT(CheckExpectation(only_state, ServiceLevelDecision()), IsEmpty());
+}
+
+TEST(CheckExpectationTest, ServiceLevelFailuresNameWhatDiffered) {
+  v1::Expect expect;
+  auto* first = expect.add_service_levels();
+  first->set_target("first_reply");
+  first->set_state("ok");
+  first->set_percent(79);
+  first->set_threshold(50);
+  first->set_paused(true);
+  first->mutable_due_at()->set_seconds(1774864801);
+  first->mutable_elapsed()->set_seconds(47 * 60);
+  first->mutable_remaining()->set_seconds(-60);
+  auto* resolution = expect.add_service_levels();
+  resolution->set_target("resolution");
+  resolution->set_paused(false);
+  resolution->mutable_due_at()->set_seconds(1774864800);
+  expect.add_service_levels()->set_target("next_reply");
+  EXPECT_THAT(
+      CheckExpectation(expect, ServiceLevelDecision()),
+      ElementsAre(
+          "service level first_reply: expected state ok, percent 79, "
+          "threshold 50, paused, due 2026-03-30T10:00:01Z, elapsed 47m "
+          "(got 48m), remaining -1m (got 12m); got first_reply at_risk 80% "
+          "(threshold 75), due 2026-03-30T10:00:00Z",
+          "service level resolution: expected not paused, due "
+          "2026-03-30T10:00:00Z; got resolution ok 10% (threshold 0), "
+          "paused, no due time",
+          "service level next_reply: no such target in the decision; it has "
+          "[first_reply, resolution]"));
+  v1::Expect no_due;
+  auto* due = no_due.add_service_levels();
+  due->set_target("first_reply");
+  due->set_no_due(true);
+  EXPECT_THAT(CheckExpectation(no_due, ServiceLevelDecision()),
+              ElementsAre("service level first_reply: expected no due time; "
+                          "got first_reply at_risk 80% (threshold 75), due "
+                          "2026-03-30T10:00:00Z"));
+}
+
 TEST(CheckExpectationTest, IncludesIsAnOrderedSubsequence) {
   v1::Expect in_order;
   in_order.add_includes("apologize");
@@ -388,6 +467,35 @@ TEST(PolicyTestLoadTest, UnknownBlockedCodeAndActionAreErrors) {
                              "expect { excludes: \"goodwil_credit\" } }\n")),
       HasSubstr("action.test.textproto:8:1: case \"a\": excludes: "
                 "\"goodwil_credit\" is not an action of the policy"));
+}
+
+TEST(PolicyTestLoadTest, ServiceLevelExpectationsThatCannotHoldAreErrors) {
+  const std::string message = LoadError(
+      "sla.test.textproto",
+      absl::StrCat("cases { name: \"a\"", kContext,
+                   "expect {\n"
+                   " service_levels { state: \"ok\" }\n"
+                   " service_levels { target: \"first_reply\" state: "
+                   "\"late\" }\n"
+                   " service_levels { target: \"first_reply\" no_due: true "
+                   "due_at { seconds: 1 } }\n"
+                   "} }\n"));
+  EXPECT_THAT(message, HasSubstr("case \"a\": service_levels: no target"));
+  EXPECT_THAT(message,
+              HasSubstr("case \"a\": service level first_reply: unknown "
+                        "state \"late\"; one of [none, ok, at_risk, "
+                        "breached, met, missed]"));
+  EXPECT_THAT(message,
+              HasSubstr("service level first_reply: no_due contradicts "
+                        "due_at"));
+  EXPECT_THAT(message, HasSubstr("service level first_reply: listed twice"));
+  // A target the policy does not have (case_life.textproto has none).
+  EXPECT_THAT(LoadError("target.test.textproto",
+                        absl::StrCat("cases { name: \"a\"", kContext,
+                                     "expect { service_levels { target: "
+                                     "\"first_reply\" } } }\n")),
+              HasSubstr("case \"a\": service_levels: \"first_reply\" is not a "
+                        "target of the policy's service_levels"));
 }
 
 TEST(PolicyTestLoadTest, PolicyThatDoesNotCompileFailsTheSuite) {
