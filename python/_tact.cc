@@ -436,6 +436,56 @@ void AddCostsToPython(const SimulationSummary& s, py::dict& out) {
   out["cost_to_serve_by_value_band"] = counts(s.cost_to_serve_by_value_band);
 }
 
+// A share in tenths of a percent as a float with one decimal, or None.
+py::object TenthsToPython(int64_t tenths) {
+  if (tenths < 0) return py::none();
+  return py::float_(static_cast<double>(tenths) / 10.0);
+}
+
+// A row of the service levels (a tier or the total), keys as `tact simulate
+// --json`.
+py::dict ServiceLevelRowToPython(const TierServiceLevels& row,
+                                 const std::vector<std::string>& targets) {
+  py::dict by_target;
+  for (const std::string& target : targets) {
+    auto it = row.targets.find(target);
+    const ServiceLevelTally t =
+        it == row.targets.end() ? ServiceLevelTally{} : it->second;
+    py::dict d;
+    d["measured"] = t.measured;
+    d["met"] = t.met;
+    d["ok"] = t.ok;
+    d["at_risk"] = t.at_risk;
+    d["breached"] = t.breached;
+    d["missed"] = t.missed;
+    d["attainment"] = TenthsToPython(PercentTenths(t.within(), t.measured));
+    by_target[DecodeReplacing(target)] = d;
+  }
+  py::dict out;
+  out["cases"] = row.cases;
+  out["beyond_contract_cases"] = row.beyond_contract_cases;
+  out["beyond_contract_share"] =
+      TenthsToPython(PercentTenths(row.beyond_contract_cases, row.cases));
+  out["targets"] = by_target;
+  return out;
+}
+
+// The service levels of a summary, as `tact simulate --json`'s
+// "service_levels" (present only when a decision carried service levels).
+py::dict ServiceLevelsToPython(const ServiceLevelSummary& s) {
+  py::list targets;
+  for (const std::string& t : s.targets) targets.append(DecodeReplacing(t));
+  py::dict by_tier;
+  for (const auto& [tier, row] : s.by_tier) {
+    by_tier[DecodeReplacing(tier)] = ServiceLevelRowToPython(row, s.targets);
+  }
+  py::dict out;
+  out["targets"] = targets;
+  out["by_tier"] = by_tier;
+  out["total"] = ServiceLevelRowToPython(s.total, s.targets);
+  return out;
+}
+
 // A SimulationSummary as the dict python/tact/simulation.py returns (keys as
 // `tact simulate --json`; rung steps as str keys, as JSON has them).
 py::dict SummaryToPython(const SimulationSummary& s) {
@@ -481,6 +531,9 @@ py::dict SummaryToPython(const SimulationSummary& s) {
   out["beyond_contract_cost"] = s.beyond_contract_cost;
   out["beyond_contract_by_action"] = counts(s.beyond_contract_by_action);
   AddCostsToPython(s, out);
+  if (!s.service_levels.targets.empty()) {
+    out["service_levels"] = ServiceLevelsToPython(s.service_levels);
+  }
   return out;
 }
 

@@ -64,6 +64,48 @@ struct ActionTally {
   std::map<std::string, int64_t> blocked;  // by code
 };
 
+// Service levels (Decision.service_levels) over many cases: one target's
+// states in the cases of a tier (or of all tiers).
+//   measured: cases whose state is not "none" (a clock ran);
+//   within: met + ok + at_risk; breached + missed: past the span.
+// A state tact does not know counts as "none".
+struct ServiceLevelTally {
+  int64_t measured = 0;
+  int64_t met = 0;
+  int64_t ok = 0;
+  int64_t at_risk = 0;
+  int64_t breached = 0;
+  int64_t missed = 0;
+  int64_t within() const { return met + ok + at_risk; }
+};
+
+// The cases of one tier (or of all) whose decision carried service levels.
+struct TierServiceLevels {
+  int64_t cases = 0;
+  // Of them, the cases with at least one recommended action tagged
+  // beyond_contract: served beyond the contracted level.
+  int64_t beyond_contract_cases = 0;
+  std::map<std::string, ServiceLevelTally> targets;  // by target id
+};
+
+// The service levels of a simulation. A case's tier is its statuses' tier
+// (the customer's); a customer without a tier counts under the entitlement
+// whose contract applied (ServiceLevelStatus.entitlement), and "(none)"
+// when neither is set.
+struct ServiceLevelSummary {
+  // Target ids in the order they first appear in the decisions (the
+  // policy's target order). Empty: no decision carried service levels.
+  std::vector<std::string> targets;
+  std::map<std::string, TierServiceLevels> by_tier;
+  TierServiceLevels total;  // every tier
+};
+
+// part * 100 / whole in tenths of a percent, rounded half up (2 of 3:
+// 667, i.e. 66.7%); -1 when whole is 0 (no share: printed "n/a", JSON
+// null). The attainment of a ServiceLevelTally t is
+// PercentTenths(t.within(), t.measured).
+TACT_EXPORT int64_t PercentTenths(int64_t part, int64_t whole);
+
 // What one policy did over all the cases that could be decided.
 struct SimulationSummary {
   std::string policy_name;
@@ -109,6 +151,10 @@ struct SimulationSummary {
   std::map<std::string, int64_t> cost_to_serve_by_tier;
   std::map<std::string, int64_t> cost_to_serve_by_value_band;
   int64_t cases_with_cost = 0;
+  // Attainment of each service-level target per tier, and the cases served
+  // beyond the contracted level per tier (ServiceLevelSummary); empty when
+  // the policy has no service levels.
+  ServiceLevelSummary service_levels;
 };
 
 // A customer whose cost to serve exceeds SimulationOptions::
@@ -152,7 +198,10 @@ struct CaseError {
 // needs_approval (action, parameters, required_authority), the effects
 // (kind, ref, amount, step) and the flags (code, source). Not compared:
 // scores, priorities, reasons and their texts, the trace: they explain a
-// decision but a host does not act on them.
+// decision but a host does not act on them; nor the service levels' states
+// (a clock's state is where the case stands, not an action: each side's
+// attainment is in its summary, SimulationSummary::service_levels; the
+// sla_threshold effects and sla_breached flags they cause are compared).
 enum class ChangeKind {
   kActionsAdded,    // an action now recommended that was not before
   kActionsRemoved,  // an action no longer recommended

@@ -98,6 +98,16 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
     "cases_with_cost", "cost_to_serve_by_tier", "cost_to_serve_by_value_band")
     totals the recommended actions' declared costs (Decision.total_cost).
 
+    When a decision carried service levels (the policy has
+    `service_levels`), the summary also holds "service_levels": {"targets":
+    [target ids in policy order], "by_tier": {tier: row}, "total": row},
+    row = {"cases", "beyond_contract_cases", "beyond_contract_share",
+    "targets": {id: {"measured", "met", "ok", "at_risk", "breached",
+    "missed", "attainment"}}}: per tier the states of each target, the
+    attainment (met + ok + at_risk) / measured as a percentage with one
+    decimal (None when nothing was measured) and the cases served beyond
+    the contracted level (a recommended action tagged beyond_contract).
+
     `cost_share`: a percentage (e.g. 5.0). When given, the result also holds
     "cost_share": {"percent", "count", "first": [{"line", "customer_id",
     "case_id", "spend", "decision_cost", "history_cost", "cost_to_serve"}]}:

@@ -201,3 +201,62 @@ def test_a_case_one_side_cannot_decide_fails_every_gate_as_the_cli(cli, tmp_path
     assert eur["changed"]["currency_changed"] is True
     assert fails_gate(eur, "money") and fails_gate(eur, "any")
     assert not fails_gate(eur, "actions")
+
+
+# --- Service levels (issue 17 #3) --------------------------------------------
+
+SLA = os.path.join(DATA, "sla")
+
+
+def _sla_engine(name):
+    return tact.Engine.from_file(os.path.join(SLA, name + ".textproto"))
+
+
+@pytest.fixture(scope="module")
+def sla_cases():
+    with open(os.path.join(SLA, "cases.jsonl")) as f:
+        return f.read().splitlines()
+
+
+def test_service_levels_per_tier(sla_cases):
+    # See tests/engine/simulation_sla_test.cc for the case-by-case states.
+    levels = _sla_engine("policy").simulate(sla_cases)["summary"]["service_levels"]
+    assert levels["targets"] == ["first_reply", "resolution"]
+    assert sorted(levels["by_tier"]) == ["gold", "standard"]
+    gold = levels["by_tier"]["gold"]
+    assert gold["cases"] == 4
+    assert gold["beyond_contract_cases"] == 0
+    assert gold["beyond_contract_share"] == 0.0
+    assert gold["targets"]["first_reply"] == {
+        "measured": 4, "met": 1, "ok": 1, "at_risk": 1, "breached": 1,
+        "missed": 0, "attainment": 75.0}
+    standard = levels["by_tier"]["standard"]
+    assert standard["beyond_contract_cases"] == 1
+    assert standard["beyond_contract_share"] == 33.3
+    assert standard["targets"]["first_reply"]["attainment"] == 66.7
+    # No resolution target in the standard contract: nothing measured.
+    assert standard["targets"]["resolution"]["measured"] == 0
+    assert standard["targets"]["resolution"]["attainment"] is None
+    total = levels["total"]
+    assert total["cases"] == 7
+    assert total["targets"]["first_reply"]["attainment"] == 71.4
+    assert total["beyond_contract_share"] == 14.3
+
+
+def test_service_levels_as_the_cli(cli, tmp_path, sla_cases):
+    out = tmp_path / "summary.json"
+    subprocess.run([cli, "simulate", "--policy=" + os.path.join(SLA, "policy.textproto"),
+                    "--baseline=" + os.path.join(SLA, "baseline.textproto"),
+                    "--cases=" + os.path.join(SLA, "cases.jsonl"),
+                    "--json=" + str(out)], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    from_cli = json.loads(out.read_text())
+    result = _sla_engine("policy").simulate(sla_cases, baseline=_sla_engine("baseline"))
+    assert result["summary"]["service_levels"] == from_cli["summary"]["service_levels"]
+    assert result["baseline"]["service_levels"] == from_cli["baseline"]["service_levels"]
+    base = result["baseline"]["service_levels"]["by_tier"]["standard"]
+    assert base["targets"]["first_reply"]["attainment"] == 100.0
+
+
+def test_no_service_levels_without_them(small, lines):
+    assert "service_levels" not in small.simulate(lines)["summary"]

@@ -47,13 +47,17 @@ struct Bar {
   std::string css_class;  // extra class: "baseline" for the baseline's bars
 };
 
-// A horizontal bar chart: one row per bar, label left, value right.
+// A horizontal bar chart: one row per bar, label left, value right. The
+// longest bar is `full` (e.g. 1000 tenths of a percent) or, when 0, the
+// largest value.
 std::string BarChart(const std::string& name, const std::string& title,
-                     const std::vector<Bar>& bars) {
+                     const std::vector<Bar>& bars, int64_t full = 0) {
   constexpr int kWidth = 560, kLabel = 200, kValue = 100, kRow = 22, kTop = 8;
   const int plot = kWidth - kLabel - kValue;
-  int64_t max = 1;
-  for (const Bar& b : bars) max = std::max(max, b.value);
+  int64_t max = std::max<int64_t>(1, full);
+  if (full <= 0) {
+    for (const Bar& b : bars) max = std::max(max, b.value);
+  }
   const int height =
       kTop * 2 + kRow * static_cast<int>(std::max<size_t>(1, bars.size()));
   std::string svg = absl::StrFormat(
@@ -304,6 +308,97 @@ std::string CostToServeSection(const Simulation& sim) {
   return h;
 }
 
+// Service levels, when a decision of either side carried them: a chart of
+// the attainment per tier and target (this policy's), a table of the states
+// counted per tier and target and all tiers (with the baseline's attainment
+// beside), and the cases served beyond the contracted level per tier.
+std::string ServiceLevelsSection(const Simulation& sim) {
+  const ServiceLevelSummary& s = sim.summary.service_levels;
+  const ServiceLevelSummary* b =
+      sim.has_baseline ? &sim.baseline.service_levels : nullptr;
+  const std::vector<std::string> targets = ServiceLevelTargets(s, b);
+  if (targets.empty()) return "";
+  std::set<std::string> tiers;
+  for (const auto& [tier, row] : s.by_tier) tiers.insert(tier);
+  if (b) {
+    for (const auto& [tier, row] : b->by_tier) tiers.insert(tier);
+  }
+  auto row_of = [](const ServiceLevelSummary& x, const std::string& tier) {
+    auto it = x.by_tier.find(tier);
+    return it == x.by_tier.end() ? TierServiceLevels{} : it->second;
+  };
+  auto tally_of = [](const TierServiceLevels& row, const std::string& target) {
+    auto it = row.targets.find(target);
+    return it == row.targets.end() ? ServiceLevelTally{} : it->second;
+  };
+  auto share = [](int64_t part, int64_t whole) {
+    const int64_t tenths = PercentTenths(part, whole);
+    return Num(tenths, FormatPercentTenths(tenths));
+  };
+  std::string h =
+      "<h2>Service levels</h2>\n<p class=\"meta\">Attainment: the cases "
+      "whose target was met, ok or at risk, of the cases measured (its "
+      "clock ran).</p>\n";
+  std::vector<Bar> bars;
+  std::vector<std::vector<Cell>> rows;
+  auto add = [&](const std::string& tier, const std::string& target,
+                 const ServiceLevelTally& t, const ServiceLevelTally* base) {
+    const int64_t tenths = PercentTenths(t.within(), t.measured);
+    std::vector<Cell> r = {
+        Text(tier),      Text(target),  Num(t.measured),
+        Num(t.met),      Num(t.ok),     Num(t.at_risk),
+        Num(t.breached), Num(t.missed), share(t.within(), t.measured)};
+    if (base) r.push_back(share(base->within(), base->measured));
+    rows.push_back(std::move(r));
+    if (tenths >= 0) {
+      bars.push_back({absl::StrCat(tier, " ", target), tenths,
+                      FormatPercentTenths(tenths), ""});
+    }
+  };
+  for (const std::string& tier : tiers) {
+    for (const std::string& target : targets) {
+      ServiceLevelTally base;
+      if (b) base = tally_of(row_of(*b, tier), target);
+      add(tier, target, tally_of(row_of(s, tier), target), b ? &base : nullptr);
+    }
+  }
+  for (const std::string& target : targets) {
+    ServiceLevelTally base;
+    if (b) base = tally_of(b->total, target);
+    add("all tiers", target, tally_of(s.total, target), b ? &base : nullptr);
+  }
+  h += "<div class=\"grid\">\n";
+  h += BarChart("sla-attainment", "Service-level attainment by tier", bars,
+                1000);
+  h += "</div>\n";
+  std::vector<std::string> headers = {"Tier",     "Target", "Measured",
+                                      "Met",      "OK",     "At risk",
+                                      "Breached", "Missed", "Attainment"};
+  if (b) headers.push_back("Attainment (baseline)");
+  h += Table(headers, rows);
+  h += "<h2>Served beyond the contracted level</h2>\n";
+  std::vector<std::vector<Cell>> beyond;
+  auto add_beyond = [&](const std::string& tier, const TierServiceLevels& row,
+                        const TierServiceLevels* base) {
+    std::vector<Cell> r = {Text(tier), Num(row.cases),
+                           Num(row.beyond_contract_cases),
+                           share(row.beyond_contract_cases, row.cases)};
+    if (base) r.push_back(share(base->beyond_contract_cases, base->cases));
+    beyond.push_back(std::move(r));
+  };
+  for (const std::string& tier : tiers) {
+    TierServiceLevels base;
+    if (b) base = row_of(*b, tier);
+    add_beyond(tier, row_of(s, tier), b ? &base : nullptr);
+  }
+  add_beyond("all tiers", s.total, b ? &b->total : nullptr);
+  std::vector<std::string> beyond_headers = {
+      "Tier", "Cases", "With a beyond-contract action", "Share"};
+  if (b) beyond_headers.push_back("Share (baseline)");
+  h += Table(beyond_headers, beyond);
+  return h;
+}
+
 constexpr char kStyle[] = R"css(
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:1180px;color:#1d2430;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #dde3ea;padding-bottom:4px}
@@ -478,6 +573,7 @@ std::string RenderHtmlReport(const Simulation& sim,
       rows.push_back({Text(a), Num(n)});
     h += Table({"Action", "Times recommended"}, rows);
   }
+  h += ServiceLevelsSection(sim);
 
   if (b) h += ChangedDecisions(sim);
 

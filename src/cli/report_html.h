@@ -24,6 +24,12 @@ struct ReportSources {
 //   "rungs"    (ladder, step) offered at least once;
 //   "cost"     cost metric (goodwill, beyond-contract cost) per policy:
 //              2 bars, or 4 with a baseline.
+//   "sla-attainment"  (tier, target), and all tiers per target, of the
+//              service levels measured at least once (attainment; the
+//              full bar is 100%); only when a
+//              decision carried service levels, with their table (states
+//              counted, the baseline's attainment beside) and the cases
+//              served beyond the contracted level per tier.
 // With a baseline, a "Changed decisions" section: both policies by their
 // labels, the goodwill delta, a table of changed cases and money per change
 // kind, and the first 200 changed cases with their kinds and change lines.

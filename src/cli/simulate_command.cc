@@ -58,7 +58,9 @@ decisions per action (recommended, needing approval, blocked and why),
 goodwill recommended in total, by tier and by customer lifetime-value band,
 how often the goodwill budget ran out, strike warnings and strike-outs, how
 far the escalation ladders went, recovery steps and missed recovery windows,
-and actions beyond the contract with their cost.
+actions beyond the contract with their cost, and for a policy with service
+levels their attainment per tier and target and the cases served beyond the
+contracted level per tier.
 
 Flags:
   --policy=FILE      The policy to simulate. Required.
@@ -75,7 +77,8 @@ Flags:
                      (title, text, tags, beyond_contract, playbook_stage),
                      blocked (action, code, blocker), needs_approval (with
                      the required authority), effects, flags. Scores,
-                     reason texts and the trace are not compared. The
+                     reason texts, the trace and service-level states are
+                     not compared. The
                      policies are named name@version, followed by their
                      file names when both have the same name@version.
   --fail-on=KIND     With --baseline, a gate for CI: exit 4 when the diff

@@ -137,6 +137,9 @@ void PrintCostlyCustomers(const Simulation& sim, std::ostream& out) {
   }
 }
 
+void PrintServiceLevels(const SimulationSummary& s, const SimulationSummary* b,
+                        std::ostream& out);
+
 // Prints the totals of `s`, and of `b` beside them when not null.
 void PrintTotals(const SimulationSummary& s, const SimulationSummary* b,
                  const Simulation& sim, std::ostream& out) {
@@ -260,6 +263,159 @@ void PrintTotals(const SimulationSummary& s, const SimulationSummary* b,
       return absl::StrCat(Get(x.beyond_contract_by_action, a));
     });
   }
+  PrintServiceLevels(s, b, out);
+}
+
+ServiceLevelTally TallyOf(const TierServiceLevels& row,
+                          const std::string& target) {
+  auto it = row.targets.find(target);
+  return it == row.targets.end() ? ServiceLevelTally{} : it->second;
+}
+
+std::string Attainment(const ServiceLevelTally& t) {
+  return FormatPercentTenths(PercentTenths(t.within(), t.measured));
+}
+
+std::string BeyondShare(const TierServiceLevels& row) {
+  return absl::StrCat(
+      row.beyond_contract_cases, " of ", row.cases, " (",
+      FormatPercentTenths(PercentTenths(row.beyond_contract_cases, row.cases)),
+      ")");
+}
+
+// Service levels, when a decision of either side carried them: per tier
+// and target the states counted and the attainment, then all tiers; and
+// the cases served beyond the contracted level per tier. With a baseline,
+// both sides' attainment side by side instead of the counts.
+void PrintServiceLevels(const SimulationSummary& s, const SimulationSummary* b,
+                        std::ostream& out) {
+  const ServiceLevelSummary* bs = b ? &b->service_levels : nullptr;
+  const std::vector<std::string> targets =
+      ServiceLevelTargets(s.service_levels, bs);
+  if (targets.empty()) return;
+  std::set<std::string> tiers;
+  for (const auto& [tier, row] : s.service_levels.by_tier) tiers.insert(tier);
+  if (bs) {
+    for (const auto& [tier, row] : bs->by_tier) tiers.insert(tier);
+  }
+  auto row_of = [](const ServiceLevelSummary& x, const std::string& tier) {
+    auto it = x.by_tier.find(tier);
+    return it == x.by_tier.end() ? TierServiceLevels{} : it->second;
+  };
+  const std::string kAll = "all tiers";
+  out << "\nService levels (attainment: met, ok or at risk, of the cases "
+         "measured)\n";
+  if (bs != nullptr) {
+    auto both = [&](const std::string& label, auto value_of) {
+      std::string after = value_of(s.service_levels);
+      Line(out, label, value_of(*bs), &after);  // baseline first
+    };
+    for (const std::string& tier : tiers) {
+      for (const std::string& target : targets) {
+        both(absl::StrCat("tier ", tier, " ", target),
+             [&](const ServiceLevelSummary& x) {
+               ServiceLevelTally t = TallyOf(row_of(x, tier), target);
+               return absl::StrCat(Attainment(t), " of ", t.measured);
+             });
+      }
+    }
+    for (const std::string& target : targets) {
+      both(absl::StrCat(kAll, " ", target), [&](const ServiceLevelSummary& x) {
+        ServiceLevelTally t = TallyOf(x.total, target);
+        return absl::StrCat(Attainment(t), " of ", t.measured);
+      });
+    }
+    out << "Served beyond the contracted level (cases)\n";
+    for (const std::string& tier : tiers) {
+      both(absl::StrCat("tier ", tier), [&](const ServiceLevelSummary& x) {
+        return BeyondShare(row_of(x, tier));
+      });
+    }
+    both(kAll,
+         [&](const ServiceLevelSummary& x) { return BeyondShare(x.total); });
+    return;
+  }
+  size_t tier_width = std::max<size_t>(4, kAll.size());
+  for (const std::string& tier : tiers)
+    tier_width = std::max(tier_width, tier.size());
+  size_t target_width = 6;
+  for (const std::string& target : targets)
+    target_width = std::max(target_width, target.size());
+  auto print = [&](const std::string& tier, const std::string& target,
+                   const ServiceLevelTally& t) {
+    out << absl::StrFormat("  %-*s  %-*s  %8d  %6d  %6d  %7d  %8d  %6d  %10s\n",
+                           tier_width, tier, target_width, target, t.measured,
+                           t.met, t.ok, t.at_risk, t.breached, t.missed,
+                           Attainment(t));
+  };
+  out << absl::StrFormat("  %-*s  %-*s  %8s  %6s  %6s  %7s  %8s  %6s  %10s\n",
+                         tier_width, "tier", target_width, "target", "measured",
+                         "met", "ok", "at_risk", "breached", "missed",
+                         "attainment");
+  for (const std::string& tier : tiers) {
+    const TierServiceLevels& row = s.service_levels.by_tier.at(tier);
+    for (const std::string& target : targets) {
+      print(tier, target, TallyOf(row, target));
+    }
+  }
+  for (const std::string& target : targets) {
+    print(kAll, target, TallyOf(s.service_levels.total, target));
+  }
+  out << "Served beyond the contracted level (cases with an action tagged "
+         "beyond_contract)\n";
+  for (const std::string& tier : tiers) {
+    Line(out, absl::StrCat("tier ", tier),
+         BeyondShare(s.service_levels.by_tier.at(tier)), nullptr);
+  }
+  Line(out, kAll, BeyondShare(s.service_levels.total), nullptr);
+}
+
+// A share in tenths of a percent as a JSON number, or null.
+std::string JsonTenths(int64_t tenths) {
+  if (tenths < 0) return "null";
+  return absl::StrCat(tenths / 10, ".", tenths % 10);
+}
+
+// A row of the service levels (a tier or the total) as JSON.
+std::string ServiceLevelRowJson(const TierServiceLevels& row,
+                                const std::vector<std::string>& targets) {
+  std::string j = absl::StrCat(
+      "{\"cases\": ", row.cases,
+      ", \"beyond_contract_cases\": ", row.beyond_contract_cases,
+      ", \"beyond_contract_share\": ",
+      JsonTenths(PercentTenths(row.beyond_contract_cases, row.cases)),
+      ", \"targets\": {");
+  bool first = true;
+  for (const std::string& target : targets) {
+    const ServiceLevelTally t = TallyOf(row, target);
+    absl::StrAppend(&j, first ? "" : ", ", JsonString(target),
+                    ": {\"measured\": ", t.measured, ", \"met\": ", t.met,
+                    ", \"ok\": ", t.ok, ", \"at_risk\": ", t.at_risk,
+                    ", \"breached\": ", t.breached, ", \"missed\": ", t.missed,
+                    ", \"attainment\": ",
+                    JsonTenths(PercentTenths(t.within(), t.measured)), "}");
+    first = false;
+  }
+  j.append("}}");
+  return j;
+}
+
+// The service levels after a comma, when a decision carried any:
+// "service_levels": {"targets", "by_tier": {tier: row}, "total": row}.
+void AppendServiceLevelsJson(const ServiceLevelSummary& s, std::string* j) {
+  if (s.targets.empty()) return;
+  std::vector<std::string> quoted;
+  for (const std::string& t : s.targets) quoted.push_back(JsonString(t));
+  absl::StrAppend(j, ", \"service_levels\": {\"targets\": [",
+                  absl::StrJoin(quoted, ", "), "], \"by_tier\": {");
+  bool first = true;
+  for (const auto& [tier, row] : s.by_tier) {
+    absl::StrAppend(j, first ? "" : ", ", JsonString(tier), ": ",
+                    ServiceLevelRowJson(row, s.targets));
+    first = false;
+  }
+  absl::StrAppend(j, "}, \"total\": ", ServiceLevelRowJson(s.total, s.targets),
+                  "}");
 }
 
 void AppendMap(std::string* out, const std::map<std::string, int64_t>& m) {
@@ -349,6 +505,7 @@ std::string SummaryJson(const SimulationSummary& s) {
                   ", \"beyond_contract_by_action\": ");
   AppendMap(&j, s.beyond_contract_by_action);
   AppendCostJson(s, &j);
+  AppendServiceLevelsJson(s.service_levels, &j);
   j.append("}");
   return j;
 }
@@ -426,6 +583,23 @@ std::string ChangedCaseJson(const ChangedCase& c) {
 }
 
 }  // namespace
+
+std::string FormatPercentTenths(int64_t tenths) {
+  if (tenths < 0) return "n/a";
+  return absl::StrCat(tenths / 10, ".", tenths % 10, "%");
+}
+
+std::vector<std::string> ServiceLevelTargets(const ServiceLevelSummary& s,
+                                             const ServiceLevelSummary* b) {
+  std::vector<std::string> targets = s.targets;
+  if (b == nullptr) return targets;
+  for (const std::string& t : b->targets) {
+    if (std::find(targets.begin(), targets.end(), t) == targets.end()) {
+      targets.push_back(t);
+    }
+  }
+  return targets;
+}
 
 std::string MoneyDelta(int64_t minor_units, const std::string& currency) {
   return absl::StrCat(minor_units > 0 ? "+" : "",

@@ -17,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "src/engine/decision_outcomes.h"
+#include "src/engine/service_level_totals.h"
 #include "src/engine/simulation_diff.h"
 #include "tact/batch.h"
 #include "tact/codes.h"
@@ -44,6 +45,7 @@ struct DecisionFacts {
   std::vector<std::pair<std::string, int64_t>> beyond;  // action, cost
   int64_t cost = 0;                                     // Decision.total_cost
   int64_t agent_minutes = 0;
+  internal::CaseServiceLevels service_levels;
 };
 
 struct CaseRecord {
@@ -143,6 +145,7 @@ DecisionFacts Extract(const v1::Decision& decision,
   f.window_missed = !o.windows_missed.empty();
   f.cost = decision.total_cost();
   f.agent_minutes = decision.total_agent_minutes();
+  f.service_levels = internal::ServiceLevelsOf(decision);
   return f;
 }
 
@@ -197,6 +200,9 @@ void Add(const CaseRecord& c, const DecisionFacts& f, SimulationSummary* s) {
     ++s->beyond_contract_by_action[action];
   }
   AddCosts(c, f, s);
+  // Served beyond the contracted level: the beyond-contract actions above.
+  internal::AddServiceLevels(f.service_levels, !f.beyond.empty(),
+                             &s->service_levels);
 }
 
 // Whether `cost` exceeds `percent` % of `spend`: cost * 100 > percent *

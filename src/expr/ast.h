@@ -43,6 +43,7 @@ enum class Resolution : uint8_t {
   kContextField,  // ref: index into ContextFields()
   kEventField,    // ref: index into EventFields(); loop_depth: variable
   kAttribute,     // ref: attribute index; name: attribute name
+  kComputed,      // ref: computed fact index (ProgramBuilder::DeclareComputed)
   kDefinition,    // ref: definition index
   kHistory,
   kBuiltin,   // builtin, overload: which function or macro, which overload

@@ -141,6 +141,7 @@ class Checker {
   std::vector<std::string> IdentifierCandidates() const {
     std::vector<std::string> c = {"customer", "case", "now", "history",
                                   "attributes"};
+    if (!env_.computed.empty()) c.push_back("sla");
     c.insert(c.end(), loop_vars_.begin(), loop_vars_.end());
     if (env_.definitions != nullptr) {
       for (std::string& d : env_.definitions->DefinitionNames()) {
@@ -219,8 +220,63 @@ class Checker {
       e->ref = index;
       return type;
     }
+    if (name == kSlaRoot) return SlaIncomplete(*e);
     return Error(*e, absl::StrCat("unknown identifier '", name, "'",
                                   Suggest(name, IdentifierCandidates(), "")));
+  }
+
+  // --- Computed facts: sla.<target>.<fact> ---
+  static constexpr absl::string_view kSlaRoot = "sla";
+
+  // `sla` or `sla.<target>` not followed by a fact; or `sla` when the
+  // policy computes no facts.
+  ValueType SlaIncomplete(const Expr& at) {
+    if (env_.computed.empty()) {
+      return Error(at,
+                   "unknown identifier 'sla'; the policy has no "
+                   "service_levels");
+    }
+    return Error(at, absl::StrCat("'sla' must be followed by a target and a "
+                                  "fact, e.g. ",
+                                  env_.computed.front().path));
+  }
+
+  // The target part of a computed path ("sla.first_reply").
+  static absl::string_view TargetOf(absl::string_view path) {
+    return path.substr(0, path.rfind('.'));
+  }
+
+  // Resolves `sla.<target>.<fact>`: `e` selects `fact` from `target_expr`,
+  // which selects `target` from the identifier `sla`.
+  ValueType ResolveComputed(Expr* e, const Expr& target_expr) {
+    if (env_.computed.empty()) return SlaIncomplete(*target_expr.children[0]);
+    const std::string target = absl::StrCat(kSlaRoot, ".", target_expr.name);
+    const std::string path = absl::StrCat(target, ".", e->name);
+    std::vector<std::string> targets;
+    std::vector<std::string> facts;
+    for (size_t i = 0; i < env_.computed.size(); ++i) {
+      const ComputedDecl& c = env_.computed[i];
+      if (c.path == path) {
+        e->resolution = Resolution::kComputed;
+        e->ref = static_cast<int32_t>(i);
+        return c.type;
+      }
+      const absl::string_view t = TargetOf(c.path);
+      if (t == target) facts.push_back(c.path);
+      if (targets.empty() || targets.back() != t) targets.emplace_back(t);
+    }
+    if (facts.empty()) {
+      return Error(target_expr, absl::StrCat("unknown service-level target ",
+                                             target, Suggest(target, targets)));
+    }
+    return Error(*e, absl::StrCat("unknown service-level fact ", path,
+                                  Suggest(path, facts)));
+  }
+
+  bool IsSlaRoot(const Expr& e) const {
+    int depth;
+    return e.kind == ExprKind::kIdent && e.name == kSlaRoot &&
+           !IsLoopVar(e.name, &depth);
   }
 
   ValueType ResolveAttribute(Expr* e, const std::string& name) {
@@ -245,6 +301,11 @@ class Checker {
   ValueType CheckSelect(Expr* e) {
     Expr* operand = e->children[0].get();
     const std::string& field = e->name;
+    if (operand->kind == ExprKind::kSelect &&
+        IsSlaRoot(*operand->children[0])) {
+      return ResolveComputed(e, *operand);
+    }
+    if (IsSlaRoot(*operand)) return SlaIncomplete(*e);
     if (operand->kind == ExprKind::kIdent) {
       const std::string& root = operand->name;
       int depth;
@@ -520,7 +581,8 @@ class Checker {
     if (t == kErr) return kErr;
     if (arg->resolution != Resolution::kContextField &&
         arg->resolution != Resolution::kEventField &&
-        arg->resolution != Resolution::kAttribute) {
+        arg->resolution != Resolution::kAttribute &&
+        arg->resolution != Resolution::kComputed) {
       return Error(*arg, absl::StrCat(e->name, kNotField));
     }
     const ValueType types[] = {t};

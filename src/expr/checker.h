@@ -21,6 +21,13 @@ struct AttributeDecl {
   ValueType type;
 };
 
+// A fact a construct computes per decision, read by its dotted path
+// ("sla.first_reply.remaining"; ProgramBuilder::DeclareComputed).
+struct ComputedDecl {
+  std::string path;
+  ValueType type;
+};
+
 // Gives the checker access to named definitions, compiling them on demand.
 class DefinitionResolver {
  public:
@@ -37,6 +44,7 @@ class DefinitionResolver {
 
 struct CheckerEnv {
   absl::Span<const AttributeDecl> attributes;
+  absl::Span<const ComputedDecl> computed;
   DefinitionResolver* definitions = nullptr;   // null: no definitions
   const CalendarCatalog* calendars = nullptr;  // null: no calendars
   int64_t max_regex_memory = 1 << 20;

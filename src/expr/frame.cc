@@ -111,15 +111,20 @@ absl::Status Frame::Reset(const Program& program,
   }
   impl.slots.clear();
   for (const SlotSource& s : p.slots) {
-    impl.slots.push_back(s.is_attribute
-                             ? attributes[s.index]
-                             : ContextFields()[s.index].get(context));
+    switch (s.kind) {
+      case SlotSource::Kind::kContextField:
+        impl.slots.push_back(ContextFields()[s.index].get(context));
+        break;
+      case SlotSource::Kind::kAttribute:
+        impl.slots.push_back(attributes[s.index]);
+        break;
+      case SlotSource::Kind::kComputed:  // unset until SetComputed
+        impl.slots.push_back(Value::Error(p.computed_missing[s.index]));
+        break;
+    }
   }
   impl.definition_values.resize(p.definition_count);
-  if (++impl.epoch == 0) {  // wrapped: forget every stored epoch
-    impl.definition_epoch.assign(impl.definition_epoch.size(), 0);
-    impl.epoch = 1;
-  }
+  impl.ForgetDefinitions();
   impl.definition_epoch.resize(p.definition_count, 0);
   impl.loop.assign(std::max<int32_t>(p.loop_depth, 1), -1);
   impl.history.Reset(context);
@@ -143,6 +148,28 @@ bool Frame::ChargeBytes(int64_t bytes, absl::string_view what) {
 bool Frame::CheckInterrupt() { return impl_->CheckInterrupt(); }
 
 bool Frame::ChargeSteps(int64_t steps) { return impl_->ChargeSteps(steps); }
+
+void Frame::SetComputed(int32_t index, const Value& value) {
+  Impl& impl = *impl_;
+  const CompiledProgram* p = impl.program;
+  if (p == nullptr || index < 0 ||
+      static_cast<size_t>(index) >= p->computed.size()) {
+    return;
+  }
+  const int32_t slot = p->computed_slot[index];
+  // No expression reads it (or a failed Reset left no slots).
+  if (slot < 0 || static_cast<size_t>(slot) >= impl.slots.size()) return;
+  const ValueType declared = p->computed[index].type;
+  Value v = value;
+  if (v.type == ValueType::kInt && declared == ValueType::kDouble) {
+    v = Value::Double(static_cast<double>(v.int_value));
+  }
+  // Fail closed: an error or a value of another type leaves it unset.
+  impl.slots[slot] =
+      v.type == declared ? v : Value::Error(p->computed_missing[index]);
+  // Definitions evaluated before this call must not keep the old value.
+  impl.ForgetDefinitions();
+}
 
 const absl::Status& Frame::budget_status() const { return impl_->exhausted; }
 

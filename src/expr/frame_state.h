@@ -63,6 +63,14 @@ struct FrameState {
   // The innermost definition being evaluated, or -1.
   int32_t definition = -1;
 
+  // Makes every memoized definition result stale.
+  void ForgetDefinitions() {
+    if (++epoch == 0) {  // wrapped: forget every stored epoch
+      definition_epoch.assign(definition_epoch.size(), 0);
+      epoch = 1;
+    }
+  }
+
   // Starts a fresh budget.
   void StartBudget(const EvalBudget& b);
   // Called when `countdown` went negative: charges the steps it went below

@@ -18,6 +18,7 @@ bool ReadsContext(const Expr& e) {
   switch (e.resolution) {
     case Resolution::kContextField:
     case Resolution::kAttribute:
+    case Resolution::kComputed:
     case Resolution::kDefinition:
     case Resolution::kHistory:
     case Resolution::kEventField:
@@ -52,6 +53,7 @@ bool IsLeaf(const Expr& e) {
   switch (e.resolution) {
     case Resolution::kContextField:
     case Resolution::kAttribute:
+    case Resolution::kComputed:
     case Resolution::kDefinition:
       return true;
     default:

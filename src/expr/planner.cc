@@ -87,21 +87,34 @@ int32_t Planner::Constant(Value v) {
   return Intern(n);
 }
 
-int32_t Planner::Slot(bool attribute, int32_t index) {
-  int64_t key = (int64_t{attribute} << 32) | static_cast<uint32_t>(index);
+int32_t Planner::Slot(SlotSource::Kind kind, int32_t index) {
+  int64_t key = (int64_t{static_cast<uint8_t>(kind)} << 32) |
+                static_cast<uint32_t>(index);
   auto it = slots_.find(key);
   int32_t slot;
   if (it != slots_.end()) {
     slot = it->second;
   } else {
     slot = static_cast<int32_t>(program_->slots.size());
-    program_->slots.push_back({attribute, index});
+    program_->slots.push_back({kind, index});
     slots_.emplace(key, slot);
+    if (kind == SlotSource::Kind::kComputed) {
+      program_->computed_slot[index] = slot;
+    }
   }
   Node n;
   n.op = Op::kSlot;
-  n.type = attribute ? program_->attributes[index].type
-                     : ContextFields()[index].type;
+  switch (kind) {
+    case SlotSource::Kind::kContextField:
+      n.type = ContextFields()[index].type;
+      break;
+    case SlotSource::Kind::kAttribute:
+      n.type = program_->attributes[index].type;
+      break;
+    case SlotSource::Kind::kComputed:
+      n.type = program_->computed[index].type;
+      break;
+  }
   n.a = slot;
   return Intern(n);
 }
@@ -180,9 +193,11 @@ int32_t Planner::Plan(const Expr& e) {
 
   switch (e.resolution) {
     case Resolution::kContextField:
-      return Slot(false, e.ref);
+      return Slot(SlotSource::Kind::kContextField, e.ref);
     case Resolution::kAttribute:
-      return Slot(true, e.ref);
+      return Slot(SlotSource::Kind::kAttribute, e.ref);
+    case Resolution::kComputed:
+      return Slot(SlotSource::Kind::kComputed, e.ref);
     case Resolution::kEventField:
       n.op = Op::kEventField;
       n.a = e.loop_depth;
@@ -310,6 +325,7 @@ int32_t Planner::Plan(const Expr& e) {
       n.a = child(0);
       // Presence, not a non-default value, for attributes and timestamps.
       n.c = field.resolution == Resolution::kAttribute ||
+                    field.resolution == Resolution::kComputed ||
                     field.type == ValueType::kTimestamp
                 ? 1
                 : 0;

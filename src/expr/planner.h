@@ -138,8 +138,13 @@ struct Node {
 
 // Where a frame slot's value comes from.
 struct SlotSource {
-  bool is_attribute = false;
-  // ContextFields() index, or the attribute's index in `attributes`.
+  enum class Kind : uint8_t {
+    kContextField,  // index: ContextFields() index
+    kAttribute,     // index: the attribute's index in `attributes`
+    kComputed,      // index: the fact's index in `computed`; set by
+                    // Frame::SetComputed, never read from the context
+  };
+  Kind kind = Kind::kContextField;
   int32_t index = -1;
 };
 
@@ -154,6 +159,12 @@ struct CompiledProgram {
   std::vector<AttributeDecl> attributes;
   // "attribute 'x' is not set", per attribute.
   std::vector<std::string> attribute_missing;
+  // Computed facts (ProgramBuilder::DeclareComputed), by index: "<path> is
+  // not set" per fact, and the slot holding each (-1 when no expression
+  // reads it).
+  std::vector<ComputedDecl> computed;
+  std::vector<std::string> computed_missing;
+  std::vector<int32_t> computed_slot;
   int32_t definition_count = 0;
   // Each definition's name, by definition index (for budget messages).
   std::vector<std::string> definition_names;
@@ -195,7 +206,7 @@ class Planner {
   absl::string_view InternString(absl::string_view s);
   int32_t InternZone(const absl::TimeZone& zone);
   int32_t InternCalendar(const BusinessCalendar* calendar);
-  int32_t Slot(bool attribute, int32_t index);
+  int32_t Slot(SlotSource::Kind kind, int32_t index);
   int32_t Constant(Value v);
 
   CompiledProgram* program_;

@@ -288,10 +288,26 @@ std::string Program::ContextPathOf(ExprId id) const {
   while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
   if (nodes[id].op != Op::kSlot) return "";
   const SlotSource& slot = program.slots[nodes[id].a];
-  if (slot.is_attribute) {
-    return absl::StrCat("attributes.", program.attributes[slot.index].name);
+  switch (slot.kind) {
+    case SlotSource::Kind::kAttribute:
+      return absl::StrCat("attributes.", program.attributes[slot.index].name);
+    case SlotSource::Kind::kComputed:  // not context input
+      return "";
+    case SlotSource::Kind::kContextField:
+      break;
   }
   return std::string(ContextFields()[slot.index].path);
+}
+
+std::string Program::ComputedPathOf(ExprId id) const {
+  const CompiledProgram& program = *impl_->program;
+  const std::vector<Node>& nodes = program.nodes;
+  if (id < 0 || static_cast<size_t>(id) >= nodes.size()) return "";
+  while (nodes[id].op == Op::kDefinition) id = nodes[id].b;
+  if (nodes[id].op != Op::kSlot) return "";
+  const SlotSource& slot = program.slots[nodes[id].a];
+  if (slot.kind != SlotSource::Kind::kComputed) return "";
+  return program.computed[slot.index].path;
 }
 
 const std::vector<Program::Operand>& Program::OperandsOf(
@@ -390,7 +406,7 @@ Program::Usage Program::ComputeUsage() const {
       case Op::kSlot: {
         context_free = false;
         const SlotSource& slot = program.slots[n.a];
-        if (slot.is_attribute && slot.index >= 0 &&
+        if (slot.kind == SlotSource::Kind::kAttribute && slot.index >= 0 &&
             static_cast<size_t>(slot.index) < usage.attributes.size()) {
           usage.attributes[slot.index].second = true;
         }

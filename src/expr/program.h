@@ -222,9 +222,12 @@ class Frame {
 
   // Sets computed fact `index` (ProgramBuilder::DeclareComputed) for this
   // decision; Reset unsets every one. `value` must be of the declared type
-  // (an error value unsets it); a string must outlive the decision.
-  // REQUIRES: before any expression reading it is evaluated (memoized
-  // definitions would keep the unset value).
+  // (an int is converted where a double is declared); an error value, or a
+  // value of another type (a programming error), unsets it: fail closed.
+  // A string must outlive the decision. A fact no expression reads, or an
+  // index out of range, is ignored. Memoized definition results are
+  // forgotten, so a definition evaluated earlier sees the new value. Never
+  // allocates.
   void SetComputed(int32_t index, const Value& value);
   // OK, or ResourceExhausted / DeadlineExceeded / Cancelled naming the
   // budget exceeded and where.
@@ -350,8 +353,13 @@ class Program {
 
   // When `id` reads one context fact or declared attribute as it is
   // (possibly through definitions), its path: "customer.tier", "now",
-  // "attributes.plan"; else "".
+  // "attributes.plan"; else "" (also for a computed fact: not context
+  // input).
   std::string ContextPathOf(ExprId id) const;
+
+  // When `id` reads one computed fact (ProgramBuilder::DeclareComputed) as
+  // it is (possibly through definitions), its path: "sla.x.state"; else "".
+  std::string ComputedPathOf(ExprId id) const;
 
   // What lint (src/policy/lint.cc) asks of the whole program, computed in
   // one pass over its nodes.

@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "src/expr/ast.h"
 #include "src/expr/checker.h"
 #include "src/expr/operands.h"
@@ -41,8 +42,8 @@ bool IsIdentifier(absl::string_view name) {
 
 bool IsReserved(absl::string_view name) {
   static constexpr absl::string_view kReserved[] = {
-      "customer", "case",  "now", "history", "attributes",
-      "true",     "false", "in",  "null",
+      "customer", "case", "now",   "history", "attributes",
+      "sla",      "true", "false", "in",      "null",
   };
   for (absl::string_view r : kReserved) {
     if (name == r) return true;
@@ -92,6 +93,7 @@ struct ProgramBuilder::Impl : public DefinitionResolver {
   CheckerEnv Env() {
     CheckerEnv env;
     env.attributes = program->attributes;
+    env.computed = program->computed;
     env.definitions = this;
     env.calendars = calendars;
     env.max_regex_memory = limits.max_regex_memory;
@@ -354,6 +356,47 @@ absl::Status ProgramBuilder::DeclareAttribute(absl::string_view name,
   impl_->program->attribute_missing.push_back(
       absl::StrCat("attribute '", name, "' is not set"));
   return absl::OkStatus();
+}
+
+namespace {
+
+// A component of a computed fact's path: [a-z][a-z0-9_]*.
+bool IsPathComponent(absl::string_view s) {
+  if (s.empty() || s.size() > 64 || !absl::ascii_islower(s[0])) return false;
+  for (char c : s) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<int32_t> ProgramBuilder::DeclareComputed(absl::string_view path,
+                                                        ValueType type) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(path, '.');
+  if (parts.size() != 3 || parts[0] != "sla" || !IsPathComponent(parts[1]) ||
+      !IsPathComponent(parts[2])) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed computed fact path '", path,
+                     "'; expected sla.<target>.<fact>, each [a-z][a-z0-9_]*"));
+  }
+  if (type == ValueType::kError || type == ValueType::kEventList) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "computed fact ", path, " cannot have type ", TypeName(type)));
+  }
+  CompiledProgram& program = *impl_->program;
+  for (const ComputedDecl& c : program.computed) {
+    if (c.path == path) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("computed fact ", path, " is declared twice"));
+    }
+  }
+  program.computed.push_back({std::string(path), type});
+  program.computed_missing.push_back(absl::StrCat(path, " is not set"));
+  program.computed_slot.push_back(-1);
+  return static_cast<int32_t>(program.computed.size() - 1);
 }
 
 void ProgramBuilder::SetCalendars(const CalendarCatalog* catalog) {

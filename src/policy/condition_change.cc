@@ -332,6 +332,15 @@ class Solver {
               SolveSum(shape, want, source, attempt)) {
             return true;
           }
+          const std::string computed = program_.ComputedPathOf(shape.operand);
+          if (!computed.empty()) {
+            attempt->failure = absl::StrCat(
+                "tact cannot state a change that makes `", source, "` ",
+                want ? "true" : "false", ": ", computed,
+                " is computed by tact (a service level), not set by the "
+                "context");
+            return false;
+          }
           attempt->failure = absl::StrCat(
               "tact cannot state a change that makes `", source, "` ",
               want ? "true" : "false",

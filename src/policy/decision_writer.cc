@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "src/policy/constructs/service_level.h"
 #include "src/policy/template.h"
 #include "tact/codes.h"
 
@@ -179,6 +180,13 @@ void WriteRanking(const PolicyPlan& plan, const Outcome& outcome,
     f.source.WriteTo(out->mutable_source());
   }
   Truncate(decision->mutable_flags(), flags);
+  int levels = 0;
+  for (size_t t = 0; t < outcome.service_levels.size(); ++t) {
+    WriteServiceLevelStatus(plan.service_levels.targets[t],
+                            outcome.service_levels[t],
+                            Next(decision->mutable_service_levels(), &levels));
+  }
+  Truncate(decision->mutable_service_levels(), levels);
 }
 
 void WriteProtoValue(const Value& value, v1::Value* out) {

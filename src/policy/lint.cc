@@ -332,6 +332,9 @@ class Linter {
       for (const RungPlan& rung : ladder.rungs) mark(rung.action.action);
       mark_all(ladder.exhausted);
     }
+    for (const SlaThresholdPlan& threshold : plan_.service_levels.thresholds) {
+      mark_all(threshold.recommend);
+    }
     for (const StrikePlan& strike : plan_.strikes) {
       mark_all(strike.warning);
       mark_all(strike.at_limit);

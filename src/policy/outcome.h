@@ -182,6 +182,8 @@ struct ServiceLevelState {
   absl::string_view tier;
   absl::string_view entitlement;
   const Span* within = nullptr;
+  absl::string_view within_text;  // as the policy states it (views the plan)
+  absl::string_view within_readable;  // "4 business hours" (views the plan)
   // InfinitePast / InfiniteFuture when unknown (absent in the output).
   absl::Time started = absl::InfinitePast();
   absl::Time stopped = absl::InfiniteFuture();

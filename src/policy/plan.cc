@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "src/policy/condition.h"
 #include "src/policy/constructs/construct_table.h"
+#include "src/policy/constructs/service_level.h"
 #include "src/policy/lint.h"
 #include "src/policy/policy_compiler.h"
 
@@ -98,6 +99,8 @@ class PlanBuilder {
                             "minor units"));
     }
     DeclareAttributes();
+    // Before any expression compiles: conditions read `sla.<target>.<fact>`.
+    DeclareServiceLevelFacts(c_);
     CompileAuthorities();
     CompileCalendars();
     CompileActions();

@@ -119,6 +119,10 @@ std::vector<GoldenCase> Cases() {
        Decide("late_delivery_vip", "--format=json --why-not=public_reply")});
   cases.push_back({"decide_why_not_unknown_action",
                    Decide("late_delivery_vip", "--why-not=pubic_reply")});
+  // Service levels: attainment per tier (tests/data/simulate/sla/).
+  cases.push_back({"simulate_service_levels",
+                   "simulate --policy=tests/data/simulate/sla/policy.textproto "
+                   "--cases=tests/data/simulate/sla/cases.jsonl"});
   return cases;
 }
 

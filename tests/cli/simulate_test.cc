@@ -135,6 +135,155 @@ TEST(SimulationDiffPrinterTest, JsonHasTheKindsTheLinesAndTheLabels) {
                               "USD)\", \"money\": -250}"));
 }
 
+// Service levels as a simulation of a policy with them totals them (see
+// tests/engine/simulation_sla_test.cc): gold 3 cases, first_reply met, ok,
+// breached (66.7%), resolution never measured; standard 2 cases,
+// first_reply at_risk and missed (50.0%); 1 gold case served beyond the
+// contract.
+ServiceLevelSummary HandBuiltServiceLevels() {
+  ServiceLevelSummary s;
+  s.targets = {"first_reply", "resolution"};
+  TierServiceLevels& gold = s.by_tier["gold"];
+  gold.cases = 3;
+  gold.beyond_contract_cases = 1;
+  gold.targets["first_reply"] = {3, 1, 1, 0, 1, 0};
+  gold.targets["resolution"] = {};
+  TierServiceLevels& standard = s.by_tier["standard"];
+  standard.cases = 2;
+  standard.targets["first_reply"] = {2, 0, 0, 1, 0, 1};
+  standard.targets["resolution"] = {};
+  s.total.cases = 5;
+  s.total.beyond_contract_cases = 1;
+  s.total.targets["first_reply"] = {5, 1, 1, 1, 1, 1};
+  s.total.targets["resolution"] = {};
+  return s;
+}
+
+Simulation WithServiceLevels() {
+  Simulation sim;
+  sim.lines = 5;
+  sim.summary.policy_name = "sla";
+  sim.summary.policy_version = "1";
+  sim.summary.currency = "USD";
+  sim.summary.cases = 5;
+  sim.summary.service_levels = HandBuiltServiceLevels();
+  return sim;
+}
+
+TEST(ServiceLevelPrinterTest, TextShowsAttainmentPerTierAndBeyondContract) {
+  std::ostringstream text;
+  PrintSimulationText(WithServiceLevels(), text);
+  EXPECT_THAT(
+      text.str(),
+      HasSubstr(
+          "\nService levels (attainment: met, ok or at risk, of the cases "
+          "measured)\n"
+          "  tier       target       measured     met      ok  at_risk  "
+          "breached  missed  attainment\n"
+          "  gold       first_reply         3       1       1        0  "
+          "       1       0       66.7%\n"
+          "  gold       resolution          0       0       0        0  "
+          "       0       0         n/a\n"
+          "  standard   first_reply         2       0       0        1  "
+          "       0       1       50.0%\n"
+          "  standard   resolution          0       0       0        0  "
+          "       0       0         n/a\n"
+          "  all tiers  first_reply         5       1       1        1  "
+          "       1       1       60.0%\n"
+          "  all tiers  resolution          0       0       0        0  "
+          "       0       0         n/a\n"
+          "Served beyond the contracted level (cases with an action tagged "
+          "beyond_contract)\n"
+          "  tier gold                              1 of 3 (33.3%)\n"
+          "  tier standard                           0 of 2 (0.0%)\n"
+          "  all tiers                              1 of 5 (20.0%)\n"));
+}
+
+TEST(ServiceLevelPrinterTest, NoSectionWithoutServiceLevels) {
+  Simulation sim = WithServiceLevels();
+  sim.summary.service_levels = {};
+  std::ostringstream text;
+  PrintSimulationText(sim, text);
+  EXPECT_EQ(text.str().find("Service levels"), std::string::npos);
+  EXPECT_EQ(text.str().find("contracted level"), std::string::npos);
+  EXPECT_EQ(SimulationToJson(sim).find("service_levels"), std::string::npos);
+  const std::string html = RenderHtmlReport(sim, {});
+  EXPECT_EQ(html.find("Service levels"), std::string::npos);
+  EXPECT_EQ(html.find("sla-attainment"), std::string::npos);
+}
+
+TEST(ServiceLevelPrinterTest, JsonHasCountsAttainmentAndNullWhenUnmeasured) {
+  const std::string json = SimulationToJson(WithServiceLevels());
+  EXPECT_THAT(
+      json,
+      HasSubstr(
+          ", \"service_levels\": {\"targets\": [\"first_reply\", "
+          "\"resolution\"], \"by_tier\": {\"gold\": {\"cases\": 3, "
+          "\"beyond_contract_cases\": 1, \"beyond_contract_share\": 33.3, "
+          "\"targets\": {\"first_reply\": {\"measured\": 3, \"met\": 1, "
+          "\"ok\": 1, \"at_risk\": 0, \"breached\": 1, \"missed\": 0, "
+          "\"attainment\": 66.7}, \"resolution\": {\"measured\": 0, \"met\": "
+          "0, \"ok\": 0, \"at_risk\": 0, \"breached\": 0, \"missed\": 0, "
+          "\"attainment\": null}}}, \"standard\": {\"cases\": 2, "
+          "\"beyond_contract_cases\": 0, \"beyond_contract_share\": 0.0, "));
+  EXPECT_THAT(json, HasSubstr("\"total\": {\"cases\": 5, "
+                              "\"beyond_contract_cases\": 1, "
+                              "\"beyond_contract_share\": 20.0, \"targets\": "
+                              "{\"first_reply\": {\"measured\": 5, \"met\": 1, "
+                              "\"ok\": 1, \"at_risk\": 1, \"breached\": 1, "
+                              "\"missed\": 1, \"attainment\": 60.0}"));
+}
+
+TEST(ServiceLevelPrinterTest, BaselineShowsBothSidesAttainment) {
+  Simulation sim = WithServiceLevels();
+  sim.has_baseline = true;
+  sim.policy_label = "new";
+  sim.baseline_label = "old";
+  sim.baseline = sim.summary;
+  // The baseline missed none of standard's first replies: 2 of 2 within.
+  sim.baseline.service_levels.by_tier["standard"].targets["first_reply"] = {
+      2, 1, 0, 1, 0, 0};
+  std::ostringstream text;
+  PrintSimulationText(sim, text);
+  EXPECT_THAT(text.str(),
+              HasSubstr("  tier standard first_reply                 "
+                        "100.0% of 2          50.0% of 2\n"));
+  EXPECT_THAT(text.str(),
+              HasSubstr("  tier gold resolution                         "
+                        "n/a of 0            n/a of 0\n"));
+  EXPECT_THAT(text.str(),
+              HasSubstr("Served beyond the contracted level (cases)\n"
+                        "  tier gold                              "
+                        "1 of 3 (33.3%)      1 of 3 (33.3%)\n"));
+  const std::string html = RenderHtmlReport(sim, {});
+  EXPECT_THAT(html, HasSubstr("<th title=\"Click to sort\">Attainment "
+                              "(baseline)</th>"));
+  EXPECT_THAT(html, HasSubstr("<td>standard</td><td>first_reply</td>"));
+}
+
+TEST(ServiceLevelPrinterTest, ReportTablesAndOneBarPerMeasuredTierTarget) {
+  const std::string html = RenderHtmlReport(WithServiceLevels(), {});
+  EXPECT_THAT(html, HasSubstr("<h2>Service levels</h2>"));
+  EXPECT_THAT(html, HasSubstr("data-chart=\"sla-attainment\""));
+  // gold, standard and all tiers first_reply; resolution measured nowhere.
+  const size_t chart = html.find("data-chart=\"sla-attainment\"");
+  const size_t end = html.find("</svg>", chart);
+  size_t bars = 0;
+  for (size_t at = html.find("<rect class=\"bar", chart); at < end;
+       at = html.find("<rect class=\"bar", at + 1)) {
+    ++bars;
+  }
+  EXPECT_EQ(bars, 3u);
+  EXPECT_THAT(html, HasSubstr("<td>gold</td><td>first_reply</td><td "
+                              "class=\"num\" data-v=\"3\">3</td>"));
+  EXPECT_THAT(html, HasSubstr("data-v=\"-1\">n/a</td>"));
+  EXPECT_THAT(html, HasSubstr("<h2>Served beyond the contracted level</h2>"));
+  EXPECT_THAT(html, HasSubstr("<td>all tiers</td><td class=\"num\" "
+                              "data-v=\"5\">5</td><td class=\"num\" "
+                              "data-v=\"1\">1</td><td class=\"num\" "
+                              "data-v=\"200\">20.0%</td>"));
+}
+
 std::string Everything(const Simulation& sim) {
   std::ostringstream text;
   PrintSimulationText(sim, text);

@@ -479,6 +479,46 @@ TEST(ConditionChangeTest, UnstatedRegexHistoryAndArithmetic) {
   }
 }
 
+TEST(ConditionChangeTest, ComputedFactsAreNeverChanged) {
+  // A service-level fact (Frame::SetComputed) is not context input: no
+  // change of it is stated, whether it is set or not.
+  for (bool set : {false, true}) {
+    for (bool want : {true, false}) {
+      ProgramBuilder builder;
+      absl::StatusOr<int32_t> state =
+          builder.DeclareComputed("sla.x.state", ValueType::kString);
+      absl::StatusOr<int32_t> due =
+          builder.DeclareComputed("sla.x.due", ValueType::kTimestamp);
+      ASSERT_TRUE(state.ok() && due.ok());
+      const std::string condition =
+          want ? "sla.x.state == 'breached'" : "has(sla.x.due)";
+      auto when = builder.AddCondition(condition, nullptr);
+      ASSERT_TRUE(when.ok()) << when.status();
+      auto program = std::move(builder).Build();
+      const v1::Context context = BaseContext();
+      auto frame = Frame::Create(*program, context);
+      ASSERT_TRUE(frame.ok());
+      if (set) {
+        (*frame)->SetComputed(*state, Value::String("met"));
+        (*frame)->SetComputed(*due, Value::Timestamp(0));
+      }
+      if (!want && !set) continue;  // already false: nothing to change
+      ConditionChanges changes =
+          ChangesFor(*program, *when, **frame, context, want);
+      EXPECT_FALSE(changes.stated) << condition;
+      EXPECT_THAT(changes.changes, IsEmpty()) << condition;
+      EXPECT_THAT(
+          changes.why,
+          HasSubstr(absl::StrCat(
+              "tact cannot state a change that makes `", condition, "` ",
+              want ? "true" : "false", ": ", want ? "sla.x.state" : "sla.x.due",
+              " is computed by tact (a service level), not set by "
+              "the context")))
+          << condition;
+    }
+  }
+}
+
 TEST(ConditionChangeTest, NoIntAboveTheLargestIsNotStated) {
   Compiled c = Compile("customer.spend_12m > 9223372036854775807");
   Answer a = ChangesOn(c, BaseContext(), true);

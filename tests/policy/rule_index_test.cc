@@ -176,6 +176,54 @@ TEST(RuleIndexTest, StringEqualityKeepsOnlyTheRulesForThisValue) {
   EXPECT_EQ(Positions(bits), (std::vector<int>{4}));
 }
 
+TEST(RuleIndexTest, ComputedFactsAreReadFromTheFrameAtDecisionTime) {
+  // A service-level fact is set on the frame (Frame::SetComputed) after
+  // Reset, before the rules run: the index must read that, not the context.
+  ProgramBuilder builder;
+  absl::StatusOr<int32_t> state =
+      builder.DeclareComputed("sla.x.state", ValueType::kString);
+  ASSERT_TRUE(state.ok());
+  Indexed indexed;
+  for (const char* condition :
+       {"sla.x.state == 'breached'", "sla.x.state == 'met'",
+        "sla.x.state == 'breached' && customer.tier == 'gold'"}) {
+    auto when = builder.AddCondition(condition, nullptr);
+    ASSERT_TRUE(when.ok()) << when.status();
+    RulePlan rule;
+    rule.id = absl::StrCat("r", indexed.rules.size());
+    rule.when = *std::move(when);
+    indexed.rules.push_back(std::move(rule));
+  }
+  indexed.program = std::move(builder).Build();
+  indexed.index = RuleIndex::Build(indexed.rules, *indexed.program);
+  EXPECT_EQ(indexed.index.fact_count(), 1);
+  const v1::Context gold = Context("gold", 5, 0, 0);
+  auto frame = Frame::Create(*indexed.program, gold);
+  ASSERT_TRUE(frame.ok());
+  RuleBits bits;
+  auto fires = [&]() {
+    std::vector<int> out;
+    const uint64_t unplaced =
+        indexed.index.Candidates(*indexed.program, **frame, &bits);
+    for (int r : Positions(bits)) {
+      if (indexed.index.Holds(r, indexed.rules[r].when, unplaced,
+                              *indexed.program, **frame)) {
+        out.push_back(r);
+      }
+    }
+    return out;
+  };
+  (*frame)->SetComputed(*state, Value::String("breached"));
+  EXPECT_EQ(fires(), (std::vector<int>{0, 2}));
+  EXPECT_EQ(Positions(bits), (std::vector<int>{0, 2}));
+  // The next decision on the same frame, the fact not set: nothing fires.
+  ASSERT_TRUE((*frame)->Reset(*indexed.program, gold).ok());
+  EXPECT_EQ(fires(), (std::vector<int>{}));
+  ASSERT_TRUE((*frame)->Reset(*indexed.program, gold).ok());
+  (*frame)->SetComputed(*state, Value::String("met"));
+  EXPECT_EQ(fires(), (std::vector<int>{1}));
+}
+
 TEST(RuleIndexTest, AnErringOrNanFactExcludesNothing) {
   // `attributes.score` is not sent, `1 / x` divides by zero, `0.0 / 0.0`
   // is NaN: none of these facts can place the context, so their rules stay

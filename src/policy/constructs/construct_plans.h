@@ -95,6 +95,8 @@ struct ServiceTargetPlan {
   // The computed-fact index of each SlaFact, or -1 when no expression
   // reads it.
   int32_t facts[kSlaFactCount] = {-1, -1, -1, -1, -1, -1, -1, -1};
+  // The percents of the thresholds that apply to it, ascending.
+  std::vector<int> thresholds;
 };
 
 struct SlaThresholdPlan {
@@ -125,6 +127,10 @@ struct ServiceLevelsPlan {
   // (length 0: the contract states no such target). An unlisted tier uses
   // EntitlementPlan::default_tier's, or none when there is no default.
   absl::flat_hash_map<std::string, std::vector<Span>> spans;
+  // The same spans as the entitlements state them ("business_hours(4)").
+  absl::flat_hash_map<std::string, std::vector<std::string>> within;
+  // And as reasons read them ("4 business hours": Span::Readable).
+  absl::flat_hash_map<std::string, std::vector<std::string>> readable;
 };
 
 struct EntitlementPlan {

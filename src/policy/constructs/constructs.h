@@ -31,6 +31,8 @@
 #include "src/policy/outcome.h"
 #include "src/policy/ranked.h"
 #include "src/policy/rules.h"
+#include "src/policy/service_clock.h"
+#include "src/policy/template.h"
 #include "tact/codes.h"
 #include "tact/v1/context.pb.h"
 #include "tact/v1/decision.pb.h"
@@ -58,6 +60,11 @@ struct ProposeBuffers {
   // With TRACE_FULL: the history indices of the events a strike count
   // counted.
   std::vector<int32_t> counted;
+  // The service levels' clock events of the case, sorted by time.
+  std::vector<ClockEvent> clock_events;
+  // A threshold's reason with {target}, {due}, {percent} and {within}
+  // filled in.
+  Template sla_reason;
   // TRACE_EVALUATED: the rules evaluated, until their entries are written.
   EvaluatedRules evaluated_rules;
 };

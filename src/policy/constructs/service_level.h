@@ -10,9 +10,17 @@
 #ifndef TACT_SRC_POLICY_CONSTRUCTS_SERVICE_LEVEL_H_
 #define TACT_SRC_POLICY_CONSTRUCTS_SERVICE_LEVEL_H_
 
+#include "src/policy/constructs/construct_plans.h"
 #include "src/policy/constructs/constructs.h"
+#include "src/policy/outcome.h"
+#include "tact/v1/decision.pb.h"
 
 namespace tact::internal {
+
+// Declares every target's `sla.<target>.<fact>` facts (and checks the
+// targets' ids), creating plan.service_levels.targets. Runs before any
+// expression is compiled.
+void DeclareServiceLevelFacts(PolicyCompiler& c);
 
 // Compiles policy.service_levels (and the entitlements' `sla` spans) into
 // plan.service_levels, declaring the `sla.<target>.<fact>` facts.
@@ -29,6 +37,11 @@ void PrepareServiceLevels(const DecideState& state, Outcome* outcome);
 // not yet recorded in this clock run, with the sla_threshold effect; flags
 // sla_breached.
 void ProposeServiceLevels(const DecideState& state, Outcome* outcome);
+
+// Writes one target's state as Decision.service_levels has it.
+void WriteServiceLevelStatus(const ServiceTargetPlan& target,
+                             const ServiceLevelState& state,
+                             v1::ServiceLevelStatus* out);
 
 }  // namespace tact::internal
 
