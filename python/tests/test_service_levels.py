@@ -91,3 +91,58 @@ def test_a_decision_without_service_levels_has_none():
     d = _decision()
     assert d.service_levels == ()
     assert "serviceLevels" not in d.to_dict()
+
+
+_POLICY = """
+name: "sla" version: "1"
+actions { id: "remind" }
+entitlements {
+  tier: "standard" default: true
+  sla { target: "first_reply" within: "4h" }
+}
+entitlements {
+  tier: "gold"
+  sla { target: "first_reply" within: "1h" }
+  sla { target: "resolution" within: "1d" }
+}
+service_levels {
+  targets { id: "first_reply" measure: FIRST_REPLY }
+  targets { id: "resolution" measure: RESOLUTION }
+  thresholds { percent: 75 recommend { action: "remind" } }
+}
+"""
+
+
+def _decide(tier, now, **kwargs):
+    engine = tact.Engine.from_text(_POLICY)
+    return engine.decide({
+        "now": now, "customer": {"id": "c", "tier": tier},
+        "case": {"id": "k", "opened_at": "2026-01-05T10:00:00Z"}}, **kwargs)
+
+
+def test_a_decision_carries_each_target_of_the_policy():
+    d = _decide("standard", "2026-01-05T13:00:00Z")
+    first, resolution = d.service_levels
+    assert (first.target, first.measure, first.tier, first.entitlement,
+            first.within) == ("first_reply", "first_reply", "standard",
+                              "standard", "4h")
+    assert first.state == SlaState.AT_RISK
+    assert first.started_at == dt.datetime(2026, 1, 5, 10, tzinfo=UTC)
+    assert first.due_at == dt.datetime(2026, 1, 5, 14, tzinfo=UTC)
+    assert (first.elapsed, first.remaining) == (dt.timedelta(hours=3),
+                                                dt.timedelta(hours=1))
+    assert (first.percent, first.threshold, first.paused) == (75, 75, False)
+    # The standard contract states no resolution target.
+    assert resolution.state == SlaState.NONE
+    assert resolution.within == "" and resolution.due_at is None
+    assert [a.action for a in d.actions] == ["remind"]
+    assert d.to_dict()["serviceLevels"][0]["state"] == "at_risk"
+
+
+def test_past_due_the_remaining_time_is_negative():
+    d = _decide("gold", "2026-01-05T12:00:00Z")
+    first = d.service_levels[0]
+    assert first.state == SlaState.BREACHED
+    assert first.remaining == dt.timedelta(hours=-1)
+    assert d.has_flag(tact.codes.FlagCode.SLA_BREACHED)
+    assert d.service_levels[1].state == SlaState.OK

@@ -6,6 +6,7 @@
 // from how the service-level construct compiles them.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -18,6 +19,7 @@
 #include "src/policy/plan.h"
 #include "src/policy/ranked.h"
 #include "tact/codes.h"
+#include "tact/engine.h"
 #include "tact/v1/context.pb.h"
 
 namespace tact::internal {
@@ -287,3 +289,150 @@ TEST(PromiseContractTest, SuppressHoldsAPromiseBeyondTheContractBack) {
 
 }  // namespace
 }  // namespace tact::internal
+
+// --- End to end: promises as policies state them ---------------------------
+
+namespace tact {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// A Tuesday, 2026-01-06T10:00:00Z, and the Friday before at 16:59.
+constexpr int64_t kTuesday10 = 1767693600;
+constexpr int64_t kFriday1659 = 1767373140;
+
+constexpr absl::string_view kPromisePolicy = R"pb(
+  name: "promises"
+  calendars {
+    id: "office"
+    hours { weekday: 1 start: "09:00" end: "17:00" }
+    hours { weekday: 2 start: "09:00" end: "17:00" }
+    hours { weekday: 3 start: "09:00" end: "17:00" }
+    hours { weekday: 4 start: "09:00" end: "17:00" }
+    hours { weekday: 5 start: "09:00" end: "17:00" }
+  }
+  actions {
+    id: "callback"
+    promises { target: "first_reply" within: "1h" }
+  }
+  actions {
+    id: "weekend_callback"
+    promises { target: "first_reply" within: "72h" }
+  }
+  actions {
+    id: "email_reply"
+    promises { target: "first_reply" within: "business_hours(4)" }
+  }
+  entitlements {
+    tier: "standard"
+    default: true
+    sla { target: "first_reply" within: "business_hours(4)" }
+  }
+  entitlements {
+    tier: "gold"
+    sla { target: "first_reply" within: "1h" }
+  }
+  service_levels { targets { id: "first_reply" measure: FIRST_REPLY } }
+  rules {
+    id: "all"
+    recommend { action: "callback" }
+    recommend { action: "weekend_callback" }
+    recommend { action: "email_reply" }
+  }
+)pb";
+
+std::vector<std::string> Offered(const v1::Decision& d) {
+  std::vector<std::string> out;
+  for (const auto& a : d.actions()) {
+    out.push_back(absl::StrCat(a.action(), a.beyond_contract() ? "*" : ""));
+  }
+  return out;
+}
+
+v1::Decision DecideFor(const Engine& engine, absl::string_view tier,
+                       int64_t now) {
+  v1::Context context;
+  context.mutable_now()->set_seconds(now);
+  context.mutable_customer()->set_id("c");
+  if (!tier.empty()) context.mutable_customer()->set_tier(std::string(tier));
+  context.mutable_case_()->set_id("k");
+  context.mutable_case_()->mutable_opened_at()->set_seconds(now);
+  absl::StatusOr<v1::Decision> d = engine.Decide(context);
+  EXPECT_TRUE(d.ok()) << d.status();
+  return d.ok() ? *d : v1::Decision();
+}
+
+std::unique_ptr<const Engine> Load(absl::string_view text) {
+  CompileResult r = Engine::CompileText(text, PolicyFormat::kText, "p");
+  for (const Diagnostic& d : r.diagnostics) {
+    if (d.severity == Diagnostic::Severity::kError)
+      ADD_FAILURE() << d.ToString();
+  }
+  return std::move(r.engine);
+}
+
+TEST(PromisePolicyTest, PromisesAreCheckedAgainstTheTiersContract) {
+  std::unique_ptr<const Engine> engine = Load(kPromisePolicy);
+  ASSERT_NE(engine, nullptr);
+  v1::Decision standard = DecideFor(*engine, "standard", kTuesday10);
+  EXPECT_THAT(Offered(standard),
+              ElementsAre("callback*", "email_reply", "weekend_callback"));
+  EXPECT_THAT(standard.actions(0).reasons(1).text(),
+              HasSubstr("it promises first_reply within 1 hour, where the "
+                        "contract's is 4 business hours"));
+  // Promising less than the contract is within it: gold's first reply is
+  // due within the hour.
+  EXPECT_THAT(Offered(DecideFor(*engine, "gold", kTuesday10)),
+              ElementsAre("callback", "email_reply", "weekend_callback"));
+  // An unlisted tier is held to the default contract.
+  EXPECT_THAT(Offered(DecideFor(*engine, "trial", kTuesday10)),
+              ElementsAre("callback*", "email_reply", "weekend_callback"));
+  // At 16:59 on a Friday 4 business hours end Monday 12:59: 72 hours (Monday
+  // 16:59) is within the contract, 1 hour is not.
+  EXPECT_THAT(Offered(DecideFor(*engine, "standard", kFriday1659)),
+              ElementsAre("callback*", "email_reply", "weekend_callback"));
+}
+
+TEST(PromisePolicyTest, WithoutADefaultAnUnlistedTiersPromisesAreBeyond) {
+  std::string text(kPromisePolicy);
+  const std::string with_default = "default: true";
+  text.erase(text.find(with_default), with_default.size());
+  CompileResult r = Engine::CompileText(text, PolicyFormat::kText, "p");
+  ASSERT_NE(r.engine, nullptr);
+  v1::Decision d = DecideFor(*r.engine, "trial", kTuesday10);
+  EXPECT_THAT(Offered(d),
+              ElementsAre("callback*", "email_reply*", "weekend_callback*"));
+  EXPECT_THAT(d.actions(2).reasons(1).text(),
+              HasSubstr("where the contract states no first_reply target"));
+}
+
+// Under SUPPRESS a ladder skips a rung whose promise is beyond the contract,
+// visibly, and goes on to the next.
+TEST(PromisePolicyTest, ALadderSkipsARungWhosePromiseIsBeyondTheContract) {
+  std::string text(kPromisePolicy);
+  text.erase(text.find("rules {"));
+  absl::StrAppend(&text, R"pb(
+    beyond_contract { mode: SUPPRESS }
+    ladders {
+      id: "unhappy"
+      rungs { action { action: "callback" } }
+      rungs { action { action: "email_reply" } }
+    }
+  )pb");
+  std::unique_ptr<const Engine> engine = Load(text);
+  ASSERT_NE(engine, nullptr);
+  v1::Decision standard = DecideFor(*engine, "standard", kTuesday10);
+  EXPECT_THAT(Offered(standard), ElementsAre("email_reply"));
+  ASSERT_EQ(standard.blocked_size(), 1);
+  EXPECT_EQ(standard.blocked(0).action(), "callback");
+  EXPECT_EQ(standard.blocked(0).code(), "beyond_contract");
+  EXPECT_THAT(standard.blocked(0).blocked_by().text(),
+              HasSubstr("it promises first_reply within 1 hour"));
+  // Gold's contract is the callback's promise: rung 1 is offered.
+  EXPECT_THAT(Offered(DecideFor(*engine, "gold", kTuesday10)),
+              ElementsAre("callback"));
+}
+
+}  // namespace
+}  // namespace tact
