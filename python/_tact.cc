@@ -1131,6 +1131,7 @@ PYBIND11_MODULE(_tact, m) {
   codes.attr("flag_codes") = tp::CodeNames(tact::kFlagCodes);
   codes.attr("playbook_stages") = tp::CodeNames(tact::kPlaybookStages);
   codes.attr("source_kinds") = tp::CodeNames(tact::kSourceKinds);
+  codes.attr("sla_states") = tp::CodeNames(tact::kSlaStates);
   m.def(
       "value_bands",
       [] {
@@ -1154,6 +1155,10 @@ PYBIND11_MODULE(_tact, m) {
         py::arg("construct_trace"),
         "Called once by tact.decision: the class of "
         "Decision.construct_trace's entries.");
+  m.def("register_service_level_type", &tp::RegisterServiceLevelType,
+        py::arg("service_level"),
+        "Called once by tact.decision: the class of "
+        "Decision.service_levels' entries.");
   m.def(
       "fill_decision",
       [](py::handle self, const std::string& decision_bytes) {

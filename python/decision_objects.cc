@@ -42,8 +42,10 @@ using internal::kMinTimestampSeconds;
 struct Registry {
   py::object decision, reason, recommended_action, blocked_action, effect, flag,
       rule_trace;
-  // Registered apart (RegisterConstructTraceType); may be unset.
+  // Registered apart (RegisterConstructTraceType,
+  // RegisterServiceLevelType); may be unset.
   py::object construct_trace_type;
+  py::object service_level_type;
   py::object empty_tuple = py::tuple();
 #define TACT_NAME(n) \
   py::object n =     \
@@ -98,6 +100,21 @@ struct Registry {
   TACT_NAME(summary);
   TACT_NAME(stopped);
   TACT_NAME(detail);
+  TACT_NAME(service_levels);
+  TACT_NAME(target);
+  TACT_NAME(measure);
+  TACT_NAME(tier);
+  TACT_NAME(entitlement);
+  TACT_NAME(within);
+  TACT_NAME(state);
+  TACT_NAME(started_at);
+  TACT_NAME(stopped_at);
+  TACT_NAME(due_at);
+  TACT_NAME(elapsed);
+  TACT_NAME(remaining);
+  TACT_NAME(percent);
+  TACT_NAME(threshold);
+  TACT_NAME(paused);
 #undef TACT_NAME
 };
 
@@ -290,6 +307,28 @@ py::object TraceObject(const Registry& r, const v1::RuleTrace& t) {
   return Instance(r.rule_trace, std::move(d));
 }
 
+py::object ServiceLevelObject(const Registry& r,
+                              const v1::ServiceLevelStatus& s) {
+  py::dict d;
+  Set(d, r.target, Str(s.target()));
+  Set(d, r.measure, Str(s.measure()));
+  Set(d, r.tier, Str(s.tier()));
+  Set(d, r.entitlement, Str(s.entitlement()));
+  Set(d, r.within, Str(s.within()));
+  Set(d, r.state, Str(s.state()));
+  Set(d, r.started_at,
+      s.has_started_at() ? DateTime(s.started_at()) : py::none());
+  Set(d, r.stopped_at,
+      s.has_stopped_at() ? DateTime(s.stopped_at()) : py::none());
+  Set(d, r.due_at, s.has_due_at() ? DateTime(s.due_at()) : py::none());
+  Set(d, r.elapsed, TimeDelta(s.elapsed()));
+  Set(d, r.remaining, TimeDelta(s.remaining()));
+  Set(d, r.percent, Int(s.percent()));
+  Set(d, r.threshold, Int(s.threshold()));
+  Set(d, r.paused, Bool(s.paused()));
+  return Instance(r.service_level_type, std::move(d));
+}
+
 py::object MessageDict(const Registry& r,
                        const google::protobuf::Message& message);
 
@@ -477,6 +516,18 @@ void RegisterConstructTraceType(py::handle construct_trace) {
       py::reinterpret_borrow<py::object>(construct_trace);
 }
 
+void RegisterServiceLevelType(py::handle service_level) {
+  if (!PyType_Check(service_level.ptr()) ||
+      reinterpret_cast<PyTypeObject*>(service_level.ptr())->tp_new !=
+          PyBaseObject_Type.tp_new) {
+    throw std::invalid_argument(
+        "register_service_level_type takes a class built by object.__new__");
+  }
+  if (registry == nullptr) registry = new Registry();
+  registry->service_level_type =
+      py::reinterpret_borrow<py::object>(service_level);
+}
+
 void FillDecision(py::handle self, std::shared_ptr<DecisionMessage> message) {
   const Registry& r = Types();
   const v1::Decision& d = message->decision();
@@ -499,6 +550,12 @@ void FillDecision(py::handle self, std::shared_ptr<DecisionMessage> message) {
             Tuple(r, d.construct_trace(), ConstructTraceObject));
   } else {
     SetSlot(self, r.construct_trace, r.empty_tuple);
+  }
+  if (r.service_level_type) {
+    SetSlot(self, r.service_levels,
+            Tuple(r, d.service_levels(), ServiceLevelObject));
+  } else {
+    SetSlot(self, r.service_levels, r.empty_tuple);
   }
 }
 

@@ -50,6 +50,10 @@ void RegisterDecisionTypes(pybind11::handle decision, pybind11::handle reason,
 // entries). Throws std::invalid_argument unless it is a plain class.
 void RegisterConstructTraceType(pybind11::handle construct_trace);
 
+// Records tact/decision.py's ServiceLevel class (Decision.service_levels
+// entries). Throws std::invalid_argument unless it is a plain class.
+void RegisterServiceLevelType(pybind11::handle service_level);
+
 // A new tact.Decision holding `decision`. Throws pybind11::error_already_set
 // on a Python error (e.g. MemoryError) and std::logic_error when the types
 // are not registered.

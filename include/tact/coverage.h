@@ -39,6 +39,9 @@
 //                  "granted" (a goodwill effect), "clipped" (a monetary
 //                  action the budget reduced), "exhausted" (a
 //                  budget_exhausted block)
+//   service_levels per service-level target, each threshold that applies
+//                  to it: acted on (an sla_threshold effect for the target
+//                  at that percent)
 //
 // Rules need the trace (DecideOptions::trace). A rule seen firing in any
 // traced decision is reached. When some decision of a policy with rules has
@@ -65,29 +68,34 @@ namespace tact {
 
 // The kinds of coverage item, in report order.
 enum class CoverageCategory {
-  kRules,         // "rules"
-  kRungs,         // "rungs"
-  kStrikeLimits,  // "strike_limits"
-  kPlaybooks,     // "playbooks"
-  kBudgets,       // "budgets"
+  kRules,          // "rules"
+  kRungs,          // "rungs"
+  kStrikeLimits,   // "strike_limits"
+  kPlaybooks,      // "playbooks"
+  kBudgets,        // "budgets"
+  kServiceLevels,  // "service_levels"
 };
 
-// "rules", "rungs", "strike_limits", "playbooks", "budgets".
+// "rules", "rungs", "strike_limits", "playbooks", "budgets",
+// "service_levels".
 TACT_EXPORT absl::string_view Name(CoverageCategory category);
 
 // One thing the policy declares that decisions can reach.
 struct CoverageItem {
-  // The rule, ladder, strike limit, playbook or budget id.
+  // The rule, ladder, strike limit, playbook or budget id; the
+  // service-level target's id.
   std::string id;
-  // The rung, from 1, for a rung; else 0.
+  // The rung, from 1, for a rung; the percent for a service-level
+  // threshold; else 0.
   int64_t step = 0;
   // What is reached: "fired" (a rule), "offered" (a rung), "warning",
   // "at_limit", "strike", "apology", "fix", "surprise", "compensation",
-  // "recovery_window_missed", "granted", "clipped", "exhausted".
+  // "recovery_window_missed", "granted", "clipped", "exhausted",
+  // "threshold".
   std::string outcome;
   // Readable: `rule "late_delivery"`, `ladder "unhappy" rung 2`,
   // `strike_limit "time_wasting" at_limit`, `playbook "failure" fix`,
-  // `budget "goodwill" clipped`.
+  // `budget "goodwill" clipped`, `service_level "first_reply" at 75%`.
   std::string label;
   // How many decisions reached it.
   int64_t decisions = 0;
@@ -116,7 +124,7 @@ struct CoverageReport {
   // Decisions added, and those of them without a rule trace.
   int64_t decisions = 0;
   int64_t untraced_decisions = 0;
-  // All five categories, in CoverageCategory order (empty ones included).
+  // All six categories, in CoverageCategory order (empty ones included).
   std::vector<CategoryCoverage> categories;
   // Over all categories, as in CategoryCoverage.
   int64_t reached_count = 0;

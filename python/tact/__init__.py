@@ -18,7 +18,7 @@ from . import codes
 from .coverage import Coverage
 from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
                        RecommendedAction, RuleTrace)
-from .decision import ConstructTrace
+from .decision import ConstructTrace, ServiceLevel
 from .decision_log import (DecisionLog, MalformedLine, ReplayDifference,
                            ReplayReport, replay)
 from .engine import Engine
@@ -36,6 +36,6 @@ __all__ = [
     "DecisionLog", "Diagnostic", "Effect", "Engine", "EngineHandle", "Flag",
     "MalformedLine", "PolicyError", "Reason", "RecommendedAction",
     "ReplayDifference", "ReplayReport", "ResourceExhaustedError", "RuleTrace",
-    "ShadowReport", "TactError", "WhyNot", "WhyNotPath", "apply_change",
+    "ServiceLevel", "ShadowReport", "TactError", "WhyNot", "WhyNotPath", "apply_change",
     "codes", "replay", "testing",
 ]

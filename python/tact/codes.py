@@ -1,6 +1,7 @@
 """The machine codes a decision carries, as include/tact/codes.h declares
 them: why an action was blocked, the effects to record, flags, recovery
-stages and who proposed or held an action.
+stages, who proposed or held an action and where a case stands on a
+service-level target.
 
 Each is a str enum whose values are the exact strings of a decision (and of
 `tact simulate --json`), taken from the C++ library, so a code compares
@@ -21,7 +22,8 @@ import enum
 
 from . import _tact
 
-__all__ = ["BlockedCode", "EffectKind", "FlagCode", "PlaybookStage", "SourceKind"]
+__all__ = ["BlockedCode", "EffectKind", "FlagCode", "PlaybookStage", "SourceKind",
+           "SlaState"]
 
 
 def _enum(name: str, values) -> type:
@@ -39,3 +41,5 @@ FlagCode = _enum("FlagCode", _tact.codes.flag_codes)
 PlaybookStage = _enum("PlaybookStage", _tact.codes.playbook_stages)
 # Who proposed, held back or annotated an action (Reason.source_kind).
 SourceKind = _enum("SourceKind", _tact.codes.source_kinds)
+# Where a case stands on a service-level target (ServiceLevel.state).
+SlaState = _enum("SlaState", _tact.codes.sla_states)

@@ -50,7 +50,8 @@ class Coverage:
     def report(self) -> Dict[str, Any]:
         """{"policy_name", "policy_version", "decisions",
         "untraced_decisions", "reached_count", "total", "percent",
-        "categories": {"rules"|"rungs"|"strike_limits"|"playbooks"|"budgets":
+        "categories": {"rules"|"rungs"|"strike_limits"|"playbooks"|"budgets"|
+        "service_levels":
         {"reached", "not_reached", "unknown": [{"id", "step", "outcome",
         "label", "decisions"}], "reached_count", "total", "percent"}}}.
 

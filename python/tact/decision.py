@@ -20,7 +20,7 @@ from . import _convert
 from . import _tact
 
 __all__ = ["Decision", "RecommendedAction", "BlockedAction", "Effect",
-           "Reason", "Flag", "RuleTrace", "ConstructTrace"]
+           "Reason", "Flag", "RuleTrace", "ConstructTrace", "ServiceLevel"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,6 +139,36 @@ class ConstructTrace:
     detail: Dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
+@dataclasses.dataclass(frozen=True)
+class ServiceLevel:
+    """Where the case stands on one service-level target at the decision's
+    now (tact.v1.ServiceLevelStatus): one per target of the policy's
+    service levels, in the policy's order (any trace level).
+
+    `due_at` is None while the clock is paused before its due time (it
+    moves) and when the state is "none"; `remaining` is negative once past
+    due; `percent` is elapsed * 100 / span, rounded down; `threshold` the
+    highest threshold reached (0: none).
+    """
+
+    target: str = ""       # the target's id, e.g. "first_reply"
+    measure: str = ""      # "first_reply", "next_reply" or "resolution"
+    tier: str = ""         # the customer's tier
+    entitlement: str = ""  # the contract applied ("" when none)
+    within: str = ""       # its span as the policy states it ("" when none)
+    state: str = ""        # a tact.codes.SlaState: "ok", "at_risk", ...
+    started_at: Optional[datetime.datetime] = None
+    stopped_at: Optional[datetime.datetime] = None
+    due_at: Optional[datetime.datetime] = None
+    # Time counted against the span (business time for a business span) and
+    # what is left of it.
+    elapsed: datetime.timedelta = datetime.timedelta(0)
+    remaining: datetime.timedelta = datetime.timedelta(0)
+    percent: int = 0
+    threshold: int = 0
+    paused: bool = False  # the clock stands still now
+
+
 # tact.v1.TraceLevel numbers.
 _TRACE_LEVELS = {0: "off", 1: "evaluated", 2: "full"}
 
@@ -151,7 +181,8 @@ class Decision:
     effects, trace (when requested), needs_approval, flags, total_cost and
     total_agent_minutes (the cost of service of `actions`, minor units),
     construct_trace (when a full trace is requested: what every construct
-    did); the record: decision_id, context_digest, authority, trace_level
+    did), service_levels (where the case stands on each service-level
+    target, ServiceLevel); the record: decision_id, context_digest, authority, trace_level
     and tact_version. Two decisions are equal when their JSON is.
     """
 
@@ -160,7 +191,7 @@ class Decision:
     __slots__ = ("_message", "_json_text", "policy_name", "policy_version",
                  "policy_hash", "now", "actions", "blocked", "effects",
                  "trace", "needs_approval", "flags", "total_cost",
-                 "total_agent_minutes", "construct_trace")
+                 "total_agent_minutes", "construct_trace", "service_levels")
 
     def __init__(self, serialized: bytes):
         """From tact.v1.Decision wire-format bytes (decide() builds its
@@ -260,3 +291,4 @@ class Decision:
 _tact.register_decision_types(Decision, Reason, RecommendedAction,
                               BlockedAction, Effect, Flag, RuleTrace)
 _tact.register_construct_trace_type(ConstructTrace)
+_tact.register_service_level_type(ServiceLevel)

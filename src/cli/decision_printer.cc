@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -128,6 +129,75 @@ void PrintActions(const v1::Decision& decision, std::ostream& out) {
     out << "  Cost of service: "
         << FormatCost(decision.total_cost(), decision.total_agent_minutes())
         << "\n";
+  }
+}
+
+// "3h", "-1h30m", "0": a service level's elapsed or remaining time.
+std::string SlaDuration(const google::protobuf::Duration& d) {
+  return absl::FormatDuration(absl::Seconds(d.seconds()) +
+                              absl::Nanoseconds(d.nanos()));
+}
+
+// Where the case stands on each service-level target: one row per target,
+// then when a stopped clock stopped.
+void PrintServiceLevels(const v1::Decision& decision, std::ostream& out) {
+  if (decision.service_levels_size() == 0) return;
+  const v1::ServiceLevelStatus& first = decision.service_levels(0);
+  out << "\nService levels: " << decision.service_levels_size();
+  if (!first.entitlement().empty()) {
+    out << "  (the \"" << first.entitlement() << "\" contract";
+    if (first.entitlement() != first.tier()) {
+      out << ", for "
+          << (first.tier().empty() ? "no tier"
+                                   : "tier \"" + first.tier() + "\"");
+    }
+    out << ")";
+  } else {
+    out << "  (no contract for "
+        << (first.tier().empty() ? "a customer without a tier"
+                                 : "tier \"" + first.tier() + "\"")
+        << ")";
+  }
+  out << "\n";
+  size_t target_width = std::string("TARGET").size();
+  size_t within_width = std::string("WITHIN").size();
+  for (const v1::ServiceLevelStatus& s : decision.service_levels()) {
+    target_width = std::max(target_width, s.target().size());
+    within_width = std::max(within_width, s.within().size());
+  }
+  const int tw = static_cast<int>(target_width);
+  const int ww = static_cast<int>(within_width);
+  std::string header = absl::StrFormat(
+      "  %-*s  %-8s  %-20s  %-*s  %9s  %9s  %7s  %s", tw, "TARGET", "STATE",
+      "DUE", ww, "WITHIN", "ELAPSED", "REMAINING", "PERCENT", "THRESHOLD");
+  out << header << "\n";
+  for (const v1::ServiceLevelStatus& s : decision.service_levels()) {
+    const bool none = s.state() == Name(SlaState::kNone);
+    std::string due = "-";
+    if (s.has_due_at()) {
+      due = TimeUtil::ToString(s.due_at());
+    } else if (s.paused()) {
+      due = "paused";
+    }
+    std::string row = absl::StrFormat(
+        "  %-*s  %-8s  %-20s  %-*s  %9s  %9s  %7s  %s", tw, s.target(),
+        s.state(), due, ww, s.within().empty() ? "-" : s.within(),
+        none ? "-" : SlaDuration(s.elapsed()),
+        none ? "-" : SlaDuration(s.remaining()),
+        none ? "-" : absl::StrCat(s.percent(), "%"),
+        s.threshold() > 0 ? absl::StrCat(s.threshold(), "%") : "-");
+    row.erase(row.find_last_not_of(' ') + 1);
+    out << row << "\n";
+    if (s.has_due_at() && s.paused()) {
+      out << "        paused: the clock stands still\n";
+    }
+    if (s.has_stopped_at()) {
+      out << "        stopped " << TimeUtil::ToString(s.stopped_at());
+      if (s.has_started_at()) {
+        out << " (started " << TimeUtil::ToString(s.started_at()) << ")";
+      }
+      out << "\n";
+    }
   }
 }
 
@@ -380,8 +450,27 @@ std::vector<std::string> ConstructFacts(const v1::ConstructTrace& entry) {
       break;
     }
     case v1::ConstructTrace::kServiceLevel: {
-      for (const v1::ServiceLevelStatus& t : entry.service_level().targets()) {
-        facts.push_back(absl::StrCat(t.target(), " ", t.state()));
+      // Each target's state at a glance ("first_reply at_risk 75%"), then
+      // the thresholds: acted on now, superseded by a higher one reached in
+      // the same decision, or already recorded for this clock run.
+      const v1::ServiceLevelTrace& sl = entry.service_level();
+      for (const v1::ServiceLevelStatus& t : sl.targets()) {
+        std::string fact = absl::StrCat(t.target(), " ", t.state());
+        if (t.state() != Name(SlaState::kNone)) {
+          absl::StrAppend(&fact, " ", t.percent(), "%");
+        }
+        if (t.paused()) fact += " paused";
+        facts.push_back(std::move(fact));
+      }
+      if (sl.acted_size() > 0) {
+        facts.push_back("acted " + absl::StrJoin(sl.acted(), ","));
+      }
+      if (sl.superseded_size() > 0) {
+        facts.push_back("superseded " + absl::StrJoin(sl.superseded(), ","));
+      }
+      if (sl.already_recorded_size() > 0) {
+        facts.push_back("already recorded " +
+                        absl::StrJoin(sl.already_recorded(), ","));
       }
       break;
     }
@@ -441,6 +530,7 @@ void PrintDecisionText(const v1::Decision& decision, const TextOptions& options,
                        std::ostream& out) {
   PrintHeader(decision, options, out);
   PrintActions(decision, out);
+  PrintServiceLevels(decision, out);
   PrintNeedsApproval(decision, out);
   PrintBlocked(decision, out);
   PrintFlags(decision, out);

@@ -1,5 +1,6 @@
 #include "tact/coverage.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -24,12 +25,12 @@
 namespace tact {
 namespace {
 
-constexpr int kCategories = 5;
+constexpr int kCategories = 6;
 
 constexpr CoverageCategory kCategoryOrder[kCategories] = {
-    CoverageCategory::kRules, CoverageCategory::kRungs,
+    CoverageCategory::kRules,        CoverageCategory::kRungs,
     CoverageCategory::kStrikeLimits, CoverageCategory::kPlaybooks,
-    CoverageCategory::kBudgets};
+    CoverageCategory::kBudgets,      CoverageCategory::kServiceLevels};
 
 // An item's identity within its category: id, step, outcome.
 using ItemKey = std::tuple<std::string, int64_t, std::string>;
@@ -56,6 +57,8 @@ absl::string_view Name(CoverageCategory category) {
       return "playbooks";
     case CoverageCategory::kBudgets:
       return "budgets";
+    case CoverageCategory::kServiceLevels:
+      return "service_levels";
   }
   return "";
 }
@@ -140,6 +143,32 @@ struct PolicyCoverage::Impl {
         }
       }
     }
+    // Per target, in target order, each threshold that applies to it, by
+    // ascending percent.
+    const v1::ServiceLevels& levels = policy.service_levels();
+    std::vector<int> percents;
+    for (const v1::SlaThreshold& t : levels.thresholds()) {
+      percents.push_back(t.percent());
+    }
+    std::sort(percents.begin(), percents.end());
+    percents.erase(std::unique(percents.begin(), percents.end()),
+                   percents.end());
+    for (const v1::ServiceLevelTarget& target : levels.targets()) {
+      for (int percent : percents) {
+        bool applies = false;
+        for (const v1::SlaThreshold& t : levels.thresholds()) {
+          if (t.percent() != percent) continue;
+          applies = applies || t.targets().empty() ||
+                    std::find(t.targets().begin(), t.targets().end(),
+                              target.id()) != t.targets().end();
+        }
+        if (!applies) continue;
+        Declare(CoverageCategory::kServiceLevels, target.id(), percent,
+                "threshold",
+                absl::StrCat("service_level \"", target.id(), "\" at ", percent,
+                             "%"));
+      }
+    }
   }
 
   internal::OutcomeClassifier classifier;
@@ -212,6 +241,13 @@ absl::Status PolicyCoverage::Add(const v1::Decision& decision) {
   }
   for (const std::string& id : o.budget_exhausted) {
     reach(CoverageCategory::kBudgets, id, 0, "exhausted");
+  }
+  // A threshold acted on: its sla_threshold effect (ref: the target, step:
+  // the percent).
+  for (const v1::Effect& e : decision.effects()) {
+    if (e.kind() == Name(EffectKind::kSlaThreshold)) {
+      reach(CoverageCategory::kServiceLevels, e.ref(), e.step(), "threshold");
+    }
   }
   for (const auto& [c, i] : reached) ++s.items[c][i].decisions;
   ++s.decisions;

@@ -29,6 +29,7 @@
 #include "src/common/edit_distance.h"
 #include "src/engine/engine_impl.h"
 #include "src/expr/program.h"
+#include "src/policy/calendar.h"
 #include "src/policy/condition.h"
 #include "src/policy/condition_change.h"
 #include "src/policy/constructs/common.h"
@@ -198,6 +199,8 @@ class WhyNotBuilder {
   void PlaybookPaths(const v1::Context& context, const v1::Decision& d,
                      int floor, std::vector<Draft>* drafts, int* more);
   void AlternativePaths(std::vector<Draft>* drafts, int* more);
+  void ServiceLevelPaths(const v1::Context& context, const v1::Decision& d,
+                         int floor, std::vector<Draft>* drafts, int* more);
 
   // The changes that lift what stands in the way in decision `d` of the
   // changed context: a hold, an authority, a final rule. False when there
@@ -321,6 +324,7 @@ absl::StatusOr<v1::WhyNot> WhyNotBuilder::Build(const v1::Context& context) {
     LadderPaths(context, d, floor, &drafts, &more);
     PlaybookPaths(context, d, floor, &drafts, &more);
     AlternativePaths(&drafts, &more);
+    ServiceLevelPaths(context, d, floor, &drafts, &more);
     bool stopped = false;
     for (const Draft& draft : drafts) stopped = stopped || draft.stopped;
     if (stopped) {
@@ -753,6 +757,133 @@ void WhyNotBuilder::AlternativePaths(std::vector<Draft>* drafts, int* more) {
     CannotState(draft,
                 "tact states no change that uses up the budget (it would "
                 "add goodwill grants to the history).");
+  }
+}
+
+// The status of target `id` in decision `d`, or null.
+const v1::ServiceLevelStatus* FindTarget(const v1::Decision& d,
+                                         absl::string_view id) {
+  for (const v1::ServiceLevelStatus& s : d.service_levels()) {
+    if (s.target() == id) return &s;
+  }
+  return nullptr;
+}
+
+absl::Duration ToDuration(const google::protobuf::Duration& d) {
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
+// A service-level threshold recommends the action: it is offered once the
+// target's counted time reaches the threshold's percent of its span. For a
+// running clock below the threshold the path sets `now` to the instant it
+// does (the span counted on from the decision's now, in business time for
+// a business span); a clock that is not running, paused or already past
+// the threshold has no change tact can state.
+void WhyNotBuilder::ServiceLevelPaths(const v1::Context& context,
+                                      const v1::Decision& d, int floor,
+                                      std::vector<Draft>* drafts, int* more) {
+  const internal::ServiceLevelsPlan& levels = plan_.service_levels;
+  for (const internal::SlaThresholdPlan& threshold : levels.thresholds) {
+    for (const RecommendationPlan& rec : threshold.recommend) {
+      if (rec.action != action_) continue;
+      for (size_t t = 0; t < levels.targets.size(); ++t) {
+        if (t < threshold.targets.size() && !threshold.targets[t]) continue;
+        const std::string& target = levels.targets[t].id;
+        Draft* draft = AddDraft(drafts, more, SourceKind::kServiceLevel, target,
+                                levels.priority);
+        if (draft == nullptr) return;
+        Say(draft,
+            absl::StrCat("The service levels offer it when ", target,
+                         " reaches ", threshold.percent, "% of its span."));
+        if (levels.priority < floor) {
+          draft->stopped = true;
+          Say(draft, absl::StrCat("The final rule ",
+                                  FinalRulesAbove(plan_, d, levels.priority),
+                                  " of higher priority fired and stopped "
+                                  "them."));
+          continue;
+        }
+        const v1::ServiceLevelStatus* status = FindTarget(d, target);
+        absl::StatusOr<internal::Span> span =
+            status == nullptr ? absl::NotFoundError("")
+                              : internal::ParseSpan(status->within());
+        if (status == nullptr || !span.ok() ||
+            status->state() == Name(SlaState::kNone)) {
+          CannotState(draft,
+                      absl::StrCat("Its clock is not running (", target,
+                                   " is \"none\"): it starts with the case "
+                                   "events the service levels measure, which "
+                                   "tact states no change to add."));
+          continue;
+        }
+        if (status->state() == Name(SlaState::kMet) ||
+            status->state() == Name(SlaState::kMissed)) {
+          CannotState(draft, absl::StrCat("Its clock has stopped (", target,
+                                          " is \"", status->state(), "\")."));
+          continue;
+        }
+        if (status->threshold() >= threshold.percent) {
+          CannotState(
+              draft,
+              absl::StrCat(target, " has reached ", status->threshold(),
+                           "% already: a threshold acts once per clock run, "
+                           "and a higher one reached in the same decision "
+                           "supersedes it."));
+          continue;
+        }
+        if (status->paused()) {
+          CannotState(draft,
+                      absl::StrCat("The ", target,
+                                   " clock is paused; tact states no change "
+                                   "that resumes it."));
+          continue;
+        }
+        // The counted time at which the threshold is reached: the least
+        // `c` with c * 100 >= percent * span, to the nanosecond.
+        const absl::Duration elapsed = ToDuration(status->elapsed());
+        const absl::Duration whole = elapsed + ToDuration(status->remaining());
+        // (In parts: span * percent may not fit in int64 nanoseconds.)
+        const int64_t span_ns = absl::ToInt64Nanoseconds(whole);
+        const int64_t p = threshold.percent;
+        const absl::Duration reach =
+            absl::Nanoseconds(span_ns / 100) * p +
+            absl::Nanoseconds((span_ns % 100 * p + 99) / 100);
+        const absl::Duration needed = reach - elapsed;
+        const absl::Time now = internal::ToTime(context.now());
+        const int c = levels.calendar;
+        const internal::BusinessCalendar& calendar =
+            c >= 0 && c < static_cast<int>(plan_.calendars.size())
+                ? plan_.calendars[c]
+                : internal::BusinessCalendar::AlwaysOpen();
+        const absl::Time at = span->business
+                                  ? calendar.AddBusinessTime(now, needed)
+                                  : now + needed;
+        if (needed <= absl::ZeroDuration() || at == absl::InfiniteFuture()) {
+          CannotState(
+              draft, absl::StrCat("tact cannot tell when ", target, " reaches ",
+                                  threshold.percent, "%."));
+          continue;
+        }
+        v1::ContextChange& change = draft->changes.emplace_back();
+        change.set_kind("set");
+        change.set_field("now");
+        google::protobuf::Timestamp* ts =
+            change.mutable_value()->mutable_timestamp_value();
+        const int64_t seconds = absl::ToUnixSeconds(at);
+        ts->set_seconds(seconds);
+        ts->set_nanos(static_cast<int32_t>(
+            absl::ToInt64Nanoseconds(at - absl::FromUnixSeconds(seconds))));
+        std::string when;
+        internal::AppendUtc(at, &when);
+        change.set_text(absl::StrCat(
+            "now would have to be at least ", when, ": ", target, " reaches ",
+            threshold.percent, "% of ", span->Readable(), " then (it is at ",
+            status->percent(), "%)"));
+        if (!rec.when.empty()) {
+          AddConditionChanges(rec.when, context, true, draft);
+        }
+      }
+    }
   }
 }
 

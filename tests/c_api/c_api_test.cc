@@ -899,3 +899,59 @@ TEST_F(CApiTest, ReplayOfAMissingLogIsNotFound) {
 }
 
 }  // namespace
+
+namespace {
+
+// A decision's JSON carries where the case stands on each service-level
+// target (Decision.service_levels, issue 17).
+TEST(CApi, DecisionJsonCarriesServiceLevels) {
+  const std::string policy = R"pb(
+    name: "sla"
+    version: "1"
+    actions { id: "remind" }
+    entitlements {
+      tier: "standard"
+      default: true
+      sla { target: "first_reply" within: "4h" }
+    }
+    service_levels {
+      targets { id: "first_reply" measure: FIRST_REPLY }
+      thresholds {
+        percent: 75
+        recommend { action: "remind" }
+      }
+    }
+  )pb";
+  Error error;
+  tact_engine_t* engine = nullptr;
+  ASSERT_EQ(tact_engine_create(policy.data(), policy.size(), TACT_POLICY_TEXT,
+                               nullptr, &engine, &error.message),
+            TACT_OK)
+      << error.str();
+  const std::string context =
+      R"({"now": "2026-01-05T13:00:00Z", "customer": {"id": "c"},
+          "case": {"id": "k", "openedAt": "2026-01-05T10:00:00Z"}})";
+  tact_decision_t* decision = nullptr;
+  ASSERT_EQ(tact_engine_decide_json(engine, nullptr, context.data(),
+                                    context.size(), &decision, &error.message),
+            TACT_OK)
+      << error.str();
+  char* json = nullptr;
+  size_t len = 0;
+  ASSERT_EQ(tact_decision_to_json(decision, 0, &json, &len, &error.message),
+            TACT_OK);
+  const std::string out(json, len);
+  tact_free(json);
+  tact_decision_destroy(decision);
+  tact_engine_destroy(engine);
+  EXPECT_THAT(out, HasSubstr(R"("serviceLevels":[{"target":"first_reply",)"
+                             R"("measure":"first_reply",)"
+                             R"("entitlement":"standard","within":"4h",)"
+                             R"("state":"at_risk",)"));
+  EXPECT_THAT(out, HasSubstr(R"("dueAt":"2026-01-05T14:00:00Z",)"
+                             R"("elapsed":"10800s","remaining":"3600s",)"
+                             R"("percent":75,"threshold":75)"));
+  EXPECT_THAT(out, HasSubstr(R"("kind":"sla_threshold","ref":"first_reply")"));
+}
+
+}  // namespace

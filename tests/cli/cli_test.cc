@@ -795,7 +795,8 @@ constexpr char kCaseLifeCoverage[] =
     "    playbooks 0/0 (none declared)\n"
     "    budgets 1/3 (33.3%)\n"
     "      never reached: budget \"goodwill\" clipped\n"
-    "      never reached: budget \"goodwill\" exhausted\n";
+    "      never reached: budget \"goodwill\" exhausted\n"
+    "    service_levels 0/0 (none declared)\n";
 
 TEST(CliTestCoverageTest, CoveragePrintsEachPolicyAfterTheCases) {
   TactRun run = RunTact(std::string("test --coverage ") + kTestData +

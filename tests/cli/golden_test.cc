@@ -101,6 +101,12 @@ std::vector<GoldenCase> Cases() {
   cases.push_back(
       {"decide_json_trace_playbook_three_strikes",
        DecidePlaybook("playbook_three_strikes", "--format=json --trace")});
+  // Service levels (issue 17): the section after the actions, and the
+  // construct's facts in --explain.
+  cases.push_back({"decide_explain_service_levels",
+                   "decide --policy=tests/data/cli/service_levels.textproto "
+                   "--context=tests/data/cli/service_levels_context.json "
+                   "--explain"});
   cases.push_back(
       {"check_lint_warnings", "check tests/data/cli/lint_warnings.textproto"});
   cases.push_back({"check_strict_lint_warnings",

@@ -235,7 +235,7 @@ const CategoryCoverage& Category(const CoverageReport& report,
 
 TEST_F(CoverageTest, EnumeratesEveryItemInPolicyOrder) {
   const CoverageReport report = ReportOf({"reply"});
-  ASSERT_EQ(report.categories.size(), 5u);
+  ASSERT_EQ(report.categories.size(), 6u);
   EXPECT_EQ(report.total, 15);
   std::vector<std::string> all;
   for (const CategoryCoverage& cat : report.categories) {
@@ -413,7 +413,8 @@ TEST_F(CoverageTest, FormatsOneLinePerCategoryWithTheItemsNeverReached) {
             "  never reached: playbook \"failure\" recovery_window_missed\n"
             "budgets 1/3 (33.3%)\n"
             "  never reached: budget \"goodwill\" clipped\n"
-            "  never reached: budget \"goodwill\" exhausted\n");
+            "  never reached: budget \"goodwill\" exhausted\n"
+            "service_levels 0/0 (none declared)\n");
 }
 
 // Without a trace nobody can tell which rules fired: those not seen firing
@@ -500,7 +501,8 @@ TEST(PolicyCoverageTest, APolicyDeclaringNothingToReachIsFullyCovered) {
             "rungs 0/0 (none declared)\n"
             "strike_limits 0/0 (none declared)\n"
             "playbooks 0/0 (none declared)\n"
-            "budgets 0/0 (none declared)\n");
+            "budgets 0/0 (none declared)\n"
+            "service_levels 0/0 (none declared)\n");
 }
 
 // A limit with only `suppress` has one item, at_limit, reached by its
@@ -618,6 +620,79 @@ TEST(CoverageCategoryTest, NamesAreStable) {
   EXPECT_EQ(Name(CoverageCategory::kStrikeLimits), "strike_limits");
   EXPECT_EQ(Name(CoverageCategory::kPlaybooks), "playbooks");
   EXPECT_EQ(Name(CoverageCategory::kBudgets), "budgets");
+  EXPECT_EQ(Name(CoverageCategory::kServiceLevels), "service_levels");
+}
+
+// Each threshold that applies to a target is an item, reached by the
+// sla_threshold effect of that target at that percent.
+TEST(PolicyCoverageTest, ServiceLevelThresholdsAreReachedByTheirEffects) {
+  std::unique_ptr<const Engine> engine = MustCompile(R"pb(
+    name: "sla"
+    version: "1"
+    actions { id: "remind" }
+    actions { id: "escalate" }
+    entitlements {
+      tier: "standard"
+      default: true
+      sla { target: "first_reply" within: "4h" }
+      sla { target: "resolution" within: "2d" }
+    }
+    service_levels {
+      targets { id: "first_reply" measure: FIRST_REPLY }
+      targets { id: "resolution" measure: RESOLUTION }
+      thresholds {
+        percent: 100
+        recommend { action: "escalate" }
+      }
+      thresholds {
+        percent: 75
+        targets: "first_reply"
+        recommend { action: "remind" }
+      }
+    }
+  )pb");
+  ASSERT_NE(engine, nullptr);
+  PolicyCoverage coverage(*engine);
+  const CoverageReport none = coverage.Report();
+  const CategoryCoverage& declared =
+      Category(none, CoverageCategory::kServiceLevels);
+  EXPECT_THAT(Labels(declared.not_reached),
+              ElementsAre("service_level \"first_reply\" at 75%",
+                          "service_level \"first_reply\" at 100%",
+                          "service_level \"resolution\" at 100%"));
+  // Decisions showing the effects (as the construct records them): the
+  // first reply at 75% twice, the resolution at 100%; an effect of another
+  // kind or of a threshold that does not apply reaches nothing.
+  auto decision = [&](absl::string_view kind, absl::string_view ref,
+                      int64_t step) {
+    v1::Decision d;
+    d.set_policy_hash(engine->policy_hash());
+    v1::Effect* e = d.add_effects();
+    e->set_kind(std::string(kind));
+    e->set_ref(std::string(ref));
+    e->set_step(step);
+    return d;
+  };
+  ASSERT_TRUE(coverage.Add(decision("sla_threshold", "first_reply", 75)).ok());
+  ASSERT_TRUE(coverage.Add(decision("sla_threshold", "first_reply", 75)).ok());
+  ASSERT_TRUE(coverage.Add(decision("sla_threshold", "resolution", 75)).ok());
+  ASSERT_TRUE(coverage.Add(decision("rung_offered", "resolution", 100)).ok());
+  ASSERT_TRUE(coverage.Add(decision("sla_threshold", "resolution", 100)).ok());
+  const CoverageReport report = coverage.Report();
+  const CategoryCoverage& sla =
+      Category(report, CoverageCategory::kServiceLevels);
+  EXPECT_THAT(Labels(sla.reached),
+              ElementsAre("service_level \"first_reply\" at 75%",
+                          "service_level \"resolution\" at 100%"));
+  EXPECT_EQ(sla.reached[0].decisions, 2);
+  EXPECT_EQ(sla.reached[0].step, 75);
+  EXPECT_EQ(sla.reached[0].outcome, "threshold");
+  EXPECT_THAT(Labels(sla.not_reached),
+              ElementsAre("service_level \"first_reply\" at 100%"));
+  EXPECT_THAT(FormatCoverage(report),
+              HasSubstr("service_levels 2/3 (66.6%)\n"
+                        "  never reached: service_level \"first_reply\" at "
+                        "100%\n"));
 }
 
 }  // namespace

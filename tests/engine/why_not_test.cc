@@ -953,5 +953,99 @@ TEST(ApplyChangeTest, RemoveEventsNeedsAKindAndACountOrAmount) {
                        HasSubstr("a count or an amount")));
 }
 
+// --- Service levels ----------------------------------------------------------
+
+// The refund is recommended once first_reply reaches 75% of its span.
+constexpr absl::string_view kServiceLevels = R"pb(
+  calendars {
+    id: "office"
+    hours { weekday: 1 start: "09:00" end: "17:00" }
+    hours { weekday: 2 start: "09:00" end: "17:00" }
+    hours { weekday: 3 start: "09:00" end: "17:00" }
+    hours { weekday: 4 start: "09:00" end: "17:00" }
+    hours { weekday: 5 start: "09:00" end: "17:00" }
+  }
+  entitlements {
+    tier: "standard"
+    default: true
+    sla { target: "first_reply" within: "business_hours(4)" }
+  }
+  entitlements {
+    tier: "gold"
+    sla { target: "first_reply" within: "4h" }
+  }
+  service_levels {
+    targets { id: "first_reply" measure: FIRST_REPLY }
+    thresholds {
+      percent: 75
+      recommend { action: "refund" }
+    }
+  }
+)pb";
+
+// A case opened at `opened`, decided at `now` (Unix seconds).
+v1::Context SlaCase(absl::string_view tier, int64_t opened, int64_t now) {
+  v1::Context context = Context(kCustomer);
+  context.mutable_customer()->set_tier(std::string(tier));
+  context.mutable_case_()->mutable_opened_at()->set_seconds(opened);
+  context.mutable_now()->set_seconds(now);
+  return context;
+}
+
+constexpr int64_t kMonday10 = 1767607200;  // 2026-01-05T10:00:00Z
+
+TEST(WhyNotTest, AServiceLevelThresholdStatesWhenItIsReached) {
+  auto engine = Policy(kServiceLevels);
+  // Calendar time: 1 hour of 4 used; 75% is 3 hours after opening.
+  const v1::Context gold = SlaCase("gold", kMonday10 - 3600, kMonday10);
+  v1::WhyNot why = MustWhyNot(*engine, gold, "refund");
+  EXPECT_EQ(why.status(), "not_proposed");
+  ASSERT_EQ(why.paths_size(), 1);
+  EXPECT_EQ(why.paths(0).source().source_kind(), "service_level");
+  EXPECT_EQ(why.paths(0).source().source_id(), "first_reply");
+  ASSERT_EQ(why.paths(0).changes_size(), 1);
+  const v1::ContextChange& change = why.paths(0).changes(0);
+  EXPECT_EQ(change.field(), "now");
+  EXPECT_EQ(change.value().timestamp_value().seconds(), kMonday10 + 2 * 3600);
+  EXPECT_THAT(change.text(),
+              StartsWith("now would have to be at least "
+                         "2026-01-05T12:00:00Z: first_reply reaches 75% of "
+                         "4 hours then (it is at 25%)"));
+  EXPECT_TRUE(why.paths(0).verified());
+  // One second earlier it is not reached yet.
+  v1::Context early = gold;
+  early.mutable_now()->set_seconds(kMonday10 + 2 * 3600 - 1);
+  absl::StatusOr<v1::Decision> d = engine->Decide(early);
+  ASSERT_THAT(d.status(), IsOk());
+  EXPECT_FALSE(Recommends(*d, "refund"));
+
+  // Business time over a weekend: opened Friday 16:00, asked at 16:30: 30
+  // business minutes used, 3 hours is 75%, reached Monday 11:00.
+  constexpr int64_t kFriday1600 = kMonday10 - 3 * 86400 + 6 * 3600;
+  const v1::Context standard =
+      SlaCase("standard", kFriday1600, kFriday1600 + 1800);
+  v1::WhyNot weekend = MustWhyNot(*engine, standard, "refund");
+  ASSERT_EQ(weekend.paths_size(), 1);
+  ASSERT_EQ(weekend.paths(0).changes_size(), 1);
+  EXPECT_EQ(weekend.paths(0).changes(0).value().timestamp_value().seconds(),
+            kMonday10 + 3600);
+  EXPECT_TRUE(weekend.paths(0).verified());
+}
+
+TEST(WhyNotTest, AStoppedServiceLevelClockStatesNoChange) {
+  auto engine = Policy(kServiceLevels);
+  v1::Context context = SlaCase("gold", kMonday10 - 3600, kMonday10);
+  v1::Event* reply = context.add_history();
+  reply->set_kind("agent_reply");
+  reply->set_case_id("k1");
+  reply->mutable_at()->set_seconds(kMonday10 - 1800);
+  v1::WhyNot why = MustWhyNot(*engine, context, "refund");
+  ASSERT_EQ(why.paths_size(), 1);
+  EXPECT_THAT(why.paths(0).changes(), IsEmpty());
+  EXPECT_FALSE(why.paths(0).verified());
+  EXPECT_THAT(why.paths(0).source().text(),
+              HasSubstr("Its clock has stopped (first_reply is \"met\")."));
+}
+
 }  // namespace
 }  // namespace tact

@@ -10,8 +10,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "src/common/business_calendar.h"
 #include "src/common/edit_distance.h"
+#include "src/policy/calendar.h"
 #include "src/policy/candidates.h"
+#include "src/policy/constructs/common.h"
 #include "src/policy/constructs/construct_trace.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
@@ -133,6 +137,40 @@ void CompileEntitlements(PolicyCompiler& c) {
   }
 }
 
+namespace {
+
+// The contract's span per service-level target (ServiceLevelsPlan::spans),
+// or null when the customer has no contract or it states no targets.
+const std::vector<Span>* ContractSpans(const PolicyPlan& plan,
+                                       const Contract& contract) {
+  if (contract.name.empty()) return nullptr;
+  auto it = plan.service_levels.spans.find(contract.name);
+  return it == plan.service_levels.spans.end() ? nullptr : &it->second;
+}
+
+// The contract's span for `promise`'s target, or null when it states none.
+const Span* ContractSpan(const std::vector<Span>* spans,
+                         const PromisePlan& promise) {
+  if (spans == nullptr || promise.target < 0 ||
+      promise.target >= static_cast<int>(spans->size())) {
+    return nullptr;
+  }
+  const Span& span = (*spans)[promise.target];
+  return span.length == absl::ZeroDuration() ? nullptr : &span;
+}
+
+// Whether `promise` is beyond the contract: the contract states no span for
+// its target, or the promise, counted from `now`, ends strictly before the
+// contract's span does (business spans in the service levels' calendar).
+bool PromiseBeyond(const PromisePlan& promise, const Span* contract_span,
+                   absl::Time now, const BusinessCalendar& calendar) {
+  if (contract_span == nullptr) return true;
+  return promise.within.After(now, calendar) <
+         contract_span->After(now, calendar);
+}
+
+}  // namespace
+
 bool Entitle(const PolicyPlan& plan, const v1::Context& context,
              RankedAction* r, RankScratch* scratch) {
   const EntitlementPlan& entitlements = plan.entitlements;
@@ -145,10 +183,30 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
   auto included = [&](const std::string& feature) {
     return std::binary_search(includes.begin(), includes.end(), feature);
   };
-  if (std::all_of(action.requires_features.begin(),
-                  action.requires_features.end(), included)) {
-    return true;
+  const bool features_within =
+      std::all_of(action.requires_features.begin(),
+                  action.requires_features.end(), included);
+  // Promises: each counted from the decision's now, against the contract's
+  // span for its target.
+  const std::vector<Span>* spans = nullptr;
+  const BusinessCalendar* calendar = &BusinessCalendar::AlwaysOpen();
+  absl::Time now = absl::InfinitePast();
+  bool promises_within = true;
+  if (!action.promises.empty()) {
+    spans = ContractSpans(plan, contract);
+    const int c = plan.service_levels.calendar;
+    if (c >= 0 && c < static_cast<int>(plan.calendars.size())) {
+      calendar = &plan.calendars[c];
+    }
+    now = ToTime(context.now());
+    for (const PromisePlan& p : action.promises) {
+      if (PromiseBeyond(p, ContractSpan(spans, p), now, *calendar)) {
+        promises_within = false;
+        break;
+      }
+    }
   }
+  if (features_within && promises_within) return true;
   ReasonRef& why = scratch->notes.Add();
   int why_index = static_cast<int>(scratch->notes.size()) - 1;
   // The source is the contract applied; without one, the customer's tier
@@ -156,21 +214,20 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
   std::string* text = why.StartRendered(
       SourceRef{SourceKind::kEntitlement, -1,
                 has_contract ? contract.name : absl::string_view(tier)});
+  const std::string whose = tier.empty()
+                                ? std::string("a customer without a tier")
+                                : absl::StrCat("tier \"", tier, "\"");
   if (listed) {
-    absl::StrAppend(text, "Beyond the \"", tier,
-                    "\" contract, which does not include ");
+    absl::StrAppend(text, "Beyond the \"", tier, "\" contract");
+    if (!features_within) text->append(", which does not include ");
+  } else if (has_contract) {
+    absl::StrAppend(text, "Beyond the \"", contract.name,
+                    "\" contract, the default for ", whose);
+    if (!features_within) text->append(", which does not include ");
   } else {
-    std::string whose = tier.empty() ? std::string("a customer without a tier")
-                                     : absl::StrCat("tier \"", tier, "\"");
-    if (has_contract) {
-      absl::StrAppend(text, "Beyond the \"", contract.name,
-                      "\" contract, the default for ", whose,
-                      ", which does not include ");
-    } else {
-      absl::StrAppend(text, "Beyond contract: ", whose,
-                      " has no entitlement and the policy names no default, "
-                      "so the contract does not include ");
-    }
+    absl::StrAppend(text, "Beyond contract: ", whose,
+                    " has no entitlement and the policy names no default");
+    if (!features_within) text->append(", so the contract does not include ");
   }
   bool first = true;
   for (const std::string& feature : action.requires_features) {
@@ -179,9 +236,35 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
     text->append(feature);
     first = false;
   }
-  text->append(
-      ": giving it once sets a standard the customer will then expect every "
-      "time.");
+  if (promises_within) {
+    text->append(
+        ": giving it once sets a standard the customer will then expect "
+        "every time.");
+  } else {
+    // "it promises first_reply within 1 hour, where the contract's is 4
+    // business hours, and resolution within 1 day, where the contract
+    // states no resolution target"
+    text->append(features_within ? ": it promises " : ", and it promises ");
+    bool first_promise = true;
+    for (const PromisePlan& p : action.promises) {
+      const Span* contract_span = ContractSpan(spans, p);
+      if (!PromiseBeyond(p, contract_span, now, *calendar)) continue;
+      if (!first_promise) text->append(", and ");
+      first_promise = false;
+      const std::string& target = plan.service_levels.targets[p.target].id;
+      absl::StrAppend(text, target, " within ", p.within.Readable());
+      if (contract_span == nullptr) {
+        absl::StrAppend(text, ", where the contract states no ", target,
+                        " target");
+      } else {
+        absl::StrAppend(text, ", where the contract's is ",
+                        contract_span->Readable());
+      }
+    }
+    text->append(
+        "; giving it once sets a standard the customer will then expect "
+        "every time.");
+  }
   if (entitlements.suppress) {
     BlockedRef& blocked = scratch->blocked.emplace_back();
     blocked.action = r->action;
