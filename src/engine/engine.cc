@@ -368,11 +368,7 @@ absl::Status Engine::DecideInto(const v1::Context& context,
       scratch->buffers,
       trace_level,
       full_trace ? out->mutable_construct_trace() : nullptr};
-  for (const internal::Construct& construct : internal::kConstructs) {
-    if (construct.prepare == nullptr) continue;
-    frame.SetSite(Name(construct.kind), "");
-    construct.prepare(state, &outcome);
-  }
+  internal::Prepare(state, &outcome);
   for (const internal::Construct& construct : internal::kConstructs) {
     if (!frame.budget_status().ok()) break;
     if (construct.propose == nullptr) continue;

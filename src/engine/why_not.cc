@@ -177,6 +177,8 @@ class WhyNotBuilder {
     budget.deadline = options_.deadline;
     budget.cancel = options_.cancel;
     frame_->SetBudget(budget);
+    // The computed facts (`sla.*`) as a decision on `context` reads them.
+    internal::PrepareFrame(plan_, context, *frame_, buffers_, &outcome_);
     return absl::OkStatus();
   }
 
@@ -234,6 +236,9 @@ class WhyNotBuilder {
   const std::string& id_;
   DecideOptions options_;
   std::unique_ptr<Frame> frame_;
+  // The prepare steps' buffers and what they keep (ResetFrame).
+  internal::ProposeBuffers buffers_;
+  internal::Outcome outcome_;
 };
 
 bool WhyNotBuilder::ConditionChangesInto(
@@ -243,8 +248,8 @@ bool WhyNotBuilder::ConditionChangesInto(
     *why = "the context could not be read";
     return false;
   }
-  internal::ConditionChanges found =
-      internal::ChangesFor(*plan_.program, when, *frame_, context, want);
+  internal::ConditionChanges found = internal::ChangesFor(
+      *plan_.program, when, *frame_, context, want, &plan_);
   *why = std::move(found.why);
   if (!found.stated) return false;
   for (v1::ContextChange& change : found.changes) {

@@ -23,6 +23,8 @@
 #include "src/expr/value.h"
 #include "src/policy/condition.h"
 #include "src/policy/condition_ranges.h"
+#include "src/policy/constructs/constructs.h"
+#include "src/policy/outcome.h"
 
 namespace tact::internal {
 namespace {
@@ -719,7 +721,8 @@ std::string Stands(const Program& program, const Conjunct& conjunct,
 
 ConditionChanges ChangesFor(const Program& program,
                             const std::vector<Conjunct>& when, Frame& frame,
-                            const v1::Context& context, bool want) {
+                            const v1::Context& context, bool want,
+                            const PolicyPlan* plan) {
   ConditionChanges result;
   ConditionResult before = EvaluateCondition(program, when, frame);
   const bool holds = before.holds();
@@ -796,6 +799,12 @@ ConditionChanges ChangesFor(const Program& program,
     absl::StrAppend(&result.why, "; the changed context is invalid: ",
                     check.status().message());
     return result;
+  }
+  if (plan != nullptr) {
+    // The computed facts of the changed context, as a decision sees them.
+    ProposeBuffers buffers;
+    Outcome outcome;
+    PrepareFrame(*plan, changed, **check, buffers, &outcome);
   }
   ConditionResult after = EvaluateCondition(program, when, **check);
   if (want ? !after.holds() : after.status != ConditionResult::Status::kFalse) {

@@ -24,6 +24,8 @@
 
 namespace tact::internal {
 
+struct PolicyPlan;
+
 // What would have to change for a condition to come out as wanted.
 struct ConditionChanges {
   // True when the condition comes out as wanted on the context with every
@@ -69,13 +71,19 @@ struct ConditionChanges {
 // leaves the fact's type (an attribute keeps its declared type) nor int64's
 // range (`x > 9223372036854775807` cannot hold: not stated).
 //
+// A computed fact (`sla.<target>.<fact>`) is never changed: a conjunct
+// that must change it is not stated; one that holds already is kept as is.
+//
 // REQUIRES: `frame` is bound to `context` under `program` (the decision's
-// frame: the values now are read through it and charged to its budget).
-// Evaluating the changed context uses a fresh frame with the default
-// budget. Thread-compatible (uses `frame`).
+// frame: the values now are read through it and charged to its budget),
+// and prepared (PrepareFrame, constructs.h) when the program has computed
+// facts. Evaluating the changed context uses a fresh frame with the default
+// budget, prepared for the changed context when `plan` is given (its
+// program is `program`). Thread-compatible (uses `frame`).
 ConditionChanges ChangesFor(const Program& program,
                             const std::vector<Conjunct>& when, Frame& frame,
-                            const v1::Context& context, bool want);
+                            const v1::Context& context, bool want,
+                            const PolicyPlan* plan = nullptr);
 
 // Applies one change of kind "set" or "clear" to `context` by its field
 // path: "customer.<field>", "case.<field>" (the scalar and timestamp fields

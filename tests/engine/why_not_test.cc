@@ -1047,5 +1047,67 @@ TEST(WhyNotTest, AStoppedServiceLevelClockStatesNoChange) {
               HasSubstr("Its clock has stopped (first_reply is \"met\")."));
 }
 
+// A rule reading a computed fact: why-not reads `sla.*` as a decision does
+// (the prepare steps run on its frames), solves the other conjuncts, and
+// never changes the computed fact itself.
+constexpr absl::string_view kGoldAtRisk = R"pb(
+  rules {
+    id: "gold_at_risk"
+    when: "customer.tier == 'gold' && sla.first_reply.state == 'at_risk'"
+    recommend { action: "apologize" }
+  }
+)pb";
+
+TEST(WhyNotTest, AComputedFactThatHoldsKeepsThePathToTheOtherConjuncts) {
+  auto engine = Policy(absl::StrCat(kServiceLevels, kGoldAtRisk));
+  // Opened 09:00, asked 12:30: 3.5 of 4 hours used (business time for the
+  // default contract, wall time for gold): at risk either way.
+  const v1::Context silver =
+      SlaCase("silver", kMonday10 - 3600, kMonday10 + 9000);
+  absl::StatusOr<v1::Decision> d = engine->Decide(silver);
+  ASSERT_THAT(d.status(), IsOk());
+  ASSERT_EQ(d->service_levels_size(), 1);
+  EXPECT_EQ(d->service_levels(0).state(), "at_risk");
+  EXPECT_FALSE(Recommends(*d, "apologize"));
+  v1::WhyNot why = MustWhyNot(*engine, silver, "apologize");
+  EXPECT_EQ(why.status(), "not_proposed");
+  ASSERT_EQ(why.paths_size(), 1);
+  EXPECT_EQ(why.paths(0).source().source_id(), "gold_at_risk");
+  ASSERT_EQ(why.paths(0).changes_size(), 1);
+  EXPECT_EQ(why.paths(0).changes(0).field(), "customer.tier");
+  EXPECT_EQ(why.paths(0).changes(0).value().string_value(), "gold");
+  EXPECT_THAT(why.paths(0).changes(0).text(),
+              StartsWith("customer.tier would have to be \"gold\""));
+  EXPECT_TRUE(why.paths(0).verified());
+  EXPECT_TRUE(PathRecommends(*engine, silver, DecideOptions(), why.paths(0),
+                             "apologize"));
+  // Gold already: the rule fires, nothing is needed.
+  const v1::Context gold = SlaCase("gold", kMonday10 - 3600, kMonday10 + 9000);
+  d = engine->Decide(gold);
+  ASSERT_THAT(d.status(), IsOk());
+  EXPECT_TRUE(Recommends(*d, "apologize"));
+  EXPECT_EQ(MustWhyNot(*engine, gold, "apologize").status(), "recommended");
+}
+
+TEST(WhyNotTest, AComputedFactThatDoesNotHoldIsNotChanged) {
+  auto engine = Policy(absl::StrCat(kServiceLevels, kGoldAtRisk));
+  // Opened 09:00, asked 10:00: 1 of 4 hours used, not at risk.
+  const v1::Context silver = SlaCase("silver", kMonday10 - 3600, kMonday10);
+  absl::StatusOr<v1::Decision> d = engine->Decide(silver);
+  ASSERT_THAT(d.status(), IsOk());
+  ASSERT_EQ(d->service_levels_size(), 1);
+  EXPECT_EQ(d->service_levels(0).state(), "ok");
+  v1::WhyNot why = MustWhyNot(*engine, silver, "apologize");
+  ASSERT_EQ(why.paths_size(), 1);
+  EXPECT_FALSE(why.paths(0).verified());
+  EXPECT_THAT(why.paths(0).changes(), IsEmpty());
+  EXPECT_THAT(why.paths(0).source().text(),
+              HasSubstr("sla.first_reply.state is computed by tact (a service "
+                        "level), not set by the context"));
+  EXPECT_THAT(why.paths(0).source().text(),
+              HasSubstr("`sla.first_reply.state == 'at_risk'` was false: "
+                        "sla.first_reply.state is \"ok\""));
+}
+
 }  // namespace
 }  // namespace tact

@@ -1,5 +1,7 @@
 // The construct table's out-of-line parts.
+#include "src/policy/constructs/common.h"
 #include "src/policy/constructs/construct_table.h"
+#include "src/policy/plan.h"
 #include "src/policy/rules.h"
 
 namespace tact::internal {
@@ -14,5 +16,21 @@ void ProposeRules(const DecideState& state, Outcome* outcome) {
 }
 
 absl::Span<const Construct> Constructs() { return kConstructs; }
+
+void Prepare(const DecideState& state, Outcome* outcome) {
+  for (const Construct& construct : kConstructs) {
+    if (construct.prepare == nullptr) continue;
+    state.frame.SetSite(Name(construct.kind), "");
+    construct.prepare(state, outcome);
+  }
+}
+
+void PrepareFrame(const PolicyPlan& plan, const v1::Context& context,
+                  Frame& frame, ProposeBuffers& buffers, Outcome* outcome) {
+  outcome->Clear();
+  const DecideState state{plan,    context, frame, ToTime(context.now()),
+                          nullptr, buffers};
+  Prepare(state, outcome);
+}
 
 }  // namespace tact::internal

@@ -122,6 +122,19 @@ struct Construct {
 // table itself is kConstructs in construct_table.h.
 absl::Span<const Construct> Constructs();
 
+// Runs every row's prepare step on `state` (in table order, each under its
+// construct's site), so that conditions evaluated on state.frame read the
+// computed facts (`sla.<target>.<fact>`). Engine::Decide runs it before the
+// first propose; why-not and ChangesFor before they evaluate conditions on
+// a frame for a context.
+void Prepare(const DecideState& state, Outcome* outcome);
+
+// Prepare for `context` on `frame` (bound to `context` under plan.program),
+// without a trace. Clears `outcome` first and keeps what the prepare steps
+// put there.
+void PrepareFrame(const PolicyPlan& plan, const v1::Context& context,
+                  Frame& frame, ProposeBuffers& buffers, Outcome* outcome);
+
 }  // namespace tact::internal
 
 #endif  // TACT_SRC_POLICY_CONSTRUCTS_CONSTRUCTS_H_
