@@ -123,8 +123,11 @@ class Clock {
     if (stopped) out->stopped = stop_;
     out->elapsed = elapsed_;
     out->remaining = span - elapsed_;
+    // A span under 1 ns is 0 ns here: never a divisor (load refuses spans
+    // under a second; this guards direct calls).
+    const int64_t span_ns = std::max<int64_t>(Nanos(span), 1);
     const absl::int128 percent =
-        absl::int128(Nanos(elapsed_)) * 100 / absl::int128(Nanos(span));
+        absl::int128(Nanos(elapsed_)) * 100 / absl::int128(span_ns);
     out->percent = percent > std::numeric_limits<int32_t>::max()
                        ? std::numeric_limits<int32_t>::max()
                        : static_cast<int>(percent);

@@ -320,6 +320,14 @@ TEST_F(ClockTest, NoClock) {
   EXPECT_EQ(s.due, absl::InfiniteFuture());
 }
 
+TEST_F(ClockTest, ASpanUnderOneNanosecondDoesNotDivideByZero) {
+  // Load refuses such spans; a direct call still must not crash.
+  ServiceLevelState s = Run(ClockMeasure::kFirstReply, "2026-03-02T10:00:01Z",
+                            Wall(absl::Nanoseconds(0.5)));
+  EXPECT_EQ(s.state, SlaState::kBreached);
+  EXPECT_GT(s.percent, 100);
+}
+
 TEST_F(ClockTest, HugeRatiosDoNotOverflow) {
   ServiceLevelState s = Run(ClockMeasure::kFirstReply, "2126-03-02T10:00:00Z",
                             Wall(absl::Nanoseconds(1)));

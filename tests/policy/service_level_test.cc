@@ -206,6 +206,34 @@ TEST(ServiceLevelCompileTest, EachMistakeIsNamed) {
                                   sla { target: "first_reply" within: "0" }
                                 })pb"),
        "entitlements[1].sla[0].within", "longer than zero"},
+      {WithLevels(kTarget, R"pb(entitlements {
+                                  tier: "gold"
+                                  sla { target: "first_reply" within: "0.5ns" }
+                                })pb"),
+       "entitlements[1].sla[0].within", "at least 1 second"},
+      {WithLevels(
+           absl::StrCat(kTarget, "calendar: \"uk\""),
+           R"pb(calendars {
+                  id: "uk"
+                  time_zone: "UTC"
+                  hours { weekday: 1 start: "09:00" end: "17:00" }
+                }
+                entitlements {
+                  tier: "gold"
+                  sla { target: "first_reply" within: "business_hours(1e-13)" }
+                })pb"),
+       "entitlements[1].sla[0].within", "at least 1 second"},
+      {WithLevels(kTarget, R"pb(entitlements {
+                                  tier: "gold"
+                                  sla { target: "first_reply" within: "3661d" }
+                                })pb"),
+       "entitlements[1].sla[0].within", "at most 3660 days"},
+      {absl::StrCat(R"pb(actions {
+                           id: "callback"
+                           promises { target: "first_reply" within: "0.5ns" }
+                         })pb",
+                    " service_levels { ", kTarget, " }"),
+       "actions[0].promises[0].within", "at least 1 second"},
       {WithLevels(absl::StrCat(kTarget, "thresholds { percent: 0 }")),
        "service_levels.thresholds[0].percent", "1 to 1000"},
       {WithLevels(absl::StrCat(kTarget, "thresholds { percent: 1001 }")),
@@ -282,6 +310,17 @@ TEST(ServiceLevelCompileTest, ValidPolicyCompilesAndFillsPromises) {
     }
   )pb"));
   ASSERT_NE(engine, nullptr);
+  // The span bounds' edges: 1 second and 3660 days load.
+  EXPECT_NE(MustCompile(WithLevels(kTarget, R"pb(
+              entitlements {
+                tier: "gold"
+                sla { target: "first_reply" within: "1s" }
+              }
+              actions {
+                id: "callback"
+                promises { target: "first_reply" within: "3660d" }
+              })pb")),
+            nullptr);
 }
 
 TEST(ServiceLevelCompileTest, ThresholdActionsAreUsed) {

@@ -119,6 +119,21 @@ void ReportWithoutServiceLevels(PolicyCompiler& c) {
   }
 }
 
+// A span too short to count (under a second; "0.5ns" would make every
+// percent a division by zero) or beyond what the calendar counts.
+void CheckSpanBounds(PolicyCompiler& c, const Span& span,
+                     const std::string& path, absl::string_view element) {
+  if (span.length <= absl::ZeroDuration()) return;  // reported elsewhere
+  if (span.length < absl::Seconds(1)) {
+    c.Error(path, element,
+            "a service-level span must be at least 1 second long");
+  } else if (span.length > absl::Hours(24) * BusinessCalendar::kMaxSpanDays) {
+    c.Error(path, element,
+            absl::StrCat("a service-level span must be at most ",
+                         BusinessCalendar::kMaxSpanDays, " days long"));
+  }
+}
+
 }  // namespace
 
 void DeclareServiceLevelFacts(PolicyCompiler& c) {
@@ -309,6 +324,7 @@ void CompileServiceLevels(PolicyCompiler& c) {
                 "a service-level span needs `within`, e.g. "
                 "\"business_hours(4)\"");
       }
+      CheckSpanBounds(c, span, path + ".within", element_e);
       c.NeedWorkingHours(span, sl.calendar(), plan.calendar, path + ".within",
                          element_e);
       if (t < 0) continue;
@@ -345,6 +361,7 @@ void CompileServiceLevels(PolicyCompiler& c) {
         c.Error(path + ".within", element_a,
                 "a promise needs a span longer than zero, e.g. \"1h\"");
       }
+      CheckSpanBounds(c, promise.within, path + ".within", element_a);
       c.NeedWorkingHours(promise.within, sl.calendar(), plan.calendar,
                          path + ".within", element_a);
       if (static_cast<size_t>(i) < c.plan().actions.size()) {
