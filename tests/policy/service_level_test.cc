@@ -441,6 +441,44 @@ TEST(ServiceLevelDecideTest, AThresholdActsOncePerClockRun) {
   EXPECT_THAT(Flags(d), IsEmpty());
 }
 
+TEST(ServiceLevelDecideTest, AThresholdIsRecordedWhenAnyOfItsActionsIs) {
+  // The 75% threshold recommends escalate and apologise; a rule vetoes
+  // escalate, so apologise alone carries the threshold's effect.
+  std::string policy(kPolicy);
+  const std::string from = "recommend { action: \"escalate\" }";
+  policy.replace(policy.find(from), from.size(),
+                 absl::StrCat(from, " recommend { action: \"apologise\" }"));
+  policy += R"pb(rules { id: "no_escalation" veto: "escalate" })pb";
+  auto engine = MustCompile(policy);
+  v1::Context context = Case("gold");
+  const int64_t t1 = kT0 + 45 * kMin;
+  v1::Decision d = DecideAt(*engine, context, t1);
+  EXPECT_THAT(Ids(d), ElementsAre("apologise"));
+  EXPECT_THAT(Effects(d), ElementsAre("sla_threshold:first_reply:0:75"));
+  Record(d, t1, &context);
+  d = DecideAt(*engine, context, kT0 + 50 * kMin);
+  EXPECT_THAT(Ids(d), IsEmpty());
+  EXPECT_THAT(Effects(d), IsEmpty());
+
+  // Both recommended: the effect is written once.
+  engine = MustCompile(absl::StrCat(
+      kPolicy.substr(0, kPolicy.find("recommend { action: \"escalate\" }")),
+      "recommend { action: \"escalate\" } ",
+      "recommend { action: \"apologise\" }",
+      kPolicy.substr(kPolicy.find("recommend { action: \"escalate\" }") +
+                     from.size())));
+  d = DecideAt(*engine, Case("gold"), t1);
+  EXPECT_THAT(Ids(d), ::testing::UnorderedElementsAre("escalate", "apologise"));
+  EXPECT_THAT(Effects(d), ElementsAre("sla_threshold:first_reply:0:75"));
+
+  // Both vetoed: nothing recommended, nothing recorded.
+  engine = MustCompile(absl::StrCat(
+      policy, R"pb(rules { id: "no_apology" veto: "apologise" })pb"));
+  d = DecideAt(*engine, Case("gold"), t1);
+  EXPECT_THAT(Ids(d), IsEmpty());
+  EXPECT_THAT(Effects(d), IsEmpty());
+}
+
 TEST(ServiceLevelDecideTest, ANewNextReplyRunActsAgain) {
   auto engine = MustCompile(kPolicy);
   v1::Context context = Case("standard");

@@ -668,10 +668,10 @@ void ProposeServiceLevels(const DecideState& state, Outcome* outcome) {
     bool carried = false;
     for (const RecommendationPlan& rec : th->recommend) {
       if (!Propose(plan, rec, proposer, state.frame, outcome)) continue;
-      // The first action proposed carries the effect (recorded once).
-      if (!carried && !recorded_now) {
-        outcome->candidates.back().effects.push_back(effect);
-      }
+      // Every action proposed carries the effect, so it is recorded when
+      // any of them is recommended (one may be vetoed or held); the
+      // decision writer writes it once (WriteRanking).
+      if (!recorded_now) outcome->candidates.back().effects.push_back(effect);
       carried = true;
     }
     if (th->recommend.empty() && !recorded_now) {
