@@ -142,9 +142,16 @@ class Clock {
     } else if (!paused_) {
       out->due = After(in_.now, span - elapsed_);
     }
+    // Past due: the counted time passed the span, or the instant it reached
+    // the span (due) is before the stop (or before now while running), even
+    // when the desk has been closed since (no more time counted).
+    const absl::Time end = stopped ? stop_ : in_.now;
+    const bool past_due =
+        elapsed_ > span ||
+        (reached_ != absl::InfiniteFuture() && end > reached_);
     if (stopped) {
-      out->state = elapsed_ <= span ? SlaState::kMet : SlaState::kMissed;
-    } else if (elapsed_ > span) {
+      out->state = past_due ? SlaState::kMissed : SlaState::kMet;
+    } else if (past_due) {
       out->state = SlaState::kBreached;
     } else {
       out->state = out->threshold > 0 ? SlaState::kAtRisk : SlaState::kOk;

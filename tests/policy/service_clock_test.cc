@@ -107,6 +107,35 @@ TEST_F(ClockTest, BusinessHoursSkipTheWeekend) {
   EXPECT_EQ(s.remaining, absl::Hours(-61));
 }
 
+TEST_F(ClockTest, BreachedOneSecondPastDueThoughTheDeskIsClosed) {
+  // Friday 2026-03-06 13:00 UTC (GMT) + 4 business hours: due 17:00, the
+  // close. Exactly at due: at risk; one second later (no business time
+  // counted since) and on Saturday: breached.
+  const char* opened = "2026-03-06T13:00:00Z";
+  const Span span = Business(absl::Hours(4));
+  ServiceLevelState s =
+      Run(ClockMeasure::kFirstReply, "2026-03-06T17:00:00Z", span, opened);
+  EXPECT_EQ(s.state, SlaState::kAtRisk);
+  EXPECT_EQ(s.due, T("2026-03-06T17:00:00Z"));
+  s = Run(ClockMeasure::kFirstReply, "2026-03-06T17:00:01Z", span, opened);
+  EXPECT_EQ(s.state, SlaState::kBreached);
+  EXPECT_EQ(s.elapsed, absl::Hours(4));
+  EXPECT_EQ(s.due, T("2026-03-06T17:00:00Z"));
+  s = Run(ClockMeasure::kFirstReply, "2026-03-07T12:00:00Z", span, opened);
+  EXPECT_EQ(s.state, SlaState::kBreached);
+  // A reply at the close is met; one on Saturday is missed, though no
+  // business time passed after the close.
+  Add(Kind::kAgentReply, "2026-03-06T17:00:00Z");
+  s = Run(ClockMeasure::kFirstReply, "2026-03-07T12:00:00Z", span, opened);
+  EXPECT_EQ(s.state, SlaState::kMet);
+  events_.clear();
+  Add(Kind::kAgentReply, "2026-03-07T10:00:00Z");
+  s = Run(ClockMeasure::kFirstReply, "2026-03-07T12:00:00Z", span, opened);
+  EXPECT_EQ(s.state, SlaState::kMissed);
+  EXPECT_EQ(s.elapsed, absl::Hours(4));
+  EXPECT_EQ(s.due, T("2026-03-06T17:00:00Z"));
+}
+
 TEST_F(ClockTest, AHolidayIsClosed) {
   // Thursday 2026-04-02 14:00 UTC (15:00 BST): two hours to 17:00 BST;
   // Good Friday is a holiday; Monday opens at 09:00 BST = 08:00 UTC.
