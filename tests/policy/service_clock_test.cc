@@ -7,11 +7,15 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "src/common/business_calendar.h"
 #include "src/policy/calendar.h"
+#include "src/policy/constructs/construct_plans.h"
+#include "src/policy/constructs/service_level.h"
 #include "src/policy/outcome.h"
 #include "tact/codes.h"
+#include "tact/v1/decision.pb.h"
 #include "tact/v1/policy.pb.h"
 
 namespace tact::internal {
@@ -355,6 +359,34 @@ TEST_F(ClockTest, ASpanUnderOneNanosecondDoesNotDivideByZero) {
                             Wall(absl::Nanoseconds(0.5)));
   EXPECT_EQ(s.state, SlaState::kBreached);
   EXPECT_GT(s.percent, 100);
+}
+
+TEST(ServiceLevelStatusTest, TimesBeyondTheProtoRangeAreLeftOut) {
+  // Due in year 10000 and 20000 years counted: due_at absent, durations
+  // clamped to +-10000 years, the status prints as valid JSON.
+  ServiceTargetPlan target;
+  target.id = "resolution";
+  target.measure = v1::ServiceLevelTarget::RESOLUTION;
+  ServiceLevelState s;
+  s.state = SlaState::kBreached;
+  s.started = T("9999-12-31T00:00:00Z");
+  s.due = T("9999-12-31T23:59:59Z") + absl::Seconds(1);
+  s.elapsed = absl::Hours(24 * 365) * 20000;
+  s.remaining = -s.elapsed;
+  v1::ServiceLevelStatus out;
+  out.mutable_due_at()->set_seconds(1);  // reused: cleared
+  WriteServiceLevelStatus(target, s, &out);
+  EXPECT_EQ(out.started_at().seconds(), 253402214400);
+  EXPECT_FALSE(out.has_due_at());
+  EXPECT_EQ(out.elapsed().seconds(), 315576000000);
+  EXPECT_EQ(out.remaining().seconds(), -315576000000);
+  std::string json;
+  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(out, &json).ok())
+      << json;
+  // The last instant of year 9999 is written.
+  s.due = T("9999-12-31T23:59:59Z");
+  WriteServiceLevelStatus(target, s, &out);
+  EXPECT_EQ(out.due_at().seconds(), 253402300799);
 }
 
 TEST_F(ClockTest, HugeRatiosDoNotOverflow) {

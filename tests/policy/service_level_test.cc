@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "tact/engine.h"
 #include "tests/testing/decisions.h"
@@ -477,6 +478,25 @@ TEST(ServiceLevelDecideTest, AThresholdIsRecordedWhenAnyOfItsActionsIs) {
   d = DecideAt(*engine, Case("gold"), t1);
   EXPECT_THAT(Ids(d), IsEmpty());
   EXPECT_THAT(Effects(d), IsEmpty());
+}
+
+TEST(ServiceLevelDecideTest, TheOldestCaseWritesValidJson) {
+  // Opened in year 1 (the context's limit), decided in 2026: two thousand
+  // years counted, every time in the protobuf range, the JSON valid
+  // (service_clock_test covers states beyond the range).
+  auto engine = MustCompile(kPolicy);
+  v1::Context context = Case("gold");
+  context.mutable_case_()->mutable_opened_at()->set_seconds(-62135596800);
+  v1::Decision d = DecideAt(*engine, context, kT0);
+  const v1::ServiceLevelStatus& first = Level(d, "first_reply");
+  EXPECT_EQ(first.state(), "breached");
+  EXPECT_EQ(first.started_at().seconds(), -62135596800);
+  EXPECT_EQ(first.due_at().seconds(), -62135596800 + kHour);
+  const std::string json = DecisionToJson(d, false);
+  v1::Decision back;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &back).ok())
+      << json;
+  EXPECT_EQ(back.service_levels_size(), 3);
 }
 
 TEST(ServiceLevelDecideTest, ANewNextReplyRunActsAgain) {

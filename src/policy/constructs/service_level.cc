@@ -734,6 +734,26 @@ void ProposeServiceLevels(const DecideState& state, Outcome* outcome) {
   }
 }
 
+namespace {
+
+// Whether a protobuf Timestamp holds `t` (years 1 to 9999): a case opened
+// near either end of that range can start or fall due beyond it, and an
+// out-of-range Timestamp is invalid JSON, so such a time is left absent.
+bool FitsTimestamp(absl::Time t) {
+  return t >= absl::FromUnixSeconds(-62135596800) &&
+         t < absl::FromUnixSeconds(253402300800);
+}
+
+// Sets `*out` to `d` clamped to a protobuf Duration's range (+-10000
+// years).
+void SetStatusDuration(absl::Duration d, google::protobuf::Duration* out) {
+  static const absl::Duration kMax =
+      absl::Seconds(315576000000) + absl::Nanoseconds(999999999);
+  SetTraceDuration(std::max(-kMax, std::min(kMax, d)), out);
+}
+
+}  // namespace
+
 void WriteServiceLevelStatus(const ServiceTargetPlan& target,
                              const ServiceLevelState& s,
                              v1::ServiceLevelStatus* out) {
@@ -747,24 +767,24 @@ void WriteServiceLevelStatus(const ServiceTargetPlan& target,
   const absl::string_view state = Name(s.state);
   out->mutable_state()->assign(state.data(), state.size());
   const bool none = s.state == SlaState::kNone;
-  if (!none && s.started != absl::InfinitePast()) {
+  if (!none && FitsTimestamp(s.started)) {
     SetTraceTime(s.started, out->mutable_started_at());
   } else {
     out->clear_started_at();
   }
-  if (!none && s.stopped != absl::InfiniteFuture()) {
+  if (!none && FitsTimestamp(s.stopped)) {
     SetTraceTime(s.stopped, out->mutable_stopped_at());
   } else {
     out->clear_stopped_at();
   }
-  if (!none && s.due != absl::InfiniteFuture()) {
+  if (!none && FitsTimestamp(s.due)) {
     SetTraceTime(s.due, out->mutable_due_at());
   } else {
     out->clear_due_at();
   }
   if (!none) {
-    SetTraceDuration(s.elapsed, out->mutable_elapsed());
-    SetTraceDuration(s.remaining, out->mutable_remaining());
+    SetStatusDuration(s.elapsed, out->mutable_elapsed());
+    SetStatusDuration(s.remaining, out->mutable_remaining());
   } else {
     out->clear_elapsed();
     out->clear_remaining();
