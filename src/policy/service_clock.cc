@@ -26,6 +26,8 @@ class Clock {
     }
     for (const ClockEvent& e : in_.events) {
       if (e.at > in_.now) break;  // not yet seen at `now`
+      // Before the case opened nothing counts, pauses or resolves.
+      if (from_opening && e.at < in_.opened_at) continue;
       if (from_opening && !started_ && e.at >= in_.opened_at) {
         Start(in_.opened_at);
       }

@@ -282,6 +282,25 @@ TEST_F(ClockTest, AReplyBeforeTheCaseOpenedDoesNotStopIt) {
   EXPECT_EQ(s.elapsed, absl::Hours(1));
 }
 
+TEST_F(ClockTest, APauseBeforeTheCaseOpenedDoesNotPauseIt) {
+  // A pausing status before opening is ignored, as a resolving one is.
+  Add(Kind::kStatus, "2026-03-02T09:00:00Z", /*pausing=*/true);
+  for (ClockMeasure m :
+       {ClockMeasure::kFirstReply, ClockMeasure::kResolution}) {
+    ServiceLevelState s = Run(m, "2026-03-02T11:00:00Z", Wall(absl::Hours(4)));
+    EXPECT_EQ(s.state, SlaState::kOk);
+    EXPECT_EQ(s.elapsed, absl::Hours(1));
+    EXPECT_FALSE(s.paused);
+  }
+  // At the opening instant it pauses.
+  events_.clear();
+  Add(Kind::kStatus, "2026-03-02T10:00:00Z", /*pausing=*/true);
+  ServiceLevelState s = Run(ClockMeasure::kFirstReply, "2026-03-02T11:00:00Z",
+                            Wall(absl::Hours(4)));
+  EXPECT_EQ(s.elapsed, absl::ZeroDuration());
+  EXPECT_TRUE(s.paused);
+}
+
 TEST_F(ClockTest, ResolutionReopened) {
   Add(Kind::kStatus, "2026-03-02T11:00:00Z", false, /*resolving=*/true);
   ServiceLevelState s = Run(ClockMeasure::kResolution, "2026-03-02T12:00:00Z",
