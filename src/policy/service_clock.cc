@@ -35,6 +35,7 @@ class Clock {
       switch (e.kind) {
         case ClockEvent::Kind::kCustomerMessage:
           paused_ = false;
+          closed_ = false;  // a message reopens a resolved case
           if (m == ClockMeasure::kNextReply && replied_ && !running_) {
             Start(e.at);
           } else if (m == ClockMeasure::kResolution && resolved_) {
@@ -51,6 +52,7 @@ class Clock {
           break;
         case ClockEvent::Kind::kStatus:
           paused_ = e.pausing;
+          closed_ = e.resolving;
           if (m == ClockMeasure::kResolution && started_) {
             resolved_ = e.resolving;
             stop_ = resolved_ ? e.at : absl::InfiniteFuture();
@@ -77,7 +79,10 @@ class Clock {
     reached_ = absl::InfiniteFuture();
   }
 
-  bool Counting() const { return running_ && !paused_ && !resolved_; }
+  // A resolved case stops every clock from counting, like a pause.
+  bool Counting() const {
+    return running_ && !paused_ && !resolved_ && !closed_;
+  }
 
   // Counts [last_, t) when the clock runs.
   void Advance(absl::Time t) {
@@ -117,6 +122,7 @@ class Clock {
     out->percent = 0;
     out->threshold = 0;
     out->paused = false;
+    out->resolved = false;
     const absl::Duration span = in_.span.length;
     if (span <= absl::ZeroDuration() || !started_) return;
     const bool stopped =
@@ -136,12 +142,13 @@ class Clock {
     for (int p : in_.thresholds) {
       if (ThresholdReached(elapsed_, span, p)) out->threshold = p;
     }
-    out->paused = !stopped && paused_;
+    out->paused = !stopped && (paused_ || closed_);
+    out->resolved = !stopped && closed_;
     if (reached_ != absl::InfiniteFuture()) {
       out->due = reached_;
     } else if (stopped) {
       out->due = After(stop_, span - elapsed_);
-    } else if (!paused_) {
+    } else if (!paused_ && !closed_) {
       out->due = After(in_.now, span - elapsed_);
     }
     // Past due: the counted time passed the span, or the instant it reached
@@ -166,6 +173,7 @@ class Clock {
   bool running_ = false;
   bool paused_ = false;
   bool resolved_ = false;
+  bool closed_ = false;  // the case's latest status is a resolved one
   bool replied_ = false;
   absl::Time start_ = absl::InfinitePast();
   absl::Time stop_ = absl::InfiniteFuture();

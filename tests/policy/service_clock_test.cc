@@ -301,6 +301,28 @@ TEST_F(ClockTest, APauseBeforeTheCaseOpenedDoesNotPauseIt) {
   EXPECT_TRUE(s.paused);
 }
 
+TEST_F(ClockTest, AResolvedCaseStopsEveryClock) {
+  // Solved at 11:00, reopened by a customer message at 13:00: the first
+  // reply (2 hours) counts 10-11 and 13-14 only.
+  Add(Kind::kStatus, "2026-03-02T11:00:00Z", false, /*resolving=*/true);
+  ServiceLevelState s = Run(ClockMeasure::kFirstReply, "2026-03-02T13:00:00Z",
+                            Wall(absl::Hours(2)));
+  EXPECT_EQ(s.elapsed, absl::Hours(1));
+  EXPECT_EQ(s.state, SlaState::kAtRisk);  // 50%, not breached
+  EXPECT_EQ(s.due, absl::InfiniteFuture());
+  EXPECT_TRUE(s.paused);
+  EXPECT_TRUE(s.resolved);
+  Add(Kind::kCustomerMessage, "2026-03-02T13:00:00Z");
+  s = Run(ClockMeasure::kFirstReply, "2026-03-02T14:00:00Z",
+          Wall(absl::Hours(2)));
+  EXPECT_EQ(s.state, SlaState::kAtRisk);
+  EXPECT_EQ(s.due, T("2026-03-02T14:00:00Z"));
+  s = Run(ClockMeasure::kFirstReply, "2026-03-02T14:00:01Z",
+          Wall(absl::Hours(2)));
+  EXPECT_EQ(s.state, SlaState::kBreached);
+  EXPECT_FALSE(s.resolved);
+}
+
 TEST_F(ClockTest, ResolutionReopened) {
   Add(Kind::kStatus, "2026-03-02T11:00:00Z", false, /*resolving=*/true);
   ServiceLevelState s = Run(ClockMeasure::kResolution, "2026-03-02T12:00:00Z",

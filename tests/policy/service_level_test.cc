@@ -499,6 +499,22 @@ TEST(ServiceLevelDecideTest, TheOldestCaseWritesValidJson) {
   EXPECT_EQ(back.service_levels_size(), 3);
 }
 
+TEST(ServiceLevelDecideTest, ASolvedCaseNeitherEscalatesNorBreaches) {
+  auto engine = MustCompile(kPolicy);
+  v1::Context context = Case("gold");
+  AddEvent("status", kT0 + 10 * kMin, &context, "solved");
+  // Hours later: the first reply stood still at 10 of 60 minutes.
+  v1::Decision d = DecideAt(*engine, context, kT0 + 5 * kHour);
+  EXPECT_THAT(Ids(d), IsEmpty());
+  EXPECT_THAT(Flags(d), IsEmpty());
+  EXPECT_EQ(Level(d, "first_reply").elapsed().seconds(), 10 * kMin);
+  EXPECT_TRUE(Level(d, "first_reply").paused());
+  // Reopened: it resumes (10 + 35 minutes: 75%).
+  AddEvent("status", kT0 + 5 * kHour, &context, "open");
+  d = DecideAt(*engine, context, kT0 + 5 * kHour + 35 * kMin);
+  EXPECT_THAT(Ids(d), ElementsAre("escalate"));
+}
+
 TEST(ServiceLevelDecideTest, ANewNextReplyRunActsAgain) {
   auto engine = MustCompile(kPolicy);
   v1::Context context = Case("standard");

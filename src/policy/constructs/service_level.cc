@@ -605,13 +605,14 @@ void ProposeServiceLevels(const DecideState& state, Outcome* outcome) {
   for (int t = 0; t < n; ++t) {
     const ServiceTargetPlan& target = sl.targets[t];
     const ServiceLevelState& s = outcome->service_levels[t];
-    if (s.state == SlaState::kBreached) {
+    if (s.state == SlaState::kBreached && !s.resolved) {
       absl::StrAppend(&breached, breached.empty() ? "" : ", ", target.id);
     }
     const bool running = s.state == SlaState::kOk ||
                          s.state == SlaState::kAtRisk ||
                          s.state == SlaState::kBreached;
-    if (!running || s.threshold <= 0) continue;
+    // A resolved case acts on no threshold until it reopens.
+    if (!running || s.threshold <= 0 || s.resolved) continue;
     // This clock run's recorded thresholds.
     recorded.clear();
     bool recorded_now = false;
