@@ -259,6 +259,17 @@ TEST(ServiceLevelCompileTest, EachMistakeIsNamed) {
        "entitlements[1].sla[0].within", "calendar"},
       {WithLevels(absl::StrCat(kTarget, "pause_when: \"e.ref +\"")),
        "service_levels.pause_when", ""},
+      {WithLevels(
+           absl::StrCat(kTarget, "pause_when: \"e.ref == 'x') || (true\"")),
+       "service_levels.pause_when", "t.textproto"},
+      {WithLevels(absl::StrCat(
+           kTarget,
+           "pause_when: \"sla.first_reply.remaining < duration('1h')\"")),
+       "service_levels.pause_when", "pause_when cannot read sla.* facts"},
+      {WithLevels(
+           absl::StrCat(kTarget, "pause_when: \"e.ref == 'pending' && late\""),
+           "definitions { name: \"late\" expr: \"sla.first_reply.breached\" }"),
+       "service_levels.pause_when", "pause_when cannot read sla.* facts"},
       {WithLevels(absl::StrCat(kTarget,
                                "thresholds { percent: 50 recommend { action: "
                                "\"remind\" } reason: \"{target} {amount}\" }")),

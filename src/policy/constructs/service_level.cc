@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "src/expr/checker.h"
+#include "src/expr/parser.h"
 #include "src/policy/candidates.h"
 #include "src/policy/condition.h"
 #include "src/policy/constructs/common.h"
@@ -94,6 +95,32 @@ bool QuotableKind(absl::string_view kind) {
     if (ch == '\'' || ch == '\\' || ch == '\n' || ch == '\r') return false;
   }
   return true;
+}
+
+// Whether `e` names `sla` (the computed sla.* facts), directly or through
+// the policy's definitions; `seen` guards against cycles (reported where the
+// definitions compile). A macro variable named `sla` counts too.
+bool ReadsSla(const Expr& e, const v1::Policy& policy,
+              std::vector<std::string>* seen) {
+  if (e.kind == ExprKind::kIdent) {
+    if (e.name == "sla") return true;
+    for (const v1::Definition& d : policy.definitions()) {
+      if (d.name() != e.name) continue;
+      if (std::find(seen->begin(), seen->end(), d.name()) != seen->end()) {
+        return false;
+      }
+      seen->push_back(d.name());
+      ExprDiagnostic diagnostic;
+      std::unique_ptr<Expr> body =
+          Parse(d.expr(), ProgramLimits{}, &diagnostic);
+      return body != nullptr && ReadsSla(*body, policy, seen);
+    }
+    return false;
+  }
+  for (const std::unique_ptr<Expr>& child : e.children) {
+    if (ReadsSla(*child, policy, seen)) return true;
+  }
+  return false;
 }
 
 // Service-level fields (entitlements' sla, actions' promises) in a policy
@@ -212,7 +239,28 @@ void CompileServiceLevels(PolicyCompiler& c) {
     plan.resolved_statuses.assign(sl.resolved_statuses().begin(),
                                   sl.resolved_statuses().end());
   }
+  // pause_when on its own first: its parse errors point at its own text,
+  // and once it parses whole the splice below cannot reshape it.
+  std::unique_ptr<Expr> pause_when;
   if (!sl.pause_when().empty()) {
+    ExprDiagnostic diagnostic;
+    pause_when = Parse(sl.pause_when(), ProgramLimits{}, &diagnostic);
+    const ValueType bool_type = ValueType::kBool;
+    if (pause_when == nullptr) {
+      // Reports the parse error at its position in pause_when.
+      c.Expression(sl.pause_when(), &bool_type, "service_levels.pause_when",
+                   element);
+    } else {
+      std::vector<std::string> seen;
+      if (ReadsSla(*pause_when, policy, &seen)) {
+        c.Error("service_levels.pause_when", element,
+                "pause_when cannot read sla.* facts: they are computed from "
+                "the pauses");
+        pause_when = nullptr;
+      }
+    }
+  }
+  if (pause_when != nullptr) {
     if (!QuotableKind(plan.status_kind)) {
       c.Error("service_levels.status_kind", element,
               "a status kind with a quote, backslash or line break cannot be "
