@@ -113,6 +113,22 @@ void WriteBlocked(const PolicyPlan& plan, const BlockedRef& b,
   WriteReasons(b.wanted, scratch, out->mutable_wanted_by());
 }
 
+// Whether the first `n` of `effects` hold `e` (a threshold's effect rides
+// on every action it recommends; the decision records it once).
+bool AlreadyWritten(
+    const google::protobuf::RepeatedPtrField<v1::Effect>& effects, int n,
+    const EffectRef& e) {
+  const absl::string_view kind = Name(e.kind);
+  for (int i = 0; i < n; ++i) {
+    const v1::Effect& w = effects.Get(i);
+    if (w.kind() == kind && w.ref() == e.ref && w.amount() == e.amount &&
+        w.step() == e.step) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void WriteDecisionHeader(absl::string_view policy_name,
@@ -146,6 +162,10 @@ void WriteRanking(const PolicyPlan& plan, const Outcome& outcome,
     WriteAction(plan, r, rank, scratch, out);
     for (int k = 0; k < r.source_count; ++k) {
       for (const EffectRef& e : r.sources[k]->effects) {
+        if (e.kind == EffectKind::kSlaThreshold &&
+            AlreadyWritten(decision->effects(), effects, e)) {
+          continue;
+        }
         e.WriteTo(Next(decision->mutable_effects(), &effects));
       }
     }

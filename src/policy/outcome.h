@@ -193,6 +193,9 @@ struct ServiceLevelState {
   int percent = 0;
   int threshold = 0;
   bool paused = false;
+  // Running while the case's latest status is a resolved one: no time
+  // counts and no threshold acts (paused is set too).
+  bool resolved = false;
 };
 
 struct Outcome {

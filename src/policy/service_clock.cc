@@ -26,6 +26,8 @@ class Clock {
     }
     for (const ClockEvent& e : in_.events) {
       if (e.at > in_.now) break;  // not yet seen at `now`
+      // Before the case opened nothing counts, pauses or resolves.
+      if (from_opening && e.at < in_.opened_at) continue;
       if (from_opening && !started_ && e.at >= in_.opened_at) {
         Start(in_.opened_at);
       }
@@ -33,6 +35,7 @@ class Clock {
       switch (e.kind) {
         case ClockEvent::Kind::kCustomerMessage:
           paused_ = false;
+          closed_ = false;  // a message reopens a resolved case
           if (m == ClockMeasure::kNextReply && replied_ && !running_) {
             Start(e.at);
           } else if (m == ClockMeasure::kResolution && resolved_) {
@@ -49,6 +52,7 @@ class Clock {
           break;
         case ClockEvent::Kind::kStatus:
           paused_ = e.pausing;
+          closed_ = e.resolving;
           if (m == ClockMeasure::kResolution && started_) {
             resolved_ = e.resolving;
             stop_ = resolved_ ? e.at : absl::InfiniteFuture();
@@ -75,7 +79,10 @@ class Clock {
     reached_ = absl::InfiniteFuture();
   }
 
-  bool Counting() const { return running_ && !paused_ && !resolved_; }
+  // A resolved case stops every clock from counting, like a pause.
+  bool Counting() const {
+    return running_ && !paused_ && !resolved_ && !closed_;
+  }
 
   // Counts [last_, t) when the clock runs.
   void Advance(absl::Time t) {
@@ -115,6 +122,7 @@ class Clock {
     out->percent = 0;
     out->threshold = 0;
     out->paused = false;
+    out->resolved = false;
     const absl::Duration span = in_.span.length;
     if (span <= absl::ZeroDuration() || !started_) return;
     const bool stopped =
@@ -123,25 +131,36 @@ class Clock {
     if (stopped) out->stopped = stop_;
     out->elapsed = elapsed_;
     out->remaining = span - elapsed_;
+    // A span under 1 ns is 0 ns here: never a divisor (load refuses spans
+    // under a second; this guards direct calls).
+    const int64_t span_ns = std::max<int64_t>(Nanos(span), 1);
     const absl::int128 percent =
-        absl::int128(Nanos(elapsed_)) * 100 / absl::int128(Nanos(span));
+        absl::int128(Nanos(elapsed_)) * 100 / absl::int128(span_ns);
     out->percent = percent > std::numeric_limits<int32_t>::max()
                        ? std::numeric_limits<int32_t>::max()
                        : static_cast<int>(percent);
     for (int p : in_.thresholds) {
       if (ThresholdReached(elapsed_, span, p)) out->threshold = p;
     }
-    out->paused = !stopped && paused_;
+    out->paused = !stopped && (paused_ || closed_);
+    out->resolved = !stopped && closed_;
     if (reached_ != absl::InfiniteFuture()) {
       out->due = reached_;
     } else if (stopped) {
       out->due = After(stop_, span - elapsed_);
-    } else if (!paused_) {
+    } else if (!paused_ && !closed_) {
       out->due = After(in_.now, span - elapsed_);
     }
+    // Past due: the counted time passed the span, or the instant it reached
+    // the span (due) is before the stop (or before now while running), even
+    // when the desk has been closed since (no more time counted).
+    const absl::Time end = stopped ? stop_ : in_.now;
+    const bool past_due =
+        elapsed_ > span ||
+        (reached_ != absl::InfiniteFuture() && end > reached_);
     if (stopped) {
-      out->state = elapsed_ <= span ? SlaState::kMet : SlaState::kMissed;
-    } else if (elapsed_ > span) {
+      out->state = past_due ? SlaState::kMissed : SlaState::kMet;
+    } else if (past_due) {
       out->state = SlaState::kBreached;
     } else {
       out->state = out->threshold > 0 ? SlaState::kAtRisk : SlaState::kOk;
@@ -154,6 +173,7 @@ class Clock {
   bool running_ = false;
   bool paused_ = false;
   bool resolved_ = false;
+  bool closed_ = false;  // the case's latest status is a resolved one
   bool replied_ = false;
   absl::Time start_ = absl::InfinitePast();
   absl::Time stop_ = absl::InfiniteFuture();

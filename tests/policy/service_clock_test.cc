@@ -7,11 +7,15 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "src/common/business_calendar.h"
 #include "src/policy/calendar.h"
+#include "src/policy/constructs/construct_plans.h"
+#include "src/policy/constructs/service_level.h"
 #include "src/policy/outcome.h"
 #include "tact/codes.h"
+#include "tact/v1/decision.pb.h"
 #include "tact/v1/policy.pb.h"
 
 namespace tact::internal {
@@ -105,6 +109,35 @@ TEST_F(ClockTest, BusinessHoursSkipTheWeekend) {
   EXPECT_EQ(s.due, T("2026-03-06T19:00:00Z"));
   EXPECT_EQ(s.elapsed, absl::Hours(65));
   EXPECT_EQ(s.remaining, absl::Hours(-61));
+}
+
+TEST_F(ClockTest, BreachedOneSecondPastDueThoughTheDeskIsClosed) {
+  // Friday 2026-03-06 13:00 UTC (GMT) + 4 business hours: due 17:00, the
+  // close. Exactly at due: at risk; one second later (no business time
+  // counted since) and on Saturday: breached.
+  const char* opened = "2026-03-06T13:00:00Z";
+  const Span span = Business(absl::Hours(4));
+  ServiceLevelState s =
+      Run(ClockMeasure::kFirstReply, "2026-03-06T17:00:00Z", span, opened);
+  EXPECT_EQ(s.state, SlaState::kAtRisk);
+  EXPECT_EQ(s.due, T("2026-03-06T17:00:00Z"));
+  s = Run(ClockMeasure::kFirstReply, "2026-03-06T17:00:01Z", span, opened);
+  EXPECT_EQ(s.state, SlaState::kBreached);
+  EXPECT_EQ(s.elapsed, absl::Hours(4));
+  EXPECT_EQ(s.due, T("2026-03-06T17:00:00Z"));
+  s = Run(ClockMeasure::kFirstReply, "2026-03-07T12:00:00Z", span, opened);
+  EXPECT_EQ(s.state, SlaState::kBreached);
+  // A reply at the close is met; one on Saturday is missed, though no
+  // business time passed after the close.
+  Add(Kind::kAgentReply, "2026-03-06T17:00:00Z");
+  s = Run(ClockMeasure::kFirstReply, "2026-03-07T12:00:00Z", span, opened);
+  EXPECT_EQ(s.state, SlaState::kMet);
+  events_.clear();
+  Add(Kind::kAgentReply, "2026-03-07T10:00:00Z");
+  s = Run(ClockMeasure::kFirstReply, "2026-03-07T12:00:00Z", span, opened);
+  EXPECT_EQ(s.state, SlaState::kMissed);
+  EXPECT_EQ(s.elapsed, absl::Hours(4));
+  EXPECT_EQ(s.due, T("2026-03-06T17:00:00Z"));
 }
 
 TEST_F(ClockTest, AHolidayIsClosed) {
@@ -249,6 +282,47 @@ TEST_F(ClockTest, AReplyBeforeTheCaseOpenedDoesNotStopIt) {
   EXPECT_EQ(s.elapsed, absl::Hours(1));
 }
 
+TEST_F(ClockTest, APauseBeforeTheCaseOpenedDoesNotPauseIt) {
+  // A pausing status before opening is ignored, as a resolving one is.
+  Add(Kind::kStatus, "2026-03-02T09:00:00Z", /*pausing=*/true);
+  for (ClockMeasure m :
+       {ClockMeasure::kFirstReply, ClockMeasure::kResolution}) {
+    ServiceLevelState s = Run(m, "2026-03-02T11:00:00Z", Wall(absl::Hours(4)));
+    EXPECT_EQ(s.state, SlaState::kOk);
+    EXPECT_EQ(s.elapsed, absl::Hours(1));
+    EXPECT_FALSE(s.paused);
+  }
+  // At the opening instant it pauses.
+  events_.clear();
+  Add(Kind::kStatus, "2026-03-02T10:00:00Z", /*pausing=*/true);
+  ServiceLevelState s = Run(ClockMeasure::kFirstReply, "2026-03-02T11:00:00Z",
+                            Wall(absl::Hours(4)));
+  EXPECT_EQ(s.elapsed, absl::ZeroDuration());
+  EXPECT_TRUE(s.paused);
+}
+
+TEST_F(ClockTest, AResolvedCaseStopsEveryClock) {
+  // Solved at 11:00, reopened by a customer message at 13:00: the first
+  // reply (2 hours) counts 10-11 and 13-14 only.
+  Add(Kind::kStatus, "2026-03-02T11:00:00Z", false, /*resolving=*/true);
+  ServiceLevelState s = Run(ClockMeasure::kFirstReply, "2026-03-02T13:00:00Z",
+                            Wall(absl::Hours(2)));
+  EXPECT_EQ(s.elapsed, absl::Hours(1));
+  EXPECT_EQ(s.state, SlaState::kAtRisk);  // 50%, not breached
+  EXPECT_EQ(s.due, absl::InfiniteFuture());
+  EXPECT_TRUE(s.paused);
+  EXPECT_TRUE(s.resolved);
+  Add(Kind::kCustomerMessage, "2026-03-02T13:00:00Z");
+  s = Run(ClockMeasure::kFirstReply, "2026-03-02T14:00:00Z",
+          Wall(absl::Hours(2)));
+  EXPECT_EQ(s.state, SlaState::kAtRisk);
+  EXPECT_EQ(s.due, T("2026-03-02T14:00:00Z"));
+  s = Run(ClockMeasure::kFirstReply, "2026-03-02T14:00:01Z",
+          Wall(absl::Hours(2)));
+  EXPECT_EQ(s.state, SlaState::kBreached);
+  EXPECT_FALSE(s.resolved);
+}
+
 TEST_F(ClockTest, ResolutionReopened) {
   Add(Kind::kStatus, "2026-03-02T11:00:00Z", false, /*resolving=*/true);
   ServiceLevelState s = Run(ClockMeasure::kResolution, "2026-03-02T12:00:00Z",
@@ -318,6 +392,42 @@ TEST_F(ClockTest, NoClock) {
   s = Run(ClockMeasure::kFirstReply, "2026-03-02T12:00:00Z", Span{});
   EXPECT_EQ(s.state, SlaState::kNone);
   EXPECT_EQ(s.due, absl::InfiniteFuture());
+}
+
+TEST_F(ClockTest, ASpanUnderOneNanosecondDoesNotDivideByZero) {
+  // Load refuses such spans; a direct call still must not crash.
+  ServiceLevelState s = Run(ClockMeasure::kFirstReply, "2026-03-02T10:00:01Z",
+                            Wall(absl::Nanoseconds(0.5)));
+  EXPECT_EQ(s.state, SlaState::kBreached);
+  EXPECT_GT(s.percent, 100);
+}
+
+TEST(ServiceLevelStatusTest, TimesBeyondTheProtoRangeAreLeftOut) {
+  // Due in year 10000 and 20000 years counted: due_at absent, durations
+  // clamped to +-10000 years, the status prints as valid JSON.
+  ServiceTargetPlan target;
+  target.id = "resolution";
+  target.measure = v1::ServiceLevelTarget::RESOLUTION;
+  ServiceLevelState s;
+  s.state = SlaState::kBreached;
+  s.started = T("9999-12-31T00:00:00Z");
+  s.due = T("9999-12-31T23:59:59Z") + absl::Seconds(1);
+  s.elapsed = absl::Hours(24 * 365) * 20000;
+  s.remaining = -s.elapsed;
+  v1::ServiceLevelStatus out;
+  out.mutable_due_at()->set_seconds(1);  // reused: cleared
+  WriteServiceLevelStatus(target, s, &out);
+  EXPECT_EQ(out.started_at().seconds(), 253402214400);
+  EXPECT_FALSE(out.has_due_at());
+  EXPECT_EQ(out.elapsed().seconds(), 315576000000);
+  EXPECT_EQ(out.remaining().seconds(), -315576000000);
+  std::string json;
+  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(out, &json).ok())
+      << json;
+  // The last instant of year 9999 is written.
+  s.due = T("9999-12-31T23:59:59Z");
+  WriteServiceLevelStatus(target, s, &out);
+  EXPECT_EQ(out.due_at().seconds(), 253402300799);
 }
 
 TEST_F(ClockTest, HugeRatiosDoNotOverflow) {

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "tact/engine.h"
 #include "tests/testing/decisions.h"
@@ -206,6 +207,34 @@ TEST(ServiceLevelCompileTest, EachMistakeIsNamed) {
                                   sla { target: "first_reply" within: "0" }
                                 })pb"),
        "entitlements[1].sla[0].within", "longer than zero"},
+      {WithLevels(kTarget, R"pb(entitlements {
+                                  tier: "gold"
+                                  sla { target: "first_reply" within: "0.5ns" }
+                                })pb"),
+       "entitlements[1].sla[0].within", "at least 1 second"},
+      {WithLevels(
+           absl::StrCat(kTarget, "calendar: \"uk\""),
+           R"pb(calendars {
+                  id: "uk"
+                  time_zone: "UTC"
+                  hours { weekday: 1 start: "09:00" end: "17:00" }
+                }
+                entitlements {
+                  tier: "gold"
+                  sla { target: "first_reply" within: "business_hours(1e-13)" }
+                })pb"),
+       "entitlements[1].sla[0].within", "at least 1 second"},
+      {WithLevels(kTarget, R"pb(entitlements {
+                                  tier: "gold"
+                                  sla { target: "first_reply" within: "3661d" }
+                                })pb"),
+       "entitlements[1].sla[0].within", "at most 3660 days"},
+      {absl::StrCat(R"pb(actions {
+                           id: "callback"
+                           promises { target: "first_reply" within: "0.5ns" }
+                         })pb",
+                    " service_levels { ", kTarget, " }"),
+       "actions[0].promises[0].within", "at least 1 second"},
       {WithLevels(absl::StrCat(kTarget, "thresholds { percent: 0 }")),
        "service_levels.thresholds[0].percent", "1 to 1000"},
       {WithLevels(absl::StrCat(kTarget, "thresholds { percent: 1001 }")),
@@ -230,6 +259,17 @@ TEST(ServiceLevelCompileTest, EachMistakeIsNamed) {
        "entitlements[1].sla[0].within", "calendar"},
       {WithLevels(absl::StrCat(kTarget, "pause_when: \"e.ref +\"")),
        "service_levels.pause_when", ""},
+      {WithLevels(
+           absl::StrCat(kTarget, "pause_when: \"e.ref == 'x') || (true\"")),
+       "service_levels.pause_when", "t.textproto"},
+      {WithLevels(absl::StrCat(
+           kTarget,
+           "pause_when: \"sla.first_reply.remaining < duration('1h')\"")),
+       "service_levels.pause_when", "pause_when cannot read sla.* facts"},
+      {WithLevels(
+           absl::StrCat(kTarget, "pause_when: \"e.ref == 'pending' && late\""),
+           "definitions { name: \"late\" expr: \"sla.first_reply.breached\" }"),
+       "service_levels.pause_when", "pause_when cannot read sla.* facts"},
       {WithLevels(absl::StrCat(kTarget,
                                "thresholds { percent: 50 recommend { action: "
                                "\"remind\" } reason: \"{target} {amount}\" }")),
@@ -282,6 +322,17 @@ TEST(ServiceLevelCompileTest, ValidPolicyCompilesAndFillsPromises) {
     }
   )pb"));
   ASSERT_NE(engine, nullptr);
+  // The span bounds' edges: 1 second and 3660 days load.
+  EXPECT_NE(MustCompile(WithLevels(kTarget, R"pb(
+              entitlements {
+                tier: "gold"
+                sla { target: "first_reply" within: "1s" }
+              }
+              actions {
+                id: "callback"
+                promises { target: "first_reply" within: "3660d" }
+              })pb")),
+            nullptr);
 }
 
 TEST(ServiceLevelCompileTest, ThresholdActionsAreUsed) {
@@ -400,6 +451,79 @@ TEST(ServiceLevelDecideTest, AThresholdActsOncePerClockRun) {
   EXPECT_EQ(Level(d, "first_reply").state(), "missed");
   EXPECT_EQ(Level(d, "first_reply").stopped_at().seconds(), kT0 + 2 * kHour);
   EXPECT_THAT(Flags(d), IsEmpty());
+}
+
+TEST(ServiceLevelDecideTest, AThresholdIsRecordedWhenAnyOfItsActionsIs) {
+  // The 75% threshold recommends escalate and apologise; a rule vetoes
+  // escalate, so apologise alone carries the threshold's effect.
+  std::string policy(kPolicy);
+  const std::string from = "recommend { action: \"escalate\" }";
+  policy.replace(policy.find(from), from.size(),
+                 absl::StrCat(from, " recommend { action: \"apologise\" }"));
+  policy += R"pb(rules { id: "no_escalation" veto: "escalate" })pb";
+  auto engine = MustCompile(policy);
+  v1::Context context = Case("gold");
+  const int64_t t1 = kT0 + 45 * kMin;
+  v1::Decision d = DecideAt(*engine, context, t1);
+  EXPECT_THAT(Ids(d), ElementsAre("apologise"));
+  EXPECT_THAT(Effects(d), ElementsAre("sla_threshold:first_reply:0:75"));
+  Record(d, t1, &context);
+  d = DecideAt(*engine, context, kT0 + 50 * kMin);
+  EXPECT_THAT(Ids(d), IsEmpty());
+  EXPECT_THAT(Effects(d), IsEmpty());
+
+  // Both recommended: the effect is written once.
+  engine = MustCompile(absl::StrCat(
+      kPolicy.substr(0, kPolicy.find("recommend { action: \"escalate\" }")),
+      "recommend { action: \"escalate\" } ",
+      "recommend { action: \"apologise\" }",
+      kPolicy.substr(kPolicy.find("recommend { action: \"escalate\" }") +
+                     from.size())));
+  d = DecideAt(*engine, Case("gold"), t1);
+  EXPECT_THAT(Ids(d), ::testing::UnorderedElementsAre("escalate", "apologise"));
+  EXPECT_THAT(Effects(d), ElementsAre("sla_threshold:first_reply:0:75"));
+
+  // Both vetoed: nothing recommended, nothing recorded.
+  engine = MustCompile(absl::StrCat(
+      policy, R"pb(rules { id: "no_apology" veto: "apologise" })pb"));
+  d = DecideAt(*engine, Case("gold"), t1);
+  EXPECT_THAT(Ids(d), IsEmpty());
+  EXPECT_THAT(Effects(d), IsEmpty());
+}
+
+TEST(ServiceLevelDecideTest, TheOldestCaseWritesValidJson) {
+  // Opened in year 1 (the context's limit), decided in 2026: two thousand
+  // years counted, every time in the protobuf range, the JSON valid
+  // (service_clock_test covers states beyond the range).
+  auto engine = MustCompile(kPolicy);
+  v1::Context context = Case("gold");
+  context.mutable_case_()->mutable_opened_at()->set_seconds(-62135596800);
+  v1::Decision d = DecideAt(*engine, context, kT0);
+  const v1::ServiceLevelStatus& first = Level(d, "first_reply");
+  EXPECT_EQ(first.state(), "breached");
+  EXPECT_EQ(first.started_at().seconds(), -62135596800);
+  EXPECT_EQ(first.due_at().seconds(), -62135596800 + kHour);
+  const std::string json = DecisionToJson(d, false);
+  v1::Decision back;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &back).ok())
+      << json;
+  EXPECT_EQ(back.service_levels_size(), 3);
+}
+
+TEST(ServiceLevelDecideTest, ASolvedCaseNeitherEscalatesNorBreaches) {
+  auto engine = MustCompile(kPolicy);
+  v1::Context context = Case("gold");
+  AddEvent("status", kT0 + 10 * kMin, &context, "solved");
+  // Hours later: the first reply stood still at 10 of 60 minutes.
+  v1::Decision d = DecideAt(*engine, context, kT0 + 5 * kHour);
+  EXPECT_THAT(Ids(d), IsEmpty());
+  EXPECT_THAT(Flags(d), IsEmpty());
+  EXPECT_EQ(Level(d, "first_reply").elapsed().seconds(), 10 * kMin);
+  EXPECT_TRUE(Level(d, "first_reply").paused());
+  // Reopened: it resumes (10 + 35 minutes: 75%).
+  AddEvent("status", kT0 + 5 * kHour, &context, "open");
+  d = DecideAt(*engine, context, kT0 + 5 * kHour + 35 * kMin);
+  EXPECT_THAT(Ids(d), ElementsAre("escalate"));
 }
 
 TEST(ServiceLevelDecideTest, ANewNextReplyRunActsAgain) {

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "src/expr/checker.h"
+#include "src/expr/parser.h"
 #include "src/policy/candidates.h"
 #include "src/policy/condition.h"
 #include "src/policy/constructs/common.h"
@@ -96,6 +97,32 @@ bool QuotableKind(absl::string_view kind) {
   return true;
 }
 
+// Whether `e` names `sla` (the computed sla.* facts), directly or through
+// the policy's definitions; `seen` guards against cycles (reported where the
+// definitions compile). A macro variable named `sla` counts too.
+bool ReadsSla(const Expr& e, const v1::Policy& policy,
+              std::vector<std::string>* seen) {
+  if (e.kind == ExprKind::kIdent) {
+    if (e.name == "sla") return true;
+    for (const v1::Definition& d : policy.definitions()) {
+      if (d.name() != e.name) continue;
+      if (std::find(seen->begin(), seen->end(), d.name()) != seen->end()) {
+        return false;
+      }
+      seen->push_back(d.name());
+      ExprDiagnostic diagnostic;
+      std::unique_ptr<Expr> body =
+          Parse(d.expr(), ProgramLimits{}, &diagnostic);
+      return body != nullptr && ReadsSla(*body, policy, seen);
+    }
+    return false;
+  }
+  for (const std::unique_ptr<Expr>& child : e.children) {
+    if (ReadsSla(*child, policy, seen)) return true;
+  }
+  return false;
+}
+
 // Service-level fields (entitlements' sla, actions' promises) in a policy
 // without service_levels.
 void ReportWithoutServiceLevels(PolicyCompiler& c) {
@@ -116,6 +143,21 @@ void ReportWithoutServiceLevels(PolicyCompiler& c) {
               "the action promises service levels but the policy has no "
               "service_levels; declare the targets under service_levels");
     }
+  }
+}
+
+// A span too short to count (under a second; "0.5ns" would make every
+// percent a division by zero) or beyond what the calendar counts.
+void CheckSpanBounds(PolicyCompiler& c, const Span& span,
+                     const std::string& path, absl::string_view element) {
+  if (span.length <= absl::ZeroDuration()) return;  // reported elsewhere
+  if (span.length < absl::Seconds(1)) {
+    c.Error(path, element,
+            "a service-level span must be at least 1 second long");
+  } else if (span.length > absl::Hours(24) * BusinessCalendar::kMaxSpanDays) {
+    c.Error(path, element,
+            absl::StrCat("a service-level span must be at most ",
+                         BusinessCalendar::kMaxSpanDays, " days long"));
   }
 }
 
@@ -197,7 +239,28 @@ void CompileServiceLevels(PolicyCompiler& c) {
     plan.resolved_statuses.assign(sl.resolved_statuses().begin(),
                                   sl.resolved_statuses().end());
   }
+  // pause_when on its own first: its parse errors point at its own text,
+  // and once it parses whole the splice below cannot reshape it.
+  std::unique_ptr<Expr> pause_when;
   if (!sl.pause_when().empty()) {
+    ExprDiagnostic diagnostic;
+    pause_when = Parse(sl.pause_when(), ProgramLimits{}, &diagnostic);
+    const ValueType bool_type = ValueType::kBool;
+    if (pause_when == nullptr) {
+      // Reports the parse error at its position in pause_when.
+      c.Expression(sl.pause_when(), &bool_type, "service_levels.pause_when",
+                   element);
+    } else {
+      std::vector<std::string> seen;
+      if (ReadsSla(*pause_when, policy, &seen)) {
+        c.Error("service_levels.pause_when", element,
+                "pause_when cannot read sla.* facts: they are computed from "
+                "the pauses");
+        pause_when = nullptr;
+      }
+    }
+  }
+  if (pause_when != nullptr) {
     if (!QuotableKind(plan.status_kind)) {
       c.Error("service_levels.status_kind", element,
               "a status kind with a quote, backslash or line break cannot be "
@@ -309,6 +372,7 @@ void CompileServiceLevels(PolicyCompiler& c) {
                 "a service-level span needs `within`, e.g. "
                 "\"business_hours(4)\"");
       }
+      CheckSpanBounds(c, span, path + ".within", element_e);
       c.NeedWorkingHours(span, sl.calendar(), plan.calendar, path + ".within",
                          element_e);
       if (t < 0) continue;
@@ -345,6 +409,7 @@ void CompileServiceLevels(PolicyCompiler& c) {
         c.Error(path + ".within", element_a,
                 "a promise needs a span longer than zero, e.g. \"1h\"");
       }
+      CheckSpanBounds(c, promise.within, path + ".within", element_a);
       c.NeedWorkingHours(promise.within, sl.calendar(), plan.calendar,
                          path + ".within", element_a);
       if (static_cast<size_t>(i) < c.plan().actions.size()) {
@@ -588,13 +653,14 @@ void ProposeServiceLevels(const DecideState& state, Outcome* outcome) {
   for (int t = 0; t < n; ++t) {
     const ServiceTargetPlan& target = sl.targets[t];
     const ServiceLevelState& s = outcome->service_levels[t];
-    if (s.state == SlaState::kBreached) {
+    if (s.state == SlaState::kBreached && !s.resolved) {
       absl::StrAppend(&breached, breached.empty() ? "" : ", ", target.id);
     }
     const bool running = s.state == SlaState::kOk ||
                          s.state == SlaState::kAtRisk ||
                          s.state == SlaState::kBreached;
-    if (!running || s.threshold <= 0) continue;
+    // A resolved case acts on no threshold until it reopens.
+    if (!running || s.threshold <= 0 || s.resolved) continue;
     // This clock run's recorded thresholds.
     recorded.clear();
     bool recorded_now = false;
@@ -651,10 +717,10 @@ void ProposeServiceLevels(const DecideState& state, Outcome* outcome) {
     bool carried = false;
     for (const RecommendationPlan& rec : th->recommend) {
       if (!Propose(plan, rec, proposer, state.frame, outcome)) continue;
-      // The first action proposed carries the effect (recorded once).
-      if (!carried && !recorded_now) {
-        outcome->candidates.back().effects.push_back(effect);
-      }
+      // Every action proposed carries the effect, so it is recorded when
+      // any of them is recommended (one may be vetoed or held); the
+      // decision writer writes it once (WriteRanking).
+      if (!recorded_now) outcome->candidates.back().effects.push_back(effect);
       carried = true;
     }
     if (th->recommend.empty() && !recorded_now) {
@@ -717,6 +783,26 @@ void ProposeServiceLevels(const DecideState& state, Outcome* outcome) {
   }
 }
 
+namespace {
+
+// Whether a protobuf Timestamp holds `t` (years 1 to 9999): a case opened
+// near either end of that range can start or fall due beyond it, and an
+// out-of-range Timestamp is invalid JSON, so such a time is left absent.
+bool FitsTimestamp(absl::Time t) {
+  return t >= absl::FromUnixSeconds(-62135596800) &&
+         t < absl::FromUnixSeconds(253402300800);
+}
+
+// Sets `*out` to `d` clamped to a protobuf Duration's range (+-10000
+// years).
+void SetStatusDuration(absl::Duration d, google::protobuf::Duration* out) {
+  static const absl::Duration kMax =
+      absl::Seconds(315576000000) + absl::Nanoseconds(999999999);
+  SetTraceDuration(std::max(-kMax, std::min(kMax, d)), out);
+}
+
+}  // namespace
+
 void WriteServiceLevelStatus(const ServiceTargetPlan& target,
                              const ServiceLevelState& s,
                              v1::ServiceLevelStatus* out) {
@@ -730,24 +816,24 @@ void WriteServiceLevelStatus(const ServiceTargetPlan& target,
   const absl::string_view state = Name(s.state);
   out->mutable_state()->assign(state.data(), state.size());
   const bool none = s.state == SlaState::kNone;
-  if (!none && s.started != absl::InfinitePast()) {
+  if (!none && FitsTimestamp(s.started)) {
     SetTraceTime(s.started, out->mutable_started_at());
   } else {
     out->clear_started_at();
   }
-  if (!none && s.stopped != absl::InfiniteFuture()) {
+  if (!none && FitsTimestamp(s.stopped)) {
     SetTraceTime(s.stopped, out->mutable_stopped_at());
   } else {
     out->clear_stopped_at();
   }
-  if (!none && s.due != absl::InfiniteFuture()) {
+  if (!none && FitsTimestamp(s.due)) {
     SetTraceTime(s.due, out->mutable_due_at());
   } else {
     out->clear_due_at();
   }
   if (!none) {
-    SetTraceDuration(s.elapsed, out->mutable_elapsed());
-    SetTraceDuration(s.remaining, out->mutable_remaining());
+    SetStatusDuration(s.elapsed, out->mutable_elapsed());
+    SetStatusDuration(s.remaining, out->mutable_remaining());
   } else {
     out->clear_elapsed();
     out->clear_remaining();
