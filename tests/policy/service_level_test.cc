@@ -301,6 +301,14 @@ TEST(ServiceLevelCompileTest, EachMistakeIsNamed) {
                          })pb",
                     " service_levels { ", kTarget, " }"),
        "actions[0].promises[0].within", ""},
+      {WithLevels(absl::StrCat(kTarget,
+                               " agent_reply_kind: \"message\" "
+                               "customer_message_kind: \"message\"")),
+       "service_levels.agent_reply_kind",
+       "the agent reply kind \"message\" is also the customer message kind"},
+      {WithLevels(absl::StrCat(kTarget, " status_kind: \"agent_reply\"")),
+       "service_levels.status_kind",
+       "the status kind \"agent_reply\" is also the agent reply kind"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.policy);

@@ -233,6 +233,23 @@ void CompileServiceLevels(PolicyCompiler& c) {
   plan.agent_reply_kind =
       sl.agent_reply_kind().empty() ? "agent_reply" : sl.agent_reply_kind();
   plan.status_kind = sl.status_kind().empty() ? "status" : sl.status_kind();
+  // One event is one thing: kinds that coincide would let a customer
+  // message count as a reply (or a status) and end a clock unseen.
+  if (plan.agent_reply_kind == plan.customer_message_kind) {
+    c.Error("service_levels.agent_reply_kind", element,
+            absl::StrCat("the agent reply kind \"", plan.agent_reply_kind,
+                         "\" is also the customer message kind"));
+  }
+  if (plan.status_kind == plan.customer_message_kind ||
+      plan.status_kind == plan.agent_reply_kind) {
+    c.Error(
+        "service_levels.status_kind", element,
+        absl::StrCat("the status kind \"", plan.status_kind, "\" is also the ",
+                     plan.status_kind == plan.customer_message_kind
+                         ? "customer message"
+                         : "agent reply",
+                     " kind"));
+  }
   if (sl.resolved_statuses().empty()) {
     plan.resolved_statuses = {"solved", "closed"};
   } else {
