@@ -53,6 +53,11 @@ expected = {
 }
 if s["cost_to_serve_total"] != 0:  # the policy declares costs
     expected["cost-by-value-band"] = 4  # tact::kValueBands
+if "service_levels" in s:  # a bar per (tier, target) and total measured
+    levels = s["service_levels"]
+    rows = list(levels["by_tier"].values()) + [levels["total"]]
+    expected["sla-attainment"] = sum(
+        1 for row in rows for t in row["targets"].values() if t["measured"] > 0)
 
 class Charts(html.parser.HTMLParser):
     def __init__(self):
