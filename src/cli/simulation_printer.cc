@@ -11,8 +11,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "src/common/json_string.h"
 
 namespace tact::cli {
+
+using ::tact::internal::JsonString;
 namespace {
 
 std::string Percent(int64_t part, int64_t whole) {
@@ -620,37 +623,6 @@ std::string CaseErrorText(const CaseError& error) {
       return absl::StrCat("baseline cannot decide: ", error.message);
   }
   return error.message;
-}
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += absl::StrFormat("\\u%04x", static_cast<int>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += "\"";
-  return out;
 }
 
 void PrintSimulationText(const Simulation& sim, std::ostream& out,

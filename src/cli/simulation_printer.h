@@ -54,9 +54,6 @@ std::string MoneyDelta(int64_t minor_units, const std::string& currency);
 // ..." or "baseline cannot decide: ...".
 std::string CaseErrorText(const CaseError& error);
 
-// `s` as a JSON string literal, quotes included.
-std::string JsonString(const std::string& s);
-
 }  // namespace tact::cli
 
 #endif  // TACT_SRC_CLI_SIMULATION_PRINTER_H_

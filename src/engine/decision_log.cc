@@ -24,12 +24,15 @@
 #include "google/protobuf/util/type_resolver.h"
 #include "google/protobuf/util/type_resolver_util.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "src/common/json_string.h"
 #include "src/engine/simulation_diff.h"
 #include "src/expr/value.h"
 #include "tact/engine.h"
 #include "tact/v1/decision.pb.h"
 
 namespace tact {
+
+using ::tact::internal::AppendJsonString;
 namespace {
 
 constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
@@ -58,40 +61,6 @@ google::protobuf::util::TypeResolver& Resolver() {
       google::protobuf::util::NewTypeResolverForDescriptorPool(
           kTypeUrlPrefix, google::protobuf::DescriptorPool::generated_pool());
   return *resolver;
-}
-
-// Appends `s` as a JSON string literal.
-void AppendJsonString(absl::string_view s, std::string* out) {
-  out->push_back('"');
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out->append("\\u00");
-          out->push_back(kHex[(c >> 4) & 0xf]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
 }
 
 // --- Where two decisions first differ ---------------------------------

@@ -18,9 +18,12 @@
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
+#include "src/common/json_string.h"
 #include "src/engine/simulation_diff.h"
 
 namespace tact {
+
+using ::tact::internal::JsonString;
 
 namespace {
 
@@ -524,37 +527,6 @@ ShadowReport EngineHandle::Shadow() const noexcept {
 // --- ShadowReportToJson ---
 
 namespace {
-
-std::string JsonString(absl::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += absl::StrFormat("\\u%04x", static_cast<int>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += "\"";
-  return out;
-}
 
 const char* JsonBool(bool b) { return b ? "true" : "false"; }
 
