@@ -284,6 +284,67 @@ py::tuple CompileResultToPython(CompileResult result) {
   return py::make_tuple(py::cast(engine), diagnostics);
 }
 
+// CompileOptions' fields by name, for tact.CompileOptions (engine.py):
+// every limit is an int. The one list of them, so Python's defaults come
+// from C++.
+struct CompileOptionField {
+  const char* name;
+  int64_t (*get)(const CompileOptions&);
+  void (*set)(CompileOptions&, int64_t);
+};
+
+#define TACT_COMPILE_OPTION(field)                                      \
+  CompileOptionField {                                                  \
+    #field, [](const CompileOptions& o) -> int64_t { return o.field; }, \
+        [](CompileOptions& o, int64_t v) {                              \
+          o.field = static_cast<decltype(o.field)>(v);                  \
+        }                                                               \
+  }
+const CompileOptionField kCompileOptionFields[] = {
+    TACT_COMPILE_OPTION(max_rules),
+    TACT_COMPILE_OPTION(max_expression_bytes),
+    TACT_COMPILE_OPTION(max_nesting_depth),
+    TACT_COMPILE_OPTION(max_regex_memory),
+    TACT_COMPILE_OPTION(max_policy_bytes),
+    TACT_COMPILE_OPTION(max_evaluation_depth),
+    TACT_COMPILE_OPTION(max_actions),
+    TACT_COMPILE_OPTION(max_definitions),
+    TACT_COMPILE_OPTION(max_repeated_field),
+};
+#undef TACT_COMPILE_OPTION
+
+py::dict CompileOptionsToPython(const CompileOptions& options) {
+  py::dict out;
+  for (const CompileOptionField& f : kCompileOptionFields) {
+    out[f.name] = f.get(options);
+  }
+  return out;
+}
+
+// {name: int} as CompileOptions: the defaults for names not given;
+// ValueError for an unknown name or a value that is not a positive int of
+// the field's width.
+CompileOptions CompileOptionsFromPython(const py::dict& given) {
+  CompileOptions options;
+  for (const auto& item : given) {
+    const std::string name = py::cast<std::string>(item.first);
+    const CompileOptionField* field = nullptr;
+    for (const CompileOptionField& f : kCompileOptionFields) {
+      if (name == f.name) field = &f;
+    }
+    if (field == nullptr) {
+      throw py::value_error("unknown compile option '" + name + "'");
+    }
+    const int64_t value = py::cast<int64_t>(item.second);
+    field->set(options, value);
+    if (value < 1 || field->get(options) != value) {
+      throw py::value_error("compile option " + name + " = " +
+                            std::to_string(value) + " is out of range");
+    }
+  }
+  return options;
+}
+
 PolicyFormat ToPolicyFormat(int format) {
   switch (format) {
     case 1:
@@ -665,6 +726,9 @@ py::dict Simulate(const PyEngine& self, py::list inputs, py::list positions,
     py::dict error;
     error["line"] = e.line;
     error["message"] = DecodeReplacing(e.message);
+    error["stage"] = e.stage == CaseError::Stage::kParse    ? "parse"
+                     : e.stage == CaseError::Stage::kDecide ? "decide"
+                                                            : "baseline_decide";
     first.append(error);
   }
   py::dict errors;
@@ -1042,28 +1106,38 @@ PYBIND11_MODULE(_tact, m) {
 
   m.def(
       "compile_file",
-      [](const std::string& path) {
+      [](const std::string& path, const py::dict& options) {
+        const tact::CompileOptions o = tp::CompileOptionsFromPython(options);
         tact::CompileResult result;
         {
           py::gil_scoped_release release;
-          result = tact::Engine::Compile(path);
+          result = tact::Engine::Compile(path, o);
         }
         return tp::CompileResultToPython(std::move(result));
       },
-      py::arg("path"),
-      "Compiles a policy file. Returns (Engine or None, [diagnostic dict]).");
+      py::arg("path"), py::arg("options") = py::dict(),
+      "Compiles a policy file with CompileOptions given as {name: int}. "
+      "Returns (Engine or None, [diagnostic dict]).");
+  m.def(
+      "default_compile_options",
+      []() { return tp::CompileOptionsToPython(tact::CompileOptions{}); },
+      "tact::CompileOptions' defaults as {name: int}, in declaration "
+      "order.");
   m.def(
       "compile_text",
-      [](const std::string& text, int format, const std::string& source_name) {
+      [](const std::string& text, int format, const std::string& source_name,
+         const py::dict& options) {
         const tact::PolicyFormat f = tp::ToPolicyFormat(format);
+        const tact::CompileOptions o = tp::CompileOptionsFromPython(options);
         tact::CompileResult result;
         {
           py::gil_scoped_release release;
-          result = tact::Engine::CompileText(text, f, source_name);
+          result = tact::Engine::CompileText(text, f, source_name, o);
         }
         return tp::CompileResultToPython(std::move(result));
       },
       py::arg("text"), py::arg("format"), py::arg("source_name"),
+      py::arg("options") = py::dict(),
       "Compiles policy text (1 text, 2 json, 3 binary). Returns (Engine or "
       "None, [diagnostic dict]).");
   py::class_<tp::ParsedContext, std::shared_ptr<tp::ParsedContext>>(
@@ -1142,6 +1216,10 @@ PYBIND11_MODULE(_tact, m) {
         return bands;
       },
       "tact::kValueBands: [(lower bound in minor units, key)].");
+  m.def("percent_tenths", &tact::PercentTenths, py::arg("part"),
+        py::arg("whole"),
+        "tact::PercentTenths: part * 100 / whole in tenths of a percent, "
+        "rounded half up; -1 when whole is 0.");
   m.def("context_from_dict", &tp::ParseDict, py::arg("context"),
         "Converts a context dict without JSON. Returns a ParsedContext, the "
         "error message (str), or None when the dict must go through the "

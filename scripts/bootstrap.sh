@@ -13,6 +13,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-pytest python3-protobuf
   python3-setuptools python3-wheel python3-venv python3-pip
+  python3-dask python3-distributed
   tzdata
   libsqlite3-dev make
   bazel-bootstrap bazel-rules-java bazel-rules-proto bazel-skylib

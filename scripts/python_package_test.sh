@@ -34,5 +34,8 @@ assert list(package.glob("*.pyi")), "type stubs are not installed"
 engine = tact.Engine.from_file(str(root / "examples/policies/support.textproto"))
 decision = engine.decide((root / "examples/contexts/late_delivery_vip.json").read_text())
 assert decision.actions, "no actions"
+import pickle
+import tact.dask  # the optional module, with Debian's Dask
+assert pickle.loads(pickle.dumps(engine)).policy_hash == engine.policy_hash
 print("python package: installed", tact.__file__, "->", decision.actions[0].action)
 PY

@@ -21,7 +21,7 @@ from .decision import (BlockedAction, Decision, Effect, Flag, Reason,
 from .decision import ConstructTrace, ServiceLevel
 from .decision_log import (DecisionLog, MalformedLine, ReplayDifference,
                            ReplayReport, replay)
-from .engine import Engine
+from .engine import CompileOptions, Engine
 from .handle import EngineHandle, ShadowReport
 from .errors import (CancelledError, ContextError, DeadlineExceededError,
                      Diagnostic, PolicyError, ResourceExhaustedError, TactError)
@@ -31,7 +31,7 @@ from . import testing  # noqa: E402  (tact.testing: policy tests)
 __version__ = _tact.__version__  # include/tact/version.h
 
 __all__ = [
-    "BlockedAction", "CancelledError", "ConstructTrace", "ContextChange",
+    "BlockedAction", "CancelledError", "CompileOptions", "ConstructTrace", "ContextChange",
     "ContextError", "Coverage", "DeadlineExceededError", "Decision",
     "DecisionLog", "Diagnostic", "Effect", "Engine", "EngineHandle", "Flag",
     "MalformedLine", "PolicyError", "Reason", "RecommendedAction",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
+import threading
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _convert
@@ -13,9 +15,89 @@ from .errors import (CancelledError, ContextError, DeadlineExceededError, Diagno
                      PolicyError, ResourceExhaustedError)
 from .why_not import WhyNot
 
-__all__ = ["Engine"]
+__all__ = ["CompileOptions", "Engine"]
 
 _FORMATS = {"text": 1, "json": 2, "binary": 3}
+
+_DEFAULT_LIMITS = _tact.default_compile_options()
+
+
+@dataclasses.dataclass(frozen=True)
+class CompileOptions:
+    """The limits a policy loads under (tact::CompileOptions in
+    include/tact/engine.h): a hostile or absurd policy over one fails to
+    load with PolicyError naming the field, its count and the limit. The
+    defaults are the C++ library's.
+
+        Engine.from_file(path, options=CompileOptions(max_rules=1000))
+    """
+
+    max_rules: int = _DEFAULT_LIMITS["max_rules"]
+    max_expression_bytes: int = _DEFAULT_LIMITS["max_expression_bytes"]
+    max_nesting_depth: int = _DEFAULT_LIMITS["max_nesting_depth"]
+    max_regex_memory: int = _DEFAULT_LIMITS["max_regex_memory"]
+    max_policy_bytes: int = _DEFAULT_LIMITS["max_policy_bytes"]
+    max_evaluation_depth: int = _DEFAULT_LIMITS["max_evaluation_depth"]
+    max_actions: int = _DEFAULT_LIMITS["max_actions"]
+    max_definitions: int = _DEFAULT_LIMITS["max_definitions"]
+    max_repeated_field: int = _DEFAULT_LIMITS["max_repeated_field"]
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if type(value) is not int or value < 1:
+                raise ValueError(f"CompileOptions.{field.name} must be a positive int, "
+                                 f"not {value!r}")
+
+    def _as_dict(self) -> Dict[str, int]:
+        return dataclasses.asdict(self)
+
+
+assert set(_DEFAULT_LIMITS) == {f.name for f in dataclasses.fields(CompileOptions)}, \
+    "CompileOptions differs from tact::CompileOptions"
+
+_DEFAULT_OPTIONS = CompileOptions()
+
+
+def _check_options(options: Optional[CompileOptions]) -> CompileOptions:
+    if options is None:
+        return _DEFAULT_OPTIONS
+    if not isinstance(options, CompileOptions):
+        raise TypeError(f"options must be a tact.CompileOptions, not {type(options).__name__}")
+    return options
+
+
+# Engines rebuilt from pickles (_restore_engine), by (policy hash, compile
+# options): a worker process that receives the same engine with every task
+# compiles it once. At most _RESTORED_MAX policies are kept, the least
+# recently used dropped first.
+_RESTORED: Dict[Tuple[str, CompileOptions], "Engine"] = {}
+_RESTORED_MAX = 16
+_RESTORED_LOCK = threading.Lock()
+
+
+def _restore_engine(policy_bytes: bytes, options: Dict[str, int],
+                    policy_hash: str) -> "Engine":
+    """Unpickles an Engine: its compiled policy (wire format) compiled again
+    with its compile options, once per process for each policy hash.
+    PolicyError when the policy no longer compiles here; ValueError when it
+    compiles to another hash (a tact version that reads it differently)."""
+    key = (policy_hash, CompileOptions(**options))
+    with _RESTORED_LOCK:
+        engine = _RESTORED.pop(key, None)
+        if engine is not None:
+            _RESTORED[key] = engine  # most recently used last
+            return engine
+    engine = Engine.from_text(policy_bytes, "binary", options=key[1],
+                              source_name=f"<pickled policy {policy_hash[:19]}>")
+    if engine.policy_hash != policy_hash:
+        raise ValueError(f"the pickled policy {policy_hash} compiles to "
+                         f"{engine.policy_hash} with tact {_tact.__version__}")
+    with _RESTORED_LOCK:
+        engine = _RESTORED.setdefault(key, engine)
+        while len(_RESTORED) > _RESTORED_MAX:
+            del _RESTORED[next(iter(_RESTORED))]
+    return engine
 
 Context = Union[dict, str, bytes, Any]  # Any: a tact.v1.Context message
 
@@ -113,46 +195,54 @@ class Engine:
         print(decision.actions[0].text)
     """
 
-    __slots__ = ("_impl", "warnings")
+    __slots__ = ("_impl", "_options", "warnings")
 
-    def __init__(self, impl: "_tact.Engine", warnings: Sequence[Diagnostic] = ()):
+    def __init__(self, impl: "_tact.Engine", warnings: Sequence[Diagnostic] = (),
+                 options: Optional[CompileOptions] = None):
         """Internal: use from_file(), from_text() or from_proto()."""
         if not isinstance(impl, _tact.Engine):
             raise TypeError("use Engine.from_file(), from_text() or from_proto()")
         self._impl = impl
+        self._options = _check_options(options)
         # Diagnostics of severity "warning" found while loading.
         self.warnings: List[Diagnostic] = list(warnings)
 
     # --- Loading -------------------------------------------------------------
 
     @classmethod
-    def _from_result(cls, result) -> "Engine":
+    def _from_result(cls, result, options: CompileOptions) -> "Engine":
         impl, raw = result
         diagnostics = _diagnostics(raw)
         if impl is None:
             raise PolicyError(diagnostics)
-        return cls(impl, [d for d in diagnostics if d.severity != "error"])
+        return cls(impl, [d for d in diagnostics if d.severity != "error"], options)
 
     @classmethod
-    def from_file(cls, path: Union[str, "os.PathLike[str]"]) -> "Engine":
+    def from_file(cls, path: Union[str, "os.PathLike[str]"], *,
+                  options: Optional[CompileOptions] = None) -> "Engine":
         """Loads a policy file; the format comes from its extension
-        (.textproto/.txtpb/.pbtxt, .json, .binpb/.pb).
+        (.textproto/.txtpb/.pbtxt, .json, .binpb/.pb). `options`: the limits
+        it loads under (default: CompileOptions()).
 
         Raises PolicyError (with .errors) when it cannot be read, parsed or
         type-checked.
         """
-        return cls._from_result(_tact.compile_file(os.fspath(path)))
+        options = _check_options(options)
+        return cls._from_result(
+            _tact.compile_file(os.fspath(path), options._as_dict()), options)
 
     @classmethod
     def from_text(cls, text: Union[str, bytes], format: str = "text", *,
-                  source_name: str = "<policy>") -> "Engine":
+                  source_name: str = "<policy>",
+                  options: Optional[CompileOptions] = None) -> "Engine":
         """Compiles a policy held in memory: `format` is "text" (protobuf
         text format), "json" (proto3 JSON) or "binary" (wire format, bytes).
-        `source_name` names it in diagnostics.
+        `source_name` names it in diagnostics; `options` as for from_file().
 
         Raises PolicyError on any load or type error, ValueError for an
         unknown format, TypeError for str given as binary.
         """
+        options = _check_options(options)
         if format not in _FORMATS:
             raise ValueError(f"format must be one of {sorted(_FORMATS)}, not {format!r}")
         if isinstance(text, str):
@@ -163,16 +253,40 @@ class Engine:
             data = bytes(text)
         else:
             raise TypeError(f"policy text must be str or bytes, not {type(text).__name__}")
-        return cls._from_result(_tact.compile_text(data, _FORMATS[format], source_name))
+        return cls._from_result(
+            _tact.compile_text(data, _FORMATS[format], source_name, options._as_dict()),
+            options)
 
     @classmethod
-    def from_proto(cls, policy: Any) -> "Engine":
+    def from_proto(cls, policy: Any, *,
+                   options: Optional[CompileOptions] = None) -> "Engine":
         """Compiles a generated tact.v1.Policy message (tact.v1.policy_pb2).
-        Diagnostics have no line numbers."""
+        Diagnostics have no line numbers; `options` as for from_file()."""
         name = getattr(getattr(policy, "DESCRIPTOR", None), "full_name", None)
         if name != "tact.v1.Policy":
             raise TypeError(f"expected a tact.v1.Policy message, not {type(policy).__name__}")
-        return cls.from_text(policy.SerializeToString(), "binary")
+        return cls.from_text(policy.SerializeToString(), "binary", options=options)
+
+    # --- Travelling (pickle, Dask) -------------------------------------------
+
+    @property
+    def compile_options(self) -> CompileOptions:
+        """The limits the policy was compiled under."""
+        return self._options
+
+    def __reduce__(self):
+        """Pickles as the compiled policy (wire format), its compile options
+        and its hash: unpickling compiles it again, once per process for a
+        given hash and options (later unpickles share that engine), and
+        checks the hash. So an Engine can be sent to other processes, e.g.
+        Dask workers (tact.dask). Its warnings come from that compile."""
+        return (_restore_engine,
+                (self._impl.policy_bytes(), self._options._as_dict(), self.policy_hash))
+
+    def __dask_tokenize__(self):
+        """Dask's key for the engine: the same policy and options, the same
+        token, so tasks over the same engine dedupe."""
+        return ("tact.Engine", self.policy_hash, tuple(self._options._as_dict().items()))
 
     # --- The policy ----------------------------------------------------------
 

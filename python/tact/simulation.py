@@ -21,13 +21,15 @@ With a baseline (the policy in force today), the diff of `tact simulate
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from . import _tact
 from .engine import _check_threads, _inputs
 
-__all__ = ["simulate", "fails_gate", "VALUE_BANDS", "CHANGE_KINDS", "GATES"]
+__all__ = ["simulate", "simulate_part", "merge", "cli_errors", "fails_gate", "VALUE_BANDS",
+           "CHANGE_KINDS", "GATES"]
 
 # The kinds of change of a diff, as tact::ChangeKind (include/tact/
 # simulation.h): the keys of result["changed"]["by_kind"].
@@ -54,6 +56,20 @@ def _sorted(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _sorted(value[k]) for k in sorted(value)}
     return value
+
+
+_STAGES = {"parse": "cannot parse: ", "decide": "cannot decide: ",
+           "baseline_decide": "baseline cannot decide: "}
+
+
+def cli_errors(result: Dict[str, Any]) -> Dict[str, Any]:
+    """`result` (of simulate() or merge()) with its listed errors as `tact
+    simulate --json` writes them: {"line", "message"} with the stage before
+    the message ("cannot parse: ...", "cannot decide: ...", "baseline
+    cannot decide: ..."). `result` is not changed."""
+    errors = [{"line": e["line"], "message": _STAGES[e["stage"]] + e["message"]}
+              for e in result["errors"]["first"]]
+    return dict(result, errors=dict(result["errors"], first=errors))
 
 
 def fails_gate(result: Dict[str, Any], gate: str) -> bool:
@@ -90,7 +106,9 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
     `tact simulate`. A case that cannot be decided is counted under
     "errors" with its 1-based position, and the rest still count.
 
-    Returns {"lines", "errors": {"count", "first": [{"line", "message"}]},
+    Returns {"lines", "errors": {"count", "first": [{"line", "message",
+    "stage"}]}, (stage: "parse", "decide" or "baseline_decide"; `tact
+    simulate` prints the stage before the message: cli_errors()),
     "summary": {...}} with the keys of `tact simulate --json` (the rung
     steps are string keys there too, as JSON requires).
 
@@ -174,4 +192,177 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
     result["summary"] = _sorted(result["summary"])
     if "baseline" in result:
         result["baseline"] = _sorted(result["baseline"])
+    return result
+
+
+# --- Partial totals: simulate in parts, anywhere, and merge -------------------
+#
+# A part is simulate()'s result over a run of consecutive cases, plus the
+# number of positions it covered ("positions": blank lines included, so the
+# next part's line numbers follow on), with every costly customer listed
+# (a customer costly in two parts counts once). merge() folds the parts, in
+# case order, into exactly the result simulate() gives over all the cases at
+# once: counts and money added, shares recomputed from the added counts, the
+# listed errors, changed cases and costly customers renumbered and cut to
+# the same limits. tact.dask runs the parts on a Dask cluster.
+
+# As many costly customers as a C++ int can list: a part lists them all.
+_ALL = 2**31 - 1
+_INT64_MIN, _INT64_MAX = -2**63, 2**63 - 1
+
+
+def simulate_part(engine, cases: Iterable[Any], **options: Any) -> Dict[str, Any]:
+    """simulate(engine, cases, **options) as a part for merge(): the result
+    with "positions" (how many cases, blank ones included, it covered) and
+    every costly customer listed. `options` as for simulate();
+    max_listed_costly is ignored (merge() cuts the list)."""
+    cases = cases if isinstance(cases, list) else list(cases)
+    options["max_listed_costly"] = _ALL
+    part = simulate(engine, cases, **options)
+    part["positions"] = len(cases)
+    return part
+
+
+def _saturate(value: int) -> Tuple[int, bool]:
+    """`value` as the C++ totals hold it: clamped to int64, and whether it
+    was clamped."""
+    if value > _INT64_MAX:
+        return _INT64_MAX, True
+    if value < _INT64_MIN:
+        return _INT64_MIN, True
+    return value, False
+
+
+def _add(total: Any, part: Any, where: str) -> Any:
+    """Folds one part's totals into `total` (a copy is returned): ints are
+    added (saturating, as the C++ totals), flags or-ed, names must agree,
+    lists of names are united in order of first appearance, dicts are
+    folded key by key (a key one side lacks is taken from the other).
+    Shares (floats, None) are recomputed afterwards by _reshare()."""
+    if isinstance(total, dict) and isinstance(part, dict):
+        out = dict(total)
+        for key, value in part.items():
+            out[key] = _add(out[key], value, f"{where}.{key}") if key in out else value
+        return out
+    if type(total) is bool and type(part) is bool:
+        return total or part
+    if type(total) is int and type(part) is int:
+        return _saturate(total + part)[0]
+    if isinstance(total, str) and isinstance(part, str):
+        if total != part:
+            raise ValueError(f"the parts differ at {where}: {total!r} and {part!r}; "
+                             "were they simulated with the same policies?")
+        return total
+    if isinstance(total, list) and isinstance(part, list):
+        return total + [item for item in part if item not in total]
+    if (total is None or isinstance(total, float)) and \
+            (part is None or isinstance(part, float)):
+        return total  # a share, recomputed by _reshare()
+    raise ValueError(f"the parts differ in kind at {where}")
+
+
+def _share(part: int, whole: int) -> Optional[float]:
+    """tact::PercentTenths as simulate() reports it: one decimal or None."""
+    tenths = _tact.percent_tenths(part, whole)
+    return None if tenths < 0 else tenths / 10.0
+
+
+def _reshare(summary: Dict[str, Any]) -> None:
+    """Recomputes the shares of a folded summary from its counts, as the C++
+    summary does (service levels' attainment and beyond-contract share)."""
+    levels = summary.get("service_levels")
+    if levels is None:
+        return
+    for row in list(levels["by_tier"].values()) + [levels["total"]]:
+        row["beyond_contract_share"] = _share(row["beyond_contract_cases"], row["cases"])
+        for tally in row["targets"].values():
+            tally["attainment"] = _share(
+                tally["met"] + tally["ok"] + tally["at_risk"], tally["measured"])
+
+
+def _renumbered(items: List[Dict[str, Any]], offset: int) -> List[Dict[str, Any]]:
+    return [dict(item, line=item["line"] + offset) for item in items]
+
+
+def merge(parts: Iterable[Dict[str, Any]], *, max_listed_errors: int = 20,
+          max_listed_changes: int = 1000,
+          max_listed_costly: int = 100) -> Dict[str, Any]:
+    """Folds simulate_part() results, in case order, into the result
+    simulate() would give over all their cases at once with the same
+    options and these limits: the same keys, the same numbers, the listed
+    errors, changed cases and costly customers in the same order with line
+    numbers counted across the parts. ValueError when the parts come from
+    different policies, options or baselines, or are not parts.
+
+    Only a total that overflows int64 can differ (it saturates either way,
+    and the overflow flags agree, but a saturated sum depends on the order
+    it was added in)."""
+    parts = [copy.deepcopy(p) for p in parts]  # folded in place below
+    if not parts:
+        raise ValueError("merge() needs at least one part")
+    for i, part in enumerate(parts):
+        if "positions" not in part:
+            raise ValueError(f"part {i} is not from simulate_part()")
+    if len({("baseline" in p, "cost_share" in p) for p in parts}) != 1:
+        raise ValueError("the parts were simulated with different options")
+    listed = max(0, min(_ALL, math.ceil(max_listed_errors)))
+    changes = max(0, min(_ALL, math.ceil(max_listed_changes)))
+    costly = max(0, min(_ALL, math.ceil(max_listed_costly)))
+
+    offset = 0
+    errors: List[Dict[str, Any]] = []
+    changed: List[Dict[str, Any]] = []
+    costly_ids = set()  # customers listed; a case without an id counts alone
+    first_costly: List[Dict[str, Any]] = []
+    money: Dict[str, List[int]] = {}  # change kind -> every part's money
+    money_overflow = set()
+    result: Dict[str, Any] = {}
+    for i, part in enumerate(parts):
+        # The lists are cut and renumbered here; the rest is folded.
+        positions = part.pop("positions")
+        errors.extend(_renumbered(part["errors"].pop("first"), offset)[:listed - len(errors)])
+        if "changed" in part:
+            changed.extend(
+                _renumbered(part["changed"].pop("first"), offset)[:changes - len(changed)])
+            for kind, tally in part["changed"]["by_kind"].items():
+                money.setdefault(kind, []).append(tally["money"])
+                if tally.get("money_overflow", False):
+                    money_overflow.add(kind)
+        if "cost_share" in part:
+            for customer in _renumbered(part["cost_share"].pop("first"), offset):
+                if customer["customer_id"] != "":
+                    if customer["customer_id"] in costly_ids:
+                        continue
+                    costly_ids.add(customer["customer_id"])
+                first_costly.append(customer)
+        result = part if i == 0 else _add(result, part, "result")
+        offset += positions
+
+    result["errors"]["first"] = errors
+    _reshare(result["summary"])
+    if "baseline" in result:
+        _reshare(result["baseline"])
+        diff = result["changed"]
+        diff["first"] = changed
+        if diff.get("currency_changed", False):
+            diff["goodwill_delta"] = 0
+            diff.pop("goodwill_delta_overflow", None)
+        else:
+            # As Simulate(): policy - baseline over the folded totals.
+            delta, overflow = _saturate(result["summary"]["goodwill_total"]
+                                        - result["baseline"]["goodwill_total"])
+            diff["goodwill_delta"] = delta
+            if overflow or any(p["changed"].get("goodwill_delta_overflow", False)
+                               for p in parts):
+                diff["goodwill_delta_overflow"] = True
+            else:
+                diff.pop("goodwill_delta_overflow", None)
+        for kind, tally in diff["by_kind"].items():
+            tally["money"], clamped = _saturate(sum(money.get(kind, [])))
+            if clamped or kind in money_overflow:
+                tally["money_overflow"] = True
+    if "cost_share" in result:
+        result["cost_share"] = {"percent": parts[0]["cost_share"]["percent"],
+                                "count": len(first_costly),
+                                "first": first_costly[:costly]}
     return result

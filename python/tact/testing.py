@@ -203,11 +203,19 @@ def check(path: PathLike, *, authority: Optional[str] = None,
     if min_coverage is not None:
         threshold = parse_percent(min_coverage if isinstance(min_coverage, str)
                                   else _percent_text(min_coverage))
+    suites = run_suites(path, authority=authority,
+                        keep_decisions=keep_decisions or min_coverage is not None)
+    return _check_suites(suites, threshold)
+
+
+def _check_suites(suites: List[SuiteResult],
+                  threshold: Optional[float] = None) -> List[CaseResult]:
+    """check()'s verdict on suites already run: their cases, or
+    AssertionError as `tact test` reports failures (and, with `threshold`,
+    a tested policy's coverage below it)."""
     lines: List[str] = []
     passed = failed = 0
     results: List[CaseResult] = []
-    suites = run_suites(path, authority=authority,
-                        keep_decisions=keep_decisions or min_coverage is not None)
     for suite in suites:
         if suite.error is not None:
             failed += 1
