@@ -1009,6 +1009,12 @@ PYBIND11_MODULE(_tact, m) {
                                return out;
                              })
       .def(
+          "same_engine",
+          [](const PyEngine& self, const PyEngine& other) {
+            return &self.engine() == &other.engine();
+          },
+          py::arg("other"), "Whether both hold the same compiled engine.")
+      .def(
           "policy_bytes",
           [](const PyEngine& self) {
             std::string bytes;

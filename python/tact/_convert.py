@@ -61,7 +61,10 @@ def context_payload(context: Any) -> Tuple[int, bytes]:
             raise ContextError(f"context dict cannot be written as JSON: {e}") from None
     if isinstance(context, str):
         try:
-            return JSON, context.encode("utf-8")
+            # surrogateescape: a line read with errors="surrogateescape"
+            # (as tact.dask reads files) gives back its bytes, and the JSON
+            # reader names the invalid UTF-8 as `tact simulate` does.
+            return JSON, context.encode("utf-8", "surrogateescape")
         except UnicodeEncodeError as e:
             raise ContextError(f"context JSON is not valid Unicode: {e}") from None
     if isinstance(context, (bytes, bytearray, memoryview)):

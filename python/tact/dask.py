@@ -25,8 +25,9 @@ the same order, line numbers counted across the files):
 
 Engines travel as their compiled policy and compile options (tact.Engine
 pickles so) and are compiled once per worker process. Files are read by the
-workers: their paths must name the same files there (a shared or copied
-file system). A worker lost mid-run costs only its partitions, which Dask
+workers, and the client looks at them too (that they exist, their sizes to
+cut blocks): their paths must name the same files on both (a shared or
+copied file system). A worker lost mid-run costs only its partitions, which Dask
 runs again elsewhere; the result is the same.
 
 From a shell, as `tact simulate --json` prints it:
@@ -54,12 +55,17 @@ __all__ = ["read_cases", "simulate", "replay", "run_suites", "check"]
 PathLike = Union[str, "os.PathLike[str]"]
 Cases = Union[dask.bag.Bag, PathLike, Sequence[PathLike]]
 
+# Partitions of files: about this many bytes each (~90,000 cases of the
+# sample's size), so one huge file is not one partition held in memory.
+DEFAULT_BLOCKSIZE = 64 << 20
+
 
 def read_cases(paths: Union[PathLike, Sequence[PathLike]], *,
-               blocksize: Optional[int] = None) -> dask.bag.Bag:
+               blocksize: Optional[int] = DEFAULT_BLOCKSIZE) -> dask.bag.Bag:
     """JSON Lines files as a bag of lines, in file order: one partition per
-    file, or per about `blocksize` bytes of a file (cut at line ends). The
-    workers read the files."""
+    about `blocksize` bytes of a file, cut at line ends (None: one per
+    file). The workers read the files; bytes that are not UTF-8 come through
+    (surrogate-escaped) to be reported as `tact simulate` reports them."""
     if isinstance(paths, (str, bytes, os.PathLike)):
         paths = [paths]
     paths = [os.fspath(p) for p in paths]
@@ -70,14 +76,21 @@ def read_cases(paths: Union[PathLike, Sequence[PathLike]], *,
             raise FileNotFoundError(f"{path}: no such case file")
     if blocksize is not None and (type(blocksize) is not int or blocksize < 1):
         raise ValueError(f"blocksize must be a positive int of bytes, not {blocksize!r}")
-    return dask.bag.read_text(paths, blocksize=blocksize, linedelimiter="\n")
+    if blocksize is not None and all(os.path.getsize(p) == 0 for p in paths):
+        blocksize = None  # Dask finds no blocks in empty files: one (empty) each
+    lines = dask.bag.read_text(paths, blocksize=blocksize, linedelimiter="\n",
+                               encoding="utf-8", errors="surrogateescape")
+    return lines.map(_chomp)
+
+
+def _chomp(line: str) -> str:
+    # A line as `tact simulate` reads it: without its "\n" (a "\r" stays).
+    return line[:-1] if line.endswith("\n") else line
 
 
 def _as_bag(cases: Cases, blocksize: Optional[int]) -> dask.bag.Bag:
     if isinstance(cases, dask.bag.Bag):
-        if blocksize is not None:
-            raise ValueError("blocksize applies to files, not to a bag")
-        return cases
+        return cases  # partitioned already: blocksize is for files
     return read_cases(cases, blocksize=blocksize)
 
 
@@ -96,7 +109,7 @@ def _simulate_partition(cases: Any, engine: Engine, baseline: Optional[Engine],
 
 
 def simulate(engine: Engine, cases: Cases, *, baseline: Optional[Engine] = None,
-             client: Any = None, blocksize: Optional[int] = None,
+             client: Any = None, blocksize: Optional[int] = DEFAULT_BLOCKSIZE,
              authority: Optional[str] = None, threads: int = 1,
              max_listed_errors: int = 20, max_listed_changes: int = 1000,
              cost_share: Optional[float] = None, max_listed_costly: int = 100,
@@ -107,7 +120,8 @@ def simulate(engine: Engine, cases: Cases, *, baseline: Optional[Engine] = None,
 
     `cases`: a dask.bag.Bag of contexts (JSON Lines strings, dicts, bytes,
     messages: whatever engine.simulate() takes; positions count across the
-    partitions in order), or a JSON Lines file or a list of them (see
+    partitions in order), or a JSON Lines file or a list of them, cut into
+    partitions of about `blocksize` bytes (None: one per file; see
     read_cases(); line numbers count across the files, as if they were one).
     `client`: a distributed.Client (None: the current one, else Dask's
     default scheduler). `threads`: C++ threads per partition (default 1:
@@ -216,6 +230,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     1 a policy or file error, 2 a usage error, 4 the --fail-on gate failed."""
     import argparse
     import json
+    import re
     import sys
 
     parser = argparse.ArgumentParser(prog="python3 -m tact.dask", usage=_USAGE)
@@ -231,18 +246,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     sim.add_argument("--authority")
     sim.add_argument("--cost-share", help="a percentage, e.g. 5 or 2.5%%")
     sim.add_argument("--fail-on", choices=sorted(_simulation.GATES))
-    sim.add_argument("--blocksize", type=int,
-                     help="cut files into partitions of about this many bytes")
+    sim.add_argument("--blocksize", type=int, default=DEFAULT_BLOCKSIZE,
+                     help="cut files into partitions of about this many bytes "
+                          "(default: 64 MiB)")
     sim.add_argument("--json", help="also write the result to this file")
     args = parser.parse_args(argv)
     if args.fail_on and not args.baseline:
         parser.error("--fail-on needs --baseline: it gates the diff")
+    if args.local_workers is not None and args.local_workers < 1:
+        parser.error(f"--local-workers={args.local_workers}: at least 1")
+    if args.blocksize is not None and args.blocksize < 1:
+        parser.error(f"--blocksize={args.blocksize}: a positive number of bytes")
     cost_share = None
     if args.cost_share is not None:
+        # As `tact simulate --cost-share`: a plain decimal, 0 or at least
+        # 0.000001, with an optional %.
+        text = args.cost_share[:-1] if args.cost_share.endswith("%") else args.cost_share
         try:
-            cost_share = float(args.cost_share.rstrip("%"))
+            cost_share = float(text) if re.fullmatch(r"[0-9.]+", text) else -1.0
         except ValueError:
-            parser.error(f"--cost-share={args.cost_share}: expected a percentage")
+            cost_share = -1.0
+        if cost_share < 0 or 0 < cost_share < 0.000001:
+            parser.error(f"--cost-share={args.cost_share}: expected a percentage, "
+                         "0 or at least 0.000001 (e.g. 5 or 2.5%)")
 
     from distributed import Client, LocalCluster
     from .errors import PolicyError

@@ -45,9 +45,9 @@ class CompileOptions:
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            if type(value) is not int or value < 1:
-                raise ValueError(f"CompileOptions.{field.name} must be a positive int, "
-                                 f"not {value!r}")
+            if type(value) is not int or not 1 <= value < 2**63:
+                raise ValueError(f"CompileOptions.{field.name} must be a positive int "
+                                 f"below 2**63, not {value!r}")
 
     def _as_dict(self) -> Dict[str, int]:
         return dataclasses.asdict(self)
@@ -82,7 +82,11 @@ def _restore_engine(policy_bytes: bytes, options: Dict[str, int],
     with its compile options, once per process for each policy hash.
     PolicyError when the policy no longer compiles here; ValueError when it
     compiles to another hash (a tact version that reads it differently)."""
-    key = (policy_hash, CompileOptions(**options))
+    try:
+        key = (policy_hash, CompileOptions(**options))
+    except TypeError as e:  # an option this tact does not have
+        raise ValueError(f"the pickled engine's compile options do not fit tact "
+                         f"{_tact.__version__}: {e}") from None
     with _RESTORED_LOCK:
         engine = _RESTORED.pop(key, None)
         if engine is not None:

@@ -26,8 +26,8 @@ from typing import Any, Dict, List, Optional, Union
 
 from . import _convert, _tact
 from .decision import Decision
-from .engine import (Context, Engine, TraceLevel, _error, _timeout_ms,
-                     _trace_level)
+from .engine import (CompileOptions, Context, Engine, TraceLevel, _error,
+                     _timeout_ms, _trace_level)
 
 __all__ = ["EngineHandle", "ShadowReport", "ShadowExample", "ShadowChange",
            "KindTally"]
@@ -155,28 +155,42 @@ class EngineHandle:
         handle.shadow_report().differing
     """
 
-    __slots__ = ("_impl",)
+    # _serving and _candidate: the Engines last given, so the engine and
+    # candidate properties return them (with their compile options) rather
+    # than new wrappers of the same C++ engine.
+    __slots__ = ("_impl", "_serving", "_candidate")
 
     def __init__(self, engine: Engine):
         self._impl = _tact.EngineHandle(_engine(engine, "engine")._impl)
+        self._serving = engine
+        self._candidate: Optional[Engine] = None
+
+    def _wrap(self, impl: Any) -> Engine:
+        for known in (self._serving, self._candidate):
+            if known is not None and known._impl.same_engine(impl):
+                return known
+        return Engine(impl)
 
     # --- The serving policy --------------------------------------------------
 
     @property
     def engine(self) -> Engine:
         """The serving Engine."""
-        return Engine(self._impl.engine())
+        return self._wrap(self._impl.engine())
 
     def swap(self, engine: Engine) -> None:
         """Makes `engine` the serving policy. Decisions already running
         finish on the previous one; the candidate and its counts stay."""
         self._impl.swap(_engine(engine, "engine")._impl)
+        self._serving = engine
 
-    def reload(self, path: Union[str, "os.PathLike[str]"]) -> Engine:
-        """Compiles the policy file at `path` and, only if it compiles,
-        makes it the serving policy (else PolicyError; the old one serves
-        on). Returns the new Engine."""
-        engine = Engine.from_file(path)
+    def reload(self, path: Union[str, "os.PathLike[str]"], *,
+               options: Optional[CompileOptions] = None) -> Engine:
+        """Compiles the policy file at `path` (with `options`, as
+        Engine.from_file) and, only if it compiles, makes it the serving
+        policy (else PolicyError; the old one serves on). Returns the new
+        Engine."""
+        engine = Engine.from_file(path, options=options)
         self.swap(engine)
         return engine
 
@@ -236,16 +250,18 @@ class EngineHandle:
                                          min(max_example_bytes, 2**63 - 1))
         if error is not None:
             raise ValueError(error)
+        self._candidate = candidate
 
     def clear_candidate(self) -> None:
         """Stops shadowing and drops the candidate and its report."""
         self._impl.clear_candidate()
+        self._candidate = None
 
     @property
     def candidate(self) -> Optional[Engine]:
         """The candidate Engine, or None."""
         impl = self._impl.candidate()
-        return None if impl is None else Engine(impl)
+        return None if impl is None else self._wrap(impl)
 
     def shadow_report(self) -> ShadowReport:
         """A snapshot of the candidate's report (`active` False without

@@ -102,8 +102,8 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
     """Decides every case with `engine` and totals the decisions.
 
     `cases`: contexts as decide_many() takes them (dicts, JSON text, bytes,
-    messages); empty or blank strings are skipped, as blank lines are by
-    `tact simulate`. A case that cannot be decided is counted under
+    messages); empty or blank strings (only spaces, tabs, CRs and
+    newlines) are skipped, as blank lines are by `tact simulate`. A case that cannot be decided is counted under
     "errors" with its 1-based position, and the rest still count.
 
     Returns {"lines", "errors": {"count", "first": [{"line", "message",
@@ -160,7 +160,8 @@ def simulate(engine, cases: Iterable[Any], *, authority: Optional[str] = None,
     timeout_ms = _timeout_ms(timeout)
     positions, contexts = [], []
     for i, case in enumerate(cases):
-        if isinstance(case, (str, bytes)) and not case.strip():
+        if isinstance(case, str) and not case.strip(" \t\r\n") or \
+                isinstance(case, bytes) and not case.strip(b" \t\r\n"):
             continue
         positions.append(i + 1)
         contexts.append(case)
@@ -213,13 +214,26 @@ _INT64_MIN, _INT64_MAX = -2**63, 2**63 - 1
 
 def simulate_part(engine, cases: Iterable[Any], **options: Any) -> Dict[str, Any]:
     """simulate(engine, cases, **options) as a part for merge(): the result
-    with "positions" (how many cases, blank ones included, it covered) and
-    every costly customer listed. `options` as for simulate();
-    max_listed_costly is ignored (merge() cuts the list)."""
+    with "positions" (how many cases, blank ones included, it covered),
+    every costly customer listed (one small record each), and "part": what
+    merge() checks the parts agree on (the policies' hashes, the options).
+    `options` as for simulate(); max_listed_costly is ignored (merge() cuts
+    the list)."""
     cases = cases if isinstance(cases, list) else list(cases)
     options["max_listed_costly"] = _ALL
     part = simulate(engine, cases, **options)
     part["positions"] = len(cases)
+    baseline = options.get("baseline")
+    part["part"] = {
+        "policy_hash": engine.policy_hash,
+        "baseline_hash": None if baseline is None else baseline.policy_hash,
+        "authority": options.get("authority") or "",
+        "cost_share": options.get("cost_share"),
+        "policy_label": options.get("policy_label", ""),
+        "baseline_label": options.get("baseline_label", ""),
+        "max_listed_errors": options.get("max_listed_errors", 20),
+        "max_listed_changes": options.get("max_listed_changes", 1000),
+    }
     return part
 
 
@@ -267,13 +281,20 @@ def _share(part: int, whole: int) -> Optional[float]:
     return None if tenths < 0 else tenths / 10.0
 
 
+_ZERO_TALLY = {"measured": 0, "met": 0, "ok": 0, "at_risk": 0, "breached": 0,
+               "missed": 0}
+
+
 def _reshare(summary: Dict[str, Any]) -> None:
     """Recomputes the shares of a folded summary from its counts, as the C++
-    summary does (service levels' attainment and beyond-contract share)."""
+    summary does (service levels' attainment and beyond-contract share),
+    and gives every row every target, as the C++ rows have them."""
     levels = summary.get("service_levels")
     if levels is None:
         return
     for row in list(levels["by_tier"].values()) + [levels["total"]]:
+        for target in levels["targets"]:
+            row["targets"].setdefault(target, dict(_ZERO_TALLY))
         row["beyond_contract_share"] = _share(row["beyond_contract_cases"], row["cases"])
         for tally in row["targets"].values():
             tally["attainment"] = _share(
@@ -294,20 +315,30 @@ def merge(parts: Iterable[Dict[str, Any]], *, max_listed_errors: int = 20,
     numbers counted across the parts. ValueError when the parts come from
     different policies, options or baselines, or are not parts.
 
-    Only a total that overflows int64 can differ (it saturates either way,
-    and the overflow flags agree, but a saturated sum depends on the order
-    it was added in)."""
+    The exception is a total beyond int64 (9.2e18 minor units): it
+    saturates either way, but a saturated sum depends on the order it was
+    added in, so its value and overflow flags can differ from one
+    process's."""
     parts = [copy.deepcopy(p) for p in parts]  # folded in place below
     if not parts:
         raise ValueError("merge() needs at least one part")
     for i, part in enumerate(parts):
-        if "positions" not in part:
+        if "positions" not in part or "part" not in part:
             raise ValueError(f"part {i} is not from simulate_part()")
-    if len({("baseline" in p, "cost_share" in p) for p in parts}) != 1:
-        raise ValueError("the parts were simulated with different options")
     listed = max(0, min(_ALL, math.ceil(max_listed_errors)))
     changes = max(0, min(_ALL, math.ceil(max_listed_changes)))
     costly = max(0, min(_ALL, math.ceil(max_listed_costly)))
+    first = parts[0]["part"]
+    for i, part in enumerate(parts):
+        for key, value in part["part"].items():
+            if value != first[key]:
+                raise ValueError(f"the parts differ: part 0 has {key}={first[key]!r}, "
+                                 f"part {i} {value!r}; merge only parts simulated with "
+                                 "the same policies and options")
+    if first["max_listed_errors"] < listed or first["max_listed_changes"] < changes:
+        raise ValueError("the parts list fewer errors or changed cases than merge() "
+                         "is to list: simulate them with max_listed_errors and "
+                         "max_listed_changes at least as large")
 
     offset = 0
     errors: List[Dict[str, Any]] = []
@@ -320,6 +351,7 @@ def merge(parts: Iterable[Dict[str, Any]], *, max_listed_errors: int = 20,
     for i, part in enumerate(parts):
         # The lists are cut and renumbered here; the rest is folded.
         positions = part.pop("positions")
+        del part["part"]
         errors.extend(_renumbered(part["errors"].pop("first"), offset)[:listed - len(errors)])
         if "changed" in part:
             changed.extend(
@@ -340,8 +372,10 @@ def merge(parts: Iterable[Dict[str, Any]], *, max_listed_errors: int = 20,
 
     result["errors"]["first"] = errors
     _reshare(result["summary"])
+    result["summary"] = _sorted(result["summary"])
     if "baseline" in result:
         _reshare(result["baseline"])
+        result["baseline"] = _sorted(result["baseline"])
         diff = result["changed"]
         diff["first"] = changed
         if diff.get("currency_changed", False):

@@ -42,22 +42,27 @@ def client():
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     """The sample cases split into FILES files (the last ends without a
-    newline), with a blank line, a malformed one and an undecidable one."""
-    lines = read(CASES).rstrip("\n").split("\n")
-    lines[7] = "{bad"
-    lines[100] = ""
-    lines[2000] = '{"now": 5}'
+    newline), with a blank line, malformed ones (one not even UTF-8) and
+    undecidable ones spread over the files, so listing and numbering cross
+    file boundaries. Returns (paths, the whole as one file, its lines as
+    str, surrogate-escaped)."""
+    lines = read(CASES).rstrip("\n").encode().split(b"\n")
+    lines[7] = b"{bad"
+    lines[100] = b""
+    lines[2000] = b'{"now": 5}'
+    lines[3500] = b'{"now": "\xff"}'
+    lines[4100] = b"\x0c"  # not blank to tact simulate: a malformed line
     folder = tmp_path_factory.mktemp("cases")
     size = -(-len(lines) // FILES)
     paths = []
     for i in range(FILES):
         path = folder / f"cases_{i}.jsonl"
         chunk = lines[i * size:(i + 1) * size]
-        path.write_text("\n".join(chunk) + ("\n" if i < FILES - 1 else ""))
+        path.write_bytes(b"\n".join(chunk) + (b"\n" if i < FILES - 1 else b""))
         paths.append(str(path))
     whole = folder / "all.jsonl"
-    whole.write_text("\n".join(lines))
-    return paths, str(whole), lines
+    whole.write_bytes(b"\n".join(lines))
+    return paths, str(whole), [line.decode("utf-8", "surrogateescape") for line in lines]
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +70,10 @@ def engines():
     return tact.Engine.from_file(PLAYBOOK), tact.Engine.from_file(SUPPORT)
 
 
-OPTIONS = dict(cost_share=5.0, max_listed_errors=1, max_listed_changes=50,
+OPTIONS = dict(cost_share=5.0, max_listed_errors=4, max_listed_changes=50,
                max_listed_costly=25)
+WIDE = dict(cost_share=5.0, max_listed_errors=20, max_listed_changes=5000,
+            max_listed_costly=5000)
 
 
 def test_the_cluster_is_two_worker_processes(client):
@@ -78,15 +85,47 @@ def test_the_cluster_is_two_worker_processes(client):
 def test_distributed_simulate_is_one_machines(client, files, engines):
     paths, _, lines = files
     policy, baseline = engines
-    for options in (OPTIONS, dict(OPTIONS, baseline=baseline)):
+    for options in (OPTIONS, dict(OPTIONS, baseline=baseline), dict(WIDE, baseline=baseline)):
         local = policy.simulate(lines, **options)
-        assert local["errors"]["count"] == 2 and local["lines"] == len(lines) - 1
+        assert local["errors"]["count"] == 4 and local["lines"] == len(lines) - 1
+        assert [e["line"] for e in local["errors"]["first"]][:4] == [8, 2001, 3501, 4101]
         distributed_result = tact.dask.simulate(policy, paths, client=client, **options)
         assert distributed_result == local
+        assert json.dumps(distributed_result) == json.dumps(local)  # key order too
+    assert local["changed"]["count"] > 4000 and len(local["changed"]["first"]) > 4000
+    assert local["cost_share"]["first"][-1]["line"] > 4000
     # Partitions smaller than a file: cut at line ends, numbered across.
     small = tact.dask.simulate(policy, paths, client=client, blocksize=100_000,
                                baseline=baseline, **OPTIONS)
     assert small == policy.simulate(lines, baseline=baseline, **OPTIONS)
+    # One partition per file.
+    assert tact.dask.simulate(policy, paths, client=client, blocksize=None, **OPTIONS) == \
+        policy.simulate(lines, **OPTIONS)
+
+
+def test_each_worker_compiles_an_engine_once(client, files, engines):
+    paths, _, _ = files
+    policy, baseline = engines
+
+    def compiled():
+        import tact.engine
+        return {key[0]: id(engine) for key, engine in tact.engine._RESTORED.items()}
+
+    tact.dask.simulate(policy, paths, baseline=baseline, client=client, blocksize=100_000)
+    first = client.run(compiled)
+    tact.dask.simulate(policy, paths, baseline=baseline, client=client, blocksize=100_000)
+    assert client.run(compiled) == first  # the same engine objects: not compiled again
+    hashes = {policy.policy_hash, baseline.policy_hash}
+    assert any(set(per_worker) == hashes for per_worker in first.values())
+
+
+def test_empty_files(client, tmp_path, engines):
+    policy, _ = engines
+    empty = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    for path in empty:
+        path.write_text("")
+    assert tact.dask.simulate(policy, [str(p) for p in empty], client=client) == \
+        policy.simulate([])
 
 
 def test_a_bag_of_dicts(client, files, engines):
@@ -134,22 +173,31 @@ def test_a_worker_killed_mid_run_is_survived(files, engines):
             except BaseException as e:  # reported below
                 outcome["error"] = e
 
-        runner = threading.Thread(target=run)
+        runner = threading.Thread(target=run, daemon=True)
         runner.start()
-        victim = None
+        victim, lost = None, []
         deadline = time.monotonic() + 60
         while victim is None and time.monotonic() < deadline:
-            busy = [a for a, keys in client.processing().items() if keys]
-            victim = busy[0] if busy else None
+            busy = [(a, keys) for a, keys in client.processing().items() if keys]
+            if busy:
+                victim, lost = busy[0][0], list(busy[0][1])
             time.sleep(0.02)
         assert victim is not None, "no worker ever took a partition"
         os.kill(pids[victim], signal.SIGKILL)
-        runner.join(120)
+        runner.join(180)
         assert not runner.is_alive()
         assert "error" not in outcome, outcome.get("error")
         assert outcome["result"] == expected
         with pytest.raises(ProcessLookupError):
-            os.kill(pids[victim], 0)  # it really died; Dask ran its partition again
+            os.kill(pids[victim], 0)  # it really died
+
+        def processed(dask_scheduler, keys):
+            # How often each key went to a worker (scheduler transitions).
+            return {k: sum(1 for entry in dask_scheduler.story(k)
+                           if entry[0] == k and entry[2] == "processing") for k in keys}
+
+        runs = client.run_on_scheduler(processed, keys=lost)
+        assert runs and all(n >= 2 for n in runs.values()), runs  # run again elsewhere
 
 
 def test_replay_logs_on_the_workers(client, engines, tmp_path):
@@ -216,6 +264,11 @@ def test_the_command_line(cli, files, tmp_path):
                     f"--cases={whole}", "--cost-share=5", f"--json={out}"],
                    check=True, stdout=subprocess.DEVNULL)
     assert json.loads(run.stdout) == json.loads(out.read_text())
-    usage = subprocess.run(args[:5] + [f"--policy={PLAYBOOK}", "--fail-on=any"] + paths,
-                           env=env, capture_output=True, text=True, timeout=60)
-    assert usage.returncode == 2 and "needs --baseline" in usage.stderr
+    for bad, message in ((["--fail-on=any"], "needs --baseline"),
+                         (["--local-workers=0"], "at least 1"),
+                         (["--cost-share=-5"], "expected a percentage"),
+                         (["--cost-share=0.0000001"], "at least 0.000001"),
+                         (["--blocksize=0"], "positive number of bytes")):
+        usage = subprocess.run(args[:5] + [f"--policy={PLAYBOOK}"] + bad + paths,
+                               env=env, capture_output=True, text=True, timeout=60)
+        assert usage.returncode == 2 and message in usage.stderr, (bad, usage.stderr)

@@ -85,7 +85,7 @@ def test_compile_options_travel_and_bind():
     assert tact.CompileOptions() == tact.Engine.from_text(small).compile_options
 
 
-@pytest.mark.parametrize("bad", [{"max_rules": 0}, {"max_rules": True},
+@pytest.mark.parametrize("bad", [{"max_rules": 0}, {"max_rules": True}, {"max_rules": 2**70},
                                  {"max_nesting_depth": 2**40}, {"max_regex_memory": 1.5}])
 def test_compile_options_out_of_range(bad):
     if bad.get("max_nesting_depth") is not None:
@@ -155,14 +155,65 @@ def test_merge_does_not_change_its_parts(playbook, lines):
 def test_parts_of_other_policies_do_not_merge(playbook, support, lines):
     ours = simulate_part(playbook, lines[:10])
     theirs = simulate_part(support, lines[10:20])
-    with pytest.raises(ValueError, match="differ at result.summary.policy"):
+    with pytest.raises(ValueError, match="part 0 has policy_hash"):
         merge([ours, theirs])
-    with pytest.raises(ValueError, match="different options"):
+    with pytest.raises(ValueError, match="part 0 has baseline_hash=None"):
         merge([ours, simulate_part(playbook, lines[10:20], baseline=support)])
     with pytest.raises(ValueError, match="not from simulate_part"):
         merge([playbook.simulate(lines[:10])])
+    for name, options in (("authority", dict(authority="agent")),
+                          ("cost_share", dict(cost_share=50.0)),
+                          ("policy_label", dict(policy_label="next"))):
+        with pytest.raises(ValueError, match=f"the parts differ: part 0 has {name}"):
+            merge([simulate_part(playbook, lines[:10], cost_share=5.0),
+                   simulate_part(playbook, lines[10:20], **dict(dict(cost_share=5.0), **options))])
+    # Same name and version, another policy: told apart by hash.
+    renamed = tact.Engine.from_text(read(PLAYBOOK).replace('title: "Apologize"',
+                                                           'title: "Say sorry"'))
+    assert renamed.policy_name == playbook.policy_name
+    with pytest.raises(ValueError, match="policy_hash"):
+        merge([ours_full := simulate_part(playbook, lines[:10]),
+               simulate_part(renamed, lines[10:20])])
+    assert ours_full["part"]["policy_hash"] == playbook.policy_hash
+    with pytest.raises(ValueError, match="list fewer"):
+        merge([simulate_part(playbook, lines[:10], max_listed_changes=5)],
+              max_listed_changes=6)
     with pytest.raises(ValueError, match="at least one part"):
         merge([])
+
+
+def test_blank_is_what_tact_simulate_calls_blank(playbook):
+    # Only spaces, tabs, CRs (and the newline) make a line blank; a form
+    # feed is a malformed case, as the CLI counts it.
+    result = playbook.simulate([" \t\r\n", "\x0c", b" \r\n"])
+    assert result["lines"] == 1 and result["errors"]["first"][0]["line"] == 2
+
+
+def test_undecodable_lines_are_reported_as_tact_simulate_does(playbook, cli, tmp_path):
+    raw = b'{"now": "\xff"}'
+    path = tmp_path / "cases.jsonl"
+    path.write_bytes(raw + b"\n")
+    out = tmp_path / "out.json"
+    subprocess.run([cli, "simulate", f"--policy={PLAYBOOK}", f"--cases={path}",
+                    f"--json={out}"], check=True, stdout=subprocess.DEVNULL)
+    from_cli = json.loads(out.read_text())
+    ours = playbook.simulate([raw.decode("utf-8", "surrogateescape")])
+    assert tact.simulation.cli_errors(ours)["errors"] == from_cli["errors"]
+    assert "UTF-8" in from_cli["errors"]["first"][0]["message"]
+
+
+def test_a_handle_keeps_its_engines_compile_options():
+    options = tact.CompileOptions(max_rules=5000)
+    engine = tact.Engine.from_file(PLAYBOOK, options=options)
+    handle = tact.EngineHandle(engine)
+    assert handle.engine is engine and handle.engine.compile_options == options
+    handle.set_candidate(tact.Engine.from_file(SUPPORT, options=options))
+    assert handle.candidate.compile_options == options
+    reloaded = handle.reload(SUPPORT, options=tact.CompileOptions(max_rules=70))
+    assert handle.engine is reloaded and handle.engine.compile_options.max_rules == 70
+    assert pickle.loads(pickle.dumps(handle.engine)).compile_options.max_rules == 70
+    handle.clear_candidate()
+    assert handle.candidate is None
 
 
 def test_merged_money_saturates_and_says_so(playbook, support, lines):
