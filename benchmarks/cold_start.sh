@@ -8,6 +8,8 @@
 #   hand loop `rule_table_cold hand N context.json` (start, build the same
 #             rules and their RE2s, read the context with protobuf's JSON
 #             parser, decide, print the action ids)
+# and, as the floor both stand on, `tact --version` (start the tool: load its
+# shared libraries, run static initializers, print, exit).
 # Each is run once to check that both print the same ranked action ids, once
 # to warm the page cache, then RUNS times; the median is printed.
 #
@@ -44,6 +46,9 @@ median_ms() {
       printf "%.1f", m }'
 }
 
+"$tact" --version >/dev/null
+echo "Process floor: \`tact --version\` $(median_ms "$tact" --version) ms"
+echo
 echo "| rules | tact decide (ms) | hand-written loop (ms) | actions |"
 echo "|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do

@@ -4,8 +4,11 @@ Reads the file --benchmark_out wrote (BM_RuleTable_Tact, _HandLoop,
 _TactJson and _HandLoopJson; run with --benchmark_repetitions to get
 medians, else the single runs are used) and prints a markdown table:
 rules | tact | loop | ratio tact/loop | tact JSON-in | loop JSON-in | ratio.
+Times are CPU time per decision (one benchmark thread: wall time minus the
+time the thread was not running, which on a shared machine is the steadier
+figure); --real uses wall time.
 
-Usage: /usr/bin/python3 benchmarks/rule_table_ratio.py bench.json
+Usage: /usr/bin/python3 benchmarks/rule_table_ratio.py [--real] bench.json
 """
 
 import json
@@ -16,7 +19,7 @@ _UNITS = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
 _NAME = re.compile(r"^BM_RuleTable_(Tact|HandLoop|TactJson|HandLoopJson)/(\d+)")
 
 
-def read_times(benchmarks):
+def read_times(benchmarks, field="cpu_time"):
     """{(kind, rules): microseconds}: medians if present, else the runs' mean."""
     medians, runs = {}, {}
     for b in benchmarks:
@@ -24,7 +27,7 @@ def read_times(benchmarks):
         if not m or b.get("error_occurred"):
             continue
         key = (m.group(1), int(m.group(2)))
-        us = b["real_time"] * _UNITS[b.get("time_unit", "ns")]
+        us = b[field] * _UNITS[b.get("time_unit", "ns")]
         if b.get("run_type") == "aggregate":
             if b.get("aggregate_name") == "median":
                 medians[key] = us
@@ -63,13 +66,15 @@ def table(times):
 
 
 def main(argv):
-    if len(argv) != 2:
+    field = "real_time" if "--real" in argv else "cpu_time"
+    args = [a for a in argv[1:] if a != "--real"]
+    if len(args) != 1:
         sys.stderr.write(__doc__)
         return 2
-    with open(argv[1], encoding="utf-8") as f:
-        times = read_times(json.load(f)["benchmarks"])
+    with open(args[0], encoding="utf-8") as f:
+        times = read_times(json.load(f)["benchmarks"], field)
     if not times:
-        sys.stderr.write(f"{argv[1]}: no BM_RuleTable_* results\n")
+        sys.stderr.write(f"{args[0]}: no BM_RuleTable_* results\n")
         return 1
     print(table(times))
     return 0
