@@ -14,7 +14,9 @@
 #include "absl/base/attributes.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/duration.pb.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "src/common/civil_time.h"
 #include "src/common/context_fields.h"
 #include "src/common/timestamp_bounds.h"
@@ -37,6 +39,7 @@ class SeenFields {
     bits_ |= bit;
     return true;
   }
+  bool Has(int number) const { return (bits_ >> number) & 1; }
 
  private:
   uint32_t bits_ = 0;
@@ -174,6 +177,64 @@ bool ParseInt64(absl::string_view text, int64_t* out) {
                   : static_cast<int64_t>(magnitude);
   return true;
 }
+
+// --- Reusing a message ------------------------------------------------------
+//
+// ReadContextJson fills a message a previous context may have left full.
+// Reset gives every field its default but keeps the objects behind it (a
+// sub-message stays present, a string keeps its capacity); history events
+// are reset one by one as the list reuses them. Once an object is read,
+// Finish unsets each sub-message and list the input did not set (absent or
+// null), so the message is what a freshly built one would be.
+
+#define TACT_RESET_ROW(m, number, accessor, proto, json, KIND, Type) \
+  TACT_RESET_##KIND(m, accessor)
+#define TACT_RESET_STRING(m, accessor) \
+  if (!m->accessor().empty()) m->mutable_##accessor()->clear();
+#define TACT_RESET_INT64(m, accessor) m->set_##accessor(0);
+#define TACT_RESET_DOUBLE(m, accessor) m->set_##accessor(0.0);
+#define TACT_RESET_BOOL(m, accessor) m->set_##accessor(false);
+#define TACT_RESET_TIMESTAMP(m, accessor) \
+  if (m->has_##accessor()) m->mutable_##accessor()->Clear();
+#define TACT_RESET_DURATION TACT_RESET_TIMESTAMP
+#define TACT_RESET_MESSAGE(m, accessor) \
+  if (m->has_##accessor()) Reset(m->mutable_##accessor());
+#define TACT_RESET_REPEATED(m, accessor)
+#define TACT_RESET_MAP(m, accessor) m->mutable_##accessor()->clear();
+
+#define TACT_FINISH_ROW(m, set, number, accessor, proto, json, KIND, Type) \
+  TACT_FINISH_##KIND(m, set, number, accessor)
+#define TACT_FINISH_STRING(m, set, number, accessor)
+#define TACT_FINISH_INT64(m, set, number, accessor)
+#define TACT_FINISH_DOUBLE(m, set, number, accessor)
+#define TACT_FINISH_BOOL(m, set, number, accessor)
+#define TACT_FINISH_TIMESTAMP(m, set, number, accessor) \
+  if (!set.Has(number)) m->clear_##accessor();
+#define TACT_FINISH_DURATION TACT_FINISH_TIMESTAMP
+#define TACT_FINISH_MESSAGE TACT_FINISH_TIMESTAMP
+#define TACT_FINISH_REPEATED TACT_FINISH_TIMESTAMP
+#define TACT_FINISH_MAP(m, set, number, accessor)
+
+// Fields a binary parse kept that the schema does not have.
+void ClearUnknownFields(google::protobuf::Message* m) {
+  const google::protobuf::Reflection* reflection = m->GetReflection();
+  if (!reflection->GetUnknownFields(*m).empty()) {
+    reflection->MutableUnknownFields(m)->Clear();
+  }
+}
+
+#define TACT_DEFINE_REUSE(Type)                                     \
+  void Reset(v1::Type* m) {                                         \
+    TACT_V1_FIELDS_##Type(TACT_RESET_ROW, m) ClearUnknownFields(m); \
+  }                                                                 \
+  void Finish(v1::Type* m, const SeenFields& set) {                 \
+    TACT_V1_FIELDS_##Type(TACT_FINISH_ROW, m, set)                  \
+  }
+TACT_DEFINE_REUSE(Customer)
+TACT_DEFINE_REUSE(Case)
+TACT_DEFINE_REUSE(Event)
+TACT_DEFINE_REUSE(Context)
+#undef TACT_DEFINE_REUSE
 
 class Reader {
  public:
@@ -540,7 +601,9 @@ class Reader {
   // (`seen` null) may not be null, and the caller allows only one.
   class FieldReader {
    public:
-    FieldReader(Reader* reader, SeenFields* seen) : r_(reader), seen_(seen) {}
+    // `set` (null with `seen`) collects the fields given a non-null value.
+    FieldReader(Reader* reader, SeenFields* seen, SeenFields* set)
+        : r_(reader), seen_(seen), set_(set) {}
 
     bool Unknown(absl::string_view) const { return false; }
 
@@ -548,7 +611,10 @@ class Reader {
     ABSL_ATTRIBUTE_ALWAYS_INLINE bool Into(ContextFieldInfo f,
                                            Mutable mutable_field) {
       bool null;
-      return Begin(f, &null) && (null || r_->ReadInto(mutable_field()));
+      if (!Begin(f, &null)) return false;
+      if (null) return true;
+      if (set_ != nullptr) set_->Add(f.number);
+      return r_->ReadInto(mutable_field());
     }
     template <typename T, typename Set>
     ABSL_ATTRIBUTE_ALWAYS_INLINE bool Scalar(ContextFieldInfo f, Set set) {
@@ -576,6 +642,7 @@ class Reader {
 
     Reader* const r_;
     SeenFields* const seen_;
+    SeenFields* const set_;
   };
 
   // The value of a field, by the type of its destination.
@@ -593,18 +660,22 @@ class Reader {
   // An object of `message`'s fields.
   template <typename Message>
   bool ReadInto(Message* message) {
-    SeenFields seen;
-    FieldReader fields(this, &seen);
-    return ReadObject([&](absl::string_view key) {
-      return ReadContextField(message, key, fields);
-    });
+    SeenFields seen, set;
+    FieldReader fields(this, &seen, &set);
+    if (!ReadObject([&](absl::string_view key) {
+          return ReadContextField(message, key, fields);
+        })) {
+      return false;
+    }
+    Finish(message, set);
+    return true;
   }
 
   // {} or an object naming one member of Value's oneof (null is left to
   // protobuf).
   bool ReadInto(v1::Value* value) {
     bool set = false;
-    FieldReader member(this, nullptr);
+    FieldReader member(this, nullptr, nullptr);
     return ReadObject([&](absl::string_view key) {
       if (set) return false;
       set = true;
@@ -612,20 +683,35 @@ class Reader {
     });
   }
 
+  // A list, reusing (after Reset) the elements a previous context left and
+  // dropping those it does not need.
   template <typename Message>
   bool ReadInto(google::protobuf::RepeatedPtrField<Message>* list) {
     if (!Eat('[')) return false;
     SkipSpace();
-    if (Eat(']')) return true;
-    for (;;) {
-      if (!ReadInto(list->Add())) return false;
-      SkipSpace();
-      if (Eat(',')) {
+    int used = 0;
+    if (!Eat(']')) {
+      for (;;) {
+        Message* element;
+        if (used < list->size()) {
+          element = list->Mutable(used);
+          Reset(element);
+        } else {
+          element = list->Add();
+        }
+        ++used;
+        if (!ReadInto(element)) return false;
         SkipSpace();
-        continue;
+        if (Eat(',')) {
+          SkipSpace();
+          continue;
+        }
+        if (!Eat(']')) return false;
+        break;
       }
-      return Eat(']');
     }
+    while (list->size() > used) list->RemoveLast();
+    return true;
   }
 
   template <typename Message>
@@ -647,6 +733,7 @@ class Reader {
 }  // namespace
 
 bool ReadContextJson(absl::string_view json, v1::Context* context) {
+  Reset(context);
   return Reader(json).ReadContext(context);
 }
 
