@@ -12,11 +12,11 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
-#include "src/common/source_map_builder.h"
-#include "src/common/string_literal.h"
 #include "src/io/nearest_field.h"
 #include "src/io/policy_formats.h"
 #include "src/io/policy_source.h"
+#include "src/common/source_map_builder.h"
+#include "src/common/string_literal.h"
 #include "tact/diagnostic.h"
 
 namespace tact::internal {
