@@ -289,7 +289,7 @@ TACT_EXPORT absl::StatusOr<v1::Context> ContextFromJson(absl::string_view json);
 // result equals ContextFromJson's, byte for byte, whatever `*context` held
 // before. On error returns the same Status as ContextFromJson and leaves
 // `*context` cleared (empty), never half-filled. Works for messages on an
-// arena (then without the reuse). Thread-compatible.
+// arena. Thread-compatible.
 // REQUIRES: `context` is not null.
 TACT_EXPORT absl::Status ContextFromJsonInto(absl::string_view json,
                                              v1::Context* context);
