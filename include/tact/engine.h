@@ -282,6 +282,18 @@ class TACT_EXPORT Engine {
 // Returns InvalidArgument naming the offending field or position.
 TACT_EXPORT absl::StatusOr<v1::Context> ContextFromJson(absl::string_view json);
 
+// As ContextFromJson, into `*context`: clears it and fills it, reusing its
+// storage (the customer, case, timestamps and history events a previous
+// context left, and their string capacity), so a host reading contexts in a
+// loop into one message does not free and reallocate them each time. The
+// result equals ContextFromJson's, byte for byte, whatever `*context` held
+// before. On error returns the same Status as ContextFromJson and leaves
+// `*context` cleared (empty), never half-filled. Works for messages on an
+// arena. Thread-compatible.
+// REQUIRES: `context` is not null.
+TACT_EXPORT absl::Status ContextFromJsonInto(absl::string_view json,
+                                             v1::Context* context);
+
 // Parses a context from protobuf wire format. Returns InvalidArgument.
 // Fields the schema does not have (a newer client's) are dropped, so the
 // context's digest and decision id are those of its JSON form.

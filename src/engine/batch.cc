@@ -45,12 +45,14 @@ absl::StatusOr<const v1::Context*> ContextOf(const BatchContext& item,
         return absl::InternalError("BatchContext::Failed with an OK status");
       }
       return item.status();
-    case BatchContext::Kind::kJson:
+    case BatchContext::Kind::kJson: {
+      // Into the worker's message, reusing what the previous context left.
+      absl::Status status = ContextFromJsonInto(item.text(), storage);
+      if (!status.ok()) return status;
+      return storage;
+    }
     case BatchContext::Kind::kBinary: {
-      absl::StatusOr<v1::Context> parsed =
-          item.kind() == BatchContext::Kind::kJson
-              ? ContextFromJson(item.text())
-              : ContextFromBinary(item.text());
+      absl::StatusOr<v1::Context> parsed = ContextFromBinary(item.text());
       if (!parsed.ok()) return parsed.status();
       *storage = *std::move(parsed);
       return storage;

@@ -26,16 +26,28 @@ constexpr int kMaxContextNesting = 32;
 
 }  // namespace
 
+absl::Status ContextFromJsonInto(absl::string_view json, v1::Context* context) {
+  // The schema-driven reader takes the common forms in a microsecond or
+  // less; whatever it is not certain about (every error included) goes to
+  // protobuf's parser, so messages and accepted inputs are protobuf's.
+  if (internal::ReadContextJson(json, context)) return absl::OkStatus();
+  return internal::ReadContextJsonWithProtobuf(json, context);
+}
+
 absl::StatusOr<v1::Context> ContextFromJson(absl::string_view json) {
-  // The schema-driven reader takes the common forms in a few microseconds;
-  // whatever it is not certain about (every error included) goes to
-  // protobuf's parser below, so messages and accepted inputs are protobuf's.
-  // It never nests deeper than the schema, so the depth guard need only
-  // stand before protobuf.
-  {
-    v1::Context context;
-    if (internal::ReadContextJson(json, &context)) return context;
-  }
+  v1::Context context;
+  absl::Status status = ContextFromJsonInto(json, &context);
+  if (!status.ok()) return status;
+  return context;
+}
+
+namespace internal {
+
+absl::Status ReadContextJsonWithProtobuf(absl::string_view json,
+                                         v1::Context* context) {
+  context->Clear();
+  // The fast reader never nests deeper than the schema, so the depth guard
+  // need only stand before protobuf.
   if (internal::JsonNestingDepth(json) > kMaxContextNesting) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid context JSON: nested more than ",
@@ -52,13 +64,13 @@ absl::StatusOr<v1::Context> ContextFromJson(absl::string_view json) {
                        ", column ", column, ")"));
     }
   }
-  v1::Context context;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   const auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(json.data(), json.size()), &context,
+      google::protobuf::StringPiece(json.data(), json.size()), context,
       options);
-  if (status.ok()) return context;
+  if (status.ok()) return absl::OkStatus();
+  context->Clear();
 
   // protobuf's message says what is wrong; the scan says where.
   const internal::JsonError error = internal::LocateJsonError(
@@ -71,6 +83,8 @@ absl::StatusOr<v1::Context> ContextFromJson(absl::string_view json) {
   }
   return absl::InvalidArgumentError(message);
 }
+
+}  // namespace internal
 
 absl::StatusOr<v1::Context> ContextFromBinary(absl::string_view bytes) {
   v1::Context context;

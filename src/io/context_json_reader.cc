@@ -12,9 +12,12 @@
 #include <system_error>
 
 #include "absl/base/attributes.h"
+#include "absl/numeric/bits.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/duration.pb.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "src/common/civil_time.h"
 #include "src/common/context_fields.h"
 #include "src/common/timestamp_bounds.h"
@@ -25,6 +28,14 @@ namespace {
 
 // The largest integer magnitude a double holds exactly.
 constexpr int64_t kMaxExactDoubleInteger = int64_t{1} << 53;
+
+// Whether a uint64_t loaded from memory holds the first byte lowest (the
+// block scan in ReadString needs it; elsewhere strings go byte by byte).
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+constexpr bool kLittleEndian = true;
+#else
+constexpr bool kLittleEndian = false;
+#endif
 
 // Which of a message's fields an object has named so far, by field number,
 // so a second mention (under either name) is left to protobuf.
@@ -37,6 +48,7 @@ class SeenFields {
     bits_ |= bit;
     return true;
   }
+  bool Has(int number) const { return (bits_ >> number) & 1; }
 
  private:
   uint32_t bits_ = 0;
@@ -175,6 +187,69 @@ bool ParseInt64(absl::string_view text, int64_t* out) {
   return true;
 }
 
+// --- Reusing a message ------------------------------------------------------
+//
+// ReadContextJson fills a message a previous context may have left full.
+// Reset gives every field its default but keeps the objects behind it (a
+// sub-message stays present, a string keeps its capacity); history events
+// are reset one by one as the list reuses them. Once an object is read,
+// Finish unsets each sub-message and list the input did not set (absent or
+// null), so the message is what a freshly built one would be.
+
+#define TACT_RESET_ROW(m, number, accessor, proto, json, KIND, Type) \
+  TACT_RESET_##KIND(m, accessor)
+#define TACT_RESET_STRING(m, accessor) \
+  if (!m->accessor().empty()) m->mutable_##accessor()->clear();
+#define TACT_RESET_INT64(m, accessor) m->set_##accessor(0);
+#define TACT_RESET_DOUBLE(m, accessor) m->set_##accessor(0.0);
+#define TACT_RESET_BOOL(m, accessor) m->set_##accessor(false);
+#define TACT_RESET_TIMESTAMP(m, accessor) \
+  if (m->has_##accessor()) m->mutable_##accessor()->Clear();
+#define TACT_RESET_DURATION TACT_RESET_TIMESTAMP
+#define TACT_RESET_MESSAGE(m, accessor) \
+  if (m->has_##accessor()) Reset(m->mutable_##accessor());
+#define TACT_RESET_REPEATED(m, accessor)
+#define TACT_RESET_MAP(m, accessor) \
+  if (!m->accessor().empty()) m->mutable_##accessor()->clear();
+
+#define TACT_FINISH_ROW(m, set, number, accessor, proto, json, KIND, Type) \
+  TACT_FINISH_##KIND(m, set, number, accessor)
+#define TACT_FINISH_STRING(m, set, number, accessor)
+#define TACT_FINISH_INT64(m, set, number, accessor)
+#define TACT_FINISH_DOUBLE(m, set, number, accessor)
+#define TACT_FINISH_BOOL(m, set, number, accessor)
+#define TACT_FINISH_TIMESTAMP(m, set, number, accessor) \
+  if (!set.Has(number)) m->clear_##accessor();
+#define TACT_FINISH_DURATION TACT_FINISH_TIMESTAMP
+#define TACT_FINISH_MESSAGE TACT_FINISH_TIMESTAMP
+#define TACT_FINISH_REPEATED TACT_FINISH_TIMESTAMP
+#define TACT_FINISH_MAP(m, set, number, accessor)
+
+// Fields a binary parse kept that the schema does not have (the type's
+// reflection looked up once: asking a message for it costs a descriptor
+// check each time).
+template <typename Message>
+void ClearUnknownFields(Message* m) {
+  static const google::protobuf::Reflection* const reflection =
+      Message::GetReflection();
+  if (!reflection->GetUnknownFields(*m).empty()) {
+    reflection->MutableUnknownFields(m)->Clear();
+  }
+}
+
+#define TACT_DEFINE_REUSE(Type)                                     \
+  void Reset(v1::Type* m) {                                         \
+    TACT_V1_FIELDS_##Type(TACT_RESET_ROW, m) ClearUnknownFields(m); \
+  }                                                                 \
+  void Finish(v1::Type* m, const SeenFields& set) {                 \
+    TACT_V1_FIELDS_##Type(TACT_FINISH_ROW, m, set)                  \
+  }
+TACT_DEFINE_REUSE(Customer)
+TACT_DEFINE_REUSE(Case)
+TACT_DEFINE_REUSE(Event)
+TACT_DEFINE_REUSE(Context)
+#undef TACT_DEFINE_REUSE
+
 class Reader {
  public:
   explicit Reader(absl::string_view json)
@@ -242,11 +317,37 @@ class Reader {
 
   // A JSON string. `*out` views the input when the string has no escapes,
   // else `*scratch`, which holds the decoded text.
-  bool ReadString(std::string* scratch, absl::string_view* out) {
+  // The plain string (no escape, ASCII only) inline; others out of line.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool ReadString(std::string* scratch,
+                                               absl::string_view* out) {
     if (!Eat('"')) return false;
     const char* start = p_;
-    // The common case: no escapes, ASCII only; eight plain bytes at a time.
-    while (end_ - p_ >= 8 && !HasSpecialByte(p_)) p_ += 8;
+    // The common case: no escapes, ASCII only; eight bytes at a time, the
+    // first special byte found from the mask's lowest bit.
+    if (kLittleEndian) {
+      while (end_ - p_ >= 8) {
+        const uint64_t special = SpecialBytes(p_);
+        if (special == 0) {
+          p_ += 8;
+          continue;
+        }
+        p_ += absl::countr_zero(special) / 8;
+        if (*p_ == '"') {
+          *out = absl::string_view(start, p_ - start);
+          ++p_;
+          return true;
+        }
+        break;  // an escape, a control character or non-ASCII
+      }
+    }
+    return ReadStringRest(start, scratch, out);
+  }
+
+  // The rest of a string that started at `start` (after its quote), from
+  // p_ on.
+  ABSL_ATTRIBUTE_NOINLINE bool ReadStringRest(const char* start,
+                                              std::string* scratch,
+                                              absl::string_view* out) {
     while (p_ < end_) {
       const unsigned char c = static_cast<unsigned char>(*p_);
       if (c == '"') {
@@ -333,17 +434,19 @@ class Reader {
     return false;
   }
 
-  // Whether any of the eight bytes at `p` is '"', '\\', a control
-  // character or non-ASCII (SWAR: a byte is zero iff its "haszero" bit is
-  // set, with no false positive when the test is for "any").
-  static bool HasSpecialByte(const char* p) {
+  // A mask with the high bit of each of the eight bytes at `p` (in memory
+  // order from the lowest byte, on a little-endian machine) that is '"',
+  // '\\', a control character or non-ASCII. SWAR: a borrow makes a false
+  // positive only above a true one, so the mask's lowest set bit marks the
+  // first special byte exactly (and the mask is zero iff there is none).
+  static uint64_t SpecialBytes(const char* p) {
     constexpr uint64_t kOnes = 0x0101010101010101ULL;
     constexpr uint64_t kHighs = 0x8080808080808080ULL;
     uint64_t v;
     std::memcpy(&v, p, sizeof v);
     const auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
-    return ((v & kHighs) | ((v - 0x20 * kOnes) & ~v & kHighs) |
-            has_zero(v ^ ('"' * kOnes)) | has_zero(v ^ ('\\' * kOnes))) != 0;
+    return (v & kHighs) | ((v - 0x20 * kOnes) & ~v & kHighs) |
+           has_zero(v ^ ('"' * kOnes)) | has_zero(v ^ ('\\' * kOnes));
   }
 
   bool ReadHex4(uint32_t* code) {
@@ -540,7 +643,9 @@ class Reader {
   // (`seen` null) may not be null, and the caller allows only one.
   class FieldReader {
    public:
-    FieldReader(Reader* reader, SeenFields* seen) : r_(reader), seen_(seen) {}
+    // `set` (null with `seen`) collects the fields given a non-null value.
+    FieldReader(Reader* reader, SeenFields* seen, SeenFields* set)
+        : r_(reader), seen_(seen), set_(set) {}
 
     bool Unknown(absl::string_view) const { return false; }
 
@@ -548,7 +653,10 @@ class Reader {
     ABSL_ATTRIBUTE_ALWAYS_INLINE bool Into(ContextFieldInfo f,
                                            Mutable mutable_field) {
       bool null;
-      return Begin(f, &null) && (null || r_->ReadInto(mutable_field()));
+      if (!Begin(f, &null)) return false;
+      if (null) return true;
+      if (set_ != nullptr) set_->Add(f.number);
+      return r_->ReadInto(mutable_field());
     }
     template <typename T, typename Set>
     ABSL_ATTRIBUTE_ALWAYS_INLINE bool Scalar(ContextFieldInfo f, Set set) {
@@ -576,6 +684,7 @@ class Reader {
 
     Reader* const r_;
     SeenFields* const seen_;
+    SeenFields* const set_;
   };
 
   // The value of a field, by the type of its destination.
@@ -593,18 +702,22 @@ class Reader {
   // An object of `message`'s fields.
   template <typename Message>
   bool ReadInto(Message* message) {
-    SeenFields seen;
-    FieldReader fields(this, &seen);
-    return ReadObject([&](absl::string_view key) {
-      return ReadContextField(message, key, fields);
-    });
+    SeenFields seen, set;
+    FieldReader fields(this, &seen, &set);
+    if (!ReadObject([&](absl::string_view key) {
+          return ReadContextField(message, key, fields);
+        })) {
+      return false;
+    }
+    Finish(message, set);
+    return true;
   }
 
   // {} or an object naming one member of Value's oneof (null is left to
   // protobuf).
   bool ReadInto(v1::Value* value) {
     bool set = false;
-    FieldReader member(this, nullptr);
+    FieldReader member(this, nullptr, nullptr);
     return ReadObject([&](absl::string_view key) {
       if (set) return false;
       set = true;
@@ -612,20 +725,35 @@ class Reader {
     });
   }
 
+  // A list, reusing (after Reset) the elements a previous context left and
+  // dropping those it does not need.
   template <typename Message>
   bool ReadInto(google::protobuf::RepeatedPtrField<Message>* list) {
     if (!Eat('[')) return false;
     SkipSpace();
-    if (Eat(']')) return true;
-    for (;;) {
-      if (!ReadInto(list->Add())) return false;
-      SkipSpace();
-      if (Eat(',')) {
+    int used = 0;
+    if (!Eat(']')) {
+      for (;;) {
+        Message* element;
+        if (used < list->size()) {
+          element = list->Mutable(used);
+          Reset(element);
+        } else {
+          element = list->Add();
+        }
+        ++used;
+        if (!ReadInto(element)) return false;
         SkipSpace();
-        continue;
+        if (Eat(',')) {
+          SkipSpace();
+          continue;
+        }
+        if (!Eat(']')) return false;
+        break;
       }
-      return Eat(']');
     }
+    while (list->size() > used) list->RemoveLast();
+    return true;
   }
 
   template <typename Message>
@@ -647,6 +775,7 @@ class Reader {
 }  // namespace
 
 bool ReadContextJson(absl::string_view json, v1::Context* context) {
+  Reset(context);
   return Reader(json).ReadContext(context);
 }
 

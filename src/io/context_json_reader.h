@@ -32,6 +32,7 @@
 #ifndef TACT_SRC_IO_CONTEXT_JSON_READER_H_
 #define TACT_SRC_IO_CONTEXT_JSON_READER_H_
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "tact/v1/context.pb.h"
 
@@ -39,12 +40,23 @@ namespace tact::internal {
 
 // Reads `json` into `*context` and returns true when the input is one this
 // reader handles (see above); `*context` then equals what
-// JsonStringToMessage builds. Returns false ("not handled") otherwise,
-// leaving `*context` in an unspecified state: the caller discards it and
-// asks protobuf's parser, which accepts or rejects the input.
-// REQUIRES: `context` is empty.
+// JsonStringToMessage builds into an empty message, whatever it held
+// before: the reader resets it, keeping the customer, case, timestamps,
+// history events and string capacity a previous context left for reuse.
+// Returns false ("not handled") otherwise, leaving `*context` in an
+// unspecified (valid) state: the caller clears it and asks protobuf's
+// parser, which accepts or rejects the input.
+// REQUIRES: `context` is not null.
 // Thread-safe (no shared state).
 bool ReadContextJson(absl::string_view json, v1::Context* context);
+
+// What ContextFromJsonInto does with what ReadContextJson does not handle
+// (defined in context_io.cc): clears `*context`, then tact's guards (depth,
+// repeated keys, quoting) and protobuf's JsonStringToMessage, its error
+// located. On error `*context` is left cleared. Also the reference the
+// differential tests compare the fast reader with.
+absl::Status ReadContextJsonWithProtobuf(absl::string_view json,
+                                         v1::Context* context);
 
 }  // namespace tact::internal
 
