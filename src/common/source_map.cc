@@ -22,6 +22,15 @@ FileLocation SourceMap::Impl::LocationOf(size_t offset) const {
           static_cast<int>(offset - line_starts[line_index]) + 1};
 }
 
+void SourceMap::Impl::Fill() {
+  absl::call_once(filled, [this] {
+    if (deferred == nullptr) return;
+    SourceMapBuilder builder(this);
+    deferred(builder);
+    deferred = nullptr;  // what it held (a parse tree) is freed
+  });
+}
+
 SourceMap::SourceMap() : impl_(std::make_unique<Impl>()) {}
 SourceMap::~SourceMap() = default;
 SourceMap::SourceMap(SourceMap&&) noexcept = default;
@@ -29,6 +38,7 @@ SourceMap& SourceMap::operator=(SourceMap&&) noexcept = default;
 
 FileLocation SourceMap::Field(absl::string_view path) const {
   if (impl_ == nullptr) return {};
+  impl_->Fill();
   const auto it = impl_->fields.find(path);
   if (it == impl_->fields.end()) return {};
   return impl_->LocationOf(it->second.offset);
@@ -37,6 +47,7 @@ FileLocation SourceMap::Field(absl::string_view path) const {
 FileLocation SourceMap::InString(absl::string_view path, int line,
                                  int column) const {
   if (impl_ == nullptr) return {};
+  impl_->Fill();
   const auto it = impl_->fields.find(path);
   if (it == impl_->fields.end()) return {};
   const Impl::FieldSource& source = it->second;
@@ -49,7 +60,7 @@ FileLocation SourceMap::InString(absl::string_view path, int line,
 }
 
 SourceMapBuilder::SourceMapBuilder(absl::string_view text, SourceSyntax syntax)
-    : impl_(std::make_unique<SourceMap::Impl>()) {
+    : owned_(std::make_unique<SourceMap::Impl>()), impl_(owned_.get()) {
   impl_->syntax = syntax;
   impl_->text = std::string(text);
   impl_->line_starts.push_back(0);
@@ -60,8 +71,8 @@ SourceMapBuilder::SourceMapBuilder(absl::string_view text, SourceSyntax syntax)
       column = 0;
     } else if (text[i] == '\t') {
       column += 8 - column % 8;
-      tabs_.push_back(i);
-      column_after_tab_.push_back(column);
+      impl_->tabs.push_back(i);
+      impl_->column_after_tab.push_back(column);
     } else {
       ++column;
     }
@@ -73,19 +84,21 @@ size_t SourceMapBuilder::OffsetOfTokenizerPosition(int line, int column) const {
     return kNoOffset;
   }
   const std::vector<size_t>& starts = impl_->line_starts;
+  const std::vector<size_t>& tabs = impl_->tabs;
+  const std::vector<int64_t>& after_tab = impl_->column_after_tab;
   const size_t line_start = starts[line];
   const size_t line_end = static_cast<size_t>(line) + 1 < starts.size()
                               ? starts[line + 1] - 1  // the '\n'
                               : impl_->text.size();
   // Tabs of this line: [first, last).
-  const auto first = std::lower_bound(tabs_.begin(), tabs_.end(), line_start);
-  const auto last = std::lower_bound(first, tabs_.end(), line_end);
-  const size_t first_index = static_cast<size_t>(first - tabs_.begin());
-  const size_t last_index = static_cast<size_t>(last - tabs_.begin());
+  const auto first = std::lower_bound(tabs.begin(), tabs.end(), line_start);
+  const auto last = std::lower_bound(first, tabs.end(), line_end);
+  const size_t first_index = static_cast<size_t>(first - tabs.begin());
+  const size_t last_index = static_cast<size_t>(last - tabs.begin());
   // The last tab of the line that ends at or before `column`; the walk
   // resumes just past it.
-  const auto after_begin = column_after_tab_.begin() + first_index;
-  const auto after_end = column_after_tab_.begin() + last_index;
+  const auto after_begin = after_tab.begin() + first_index;
+  const auto after_end = after_tab.begin() + last_index;
   const auto past =
       std::upper_bound(after_begin, after_end, static_cast<int64_t>(column));
   size_t base = line_start;
@@ -93,12 +106,12 @@ size_t SourceMapBuilder::OffsetOfTokenizerPosition(int line, int column) const {
   if (past != after_begin) {
     const size_t tab =
         first_index + static_cast<size_t>(past - after_begin) - 1;
-    base = tabs_[tab] + 1;
-    base_column = column_after_tab_[tab];
+    base = tabs[tab] + 1;
+    base_column = after_tab[tab];
   }
   // Up to the next tab each byte is one column.
   const size_t next_tab =
-      past != after_end ? tabs_[first_index + (past - after_begin)] : line_end;
+      past != after_end ? tabs[first_index + (past - after_begin)] : line_end;
   if (column <= base_column) return base;
   const size_t offset = base + static_cast<size_t>(column - base_column);
   if (past != after_end && offset > next_tab) return next_tab + 1;
@@ -111,9 +124,14 @@ void SourceMapBuilder::AddField(std::string path, size_t offset,
       std::move(path), SourceMap::Impl::FieldSource{offset, value_offset});
 }
 
+void SourceMapBuilder::Defer(std::function<void(SourceMapBuilder&)> fill) {
+  impl_->deferred = std::move(fill);
+}
+
 SourceMap SourceMapBuilder::Build() {
   SourceMap map;
-  map.impl_ = std::move(impl_);
+  map.impl_ = std::move(owned_);
+  impl_ = nullptr;
   return map;
 }
 

@@ -4,16 +4,20 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/call_once.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "src/common/source_map.h"
 #include "src/common/string_literal.h"
 
 namespace tact::internal {
+
+class SourceMapBuilder;
 
 struct SourceMap::Impl {
   struct FieldSource {
@@ -30,9 +34,22 @@ struct SourceMap::Impl {
   // Byte offset where each line starts; line_starts[0] == 0.
   std::vector<size_t> line_starts;
   absl::flat_hash_map<std::string, FieldSource> fields;
+  // Byte offset of every tab, ascending, and the tokenizer column just past
+  // each (tabs advance to the next multiple of 8): with line_starts, maps a
+  // tokenizer position to an offset by binary search, so mapping every
+  // field of a long one-line policy stays linear overall.
+  std::vector<size_t> tabs;
+  std::vector<int64_t> column_after_tab;
+  // Fills `fields` the first time a position is asked for (Fill), so a
+  // policy that loads without a diagnostic never pays for its map; set by
+  // SourceMapBuilder::Defer, run at most once, on any thread.
+  std::function<void(SourceMapBuilder&)> deferred;
+  absl::once_flag filled;
 
   // 1-based line and byte column of `offset`.
   FileLocation LocationOf(size_t offset) const;
+  // Runs `deferred` once. Thread-safe.
+  void Fill();
 };
 
 // Collects field positions for one source text. Thread-compatible.
@@ -60,17 +77,21 @@ class SourceMapBuilder {
   void AddField(std::string path, size_t offset,
                 size_t value_offset = kNoOffset);
 
+  // Records the fields later: `fill` runs with a builder over the same map
+  // the first time the built SourceMap is asked for a position (and never
+  // when it is not). `fill` must own what it reads (e.g. a parse tree).
+  void Defer(std::function<void(SourceMapBuilder&)> fill);
+
   // REQUIRES: called once, last.
   SourceMap Build();
 
  private:
-  std::unique_ptr<SourceMap::Impl> impl_;
-  // Byte offset of every tab, ascending, and the tokenizer column just past
-  // each (tabs advance to the next multiple of 8): with line_starts, maps a
-  // tokenizer position to an offset by binary search, so mapping every
-  // field of a long one-line policy stays linear overall.
-  std::vector<size_t> tabs_;
-  std::vector<int64_t> column_after_tab_;
+  friend struct SourceMap::Impl;
+  // A builder adding to `impl`, which it does not own (for Defer's fill).
+  explicit SourceMapBuilder(SourceMap::Impl* impl) : impl_(impl) {}
+
+  std::unique_ptr<SourceMap::Impl> owned_;
+  SourceMap::Impl* impl_;
 };
 
 }  // namespace tact::internal

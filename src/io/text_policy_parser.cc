@@ -1,5 +1,6 @@
 // Policies in protobuf text format, with positions for every field.
 #include <climits>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,11 +13,11 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
+#include "src/common/source_map_builder.h"
+#include "src/common/string_literal.h"
 #include "src/io/nearest_field.h"
 #include "src/io/policy_formats.h"
 #include "src/io/policy_source.h"
-#include "src/common/source_map_builder.h"
-#include "src/common/string_literal.h"
 #include "tact/diagnostic.h"
 
 namespace tact::internal {
@@ -329,10 +330,12 @@ absl::StatusOr<LoadedPolicy> ParseTextPolicy(
   }
   SourceMapBuilder builder(text, kText);
   DiagnosticCollector collector(builder, file, found);
-  TextFormat::ParseInfoTree tree;
+  // Kept by the source map, which walks it only when a position is asked
+  // for: a policy that loads cleanly never pays for the walk.
+  auto tree = std::make_shared<TextFormat::ParseInfoTree>();
   TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);
-  parser.WriteLocationsTo(&tree);
+  parser.WriteLocationsTo(tree.get());
   // Policies nest a few levels; this bounds the parser's recursion on
   // hostile input without limiting any real policy.
   parser.SetRecursionLimit(100);
@@ -353,7 +356,9 @@ absl::StatusOr<LoadedPolicy> ParseTextPolicy(
   diagnostics.insert(diagnostics.end(), found.begin(), found.end());
   if (!status.ok()) return status;
 
-  SourceMapWalker(builder).Walk(*v1::Policy::descriptor(), tree, "");
+  builder.Defer([tree](SourceMapBuilder& fields) {
+    SourceMapWalker(fields).Walk(*v1::Policy::descriptor(), *tree, "");
+  });
   loaded.source_map = builder.Build();
   return loaded;
 }

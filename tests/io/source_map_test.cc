@@ -1,10 +1,12 @@
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
-#include "src/io/policy_source.h"
 #include "src/common/string_literal.h"
+#include "src/io/policy_source.h"
 #include "tact/engine.h"
 #include "tests/io/test_positions.h"
 
@@ -236,6 +238,39 @@ TEST(JsonSourceMap, RecordsFieldsUnderProtoNames) {
             PositionOf(kJsonPolicy, "\"amount\""));
   EXPECT_EQ(map.Field("score_modifiers[0].tags[1]"),
             PositionOf(kJsonPolicy, "\"t1\""));
+}
+
+// A text policy's map is filled the first time a position is asked for
+// (loading cleanly never walks the parse tree): the first queries may come
+// from several threads at once, after the loaded policy has moved, and all
+// see the same positions.
+TEST(SourceMap, FillsOnFirstQueryFromAnyThreadAfterAMove) {
+  LoadedPolicy loaded = LoadText(kPolicy);
+  const LoadedPolicy moved = std::move(loaded);
+  const SourceMap& map = moved.source_map;
+  const std::vector<std::pair<std::string, FileLocation>> expected = {
+      {"name", PositionOf(kPolicy, "name")},
+      {"actions[1].id", PositionOf(kPolicy, "id: \"refund")},
+      {"rules[0].when", PositionOf(kPolicy, "when")},
+      {"rules[1].veto[1]", PositionOf(kPolicy, "\"apologize\"]")},
+  };
+  std::vector<std::vector<FileLocation>> seen(8);
+  std::vector<std::thread> threads;
+  for (std::vector<FileLocation>& mine : seen) {
+    threads.emplace_back([&map, &expected, &mine] {
+      for (const auto& [path, location] : expected) {
+        mine.push_back(map.Field(path));
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::vector<FileLocation>& mine : seen) {
+    ASSERT_EQ(mine.size(), expected.size());
+    for (size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_EQ(mine[i], expected[i].second) << expected[i].first;
+    }
+  }
+  EXPECT_EQ(map.InString("rules[0].when", 2, 3), PositionOf(kPolicy, "bb"));
 }
 
 TEST(JsonSourceMap, InStringDecodesJsonEscapes) {
