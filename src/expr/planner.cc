@@ -1,11 +1,11 @@
 #include "src/expr/planner.h"
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "re2/re2.h"
 #include "src/expr/builtins.h"
 #include "src/expr/context_schema.h"
@@ -50,17 +50,34 @@ int32_t Planner::InternCalendar(const BusinessCalendar* calendar) {
 }
 
 int32_t Planner::Intern(Node node, const std::vector<int32_t>* variadic) {
+  // The key: every field that makes two nodes the same, as raw bytes (the
+  // string length before its bytes, the arguments last, so no two nodes
+  // share a key). Bytes, not decimal text: a policy's load interns a node
+  // for every operation of every condition.
+  std::string key;
+  key.reserve(64 + node.constant.string_value.size() +
+              (variadic != nullptr ? variadic->size() * sizeof(int32_t) : 0));
+  auto put = [&key](const auto& field) {
+    key.append(reinterpret_cast<const char*>(&field), sizeof(field));
+  };
+  put(static_cast<int32_t>(node.op));
+  put(static_cast<int32_t>(node.type));
+  put(node.a);
+  put(node.b);
+  put(node.c);
+  put(static_cast<int32_t>(node.constant.type));
+  put(static_cast<uint8_t>(node.constant.bool_value));
+  put(node.constant.int_value);
   uint64_t double_bits;
   std::memcpy(&double_bits, &node.constant.double_value, sizeof(double_bits));
-  std::string key = absl::StrCat(
-      static_cast<int>(node.op), ",", static_cast<int>(node.type), ",", node.a,
-      ",", node.b, ",", node.c, ",", static_cast<int>(node.constant.type), ",",
-      node.constant.bool_value, ",", node.constant.int_value, ",", double_bits,
-      ",", reinterpret_cast<uintptr_t>(node.regex), ",",
-      node.constant.string_value.size(), ":", node.constant.string_value);
+  put(double_bits);
+  put(reinterpret_cast<uintptr_t>(node.regex));
+  put(static_cast<uint64_t>(node.constant.string_value.size()));
+  key.append(node.constant.string_value.data(),
+             node.constant.string_value.size());
   if (variadic != nullptr) {
-    absl::StrAppend(&key, "|");
-    for (int32_t v : *variadic) absl::StrAppend(&key, v, ",");
+    key.push_back('|');
+    for (int32_t v : *variadic) put(v);
   }
   auto it = nodes_by_key_.find(key);
   if (it != nodes_by_key_.end()) return it->second;
