@@ -220,8 +220,9 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
   WriteRanking(plan, outcome, *scratch, decision);
   WriteServiceCosts(plan, context, *scratch, decision);
   // Each effect is the event to append: in this case, at now.
+  thread_local StringSite case_id_site;
   for (v1::Effect& e : *decision->mutable_effects()) {
-    e.mutable_case_id()->assign(context.case_().id());
+    case_id_site.Assign(e.mutable_case_id(), context.case_().id());
     *e.mutable_at() = context.now();
   }
 }
