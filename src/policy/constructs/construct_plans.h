@@ -66,6 +66,8 @@ struct PlaybookPlan {
   int apology = -1;
   RecommendationPlan fix;  // action -1 when none
   Span fix_within;
+  // fix_within.Readable(), rendered once at load for the decisions' texts.
+  std::string fix_within_text;
   std::vector<RecommendationPlan> surprise;
   std::vector<RecommendationPlan> compensation;
   int compensation_ladder = -1;  // index into PolicyPlan::ladders
