@@ -19,14 +19,18 @@ thread_local StringSite reason_text_site(128);
 }  // namespace
 
 void ReasonRef::WriteTo(v1::Reason* out) const {
-  reason_kind_site.Assign(out->mutable_source_kind(), Name(source.kind));
-  reason_id_site.Assign(out->mutable_source_id(), source.id);
-  reason_text_site.Assign(out->mutable_text(), text());
+  reason_kind_site.Set(out->source_kind(), Name(source.kind),
+                       [out] { return out->mutable_source_kind(); });
+  reason_id_site.Set(out->source_id(), source.id,
+                     [out] { return out->mutable_source_id(); });
+  reason_text_site.Set(out->text(), text(),
+                       [out] { return out->mutable_text(); });
 }
 
 void EffectRef::WriteTo(v1::Effect* out) const {
-  effect_kind_site.Assign(out->mutable_kind(), Name(kind));
-  effect_ref_site.Assign(out->mutable_ref(), ref);
+  effect_kind_site.Set(out->kind(), Name(kind),
+                       [out] { return out->mutable_kind(); });
+  effect_ref_site.Set(out->ref(), ref, [out] { return out->mutable_ref(); });
   out->set_amount(amount);
   out->set_step(step);
 }

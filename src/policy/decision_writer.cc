@@ -67,31 +67,44 @@ void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
   static const Params* const kNoParams = new Params();
   const Params& params = r.params != nullptr ? *r.params : *kNoParams;
   out->set_rank(rank);
-  action_site.Assign(out->mutable_action(), action.id);
-  title_site.Assign(out->mutable_title(), action.title);
+  action_site.Set(out->action(), action.id,
+                  [out] { return out->mutable_action(); });
+  title_site.Set(out->title(), action.title,
+                 [out] { return out->mutable_title(); });
   int used = 0;
   for (const auto& [name, value] : params) {
     v1::Param* param = Next(out->mutable_params(), &used);
-    param_name_site.Assign(param->mutable_name(), name);
+    param_name_site.Set(param->name(), name,
+                        [param] { return param->mutable_name(); });
     WriteProtoValue(value, param->mutable_value());
   }
   Truncate(out->mutable_params(), used);
   out->set_priority(r.priority);
   out->set_score(r.score);
-  std::string* text = out->mutable_text();
-  text->clear();
-  text_site.Prepare(text);
-  RenderTemplateTo(action.text, params, plan.currency, text);
-  text_site.Fit(text, text->size());
+  if (action.text.size() == 1 && !action.text[0].is_param) {
+    // A text without parameters is the same every time: compared.
+    text_site.Set(out->text(), action.text[0].text,
+                  [out] { return out->mutable_text(); });
+  } else if (action.text.empty()) {
+    if (!out->text().empty()) out->mutable_text()->clear();
+  } else {
+    std::string* text = out->mutable_text();
+    text->clear();
+    text_site.Prepare(text);
+    RenderTemplateTo(action.text, params, plan.currency, text);
+    text_site.Fit(text, text->size());
+  }
   WriteReasons(r, scratch, out->mutable_reasons());
   used = 0;
   for (const std::string& tag : action.tags) {
-    tag_site.Assign(Next(out->mutable_tags(), &used), tag);
+    std::string* written = Next(out->mutable_tags(), &used);
+    tag_site.Set(*written, tag, [written] { return written; });
   }
   Truncate(out->mutable_tags(), used);
   if (r.required_authority >= 0) {
-    authority_site.Assign(out->mutable_required_authority(),
-                          plan.authorities[r.required_authority]);
+    authority_site.Set(out->required_authority(),
+                       plan.authorities[r.required_authority],
+                       [out] { return out->mutable_required_authority(); });
   } else {
     // Emptied, not cleared: the string stays for the next one.
     out->mutable_required_authority()->clear();
@@ -99,8 +112,9 @@ void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
   out->set_beyond_contract(r.beyond_contract);
   if (r.stage >= 0 &&
       r.stage <= static_cast<int>(PlaybookStage::kCompensation)) {
-    stage_site.Assign(out->mutable_playbook_stage(),
-                      Name(static_cast<PlaybookStage>(r.stage)));
+    stage_site.Set(out->playbook_stage(),
+                   Name(static_cast<PlaybookStage>(r.stage)),
+                   [out] { return out->mutable_playbook_stage(); });
   } else {
     out->mutable_playbook_stage()->clear();
   }
@@ -110,8 +124,10 @@ void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
 
 void WriteBlocked(const PolicyPlan& plan, const BlockedRef& b,
                   const RankScratch& scratch, v1::BlockedAction* out) {
-  action_site.Assign(out->mutable_action(), plan.actions[b.action].id);
-  code_site.Assign(out->mutable_code(), Name(b.code));
+  action_site.Set(out->action(), plan.actions[b.action].id,
+                  [out] { return out->mutable_action(); });
+  code_site.Set(out->code(), Name(b.code),
+                [out] { return out->mutable_code(); });
   const ReasonRef& by =
       b.by_hold != nullptr ? *b.by_hold : scratch.notes[b.by_note];
   by.WriteTo(out->mutable_blocked_by());
@@ -141,9 +157,16 @@ void WriteDecisionHeader(absl::string_view policy_name,
                          absl::string_view policy_hash,
                          const google::protobuf::Timestamp& now,
                          v1::Decision* out) {
-  Assign(out->mutable_policy_name(), policy_name);
-  Assign(out->mutable_policy_version(), policy_version);
-  Assign(out->mutable_policy_hash(), policy_hash);
+  // The same policy decides again and again: compared, not rewritten.
+  if (out->policy_name() != policy_name) {
+    Assign(out->mutable_policy_name(), policy_name);
+  }
+  if (out->policy_version() != policy_version) {
+    Assign(out->mutable_policy_version(), policy_version);
+  }
+  if (out->policy_hash() != policy_hash) {
+    Assign(out->mutable_policy_hash(), policy_hash);
+  }
   *out->mutable_now() = now;
   // RunRules appends one entry per rule, each construct its own entry;
   // cleared entries keep their strings.
@@ -201,7 +224,8 @@ void WriteRanking(const PolicyPlan& plan, const Outcome& outcome,
   int flags = 0;
   for (const FlagRef& f : outcome.flags) {
     v1::Flag* out = Next(decision->mutable_flags(), &flags);
-    code_site.Assign(out->mutable_code(), Name(f.code));
+    code_site.Set(out->code(), Name(f.code),
+                  [out] { return out->mutable_code(); });
     f.source.WriteTo(out->mutable_source());
   }
   Truncate(decision->mutable_flags(), flags);

@@ -102,6 +102,16 @@ class StringSite {
     Fit(out, text.size());
     out->assign(text.data(), text.size());
   }
+  // Sets a string field whose value is `current` to `text` through
+  // `mutable_field()`, unless it already holds it: a reused element mostly
+  // holds what it is given again (the same action in the same place, the
+  // same reason), and comparing costs less than writing.
+  template <typename MutableField>
+  void Set(const std::string& current, absl::string_view text,
+           MutableField mutable_field) {
+    if (absl::string_view(current) == text) return;
+    Assign(mutable_field(), text);
+  }
   // Before appending an unknown length to `*out` (then Fit the result):
   // room for the longest the site has seen.
   void Prepare(std::string* out) {

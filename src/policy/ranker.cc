@@ -222,7 +222,8 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
   // Each effect is the event to append: in this case, at now.
   thread_local StringSite case_id_site;
   for (v1::Effect& e : *decision->mutable_effects()) {
-    case_id_site.Assign(e.mutable_case_id(), context.case_().id());
+    case_id_site.Set(e.case_id(), context.case_().id(),
+                     [&e] { return e.mutable_case_id(); });
     *e.mutable_at() = context.now();
   }
 }
