@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdint>
 #include <exception>
+#include <iterator>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -369,9 +370,11 @@ absl::Status Engine::DecideInto(const v1::Context& context,
       trace_level,
       full_trace ? out->mutable_construct_trace() : nullptr};
   internal::Prepare(state, &outcome);
-  for (const internal::Construct& construct : internal::kConstructs) {
+  for (size_t i = 0; i < std::size(internal::kConstructs); ++i) {
+    const internal::Construct& construct = internal::kConstructs[i];
+    // Constructs the policy does not have cost nothing.
+    if (construct.propose == nullptr || !plan.HasConstruct(i)) continue;
     if (!frame.budget_status().ok()) break;
-    if (construct.propose == nullptr) continue;
     frame.SetSite(Name(construct.kind), "");
     construct.propose(state, &outcome);
     if (!frame.CheckInterrupt()) break;

@@ -314,6 +314,8 @@ void CompileBudgets(PolicyCompiler& c) {
   }
 }
 
+bool HasBudget(const PolicyPlan& plan) { return !plan.budgets.empty(); }
+
 void ProposeBudget(const DecideState& state, Outcome* outcome) {
   const PolicyPlan& plan = state.plan;
   if (plan.budgets.empty()) return;

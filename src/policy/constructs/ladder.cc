@@ -215,6 +215,8 @@ void TraceNextRung(const PolicyPlan& plan, const LadderPlan& ladder,
 
 }  // namespace
 
+bool HasLadders(const PolicyPlan& plan) { return !plan.ladders.empty(); }
+
 void ProposeLadders(const DecideState& state, Outcome* outcome) {
   std::string& fallback = state.buffers.fallback;
   std::string& contract = state.buffers.text;

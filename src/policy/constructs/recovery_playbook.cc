@@ -147,6 +147,8 @@ SurprisePick PickSurprise(const PlaybookPlan& playbook,
 
 }  // namespace
 
+bool HasPlaybooks(const PolicyPlan& plan) { return !plan.playbooks.empty(); }
+
 void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
   const PolicyPlan& plan = state.plan;
   const v1::Case& kase = state.context.case_();

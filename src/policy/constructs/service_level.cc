@@ -642,6 +642,10 @@ void FillReason(const Template& tmpl, absl::string_view target,
 
 }  // namespace
 
+bool HasServiceLevels(const PolicyPlan& plan) {
+  return plan.service_levels.present;
+}
+
 void ProposeServiceLevels(const DecideState& state, Outcome* outcome) {
   const PolicyPlan& plan = state.plan;
   const ServiceLevelsPlan& sl = plan.service_levels;

@@ -257,6 +257,8 @@ void FinishStrikeLimits(PolicyPlan* plan) {
   }
 }
 
+bool HasStrikeLimits(const PolicyPlan& plan) { return !plan.strikes.empty(); }
+
 void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
   std::string& fallback = state.buffers.fallback;
   const PolicyPlan& plan = state.plan;
