@@ -10,12 +10,14 @@
 //       build/dev/benchmarks/varied_allocation_test
 //   callgrind_annotate --inclusive=yes --tree=caller callgrind.out.*
 // (the callers listed above each "operator new" line).
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <new>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "benchmarks/workload.h"
@@ -182,6 +184,44 @@ TEST_P(VariedAllocationTest, SoWithTheEvaluatedTraceAndAnAuthority) {
   const Passes passes = TwoPasses(*engine, options);
   EXPECT_GT(passes.first, 0);
   EXPECT_EQ(passes.second, 0);
+}
+
+// The largest capacity of an empty `tags` list (the workload's actions
+// have no tags) among the actions of `decision`.
+int EmptyTagsRoom(const v1::Decision& decision) {
+  int room = 0;
+  for (const v1::RecommendedAction& a : decision.actions()) {
+    if (a.tags().empty()) room = std::max(room, a.tags().Capacity());
+  }
+  return room;
+}
+
+// Room up front is for Decisions decided into again: Engine::Decide's own
+// Decision, handed over once written, gets none (each on a thread of its
+// own, whose spares and sizes start empty).
+TEST(FreshDecisionTest, DecideGivesNoRoomUpFront) {
+  std::unique_ptr<const Engine> engine = Compile(10);
+  ASSERT_NE(engine, nullptr);
+  const std::vector<v1::Context>& contexts = Contexts();
+  int into_room = 0;
+  int decide_room = -1;
+  std::thread([&] {
+    v1::Decision decision;  // as a caller deciding into it again would
+    for (int i = 0; i < 100; ++i) {
+      ASSERT_TRUE(engine->DecideInto(contexts[i], {}, &decision).ok());
+      into_room = std::max(into_room, EmptyTagsRoom(decision));
+    }
+  }).join();
+  std::thread([&] {
+    decide_room = 0;
+    for (int i = 0; i < 100; ++i) {
+      absl::StatusOr<v1::Decision> decision = engine->Decide(contexts[i]);
+      ASSERT_TRUE(decision.ok());
+      decide_room = std::max(decide_room, EmptyTagsRoom(*decision));
+    }
+  }).join();
+  EXPECT_GT(into_room, 0);
+  EXPECT_EQ(decide_room, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Rules, VariedAllocationTest,

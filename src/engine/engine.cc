@@ -287,6 +287,8 @@ absl::Status WriteRecord(const v1::Context& context, v1::TraceLevel trace_level,
 absl::StatusOr<v1::Decision> Engine::Decide(
     const v1::Context& context, const DecideOptions& options) const {
   v1::Decision decision;
+  // Written once and handed over: no room is given up front for reuse.
+  const internal::FreshDecision fresh;
   TACT_RETURN_IF_ERROR(DecideInto(context, options, &decision));
   return decision;
 }

@@ -33,6 +33,26 @@
 
 namespace tact::internal {
 
+// Set while a decision is written into a Decision that is not reused
+// (Engine::Decide's own): writers then give no room up front (lists sized
+// to what lists have held, strings to their field's longest), which only a
+// reused Decision gains from. Per thread; FreshDecision sets it.
+inline thread_local bool writing_fresh_decision = false;
+
+// Marks, for its lifetime, the decision being written as a fresh one.
+class FreshDecision {
+ public:
+  FreshDecision() : outer_(writing_fresh_decision) {
+    writing_fresh_decision = true;
+  }
+  ~FreshDecision() { writing_fresh_decision = outer_; }
+  FreshDecision(const FreshDecision&) = delete;
+  FreshDecision& operator=(const FreshDecision&) = delete;
+
+ private:
+  bool outer_;
+};
+
 // Objects of type T (a message, or std::string) that a heap Decision let
 // go of, kept for the next decision on this thread: at most kMax, the rest
 // are deleted.
@@ -95,7 +115,7 @@ class StringSite {
   // Makes room in `*out` for `size` bytes, and for the site's longest.
   void Fit(std::string* out, size_t size) {
     if (size > most_) most_ = RoundUp(size);
-    const size_t room = size > most_ ? size : most_;
+    const size_t room = size > most_ || writing_fresh_decision ? size : most_;
     if (out->capacity() < room) out->reserve(room);
   }
   void Assign(std::string* out, absl::string_view text) {
@@ -115,7 +135,9 @@ class StringSite {
   // Before appending an unknown length to `*out` (then Fit the result):
   // room for the longest the site has seen.
   void Prepare(std::string* out) {
-    if (out->capacity() < most_) out->reserve(most_);
+    if (!writing_fresh_decision && out->capacity() < most_) {
+      out->reserve(most_);
+    }
   }
 
  private:
@@ -196,7 +218,7 @@ T* NextElement(google::protobuf::RepeatedPtrField<T>* field, int* used) {
   }
   const int cleared = field->ClearedCount();
   T* element = field->Add();
-  if (cleared == 0) SizeNew(element);
+  if (cleared == 0 && !writing_fresh_decision) SizeNew(element);
   return element;
 }
 
