@@ -220,12 +220,18 @@ class TACT_EXPORT Engine {
   // As Decide, writing the decision into `*out`: clears it and fills it,
   // reusing its storage (the repeated elements and string capacity a
   // previous decision left), so a caller deciding in a loop with one
-  // Decision does not allocate once it has warmed up. Works for messages on
-  // an arena. The result equals Decide's, byte for byte. On error returns
-  // the same Status as Decide and leaves `*out` cleared, never half-filled.
-  // Each thread keeps working storage sized to the largest decision it has
-  // made (Decide uses it too). Safe for concurrent use, each thread with
-  // its own `out`.
+  // Decision does not allocate once it has warmed up: once it has decided
+  // on a stream of varied contexts, deciding on that stream again allocates
+  // nothing (TRACE_OFF and TRACE_EVALUATED; TRACE_FULL's construct traces
+  // and a record of a context with attributes do allocate).
+  // What a decision lets go of (a shorter list's elements, a parameter's
+  // string when it becomes a number) the thread keeps for the next one; a
+  // string grows to the longest its field has needed. Works for messages on
+  // an arena (whose own blocks may grow). The result equals Decide's, byte
+  // for byte. On error returns the same Status as Decide and leaves `*out`
+  // cleared, never half-filled. Each thread keeps working storage sized to
+  // the largest decisions it has made (Decide uses it too). Safe for
+  // concurrent use, each thread with its own `out`.
   // REQUIRES: `out` is not null.
   absl::Status DecideInto(const v1::Context& context,
                           const DecideOptions& options,

@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdint>
 #include <exception>
+#include <iterator>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -286,6 +287,8 @@ absl::Status WriteRecord(const v1::Context& context, v1::TraceLevel trace_level,
 absl::StatusOr<v1::Decision> Engine::Decide(
     const v1::Context& context, const DecideOptions& options) const {
   v1::Decision decision;
+  // Written once and handed over: no room is given up front for reuse.
+  const internal::FreshDecision fresh;
   TACT_RETURN_IF_ERROR(DecideInto(context, options, &decision));
   return decision;
 }
@@ -369,9 +372,11 @@ absl::Status Engine::DecideInto(const v1::Context& context,
       trace_level,
       full_trace ? out->mutable_construct_trace() : nullptr};
   internal::Prepare(state, &outcome);
-  for (const internal::Construct& construct : internal::kConstructs) {
+  for (size_t i = 0; i < std::size(internal::kConstructs); ++i) {
+    const internal::Construct& construct = internal::kConstructs[i];
+    // Constructs the policy does not have cost nothing.
+    if (construct.propose == nullptr || !plan.HasConstruct(i)) continue;
     if (!frame.budget_status().ok()) break;
-    if (construct.propose == nullptr) continue;
     frame.SetSite(Name(construct.kind), "");
     construct.propose(state, &outcome);
     if (!frame.CheckInterrupt()) break;

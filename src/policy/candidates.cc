@@ -5,22 +5,32 @@
 
 #include "absl/strings/str_cat.h"
 #include "src/policy/condition.h"
+#include "src/policy/decision_writer.h"
 #include "src/policy/template.h"
 
 namespace tact::internal {
 
+namespace {
+// Where reasons and effects write their strings (decision_writer.h).
+thread_local StringSite reason_kind_site, reason_id_site, effect_kind_site,
+    effect_ref_site;
+// Reason texts are sentences: room for a short one from the start.
+thread_local StringSite reason_text_site(128);
+}  // namespace
+
 void ReasonRef::WriteTo(v1::Reason* out) const {
-  absl::string_view kind = Name(source.kind);
-  out->mutable_source_kind()->assign(kind.data(), kind.size());
-  out->mutable_source_id()->assign(source.id.data(), source.id.size());
-  absl::string_view t = text();
-  out->mutable_text()->assign(t.data(), t.size());
+  reason_kind_site.Set(out->source_kind(), Name(source.kind),
+                       [out] { return out->mutable_source_kind(); });
+  reason_id_site.Set(out->source_id(), source.id,
+                     [out] { return out->mutable_source_id(); });
+  reason_text_site.Set(out->text(), text(),
+                       [out] { return out->mutable_text(); });
 }
 
 void EffectRef::WriteTo(v1::Effect* out) const {
-  absl::string_view name = Name(kind);
-  out->mutable_kind()->assign(name.data(), name.size());
-  out->mutable_ref()->assign(ref.data(), ref.size());
+  effect_kind_site.Set(out->kind(), Name(kind),
+                       [out] { return out->mutable_kind(); });
+  effect_ref_site.Set(out->ref(), ref, [out] { return out->mutable_ref(); });
   out->set_amount(amount);
   out->set_step(step);
 }

@@ -14,24 +14,25 @@ namespace {
 
 using google::protobuf::RepeatedPtrField;
 
-// The element `*used` of `field`, reusing one a previous decision left
-// (every field of it must then be written or cleared); counts it as used.
 template <typename T>
 T* Next(RepeatedPtrField<T>* field, int* used) {
-  if (*used < field->size()) return field->Mutable((*used)++);
-  ++*used;
-  return field->Add();
+  return NextElement(field, used);
 }
 
-// Drops the elements past `used`; protobuf keeps them, cleared, for reuse.
 template <typename T>
 void Truncate(RepeatedPtrField<T>* field, int used) {
-  while (field->size() > used) field->RemoveLast();
+  TruncateElements(field, used);
 }
 
 void Assign(std::string* out, absl::string_view text) {
   out->assign(text.data(), text.size());
 }
+
+// Where the writers below write strings that vary between decisions
+// (decision_writer.h, StringSite).
+thread_local StringSite action_site, title_site, param_name_site,
+    param_string_site, text_site, tag_site, authority_site, stage_site,
+    code_site;
 
 void SetTimestamp(int64_t nanos, google::protobuf::Timestamp* out) {
   int64_t seconds = nanos / 1000000000;
@@ -66,38 +67,56 @@ void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
   static const Params* const kNoParams = new Params();
   const Params& params = r.params != nullptr ? *r.params : *kNoParams;
   out->set_rank(rank);
-  Assign(out->mutable_action(), action.id);
-  Assign(out->mutable_title(), action.title);
+  action_site.Set(out->action(), action.id,
+                  [out] { return out->mutable_action(); });
+  title_site.Set(out->title(), action.title,
+                 [out] { return out->mutable_title(); });
   int used = 0;
   for (const auto& [name, value] : params) {
     v1::Param* param = Next(out->mutable_params(), &used);
-    Assign(param->mutable_name(), name);
+    param_name_site.Set(param->name(), name,
+                        [param] { return param->mutable_name(); });
     WriteProtoValue(value, param->mutable_value());
   }
   Truncate(out->mutable_params(), used);
   out->set_priority(r.priority);
   out->set_score(r.score);
-  out->mutable_text()->clear();
-  RenderTemplateTo(action.text, params, plan.currency, out->mutable_text());
+  if (action.text.size() == 1 && !action.text[0].is_param) {
+    // A text without parameters is the same every time: compared.
+    text_site.Set(out->text(), action.text[0].text,
+                  [out] { return out->mutable_text(); });
+  } else if (action.text.empty()) {
+    if (!out->text().empty()) out->mutable_text()->clear();
+  } else {
+    std::string* text = out->mutable_text();
+    text->clear();
+    text_site.Prepare(text);
+    RenderTemplateTo(action.text, params, plan.currency, text);
+    text_site.Fit(text, text->size());
+  }
   WriteReasons(r, scratch, out->mutable_reasons());
   used = 0;
   for (const std::string& tag : action.tags) {
-    Assign(Next(out->mutable_tags(), &used), tag);
+    std::string* written = Next(out->mutable_tags(), &used);
+    tag_site.Set(*written, tag, [written] { return written; });
   }
   Truncate(out->mutable_tags(), used);
   if (r.required_authority >= 0) {
-    Assign(out->mutable_required_authority(),
-           plan.authorities[r.required_authority]);
+    authority_site.Set(out->required_authority(),
+                       plan.authorities[r.required_authority],
+                       [out] { return out->mutable_required_authority(); });
   } else {
-    out->clear_required_authority();
+    // Emptied, not cleared: the string stays for the next one.
+    out->mutable_required_authority()->clear();
   }
   out->set_beyond_contract(r.beyond_contract);
   if (r.stage >= 0 &&
       r.stage <= static_cast<int>(PlaybookStage::kCompensation)) {
-    Assign(out->mutable_playbook_stage(),
-           Name(static_cast<PlaybookStage>(r.stage)));
+    stage_site.Set(out->playbook_stage(),
+                   Name(static_cast<PlaybookStage>(r.stage)),
+                   [out] { return out->mutable_playbook_stage(); });
   } else {
-    out->clear_playbook_stage();
+    out->mutable_playbook_stage()->clear();
   }
   out->set_cost(action.cost);
   out->set_agent_minutes(action.agent_minutes);
@@ -105,8 +124,10 @@ void WriteAction(const PolicyPlan& plan, const RankedAction& r, int rank,
 
 void WriteBlocked(const PolicyPlan& plan, const BlockedRef& b,
                   const RankScratch& scratch, v1::BlockedAction* out) {
-  Assign(out->mutable_action(), plan.actions[b.action].id);
-  Assign(out->mutable_code(), Name(b.code));
+  action_site.Set(out->action(), plan.actions[b.action].id,
+                  [out] { return out->mutable_action(); });
+  code_site.Set(out->code(), Name(b.code),
+                [out] { return out->mutable_code(); });
   const ReasonRef& by =
       b.by_hold != nullptr ? *b.by_hold : scratch.notes[b.by_note];
   by.WriteTo(out->mutable_blocked_by());
@@ -136,9 +157,16 @@ void WriteDecisionHeader(absl::string_view policy_name,
                          absl::string_view policy_hash,
                          const google::protobuf::Timestamp& now,
                          v1::Decision* out) {
-  Assign(out->mutable_policy_name(), policy_name);
-  Assign(out->mutable_policy_version(), policy_version);
-  Assign(out->mutable_policy_hash(), policy_hash);
+  // The same policy decides again and again: compared, not rewritten.
+  if (out->policy_name() != policy_name) {
+    Assign(out->mutable_policy_name(), policy_name);
+  }
+  if (out->policy_version() != policy_version) {
+    Assign(out->mutable_policy_version(), policy_version);
+  }
+  if (out->policy_hash() != policy_hash) {
+    Assign(out->mutable_policy_hash(), policy_hash);
+  }
   *out->mutable_now() = now;
   // RunRules appends one entry per rule, each construct its own entry;
   // cleared entries keep their strings.
@@ -196,7 +224,8 @@ void WriteRanking(const PolicyPlan& plan, const Outcome& outcome,
   int flags = 0;
   for (const FlagRef& f : outcome.flags) {
     v1::Flag* out = Next(decision->mutable_flags(), &flags);
-    Assign(out->mutable_code(), Name(f.code));
+    code_site.Set(out->code(), Name(f.code),
+                  [out] { return out->mutable_code(); });
     f.source.WriteTo(out->mutable_source());
   }
   Truncate(decision->mutable_flags(), flags);
@@ -210,6 +239,60 @@ void WriteRanking(const PolicyPlan& plan, const Outcome& outcome,
 }
 
 void WriteProtoValue(const Value& value, v1::Value* out) {
+  // What the oneof holds is kept for reuse when the value's kind changes:
+  // a parameter slot switching between a string and an int would otherwise
+  // free and allocate its string again and again.
+  const bool heap = OnHeap(*out);
+  const v1::Value::KindCase held = out->kind_case();
+  v1::Value::KindCase wanted = v1::Value::KIND_NOT_SET;
+  switch (value.type) {
+    case ValueType::kString:
+      wanted = v1::Value::kStringValue;
+      break;
+    case ValueType::kTimestamp:
+      wanted = v1::Value::kTimestampValue;
+      break;
+    case ValueType::kDuration:
+      wanted = v1::Value::kDurationValue;
+      break;
+    default:
+      break;
+  }
+  if (heap && held != wanted) {
+    switch (held) {
+      case v1::Value::kStringValue:
+        Spares<std::string>::Put(out->release_string_value());
+        break;
+      case v1::Value::kTimestampValue:
+        Spares<google::protobuf::Timestamp>::Put(
+            out->release_timestamp_value());
+        break;
+      case v1::Value::kDurationValue:
+        Spares<google::protobuf::Duration>::Put(out->release_duration_value());
+        break;
+      default:
+        break;
+    }
+    switch (wanted) {
+      case v1::Value::kStringValue:
+        if (std::string* spare = Spares<std::string>::Take()) {
+          out->set_allocated_string_value(spare);
+        }
+        break;
+      case v1::Value::kTimestampValue:
+        if (auto* spare = Spares<google::protobuf::Timestamp>::Take()) {
+          out->set_allocated_timestamp_value(spare);
+        }
+        break;
+      case v1::Value::kDurationValue:
+        if (auto* spare = Spares<google::protobuf::Duration>::Take()) {
+          out->set_allocated_duration_value(spare);
+        }
+        break;
+      default:
+        break;
+    }
+  }
   switch (value.type) {
     case ValueType::kBool:
       out->set_bool_value(value.bool_value);
@@ -221,7 +304,7 @@ void WriteProtoValue(const Value& value, v1::Value* out) {
       out->set_double_value(value.double_value);
       break;
     case ValueType::kString:
-      Assign(out->mutable_string_value(), value.string_value);
+      param_string_site.Assign(out->mutable_string_value(), value.string_value);
       break;
     case ValueType::kTimestamp:
       SetTimestamp(value.int_value, out->mutable_timestamp_value());

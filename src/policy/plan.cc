@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <string>
@@ -118,6 +119,13 @@ class PlanBuilder {
     for (size_t r = 0; r < out->rules.size(); ++r) {
       if (!out->rules[r].veto.empty() || out->rules[r].final) {
         out->restricting_rules.push_back(static_cast<int>(r));
+      }
+    }
+    static_assert(std::size(kConstructs) <= 32, "constructs_present bits");
+    out->constructs_present = 0;
+    for (size_t i = 0; i < std::size(kConstructs); ++i) {
+      if (kConstructs[i].present == nullptr || kConstructs[i].present(*out)) {
+        out->constructs_present |= uint32_t{1} << i;
       }
     }
     return out;

@@ -5,6 +5,8 @@
 #ifndef TACT_SRC_POLICY_PLAN_H_
 #define TACT_SRC_POLICY_PLAN_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +44,12 @@ struct PolicyPlan {
   // Positions in `rules` of the rules that restrict (a veto or `final`):
   // when one errs, the decision carries a restriction_errored flag.
   std::vector<int> restricting_rules;
+  // Bit i: the policy has construct kConstructs[i] (its `present`); a
+  // decision skips the steps of the others.
+  uint32_t constructs_present = ~uint32_t{0};
+  bool HasConstruct(size_t i) const {
+    return ((constructs_present >> i) & 1) != 0;
+  }
 };
 
 // Compiles `loaded` into a plan. Every problem is appended to `diagnostics`

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <vector>
@@ -213,15 +214,20 @@ void Rank(const PolicyPlan& plan, const v1::Context& context,
                           decision->trace_level() == v1::TRACE_FULL
                               ? decision->mutable_construct_trace()
                               : nullptr};
-  for (const Construct& construct : kConstructs) {
-    if (construct.adjust != nullptr) construct.adjust(state, scratch);
+  for (size_t i = 0; i < std::size(kConstructs); ++i) {
+    const Construct& construct = kConstructs[i];
+    if (construct.adjust != nullptr && plan.HasConstruct(i)) {
+      construct.adjust(state, scratch);
+    }
   }
 
   WriteRanking(plan, outcome, *scratch, decision);
   WriteServiceCosts(plan, context, *scratch, decision);
   // Each effect is the event to append: in this case, at now.
+  thread_local StringSite case_id_site;
   for (v1::Effect& e : *decision->mutable_effects()) {
-    e.mutable_case_id()->assign(context.case_().id());
+    case_id_site.Set(e.case_id(), context.case_().id(),
+                     [&e] { return e.mutable_case_id(); });
     *e.mutable_at() = context.now();
   }
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "src/policy/condition.h"
 
 namespace tact::internal {
@@ -148,6 +149,12 @@ RuleIndex RuleIndex::Build(const std::vector<RulePlan>& rules,
       }
       if (fact.literals.size() > kMaxLiterals) continue;
       ranges = fact.literals.size() + 1;
+      if (fact.literals.size() <= static_cast<size_t>(kFewLiterals)) {
+        fact.few_literals.resize(fact.literals.size());
+        for (const auto& [literal, range] : fact.literals) {
+          fact.few_literals[range] = literal;
+        }
+      }
     } else if (fact.is_double) {
       std::vector<double> constants;
       for (const Test& t : list) constants.push_back(t.constant.double_value);
@@ -230,6 +237,15 @@ RuleIndex RuleIndex::Build(const std::vector<RulePlan>& rules,
 int RuleIndex::RangeOf(const Fact& fact, const Value& value) const {
   if (fact.is_string) {
     if (value.type != ValueType::kString) return -1;
+    if (!fact.few_literals.empty()) {
+      const size_t n = fact.few_literals.size();
+      for (size_t i = 0; i < n; ++i) {
+        if (absl::string_view(fact.few_literals[i]) == value.string_value) {
+          return static_cast<int>(i);
+        }
+      }
+      return static_cast<int>(n);
+    }
     auto it = fact.literals.find(value.string_value);
     return it == fact.literals.end() ? static_cast<int>(fact.literals.size())
                                      : it->second;

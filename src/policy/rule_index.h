@@ -46,6 +46,9 @@ class RuleIndex {
   // At most this many distinct string constants per fact; a fact compared
   // with more is not indexed.
   static constexpr int kMaxLiterals = 1024;
+  // A string fact compared with at most this many literals is placed by
+  // comparing them one by one.
+  static constexpr int kFewLiterals = 8;
 
   // REQUIRES: `rules` in evaluation order; their conjuncts compiled into
   // `program`.
@@ -109,6 +112,9 @@ class RuleIndex {
     // String facts: the range of each literal; any other value is range
     // `literals.size()`.
     absl::flat_hash_map<std::string, int> literals;
+    // The same literals by range, when there are few: compared one by one,
+    // which costs less than hashing the value.
+    std::vector<std::string> few_literals;
     // Offset of range 0's bitset in `rows_`, and of the bitset of the
     // rules testing the fact in `tested_by_`.
     size_t first_row = 0;

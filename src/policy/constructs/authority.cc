@@ -143,6 +143,10 @@ void CheckAuthorityLimits(PolicyCompiler& c, const v1::Action& a,
   }
 }
 
+bool HasAuthorities(const PolicyPlan& plan) {
+  return !plan.authorities.empty();
+}
+
 void AdjustAuthority(const AdjustState& state, RankScratch* scratch) {
   const PolicyPlan& plan = state.plan;
   const int caller = state.caller_authority;

@@ -8,6 +8,9 @@
 
 namespace tact::internal {
 
+// Whether the policy declares authorities.
+bool HasAuthorities(const PolicyPlan& plan);
+
 // Sets required_authority, with a note, on actions the caller may not take
 // alone. Authorities are compiled with the actions (plan.authorities), which
 // refer to them.

@@ -19,6 +19,8 @@ struct RungPlan {
   RecommendationPlan action;
   std::vector<Conjunct> entry;  // empty: no direct entry
   Span min_wait;
+  // min_wait.Readable(), rendered once at load for the decisions' texts.
+  std::string min_wait_text;
   Template reason;
 };
 
@@ -46,6 +48,8 @@ struct StrikePlan {
   Template limit_reason;
   int priority = 0;
   Span window;
+  // window.Readable(), rendered once at load for the decisions' texts.
+  std::string window_text;
 };
 
 struct BudgetPlan {
@@ -66,6 +70,8 @@ struct PlaybookPlan {
   int apology = -1;
   RecommendationPlan fix;  // action -1 when none
   Span fix_within;
+  // fix_within.Readable(), rendered once at load for the decisions' texts.
+  std::string fix_within_text;
   std::vector<RecommendationPlan> surprise;
   std::vector<RecommendationPlan> compensation;
   int compensation_ladder = -1;  // index into PolicyPlan::ladders

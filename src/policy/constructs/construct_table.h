@@ -29,15 +29,15 @@ void ProposeRules(const DecideState& state, Outcome* outcome);
 // playbook refers to a ladder compiled before it).
 // clang-format off
 inline constexpr Construct kConstructs[] = {
-    // kind                     compile               finish               prepare               propose               adjust
-    {SourceKind::kRule,         nullptr,              nullptr,             nullptr,              ProposeRules,         nullptr},
-    {SourceKind::kStrikeLimit,  CompileStrikeLimits,  FinishStrikeLimits,  nullptr,              ProposeStrikeLimits,  nullptr},
-    {SourceKind::kLadder,       CompileLadders,       FinishLadders,       nullptr,              ProposeLadders,       nullptr},
-    {SourceKind::kPlaybook,     CompilePlaybooks,     FinishPlaybooks,     nullptr,              ProposePlaybooks,     nullptr},
-    {SourceKind::kServiceLevel, CompileServiceLevels, FinishServiceLevels, PrepareServiceLevels, ProposeServiceLevels, nullptr},
-    {SourceKind::kEntitlement,  CompileEntitlements,  nullptr,             nullptr,              nullptr,              AdjustEntitlements},
-    {SourceKind::kBudget,       CompileBudgets,       nullptr,             nullptr,              ProposeBudget,        AdjustBudget},
-    {SourceKind::kAuthority,    nullptr,              nullptr,             nullptr,              nullptr,              AdjustAuthority},
+    // kind                     present                 compile               finish               prepare               propose               adjust
+    {SourceKind::kRule,         nullptr,                nullptr,              nullptr,             nullptr,              ProposeRules,         nullptr},
+    {SourceKind::kStrikeLimit,  HasStrikeLimits,        CompileStrikeLimits,  FinishStrikeLimits,  nullptr,              ProposeStrikeLimits,  nullptr},
+    {SourceKind::kLadder,       HasLadders,             CompileLadders,       FinishLadders,       nullptr,              ProposeLadders,       nullptr},
+    {SourceKind::kPlaybook,     HasPlaybooks,           CompilePlaybooks,     FinishPlaybooks,     nullptr,              ProposePlaybooks,     nullptr},
+    {SourceKind::kServiceLevel, HasServiceLevels,       CompileServiceLevels, FinishServiceLevels, PrepareServiceLevels, ProposeServiceLevels, nullptr},
+    {SourceKind::kEntitlement,  HasEntitlements,        CompileEntitlements,  nullptr,             nullptr,              nullptr,              AdjustEntitlements},
+    {SourceKind::kBudget,       HasBudget,              CompileBudgets,       nullptr,             nullptr,              ProposeBudget,        AdjustBudget},
+    {SourceKind::kAuthority,    HasAuthorities,         nullptr,              nullptr,             nullptr,              nullptr,              AdjustAuthority},
 };
 // clang-format on
 

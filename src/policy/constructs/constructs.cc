@@ -1,4 +1,6 @@
 // The construct table's out-of-line parts.
+#include <iterator>
+
 #include "src/policy/constructs/common.h"
 #include "src/policy/constructs/construct_table.h"
 #include "src/policy/plan.h"
@@ -18,8 +20,9 @@ void ProposeRules(const DecideState& state, Outcome* outcome) {
 absl::Span<const Construct> Constructs() { return kConstructs; }
 
 void Prepare(const DecideState& state, Outcome* outcome) {
-  for (const Construct& construct : kConstructs) {
-    if (construct.prepare == nullptr) continue;
+  for (size_t i = 0; i < std::size(kConstructs); ++i) {
+    const Construct& construct = kConstructs[i];
+    if (construct.prepare == nullptr || !state.plan.HasConstruct(i)) continue;
     state.frame.SetSite(Name(construct.kind), "");
     construct.prepare(state, outcome);
   }

@@ -2,7 +2,7 @@
 // decide order. The policy compiler, the engine and the ranker iterate it
 // and name no construct.
 //
-// A construct has up to five steps:
+// A construct has up to five steps (and says whether a policy has it):
 //  - compile: at load, turns its proto messages into its part of the
 //    PolicyPlan, reporting mistakes through the PolicyCompiler;
 //  - finish: at load, once the expression program is built, orders the
@@ -106,6 +106,10 @@ struct AdjustState {
 struct Construct {
   // Its reasons' source kind; also names the row.
   SourceKind kind;
+  // Whether the policy has this construct (null: always). The plan keeps
+  // the answer (PolicyPlan::HasConstruct): a decision skips the prepare,
+  // propose and adjust steps of every construct the policy does not have.
+  bool (*present)(const PolicyPlan& plan);
   void (*compile)(PolicyCompiler& c);
   // REQUIRES: plan->program built.
   void (*finish)(PolicyPlan* plan);

@@ -280,6 +280,10 @@ bool Entitle(const PolicyPlan& plan, const v1::Context& context,
   return true;
 }
 
+bool HasEntitlements(const PolicyPlan& plan) {
+  return !plan.entitlements.includes.empty();
+}
+
 void AdjustEntitlements(const AdjustState& state, RankScratch* scratch) {
   const PolicyPlan& plan = state.plan;
   if (plan.entitlements.includes.empty()) return;

@@ -9,6 +9,9 @@ namespace tact::internal {
 // Compiles policy.entitlements and beyond_contract into plan.entitlements.
 void CompileEntitlements(PolicyCompiler& c);
 
+// Whether the policy has entitlements (a contract that includes actions).
+bool HasEntitlements(const PolicyPlan& plan);
+
 // Marks actions of scratch->ranked beyond the customer's contract (WARN,
 // with a note) or moves them to scratch->blocked (SUPPRESS,
 // `beyond_contract`).

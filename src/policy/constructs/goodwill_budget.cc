@@ -54,13 +54,20 @@ int64_t AddClamped(int64_t a, int64_t b) {
 
 absl::Time WindowStart(const BudgetPlan& budget, const PolicyPlan& plan,
                        absl::Time now) {
+  switch (budget.period) {
+    case v1::GoodwillBudget::CALENDAR_MONTH:
+    case v1::GoodwillBudget::CALENDAR_QUARTER:
+    case v1::GoodwillBudget::CALENDAR_YEAR:
+      break;
+    default:
+      // A rolling window needs no calendar (nor its time zone lookup).
+      return now - budget.window.length;
+  }
   const absl::TimeZone zone = budget.calendar >= 0
                                   ? plan.calendars[budget.calendar].time_zone()
                                   : absl::UTCTimeZone();
   absl::CivilMonth month = absl::ToCivilMonth(now, zone);
   switch (budget.period) {
-    case v1::GoodwillBudget::CALENDAR_MONTH:
-      return absl::FromCivil(month, zone);
     case v1::GoodwillBudget::CALENDAR_QUARTER: {
       int first = static_cast<int>((month.month() - 1) / 3 * 3 + 1);
       return absl::FromCivil(absl::CivilMonth(month.year(), first), zone);
@@ -68,7 +75,7 @@ absl::Time WindowStart(const BudgetPlan& budget, const PolicyPlan& plan,
     case v1::GoodwillBudget::CALENDAR_YEAR:
       return absl::FromCivil(absl::CivilYear(month.year()), zone);
     default:
-      return now - budget.window.length;
+      return absl::FromCivil(month, zone);
   }
 }
 
@@ -306,6 +313,8 @@ void CompileBudgets(PolicyCompiler& c) {
     c.plan().budgets.push_back(std::move(budget));
   }
 }
+
+bool HasBudget(const PolicyPlan& plan) { return !plan.budgets.empty(); }
 
 void ProposeBudget(const DecideState& state, Outcome* outcome) {
   const PolicyPlan& plan = state.plan;

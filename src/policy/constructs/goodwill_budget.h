@@ -11,6 +11,9 @@ namespace tact::internal {
 // Compiles policy.budgets into plan.budgets (at most one).
 void CompileBudgets(PolicyCompiler& c);
 
+// Whether the policy has a goodwill budget.
+bool HasBudget(const PolicyPlan& plan);
+
 // What the budget has left for this customer and case: outcome->budget.
 void ProposeBudget(const DecideState& state, Outcome* outcome);
 

@@ -66,6 +66,7 @@ void CompileLadders(PolicyCompiler& c) {
         c.NeedWorkingHours(rung.min_wait, l.calendar(), ladder.calendar,
                            rung_path + ".min_wait", element);
       }
+      rung.min_wait_text = rung.min_wait.Readable();
       rung.reason =
           c.Reason(r.reason(), rung_path + ".reason", element, {rung.action});
       ladder.rungs.push_back(std::move(rung));
@@ -208,12 +209,14 @@ void TraceNextRung(const PolicyPlan& plan, const LadderPlan& ladder,
   const absl::Time due = next.min_wait.After(state.now, calendar);
   SetTraceDuration(next.min_wait.length, trace->mutable_wait());
   SetTraceTime(due, trace->mutable_next_due());
-  absl::StrAppend(summary, " after ", next.min_wait.Readable(), ", due ");
+  absl::StrAppend(summary, " after ", next.min_wait_text, ", due ");
   AppendUtc(due, summary);
   summary->append(".");
 }
 
 }  // namespace
+
+bool HasLadders(const PolicyPlan& plan) { return !plan.ladders.empty(); }
 
 void ProposeLadders(const DecideState& state, Outcome* outcome) {
   std::string& fallback = state.buffers.fallback;
@@ -381,7 +384,7 @@ void ProposeLadders(const DecideState& state, Outcome* outcome) {
       std::string* why = hold.by.StartRendered(source);
       absl::StrAppend(
           why, "Rung ", next, " of the \"", ladder.id,
-          "\" ladder is not due yet: it waits ", rung.min_wait.Readable(),
+          "\" ladder is not due yet: it waits ", rung.min_wait_text,
           last.step > 0 ? " after the previous rung" : " after the case opened",
           ", until ");
       AppendUtc(due, why);
@@ -396,7 +399,7 @@ void ProposeLadders(const DecideState& state, Outcome* outcome) {
         summary->clear();
         AppendRung("Rung", next, top, trace->next_action(), summary);
         absl::StrAppend(
-            summary, " is not due yet: it waits ", rung.min_wait.Readable(),
+            summary, " is not due yet: it waits ", rung.min_wait_text,
             last.step > 0 ? " after rung " : " after the case opened",
             last.step > 0 ? absl::StrCat(last.step) : "", ", until ");
         AppendUtc(due, summary);

@@ -12,6 +12,9 @@ void CompileLadders(PolicyCompiler& c);
 // Orders the conjuncts of each ladder's `when` and each rung's entry.
 void FinishLadders(PolicyPlan* plan);
 
+// Whether the policy has escalation ladders.
+bool HasLadders(const PolicyPlan& plan);
+
 // The next rung (or the exhausted outcome) of every ladder whose situation
 // holds, with the `rung_offered` effect; a `wait` hold while the next rung
 // is not yet due. Rungs beyond the customer's contract (SUPPRESS) are held

@@ -52,6 +52,7 @@ void CompilePlaybooks(PolicyCompiler& c) {
     playbook.fix_within =
         c.Duration(p.fix_within().empty() ? "24h" : p.fix_within(),
                    path + ".fix_within", element);
+    playbook.fix_within_text = playbook.fix_within.Readable();
     playbook.calendar = c.Calendar(p.calendar(), path + ".calendar", element);
     c.NeedWorkingHours(playbook.fix_within, p.calendar(), playbook.calendar,
                        path + ".fix_within", element);
@@ -145,6 +146,8 @@ SurprisePick PickSurprise(const PlaybookPlan& playbook,
 }
 
 }  // namespace
+
+bool HasPlaybooks(const PolicyPlan& plan) { return !plan.playbooks.empty(); }
 
 void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
   const PolicyPlan& plan = state.plan;
@@ -245,14 +248,12 @@ void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
     if (playbook.fix.action >= 0) {
       text.clear();
       if (missed) {
-        absl::StrAppend(&text, "Fix it now: the ",
-                        playbook.fix_within.Readable(),
+        absl::StrAppend(&text, "Fix it now: the ", playbook.fix_within_text,
                         " recovery window closed at ", due,
                         ", so loyalty is harder to win back.");
       } else {
-        absl::StrAppend(&text, "Fix it fast: within ",
-                        playbook.fix_within.Readable(), " of the incident, by ",
-                        due, ".");
+        absl::StrAppend(&text, "Fix it fast: within ", playbook.fix_within_text,
+                        " of the incident, by ", due, ".");
       }
       propose(playbook.fix, PlaybookStage::kFix);
     }
@@ -260,7 +261,7 @@ void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
       FlagRef& flag = outcome->flags.Add();
       flag.code = FlagCode::kRecoveryWindowMissed;
       absl::StrAppend(flag.source.StartRendered(source), "The fix was due by ",
-                      due, " (", playbook.fix_within.Readable(),
+                      due, " (", playbook.fix_within_text,
                       " after the incident) and that time has passed.");
     }
 
@@ -314,7 +315,7 @@ void ProposePlaybooks(const DecideState& state, Outcome* outcome) {
       if (trace->stages_size() == 0) summary->append(": no step");
       absl::StrAppend(summary,
                       missed ? "; the fix was due by " : "; fix due by ", due);
-      absl::StrAppend(summary, " (", playbook.fix_within.Readable(),
+      absl::StrAppend(summary, " (", playbook.fix_within_text,
                       " after the incident)");
       summary->append(missed ? ", which has passed: recovery_window_missed."
                              : ".");

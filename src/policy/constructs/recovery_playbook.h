@@ -13,6 +13,9 @@ void CompilePlaybooks(PolicyCompiler& c);
 // Orders the conjuncts of each playbook's `when`.
 void FinishPlaybooks(PolicyPlan* plan);
 
+// Whether the policy has recovery playbooks.
+bool HasPlaybooks(const PolicyPlan& plan);
+
 // Staged apology, fix, surprise and compensation (PlaybookStage); the
 // surprise is a gesture the customer has not had (from the history's
 // `surprise` events), with the `surprise` effect; the

@@ -22,6 +22,7 @@
 #include "src/policy/condition.h"
 #include "src/policy/constructs/common.h"
 #include "src/policy/constructs/construct_trace.h"
+#include "src/policy/decision_writer.h"
 #include "src/policy/plan.h"
 #include "src/policy/policy_compiler.h"
 #include "src/policy/service_clock.h"
@@ -641,6 +642,10 @@ void FillReason(const Template& tmpl, absl::string_view target,
 
 }  // namespace
 
+bool HasServiceLevels(const PolicyPlan& plan) {
+  return plan.service_levels.present;
+}
+
 void ProposeServiceLevels(const DecideState& state, Outcome* outcome) {
   const PolicyPlan& plan = state.plan;
   const ServiceLevelsPlan& sl = plan.service_levels;
@@ -833,27 +838,39 @@ void WriteServiceLevelStatus(const ServiceTargetPlan& target,
   const absl::string_view state = Name(s.state);
   out->mutable_state()->assign(state.data(), state.size());
   const bool none = s.state == SlaState::kNone;
+  // Timestamps and durations an earlier status held are kept for reuse
+  // (decision_writer.h).
+  using Status = v1::ServiceLevelStatus;
   if (!none && FitsTimestamp(s.started)) {
+    if (!out->has_started_at())
+      AdoptSpare(out, &Status::set_allocated_started_at);
     SetTraceTime(s.started, out->mutable_started_at());
   } else {
-    out->clear_started_at();
+    DropToSpares(out, &Status::release_started_at, &Status::clear_started_at);
   }
   if (!none && FitsTimestamp(s.stopped)) {
+    if (!out->has_stopped_at())
+      AdoptSpare(out, &Status::set_allocated_stopped_at);
     SetTraceTime(s.stopped, out->mutable_stopped_at());
   } else {
-    out->clear_stopped_at();
+    DropToSpares(out, &Status::release_stopped_at, &Status::clear_stopped_at);
   }
   if (!none && FitsTimestamp(s.due)) {
+    if (!out->has_due_at()) AdoptSpare(out, &Status::set_allocated_due_at);
     SetTraceTime(s.due, out->mutable_due_at());
   } else {
-    out->clear_due_at();
+    DropToSpares(out, &Status::release_due_at, &Status::clear_due_at);
   }
   if (!none) {
+    if (!out->has_elapsed()) AdoptSpare(out, &Status::set_allocated_elapsed);
+    if (!out->has_remaining()) {
+      AdoptSpare(out, &Status::set_allocated_remaining);
+    }
     SetStatusDuration(s.elapsed, out->mutable_elapsed());
     SetStatusDuration(s.remaining, out->mutable_remaining());
   } else {
-    out->clear_elapsed();
-    out->clear_remaining();
+    DropToSpares(out, &Status::release_elapsed, &Status::clear_elapsed);
+    DropToSpares(out, &Status::release_remaining, &Status::clear_remaining);
   }
   out->set_percent(s.percent);
   out->set_threshold(s.threshold);

@@ -33,6 +33,9 @@ void FinishServiceLevels(PolicyPlan* plan);
 // Outcome and sets the `sla.<target>.<fact>` facts conditions read.
 void PrepareServiceLevels(const DecideState& state, Outcome* outcome);
 
+// Whether the policy has service levels.
+bool HasServiceLevels(const PolicyPlan& plan);
+
 // Recommends the actions of each target's highest threshold reached and
 // not yet recorded in this clock run, with the sla_threshold effect; flags
 // sla_breached.

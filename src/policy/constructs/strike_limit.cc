@@ -126,7 +126,7 @@ void TraceStrikes(const DecideState& state, const StrikePlan& strike,
   std::string* summary = entry->mutable_summary();
   const int64_t before = facts.count - (facts.case_counted ? 1 : 0);
   absl::StrAppend(summary, before, " of ", strike.limit,
-                  " strikes in the last ", strike.window.Readable());
+                  " strikes in the last ", strike.window_text);
   if (total > 0) {
     // The latest three, oldest first.
     const size_t shown_from = total > 3 ? total - 3 : 0;
@@ -195,6 +195,7 @@ void CompileStrikeLimits(PolicyCompiler& c) {
               "a strike limit needs a window, e.g. \"90d\"");
     } else {
       strike.window = c.Duration(s.window(), path + ".window", element);
+      strike.window_text = strike.window.Readable();
       if (strike.window.business) {
         c.Error(path + ".window", element,
                 "a strike window is calendar time, e.g. \"90d\", not business "
@@ -256,6 +257,8 @@ void FinishStrikeLimits(PolicyPlan* plan) {
     }
   }
 }
+
+bool HasStrikeLimits(const PolicyPlan& plan) { return !plan.strikes.empty(); }
 
 void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
   std::string& fallback = state.buffers.fallback;
@@ -357,7 +360,7 @@ void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
       if (strike.warning_reason.empty()) {
         absl::StrAppend(
             &fallback, count, " of ", strike.limit, " strikes in ",
-            strike.window.Readable(),
+            strike.window_text,
             ": set expectations now, the next one reaches the limit.");
       }
       Proposer proposer{source,   &strike.warning_reason,
@@ -367,7 +370,7 @@ void ProposeStrikeLimits(const DecideState& state, Outcome* outcome) {
         Propose(plan, rec, proposer, state.frame, outcome);
       }
     } else if (count >= strike.limit) {
-      std::string window = strike.window.Readable();
+      const std::string& window = strike.window_text;
       fallback.clear();
       absl::StrAppend(&fallback, count, " strikes in ", window, " (limit ",
                       strike.limit, "): three strikes and you're out.");

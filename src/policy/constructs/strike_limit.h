@@ -12,6 +12,9 @@ void CompileStrikeLimits(PolicyCompiler& c);
 // Orders the conjuncts of current_is_strike.
 void FinishStrikeLimits(PolicyPlan* plan);
 
+// Whether the policy has strike limits.
+bool HasStrikeLimits(const PolicyPlan& plan);
+
 // Warning and at-limit candidates, suppression holds (BlockedCode
 // kStrikeLimit), the `strike` effect when the current case is a strike.
 void ProposeStrikeLimits(const DecideState& state, Outcome* outcome);
