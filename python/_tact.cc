@@ -293,12 +293,12 @@ struct CompileOptionField {
   void (*set)(CompileOptions&, int64_t);
 };
 
-#define TACT_COMPILE_OPTION(field)                                      \
-  CompileOptionField {                                                  \
-    #field, [](const CompileOptions& o) -> int64_t { return o.field; }, \
+#define TACT_COMPILE_OPTION(field)                                    \
+  CompileOptionField {                                                \
+#field, [](const CompileOptions& o) -> int64_t { return o.field; }, \
         [](CompileOptions& o, int64_t v) {                              \
           o.field = static_cast<decltype(o.field)>(v);                  \
-        }                                                               \
+        } \
   }
 const CompileOptionField kCompileOptionFields[] = {
     TACT_COMPILE_OPTION(max_rules),
@@ -365,15 +365,83 @@ ContextEncoding ToEncoding(int encoding) {
   throw py::value_error("encoding must be 0 (json), 1 (binary) or 2 (parsed)");
 }
 
+// A context message each thread converts its dicts into, cleared and
+// reused (its storage kept) by DecideDict. Taken by one call at a time:
+// a call made while it is taken (a tzinfo's utcoffset() deciding, say) gets
+// a message of its own.
+class ReusedContext {
+ public:
+  ReusedContext() {
+    if (!in_use_) {
+      in_use_ = true;
+      taken_ = &shared_;
+      shared_.Clear();
+    } else {
+      own_ = std::make_unique<v1::Context>();
+      taken_ = own_.get();
+    }
+  }
+  ~ReusedContext() {
+    if (own_ == nullptr) in_use_ = false;
+  }
+  ReusedContext(const ReusedContext&) = delete;
+  ReusedContext& operator=(const ReusedContext&) = delete;
+
+  v1::Context* get() { return taken_; }
+
+ private:
+  static thread_local v1::Context shared_;
+  static thread_local bool in_use_;
+  std::unique_ptr<v1::Context> own_;
+  v1::Context* taken_;
+};
+thread_local v1::Context ReusedContext::shared_;
+thread_local bool ReusedContext::in_use_ = false;
+
+// Decides on `context` for DecideDict. The engine decides into a recycled
+// message (TakeRecycledDecision), reusing a dropped decision's storage;
+// a handle decides as usual. REQUIRES: the GIL is released.
+Outcome DecideForDict(const PyEngine& self, const v1::Context& context,
+                      const DecideOptions& options,
+                      std::unique_ptr<v1::Decision>* out) {
+  Outcome outcome;
+  try {
+    *out = TakeRecycledDecision();
+    const absl::Status status =
+        self.engine().DecideInto(context, options, out->get());
+    if (!status.ok()) {
+      outcome.error = std::string(status.message());
+      outcome.code = status.code();
+      return outcome;
+    }
+    outcome.ok = true;
+  } catch (const std::bad_alloc&) {
+    outcome.code = absl::StatusCode::kResourceExhausted;
+    outcome.error = "out of memory while deciding";
+  } catch (const std::exception& e) {
+    outcome.error = e.what();
+  }
+  return outcome;
+}
+Outcome DecideForDict(const PyEngineHandle& self, const v1::Context& context,
+                      const DecideOptions& options,
+                      std::unique_ptr<v1::Decision>* out) {
+  Outcome outcome = self.DecideWithoutGil(context, options);
+  if (outcome.ok) {
+    *out = std::make_unique<v1::Decision>(std::move(outcome.decision));
+  }
+  return outcome;
+}
+
 // decide() on a dict: the tact.Decision, the error message (str), or None
 // when only the JSON path defines the dict's meaning (see dict_context.h).
 template <typename Self>
 py::object DecideDict(const Self& self, py::handle dict,
                       const std::string& authority, int trace_level,
                       int64_t timeout_ms, bool record) {
-  v1::Context context;
+  ReusedContext context;
   std::string error;
-  switch (ContextFromDict(dict.ptr(), &context, &error)) {
+  switch (ContextFromDict(dict.ptr(), context.get(), &error)) {
     case DictConversion::kUnsupported:
       return py::none();
     case DictConversion::kInvalid:
@@ -384,10 +452,12 @@ py::object DecideDict(const Self& self, py::handle dict,
   const DecideOptions options =
       MakeOptions(authority, trace_level, timeout_ms, record);
   Outcome outcome;
+  std::unique_ptr<v1::Decision> decision;
   {
     py::gil_scoped_release release;
-    outcome = self.DecideWithoutGil(context, options);
+    outcome = DecideForDict(self, *context.get(), options, &decision);
   }
+  if (outcome.ok) return DecisionToPython(std::move(decision));
   return ToPython(std::move(outcome));
 }
 

@@ -358,10 +358,15 @@ class Engine:
         field, bad JSON or bytes), ValueError for an unknown authority or
         trace level, TypeError for a context of an unsupported type.
         """
-        authority = self._authority(authority)
-        trace_level = _trace_level(trace)
-        record = bool(record)
-        timeout_ms = _timeout_ms(timeout)
+        if authority is None and trace is False and timeout is None \
+                and record is False:
+            # The defaults, checked cheaply (the common call).
+            authority, trace_level, timeout_ms = "", 0, -1
+        else:
+            authority = self._authority(authority)
+            trace_level = _trace_level(trace)
+            record = bool(record)
+            timeout_ms = _timeout_ms(timeout)
         if type(context) is dict:
             # The fast path: the dict is read in C++, no JSON either way.
             out = self._impl.decide_dict(context, authority, trace_level,
