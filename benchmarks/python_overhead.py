@@ -3,7 +3,8 @@
 
 Usage: PYTHONPATH=<build>/python /usr/bin/python3 benchmarks/python_overhead.py
 
-Times engine.decide() with a dict, a JSON string, proto bytes and a message,
+Times engine.decide() with a dict (also reading the decision's actions, and
+every attribute), a JSON string, proto bytes and a message,
 and decide_many() over the same contexts with 1 and 2 threads, over the
 example cases examples/contexts/playbook_*.json (in case-id order, as the C++
 benchmark BM_ServicePlaybook does). Prints microseconds per decision; the
@@ -47,8 +48,21 @@ def main():
         messages.append(m)
     blobs = [m.SerializeToString() for m in messages]
     print(f"{'input':<22}{'us/decision':>12}")
+    attributes = ("policy_name", "policy_version", "policy_hash", "now", "actions",
+                  "blocked", "effects", "trace", "needs_approval", "flags",
+                  "total_cost", "total_agent_minutes", "construct_trace",
+                  "service_levels")
+
+    def read_all(context):
+        decision = engine.decide(context)
+        for name in attributes:
+            getattr(decision, name)
+
     for name, fn, inputs in [
         ("decide(dict)", engine.decide, dicts),
+        # Decision attributes are built on first read: what reading costs.
+        ("  + .actions", lambda d: engine.decide(d).actions, dicts),
+        ("  + every attribute", read_all, dicts),
         ("decide(json str)", engine.decide, texts),
         ("decide(bytes)", engine.decide, blobs),
         ("decide(message)", engine.decide, messages),

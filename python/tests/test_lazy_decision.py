@@ -179,3 +179,31 @@ def test_a_dict_decided_while_converting_another(engine):
     assert decision == engine.decide(json.dumps(outer))
     for d in zone.inner:
         assert d == engine.decide(json.dumps(inner))
+
+
+def test_the_default_call_decides_as_the_general_one(engine):
+    """decide(dict) with every option at its default takes its own path
+    (_tact.decide_dict_default): the same decisions and errors."""
+    for context in _contexts():
+        fast = engine.decide(context)
+        assert fast == engine.decide(context, authority="", trace="off",
+                                     record=False, timeout=1000)
+        assert fast == engine.decide(json.dumps(context))
+    # A value only the JSON path reads exactly (None): it goes there.
+    context = dict(_contexts()[0], customer=dict(_contexts()[0].get("customer", {}),
+                                                 id=None))
+    assert engine.decide(context) == engine.decide(json.dumps(context))
+    with pytest.raises(tact.ContextError, match="now"):
+        engine.decide({"customer": {"tier": "gold"}})
+    with pytest.raises(TypeError):
+        engine.decide(42)
+
+
+def test_decide_dict_default_checks_its_arguments(engine):
+    fast = tact._tact.decide_dict_default
+    with pytest.raises(TypeError, match="takes \\(engine, context\\)"):
+        fast(engine._impl)
+    with pytest.raises(TypeError, match="_tact.Engine first"):
+        fast(object(), {})
+    assert fast(engine._impl, "not a dict") is None
+    assert type(fast(engine._impl, {})) is str  # no `now`
