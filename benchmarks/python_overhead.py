@@ -9,6 +9,10 @@ and decide_many() over the same contexts with 1 and 2 threads, over the
 example cases examples/contexts/playbook_*.json (in case-id order, as the C++
 benchmark BM_ServicePlaybook does). Prints microseconds per decision; the
 C++ figure to subtract is BM_ServicePlaybook's.
+
+With --loop=N it only decides N rounds over the dicts after a warm-up, for
+instruction counts: run it under callgrind with N=0 and N=100 and subtract
+(benchmarks/README.md, "Python overhead (issue 19)").
 """
 import json
 import pathlib
@@ -40,6 +44,15 @@ def main():
     texts = [p.read_text() for p in sorted((ROOT / "examples/contexts").glob("playbook_*.json"))]
     dicts = [json.loads(t) for t in texts]
     dicts.sort(key=lambda d: d.get("case", {}).get("id", ""))
+    loop = [a for a in sys.argv[1:] if a.startswith("--loop=")]
+    if loop:
+        for d in dicts * 20:  # warm-up
+            engine.decide(d)
+        decide = engine.decide
+        for _ in range(int(loop[-1][len("--loop="):])):
+            for d in dicts:
+                decide(d)
+        return 0
     texts = [json.dumps(d) for d in dicts]
     messages = []
     for t in texts:
