@@ -398,15 +398,15 @@ class ReusedContext {
 thread_local v1::Context ReusedContext::shared_;
 thread_local bool ReusedContext::in_use_ = false;
 
-// Decides on `context` for DecideDict. The engine decides into a recycled
-// message (TakeRecycledDecision), reusing a dropped decision's storage;
-// a handle decides as usual. REQUIRES: the GIL is released.
+// Decides on `context` for DecideDict. The engine decides into `*out`, a
+// recycled message (TakeRecycledDecision, taken with the GIL held), reusing
+// a dropped decision's storage; a handle decides as usual, into a new one.
+// REQUIRES: the GIL is released.
 Outcome DecideForDict(const PyEngine& self, const v1::Context& context,
                       const DecideOptions& options,
                       std::unique_ptr<v1::Decision>* out) {
   Outcome outcome;
   try {
-    *out = TakeRecycledDecision();
     const absl::Status status =
         self.engine().DecideInto(context, options, out->get());
     if (!status.ok()) {
@@ -427,9 +427,7 @@ Outcome DecideForDict(const PyEngineHandle& self, const v1::Context& context,
                       const DecideOptions& options,
                       std::unique_ptr<v1::Decision>* out) {
   Outcome outcome = self.DecideWithoutGil(context, options);
-  if (outcome.ok) {
-    *out = std::make_unique<v1::Decision>(std::move(outcome.decision));
-  }
+  if (outcome.ok) (*out)->Swap(&outcome.decision);
   return outcome;
 }
 
@@ -452,7 +450,10 @@ py::object DecideDict(const Self& self, py::handle dict,
   const DecideOptions options =
       MakeOptions(authority, trace_level, timeout_ms, record);
   Outcome outcome;
-  std::unique_ptr<v1::Decision> decision;
+  // Taken here, with the GIL held, as every dropped decision is given back:
+  // the pool's lock is never held while Python runs without the GIL (a
+  // fork then cannot copy it locked).
+  std::unique_ptr<v1::Decision> decision = TakeRecycledDecision();
   {
     py::gil_scoped_release release;
     outcome = DecideForDict(self, *context.get(), options, &decision);

@@ -207,3 +207,18 @@ def test_decide_dict_default_checks_its_arguments(engine):
         fast(object(), {})
     assert fast(engine._impl, "not a dict") is None
     assert type(fast(engine._impl, {})) is str  # no `now`
+
+
+def test_handle_and_engine_decisions_interleaved_and_kept(engine):
+    """An EngineHandle decides into the recycled messages too: decisions of
+    both, kept unread while others are made and dropped, stay whole."""
+    handle = tact.EngineHandle(engine)
+    contexts = _contexts()
+    kept = [(handle.decide(c), engine.decide(c)) for c in contexts]
+    for _ in range(5):
+        for context in contexts:
+            handle.decide(context)
+            engine.decide(context)
+    for (from_handle, from_engine), context in zip(kept, contexts):
+        assert from_handle == from_engine
+        assert _read_all(from_handle) == _read_all(engine.decide(context))
