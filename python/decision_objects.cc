@@ -5,7 +5,8 @@
 // datetime truncated to microseconds, a Duration as a timedelta truncated to
 // microseconds, an unset Value as None, a missing Reason as Reason(). The
 // dataclasses get their __dict__ in one step (they are frozen, so their
-// __init__ costs a setattr per field); Decision's slots are set directly.
+// __init__ costs a setattr per field). A Decision holds only `_message` until
+// an attribute is read: LazyGet builds it then and caches it in its slot.
 
 #include "decision_objects.h"
 
