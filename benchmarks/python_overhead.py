@@ -3,11 +3,16 @@
 
 Usage: PYTHONPATH=<build>/python /usr/bin/python3 benchmarks/python_overhead.py
 
-Times engine.decide() with a dict, a JSON string, proto bytes and a message,
+Times engine.decide() with a dict (also reading the decision's actions, and
+every attribute), a JSON string, proto bytes and a message,
 and decide_many() over the same contexts with 1 and 2 threads, over the
 example cases examples/contexts/playbook_*.json (in case-id order, as the C++
 benchmark BM_ServicePlaybook does). Prints microseconds per decision; the
 C++ figure to subtract is BM_ServicePlaybook's.
+
+With --loop=N it only decides N rounds over the dicts after a warm-up, for
+instruction counts: run it under callgrind with N=0 and N=100 and subtract
+(benchmarks/README.md, "Python overhead (issue 19)").
 """
 import json
 import pathlib
@@ -39,6 +44,15 @@ def main():
     texts = [p.read_text() for p in sorted((ROOT / "examples/contexts").glob("playbook_*.json"))]
     dicts = [json.loads(t) for t in texts]
     dicts.sort(key=lambda d: d.get("case", {}).get("id", ""))
+    loop = [a for a in sys.argv[1:] if a.startswith("--loop=")]
+    if loop:
+        for d in dicts * 20:  # warm-up
+            engine.decide(d)
+        decide = engine.decide
+        for _ in range(int(loop[-1][len("--loop="):])):
+            for d in dicts:
+                decide(d)
+        return 0
     texts = [json.dumps(d) for d in dicts]
     messages = []
     for t in texts:
@@ -47,8 +61,21 @@ def main():
         messages.append(m)
     blobs = [m.SerializeToString() for m in messages]
     print(f"{'input':<22}{'us/decision':>12}")
+    attributes = ("policy_name", "policy_version", "policy_hash", "now", "actions",
+                  "blocked", "effects", "trace", "needs_approval", "flags",
+                  "total_cost", "total_agent_minutes", "construct_trace",
+                  "service_levels")
+
+    def read_all(context):
+        decision = engine.decide(context)
+        for name in attributes:
+            getattr(decision, name)
+
     for name, fn, inputs in [
         ("decide(dict)", engine.decide, dicts),
+        # Decision attributes are built on first read: what reading costs.
+        ("  + .actions", lambda d: engine.decide(d).actions, dicts),
+        ("  + every attribute", read_all, dicts),
         ("decide(json str)", engine.decide, texts),
         ("decide(bytes)", engine.decide, blobs),
         ("decide(message)", engine.decide, messages),

@@ -5,18 +5,23 @@
 // datetime truncated to microseconds, a Duration as a timedelta truncated to
 // microseconds, an unset Value as None, a missing Reason as Reason(). The
 // dataclasses get their __dict__ in one step (they are frozen, so their
-// __init__ costs a setattr per field); Decision's slots are set directly.
+// __init__ costs a setattr per field). A Decision holds only `_message` until
+// an attribute is read: LazyGet builds it then and caches it in its slot.
 
 #include "decision_objects.h"
 
 // clang-format off
 #include <Python.h>
 #include <datetime.h>  // after Python.h
+#include <structmember.h>  // T_OBJECT_EX
 // clang-format on
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/duration.pb.h"
@@ -37,6 +42,33 @@ using internal::FloorDiv;
 using internal::kMaxTimestampSeconds;
 using internal::kMinTimestampSeconds;
 
+// Decision's attributes built from the message on first read (then cached
+// in the instance's slot "_" + name): a caller that reads only `actions`
+// pays only for those objects.
+enum LazyField {
+  kPolicyName,
+  kPolicyVersion,
+  kPolicyHash,
+  kNow,
+  kActions,
+  kBlocked,
+  kEffects,
+  kTrace,
+  kNeedsApproval,
+  kFlags,
+  kTotalCost,
+  kTotalAgentMinutes,
+  kConstructTrace,
+  kServiceLevels,
+  kLazyCount,
+};
+constexpr const char* kLazyNames[kLazyCount] = {
+    "policy_name",     "policy_version", "policy_hash", "now",
+    "actions",         "blocked",        "effects",     "trace",
+    "needs_approval",  "flags",          "total_cost",  "total_agent_minutes",
+    "construct_trace", "service_levels",
+};
+
 // The registered classes and interned attribute names. Created once and
 // never freed: they must outlive the interpreter's teardown order.
 struct Registry {
@@ -47,6 +79,11 @@ struct Registry {
   py::object construct_trace_type;
   py::object service_level_type;
   py::object empty_tuple = py::tuple();
+  // Where Decision's slots _message and _json_text sit in an instance, and
+  // the cache slot ("_" + name) of each lazy attribute (kLazyNames).
+  Py_ssize_t message_offset = 0;
+  Py_ssize_t json_text_offset = 0;
+  Py_ssize_t lazy_offsets[kLazyCount] = {};
 #define TACT_NAME(n) \
   py::object n =     \
       py::reinterpret_steal<py::object>(PyUnicode_InternFromString(#n))
@@ -451,23 +488,244 @@ py::tuple Tuple(const Registry& r, const Repeated& items, Build build) {
   return out;
 }
 
-void SetSlot(py::handle self, const py::object& name, const py::object& value) {
-  // Decision.__setattr__ refuses every write; slots are set generically.
-  if (PyObject_GenericSetAttr(self.ptr(), name.ptr(), value.ptr()) != 0) {
-    throw py::error_already_set();
+PyObject** Slot(PyObject* self, Py_ssize_t offset) {
+  return reinterpret_cast<PyObject**>(reinterpret_cast<char*>(self) + offset);
+}
+
+// Stores `value` (a new reference) in the slot at `offset`, dropping what
+// it held.
+void Store(PyObject* self, Py_ssize_t offset, PyObject* value) {
+  PyObject* old = *Slot(self, offset);
+  *Slot(self, offset) = value;
+  Py_XDECREF(old);
+}
+
+// Decision's lazy attribute `index` of `d`.
+py::object BuildField(const Registry& r, const v1::Decision& d, int index) {
+  switch (index) {
+    case kPolicyName:
+      return Str(d.policy_name());
+    case kPolicyVersion:
+      return Str(d.policy_version());
+    case kPolicyHash:
+      return Str(d.policy_hash());
+    case kNow:
+      return d.has_now() ? DateTime(d.now()) : py::none();
+    case kActions:
+      return Tuple(r, d.actions(), ActionObject);
+    case kBlocked:
+      return Tuple(r, d.blocked(), BlockedObject);
+    case kEffects:
+      return Tuple(r, d.effects(), EffectObject);
+    case kTrace:
+      return Tuple(r, d.trace(), TraceObject);
+    case kNeedsApproval:
+      return Tuple(r, d.needs_approval(), ActionObject);
+    case kFlags:
+      return Tuple(r, d.flags(), FlagObject);
+    case kTotalCost:
+      return Int(d.total_cost());
+    case kTotalAgentMinutes:
+      return Int(d.total_agent_minutes());
+    case kConstructTrace:
+      return r.construct_trace_type
+                 ? Tuple(r, d.construct_trace(), ConstructTraceObject)
+                 : r.empty_tuple;
+    case kServiceLevels:
+      return r.service_level_type
+                 ? Tuple(r, d.service_levels(), ServiceLevelObject)
+                 : r.empty_tuple;
+    default:
+      throw std::logic_error("no such lazy Decision attribute");
   }
 }
 
+// The descriptor of one lazy attribute, installed on the Decision class by
+// RegisterDecisionTypes: reading it returns the instance's cache slot, or
+// builds the value from `_message` (with the GIL held throughout, so every
+// reader, in any thread, gets the same object) and caches it. Setting or
+// deleting it raises AttributeError, as Decision.__setattr__ does.
+struct LazyAttribute {
+  PyObject_HEAD int index;
+  PyObject* name;  // The attribute's name, for error messages.
+};
+
+PyObject* LazyGet(PyObject* descriptor, PyObject* self, PyObject* /*type*/) {
+  if (self == nullptr || self == Py_None) {
+    Py_INCREF(descriptor);
+    return descriptor;
+  }
+  const auto* lazy = reinterpret_cast<LazyAttribute*>(descriptor);
+  if (registry == nullptr || !registry->decision ||
+      !PyObject_TypeCheck(
+          self, reinterpret_cast<PyTypeObject*>(registry->decision.ptr()))) {
+    PyErr_Format(PyExc_TypeError, "%U reads only tact.Decision objects",
+                 lazy->name);
+    return nullptr;
+  }
+  const Registry& r = *registry;
+  PyObject* cached = *Slot(self, r.lazy_offsets[lazy->index]);
+  if (cached != nullptr) {
+    Py_INCREF(cached);
+    return cached;
+  }
+  PyObject* message = *Slot(self, r.message_offset);
+  if (message == nullptr) {
+    PyErr_Format(PyExc_AttributeError,
+                 "this Decision holds no decision (no %U)", lazy->name);
+    return nullptr;
+  }
+  try {
+    const auto& held = py::handle(message).cast<const DecisionMessage&>();
+    py::object value = BuildField(r, held.decision(), lazy->index);
+    // Building runs no Python code that could read this attribute, but
+    // keep the first value stored should that ever change.
+    PyObject** slot = Slot(self, r.lazy_offsets[lazy->index]);
+    if (*slot == nullptr) *slot = value.release().ptr();
+    Py_INCREF(*slot);
+    return *slot;
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (const py::cast_error&) {
+    PyErr_Format(PyExc_TypeError, "Decision._message is not a %s",
+                 "tact._tact.DecisionMessage");
+  } catch (const std::bad_alloc&) {
+    PyErr_NoMemory();
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
+int LazySet(PyObject* /*descriptor*/, PyObject* /*self*/, PyObject* /*value*/) {
+  PyErr_SetString(PyExc_AttributeError, "Decision is immutable");
+  return -1;
+}
+
+void LazyDealloc(PyObject* descriptor) {
+  auto* lazy = reinterpret_cast<LazyAttribute*>(descriptor);
+  Py_XDECREF(lazy->name);
+  PyTypeObject* type = Py_TYPE(descriptor);
+  type->tp_free(descriptor);
+  Py_DECREF(type);
+}
+
+PyObject* LazyRepr(PyObject* descriptor) {
+  return PyUnicode_FromFormat(
+      "<attribute '%U' of 'Decision' objects>",
+      reinterpret_cast<LazyAttribute*>(descriptor)->name);
+}
+
+PyObject* LazyAttributeType() {
+  static PyObject* type = [] {
+    static PyType_Slot slots[] = {
+        {Py_tp_descr_get, reinterpret_cast<void*>(&LazyGet)},
+        {Py_tp_descr_set, reinterpret_cast<void*>(&LazySet)},
+        {Py_tp_dealloc, reinterpret_cast<void*>(&LazyDealloc)},
+        {Py_tp_repr, reinterpret_cast<void*>(&LazyRepr)},
+        {Py_tp_doc,
+         const_cast<char*>("A tact.Decision attribute, built from the C++ "
+                           "decision on first read and cached.")},
+        {0, nullptr},
+    };
+    static PyType_Spec spec = {"tact._tact.LazyDecisionAttribute",
+                               sizeof(LazyAttribute), 0, Py_TPFLAGS_DEFAULT,
+                               slots};
+    return PyType_FromSpec(&spec);
+  }();
+  if (type == nullptr) throw py::error_already_set();
+  return type;
+}
+
+// The offset in an instance of `cls`'s slot `name` (a __slots__ entry of
+// the class itself). Throws std::invalid_argument when there is none.
+Py_ssize_t SlotOffset(py::handle cls, const std::string& name) {
+  PyObject* dict = reinterpret_cast<PyTypeObject*>(cls.ptr())->tp_dict;
+  PyObject* member = PyDict_GetItemString(dict, name.c_str());  // borrowed
+  if (member == nullptr || !PyObject_TypeCheck(member, &PyMemberDescr_Type)) {
+    throw std::invalid_argument("tact.Decision needs the slot " + name);
+  }
+  const PyMemberDef* def =
+      reinterpret_cast<PyMemberDescrObject*>(member)->d_member;
+  if (def->type != T_OBJECT_EX) {
+    throw std::invalid_argument("tact.Decision's " + name +
+                                " is not an object slot");
+  }
+  return def->offset;
+}
+
+// Records where `decision`'s slots are and installs its lazy attributes.
+void InstallLazyAttributes(Registry& r, py::handle decision) {
+  r.message_offset = SlotOffset(decision, "_message");
+  r.json_text_offset = SlotOffset(decision, "_json_text");
+  PyObject* type = LazyAttributeType();
+  for (int i = 0; i < kLazyCount; ++i) {
+    r.lazy_offsets[i] = SlotOffset(decision, std::string("_") + kLazyNames[i]);
+    py::object descriptor =
+        Check(PyType_GenericAlloc(reinterpret_cast<PyTypeObject*>(type), 0));
+    auto* lazy = reinterpret_cast<LazyAttribute*>(descriptor.ptr());
+    lazy->index = i;
+    lazy->name = PyUnicode_InternFromString(kLazyNames[i]);
+    if (lazy->name == nullptr) throw py::error_already_set();
+    if (PyObject_SetAttrString(decision.ptr(), kLazyNames[i],
+                               descriptor.ptr()) != 0) {
+      throw py::error_already_set();
+    }
+  }
+}
+
+// Points `self` (a tact.Decision) at `message`, its lazy attributes unread.
+void Attach(const Registry& r, PyObject* self, py::object message) {
+  for (int i = 0; i < kLazyCount; ++i) Store(self, r.lazy_offsets[i], nullptr);
+  Store(self, r.message_offset, message.release().ptr());
+  Py_INCREF(Py_None);
+  Store(self, r.json_text_offset, Py_None);
+}
+
+// Messages of dropped decisions, kept for TakeRecycledDecision: a few, so
+// that a caller deciding in a loop always finds a warm one, without
+// holding much memory.
+constexpr size_t kMaxRecycled = 4;
+// Created once and never freed (see Registry). Guarded by
+// recycled_mutex.
+std::mutex recycled_mutex;
+std::vector<std::unique_ptr<v1::Decision>>* recycled = nullptr;
+
 }  // namespace
+
+DecisionMessage::DecisionMessage(v1::Decision decision)
+    : decision_(std::make_unique<v1::Decision>(std::move(decision))) {}
+
+DecisionMessage::~DecisionMessage() {
+  if (decision_ == nullptr) return;
+  const std::lock_guard<std::mutex> lock(recycled_mutex);
+  if (recycled == nullptr) {
+    recycled = new std::vector<std::unique_ptr<v1::Decision>>();
+  }
+  if (recycled->size() < kMaxRecycled)
+    recycled->push_back(std::move(decision_));
+}
+
+std::unique_ptr<v1::Decision> TakeRecycledDecision() {
+  {
+    const std::lock_guard<std::mutex> lock(recycled_mutex);
+    if (recycled != nullptr && !recycled->empty()) {
+      std::unique_ptr<v1::Decision> decision = std::move(recycled->back());
+      recycled->pop_back();
+      return decision;
+    }
+  }
+  return std::make_unique<v1::Decision>();
+}
 
 py::str DecisionMessage::ToJson(bool pretty) const {
   return py::reinterpret_steal<py::str>(
-      Str(DecisionToJson(decision_, pretty)).release());
+      Str(DecisionToJson(*decision_, pretty)).release());
 }
 
 py::bytes DecisionMessage::ToBytes() const {
   std::string bytes;
-  decision_.SerializeToString(&bytes);
+  decision_->SerializeToString(&bytes);
   return py::bytes(bytes);
 }
 
@@ -494,6 +752,7 @@ void RegisterDecisionTypes(py::handle decision, py::handle reason,
   auto borrow = [](py::handle h) {
     return py::reinterpret_borrow<py::object>(h);
   };
+  InstallLazyAttributes(*registry, decision);
   registry->decision = borrow(decision);
   registry->reason = borrow(reason);
   registry->recommended_action = borrow(recommended_action);
@@ -530,42 +789,25 @@ void RegisterServiceLevelType(py::handle service_level) {
 
 void FillDecision(py::handle self, std::shared_ptr<DecisionMessage> message) {
   const Registry& r = Types();
-  const v1::Decision& d = message->decision();
-  SetSlot(self, r._message, py::cast(std::move(message)));
-  SetSlot(self, r._json_text, py::none());
-  SetSlot(self, r.policy_name, Str(d.policy_name()));
-  SetSlot(self, r.policy_version, Str(d.policy_version()));
-  SetSlot(self, r.policy_hash, Str(d.policy_hash()));
-  SetSlot(self, r.now, d.has_now() ? DateTime(d.now()) : py::none());
-  SetSlot(self, r.actions, Tuple(r, d.actions(), ActionObject));
-  SetSlot(self, r.blocked, Tuple(r, d.blocked(), BlockedObject));
-  SetSlot(self, r.effects, Tuple(r, d.effects(), EffectObject));
-  SetSlot(self, r.trace, Tuple(r, d.trace(), TraceObject));
-  SetSlot(self, r.needs_approval, Tuple(r, d.needs_approval(), ActionObject));
-  SetSlot(self, r.flags, Tuple(r, d.flags(), FlagObject));
-  SetSlot(self, r.total_cost, Int(d.total_cost()));
-  SetSlot(self, r.total_agent_minutes, Int(d.total_agent_minutes()));
-  if (r.construct_trace_type) {
-    SetSlot(self, r.construct_trace,
-            Tuple(r, d.construct_trace(), ConstructTraceObject));
-  } else {
-    SetSlot(self, r.construct_trace, r.empty_tuple);
+  if (!PyObject_TypeCheck(self.ptr(),
+                          reinterpret_cast<PyTypeObject*>(r.decision.ptr()))) {
+    throw py::type_error("fill_decision fills only a tact.Decision");
   }
-  if (r.service_level_type) {
-    SetSlot(self, r.service_levels,
-            Tuple(r, d.service_levels(), ServiceLevelObject));
-  } else {
-    SetSlot(self, r.service_levels, r.empty_tuple);
-  }
+  Attach(r, self.ptr(), py::cast(std::move(message)));
 }
 
-py::object DecisionToPython(v1::Decision decision) {
+py::object DecisionToPython(std::unique_ptr<v1::Decision> decision) {
   const Registry& r = Types();
   py::object self = Check(PyBaseObject_Type.tp_new(
       reinterpret_cast<PyTypeObject*>(r.decision.ptr()), r.empty_tuple.ptr(),
       nullptr));
-  FillDecision(self, std::make_shared<DecisionMessage>(std::move(decision)));
+  Attach(r, self.ptr(),
+         py::cast(std::make_shared<DecisionMessage>(std::move(decision))));
   return self;
+}
+
+py::object DecisionToPython(v1::Decision decision) {
+  return DecisionToPython(std::make_unique<v1::Decision>(std::move(decision)));
 }
 
 }  // namespace tact::python

@@ -6,6 +6,9 @@
 // module. Every attribute holds exactly what decision.py used to read back
 // from tact::DecisionToJson's output, so nothing a user sees changes; the
 // JSON itself is printed only when asked for (DecisionMessage::ToJson).
+// A Decision is made holding only its C++ message: each of its attributes
+// (policy_name ... service_levels) is built on first read and cached in the
+// instance, so a caller pays only for what it reads.
 //
 // Thread-compatible; every function here REQUIRES the GIL.
 
@@ -23,20 +26,33 @@
 namespace tact::python {
 
 // The C++ decision behind a Python Decision (its `_message`). Immutable.
+// When dropped, its message goes back to a small pool that
+// TakeRecycledDecision hands out again, so that deciding into it reuses
+// its storage.
 class DecisionMessage {
  public:
-  explicit DecisionMessage(v1::Decision decision)
+  explicit DecisionMessage(v1::Decision decision);
+  // REQUIRES: `decision` is not null.
+  explicit DecisionMessage(std::unique_ptr<v1::Decision> decision)
       : decision_(std::move(decision)) {}
+  ~DecisionMessage();
+  DecisionMessage(const DecisionMessage&) = delete;
+  DecisionMessage& operator=(const DecisionMessage&) = delete;
 
-  const v1::Decision& decision() const { return decision_; }
+  const v1::Decision& decision() const { return *decision_; }
   // tact::DecisionToJson(decision, pretty).
   pybind11::str ToJson(bool pretty) const;
   // The decision in protobuf wire format.
   pybind11::bytes ToBytes() const;
 
  private:
-  v1::Decision decision_;
+  std::unique_ptr<v1::Decision> decision_;
 };
+
+// A message to decide into (Engine::DecideInto clears it): one a dropped
+// DecisionMessage left, its storage warm, or a new one. Thread-safe; does
+// not need the GIL.
+std::unique_ptr<v1::Decision> TakeRecycledDecision();
 
 // Records the classes of tact/decision.py. Throws std::invalid_argument
 // unless every argument is a type.
@@ -58,6 +74,8 @@ void RegisterServiceLevelType(pybind11::handle service_level);
 // on a Python error (e.g. MemoryError) and std::logic_error when the types
 // are not registered.
 pybind11::object DecisionToPython(v1::Decision decision);
+// The same, keeping `decision` itself. REQUIRES: it is not null.
+pybind11::object DecisionToPython(std::unique_ptr<v1::Decision> decision);
 
 // Fills the attributes of an existing tact.Decision (for Decision(bytes)).
 void FillDecision(pybind11::handle self,

@@ -80,6 +80,7 @@ class codes:  # submodule: the strings of include/tact/codes.h
     source_kinds: Tuple[str, ...]
     sla_states: Tuple[str, ...]
 def context_from_dict(context: Any) -> Union[ParsedContext, str, None]: ...
+def decide_dict_default(engine: Engine, context: dict) -> Any: ...  # Decision | str | tuple | None
 def register_decision_types(decision: type, reason: type,
                             recommended_action: type, blocked_action: type,
                             effect: type, flag: type, rule_trace: type) -> None: ...

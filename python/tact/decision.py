@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from . import _convert
 from . import _tact
@@ -187,11 +187,30 @@ class Decision:
     """
 
     # _message: the C++ decision (_tact.DecisionMessage); _json_text: its
-    # compact JSON once printed, else None.
-    __slots__ = ("_message", "_json_text", "policy_name", "policy_version",
-                 "policy_hash", "now", "actions", "blocked", "effects",
-                 "trace", "needs_approval", "flags", "total_cost",
-                 "total_agent_minutes", "construct_trace", "service_levels")
+    # compact JSON once printed, else None. The attributes below are built
+    # from _message on first read and then kept in the slot of the same name
+    # with a leading "_": _tact.register_decision_types installs them (as
+    # descriptors), so a caller that reads only `actions` pays only for
+    # those objects.
+    __slots__ = ("_message", "_json_text", "_policy_name", "_policy_version",
+                 "_policy_hash", "_now", "_actions", "_blocked", "_effects",
+                 "_trace", "_needs_approval", "_flags", "_total_cost",
+                 "_total_agent_minutes", "_construct_trace", "_service_levels")
+
+    policy_name: str
+    policy_version: str
+    policy_hash: str
+    now: Optional[datetime.datetime]
+    actions: Tuple[RecommendedAction, ...]
+    blocked: Tuple[BlockedAction, ...]
+    effects: Tuple[Effect, ...]
+    trace: Tuple[RuleTrace, ...]
+    needs_approval: Tuple[RecommendedAction, ...]
+    flags: Tuple[Flag, ...]
+    total_cost: int
+    total_agent_minutes: int
+    construct_trace: Tuple[ConstructTrace, ...]
+    service_levels: Tuple[ServiceLevel, ...]
 
     def __init__(self, serialized: bytes):
         """From tact.v1.Decision wire-format bytes (decide() builds its

@@ -131,6 +131,10 @@ def _check_threads(threads: Optional[int]) -> None:
 
 _TRACE_LEVELS = {"off": 0, "evaluated": 1, "full": 2}
 
+# _impl.decide_dict(context, "", 0, -1, False) without pybind11's argument
+# handling: what decide() calls when every option is at its default.
+_decide_dict_default = _tact.decide_dict_default
+
 TraceLevel = Union[bool, str]
 
 
@@ -362,20 +366,31 @@ class Engine:
         field, bad JSON or bytes), ValueError for an unknown authority or
         trace level, TypeError for a context of an unsupported type.
         """
-        authority = self._authority(authority)
-        trace_level = _trace_level(trace)
-        record = bool(record)
-        timeout_ms = _timeout_ms(timeout)
-        if type(context) is dict:
-            # The fast path: the dict is read in C++, no JSON either way.
-            out = self._impl.decide_dict(context, authority, trace_level,
-                                         timeout_ms, record)
-            if out is not None:
-                if type(out) is str or type(out) is tuple:
+        if authority is None and trace is False and timeout is None \
+                and record is False:
+            # The defaults (the common call), checked cheaply.
+            if type(context) is dict:
+                out = _decide_dict_default(self._impl, context)
+                if type(out) is Decision:
+                    return out
+                if out is not None:
                     raise _error(out)
-                return out
-            # None: a value only the JSON path reads exactly (see
-            # python/dict_context.h); that path gives the same decision.
+            authority, trace_level, timeout_ms = "", 0, -1
+        else:
+            authority = self._authority(authority)
+            trace_level = _trace_level(trace)
+            record = bool(record)
+            timeout_ms = _timeout_ms(timeout)
+            if type(context) is dict:
+                # The fast path: the dict is read in C++, no JSON either way.
+                out = self._impl.decide_dict(context, authority, trace_level,
+                                             timeout_ms, record)
+                if out is not None:
+                    if type(out) is str or type(out) is tuple:
+                        raise _error(out)
+                    return out
+        # A dict here holds a value only the JSON path reads exactly (see
+        # python/dict_context.h); that path gives the same decision.
         encoding, payload = _convert.context_payload(context)
         ok, out = self._impl.decide(encoding, payload, authority, trace_level,
                                     timeout_ms, record)

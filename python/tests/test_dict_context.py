@@ -82,6 +82,17 @@ VALID = [
     ctx(now="2026-01-05T10:00:00.123456789Z"),
     ctx(now="2026-01-05T10:00:00+01:30"),
     ctx(now="1970-01-01T00:00:00Z"),
+    # RFC 3339 text read in place (dict_context.cc CanonicalTimestamp) and
+    # its edges, which protobuf's parser reads.
+    ctx(now="2024-02-29T23:59:59Z"), ctx(now="0001-01-01T00:00:00Z"),
+    ctx(now="9999-12-31T23:59:59.999999999Z"), ctx(now="2026-01-05T10:00:00.5Z"),
+    ctx(now="2026-01-05T10:00:00.1234567891Z"), ctx(now="2026-1-05T10:00:00Z"),
+    ctx(now="2026-01-05T10:00:00.Z"), ctx(now="2026-01-05T10:00:00Z\x00x"),
+    ctx(now="2026-01-05T10:00:00.000000000Z"), ctx(now="1969-12-31T23:59:59.1Z"),
+    ctx(now="2026-01-05t10:00:00Z"), ctx(now="2023-02-29T00:00:00Z"),
+    ctx(now="2026-01-05T24:00:00Z"), ctx(now="2026-01-05T10:00:60Z"),
+    ctx(now="2026-04-31T10:00:00Z"), ctx(now="0000-01-01T00:00:00Z"),
+    ctx(now="2026-01-05T10:00:00+00:00"), ctx(now="2026-01-05T10:00:00.12a4Z"),
     ctx(history=[{"at": NOW, "kind": "complaint", "amount": "100", "caseId": "x",
                   "ref": "r", "step": 2}, {}], attributes={}),
     ctx(history=({"kind": "order"},)),
