@@ -10,6 +10,8 @@
 //       build/dev/benchmarks/varied_allocation_test
 //   callgrind_annotate --inclusive=yes --tree=caller callgrind.out.*
 // (the callers listed above each "operator new" line).
+#include <malloc.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -222,6 +224,42 @@ TEST(FreshDecisionTest, DecideGivesNoRoomUpFront) {
   }).join();
   EXPECT_GT(into_room, 0);
   EXPECT_EQ(decide_room, 0);
+}
+
+// Bytes the heap has in use (glibc; 0 under a sanitizer's allocator, where
+// the test then checks nothing it could not).
+size_t HeapInUse() { return mallinfo2().uordblks; }
+
+// What a reused Decision and its thread keep is bounded by ordinary
+// decisions, not by the largest one ever made: after decisions on contexts
+// with a 1 MiB case id (copied into every effect), ordinary decisions on
+// the same thread and Decision give that memory back.
+TEST(SparesTest, AHostileDecisionsHugeStringsAreNotKept) {
+  std::unique_ptr<const Engine> engine = Compile(100);
+  ASSERT_NE(engine, nullptr);
+  const std::vector<v1::Context>& contexts = Contexts();
+  std::thread([&] {
+    v1::Decision decision;
+    for (int i = 0; i < 300; ++i) {
+      ASSERT_TRUE(engine->DecideInto(contexts[i], {}, &decision).ok());
+    }
+    const size_t before = HeapInUse();
+    int huge_effects = 0;
+    for (int i = 0; i < 100; ++i) {
+      v1::Context huge = contexts[i];
+      huge.mutable_case_()->set_id(std::string(size_t{1} << 20, 'x'));
+      ASSERT_TRUE(engine->DecideInto(huge, {}, &decision).ok());
+      huge_effects += decision.effects_size();
+    }
+    ASSERT_GT(huge_effects, 20);  // the huge id was copied many times over
+    for (int i = 0; i < 300; ++i) {
+      ASSERT_TRUE(engine->DecideInto(contexts[i], {}, &decision).ok());
+    }
+    for (const v1::Effect& effect : decision.effects()) {
+      EXPECT_LE(effect.case_id().capacity(), size_t{64} << 10);
+    }
+    EXPECT_LT(HeapInUse(), before + (size_t{4} << 20));
+  }).join();
 }
 
 INSTANTIATE_TEST_SUITE_P(Rules, VariedAllocationTest,

@@ -382,7 +382,14 @@ class ReusedContext {
     }
   }
   ~ReusedContext() {
-    if (own_ == nullptr) in_use_ = false;
+    if (own_ != nullptr) return;
+    in_use_ = false;
+    // A context of a hostile size (a huge history or attribute map) is not
+    // kept for the thread's lifetime.
+    if (shared_.history_size() > kMaxKeptEntries ||
+        shared_.attributes_size() > kMaxKeptEntries) {
+      v1::Context().Swap(&shared_);
+    }
   }
   ReusedContext(const ReusedContext&) = delete;
   ReusedContext& operator=(const ReusedContext&) = delete;
@@ -390,6 +397,7 @@ class ReusedContext {
   v1::Context* get() { return taken_; }
 
  private:
+  static constexpr int kMaxKeptEntries = 1024;
   static thread_local v1::Context shared_;
   static thread_local bool in_use_;
   std::unique_ptr<v1::Context> own_;

@@ -576,12 +576,19 @@ PyObject* LazyGet(PyObject* descriptor, PyObject* self, PyObject* /*type*/) {
     return nullptr;
   }
   try {
-    const auto& held = py::handle(message).cast<const DecisionMessage&>();
+    // Held for the whole build: building allocates, so a collector's
+    // finalizer or another thread may re-initialise this Decision (dropping
+    // the message it held) meanwhile.
+    const py::object keep = py::reinterpret_borrow<py::object>(message);
+    const auto& held = keep.cast<const DecisionMessage&>();
     py::object value = BuildField(r, held.decision(), lazy->index);
-    // Building runs no Python code that could read this attribute, but
-    // keep the first value stored should that ever change.
+    // Stored only if the Decision still holds the message it was built
+    // from, and nothing was stored meanwhile.
     PyObject** slot = Slot(self, r.lazy_offsets[lazy->index]);
-    if (*slot == nullptr) *slot = value.release().ptr();
+    if (*slot == nullptr && *Slot(self, r.message_offset) == message) {
+      *slot = value.release().ptr();
+    }
+    if (*slot == nullptr) return value.release().ptr();
     Py_INCREF(*slot);
     return *slot;
   } catch (py::error_already_set& e) {
@@ -686,6 +693,9 @@ void Attach(const Registry& r, PyObject* self, py::object message) {
 // that a caller deciding in a loop always finds a warm one, without
 // holding much memory.
 constexpr size_t kMaxRecycled = 4;
+// The most entries (actions, blocked, effects, ... together) a recycled
+// decision may hold.
+constexpr int kMaxRecycledEntries = 512;
 // Created once and never freed (see Registry). Guarded by
 // recycled_mutex.
 std::mutex recycled_mutex;
@@ -697,7 +707,15 @@ DecisionMessage::DecisionMessage(v1::Decision decision)
     : decision_(std::make_unique<v1::Decision>(std::move(decision))) {}
 
 DecisionMessage::~DecisionMessage() {
-  if (decision_ == nullptr) return;
+  if (decision_ == nullptr || !recyclable_) return;
+  // A decision of a hostile size (thousands of entries) is freed, not kept
+  // for the process's lifetime; its strings are bounded by the writer.
+  const v1::Decision& d = *decision_;
+  const int entries = d.actions_size() + d.blocked_size() +
+                      d.needs_approval_size() + d.effects_size() +
+                      d.flags_size() + d.trace_size() +
+                      d.construct_trace_size() + d.service_levels_size();
+  if (entries > kMaxRecycledEntries) return;
   const std::lock_guard<std::mutex> lock(recycled_mutex);
   if (recycled == nullptr) {
     recycled = new std::vector<std::unique_ptr<v1::Decision>>();

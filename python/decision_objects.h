@@ -31,10 +31,14 @@ namespace tact::python {
 // its storage.
 class DecisionMessage {
  public:
+  // Not recycled when dropped: it may come from elsewhere (bytes with
+  // unknown fields, another program's decision).
   explicit DecisionMessage(v1::Decision decision);
+  // A decision the engine wrote (DecideInto, into a TakeRecycledDecision
+  // message): recycled when dropped, unless large.
   // REQUIRES: `decision` is not null.
   explicit DecisionMessage(std::unique_ptr<v1::Decision> decision)
-      : decision_(std::move(decision)) {}
+      : decision_(std::move(decision)), recyclable_(true) {}
   ~DecisionMessage();
   DecisionMessage(const DecisionMessage&) = delete;
   DecisionMessage& operator=(const DecisionMessage&) = delete;
@@ -47,6 +51,7 @@ class DecisionMessage {
 
  private:
   std::unique_ptr<v1::Decision> decision_;
+  bool recyclable_ = false;
 };
 
 // A message to decide into (Engine::DecideInto clears it): one a dropped

@@ -222,3 +222,31 @@ def test_handle_and_engine_decisions_interleaved_and_kept(engine):
     for (from_handle, from_engine), context in zip(kept, contexts):
         assert from_handle == from_engine
         assert _read_all(from_handle) == _read_all(engine.decide(context))
+
+
+def test_a_foreign_decisions_unknown_fields_never_reach_a_later_decision(engine):
+    # A Decision made from bytes (another program's, a newer schema's) is
+    # not recycled into later decisions: its unknown field stays its own.
+    context = _contexts()[0]
+    expected = engine.decide(context).to_bytes()
+    unknown = b"\xb8\x3e\x01"  # field 999, varint 1
+    foreign = tact.Decision(expected + unknown)
+    assert foreign.to_bytes().endswith(unknown)
+    del foreign
+    gc.collect()
+    for _ in range(8):
+        assert engine.decide(context).to_bytes() == expected
+
+
+def test_a_huge_decision_is_not_kept_for_recycling(engine):
+    # Thousands of history events and a decision with many entries: the
+    # next ordinary decisions are as before (and the memory is let go).
+    context = _contexts()[0]
+    expected = engine.decide(context).to_bytes()
+    huge = json.loads(json.dumps(context))
+    huge.setdefault("history", [])
+    huge["history"] = huge["history"] + [
+        {"at": "2026-01-01T00:00:00Z", "kind": "note"}] * 5000
+    engine.decide(huge)
+    for _ in range(4):
+        assert engine.decide(context).to_bytes() == expected

@@ -16,9 +16,11 @@
 #ifndef TACT_SRC_POLICY_DECISION_WRITER_H_
 #define TACT_SRC_POLICY_DECISION_WRITER_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -60,15 +62,17 @@ template <typename T>
 class Spares {
  public:
   static constexpr size_t kMax = 4096;
+  // A spare holding more than this many bytes of text is deleted rather
+  // than kept: one hostile decision's huge strings are not kept for the
+  // thread's lifetime.
+  static constexpr size_t kMaxBytes = 64 * 1024;
   // Takes ownership of `object` (nothing when null).
   static void Put(T* object) {
-    if (object == nullptr) return;
+    std::unique_ptr<T> owned(object);  // deleted unless kept, even on throw
+    if (owned == nullptr || TooLarge(*owned)) return;
     std::vector<std::unique_ptr<T>>& list = List();
-    if (list.size() >= kMax) {
-      delete object;
-      return;
-    }
-    list.emplace_back(object);
+    if (list.size() >= kMax) return;
+    list.push_back(std::move(owned));
   }
   // A spare (its content stale: the caller writes every field), or null.
   static T* Take() {
@@ -80,6 +84,15 @@ class Spares {
   }
 
  private:
+  // Its content is still there when it is let go of, so its size says
+  // what its strings hold (StringSite keeps their room near their text).
+  static bool TooLarge(const T& object) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      return object.capacity() > kMaxBytes;
+    } else {
+      return object.ByteSizeLong() > kMaxBytes;
+    }
+  }
   static std::vector<std::unique_ptr<T>>& List() {
     thread_local std::vector<std::unique_ptr<T>> list = [] {
       std::vector<std::unique_ptr<T>> reserved;
@@ -119,6 +132,7 @@ class StringSite {
     if (out->capacity() < room) out->reserve(room);
   }
   void Assign(std::string* out, absl::string_view text) {
+    ShrinkIfHuge(out, text.size());
     Fit(out, text.size());
     out->assign(text.data(), text.size());
   }
@@ -135,12 +149,22 @@ class StringSite {
   // Before appending an unknown length to `*out` (then Fit the result):
   // room for the longest the site has seen.
   void Prepare(std::string* out) {
+    ShrinkIfHuge(out, out->size());
     if (!writing_fresh_decision && out->capacity() < most_) {
       out->reserve(most_);
     }
   }
 
  private:
+  // A string whose room is far beyond both the site's hint and what it is
+  // to hold (a hostile context's huge text, met once) lets it go, so that
+  // reused decisions do not keep it.
+  static void ShrinkIfHuge(std::string* out, size_t size) {
+    if (out->capacity() > 4 * kMaxHint && out->capacity() > 4 * size) {
+      std::string kept(out->data(), std::min(out->size(), size));
+      out->swap(kept);
+    }
+  }
   // Sizes go up in powers of two from `first_`, so that the hint settles after
   // a few steps and strings sized early rarely fall short later.
   size_t RoundUp(size_t size) const {
@@ -229,9 +253,9 @@ void TruncateElements(google::protobuf::RepeatedPtrField<T>* field, int used) {
   const bool heap = field->GetArena() == nullptr;
   while (field->size() > used) {
     if (heap) {
-      T* element = field->ReleaseLast();
-      ReleaseNested(element);
-      Spares<T>::Put(element);
+      std::unique_ptr<T> element(field->ReleaseLast());
+      ReleaseNested(element.get());
+      Spares<T>::Put(element.release());
     } else {
       field->RemoveLast();
     }
