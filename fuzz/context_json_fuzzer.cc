@@ -12,24 +12,12 @@
 
 #include "absl/strings/string_view.h"
 #include "fuzz/fuzz_common.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/json_util.h"
+#include "src/common/deterministic_bytes.h"
 #include "src/io/context_json_reader.h"
 #include "tact/engine.h"
 
 namespace {
-
-std::string DeterministicBytes(const tact::v1::Context& context) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    context.SerializeToCodedStream(&coded);
-  }
-  return bytes;
-}
 
 void CheckFastReaderAgreesWithProtobuf(absl::string_view json) {
   tact::v1::Context fast;
@@ -45,7 +33,8 @@ void CheckFastReaderAgreesWithProtobuf(absl::string_view json) {
                  status.ToString().c_str());
     std::abort();
   }
-  if (DeterministicBytes(fast) != DeterministicBytes(reference)) {
+  if (tact::internal::DeterministicBytes(fast) !=
+      tact::internal::DeterministicBytes(reference)) {
     std::fprintf(stderr, "fast reader and protobuf differ:\n%s\nvs\n%s\n",
                  fast.DebugString().c_str(), reference.DebugString().c_str());
     std::abort();

@@ -26,11 +26,10 @@
 #include "absl/strings/string_view.h"
 #include "benchmarks/workload.h"
 #include "google/protobuf/arena.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "src/common/deterministic_bytes.h"
 #include "src/io/context_json_reader.h"
 #include "tact/engine.h"
 #include "tact/v1/context.pb.h"
@@ -40,18 +39,6 @@ namespace tact::internal {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Map entries in key order, so equal messages give equal bytes.
-std::string DeterministicBytes(const v1::Context& context) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    context.SerializeToCodedStream(&coded);
-  }
-  return bytes;
-}
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

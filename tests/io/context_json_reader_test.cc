@@ -19,27 +19,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "src/common/deterministic_bytes.h"
 #include "tact/engine.h"
 #include "tact/v1/context.pb.h"
 
 namespace tact::internal {
 namespace {
-
-// Map entries in key order, so equal messages give equal bytes.
-std::string DeterministicBytes(const v1::Context& context) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    context.SerializeToCodedStream(&coded);
-  }
-  return bytes;
-}
 
 enum class Expect { kHandled, kNotHandled, kEither };
 
